@@ -1,0 +1,110 @@
+/**
+ * Errors are data: every failure virtseal reports carries a stable short `reason` (machine-readable, used in
+ * results and tests), a message a person can act on, optional structured `details`, and the `cause` it wraps.
+ * Only the module boundary and the CLI boundary catch broadly.
+ */
+export interface VirtsealErrorOptions {
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly cause?: unknown;
+}
+
+export class VirtsealError extends Error {
+  /** Stable, short, snake_case identifier of the failure kind. */
+  readonly reason: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(reason: string, message: string, options: VirtsealErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.reason = reason;
+    this.details = options.details ?? {};
+  }
+}
+
+/** A user-supplied value is wrong; `option` names it (dotted path for nested options). */
+export class InvalidArgument extends VirtsealError {
+  readonly option: string | undefined;
+  constructor(message: string, option?: string, options: VirtsealErrorOptions = {}) {
+    super('invalid_argument', message, { ...options, details: { ...options.details, option } });
+    this.option = option;
+  }
+}
+
+export class HostUnreachable extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('host_unreachable', message, options);
+  }
+}
+
+export class AuthFailed extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('auth_failed', message, options);
+  }
+}
+
+export class HostKeyMismatch extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('host_key_mismatch', message, options);
+  }
+}
+
+/** A host script (PowerShell, virsh, qemu-img) ran and reported an error. */
+export class ScriptFailed extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('script_failed', message, options);
+  }
+}
+
+export class OperationTimeout extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('timeout', message, options);
+  }
+}
+
+/** The guest did not report an outcome of the sealed exchange in time. */
+export class GuestTimeout extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('guest_timeout', message, options);
+  }
+}
+
+/** The guest reported `failed` for the sealed exchange; `guestReason` is its stable reason code. */
+export class GuestFailed extends VirtsealError {
+  readonly guestReason: string;
+  constructor(guestReason: string, message: string, options: VirtsealErrorOptions = {}) {
+    super('guest_failed', message, { ...options, details: { ...options.details, guest_reason: guestReason } });
+    this.guestReason = guestReason;
+  }
+}
+
+/** A sealed envelope failed verification; `check` names the check that rejected it. */
+export class EnvelopeRejected extends VirtsealError {
+  readonly check: string;
+  constructor(check: string, message: string, options: VirtsealErrorOptions = {}) {
+    super('envelope_rejected', message, { ...options, details: { ...options.details, check } });
+    this.check = check;
+  }
+}
+
+export class NotFound extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('not_found', message, options);
+  }
+}
+
+/** The requested change collides with what exists (name taken, disk in use by another VM...). */
+export class Conflict extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('conflict', message, options);
+  }
+}
+
+export class Unsupported extends VirtsealError {
+  constructor(message: string, options: VirtsealErrorOptions = {}) {
+    super('unsupported', message, options);
+  }
+}
+
+export function isVirtsealError(value: unknown): value is VirtsealError {
+  return value instanceof VirtsealError;
+}
