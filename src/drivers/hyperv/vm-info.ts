@@ -95,14 +95,15 @@ export function toVmInfo(raw: RawVm): VmInfo {
     const hit = entries.find(([, d]) => d.path.toLowerCase() === lower || (!/[\\/]/.test(d.path) && ownFolder + d.path.toLowerCase() === lower));
     return hit ? { name: hit[0], owned: hit[1].owned } : undefined;
   };
-  const disks: DiskInfo[] = raw.disks.map((d, i) => {
-    const known = lookup(d.path);
+  const disks: DiskInfo[] = raw.disks.map((d) => {
+    // Without a recorded name, a disk is named after its file; it is owned when it lives in the VM's own folder.
+    const known = lookup(d.path) ?? { name: fileStem(d.path), owned: d.path.toLowerCase().startsWith(ownFolder) };
     return {
-      name: known?.name ?? `disk${i}`,
+      name: known.name,
       path: d.path,
       sizeBytes: d.sizeBytes,
       ...(d.parentPath ? { parentPath: d.parentPath } : {}),
-      owned: known?.owned ?? false,
+      owned: known.owned,
     };
   });
   const nics: NicInfo[] = raw.nics.map((n) => ({
@@ -142,6 +143,10 @@ export function toVmInfo(raw: RawVm): VmInfo {
     ...(raw.dvd ? { dvd: raw.dvd } : {}),
     clusterRole: raw.clustered,
   };
+}
+
+function fileStem(path: string): string {
+  return (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
 }
 
 /** `00155D010203` or `00-15-5D-01-02-03` → `00:15:5d:01:02:03`. */

@@ -38,6 +38,7 @@ export function basicSpec(name: string, extra: Partial<VmSpec> = {}): VmSpec {
 export async function drive<T>(clock: ManualClock, promise: Promise<T>, stepMs = 1000, maxSteps = 10_000): Promise<T> {
   let done = false;
   const tracked = promise.finally(() => (done = true));
+  tracked.catch(() => undefined); // handled by the caller; avoids an unhandled-rejection warning while driving
   for (let i = 0; i < maxSteps && !done; i += 1) {
     await new Promise((r) => setTimeout(r, 1));
     clock.advance(stepMs);
