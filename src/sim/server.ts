@@ -17,7 +17,7 @@ import { handlers } from './handlers/index';
 import { SimScriptError, type GuestHooks, type SimContext, type SimTimings } from './handlers/context';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
-import { clixmlError, HostRejection, parseInvocation, renderEnvelope } from './powershell-host';
+import { clixmlError, HostRejection, parseInvocation, renderEnvelope, type Invocation } from './powershell-host';
 import { SimRegistry } from './registry';
 import { BindError } from './script-params';
 import { serveSftp } from './sftp-subsystem';
@@ -38,6 +38,8 @@ export interface SimulatorOptions {
   /** Text printed before the runner's output, as a PowerShell profile would. */
   readonly profileNoise?: string;
   readonly guests?: GuestHooks;
+  /** Keep every parsed invocation (arguments included) in memory for tests; never logged. Default false. */
+  readonly recordInvocations?: boolean;
 }
 
 export interface SimStats {
@@ -63,6 +65,8 @@ export class HyperVSimulator {
   readonly password: string;
   readonly hostKeyFingerprint: string;
   guests: GuestHooks;
+  /** Parsed invocations when `recordInvocations` is set (test inspection only). */
+  readonly invocations: Invocation[] = [];
   port = 0;
   readonly host = '127.0.0.1';
   private readonly server: ssh2.Server;
@@ -182,6 +186,7 @@ export class HyperVSimulator {
     let argNames: string[] = [];
     try {
       const inv = parseInvocation(command, stdin);
+      if (this.options.recordInvocations) this.invocations.push(inv);
       operation = inv.operation;
       argNames = Object.keys(inv.args);
       target = [inv.bound.Id, inv.bound.Name, inv.bound.Path].filter((v) => typeof v === 'string' && v !== '').join(' ');

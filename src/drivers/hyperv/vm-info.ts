@@ -55,13 +55,13 @@ export interface NotesMeta {
 const META_PREFIX = '#virtseal:';
 
 export function splitNotes(notes: string): { readonly text: string; readonly meta: NotesMeta } {
-  const lines = notes.replace(/\r\n/g, '\n').split('\n');
-  const last = lines[lines.length - 1] ?? '';
+  const at = notes.lastIndexOf('\n');
+  const last = notes.slice(at + 1);
   if (last.startsWith(META_PREFIX)) {
     try {
       const parsed = JSON.parse(last.slice(META_PREFIX.length)) as Partial<NotesMeta>;
       return {
-        text: lines.slice(0, -1).join('\n'),
+        text: at < 0 ? '' : notes.slice(0, at),
         meta: { tags: Array.isArray(parsed.tags) ? parsed.tags.map(String) : [], disks: parsed.disks ?? {} },
       };
     } catch {

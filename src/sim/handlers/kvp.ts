@@ -1,9 +1,10 @@
 /** kvp-set and kvp-read against the registry's pools; items come back as Msvm_KvpExchangeDataItem CIM-XML. */
 import { getVm, list, num, stop, str, type Handler } from './context';
 
-/** XML character data: markup characters become entities, so a value can never become markup. */
+/** XML character data: markup characters become entities, so a value can never become markup; CR is written as a
+ * character reference because XML parsers normalise a literal CR LF to LF. */
 function xmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(/[&<>"'\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[c]!);
 }
 
 /** The CIM-XML text Hyper-V returns for one data item. */
