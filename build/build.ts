@@ -10,6 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { generateAll, ROOT } from './generate';
 
+export class BuildError extends Error {}
+
 export type ArgsMode = 'embedded' | 'file';
 
 /**
@@ -94,7 +96,11 @@ export async function buildAll(options: BuildOptions = {}): Promise<{ tarball?: 
   const changed = await generateAll({ write: true });
   log(`generate: ${changed.length} file(s) updated`);
   if (options.typecheck !== false) {
-    execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.json'), '--noEmit'], { stdio: 'inherit' });
+    try {
+      execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.json'), '--noEmit'], { stdio: 'inherit' });
+    } catch {
+      throw new BuildError('typecheck failed (tsc errors above)');
+    }
     log('typecheck: ok');
   }
   const modulesDir = join(ROOT, 'collection/plugins/modules');
@@ -121,5 +127,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const argv = process.argv.slice(2);
   const argsFlag = argv.find((a) => a.startsWith('--args='))?.slice('--args='.length);
   if (argsFlag !== undefined && argsFlag !== 'embedded' && argsFlag !== 'file') throw new Error('--args must be embedded or file');
-  await buildAll({ typecheck: !argv.includes('--no-typecheck'), tarball: !argv.includes('--no-tarball'), argsMode: argsFlag as ArgsMode | undefined });
+  try {
+    await buildAll({ typecheck: !argv.includes('--no-typecheck'), tarball: !argv.includes('--no-tarball'), argsMode: argsFlag as ArgsMode | undefined });
+  } catch (err) {
+    console.error(`build: ${err instanceof BuildError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  }
 }
