@@ -40,7 +40,7 @@ describe('helpers/awx-survey-rules (save time)', () => {
 
   it('12/13: encrypts password defaults on save and accepts $encrypted$ for a question that had one', () => {
     const saved = saveSurveySpec(spec([q({ type: 'password', variable: 'pw', default: 'hunter22' })]));
-    expect(saved.spec[0]!.default).to.equal(ENCRYPTED);
+    expect((saved.spec[0] as { default: unknown }).default).to.equal(ENCRYPTED);
     expect(surveySpecError(saved, saved)).to.equal(undefined);
     expect(() => saveSurveySpec(spec([]))).to.throw(/any items/);
   });
