@@ -119,6 +119,10 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       }
       lastSeen = `guest applying attempt ${session.attempt}`;
     }
+    if (!session && statusText !== undefined && statusText.startsWith('failed ')) {
+      const status = parseStatus(statusText, vmId, undefined);
+      throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
+    }
     const helloText = items.get(HELLO_KEY);
     if (helloText !== undefined) {
       const hello = parseHello(helloText);
