@@ -12,7 +12,7 @@
  * per-attempt private key can unwrap, salted with the guest's nonce.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { EnvelopeRejected } from '../core/errors';
+import { EnvelopeRejected, InvalidArgument } from '../core/errors';
 import { ALGORITHM, ENVELOPE_MAGIC, RSA_BITS } from './constants';
 import {
   decryptData,
@@ -63,6 +63,12 @@ export function publicKeyFromSpki(spki: Buffer): KeyObject {
 
 export function sealEnvelope(options: SealOptions): Sealed {
   const random = options.random ?? secureRandom;
+  if (!/^[0-9a-f-]{1,64}$/.test(normalizeVmId(options.vmId))) {
+    throw new InvalidArgument(`vm id '${options.vmId}' is not a GUID/UUID`, 'vm_id');
+  }
+  if (!/^[0-9a-f]{32}$/.test(options.attempt) || !/^[0-9a-f]{64}$/.test(options.nonce)) {
+    throw new EnvelopeRejected('hello', 'attempt id or nonce from the guest is malformed');
+  }
   const key = Buffer.isBuffer(options.publicKey) ? publicKeyFromSpki(options.publicKey) : options.publicKey;
   const master = options.fixed?.master ?? random(32);
   const keys = deriveSessionKeys(master, Buffer.from(options.nonce, 'hex'));
