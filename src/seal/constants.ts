@@ -23,6 +23,9 @@ export const MAX_ITEMS_PER_BATCH = 128;
 /** Upper bound on chunks of one envelope (about 240 KB of envelope text). */
 export const MAX_CHUNKS = 256;
 
+/** Largest canonical payload one envelope carries within MAX_CHUNKS chunks. */
+export const MAX_PAYLOAD_BYTES = 176 * 1024;
+
 export const RSA_BITS = 3072;
 export const ENVELOPE_MAGIC = 'virtseal-envelope 2';
 export const PAYLOAD_MAGIC = 'virtseal-payload 2';

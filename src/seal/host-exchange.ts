@@ -4,11 +4,11 @@
  * every host item it wrote whatever happens. Transport-neutral: everything goes through a GuestChannel.
  */
 import { type Clock, systemClock } from '../core/clock';
-import { EnvelopeRejected, GuestFailed, GuestTimeout } from '../core/errors';
+import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '../core/errors';
 import { waitFor } from '../core/wait';
 import type { GuestChannel } from '../drivers/types';
 import { envelopeItems } from './chunking';
-import { HELLO_KEY, KEY_PREFIX, MAX_ITEMS_PER_BATCH, PROTOCOL_VERSION, STATUS_KEY } from './constants';
+import { HELLO_KEY, KEY_PREFIX, MAX_ITEMS_PER_BATCH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, STATUS_KEY } from './constants';
 import type { RandomSource, SessionKeys } from './crypto';
 import { normalizeVmId, sealEnvelope } from './envelope';
 import type { GuestConfig } from './guest-config';
@@ -64,6 +64,12 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
   const vmId = normalizeVmId(options.vmId);
   const maxAttempts = options.maxAttempts ?? 3;
   const payload = buildPayload(options.config);
+  if (payload.length > MAX_PAYLOAD_BYTES) {
+    throw new InvalidArgument(
+      `guest_config: the sealed configuration is ${Math.ceil(payload.length / 1024)} KiB, more than the ${MAX_PAYLOAD_BYTES / 1024} KiB one exchange carries (shorten run_once or user_data)`,
+      'guest_config',
+    );
+  }
   const written = new Set<string>();
   const start = clock.now();
   let session: Session | undefined;
