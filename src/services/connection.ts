@@ -61,8 +61,9 @@ export function resolveConnection(
     return value;
   };
 
-  const host = hostOverride ?? pick('host');
-  if (!host) throw new InvalidArgument(`missing required option 'host' (or environment variable ${CONNECTION_ENV.host})`, 'host');
+  const hostText = hostOverride ?? pick('host');
+  if (!hostText) throw new InvalidArgument(`missing required option 'host' (or environment variable ${CONNECTION_ENV.host})`, 'host');
+  const { host, port: hostPort } = splitHostPort(hostText);
   const user = pick('user');
   if (!user) throw new InvalidArgument(`missing required option 'user' (or environment variable ${CONNECTION_ENV.user})`, 'user');
 
@@ -70,7 +71,7 @@ export function resolveConnection(
   if (hypervisor !== 'hyperv' && hypervisor !== 'libvirt') {
     throw new InvalidArgument(`option 'hypervisor' must be one of hyperv, libvirt, got '${hypervisor}'`, 'hypervisor');
   }
-  const portText = pick('port');
+  const portText = pick('port') ?? hostPort;
   const port = portText === undefined ? undefined : Number(portText);
   if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
     throw new InvalidArgument(`option 'port' must be an integer between 1 and 65535, got '${portText}'`, 'port');
@@ -110,4 +111,13 @@ export function resolveConnection(
     ...(options.libvirt_uri !== undefined && { libvirtUri: options.libvirt_uri }),
   };
   return { connection, secrets };
+}
+
+/** `hv01`, `hv01:2222`, `[2001:db8::1]:2222`, `2001:db8::1` → host and optional port text. */
+export function splitHostPort(text: string): { readonly host: string; readonly port?: string } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) return { host: bracketed[1]!, ...(bracketed[2] !== undefined && { port: bracketed[2] }) };
+  const named = /^([^:]+):(\d+)$/.exec(text);
+  if (named) return { host: named[1]!, port: named[2]! };
+  return { host: text };
 }
