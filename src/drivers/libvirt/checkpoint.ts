@@ -25,7 +25,7 @@ export class LibvirtCheckpoints implements CheckpointDriver {
     const existing = await this.listCheckpoints({ vmId: options.vmId });
     if (existing.some((c) => c.name === options.name)) throw new Conflict(`checkpoint '${options.name}' already exists`, { details: { option: 'name' } });
     const xml = create({ version: '1.0' }).ele('domainsnapshot').ele('name').txt(options.name).up().end({ headless: true });
-    await this.ctx.host.virsh(['snapshot-create', `--domain=${options.vmId}`, '--xmlfile=/dev/stdin', '--atomic'], { stdin: xml, timeoutMs: 600_000 });
+    await this.ctx.host.virshWithXml(['snapshot-create', `--domain=${options.vmId}`, '--atomic'], '--xmlfile', xml, { timeoutMs: 600_000 });
     return this.info(options.vmId, options.name);
   }
 

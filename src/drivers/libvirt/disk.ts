@@ -32,7 +32,7 @@ export class LibvirtDisks implements DiskDriver {
       disk = { name: spec.name, dev, path, format: 'qcow2', owned: true };
     }
     try {
-      await ctx.host.virsh(['attach-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...(await liveFlags(ctx, domain.uuid))], { stdin: buildDiskXml(disk) });
+      await ctx.host.virshWithXml(['attach-device', `--domain=${domain.uuid}`, ...(await liveFlags(ctx, domain.uuid))], '--file', buildDiskXml(disk));
     } catch (e) {
       if (disk.owned) await removeFile(ctx, disk.path);
       throw e;
@@ -45,7 +45,7 @@ export class LibvirtDisks implements DiskDriver {
     const ctx = this.ctx;
     const domain = await readDomain(ctx, options.vmId, true);
     const disk = findDisk(domain, options.name);
-    await ctx.host.virsh(['detach-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...(await liveFlags(ctx, domain.uuid))], { stdin: buildDiskXml(disk) });
+    await ctx.host.virshWithXml(['detach-device', `--domain=${domain.uuid}`, ...(await liveFlags(ctx, domain.uuid))], '--file', buildDiskXml(disk));
     await writeMetadata(ctx, { ...domain, disks: domain.disks.filter((d) => d !== disk) });
     if (options.deleteFile && disk.owned) await removeFile(ctx, disk.path);
   }

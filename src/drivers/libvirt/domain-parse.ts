@@ -20,7 +20,8 @@ const parser = new XMLParser({
 type Node = Record<string, unknown>;
 
 const obj = (v: unknown): Node => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Node) : {});
-const arr = (v: unknown): Node[] => (Array.isArray(v) ? v.map(obj) : v === undefined ? [] : [obj(v)]);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+const arr = (v: unknown): Node[] => list(v).map(obj);
 const text = (v: unknown): string | undefined => {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
@@ -116,7 +117,7 @@ export function parseDomainXml(xml: string): ParsedDomain {
     bootOrder,
     ...(stop !== undefined ? { automaticStopAction: stop } : {}),
     ...(notes !== undefined ? { notes } : {}),
-    tags: arr(meta.tag).map((t) => text(t) ?? '').filter((t) => t.length > 0),
+    tags: list(meta.tag).map((t) => text(t) ?? '').filter((t) => t.length > 0),
     disks,
     nics,
     ...(dvd !== undefined ? { dvd } : {}),

@@ -7,7 +7,7 @@
 import { posix } from 'node:path';
 import { GuestFailed } from '../../core/errors';
 import type { GuestChannel } from '../types';
-import type { LibvirtContext } from './context';
+import { type LibvirtContext, readDomain } from './context';
 import { GuestFiles } from './guest-files';
 import { type KvpItem, decodePool, encodePool, mergeItems } from './kvp-records';
 
@@ -62,8 +62,7 @@ export class QemuAgentChannel implements GuestChannel {
     if (this.prepared) return;
     const made = await this.files.run(['/bin/mkdir', '-p', '-m', '0700', this.ctx.guestKvpDir]);
     if (made.exitCode !== 0) throw new GuestFailed('kvp_dir_failed', `cannot create ${this.ctx.guestKvpDir} in the guest: ${made.stderr.trim()}`);
-    const name = (await this.ctx.host.virsh(['domname', `--domain=${this.vmId}`])).trim();
-    const uuid = (await this.ctx.host.virsh(['domuuid', `--domain=${this.vmId}`])).trim();
+    const { name, uuid } = await readDomain(this.ctx, this.vmId);
     const hostName = (await this.ctx.host.virsh(['hostname'])).trim();
     await this.files.replace(
       this.pool(3),

@@ -17,8 +17,7 @@ export class LibvirtMedia implements MediaDriver {
   private async update(vmId: string, iso: string | undefined): Promise<void> {
     const domain = await readDomain(this.ctx, vmId, true);
     if (domain.dvd === iso) return;
-    await this.ctx.host.virsh(['update-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', '--force', ...(await liveFlags(this.ctx, domain.uuid))], {
-      stdin: buildDvdXml(iso, domain.dvdBus),
-    });
+    const flags = await liveFlags(this.ctx, domain.uuid);
+    await this.ctx.host.virshWithXml(['update-device', `--domain=${domain.uuid}`, '--force', ...flags], '--file', buildDvdXml(iso, domain.dvdBus));
   }
 }

@@ -14,7 +14,7 @@ export class LibvirtNics implements NicDriver {
     const domain = await readDomain(this.ctx, options.vmId, true);
     if (domain.nics.some((n) => n.name === options.nic.name)) throw new Conflict(`VM '${domain.name}' already has a NIC named '${options.nic.name}'`, { details: { option: 'nic.name' } });
     const nic = toNic(options.nic);
-    await this.ctx.host.virsh(['attach-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...(await liveFlags(this.ctx, domain.uuid))], { stdin: buildNicXml(nic) });
+    await this.ctx.host.virshWithXml(['attach-device', `--domain=${domain.uuid}`, ...(await liveFlags(this.ctx, domain.uuid))], '--file', buildNicXml(nic));
     await writeMetadata(this.ctx, { ...domain, nics: [...domain.nics, nic] });
     return toNicInfo(nic);
   }
@@ -23,7 +23,7 @@ export class LibvirtNics implements NicDriver {
     const domain = await readDomain(this.ctx, options.vmId, true);
     const nic = domain.nics.find((n) => n.name === options.name);
     if (!nic) throw new NotFound(`VM '${domain.name}' has no NIC named '${options.name}'`, { details: { option: 'name' } });
-    await this.ctx.host.virsh(['detach-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...(await liveFlags(this.ctx, domain.uuid))], { stdin: buildNicXml(nic) });
+    await this.ctx.host.virshWithXml(['detach-device', `--domain=${domain.uuid}`, ...(await liveFlags(this.ctx, domain.uuid))], '--file', buildNicXml(nic));
     await writeMetadata(this.ctx, { ...domain, nics: domain.nics.filter((n) => n !== nic) });
   }
 
@@ -36,10 +36,10 @@ export class LibvirtNics implements NicDriver {
     const nic: DomainNic = { ...wanted, staticMac: options.nic.mac !== undefined || old.staticMac };
     const flags = await liveFlags(this.ctx, domain.uuid);
     if (nic.mac === old.mac) {
-      await this.ctx.host.virsh(['update-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...flags], { stdin: buildNicXml(nic) });
+      await this.ctx.host.virshWithXml(['update-device', `--domain=${domain.uuid}`, ...flags], '--file', buildNicXml(nic));
     } else {
-      await this.ctx.host.virsh(['detach-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...flags], { stdin: buildNicXml(old) });
-      await this.ctx.host.virsh(['attach-device', `--domain=${domain.uuid}`, '--file=/dev/stdin', ...flags], { stdin: buildNicXml(nic) });
+      await this.ctx.host.virshWithXml(['detach-device', `--domain=${domain.uuid}`, ...flags], '--file', buildNicXml(old));
+      await this.ctx.host.virshWithXml(['attach-device', `--domain=${domain.uuid}`, ...flags], '--file', buildNicXml(nic));
     }
     await writeMetadata(this.ctx, { ...domain, nics: domain.nics.map((n) => (n === old ? nic : n)) });
     return toNicInfo(nic);

@@ -35,6 +35,20 @@ export class HostCommands {
     return result.stdout;
   }
 
+  /**
+   * Runs a virsh command that reads an XML document from a file (`define --file=...`): the XML goes to a fresh
+   * host temporary file through dd's stdin (virsh cannot open a socket stdin as /dev/stdin), removed afterwards.
+   */
+  async virshWithXml(args: readonly string[], fileOption: string, xml: string, options: RunOptions = {}): Promise<string> {
+    const path = (await this.exec(['mktemp', '--tmpdir', 'virtseal-XXXXXXXXXX.xml'])).trim();
+    try {
+      await this.exec(['dd', `of=${path}`, 'status=none'], { stdin: xml });
+      return await this.virsh([...args, `${fileOption}=${path}`], options);
+    } finally {
+      await this.runner.run(['rm', '-f', '--', path]);
+    }
+  }
+
   /** Like `virsh`, but returns the raw result for callers that expect failures. */
   virshResult(args: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     return this.runner.run(['virsh', '-q', '-c', this.uri, ...args], options);

@@ -83,7 +83,7 @@ export class LibvirtVms implements VmDriver {
           name: 'define domain',
           run: async () => {
             const model = toModel(ctx, spec, uuid, disks, directBoot);
-            await ctx.host.virsh(['define', '--file=/dev/stdin'], { stdin: buildDomainXml(model) });
+            await ctx.host.virshWithXml(['define'], '--file', buildDomainXml(model));
           },
           cleanup: async () => void (await ctx.host.virshResult(['undefine', `--domain=${uuid}`])),
         },
@@ -124,7 +124,7 @@ export class LibvirtVms implements VmDriver {
       ...(c.tags !== undefined ? { tags: c.tags } : {}),
     };
     // The persistent definition changes; a running guest sees CPU/memory changes at its next boot.
-    await ctx.host.virsh(['define', '--file=/dev/stdin'], { stdin: buildDomainXml(next) });
+    await ctx.host.virshWithXml(['define'], '--file', buildDomainXml(next));
     if (c.automaticStartAction !== undefined) {
       await ctx.host.virsh(['autostart', `--domain=${options.id}`, ...(c.automaticStartAction === 'nothing' ? ['--disable'] : [])]);
     }
@@ -157,10 +157,21 @@ export async function vmInfo(ctx: LibvirtContext, id: string): Promise<VmInfo> {
   const state = await domainState(ctx, d.uuid);
   const autostart = /Autostart:\s+enable/.test(await ctx.host.virsh(['dominfo', `--domain=${d.uuid}`]));
   const ips = state === 'running' ? await guestAddressesOf(ctx, d.uuid).catch(() => [] as string[]) : [];
-  return toInfo(d, state, autostart, ips);
+  const sizes = new Map<string, number>();
+  for (const disk of d.disks) {
+    const info = await volumeInfo(ctx, disk.path).catch(() => undefined);
+    if (info) sizes.set(disk.path, info.virtualSize);
+  }
+  return toInfo(d, state, autostart, ips, sizes);
 }
 
-export function toInfo(d: ParsedDomain, state: VmInfo['state'], autostart: boolean, ips: readonly string[]): VmInfo {
+export function toInfo(
+  d: ParsedDomain,
+  state: VmInfo['state'],
+  autostart: boolean,
+  ips: readonly string[],
+  sizes: ReadonlyMap<string, number> = new Map(),
+): VmInfo {
   return {
     id: d.uuid,
     name: d.name,
@@ -175,7 +186,7 @@ export function toInfo(d: ParsedDomain, state: VmInfo['state'], autostart: boole
     ...(d.automaticStopAction !== undefined ? { automaticStopAction: d.automaticStopAction } : {}),
     ...(d.notes !== undefined ? { notes: d.notes } : {}),
     tags: d.tags,
-    disks: d.disks.map((k) => ({ name: k.name, path: k.path, sizeBytes: 0, owned: k.owned })),
+    disks: d.disks.map((k) => ({ name: k.name, path: k.path, sizeBytes: sizes.get(k.path) ?? 0, owned: k.owned })),
     nics: d.nics.map((n) => ({
       name: n.name,
       network: n.kind === 'bridge' ? `bridge:${n.source}` : n.source,
