@@ -24,7 +24,7 @@ export class LibvirtCheckpoints implements CheckpointDriver {
     if (options.name.trim().length === 0 || options.name.includes('/')) throw new InvalidArgument("checkpoint name must be non-empty and contain no '/'", 'name');
     const existing = await this.listCheckpoints({ vmId: options.vmId });
     if (existing.some((c) => c.name === options.name)) throw new Conflict(`checkpoint '${options.name}' already exists`, { details: { option: 'name' } });
-    const xml = create({ version: '1.0' }).ele('domainsnapshot').ele('name').txt(options.name).up().end({ headless: true });
+    const xml = create({ version: '1.0' }).ele('domainsnapshot').ele('name').txt(options.name.replace(/&/g, '&amp;')).up().end({ headless: true });
     await this.ctx.host.virshWithXml(['snapshot-create', `--domain=${options.vmId}`, '--atomic'], '--xmlfile', xml, { timeoutMs: 600_000 });
     return this.info(options.vmId, options.name);
   }

@@ -7,8 +7,23 @@ import type { DomainDisk, DomainModel, DomainNic } from './domain-model';
 
 const ARRAYS = new Set(['disk', 'interface', 'tag', 'nic', 'boot', 'feature']);
 
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+
+/** One pass over XML entities: the parser's own decoding turned `&amp;amp;` into `&`. */
+export function decodeEntities(value: string): string {
+  return value.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, name: string) => {
+    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
+    return ENTITIES[name] ?? whole;
+  });
+}
+
 const parser = new XMLParser({
   ignoreAttributes: false,
+  processEntities: false,
+  htmlEntities: false,
+  tagValueProcessor: (_name, value) => decodeEntities(value),
+  attributeValueProcessor: (_name, value) => decodeEntities(value),
   attributeNamePrefix: '@',
   removeNSPrefix: true,
   parseTagValue: false,
