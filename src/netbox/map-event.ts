@@ -1,6 +1,6 @@
 import type { Mapping, MappingRule, VarMap, VarValue } from './mapping';
 import { type NetboxEvent, statusTransition } from './payload';
-import { type Action, ACTION_VARS } from './survey-vars';
+import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
 
 export const VM_OBJECT_TYPE = 'virtualization.virtualmachine';
 
@@ -96,7 +96,8 @@ export function vmVars(mapping: Mapping, ev: NetboxEvent, action: Action): Recor
   }
   for (const [variable, field] of Object.entries(mapping.custom_fields)) {
     const value = cf[field];
-    if (typeof value === 'string' && value !== '') out[variable] = value;
+    // AWX refuses "12" for an integer question: a numeric text custom field is sent as a number.
+    if (typeof value === 'string' && value !== '') out[variable] = INTEGER_VARS.includes(variable) && /^\d+$/.test(value) ? Number(value) : value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[variable] = value;
   }
   if (action === 'delete') out.vm_delete_confirm = name;

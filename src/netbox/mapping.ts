@@ -76,11 +76,13 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 function describe(error: ErrorObject): { key: string; message: string } {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
   const at = (extra: string) => (path ? `${path}.${extra}` : extra);
+  // propertyNames failures come first as the inner keyword's error, with the offending name beside it.
+  if (error.propertyName !== undefined) {
+    return { key: at(error.propertyName), message: 'is not a survey variable of the virtseal playbooks' };
+  }
   switch (error.keyword) {
     case 'additionalProperties':
       return { key: at(String(error.params.additionalProperty)), message: 'is not a known key' };
-    case 'propertyNames':
-      return { key: at(String(error.params.propertyName)), message: 'is not a survey variable of the virtseal playbooks' };
     case 'required':
       return { key: at(String(error.params.missingProperty)), message: 'is required' };
     case 'enum':
@@ -96,7 +98,6 @@ export function buildMapping(doc: unknown, source = 'mapping'): Mapping {
   validator ??= new Ajv({ allErrors: false, strict: false }).compile(mappingSchema);
   if (!validator(doc)) {
     const errors = validator.errors ?? [];
-    // propertyNames reports twice (the name, then the enum under it): the first error carries the key.
     const { key, message } = describe(errors[0]!);
     throw new InvalidArgument(`${source}: ${key} ${message}`, key);
   }
