@@ -34,9 +34,10 @@ export class StandIn {
     return this.calls.filter((c) => c.method === 'POST' && /\/launch\/$/.test(c.path));
   }
 
-  async start(): Promise<this> {
+  /** `port` 0 = any free port; a given port brings a stopped stand-in back where the bridge expects it. */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => this.server!.listen(port, '127.0.0.1', () => r()));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
