@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   readonly guests?: GuestHooks;
   /** Keep every parsed invocation (arguments included) in memory for tests; never logged. Default false. */
   readonly recordInvocations?: boolean;
+  /** Default 0: an ephemeral port. */
+  readonly port?: number;
 }
 
 export interface SimStats {
@@ -92,7 +94,7 @@ export class HyperVSimulator {
     const sim = new HyperVSimulator(options);
     await new Promise<void>((resolve, reject) => {
       sim.server.once('error', reject);
-      sim.server.listen(0, sim.host, () => {
+      sim.server.listen(options.port ?? 0, sim.host, () => {
         sim.port = (sim.server.address() as { port: number }).port;
         resolve();
       });

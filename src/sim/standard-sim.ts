@@ -12,6 +12,8 @@ import { HyperVSimulator } from './server';
 export interface StandardSimOptions {
   readonly clock?: Clock;
   readonly password?: string;
+  /** Default 0 (ephemeral). */
+  readonly port?: number;
   readonly authorizedKeys?: readonly string[];
   /** Run the Linux guest agent in started VMs. Default: when it exists. */
   readonly guestAgent?: boolean;
@@ -38,6 +40,7 @@ export async function startStandardSim(options: StandardSimOptions = {}): Promis
     guests: bridge,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.password ? { password: options.password } : {}),
+    ...(options.port ? { port: options.port } : {}),
     ...(options.authorizedKeys ? { authorizedKeys: options.authorizedKeys } : {}),
     ...(options.timings ? { timings: options.timings } : {}),
     ...(options.profileNoise ? { profileNoise: options.profileNoise } : {}),

@@ -1,8 +1,6 @@
-/** The CLI's commands, one line each (merge-friendly). */
-import type { CommandModule } from 'yargs';
-import sim from './sim';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: readonly CommandModule<any, any>[] = [
-  sim,
-];
+// One line per command (merge-friendly). Each file default-exports a yargs CommandModule.
+export { default as version } from './version';
+export { default as doc } from './doc';
+export { default as survey } from './survey';
+export { default as netbox } from './netbox';
+export { default as sim } from './sim';

@@ -2,11 +2,15 @@
  * `virtseal sim`: start the Hyper-V host simulator on loopback with the standard preset and print how to connect.
  * It runs until interrupted. The README's demo uses it as its default host.
  */
+import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { InvalidArgument } from '../../core/errors';
 import { startStandardSim } from '../../sim/standard-sim';
+import { cliIo } from '../io';
 
 interface SimArgs {
-  readonly password?: string;
+  readonly 'password-file'?: string;
+  readonly port: number;
   readonly json: boolean;
   readonly 'guest-agent'?: boolean;
   readonly 'kvp-job-ms': number;
@@ -17,14 +21,23 @@ const command: CommandModule<object, SimArgs> = {
   describe: 'Start the Hyper-V host simulator on 127.0.0.1 (ephemeral port) and print how to connect',
   builder: (yargs) =>
     yargs
-      .env('VIRTSEAL')
-      .option('password', { type: 'string', describe: 'SSH password to accept (default: random, printed)' })
+      .option('password-file', { type: 'string', describe: 'File holding the SSH password to accept (default: a random one, printed)' })
+      .option('port', { type: 'number', default: 0, describe: 'TCP port on 127.0.0.1 (0 = any free port)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the connection details as one JSON line' })
       .option('guest-agent', { type: 'boolean', describe: 'Run the Linux guest agent in started VMs (default: when present)' })
       .option('kvp-job-ms', { type: 'number', default: 0, describe: 'Simulated duration of each KVP job' }),
   handler: async (args) => {
+    let password: string | undefined;
+    if (args['password-file']) {
+      try {
+        password = readFileSync(args['password-file'], 'utf8').trim();
+      } catch (error) {
+        throw new InvalidArgument(`password-file cannot be read: ${(error as Error).message}`, 'password-file');
+      }
+    }
     const running = await startStandardSim({
-      ...(args.password ? { password: args.password } : {}),
+      port: args.port,
+      ...(password ? { password } : {}),
       ...(args['guest-agent'] !== undefined ? { guestAgent: args['guest-agent'] } : {}),
       timings: { kvpJobMs: args['kvp-job-ms'] },
     });
@@ -41,9 +54,9 @@ const command: CommandModule<object, SimArgs> = {
       storage_path: preset.storagePath,
     };
     if (args.json) {
-      process.stdout.write(`${JSON.stringify(details)}\n`);
+      cliIo().out(JSON.stringify(details));
     } else {
-      process.stdout.write(
+      cliIo().out(
         [
           'virtseal Hyper-V simulator is listening (Ctrl-C stops it)',
           `  host:        ${details.host}`,
