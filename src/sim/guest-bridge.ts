@@ -5,7 +5,7 @@
  * rewrite pool 0; guest items are read back from pool 1 before every host read. The state dir survives reboots.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,9 +47,20 @@ export class GuestBridge implements GuestHooks {
     return existsSync(DEFAULT_AGENT);
   }
 
-  dirs(vm: SimVm): { kvp: string; root: string; state: string; log: string } {
+  dirs(vm: SimVm): { kvp: string; root: string; state: string; runtime: string; log: string } {
     const base = join(this.workDir, vm.id);
-    return { kvp: join(base, 'kvp'), root: join(base, 'root'), state: join(base, 'state'), log: join(base, 'agent.log') };
+    return { kvp: join(base, 'kvp'), root: join(base, 'root'), state: join(base, 'state'), runtime: join(base, 'run'), log: join(base, 'agent.log') };
+  }
+
+  /** A minimal guest filesystem for the agent to configure (users, hosts, hostname), made on first boot. */
+  private seedRoot(root: string, hostname: string): void {
+    if (existsSync(join(root, 'etc', 'passwd'))) return;
+    mkdirSync(join(root, 'etc'), { recursive: true });
+    writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+    writeFileSync(join(root, 'etc/group'), 'root:x:0:\nsudo:x:27:\n');
+    writeFileSync(join(root, 'etc/shadow'), 'root:*:19000:0:99999:7:::\n', { mode: 0o600 });
+    writeFileSync(join(root, 'etc/hosts'), '127.0.0.1 localhost\n127.0.1.1 template\n');
+    writeFileSync(join(root, 'etc/hostname'), `${hostname}\n`);
   }
 
   boot(vm: SimVm): void {
@@ -57,7 +68,8 @@ export class GuestBridge implements GuestHooks {
     const previous = this.runs.get(vm.id);
     if (previous && previous.exitCode === undefined) return; // already running
     const d = this.dirs(vm);
-    for (const dir of [d.kvp, d.root, d.state]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const dir of [d.kvp, d.root, d.state, d.runtime]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.seedRoot(d.root, 'template');
     writePool(join(d.kvp, '.kvp_pool_0'), vm.kvpHost);
     writePool(join(d.kvp, '.kvp_pool_3'), [
       ['VirtualMachineId', vm.id.toUpperCase()],
@@ -66,7 +78,7 @@ export class GuestBridge implements GuestHooks {
     ]);
     writePool(join(d.kvp, '.kvp_pool_1'), vm.kvpGuest);
     const [program, ...lead] = this.options.command ?? ['sh', DEFAULT_AGENT];
-    const args = [...lead, 'run', '--kvp-dir', d.kvp, '--root', d.root, '--state-dir', d.state, ...(this.options.extraArgs ?? [])];
+    const args = [...lead, 'run', '--kvp-dir', d.kvp, '--root', d.root, '--state-dir', d.state, '--runtime-dir', d.runtime, ...(this.options.extraArgs ?? [])];
     const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(d.log, { flags: 'a' });
     child.stdout.pipe(log);
