@@ -107,7 +107,8 @@ const create: Handler = (ctx, args: Args) => {
 
 const remove: Handler = (ctx, args) => {
   const vm = getVm(ctx, str(args, 'Id'));
-  const owned = ((args.OwnedDisks ?? []) as string[]).map(String);
+  const ownFolder = `${winJoin(vm.path, 'Virtual Hard Disks')}\\`.toLowerCase();
+  const owned = args.RemoveOwnedDisks ? vm.disks.map((d) => d.path).filter((p) => p.toLowerCase().startsWith(ownFolder)) : [];
   for (const disk of owned) {
     const user = ctx.registry.diskUser(disk, vm.id);
     if (user) stop('conflict', `disk ${disk} is used by VM ${user.name}; not deleting`);
