@@ -7,7 +7,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+import standaloneCode from 'ajv/dist/standalone';
+import { createAjv } from '../src/ansible/ajv-compile';
+import { resolveSchema } from '../src/ansible/schema';
+import { loadFragments } from './generate';
 import { generateAll, ROOT } from './generate';
 
 export class BuildError extends Error {}
@@ -31,10 +35,35 @@ export function moduleEntries(root = ROOT): string[] {
   return readdirSync(join(root, 'src/modules')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
 }
 
+/**
+ * An esbuild plugin that swaps src/ansible/ajv-compile.ts for the module's validator, precompiled with ajv's
+ * standalone code generation from the resolved schema: no ajv and no schema compilation at module run time.
+ */
+function precompiledValidator(name: string, root: string): Plugin {
+  const schemaPath = join(root, 'src/schemas', `${name}.schema.json`);
+  return {
+    name: 'virtseal-precompiled-validator',
+    setup(b) {
+      b.onResolve({ filter: /\/ajv-compile$/ }, () => ({ path: 'precompiled-validator', namespace: 'virtseal' }));
+      b.onLoad({ filter: /.*/, namespace: 'virtseal' }, () => {
+        const schema = resolveSchema(JSON.parse(readFileSync(schemaPath, 'utf8')) as object, loadFragments(root));
+        const ajv = createAjv(true);
+        const code = standaloneCode(ajv, ajv.compile(schema as object));
+        return {
+          contents: `const module = { exports: {} };\n(function (module, exports) {\n${code}\n})(module, module.exports);\nexport function compileSchema() { return module.exports.default ?? module.exports; }\n`,
+          loader: 'js',
+          resolveDir: root,
+        };
+      });
+    },
+  };
+}
+
 /** Bundles one module into `outFile` (exec bit set). Returns the bundle size in bytes. */
 export async function bundleModule(name: string, outFile: string, mode: ArgsMode = 'embedded', root = ROOT): Promise<number> {
   const entry = join(root, 'src/modules', `${name}.ts`);
   await build({
+    plugins: [precompiledValidator(name, root)],
     stdin: {
       contents: `import definition from ${JSON.stringify(entry)};\nimport { main } from ${JSON.stringify(join(root, 'src/ansible/main.ts'))};\nvoid main(definition);\n`,
       resolveDir: root,
