@@ -2,3 +2,4 @@
 export { default as version } from './version';
 export { default as doc } from './doc';
 export { default as survey } from './survey';
+export { default as netbox } from './netbox';
