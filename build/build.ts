@@ -49,6 +49,8 @@ export async function bundleModule(name: string, outFile: string, mode: ArgsMode
     minify: true,
     legalComments: 'none',
     charset: 'ascii',
+    // ssh2's optional native bindings (.node) stay external: its try/require falls back to pure JS at run time.
+    external: ['*.node'],
     banner: { js: moduleBanner(mode) },
     outfile: outFile,
     logLevel: 'warning',
@@ -68,6 +70,7 @@ export async function bundleCli(outFile: string, root = ROOT): Promise<void> {
     target: 'node20',
     format: 'esm',
     minify: false,
+    external: ['*.node'],
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __virtsealCreateRequire } from 'node:module';\nconst require = __virtsealCreateRequire(import.meta.url);" },
     outfile: outFile,
     logLevel: 'warning',
