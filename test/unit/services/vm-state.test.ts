@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { VirtsealError } from '../../../src/core/errors';
 import { vmDesiredFromOptions, type VmModuleOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
-import { registrySnapshot, silent, startWorld, type SimWorld } from './sim-session';
+import { registrySnapshot, startWorld, type SimWorld } from './sim-session';
 
 const base: VmModuleOptions = {
   name: 'web01',
