@@ -1,0 +1,111 @@
+import { requestJson } from './http-json';
+import type { FollowOutcome, LaunchOutcome, Launcher } from './launcher';
+import type { LaunchPlan } from './map-event';
+import { type Redactor, resolveVars } from './secrets';
+
+export interface AwxLauncherOptions {
+  /** Base URL of AWX/AAP, for example https://awx.example.net (AAP 2.5 gateway: .../api/controller). */
+  readonly url: string;
+  /** OAuth2 / personal access token, sent as `Authorization: Bearer`. */
+  readonly token: string;
+  /** Follow each job to its end before the VM's next event is launched and before write-back. Default true. */
+  readonly follow?: boolean;
+  readonly ca?: string;
+  readonly timeoutMs?: number;
+  readonly env: NodeJS.ProcessEnv;
+  readonly redactor: Redactor;
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** AWX's 400 bodies are `{field: [messages]}` or `{variables_needed_to_start: [...]}`: flatten them to one line. */
+export function describeAwxError(body: unknown, text: string): string {
+  if (typeof body !== 'object' || body === null) return text.trim() || '(empty answer)';
+  return Object.entries(body as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(String).join('; ') : typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('; ');
+}
+
+export class AwxLauncher implements Launcher {
+  readonly name: string;
+  private readonly base: string;
+  private readonly templateIds = new Map<string, number>();
+
+  constructor(private readonly options: AwxLauncherOptions) {
+    this.base = options.url.replace(/\/+$/, '');
+    this.name = `AWX ${this.base}`;
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.options.token}` };
+  }
+
+  private async get(path: string) {
+    return requestJson({ method: 'GET', url: `${this.base}${path}`, headers: this.headers(), timeoutMs: this.options.timeoutMs, ca: this.options.ca });
+  }
+
+  /** A template given by name is looked up once; ids are used as they are. */
+  private async templateId(ref: number | string): Promise<number | { error: string; retry: boolean }> {
+    if (typeof ref === 'number' || /^\d+$/.test(ref)) return Number(ref);
+    const known = this.templateIds.get(ref);
+    if (known !== undefined) return known;
+    const res = await this.get(`/api/v2/job_templates/?name=${encodeURIComponent(ref)}`);
+    if (res.status !== 200) return { error: `looking up job template "${ref}": HTTP ${res.status}`, retry: RETRYABLE.has(res.status) };
+    const results = (res.body as { results?: { id: number }[] } | undefined)?.results ?? [];
+    if (results.length !== 1) return { error: `job template "${ref}" not found in AWX (${results.length} matches)`, retry: false };
+    this.templateIds.set(ref, results[0]!.id);
+    return results[0]!.id;
+  }
+
+  async launch(plan: LaunchPlan): Promise<LaunchOutcome> {
+    if (plan.jobTemplate === undefined) {
+      return { kind: 'failed', error: `the mapping names no targets.${plan.action}.job_template` };
+    }
+    let extraVars;
+    try {
+      extraVars = resolveVars(plan.extraVars, this.options.env, this.options.redactor);
+    } catch (error) {
+      return { kind: 'failed', error: (error as Error).message };
+    }
+    try {
+      const id = await this.templateId(plan.jobTemplate);
+      if (typeof id !== 'number') return id.retry ? { kind: 'retry', error: id.error } : { kind: 'failed', error: id.error };
+      const res = await requestJson({
+        method: 'POST',
+        url: `${this.base}/api/v2/job_templates/${id}/launch/`,
+        headers: this.headers(),
+        body: { extra_vars: extraVars },
+        timeoutMs: this.options.timeoutMs,
+        ca: this.options.ca,
+      });
+      const where = `job template ${id} (${plan.action} ${plan.vmName})`;
+      if (res.status === 201 || res.status === 200) {
+        const body = res.body as { job?: number; id?: number; ignored_fields?: Record<string, unknown> } | undefined;
+        const jobId = body?.job ?? body?.id;
+        if (typeof jobId !== 'number') return { kind: 'failed', error: `AWX answered ${res.status} without a job id for ${where}` };
+        const ignored = Object.keys(body?.ignored_fields ?? {});
+        const note = ignored.length ? ` (AWX ignored: ${ignored.join(', ')})` : '';
+        const summary = `AWX job ${jobId} launched from ${where}${note}`;
+        return this.options.follow === false ? { kind: 'done', summary } : { kind: 'launched', jobId, summary };
+      }
+      const detail = this.options.redactor.redact(describeAwxError(res.body, res.text));
+      const error = `AWX refused the launch of ${where}: HTTP ${res.status}: ${detail}`;
+      return RETRYABLE.has(res.status) ? { kind: 'retry', error } : { kind: 'failed', error };
+    } catch (error) {
+      return { kind: 'retry', error: `AWX unreachable: ${this.options.redactor.redact((error as Error).message)}` };
+    }
+  }
+
+  async follow(jobId: number): Promise<FollowOutcome> {
+    try {
+      const res = await this.get(`/api/v2/jobs/${jobId}/`);
+      if (res.status !== 200) return RETRYABLE.has(res.status) ? { kind: 'running' } : { kind: 'failed', error: `AWX job ${jobId}: HTTP ${res.status}` };
+      const status = (res.body as { status?: string } | undefined)?.status ?? '';
+      if (status === 'successful') return { kind: 'done', summary: `AWX job ${jobId} successful` };
+      if (['failed', 'error', 'canceled'].includes(status)) return { kind: 'failed', error: `AWX job ${jobId} ${status}` };
+      return { kind: 'running' };
+    } catch {
+      return { kind: 'running' };
+    }
+  }
+}

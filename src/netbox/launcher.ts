@@ -1,0 +1,21 @@
+import type { LaunchPlan } from './map-event';
+
+/** Outcome of one launch attempt. `launched` = an AWX job is running and will be followed to its end. */
+export type LaunchOutcome =
+  | { readonly kind: 'done'; readonly summary: string }
+  | { readonly kind: 'launched'; readonly jobId: number; readonly summary: string }
+  | { readonly kind: 'retry'; readonly error: string }
+  | { readonly kind: 'failed'; readonly error: string };
+
+export type FollowOutcome =
+  | { readonly kind: 'running' }
+  | { readonly kind: 'done'; readonly summary: string }
+  | { readonly kind: 'failed'; readonly error: string };
+
+export interface Launcher {
+  /** Human name of where launches go, for logs ("AWX https://awx.example", "ansible-playbook"). */
+  readonly name: string;
+  launch(plan: LaunchPlan, eventId: number): Promise<LaunchOutcome>;
+  /** Poll a launched job; only launchers that return `launched` implement it. */
+  follow?(jobId: number): Promise<FollowOutcome>;
+}
