@@ -60,8 +60,9 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(path: string) {
-    this.db = new Database(path);
+  /** `mustExist`: for the status and requeue commands, which must not create an empty queue by mistake. */
+  constructor(path: string, options: { readonly mustExist?: boolean } = {}) {
+    this.db = new Database(path, { fileMustExist: options.mustExist === true });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
