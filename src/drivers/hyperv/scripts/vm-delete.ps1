@@ -33,7 +33,7 @@ foreach ($disk in $OwnedDisks) {
     }
 }
 if ([string]$vm.State -ne 'Off') { Stop-VM -VM $vm -TurnOff -Force }
-Get-VMSnapshot -VM $vm | Remove-VMSnapshot
+Get-VMSnapshot -VM $vm | Remove-VMSnapshot -Confirm:$false
 Remove-VM -VM $vm -Force
 $removed = @()
 foreach ($disk in $OwnedDisks) {
