@@ -157,3 +157,33 @@ describe('seal/host-exchange limits', () => {
     expect(channel.writeBatches).to.deep.equal([]);
   });
 });
+
+describe('seal/host-exchange torn reads', function () {
+  this.timeout(60_000);
+  it('tolerates a hello that reads malformed once (guest rewriting its pool), then completes', async () => {
+    const channel = new MemoryChannel();
+    const guest = new TsGuest(channel, { vmId: VM });
+    const good = channel.guest.get(HELLO_KEY)!;
+    const inner = channel.onRead;
+    let reads = 0;
+    channel.onRead = () => {
+      reads++;
+      if (reads === 1) channel.guest.set(HELLO_KEY, good.slice(0, 300));
+      else {
+        channel.guest.set(HELLO_KEY, good);
+        inner();
+      }
+    };
+    const result = (await drive({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    expect(result).to.include({ state: 'applied', attempt: guest.attempt });
+  });
+
+  it('rejects a hello that reads malformed twice with the same bytes', async () => {
+    const channel = new MemoryChannel();
+    channel.guest.set(HELLO_KEY, '2 not-a-hello');
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('hello');
+    expect(channel.writeBatches).to.deep.equal([]);
+  });
+});
