@@ -154,6 +154,23 @@ describe('seal: Node host side against the real Linux agent', function () {
     }
   });
 
+  it('works on a bare root with only the contract flags (as a simulated VM runs it); the default tmpfs runtime dir is cleaned', async () => {
+    const bare = makeWorld('0a0b0c0d-0000-0000-0000-000000000001', { bareRoot: true });
+    try {
+      const shmBefore = readdirSync('/dev/shm').filter((n) => n.startsWith('virtseal.'));
+      const agent = startAgent(bare, [], true);
+      const result = await runSealedExchange({ channel: poolFileChannel(bare.kvpDir), vmId: bare.vmId, config, timeoutMs: 60_000 });
+      const { code, stderr } = await agent.done;
+      expect(code, stderr).to.equal(0);
+      expect(result.state).to.equal('applied');
+      expect(readFileSync(join(bare.root, 'etc/hostname'), 'utf8')).to.equal('web01\n');
+      expect(readFileSync(join(bare.root, 'etc/passwd'), 'utf8')).to.match(/^alice:x:/m).and.match(/^ansible:x:/m);
+      expect(readdirSync('/dev/shm').filter((n) => n.startsWith('virtseal.'))).to.deep.equal(shmBefore);
+    } finally {
+      bare.cleanup();
+    }
+  });
+
   it('survives a crash/reboot mid-way: a new attempt is sealed and finished steps are not redone', async () => {
     const channel = poolFileChannel(world.kvpDir);
     const host = runSealedExchange({ channel, vmId: world.vmId, config, timeoutMs: 90_000 });
