@@ -50,7 +50,7 @@ export function startAgent(world: AgentWorld, extra: readonly string[] = [], con
     ? [AGENT, 'run', '--kvp-dir', world.kvpDir, '--root', world.root, '--state-dir', world.stateDir, '--timeout', '60', ...extra]
     : [AGENT, 'run', '--kvp-dir', world.kvpDir, '--root', world.root, '--state-dir', world.stateDir,
         '--runtime-dir', world.runtimeDir, '--timeout', '60', '--ack-timeout', '20', ...extra];
-  const child = spawn('sh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.env.VIRTSEAL_AGENT_SHELL ?? 'sh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stderr: string }>((res) => child.on('close', (code) => res({ code, stderr })));
