@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { bundleInventory } from '../../../build/build';
+import { runCli } from '../../../src/cli/app';
 import { ROOT } from '../../../build/generate';
 import { CollectionHarness, task } from './harness';
 import { createVars } from './vars';
@@ -73,6 +74,22 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
     const strict = await run('node', [script, '--list'], { ...env, VIRTSEAL_INVENTORY_STRICT: '1' });
     expect(strict.code).to.equal(1);
     expect(strict.stderr.trim().split('\n').pop()).to.match(/^virtseal inventory: cannot read every hypervisor host: 127\.0\.0\.1:1: /);
+  });
+
+  it('virtseal inventory prints the same inventory from the CLI', async () => {
+    const vars = { ...h.credentialEnv(), VIRTSEAL_INVENTORY_HOSTS: h.hostAddress };
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    const out: string[] = [];
+    const err: string[] = [];
+    try {
+      const code = await runCli(['inventory', '--list'], { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+      expect(code, err.join('')).to.equal(0);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+    const inventory = JSON.parse(out.join('')) as { power_off: { hosts: string[] } };
+    expect(inventory.power_off.hosts).to.include('alma01');
   });
 
   it('ansible-lint passes the playbooks with the production profile, and fails a bad one', async () => {
