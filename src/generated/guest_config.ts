@@ -19,10 +19,6 @@ export interface GuestConfigOptions {
    */
   start?: boolean;
   /**
-   * Run the exchange even when the guest already reports an applied configuration.
-   */
-  force?: boolean;
-  /**
    * Seconds to wait for the guest to report applied or failed.
    */
   timeout?: number;

@@ -19,7 +19,7 @@ describe('services/guest-config against the simulator running the Linux agent', 
   });
   after(async () => world.stop());
 
-  const request = (vm: string, extra: object = {}) => ({ vm, config, start: true, force: false, timeoutMs: 90_000, ...extra });
+  const request = (vm: string, extra: object = {}) => ({ vm, config, start: true, timeoutMs: 90_000, ...extra });
 
   it('check mode lists the start and the exchange and touches nothing', async () => {
     const before = registrySnapshot(world.registry);
