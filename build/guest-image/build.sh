@@ -18,7 +18,9 @@ mkdir -p "$out"
 log() { printf 'guest-image: %s\n' "$*" >&2; }
 
 build_kernel() {
-  [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$(sha256sum < "$here/init.sh" | cut -c1-16)" ] && return 0
+  local stamp
+  stamp=$(cat "$here/init.sh" "$here/build.sh" | sha256sum | cut -c1-16)
+  [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$stamp" ] && return 0
   local kpkg kver w="$out/work-kernel"
   kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
   kver=${kpkg#linux-image-}
@@ -48,12 +50,23 @@ build_kernel() {
       case $lib in /lib64/*) cp -L "$lib" "$r/lib64/";; *) cp -L "$lib" "$r/lib/x86_64-linux-gnu/";; esac
     done
   done
+  # dash and GNU tools for the Linux agent (POSIX sh + coreutils + openssl): busybox-static's sh runs its own
+  # applets before PATH, and its cut/fold/tr mangle NUL bytes.
+  mkdir -p "$r/usr/local/bin"
+  local tool real
+  for tool in dash tr fold cut paste od base64 head tail wc dd truncate mktemp cat cksum stat sort awk sed grep date sleep; do
+    real=$(readlink -f "$(command -v "$tool")")
+    cp "$real" "$r/usr/local/bin/$tool"
+    for lib in $(ldd "$real" | awk '/=>/{print $3} /ld-linux/{print $1}'); do
+      case $lib in /lib64/*) cp -L "$lib" "$r/lib64/";; *) cp -L "$lib" "$r/lib/x86_64-linux-gnu/";; esac
+    done
+  done
   [ -d /usr/lib/x86_64-linux-gnu/ossl-modules ] && cp -r /usr/lib/x86_64-linux-gnu/ossl-modules "$r/lib/x86_64-linux-gnu/"
   cp "$here/init.sh" "$r/init" && chmod 755 "$r/init"
   (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd.gz.new"
   cp "$w/k/boot/vmlinuz-$kver" "$out/vmlinuz"
   mv "$out/initrd.gz.new" "$out/initrd.gz"
-  sha256sum < "$here/init.sh" | cut -c1-16 > "$out/initrd.stamp"
+  echo "$stamp" > "$out/initrd.stamp"
   rm -rf "$w"
   log "kernel $kver + initramfs $(du -k "$out/initrd.gz" | cut -f1) KiB"
 }

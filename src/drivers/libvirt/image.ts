@@ -54,6 +54,8 @@ export class LibvirtImages implements ImageDriver {
     const existing = await this.findImage({ name });
     const boot = await readBootSidecar(options.localPath);
     if (existing?.sha256 === sha256) {
+      // Kernel and initrd are small and may change without the disk: always refresh them.
+      if (boot) await this.publishBootFiles(name, boot);
       return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
     }
     await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
@@ -69,16 +71,19 @@ export class LibvirtImages implements ImageDriver {
       await ctx.host.runner.run(['rm', '-f', '--', partial, `${partial}.sha256`]);
       throw new ScriptFailed(`the uploaded image's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`);
     }
-    if (boot) {
-      for (const [role, file] of Object.entries(boot.files)) {
-        await upload(ctx, file, posix.join(dir, `${name}.${role}`), 0, (await stat(file)).size, undefined);
-      }
-      await this.writeSmall(posix.join(dir, `${name}.boot.json`), JSON.stringify(boot.remote(name)));
-    }
+    if (boot) await this.publishBootFiles(name, boot);
     await ctx.host.exec(['mv', '-f', '--', partial, target]);
     await this.writeSmall(posix.join(dir, `${name}.sha256`), `${sha256}\n`);
     await ctx.host.runner.run(['rm', '-f', '--', `${partial}.sha256`]);
     return { image: { name, path: target, sha256, sizeBytes: local.size }, skipped: false, resumedFromBytes: resumedFrom, sentBytes: sent };
+  }
+
+  private async publishBootFiles(name: string, boot: BootSidecar): Promise<void> {
+    const dir = imagesDir(this.ctx);
+    for (const [role, file] of Object.entries(boot.files)) {
+      await upload(this.ctx, file, posix.join(dir, `${name}.${role}`), 0, (await stat(file)).size, undefined);
+    }
+    await this.writeSmall(posix.join(dir, `${name}.boot.json`), JSON.stringify(boot.remote(name)));
   }
 
   private async sidecarHash(name: string): Promise<string> {
@@ -134,7 +139,12 @@ async function checkQcow2(path: string): Promise<void> {
   }
 }
 
-async function readBootSidecar(localPath: string): Promise<{ files: Record<string, string>; remote: (name: string) => object } | undefined> {
+interface BootSidecar {
+  readonly files: Record<string, string>;
+  remote(name: string): object;
+}
+
+async function readBootSidecar(localPath: string): Promise<BootSidecar | undefined> {
   const text = await readFile(`${localPath}.boot.json`, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const boot = JSON.parse(text) as { kernel?: string; initrd?: string; cmdline?: string };
