@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
 import { InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
+import { safeResumeOffset } from '../../transport/sftp-upload';
 import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
 import { type LibvirtContext, checkFileName, imagesDir } from './context';
 
@@ -63,7 +64,7 @@ export class LibvirtImages implements ImageDriver {
     // Resume only a partial upload of this very file (its hash is recorded beside it).
     const partialOf = await ctx.host.runner.run(['cat', '--', `${partial}.sha256`]);
     const partialSize = partialOf.code === 0 && partialOf.stdout.trim() === sha256 ? await remoteSize(ctx, partial) : 0;
-    const resumedFrom = Math.min(partialSize, local.size);
+    const resumedFrom = ctx.host.runner.upload ? safeResumeOffset(partialSize, local.size) : Math.min(partialSize, local.size);
     if (resumedFrom === 0) await this.writeSmall(`${partial}.sha256`, `${sha256}\n`);
     const sent = await upload(ctx, options.localPath, partial, resumedFrom, local.size, options.onProgress);
     const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
@@ -104,6 +105,15 @@ async function upload(
   total: number,
   onProgress: ((p: PublishProgress) => void) | undefined,
 ): Promise<number> {
+  if (ctx.host.runner.upload) {
+    const r = await ctx.host.runner.upload({
+      localPath,
+      remotePath,
+      startOffset: from,
+      ...(onProgress ? { onProgress: (sentSoFar: number) => onProgress({ sentBytes: sentSoFar, totalBytes: total }) } : {}),
+    });
+    return r.sentBytes;
+  }
   const stream = createReadStream(localPath, { start: from });
   let sent = 0;
   stream.on('data', (chunk) => {
