@@ -2,41 +2,11 @@
  * Module argument validation: ansible-style normalisation (coerce.ts) first, then ajv for every remaining JSON
  * Schema constraint (ranges, lengths, patterns, formats), its first error turned into one line naming the option.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
 import { InvalidArgument } from '../core/errors';
+import { compileSchema } from './ajv-compile';
 import { normalizeObject } from './coerce';
 import type { OptionSchema } from './schema';
-
-const X_KEYWORDS = [
-  'x-no-log', 'x-ansible-type', 'x-aliases', 'x-survey', 'x-mutually-exclusive', 'x-required-together', 'x-module',
-];
-
-// ajv-formats is CommonJS with a default export; under esbuild/tsx interop it may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
-
-let shared: Ajv | undefined;
-
-/** One ajv instance per process, strict about schema typos but aware of virtseal's `x-*` keywords. */
-export function ajvInstance(): Ajv {
-  if (!shared) {
-    shared = new Ajv({ allErrors: false, verbose: true, strict: true, strictRequired: false, strictTypes: false, useDefaults: false, coerceTypes: false });
-    addFormats(shared);
-    shared.addVocabulary(X_KEYWORDS);
-  }
-  return shared;
-}
-
-const compiled = new WeakMap<object, ValidateFunction>();
-
-export function compileSchema(schema: OptionSchema): ValidateFunction {
-  let fn = compiled.get(schema);
-  if (!fn) {
-    fn = ajvInstance().compile(schema as object);
-    compiled.set(schema, fn);
-  }
-  return fn;
-}
 
 function optionPath(instancePath: string): string {
   let out = '';
@@ -57,6 +27,8 @@ function isSecretPath(schema: OptionSchema, instancePath: string): boolean {
   return node?.['x-no-log'] === true;
 }
 
+const plural = (n: unknown, word: string) => `${String(n)} ${word}${n === 1 ? '' : 's'}`;
+
 /** Renders an ajv error as an ansible-style line naming the option. */
 export function describeAjvError(error: ErrorObject, schema: OptionSchema): InvalidArgument {
   const p = error.params as Record<string, unknown>;
@@ -69,10 +41,10 @@ export function describeAjvError(error: ErrorObject, schema: OptionSchema): Inva
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       text = `${arg} must be ${String(p.comparison)} ${String(p.limit)}${got}`;
       break;
-    case 'minLength': text = `${arg} must be at least ${String(p.limit)} characters long`; break;
-    case 'maxLength': text = `${arg} must be at most ${String(p.limit)} characters long`; break;
-    case 'minItems': text = `${arg} must have at least ${String(p.limit)} items`; break;
-    case 'maxItems': text = `${arg} must have at most ${String(p.limit)} items`; break;
+    case 'minLength': text = `${arg} must be at least ${plural(p.limit, 'character')} long`; break;
+    case 'maxLength': text = `${arg} must be at most ${plural(p.limit, 'character')} long`; break;
+    case 'minItems': text = `${arg} must have at least ${plural(p.limit, 'item')}`; break;
+    case 'maxItems': text = `${arg} must have at most ${plural(p.limit, 'item')}`; break;
     case 'pattern': text = `${arg} must match the pattern ${String(p.pattern)}${got}`; break;
     case 'format': text = `${arg} must be a valid ${String(p.format)}${got}`; break;
     case 'enum': text = `value of ${name} must be one of: ${((p.allowedValues as unknown[]) ?? []).map(String).join(', ')}${secret ? '' : `, got: ${String(error.data)}`}`; break;

@@ -196,6 +196,8 @@ export class SshConnection {
       let settled = false;
       client.once('ready', () => {
         settled = true;
+        // Requests are small and strictly request/response: Nagle + delayed ACK would add ~40 ms per exchange.
+        client.setNoDelay(true);
         this.client = client;
         this.stats.connects += 1;
         resolve();

@@ -17,6 +17,8 @@ const CALLBACK_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ansible/call
 export interface HostReport {
   readonly status: 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
   readonly seconds: number;
+  /** For loops: seconds since the task started at which each item finished. */
+  readonly items: number[];
   readonly result: Record<string, unknown>;
 }
 export interface TaskReport {
@@ -41,10 +43,14 @@ export class AnsibleWorkspace {
   private runs = 0;
 
   /** Bundles the modules into a copy of collection/ and builds the tarball there; returns the tarball path. */
-  async buildCollection(argsMode: ArgsMode = 'embedded'): Promise<string> {
+  async buildCollection(argsMode: ArgsMode = 'embedded', options: { wantJsonTwins?: boolean } = {}): Promise<string> {
     const src = join(this.dir, `collection-${argsMode}`);
     cpSync(join(ROOT, 'collection'), src, { recursive: true, filter: (p) => !/plugins\/modules\/[^/.]+$/.test(p) });
-    for (const name of moduleEntries()) await bundleModule(name, join(src, 'plugins/modules', name), argsMode);
+    for (const name of moduleEntries()) {
+      await bundleModule(name, join(src, 'plugins/modules', name), argsMode);
+      // `<module>_want_json`: the same module receiving its args through the WANT_JSON file (for measurements).
+      if (options.wantJsonTwins) await bundleModule(name, join(src, 'plugins/modules', `${name}_want_json`), 'file');
+    }
     return buildTarball(src, join(this.dir, `dist-${argsMode}`));
   }
 
@@ -133,8 +139,7 @@ export class AnsibleWorkspace {
 }
 
 export function taskResult(report: PlaybookReport | undefined, task: string, host: string): HostReport {
-  const t = report?.tasks.find((x) => x.name === task);
-  const h = t?.hosts[host];
+  const h = report?.tasks.find((x) => x.name === task && x.hosts[host])?.hosts[host];
   if (!h) throw new Error(`no result for task "${task}" on ${host}; tasks: ${report?.tasks.map((x) => x.name).join(', ')}`);
   return h;
 }

@@ -3,3 +3,4 @@ export { default as version } from './version';
 export { default as doc } from './doc';
 export { default as survey } from './survey';
 export { default as netbox } from './netbox';
+export { default as sim } from './sim';

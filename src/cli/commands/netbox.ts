@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { isVirtsealError, InvalidArgument } from '../../core/errors';
 import { startBridge } from '../../netbox/bridge';
@@ -122,9 +122,14 @@ async function serve(a: Args): Promise<void> {
   });
 }
 
+function openQueue(path: string): SqliteEventStore {
+  if (!existsSync(path)) throw new InvalidArgument(`--db: ${path} does not exist (the queue is created by \`netbox serve\`)`, 'db');
+  return new SqliteEventStore(path, { mustExist: true });
+}
+
 async function status(a: Args): Promise<void> {
   const state = a.state as EventState | undefined;
-  const store = new SqliteEventStore(String(a.db));
+  const store = openQueue(String(a.db));
   try {
     const events = store.list({ ...(state ? { state } : {}), limit: positiveInt(a.limit, 'limit') });
     process.stdout.write(formatStatus(store.counts(), events, a.json === true));
@@ -134,7 +139,7 @@ async function status(a: Args): Promise<void> {
 }
 
 async function requeue(a: Args): Promise<void> {
-  const store = new SqliteEventStore(String(a.db));
+  const store = openQueue(String(a.db));
   try {
     for (const raw of a.id as unknown[]) {
       const id = positiveInt(raw, 'id');

@@ -42,11 +42,28 @@ class CallbackModule(CallbackBase):
         data = dict(result._result)
         if status == 'ok' and data.get('changed'):
             status = 'changed'
-        entry['hosts'][result._host.get_name()] = {
+        host = result._host.get_name()
+        entry['hosts'][host] = {
             'status': status,
             'seconds': time.monotonic() - entry['start'],
+            'items': entry.get('items', {}).get(host, []),
             'result': data,
         }
+
+    def _item(self, result):
+        entry = self.by_uuid.get(result._task._uuid)
+        if entry is not None:
+            # Seconds since the task started, when each loop item finished.
+            entry.setdefault('items', {}).setdefault(result._host.get_name(), []).append(time.monotonic() - entry['start'])
+
+    def v2_runner_item_on_ok(self, result):
+        self._item(result)
+
+    def v2_runner_item_on_failed(self, result):
+        self._item(result)
+
+    def v2_runner_item_on_skipped(self, result):
+        self._item(result)
 
     def v2_runner_on_ok(self, result):
         self._record(result, 'ok')
@@ -63,6 +80,7 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_stats(self, stats):
         for entry in self.tasks:
             entry.pop('start', None)
+            entry.pop('items', None)
         doc = {
             'tasks': self.tasks,
             'stats': {h: stats.summarize(h) for h in sorted(stats.processed.keys())},
