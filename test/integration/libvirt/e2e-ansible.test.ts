@@ -16,6 +16,7 @@ import { createLibvirtHypervisor, type LibvirtHypervisor } from '../../../src/dr
 import { GuestFiles } from '../../../src/drivers/libvirt/guest-files';
 import { decodePool } from '../../../src/drivers/libvirt/kvp-records';
 import { AnsibleWorkspace } from '../../helpers/ansible';
+import { startSshd, type TestSshd } from '../../helpers/sshd';
 import { type LibvirtHost, ensureLibvirtd, libvirtSkipReason } from './libvirt-host';
 import { buildGuest, makePool, repoRoot } from './guest-fixture';
 
@@ -38,15 +39,20 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
   let image = '';
   let hv: LibvirtHypervisor;
   let netUp = false;
+  let sshd: TestSshd | undefined;
+  let hostKeyFingerprint = '';
   const started = Date.now();
 
   const playbook = async (name: string, vars: Record<string, unknown>): Promise<Run> => {
     // Variables go through a 0600 file, never the command line (they include the canary password).
     const varsFile = join(ws!.dir, `vars-${name}.json`);
-    await writeFile(varsFile, JSON.stringify({ vm_host: 'local', vm_hypervisor: 'libvirt', ...vars }), { mode: 0o600 });
+    await writeFile(varsFile, JSON.stringify({ vm_host: `127.0.0.1:${sshd!.port}`, vm_hypervisor: 'libvirt', ...vars }), { mode: 0o600 });
+    // The libvirt host is this machine reached over OpenSSH on loopback, with the AWX credential's variables.
     const env = ws!.env({
       ANSIBLE_STDOUT_CALLBACK: 'default',
-      VIRTSEAL_HOST_USER: 'root',
+      VIRTSEAL_HOST_USER: sshd!.user,
+      VIRTSEAL_HOST_PRIVATE_KEY: await readFile(sshd!.keyFile, 'utf8'),
+      VIRTSEAL_HOST_KEY_FINGERPRINT: hostKeyFingerprint,
       VIRTSEAL_LIBVIRT_POOL_PATH: pool!.path,
       VIRTSEAL_LIBVIRT_CONSOLE_LOG_DIR: pool!.path,
     });
@@ -73,6 +79,8 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
       this.skip();
     }
     libvirt = await ensureLibvirtd();
+    sshd = await startSshd();
+    hostKeyFingerprint = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!;
     image = await buildGuest('debian');
     pool = await makePool();
     // An isolated network without addresses: libvirt makes the bridge and runs no dnsmasq or firewall rules.
@@ -94,6 +102,7 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     }
     if (netUp) execFileSync('virsh', ['-q', '-c', libvirt!.uri, 'net-destroy', `--network=${NET}`]);
     ws?.close();
+    await sshd?.stop();
     await pool?.remove();
     libvirt?.stop();
     console.log(`      end-to-end wall time ${Math.round((Date.now() - started) / 1000)} s`);
