@@ -192,6 +192,23 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect(journal[0]!.body.comments).to.match(/AWX job \d+ successful/);
   });
 
+  it('answers 500, not 2xx, when the event cannot be stored, so NetBox records the failure', async () => {
+    const store = new MemoryEventStore();
+    store.insertMany = () => {
+      throw new Error('database or disk is full');
+    };
+    const server = createBridgeServer({ secret: SECRET, mapping: buildMapping({}), store, log: jsonLogger(new Redactor(), (l) => logs.push(l)) });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+      const r = await postEvent(url, fixture(), SECRET);
+      expect(r).to.deep.equal({ status: 500, body: { error: 'internal error' } });
+      expect(logs.join('')).to.contain('database or disk is full');
+    } finally {
+      server.close();
+    }
+  });
+
   it('never writes the webhook secret or the tokens to logs, answers, the status listing or the database', async () => {
     await start();
     awx.failNext({ status: 401, body: { detail: `Bearer ${AWX_TOKEN} is not valid` } });
