@@ -1,12 +1,15 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningBridge, startBridge } from '../../../src/netbox/bridge';
 import { jsonLogger } from '../../../src/netbox/log';
 import { buildMapping } from '../../../src/netbox/mapping';
+import { MemoryEventStore } from '../../../src/netbox/memory-store';
 import { Redactor } from '../../../src/netbox/secrets';
+import { createBridgeServer } from '../../../src/netbox/server';
 import { signBody } from '../../../src/netbox/signature';
 import { eventually, fixture, post, postEvent, vmEvent } from './events';
 import { StandIn } from './stand-ins';
