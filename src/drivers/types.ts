@@ -30,6 +30,8 @@ export interface HostConnectionOptions {
   readonly acceptUnknownHostKey?: boolean;
   /** Connect timeout. Default 15,000 ms. */
   readonly connectTimeoutMs?: number;
+  /** Hyper-V only: folder of published golden images on the host, default `C:\ProgramData\virtseal\images`. */
+  readonly imageLibraryPath?: string;
   /** libvirt only: connection URI on the host, default qemu:///system. */
   readonly libvirtUri?: string;
 }

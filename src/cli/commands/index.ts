@@ -1,2 +1,6 @@
-// One line per command (merge-friendly); the CLI entry registers every export.
+// One line per command (merge-friendly). Each file default-exports a yargs CommandModule.
+export { default as version } from './version';
+export { default as doc } from './doc';
+export { default as survey } from './survey';
 export { default as netbox } from './netbox';
+export { default as sim } from './sim';

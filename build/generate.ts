@@ -1,0 +1,107 @@
+/**
+ * `npm run generate`: everything derived from src/schemas. Types (src/generated/<module>.ts), the schema registries
+ * (src/generated/fragments.ts, src/generated/schemas.ts), ansible-doc sidecars (collection/plugins/modules/<module>.yml)
+ * and AWX surveys (surveys/<name>.json from surveys/src/<name>.survey.yaml). `--check` writes nothing and exits 1
+ * when a file is out of date (the golden test does the same through `generateAll`).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { compile } from 'json-schema-to-typescript';
+import { parse as parseYaml } from 'yaml';
+import { renderDocsYaml } from '../src/ansible/docs';
+import { resolveSchema, type OptionSchema } from '../src/ansible/schema';
+import { surveyFromDefinition, type SurveyDefinition } from '../src/ansible/survey';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const HEADER = (source: string) => `// generated — do not edit. Source: ${source}; regenerate with \`npm run generate\`.`;
+
+function listSchemas(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.schema.json')).map((f) => f.slice(0, -'.schema.json'.length)).sort();
+}
+
+const pascal = (name: string) => name.split(/[_-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const ident = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
+const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+
+export function moduleNames(root = ROOT): string[] {
+  return listSchemas(join(root, 'src/schemas'));
+}
+
+export function loadFragments(root = ROOT): Record<string, object> {
+  return Object.fromEntries(listSchemas(join(root, 'src/schemas/fragments')).map((n) => [n, readJson(join(root, 'src/schemas/fragments', `${n}.schema.json`))]));
+}
+
+export function loadResolvedSchemas(root = ROOT): Record<string, OptionSchema> {
+  const fragments = loadFragments(root);
+  return Object.fromEntries(moduleNames(root).map((n) => [n, resolveSchema(readJson(join(root, 'src/schemas', `${n}.schema.json`)), fragments)]));
+}
+
+function fragmentsFile(names: string[]): string {
+  const imports = names.map((n) => `import ${ident(n)} from '../schemas/fragments/${n}.schema.json';`);
+  const entries = names.map((n) => `  '${n}': ${ident(n)},`);
+  return [HEADER('src/schemas/fragments/*.schema.json'), ...imports, '', 'export const fragments: Readonly<Record<string, object>> = {', ...entries, '};', ''].join('\n');
+}
+
+function registryFile(names: string[]): string {
+  const imports = names.map((n) => `import ${ident(n)} from '../schemas/${n}.schema.json';`);
+  const entries = names.map((n) => `  ${ident(n)},`);
+  return [HEADER('src/schemas/*.schema.json'), ...imports, '', '/** Every module schema by module name (raw; resolve with resolveSchema). */', 'export const moduleSchemas: Readonly<Record<string, object>> = {', ...entries, '};', ''].join('\n');
+}
+
+async function typesFile(name: string, schema: OptionSchema): Promise<string> {
+  const input = structuredClone({ ...schema, title: `${pascal(name)}Options` }) as Parameters<typeof compile>[0];
+  return compile(input, `${pascal(name)}Options`, {
+    bannerComment: `${HEADER(`src/schemas/${name}.schema.json`)}\n/* eslint-disable */`,
+    additionalProperties: false,
+    declareExternallyReferenced: true,
+    strictIndexSignatures: true,
+    style: { singleQuote: true, printWidth: 120 },
+  });
+}
+
+/** Every generated file, path (relative to root) → content. */
+export async function renderAll(root = ROOT): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const schemas = loadResolvedSchemas(root);
+  files.set('src/generated/fragments.ts', fragmentsFile(listSchemas(join(root, 'src/schemas/fragments'))));
+  files.set('src/generated/schemas.ts', registryFile(Object.keys(schemas)));
+  for (const [name, schema] of Object.entries(schemas)) {
+    files.set(`src/generated/${name}.ts`, await typesFile(name, schema));
+    files.set(`collection/plugins/modules/${name}.yml`, renderDocsYaml(name, schema));
+  }
+  const surveyDir = join(root, 'surveys/src');
+  if (existsSync(surveyDir)) {
+    for (const file of readdirSync(surveyDir).filter((f) => f.endsWith('.survey.yaml')).sort()) {
+      const definition = parseYaml(readFileSync(join(surveyDir, file), 'utf8')) as SurveyDefinition;
+      const spec = surveyFromDefinition(definition, schemas);
+      files.set(`surveys/${file.slice(0, -'.survey.yaml'.length)}.json`, `${JSON.stringify(spec, null, 2)}\n`);
+    }
+  }
+  return files;
+}
+
+/** Writes (or with write=false only compares) every generated file; returns the paths that differ from disk. */
+export async function generateAll(options: { root?: string; write?: boolean } = {}): Promise<string[]> {
+  const root = options.root ?? ROOT;
+  const changed: string[] = [];
+  for (const [rel, content] of await renderAll(root)) {
+    const path = join(root, rel);
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (current === content) continue;
+    changed.push(rel);
+    if (options.write !== false) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, content);
+    }
+  }
+  return changed;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const check = process.argv.includes('--check');
+  const changed = await generateAll({ write: !check });
+  for (const rel of changed) console.log(`${check ? 'out of date' : 'wrote'}: ${rel}`);
+  if (check && changed.length > 0) process.exit(1);
+}

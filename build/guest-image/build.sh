@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Builds the test guests from Debian packages only (run as root; no loop devices, no network in the guest).
+#
+#   build/guest-image/build.sh kernel     kernel + busybox initramfs with qemu-guest-agent (and openssl)
+#   build/guest-image/build.sh rootfs     debootstrap minbase + systemd + cloud-init + qemu-guest-agent + openssl
+#   build/guest-image/build.sh debian     rootfs + the virtseal Linux agent and its unit → ext4 qcow2 disk
+#
+# Everything lands in $VIRTSEAL_IMAGE_DIR (default <repo>/.tmp/guest-image), keyed by the inputs' hash so reruns
+# are fast: the debootstrap tree is built once; the disk is rebuilt only when the agent or this script changes.
+# The disk carries no kernel or boot loader: VMs boot it with the kernel + initramfs built here (direct kernel
+# boot, `virtseal.root=/dev/vda`), which keeps the image small and avoids loop devices at build time.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${VIRTSEAL_IMAGE_DIR:-$repo/.tmp/guest-image}
+mirror=${VIRTSEAL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mkdir -p "$out"
+log() { printf 'guest-image: %s\n' "$*" >&2; }
+
+build_kernel() {
+  [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$(sha256sum < "$here/init.sh" | cut -c1-16)" ] && return 0
+  local kpkg kver w="$out/work-kernel"
+  kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
+  kver=${kpkg#linux-image-}
+  [ -n "$kver" ] || { log "cannot resolve the kernel package behind linux-image-amd64"; exit 1; }
+  rm -rf "$w" && mkdir -p "$w/debs" "$w/k" "$w/bb" "$w/qga"
+  (cd "$w/debs" && apt-get download -qq "$kpkg" busybox-static qemu-guest-agent >/dev/null)
+  dpkg-deb -x "$w/debs/${kpkg}"_*.deb "$w/k"
+  dpkg-deb -x "$w/debs"/busybox-static_*.deb "$w/bb"
+  dpkg-deb -x "$w/debs"/qemu-guest-agent_*.deb "$w/qga"
+  depmod -b "$w/k" "$kver"
+  local r="$w/root"
+  mkdir -p "$r/bin" "$r/lib/modules" "$r/usr/sbin" "$r/usr/bin" "$r/lib/x86_64-linux-gnu" "$r/lib64" "$r/etc"
+  cp "$w/bb/bin/busybox" "$r/bin/busybox"
+  : > "$r/lib/modules/load.order"
+  local top ko n
+  for top in virtio_pci virtio_console virtio_blk virtio_net qemu_fw_cfg ata_piix sr_mod isofs ext4; do
+    for ko in $(modprobe -d "$w/k" -S "$kver" --show-depends "$top" | awk '$1=="insmod"{print $2}'); do
+      n=$(basename "$ko" .ko)
+      grep -qx "$n" "$r/lib/modules/load.order" || { cp "$ko" "$r/lib/modules/"; echo "$n" >> "$r/lib/modules/load.order"; }
+    done
+  done
+  # glibc binaries with the host's copies of their shared libraries (same Debian release as the packages)
+  local bin lib
+  for bin in "$w/qga/usr/sbin/qemu-ga" /usr/bin/openssl; do
+    case $bin in */sbin/*) cp "$bin" "$r/usr/sbin/";; *) cp "$bin" "$r/usr/bin/";; esac
+    for lib in $(ldd "$bin" | awk '/=>/{print $3} /ld-linux/{print $1}'); do
+      case $lib in /lib64/*) cp -L "$lib" "$r/lib64/";; *) cp -L "$lib" "$r/lib/x86_64-linux-gnu/";; esac
+    done
+  done
+  [ -d /usr/lib/x86_64-linux-gnu/ossl-modules ] && cp -r /usr/lib/x86_64-linux-gnu/ossl-modules "$r/lib/x86_64-linux-gnu/"
+  cp "$here/init.sh" "$r/init" && chmod 755 "$r/init"
+  (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd.gz.new"
+  cp "$w/k/boot/vmlinuz-$kver" "$out/vmlinuz"
+  mv "$out/initrd.gz.new" "$out/initrd.gz"
+  sha256sum < "$here/init.sh" | cut -c1-16 > "$out/initrd.stamp"
+  rm -rf "$w"
+  log "kernel $kver + initramfs $(du -k "$out/initrd.gz" | cut -f1) KiB"
+}
+
+build_rootfs() {
+  [ -f "$out/rootfs.done" ] && return 0
+  command -v debootstrap >/dev/null || { log "debootstrap is missing (build/install-deps.sh installs it)"; exit 1; }
+  rm -rf "$out/rootfs"
+  # python3-cffi-backend: debootstrap's resolver does not follow the virtual package python3-cryptography needs.
+  debootstrap --variant=minbase \
+    --include=systemd-sysv,udev,kmod,dbus,qemu-guest-agent,cloud-init,python3-cffi-backend,openssl,ca-certificates \
+    bookworm "$out/rootfs" "$mirror" > "$out/debootstrap.log" 2>&1 || { log "debootstrap failed (see $out/debootstrap.log)"; exit 1; }
+  rm -rf "$out/rootfs/var/cache/apt/archives/"*.deb "$out/rootfs/var/lib/apt/lists/"*
+  touch "$out/rootfs.done"
+  log "rootfs $(du -sm "$out/rootfs" | cut -f1) MiB"
+}
+
+build_debian() {
+  build_kernel
+  build_rootfs
+  local agent="$repo/src/guest/linux/virtseal-agent"
+  local key
+  if [ -f "$agent" ]; then
+    key=$( (cat "$agent" "$here/virtseal-agent.service" "$here/build.sh") | sha256sum | cut -c1-16)
+  else
+    log "the Linux guest agent $agent is missing: building the disk without it"
+    key=noagent-$( (cat "$here/virtseal-agent.service" "$here/build.sh") | sha256sum | cut -c1-16)
+  fi
+  [ -s "$out/debian.qcow2" ] && [ "$(cat "$out/debian.stamp" 2>/dev/null)" = "$key" ] && { echo "$out/debian.qcow2"; return 0; }
+  local t="$out/work-debian"
+  rm -rf "$t" && cp -a "$out/rootfs" "$t"
+  mkdir -p "$t/etc/cloud/cloud.cfg.d" "$t/usr/lib/virtseal" "$t/var/lib/virtseal/kvp"
+  chmod 0700 "$t/var/lib/virtseal" "$t/var/lib/virtseal/kvp"
+  # NoCloud seed if one is attached; virtseal's agent owns the hostname, so cloud-init leaves it alone.
+  printf 'datasource_list: [ NoCloud, None ]\npreserve_hostname: true\nlocale: C.UTF-8\n' > "$t/etc/cloud/cloud.cfg.d/90-virtseal.cfg"
+  : > "$t/etc/machine-id"
+  echo 'LABEL=virtseal-root / ext4 rw,relatime 0 1' > "$t/etc/fstab"
+  if [ -f "$agent" ]; then
+    install -m 0755 "$agent" "$t/usr/lib/virtseal/virtseal-agent"
+    install -m 0644 "$here/virtseal-agent.service" "$t/etc/systemd/system/virtseal-agent.service"
+    ln -sf /etc/systemd/system/virtseal-agent.service "$t/etc/systemd/system/multi-user.target.wants/virtseal-agent.service"
+  fi
+  # Boot this disk with the kernel + initramfs built beside it (see docs/libvirt.md, direct kernel boot).
+  # A headless test guest: no console getty, no periodic maintenance jobs competing for an emulated CPU.
+  rm -f "$t/etc/systemd/system/getty.target.wants/"* "$t/etc/systemd/system/timers.target.wants/"*
+  rm -f "$out/debian.raw"
+  mkfs.ext4 -q -F -L virtseal-root -d "$t" "$out/debian.raw" 1400M >&2
+  qemu-img convert -O qcow2 "$out/debian.raw" "$out/debian.qcow2.new"
+  mv "$out/debian.qcow2.new" "$out/debian.qcow2"
+  rm -rf "$t" "$out/debian.raw"
+  printf '{"kernel": "vmlinuz", "initrd": "initrd.gz", "cmdline": "console=ttyS0 panic=-1 virtseal.root=/dev/vda"}\n' > "$out/debian.qcow2.boot.json"
+  echo "$key" > "$out/debian.stamp"
+  log "debian disk $(du -m "$out/debian.qcow2" | cut -f1) MiB (qcow2)"
+  echo "$out/debian.qcow2"
+}
+
+case ${1:-} in
+  kernel) build_kernel; echo "$out" ;;
+  rootfs) build_rootfs; echo "$out/rootfs" ;;
+  debian) build_debian ;;
+  *) echo "usage: $0 kernel|rootfs|debian" >&2; exit 2 ;;
+esac

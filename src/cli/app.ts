@@ -1,0 +1,49 @@
+/**
+ * The virtseal CLI: yargs with one command per file (src/cli/commands, listed in commands/index.ts). Every flag is
+ * also read from VIRTSEAL_<FLAG> (e.g. VIRTSEAL_FORMAT=json). Errors print one line; a stack trace only with
+ * VIRTSEAL_DEBUG=1.
+ */
+import yargs, { type CommandModule } from 'yargs';
+import { isVirtsealError } from '../core/errors';
+import * as commands from './commands/index';
+import { withIo, type CliIo } from './io';
+
+export class UsageError extends Error {}
+
+/** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  return withIo(io, async () => {
+    let failure: string | undefined;
+    const parser = yargs([...argv])
+      .scriptName('virtseal')
+      .usage('$0 <command> [options]\n\nProvision Hyper-V and libvirt VMs with a sealed per-VM configuration exchange.')
+      .env('VIRTSEAL')
+      .strict()
+      .demandCommand(1, 'Give a command; see virtseal --help.')
+      .recommendCommands()
+      .help()
+      .alias('h', 'help')
+      .version(false)
+      .wrap(Math.min(120, process.stdout.columns ?? 100))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        failure = msg ?? (err ? String(err.message) : 'error');
+        if (err && !isVirtsealError(err) && !(err instanceof UsageError) && process.env.VIRTSEAL_DEBUG) failure = err.stack ?? failure;
+      });
+    for (const command of Object.values(commands) as CommandModule[]) parser.command(command);
+    let helpText: string | undefined;
+    try {
+      await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
+        if (output) helpText = output;
+      });
+    } catch (err) {
+      failure ??= err instanceof Error ? err.message : String(err);
+    }
+    if (failure !== undefined) {
+      io.err(`virtseal: ${failure}`);
+      return 2;
+    }
+    if (helpText) io.out(helpText);
+    return 0;
+  });
+}

@@ -1,0 +1,43 @@
+/** Checkpoints (Hyper-V snapshots) by name. */
+import { InvalidArgument } from '../../core/errors';
+import type { CheckpointDriver, CheckpointInfo } from '../types';
+import { assertVmId, type HyperVSession } from './session';
+
+interface RawCheckpoint {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly parentId: string;
+}
+
+function toInfo(raw: RawCheckpoint): CheckpointInfo {
+  return { id: raw.id, name: raw.name, createdAt: raw.createdAt, ...(raw.parentId ? { parentId: raw.parentId } : {}) };
+}
+
+function checkName(name: string): void {
+  if (!name || [...name].length > 100) throw new InvalidArgument('checkpoint name must be 1-100 characters', 'checkpoint');
+}
+
+export class HyperVCheckpointDriver implements CheckpointDriver {
+  constructor(private readonly session: HyperVSession) {}
+
+  async listCheckpoints(options: { readonly vmId: string }): Promise<readonly CheckpointInfo[]> {
+    const r = await this.session.run<{ checkpoints: RawCheckpoint[] }>('checkpoint-list', { Id: assertVmId(options.vmId, 'vm_id') });
+    return r.checkpoints.map(toInfo);
+  }
+
+  async createCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<CheckpointInfo> {
+    checkName(options.name);
+    return toInfo(await this.session.run<RawCheckpoint>('checkpoint-create', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name }));
+  }
+
+  async applyCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {
+    checkName(options.name);
+    await this.session.run('checkpoint-apply', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name });
+  }
+
+  async removeCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {
+    checkName(options.name);
+    await this.session.run('checkpoint-remove', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name });
+  }
+}

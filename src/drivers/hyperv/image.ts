@@ -1,0 +1,118 @@
+/**
+ * Golden images in the host library: publish over SFTP with SHA256 verification on the host, resume of a partial
+ * upload after a dropped connection, and no transfer when the same hash is already there. A different file under an
+ * existing name is refused: differencing disks of existing VMs depend on it.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Conflict, HostUnreachable, InvalidArgument, VirtsealError } from '../../core/errors';
+import { remoteSize, safeResumeOffset, uploadFile } from '../../transport/sftp-upload';
+import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
+import { sftpPath, winJoin, type HyperVSession } from './session';
+import { checkImageName } from './validate';
+import { imageFile } from './vm';
+
+interface FindResult {
+  readonly final: { readonly sizeBytes: number; readonly sha256: string } | null;
+  readonly partialBytes: number;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export interface PublishOptions {
+  readonly localPath: string;
+  readonly name: string;
+  readonly sha256?: string;
+  readonly onProgress?: (progress: PublishProgress) => void;
+}
+
+export class HyperVImageDriver implements ImageDriver {
+  /** Reconnect-and-resume attempts after a dropped connection. */
+  maxResumes = 5;
+
+  constructor(private readonly session: HyperVSession) {}
+
+  private get library(): string {
+    return this.session.settings.imageLibraryPath;
+  }
+
+  async listImages(): Promise<readonly ImageInfo[]> {
+    const r = await this.session.run<{ images: { file: string; path: string; sizeBytes: number; sha256: string }[] }>('image-list', {
+      Folder: this.library,
+    });
+    return r.images.map((i) => ({ name: i.file.replace(/\.vhdx?$/i, ''), path: i.path, sha256: i.sha256, sizeBytes: i.sizeBytes }));
+  }
+
+  async findImage(options: { readonly name: string }): Promise<ImageInfo | undefined> {
+    checkImageName(options.name, 'name');
+    const path = winJoin(this.library, imageFile(options.name));
+    const r = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: `${path}.partial`, Hash: true });
+    return r.final ? { name: options.name, path, sha256: r.final.sha256, sizeBytes: r.final.sizeBytes } : undefined;
+  }
+
+  async publishImage(options: PublishOptions): Promise<PublishResult> {
+    checkImageName(options.name, 'name');
+    if (options.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(options.sha256)) {
+      throw new InvalidArgument('sha256 must be 64 hex digits', 'sha256');
+    }
+    const localSize = (await stat(options.localPath).catch((e: Error) => {
+      throw new InvalidArgument(`image file ${options.localPath} cannot be read: ${e.message}`, 'local_path');
+    })).size;
+    const path = winJoin(this.library, imageFile(options.name));
+    const partial = `${path}.partial`;
+    const found = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: partial, Hash: true });
+    let expected = options.sha256?.toLowerCase();
+    if (found.final) {
+      expected ??= await sha256File(options.localPath);
+      const image = { name: options.name, path, sha256: found.final.sha256, sizeBytes: found.final.sizeBytes };
+      if (found.final.sha256 === expected) return { image, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
+      throw new Conflict(`image ${options.name} already exists on the host with SHA256 ${found.final.sha256}; publish the new file under another name`);
+    }
+    // Hash while uploading: both read the same file, so the second read comes from the page cache.
+    const hashing = expected ? Promise.resolve(expected) : sha256File(options.localPath);
+    const start = found.partialBytes > 0 ? safeResumeOffset(found.partialBytes, localSize) : 0;
+    let sent = await this.upload(options, partial, localSize, start);
+    const sha256 = await hashing;
+    try {
+      const committed = await this.session.run<{ sizeBytes: number; sha256: string }>('image-commit', { PartialPath: partial, Path: path, Sha256: sha256 });
+      return { image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes }, skipped: false, resumedFromBytes: start, sentBytes: sent };
+    } catch (error) {
+      // A stale partial from another file: the host removed it; send everything once more.
+      if (!(error instanceof VirtsealError && error.reason === 'checksum_mismatch' && start > 0)) throw error;
+      sent += await this.upload(options, partial, localSize, 0);
+      const committed = await this.session.run<{ sizeBytes: number; sha256: string }>('image-commit', { PartialPath: partial, Path: path, Sha256: sha256 });
+      return { image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes }, skipped: false, resumedFromBytes: start, sentBytes: sent };
+    }
+  }
+
+  /** Uploads from `start`, reconnecting and resuming from the host's partial size when the connection drops. */
+  private async upload(options: PublishOptions, partial: string, total: number, start: number): Promise<number> {
+    const remote = sftpPath(partial);
+    let offset = start;
+    let sent = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const sftp = await this.session.connection.sftp();
+        const r = await uploadFile(sftp, {
+          localPath: options.localPath,
+          remotePath: remote,
+          startOffset: offset,
+          onProgress: (bytes) => options.onProgress?.({ sentBytes: bytes, totalBytes: total }),
+        });
+        return sent + r.sentBytes;
+      } catch (error) {
+        if (!(error instanceof HostUnreachable) || attempt >= this.maxResumes) throw error;
+        const sftp = await this.session.connection.sftp();
+        const size = (await remoteSize(sftp, remote)) ?? 0;
+        const next = safeResumeOffset(size, total);
+        sent += Math.max(0, size - offset);
+        offset = next;
+      }
+    }
+  }
+}

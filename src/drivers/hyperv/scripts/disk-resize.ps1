@@ -1,0 +1,15 @@
+# Grows a VM's disk; shrinking is refused because it can destroy data.
+param(
+    [Parameter(Mandatory = $true)][string]$Id,
+    [Parameter(Mandatory = $true)][string]$Path,
+    [Parameter(Mandatory = $true)][long]$SizeBytes
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$vm = Get-VsVm -Id $Id
+if (@(Get-VMHardDiskDrive -VM $vm | Where-Object { [string]$_.Path -eq $Path }).Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('VM has no disk {0}' -f $Path) }
+$vhd = Get-VHD -Path $Path
+if ($SizeBytes -lt [long]$vhd.Size) { Stop-Vs -Reason 'conflict' -Message ('disk is {0} bytes; shrinking to {1} is refused' -f $vhd.Size, $SizeBytes) }
+if ($SizeBytes -gt [long]$vhd.Size) { Resize-VHD -Path $Path -SizeBytes $SizeBytes }
+ConvertTo-VsVmInfo (Get-VsVm -Id $Id)

@@ -1,0 +1,38 @@
+# Power actions. Graceful shutdown goes through the guest's shutdown integration service without blocking, then
+# waits up to TimeoutSeconds for Off; after that the VM is turned off when Force is set, else the call fails.
+param(
+    [Parameter(Mandatory = $true)][string]$Id,
+    [Parameter(Mandatory = $true)][ValidateSet('start', 'shutdown', 'turnoff', 'restart', 'save')][string]$Action,
+    [int]$TimeoutSeconds = 300,
+    [bool]$Force = $false
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+function Stop-VsGracefully {
+    param($Vm)
+    if ([string]$Vm.State -eq 'Off') { return $false }
+    $component = @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_ShutdownComponent' | Where-Object { $_.SystemName -eq $Id })
+    if ($component.Count -gt 0) {
+        $null = Invoke-CimMethod -InputObject $component[0] -MethodName 'InitiateShutdown' -Arguments @{ Force = $true; Reason = 'virtseal shutdown' }
+        $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
+        while ((Get-Date) -lt $deadline) {
+            if ([string](Get-VsVm -Id $Id).State -eq 'Off') { return $false }
+            Start-Sleep -Milliseconds 500
+        }
+    }
+    if (-not $Force) { Stop-Vs -Reason 'guest_timeout' -Message ('guest did not shut down within {0} s' -f $TimeoutSeconds) }
+    Stop-VM -VM (Get-VsVm -Id $Id) -TurnOff -Force
+    return $true
+}
+
+$vm = Get-VsVm -Id $Id
+$forced = $false
+switch ($Action) {
+    'start' { if ([string]$vm.State -ne 'Running') { Start-VM -VM $vm } }
+    'shutdown' { $forced = Stop-VsGracefully -Vm $vm }
+    'turnoff' { if ([string]$vm.State -ne 'Off') { Stop-VM -VM $vm -TurnOff -Force } }
+    'restart' { $forced = Stop-VsGracefully -Vm $vm; Start-VM -VM (Get-VsVm -Id $Id) }
+    'save' { if ([string]$vm.State -eq 'Running') { Save-VM -VM $vm } }
+}
+[ordered]@{ state = [string](Get-VsVm -Id $Id).State; forced = $forced }

@@ -1,0 +1,36 @@
+# Removes a VM (turned off first) and the disk files it owns. A disk that another VM uses, directly or as the parent
+# of its differencing disk, is refused before anything is removed.
+param(
+    [Parameter(Mandatory = $true)][string]$Id,
+    [string[]]$OwnedDisks = @()
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$vm = Get-VsVm -Id $Id
+$others = @(Get-VM | Where-Object { $_.VMId.ToString() -ne $Id })
+$inUse = @{}
+foreach ($other in $others) {
+    foreach ($drive in @(Get-VMHardDiskDrive -VM $other)) {
+        $chain = [string]$drive.Path
+        while ($chain -ne '') {
+            $inUse[$chain.ToLowerInvariant()] = $other.Name
+            $vhd = Get-VHD -Path $chain -ErrorAction SilentlyContinue
+            if ($null -eq $vhd) { break }
+            $chain = [string]$vhd.ParentPath
+        }
+    }
+}
+foreach ($disk in $OwnedDisks) {
+    if ($inUse.ContainsKey($disk.ToLowerInvariant())) {
+        Stop-Vs -Reason 'conflict' -Message ('disk {0} is used by VM {1}; not deleting' -f $disk, $inUse[$disk.ToLowerInvariant()])
+    }
+}
+if ([string]$vm.State -ne 'Off') { Stop-VM -VM $vm -TurnOff -Force }
+Get-VMSnapshot -VM $vm | Remove-VMSnapshot
+Remove-VM -VM $vm -Force
+$removed = @()
+foreach ($disk in $OwnedDisks) {
+    if (Test-Path -LiteralPath $disk) { Remove-Item -LiteralPath $disk -Force; $removed += $disk }
+}
+[ordered]@{ removedDisks = $removed }

@@ -1,0 +1,104 @@
+/** Hyper-V VMs: list, find by id or name (collisions detected), create, reconfigure, delete with owned disks. */
+import { randomUUID } from 'node:crypto';
+import { Conflict, NotFound } from '../../core/errors';
+import type { VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
+import { assertVmId, winJoin, type HyperVSession } from './session';
+import { checkCpu, checkDisk, checkMemory, checkNic, checkVmName } from './validate';
+import { hypervMac, joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
+
+export class HyperVVmDriver implements VmDriver {
+  constructor(private readonly session: HyperVSession) {}
+
+  async listVms(): Promise<readonly VmInfo[]> {
+    const result = await this.session.run<{ vms: RawVm[] }>('vm-list', {});
+    return result.vms.map(toVmInfo);
+  }
+
+  async findVm(options: { readonly ref: VmRef }): Promise<VmInfo | undefined> {
+    const ref = options.ref;
+    const args = 'id' in ref ? { Id: assertVmId(ref.id, 'id') } : { Name: ref.name };
+    if ('name' in ref) checkVmName(ref.name);
+    const { vms } = await this.session.run<{ vms: RawVm[] }>('vm-get', args);
+    if (vms.length > 1) {
+      throw new Conflict(`${vms.length} VMs are named ${JSON.stringify((ref as { name: string }).name)} (ids ${vms.map((v) => v.id).join(', ')}); refer to the VM by id`, {
+        details: { ids: vms.map((v) => v.id) },
+      });
+    }
+    return vms[0] ? toVmInfo(vms[0]) : undefined;
+  }
+
+  /** Found VM or NotFound. */
+  async getVm(id: string): Promise<VmInfo> {
+    const vm = await this.findVm({ ref: { id } });
+    if (!vm) throw new NotFound(`no VM with id ${id}`);
+    return vm;
+  }
+
+  async createVm(options: { readonly spec: VmSpec }): Promise<VmInfo> {
+    const spec = options.spec;
+    checkVmName(spec.name);
+    checkCpu(spec.cpuCount);
+    checkMemory(spec.memory);
+    spec.disks.forEach((d, i) => checkDisk(d, `disks[${i}]`));
+    spec.nics.forEach((n, i) => checkNic(n, `nics[${i}]`));
+    const names = spec.disks.map((d) => d.name);
+    if (new Set(names).size !== names.length) throw new Conflict(`disk names must be unique within a VM: ${names.join(', ')}`);
+    const placeholder = randomUUID().replace(/-/g, '');
+    const meta: NotesMeta = {
+      tags: [...(spec.tags ?? [])],
+      disks: Object.fromEntries(spec.disks.map((d) => [d.name, { path: d.path ?? `${d.name}.vhdx`, owned: d.path === undefined }])),
+    };
+    const library = this.session.settings.imageLibraryPath;
+    const raw = await this.session.run<RawVm>('vm-create', {
+      Name: spec.name,
+      Placeholder: placeholder,
+      Generation: spec.generation ?? 2,
+      Path: spec.path ?? '',
+      Config: toConfig({ ...spec, notes: joinNotes(spec.notes ?? '', meta) }),
+      Disks: spec.disks.map((d) => ({
+        fileName: `${d.name}.vhdx`,
+        sourcePath: d.image ? winJoin(library, imageFile(d.image)) : '',
+        clone: d.clone ?? 'differencing',
+        sizeBytes: d.sizeBytes ?? 0,
+        attachPath: d.path ?? '',
+      })),
+      Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? hypervMac(n.mac) : '' })),
+    });
+    return toVmInfo(raw);
+  }
+
+  async reconfigureVm(options: { readonly id: string; readonly changes: VmChanges }): Promise<VmInfo> {
+    const id = assertVmId(options.id);
+    const c = options.changes;
+    if (c.cpuCount !== undefined) checkCpu(c.cpuCount);
+    if (c.memory !== undefined) checkMemory(c.memory);
+    const { notes, tags, ...rest } = c;
+    const config = toConfig(rest);
+    if (notes !== undefined || tags !== undefined) {
+      const current = await this.session.run<{ vms: RawVm[] }>('vm-get', { Id: id });
+      if (!current.vms[0]) throw new NotFound(`no VM with id ${id}`);
+      const split = splitNotes(current.vms[0].notes);
+      config.notes = joinNotes(notes ?? split.text, { ...split.meta, tags: [...(tags ?? split.meta.tags)] });
+    }
+    return toVmInfo(await this.session.run<RawVm>('vm-set', { Id: id, Config: config }));
+  }
+
+  async deleteVm(options: { readonly id: string; readonly removeOwnedDisks: boolean }): Promise<void> {
+    const vm = await this.getVm(assertVmId(options.id));
+    const owned = options.removeOwnedDisks ? vm.disks.filter((d) => d.owned).map((d) => d.path) : [];
+    await this.session.run('vm-delete', { Id: vm.id, OwnedDisks: owned });
+  }
+
+  /** Rewrites the notes metadata of a VM (disk names after disks are added or removed). */
+  async updateMeta(id: string, update: (meta: NotesMeta) => NotesMeta): Promise<VmInfo> {
+    const current = await this.session.run<{ vms: RawVm[] }>('vm-get', { Id: id });
+    if (!current.vms[0]) throw new NotFound(`no VM with id ${id}`);
+    const split = splitNotes(current.vms[0].notes);
+    return toVmInfo(await this.session.run<RawVm>('vm-set', { Id: id, Config: { notes: joinNotes(split.text, update(split.meta)) } }));
+  }
+}
+
+/** Library file of an image name: `<name>.vhdx` unless it already ends in .vhdx/.vhd. */
+export function imageFile(name: string): string {
+  return /\.vhdx?$/i.test(name) ? name : `${name}.vhdx`;
+}

@@ -1,0 +1,18 @@
+/**
+ * Builds the driver for a host connection. Modules see only `Hypervisor`; which implementation they hold depends on
+ * `conn.hypervisor`. The connection is opened here and reused for every operation until `close()`.
+ */
+import { Unsupported } from '../core/errors';
+import type { HostConnectionOptions, Hypervisor } from './types';
+
+export async function createHypervisor(conn: HostConnectionOptions): Promise<Hypervisor> {
+  switch (conn.hypervisor) {
+    case 'hyperv': {
+      const { HyperVHypervisor } = await import('./hyperv/index');
+      const { hypervisor: _type, libvirtUri: _uri, imageLibraryPath, ...ssh } = conn;
+      return HyperVHypervisor.connect(ssh, imageLibraryPath ? { imageLibraryPath } : {});
+    }
+    default:
+      throw new Unsupported(`hypervisor ${String(conn.hypervisor)} is not supported by this build`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The sealed-exchange channel over the QEMU guest agent. The host keeps Hyper-V-format pool files in a guest
+ * directory (default /var/lib/virtseal/kvp): `.kvp_pool_0` host → guest items, `.kvp_pool_3` host facts
+ * (VirtualMachineId, VirtualMachineName, HostName), and reads the guest's `.kvp_pool_1`. Each rewrite goes to a
+ * temporary file renamed into place, so the agent never reads a half-written pool.
+ */
+import { posix } from 'node:path';
+import { GuestFailed } from '../../core/errors';
+import type { GuestChannel } from '../types';
+import { type LibvirtContext, readDomain } from './context';
+import { GuestFiles } from './guest-files';
+import { type KvpItem, decodePool, encodePool, mergeItems } from './kvp-records';
+
+export class QemuAgentChannel implements GuestChannel {
+  private readonly files: GuestFiles;
+  private prepared = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: LibvirtContext,
+    private readonly vmId: string,
+  ) {
+    this.files = new GuestFiles(ctx.host, vmId);
+  }
+
+  private pool(n: number): string {
+    return posix.join(this.ctx.guestKvpDir, `.kvp_pool_${n}`);
+  }
+
+  async readGuestItems(): Promise<ReadonlyMap<string, string>> {
+    return this.serial(async () => new Map(decodePool((await this.files.read(this.pool(1))) ?? Buffer.alloc(0))));
+  }
+
+  async writeHostItems(items: readonly (readonly [key: string, value: string])[]): Promise<void> {
+    if (items.length > 128) throw new GuestFailed('too_many_items', `at most 128 items per write, got ${items.length}`);
+    await this.serial(async () => {
+      await this.prepare();
+      const current = await this.hostItems();
+      await this.files.replace(this.pool(0), encodePool(mergeItems(current, items)));
+    });
+  }
+
+  async removeHostItems(keys: readonly string[]): Promise<void> {
+    await this.serial(async () => {
+      const drop = new Set(keys);
+      const current = await this.hostItems();
+      const next = current.filter(([k]) => !drop.has(k));
+      if (next.length !== current.length) await this.files.replace(this.pool(0), encodePool(next));
+    });
+  }
+
+  async listHostItems(): Promise<readonly string[]> {
+    return this.serial(async () => (await this.hostItems()).map(([k]) => k));
+  }
+
+  private async hostItems(): Promise<KvpItem[]> {
+    return decodePool((await this.files.read(this.pool(0))) ?? Buffer.alloc(0));
+  }
+
+  /** Creates the pool directory and publishes the host facts once per channel. */
+  private async prepare(): Promise<void> {
+    if (this.prepared) return;
+    const made = await this.files.run(['/bin/mkdir', '-p', '-m', '0700', this.ctx.guestKvpDir]);
+    if (made.exitCode !== 0) throw new GuestFailed('kvp_dir_failed', `cannot create ${this.ctx.guestKvpDir} in the guest: ${made.stderr.trim()}`);
+    const { name, uuid } = await readDomain(this.ctx, this.vmId);
+    const hostName = (await this.ctx.host.virsh(['hostname'])).trim();
+    await this.files.replace(
+      this.pool(3),
+      encodePool([
+        ['VirtualMachineId', uuid],
+        ['VirtualMachineName', name],
+        ['HostName', hostName],
+        ['PhysicalHostName', hostName],
+        ['PhysicalHostNameFullyQualified', hostName],
+      ]),
+      '0644',
+    );
+    this.prepared = true;
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Images: qcow2 files in `<pool>/images`, each with a `<name>.sha256` sidecar written at publish time (hashing a
+ * large image on every listing would be slow). Publishing streams the file through the runner's stdin into
+ * `dd` on the host, resumes a dropped upload from the partial file's size, verifies the hash, then renames.
+ * An image whose local file has a `<file>.boot.json` sidecar ({kernel, initrd?, cmdline?}) is published with
+ * its kernel and initrd, and VMs made from it boot them directly.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, stat } from 'node:fs/promises';
+import { dirname, posix, resolve } from 'node:path';
+import { InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
+import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
+import { type LibvirtContext, checkFileName, imagesDir } from './context';
+
+export class LibvirtImages implements ImageDriver {
+  constructor(private readonly ctx: LibvirtContext) {}
+
+  async listImages(): Promise<readonly ImageInfo[]> {
+    const dir = imagesDir(this.ctx);
+    const r = await this.ctx.host.runner.run(['find', dir, '-maxdepth', '1', '-type', 'f', '-name', '*.qcow2', '-printf', '%f\\t%s\\n']);
+    if (r.code !== 0) return [];
+    const out: ImageInfo[] = [];
+    for (const line of r.stdout.split('\n').filter(Boolean)) {
+      const [file, size] = line.split('\t') as [string, string];
+      const name = file.slice(0, -'.qcow2'.length);
+      out.push({ name, path: posix.join(dir, file), sizeBytes: Number(size), sha256: await this.sidecarHash(name) });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async findImage(options: { readonly name: string }): Promise<ImageInfo | undefined> {
+    checkFileName(options.name, 'name');
+    return (await this.listImages()).find((i) => i.name === options.name);
+  }
+
+  async publishImage(options: {
+    readonly localPath: string;
+    readonly name: string;
+    readonly sha256?: string;
+    readonly onProgress?: (progress: PublishProgress) => void;
+  }): Promise<PublishResult> {
+    const ctx = this.ctx;
+    const name = checkFileName(options.name, 'name');
+    const local = await stat(options.localPath).catch(() => undefined);
+    if (!local?.isFile()) throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'path' } });
+    await checkQcow2(options.localPath);
+    const sha256 = await hashFile(options.localPath);
+    if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
+      throw new InvalidArgument(`${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`, 'sha256');
+    }
+    const dir = imagesDir(ctx);
+    const target = posix.join(dir, `${name}.qcow2`);
+    const existing = await this.findImage({ name });
+    const boot = await readBootSidecar(options.localPath);
+    if (existing?.sha256 === sha256) {
+      return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
+    }
+    await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
+    const partial = posix.join(dir, `.${name}.qcow2.partial`);
+    // Resume only a partial upload of this very file (its hash is recorded beside it).
+    const partialOf = await ctx.host.runner.run(['cat', '--', `${partial}.sha256`]);
+    const partialSize = partialOf.code === 0 && partialOf.stdout.trim() === sha256 ? await remoteSize(ctx, partial) : 0;
+    const resumedFrom = Math.min(partialSize, local.size);
+    if (resumedFrom === 0) await this.writeSmall(`${partial}.sha256`, `${sha256}\n`);
+    const sent = await upload(ctx, options.localPath, partial, resumedFrom, local.size, options.onProgress);
+    const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
+    if (remoteHash !== sha256) {
+      await ctx.host.runner.run(['rm', '-f', '--', partial, `${partial}.sha256`]);
+      throw new ScriptFailed(`the uploaded image's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`);
+    }
+    if (boot) {
+      for (const [role, file] of Object.entries(boot.files)) {
+        await upload(ctx, file, posix.join(dir, `${name}.${role}`), 0, (await stat(file)).size, undefined);
+      }
+      await this.writeSmall(posix.join(dir, `${name}.boot.json`), JSON.stringify(boot.remote(name)));
+    }
+    await ctx.host.exec(['mv', '-f', '--', partial, target]);
+    await this.writeSmall(posix.join(dir, `${name}.sha256`), `${sha256}\n`);
+    await ctx.host.runner.run(['rm', '-f', '--', `${partial}.sha256`]);
+    return { image: { name, path: target, sha256, sizeBytes: local.size }, skipped: false, resumedFromBytes: resumedFrom, sentBytes: sent };
+  }
+
+  private async sidecarHash(name: string): Promise<string> {
+    const r = await this.ctx.host.runner.run(['cat', '--', posix.join(imagesDir(this.ctx), `${name}.sha256`)]);
+    return r.code === 0 ? r.stdout.trim() : '';
+  }
+
+  private async writeSmall(path: string, text: string): Promise<void> {
+    await this.ctx.host.exec(['dd', `of=${path}`, 'status=none'], { stdin: text });
+  }
+}
+
+async function upload(
+  ctx: LibvirtContext,
+  localPath: string,
+  remotePath: string,
+  from: number,
+  total: number,
+  onProgress: ((p: PublishProgress) => void) | undefined,
+): Promise<number> {
+  const stream = createReadStream(localPath, { start: from });
+  let sent = 0;
+  stream.on('data', (chunk) => {
+    sent += chunk.length;
+    onProgress?.({ sentBytes: from + sent, totalBytes: total });
+  });
+  await ctx.host.exec(['dd', `of=${remotePath}`, 'bs=4M', 'iflag=fullblock', 'oflag=seek_bytes', `seek=${from}`, 'conv=notrunc', 'status=none'], {
+    stdin: stream,
+    timeoutMs: 3_600_000,
+  });
+  return sent;
+}
+
+async function remoteSize(ctx: LibvirtContext, path: string): Promise<number> {
+  const r = await ctx.host.runner.run(['stat', '-c', '%s', '--', path]);
+  return r.code === 0 ? Number(r.stdout.trim()) : 0;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function checkQcow2(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    await fh.read(head, 0, 4, 0);
+    if (!head.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb]))) throw new InvalidArgument(`${path} is not a qcow2 image (convert it with qemu-img convert -O qcow2)`, 'path');
+  } finally {
+    await fh.close();
+  }
+}
+
+async function readBootSidecar(localPath: string): Promise<{ files: Record<string, string>; remote: (name: string) => object } | undefined> {
+  const text = await readFile(`${localPath}.boot.json`, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const boot = JSON.parse(text) as { kernel?: string; initrd?: string; cmdline?: string };
+  if (typeof boot.kernel !== 'string') throw new InvalidArgument(`${localPath}.boot.json names no kernel`, 'path');
+  const base = dirname(localPath);
+  const files: Record<string, string> = { vmlinuz: resolve(base, boot.kernel) };
+  if (typeof boot.initrd === 'string') files.initrd = resolve(base, boot.initrd);
+  return {
+    files,
+    remote: (name) => ({
+      kernel: `${name}.vmlinuz`,
+      ...(files.initrd ? { initrd: `${name}.initrd` } : {}),
+      ...(typeof boot.cmdline === 'string' ? { cmdline: boot.cmdline } : {}),
+    }),
+  };
+}

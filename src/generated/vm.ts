@@ -1,0 +1,218 @@
+// generated — do not edit. Source: src/schemas/vm.schema.json; regenerate with `npm run generate`.
+/* eslint-disable */
+
+/**
+ * Options of virtseal.core.vm.
+ */
+export interface VmOptions {
+  /**
+   * Name of the VM. Must be unique on the host.
+   */
+  name: string;
+  /**
+   * present: exists with this configuration (power state untouched; a new VM stays off). started / stopped: exists and has this power state. restarted: exists and is restarted (always changes). absent: removed with the disks it owns.
+   */
+  state?: 'present' | 'absent' | 'started' | 'stopped' | 'restarted';
+  /**
+   * Create the OS disk from this image in the host library. Shorthand for a first disk named os with this image.
+   */
+  image?: string;
+  /**
+   * How the OS disk is made from I(image): a differencing disk (instant, shares the image) or a full copy.
+   */
+  clone?: 'differencing' | 'copy';
+  /**
+   * Grow the OS disk made from I(image) to this size in GiB.
+   */
+  os_disk_size_gb?: number;
+  /**
+   * Hyper-V VM generation (2 = UEFI). Fixed at creation. Default 2 when creating.
+   */
+  generation?: 1 | 2;
+  /**
+   * Number of virtual processors. Changing it needs the VM off. Default 2 when creating; left alone on an existing VM when absent.
+   */
+  cpu_count?: number;
+  /**
+   * Startup memory in MiB. Default 2048 when creating; left alone on an existing VM when absent.
+   */
+  memory_mb?: number;
+  /**
+   * Use dynamic memory between I(memory_min_mb) and I(memory_max_mb). Changing it needs the VM off. Default false when creating.
+   */
+  dynamic_memory?: boolean;
+  /**
+   * Minimum memory in MiB with dynamic memory.
+   */
+  memory_min_mb?: number;
+  /**
+   * Maximum memory in MiB with dynamic memory.
+   */
+  memory_max_mb?: number;
+  /**
+   * Dynamic memory buffer in percent.
+   */
+  memory_buffer_percent?: number;
+  /**
+   * Secure boot (generation 2): on, off, or the template to use. Linux guests need MicrosoftUEFICertificateAuthority. Changing it needs the VM off.
+   */
+  secure_boot?: 'on' | 'off' | 'MicrosoftWindows' | 'MicrosoftUEFICertificateAuthority';
+  /**
+   * Virtual TPM (generation 2). Changing it needs the VM off.
+   */
+  tpm?: boolean;
+  /**
+   * Device kinds in boot order.
+   */
+  boot_order?: ('disk' | 'dvd' | 'network')[];
+  /**
+   * What the VM does when the host starts.
+   */
+  automatic_start_action?: 'nothing' | 'start' | 'start_if_running';
+  /**
+   * What the VM does when the host shuts down.
+   */
+  automatic_stop_action?: 'turn_off' | 'save' | 'shutdown';
+  /**
+   * Free-text notes on the VM.
+   */
+  notes?: string;
+  /**
+   * Tags (kept in the VM notes on Hyper-V, metadata on libvirt); the inventory groups by them.
+   */
+  tags?: string[];
+  /**
+   * Further disks (or all disks when I(image) is not set). Disks named here are added or grown; disks not named are left alone.
+   *
+   * Items: One disk.
+   */
+  disks?: {
+    /**
+     * Stable name of the disk within the VM (os, data1...).
+     */
+    name: string;
+    /**
+     * Size of a new empty disk, or the size to grow an image-based disk to, in GiB. Disks never shrink.
+     */
+    size_gb?: number;
+    /**
+     * Create the disk from this image published in the host library (see virtseal.core.image).
+     */
+    image?: string;
+    /**
+     * How an image-based disk is made: a differencing disk on the image (instant) or a full copy.
+     */
+    clone?: 'differencing' | 'copy';
+    /**
+     * Attach this existing disk file on the host instead of creating one. Such a disk is not owned: deleting the VM keeps it.
+     */
+    path?: string;
+  }[];
+  /**
+   * Network adapters. Adapters named here are added or updated; others are left alone.
+   *
+   * Items: One network adapter.
+   */
+  nics?: {
+    /**
+     * Stable name of the adapter within the VM. Default nic0, nic1... in list order.
+     */
+    name?: string;
+    /**
+     * Virtual switch (Hyper-V), network or bridge (libvirt).
+     */
+    network: string;
+    /**
+     * Access VLAN id; untagged when absent.
+     */
+    vlan_id?: number;
+    /**
+     * Static MAC address; dynamic when absent.
+     */
+    mac?: string;
+  }[];
+  /**
+   * Folder on the host for the VM files; the host default when absent.
+   */
+  path?: string;
+  /**
+   * Make the VM a highly available role of the host failover cluster (true) or remove the role (false). Left alone when absent.
+   */
+  cluster_role?: boolean;
+  /**
+   * When stopping, restarting or deleting a running VM: turn it off if the guest does not shut down within I(shutdown_timeout).
+   */
+  force?: boolean;
+  /**
+   * Seconds to wait for a graceful guest shutdown.
+   */
+  shutdown_timeout?: number;
+  /**
+   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in RV(power_cycle_required) and left pending.
+   */
+  allow_power_cycle?: boolean;
+  /**
+   * When creating fails half-way, keep what was made (for debugging) instead of removing it.
+   */
+  keep_on_failure?: boolean;
+  /**
+   * Wait until the guest reports an IP address (Hyper-V KVP intrinsic items or the QEMU guest agent) before returning. Only when the VM is running.
+   */
+  wait_for_ip?: boolean;
+  /**
+   * Seconds to wait for the IP address before failing.
+   */
+  wait_timeout?: number;
+  /**
+   * Name or address of the hypervisor host, optionally with the SSH port (hv01.example.com:2222, [2001:db8::5]:22). Falls back to the VIRTSEAL_HOST environment variable.
+   */
+  host?: string;
+  /**
+   * SSH port of the hypervisor host. Falls back to VIRTSEAL_HOST_PORT, then 22.
+   */
+  port?: number;
+  /**
+   * SSH user on the hypervisor host (a Hyper-V administrator). Falls back to VIRTSEAL_HOST_USER.
+   */
+  user?: string;
+  /**
+   * SSH password. Falls back to VIRTSEAL_HOST_PASSWORD. Never logged or returned.
+   */
+  password?: string;
+  /**
+   * SSH private key text (OpenSSH or PEM). Falls back to VIRTSEAL_HOST_PRIVATE_KEY. Never logged or returned.
+   */
+  private_key?: string;
+  /**
+   * Path on the controller of an SSH private key file, instead of I(private_key).
+   */
+  private_key_file?: string;
+  /**
+   * Passphrase of the private key. Falls back to VIRTSEAL_HOST_PRIVATE_KEY_PASSPHRASE. Never logged or returned.
+   */
+  private_key_passphrase?: string;
+  /**
+   * Pinned SSH host key fingerprint, SHA256:<base64> as printed by ssh-keygen -lf. Falls back to VIRTSEAL_HOST_KEY_FINGERPRINT.
+   */
+  host_key_fingerprint?: string;
+  /**
+   * known_hosts file to check the host key against when no fingerprint is pinned. Falls back to VIRTSEAL_HOST_KNOWN_HOSTS.
+   */
+  known_hosts?: string;
+  /**
+   * Accept a host key that is neither pinned nor in I(known_hosts). Only for lab hosts: it allows a man in the middle.
+   */
+  accept_unknown_host_key?: boolean;
+  /**
+   * Kind of hypervisor on the host. Falls back to VIRTSEAL_HOST_HYPERVISOR.
+   */
+  hypervisor?: 'hyperv' | 'libvirt';
+  /**
+   * libvirt connection URI on the host (libvirt only). Default qemu:///system.
+   */
+  libvirt_uri?: string;
+  /**
+   * Seconds to wait for the SSH connection to the host.
+   */
+  connect_timeout?: number;
+}

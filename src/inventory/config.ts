@@ -1,0 +1,44 @@
+/**
+ * Which hosts the inventory reads. VIRTSEAL_INVENTORY_CONFIG names a YAML file
+ * (`hosts: [{host, hypervisor?, port?, user?, host_key_fingerprint?}]`), or VIRTSEAL_INVENTORY_HOSTS lists hosts
+ * comma-separated (`hv01,hv02:2222`). Credentials come from the VIRTSEAL_HOST_* variables of the AWX credential,
+ * exactly as for the modules.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { InvalidArgument } from '../core/errors';
+import type { ConnectionModuleOptions } from '../services/connection';
+
+export interface InventoryConfig {
+  readonly hosts: readonly ConnectionModuleOptions[];
+  /** Fail the whole inventory when one host cannot be read (default: warn and go on). */
+  readonly strict: boolean;
+}
+
+export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
+  const strict = /^(1|true|yes)$/i.test(env.VIRTSEAL_INVENTORY_STRICT ?? '');
+  if (env.VIRTSEAL_INVENTORY_CONFIG) {
+    let parsed: unknown;
+    try {
+      parsed = parse(readFileSync(env.VIRTSEAL_INVENTORY_CONFIG, 'utf8'));
+    } catch (error) {
+      throw new InvalidArgument(`cannot read VIRTSEAL_INVENTORY_CONFIG ${env.VIRTSEAL_INVENTORY_CONFIG}: ${(error as Error).message}`, 'VIRTSEAL_INVENTORY_CONFIG');
+    }
+    const hosts = (parsed as { hosts?: unknown })?.hosts;
+    if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'object' || h === null || typeof (h as { host?: unknown }).host !== 'string')) {
+      throw new InvalidArgument('VIRTSEAL_INVENTORY_CONFIG must hold `hosts:`, a list of mappings each with a `host`', 'VIRTSEAL_INVENTORY_CONFIG');
+    }
+    const allowed = new Set(['host', 'port', 'user', 'hypervisor', 'host_key_fingerprint', 'known_hosts', 'libvirt_uri', 'accept_unknown_host_key', 'connect_timeout']);
+    for (const h of hosts as Record<string, unknown>[]) {
+      const bad = Object.keys(h).find((k) => !allowed.has(k));
+      // Secrets belong in the credential, not in a file in the project.
+      if (bad) throw new InvalidArgument(`VIRTSEAL_INVENTORY_CONFIG: unknown or disallowed key '${bad}' for host ${String(h.host)}`, 'VIRTSEAL_INVENTORY_CONFIG');
+    }
+    return { hosts: hosts as ConnectionModuleOptions[], strict };
+  }
+  const list = (env.VIRTSEAL_INVENTORY_HOSTS ?? env.VIRTSEAL_HOST ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  if (list.length === 0) {
+    throw new InvalidArgument('no hypervisor hosts: set VIRTSEAL_INVENTORY_HOSTS (comma-separated) or VIRTSEAL_INVENTORY_CONFIG (YAML file)', 'VIRTSEAL_INVENTORY_HOSTS');
+  }
+  return { hosts: list.map((host) => ({ host })), strict };
+}

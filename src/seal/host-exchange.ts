@@ -1,0 +1,193 @@
+/**
+ * Host side of the sealed exchange: waits for the guest's hello, seals the config to that attempt's key, writes
+ * the envelope in batches (manifest last), waits with backoff for the guest's authenticated outcome, and removes
+ * every host item it wrote whatever happens. Transport-neutral: everything goes through a GuestChannel.
+ */
+import { type Clock, systemClock } from '../core/clock';
+import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '../core/errors';
+import { waitFor } from '../core/wait';
+import type { GuestChannel } from '../drivers/types';
+import { envelopeItems } from './chunking';
+import { HELLO_KEY, KEY_PREFIX, MAX_ITEMS_PER_BATCH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, STATUS_KEY } from './constants';
+import type { RandomSource, SessionKeys } from './crypto';
+import { normalizeVmId, sealEnvelope } from './envelope';
+import type { GuestConfig } from './guest-config';
+import { assertGuestConfig } from './guest-config-validate';
+import { parseHello, parseStatus } from './hello';
+import { runHlvmmV1Exchange } from './hlvmm-v1/host-exchange';
+import { buildPayload } from './payload';
+
+export interface SealedExchangeOptions {
+  readonly channel: GuestChannel;
+  readonly vmId: string;
+  readonly config: GuestConfig;
+  /** Overall time allowed for the guest to say hello and report its outcome. */
+  readonly timeoutMs: number;
+  readonly clock?: Clock;
+  /** How many guest attempts (agent restarts, reboots mid-way) are sealed for before giving up. Default 3. */
+  readonly maxAttempts?: number;
+  /** First poll delay (default 200 ms) and upper bound (default 1,000 ms) of the backoff; progress restarts it. */
+  readonly initialDelayMs?: number;
+  readonly maxDelayMs?: number;
+  readonly warn?: (message: string) => void;
+  readonly debug?: (message: string) => void;
+  /** Tests only. */
+  readonly random?: RandomSource;
+  /** hlvmm-v1 only: the version string of the guest's HLVMM ISO. */
+  readonly hlvmmVersion?: string;
+}
+
+export interface SealedExchangeResult {
+  readonly protocol: 'v2' | 'hlvmm-v1';
+  readonly state: 'applied';
+  readonly attempt: string;
+  /** Number of attempts the host sealed for (1 unless the guest restarted). */
+  readonly attempts: number;
+  readonly chunks: number;
+  readonly elapsedMs: number;
+  /** Host items written and removed again. */
+  readonly itemsRemoved: number;
+}
+
+interface Session {
+  readonly attempt: string;
+  readonly keys: SessionKeys;
+  readonly chunks: number;
+}
+
+export async function runSealedExchange(options: SealedExchangeOptions): Promise<SealedExchangeResult> {
+  if (options.config.protocol === 'hlvmm-v1') return runHlvmmV1Exchange(options);
+  assertGuestConfig(options.config);
+  const clock = options.clock ?? systemClock;
+  const debug = options.debug ?? (() => undefined);
+  const { channel } = options;
+  const vmId = normalizeVmId(options.vmId);
+  const maxAttempts = options.maxAttempts ?? 3;
+  const payload = buildPayload(options.config);
+  if (payload.length > MAX_PAYLOAD_BYTES) {
+    throw new InvalidArgument(
+      `guest_config: the sealed configuration is ${Math.ceil(payload.length / 1024)} KiB, more than the ${MAX_PAYLOAD_BYTES / 1024} KiB one exchange carries (shorten run_once or user_data)`,
+      'guest_config',
+    );
+  }
+  const written = new Set<string>();
+  const start = clock.now();
+  let session: Session | undefined;
+  let sealedCount = 0;
+  let lastSeen = 'no hello from the guest agent';
+
+  const removeKeys = async (keys: readonly string[]): Promise<void> => {
+    for (let i = 0; i < keys.length; i += MAX_ITEMS_PER_BATCH) {
+      const batch = keys.slice(i, i + MAX_ITEMS_PER_BATCH);
+      await channel.removeHostItems(batch);
+      for (const k of batch) written.delete(k);
+    }
+  };
+
+  const sealFor = async (hello: ReturnType<typeof parseHello>): Promise<void> => {
+    if (sealedCount >= maxAttempts) {
+      throw new GuestFailed('too_many_attempts', `the guest agent restarted ${sealedCount} times without finishing; giving up`);
+    }
+    // A previous attempt's manifest goes first, so the guest never pairs it with new chunks.
+    const old = [...written].sort((a, b) => (a.endsWith('manifest') ? -1 : b.endsWith('manifest') ? 1 : 0));
+    if (old.length) await removeKeys(old);
+    const sealed = sealEnvelope({ payload, vmId, attempt: hello.attempt, nonce: hello.nonce, publicKey: hello.publicKey, random: options.random });
+    const batches = envelopeItems(sealed.envelope, hello.attempt);
+    for (const batch of batches) {
+      for (const [k] of batch) written.add(k);
+      await channel.writeHostItems(batch);
+    }
+    sealedCount++;
+    session = { attempt: hello.attempt, keys: sealed.keys, chunks: batches.flat().length - 1 };
+    lastSeen = `envelope sealed for attempt ${hello.attempt}, no outcome reported`;
+    debug(`sealed ${payload.length} payload bytes for attempt ${hello.attempt} in ${session.chunks} chunks`);
+  };
+
+  /** Progress (a new seal, the guest starting to apply) restarts the backoff, so the outcome is seen promptly. */
+  type Poll = SealedExchangeResult | 'progress';
+  let lastState = '';
+  const probe = async (): Promise<Poll | undefined> => {
+    const items = await channel.readGuestItems();
+    const statusText = items.get(STATUS_KEY);
+    if (session && statusText !== undefined && statusText.split(' ')[1] === session.attempt) {
+      const status = parseStatus(statusText, vmId, session.keys.status);
+      if (status.state === 'failed') {
+        throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}'${status.authenticated ? '' : ' (before it held the session key)'}`);
+      }
+      if (status.state === 'applied') {
+        if (!status.authenticated) throw new EnvelopeRejected('status_mac', "the guest reported 'applied' without a valid MAC");
+        return {
+          protocol: 'v2',
+          state: 'applied',
+          attempt: session.attempt,
+          attempts: sealedCount,
+          chunks: session.chunks,
+          elapsedMs: clock.now() - start,
+          itemsRemoved: 0,
+        };
+      }
+      lastSeen = `guest applying attempt ${session.attempt}`;
+      if (lastState !== `applying ${session.attempt}`) {
+        lastState = `applying ${session.attempt}`;
+        return 'progress';
+      }
+    }
+    if (!session && statusText !== undefined && statusText.startsWith('failed ')) {
+      const status = parseStatus(statusText, vmId, undefined);
+      throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
+    }
+    const helloText = items.get(HELLO_KEY);
+    if (helloText !== undefined) {
+      const hello = parseHello(helloText);
+      if (normalizeVmId(hello.vmId) !== vmId) {
+        throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
+      }
+      if (!hello.versions.includes(PROTOCOL_VERSION)) {
+        throw new EnvelopeRejected('version', `the guest agent speaks protocol ${hello.versions.join(',')}, this host speaks ${PROTOCOL_VERSION}`);
+      }
+      if (hello.attempt !== session?.attempt) {
+        await sealFor(hello);
+        return 'progress';
+      }
+    }
+    return undefined;
+  };
+
+  let outcome: SealedExchangeResult | undefined;
+  let failure: unknown;
+  try {
+    const stale = (await channel.listHostItems()).filter((k) => k.startsWith(KEY_PREFIX));
+    if (stale.length) {
+      debug(`removing ${stale.length} host items left by an earlier run`);
+      await removeKeys(stale);
+    }
+    for (;;) {
+      const left = options.timeoutMs - (clock.now() - start);
+      const poll = await waitFor(probe, {
+        timeoutMs: Math.max(0, left),
+        clock,
+        initialDelayMs: options.initialDelayMs ?? 200,
+        maxDelayMs: options.maxDelayMs ?? 1_000,
+        what: 'the guest agent',
+        onTimeout: () =>
+          new GuestTimeout(`no outcome from the guest agent after ${Math.round((clock.now() - start) / 1000)} s (${lastSeen})`, {
+            details: { attempts: sealedCount },
+          }),
+      });
+      if (poll !== 'progress') {
+        outcome = poll;
+        break;
+      }
+    }
+  } catch (error) {
+    failure = error;
+  }
+  const count = written.size;
+  try {
+    await removeKeys([...written].sort((a, b) => (a.endsWith('manifest') ? -1 : b.endsWith('manifest') ? 1 : 0)));
+  } catch (cleanupError) {
+    if (failure === undefined) failure = cleanupError;
+  }
+  if (failure !== undefined) throw failure;
+  return { ...outcome!, itemsRemoved: count };
+}

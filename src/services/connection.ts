@@ -1,0 +1,123 @@
+/**
+ * The host connection shared by every module (schema fragment `connection`): module options first, then the
+ * VIRTSEAL_HOST_* environment variables the AWX credential type injects. Secrets found in the environment are handed
+ * back so the module runtime masks them like option secrets.
+ */
+import { readFileSync } from 'node:fs';
+import { InvalidArgument } from '../core/errors';
+import type { HostConnectionOptions, HypervisorType } from '../drivers/types';
+
+/** The connection options as they arrive from a module (snake_case, all optional). */
+export interface ConnectionModuleOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly private_key?: string;
+  readonly private_key_file?: string;
+  readonly private_key_passphrase?: string;
+  readonly host_key_fingerprint?: string;
+  readonly known_hosts?: string;
+  readonly accept_unknown_host_key?: boolean;
+  readonly hypervisor?: HypervisorType | string;
+  readonly libvirt_uri?: string;
+  readonly connect_timeout?: number;
+}
+
+export interface ResolvedConnection {
+  readonly connection: HostConnectionOptions;
+  /** Secret values taken from the environment or files, to be masked in the result. */
+  readonly secrets: readonly string[];
+}
+
+/** Environment variables each option falls back to. */
+export const CONNECTION_ENV = {
+  host: 'VIRTSEAL_HOST',
+  port: 'VIRTSEAL_HOST_PORT',
+  user: 'VIRTSEAL_HOST_USER',
+  password: 'VIRTSEAL_HOST_PASSWORD',
+  private_key: 'VIRTSEAL_HOST_PRIVATE_KEY',
+  private_key_passphrase: 'VIRTSEAL_HOST_PRIVATE_KEY_PASSPHRASE',
+  host_key_fingerprint: 'VIRTSEAL_HOST_KEY_FINGERPRINT',
+  known_hosts: 'VIRTSEAL_HOST_KNOWN_HOSTS',
+  hypervisor: 'VIRTSEAL_HOST_HYPERVISOR',
+} as const;
+
+export function resolveConnection(
+  options: ConnectionModuleOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  hostOverride?: string,
+): ResolvedConnection {
+  const pick = (key: keyof typeof CONNECTION_ENV): string | undefined => {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined && value !== null && value !== '') return String(value);
+    const fromEnv = env[CONNECTION_ENV[key]];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const secrets: string[] = [];
+  const secret = (key: 'password' | 'private_key' | 'private_key_passphrase'): string | undefined => {
+    const value = pick(key);
+    if (value !== undefined) secrets.push(value);
+    return value;
+  };
+
+  const hostText = hostOverride ?? pick('host');
+  if (!hostText) throw new InvalidArgument(`missing required option 'host' (or environment variable ${CONNECTION_ENV.host})`, 'host');
+  const { host, port: hostPort } = splitHostPort(hostText);
+  const user = pick('user');
+  if (!user) throw new InvalidArgument(`missing required option 'user' (or environment variable ${CONNECTION_ENV.user})`, 'user');
+
+  const hypervisor = pick('hypervisor') ?? 'hyperv';
+  if (hypervisor !== 'hyperv' && hypervisor !== 'libvirt') {
+    throw new InvalidArgument(`option 'hypervisor' must be one of hyperv, libvirt, got '${hypervisor}'`, 'hypervisor');
+  }
+  const portText = pick('port') ?? hostPort;
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    throw new InvalidArgument(`option 'port' must be an integer between 1 and 65535, got '${portText}'`, 'port');
+  }
+
+  let privateKey = secret('private_key');
+  if (!privateKey && options.private_key_file) {
+    try {
+      privateKey = readFileSync(options.private_key_file, 'utf8');
+    } catch (error) {
+      throw new InvalidArgument(`cannot read private_key_file ${options.private_key_file}: ${(error as Error).message}`, 'private_key_file');
+    }
+    secrets.push(privateKey);
+  }
+  const password = secret('password');
+  const passphrase = secret('private_key_passphrase');
+  if (!password && !privateKey && !env.SSH_AUTH_SOCK) {
+    throw new InvalidArgument(
+      `no credential for ${user}@${host}: set 'password' or 'private_key' (or ${CONNECTION_ENV.password} / ${CONNECTION_ENV.private_key}), or run an SSH agent`,
+      'password',
+    );
+  }
+
+  const connection: HostConnectionOptions = {
+    hypervisor,
+    host,
+    user,
+    ...(port !== undefined && { port }),
+    ...(password !== undefined && { password }),
+    ...(privateKey !== undefined && { privateKey }),
+    ...(passphrase !== undefined && { passphrase }),
+    ...(!password && !privateKey && { agent: true }),
+    ...(pick('host_key_fingerprint') !== undefined && { hostKeyFingerprint: pick('host_key_fingerprint') }),
+    ...(pick('known_hosts') !== undefined && { knownHostsFile: pick('known_hosts') }),
+    acceptUnknownHostKey: options.accept_unknown_host_key ?? false,
+    ...(options.connect_timeout !== undefined && { connectTimeoutMs: options.connect_timeout * 1000 }),
+    ...(options.libvirt_uri !== undefined && { libvirtUri: options.libvirt_uri }),
+  };
+  return { connection, secrets };
+}
+
+/** `hv01`, `hv01:2222`, `[2001:db8::1]:2222`, `2001:db8::1` → host and optional port text. */
+export function splitHostPort(text: string): { readonly host: string; readonly port?: string } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
+  if (bracketed) return { host: bracketed[1]!, ...(bracketed[2] !== undefined && { port: bracketed[2] }) };
+  const named = /^([^:]+):(\d+)$/.exec(text);
+  if (named) return { host: named[1]!, port: named[2]! };
+  return { host: text };
+}

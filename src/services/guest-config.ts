@@ -1,0 +1,83 @@
+/**
+ * Configure a guest through the sealed exchange: attach the provisioning media if asked, start the VM (the agent runs
+ * at boot), run the exchange until the guest reports applied or failed, and detach the media whatever the outcome.
+ * The exchange itself removes every host item it wrote.
+ */
+import { Conflict } from '../core/errors';
+import { runSteps, type Step } from '../core/steps';
+import type { GuestConfigStatus, Hypervisor, VmInfo } from '../drivers/types';
+import { explainFlowFailure } from './flow-error';
+import type { Session } from './session';
+import { requireVm } from './vm-lookup';
+
+export interface GuestConfigRequest {
+  readonly vm: string;
+  readonly config: unknown;
+  readonly media?: string;
+  readonly start: boolean;
+  readonly force: boolean;
+  readonly timeoutMs: number;
+  /** Reads the guest's last reported outcome; absent when the protocol offers no status. */
+  readonly guestStatus?: (hv: Hypervisor, vm: VmInfo) => Promise<GuestConfigStatus | undefined>;
+}
+
+export interface GuestConfigResult {
+  readonly changed: boolean;
+  readonly outcome: 'applied' | 'skipped';
+  readonly attempt_id?: string;
+  readonly changes: readonly string[];
+  readonly msg: string;
+}
+
+export async function configureGuest(session: Session, request: GuestConfigRequest): Promise<GuestConfigResult> {
+  const { hv } = session;
+  const vm = await requireVm(hv, request.vm);
+  if (!request.force && request.guestStatus) {
+    const status = await request.guestStatus(hv, vm);
+    if (status?.state === 'applied') {
+      return { changed: false, outcome: 'skipped', changes: [], msg: `VM '${vm.name}' already reports its configuration applied` };
+    }
+  }
+  if (vm.state !== 'running' && !request.start) {
+    throw new Conflict(`VM '${vm.name}' is ${vm.state}; its guest agent runs at boot, so start it or set start: true`);
+  }
+
+  const context: { attemptId?: string } = {};
+  const attachMedia: Step<typeof context> = {
+    name: 'attach provisioning media',
+    run: async () => hv.media.attachIso({ vmId: vm.id, path: request.media! }),
+    cleanup: async () => hv.media.detachIso({ vmId: vm.id }),
+  };
+  const steps: Step<typeof context>[] = [
+    ...(request.media && vm.dvd !== request.media ? [attachMedia] : []),
+    {
+      name: 'start VM',
+      run: async () => {
+        if (vm.state !== 'running') await hv.power.start({ id: vm.id });
+      },
+    },
+    {
+      name: 'sealed exchange',
+      run: async (c) => {
+        const outcome = await session.exchange({ vmId: vm.id, vmName: vm.name, config: request.config, timeoutMs: request.timeoutMs });
+        c.attemptId = outcome.attemptId;
+      },
+    },
+    ...(request.media && vm.dvd !== request.media
+      ? [{ name: 'detach provisioning media', run: async () => hv.media.detachIso({ vmId: vm.id }) }]
+      : []),
+  ];
+  try {
+    await runSteps(steps, context);
+  } catch (error) {
+    throw explainFlowFailure(error, `configuring VM '${vm.name}'`);
+  }
+  const changes = [...hv.changes];
+  return {
+    changed: true,
+    outcome: 'applied',
+    ...(context.attemptId !== undefined && { attempt_id: context.attemptId }),
+    changes,
+    msg: `VM '${vm.name}' applied its configuration`,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Publish a golden image to one or more hosts: hash the local file once, skip hosts that already hold the same hash,
+ * upload to the others (the driver verifies and resumes), and report per-host progress milestones.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { InvalidArgument } from '../core/errors';
+import type { Session } from './session';
+
+export interface ImageRequest {
+  readonly name: string;
+  readonly src: string;
+  readonly sha256?: string;
+}
+
+export interface HostPublishView {
+  readonly host: string;
+  readonly path: string;
+  readonly skipped: boolean;
+  readonly resumed_from_bytes: number;
+  readonly sent_bytes: number;
+  /** Percentages reached, in 25 % steps. */
+  readonly progress: readonly number[];
+}
+
+export interface ImageResult {
+  readonly changed: boolean;
+  readonly image: { readonly name: string; readonly sha256: string; readonly size_bytes: number };
+  readonly hosts: readonly HostPublishView[];
+  readonly changes: readonly string[];
+  readonly msg: string;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function publishImage(
+  targets: readonly { readonly host: string; readonly session: Session }[],
+  request: ImageRequest,
+): Promise<ImageResult> {
+  let size: number;
+  try {
+    const info = await stat(request.src);
+    if (!info.isFile()) throw new Error('not a regular file');
+    size = info.size;
+  } catch (error) {
+    throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
+  }
+  const actual = await sha256File(request.src);
+  if (request.sha256 && request.sha256.toLowerCase() !== actual) {
+    throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
+  }
+
+  const hosts: HostPublishView[] = [];
+  const changes: string[] = [];
+  for (const { host, session } of targets) {
+    const existing = await session.hv.images.findImage({ name: request.name });
+    if (existing && existing.sha256.toLowerCase() === actual) {
+      hosts.push({ host, path: existing.path, skipped: true, resumed_from_bytes: 0, sent_bytes: 0, progress: [100] });
+      continue;
+    }
+    const progress: number[] = [];
+    const result = await session.hv.images.publishImage({
+      localPath: request.src,
+      name: request.name,
+      sha256: actual,
+      onProgress: ({ sentBytes, totalBytes }) => {
+        const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
+        if (progress[progress.length - 1] !== percent) progress.push(percent);
+      },
+    });
+    if (progress[progress.length - 1] !== 100) progress.push(100);
+    hosts.push({
+      host,
+      path: result.image.path,
+      skipped: result.skipped,
+      resumed_from_bytes: result.resumedFromBytes,
+      sent_bytes: result.sentBytes,
+      progress,
+    });
+    changes.push(...session.hv.changes.map((c) => `${host}: ${c}`));
+  }
+  const sent = hosts.filter((h) => !h.skipped).map((h) => h.host);
+  return {
+    changed: changes.length > 0,
+    image: { name: request.name, sha256: actual, size_bytes: size },
+    hosts,
+    changes,
+    msg: sent.length
+      ? `image '${request.name}' published to ${sent.join(', ')}`
+      : `image '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
+  };
+}

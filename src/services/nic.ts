@@ -1,0 +1,58 @@
+/** Ensure one network adapter of a VM: added, changed (switch, VLAN, static MAC) or removed. */
+import { InvalidArgument } from '../core/errors';
+import type { NicSpec } from '../drivers/types';
+import type { Session } from './session';
+import { normalizeMac } from './vm-desired';
+import { requireVm } from './vm-lookup';
+import { nicView, type NicView } from './vm-view';
+
+export interface NicRequest {
+  readonly vm: string;
+  readonly name: string;
+  readonly state: 'present' | 'absent';
+  readonly network?: string;
+  readonly vlan_id?: number;
+  readonly mac?: string;
+}
+
+export interface NicResult {
+  readonly changed: boolean;
+  readonly nic?: NicView;
+  readonly changes: readonly string[];
+  readonly diff: { readonly before: NicView | Record<string, never>; readonly after: NicView | Record<string, never> };
+  readonly msg: string;
+}
+
+export async function ensureNic(session: Session, request: NicRequest): Promise<NicResult> {
+  const { hv } = session;
+  const vm = await requireVm(hv, request.vm);
+  const before = vm.nics.find((n) => n.name === request.name);
+  let after = before;
+  if (request.state === 'absent') {
+    if (before) await hv.nics.removeNic({ vmId: vm.id, name: request.name });
+    after = undefined;
+  } else {
+    const network = request.network ?? before?.network;
+    if (!network) throw new InvalidArgument(`NIC '${request.name}' does not exist yet: give 'network'`, 'network');
+    const mac = request.mac !== undefined ? normalizeMac(request.mac) : undefined;
+    const vlanId = request.vlan_id !== undefined ? request.vlan_id || undefined : before?.vlanId;
+    const spec: NicSpec = { name: request.name, network, ...(vlanId !== undefined && { vlanId }), ...(mac !== undefined && { mac }) };
+    if (!before) {
+      after = await hv.nics.addNic({ vmId: vm.id, nic: spec });
+    } else {
+      const differs =
+        network !== before.network ||
+        (vlanId ?? 0) !== (before.vlanId ?? 0) ||
+        (mac !== undefined && (!before.staticMac || normalizeMac(before.mac) !== mac));
+      if (differs) after = await hv.nics.setNic({ vmId: vm.id, nic: spec });
+    }
+  }
+  const changes = [...hv.changes];
+  return {
+    changed: changes.length > 0,
+    ...(after && { nic: nicView(after) }),
+    changes,
+    diff: { before: before ? nicView(before) : {}, after: after ? nicView(after) : {} },
+    msg: changes.length ? changes.join('; ') : `NIC '${request.name}' of VM '${request.vm}' is already as asked`,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * One module run against one host: the recording driver (live or dry run), the clock, and the two long waits a
+ * service may need (guest IP address, sealed exchange). Check mode is decided here, once: a dry-run session records
+ * intended writes and its waits return at once, so services never branch on check mode.
+ */
+import { type Clock, systemClock } from '../core/clock';
+import { OperationTimeout } from '../core/errors';
+import { waitFor } from '../core/wait';
+import { recording, type RecordingHypervisor } from '../drivers/dry-run';
+import type { GuestChannel, Hypervisor } from '../drivers/types';
+
+export interface ExchangeRequest {
+  readonly channel: GuestChannel;
+  readonly vmId: string;
+  readonly config: unknown;
+  readonly timeoutMs: number;
+  readonly clock: Clock;
+}
+
+export interface ExchangeOutcome {
+  readonly attemptId?: string;
+}
+
+/** Runs the sealed exchange; resolves when the guest reports applied, throws GuestFailed / GuestTimeout otherwise. */
+export type ExchangeRunner = (request: ExchangeRequest) => Promise<ExchangeOutcome>;
+
+export interface Session {
+  readonly hv: RecordingHypervisor;
+  readonly clock: Clock;
+  readonly dryRun: boolean;
+  /** Waits until the guest reports at least one IP address; returns the addresses. */
+  waitForIp(options: { readonly vmId: string; readonly vmName: string; readonly timeoutMs: number }): Promise<readonly string[]>;
+  /** Runs the sealed exchange with one VM, recorded as one change. */
+  exchange(request: Omit<ExchangeRequest, 'clock' | 'channel'> & { readonly vmName: string }): Promise<ExchangeOutcome>;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  readonly check: boolean;
+  readonly clock?: Clock;
+  readonly runExchange: ExchangeRunner;
+}
+
+/** Link-local and loopback addresses are not what an admin waits for. */
+const usable = (address: string): boolean => !/^(fe80:|169\.254\.|127\.|::1$)/i.test(address);
+
+export function createSession(inner: Hypervisor, options: SessionOptions): Session {
+  const hv = recording(inner, { dryRun: options.check });
+  const clock = options.clock ?? systemClock;
+  return {
+    hv,
+    clock,
+    dryRun: options.check,
+    async waitForIp({ vmId, vmName, timeoutMs }) {
+      if (options.check) return (await hv.guestAddresses({ vmId })).filter(usable);
+      return waitFor(
+        async () => {
+          const addresses = (await hv.guestAddresses({ vmId })).filter(usable);
+          return addresses.length > 0 ? addresses : undefined;
+        },
+        {
+          timeoutMs,
+          clock,
+          initialDelayMs: 250,
+          what: `an IP address from VM '${vmName}'`,
+          onTimeout: (elapsed) =>
+            new OperationTimeout(`VM '${vmName}' reported no IP address within ${Math.round(elapsed / 1000)} s (wait_timeout)`),
+        },
+      );
+    },
+    async exchange({ vmId, vmName, config, timeoutMs }) {
+      const line = `send the sealed guest configuration to VM '${vmName}' and wait for its outcome`;
+      if (options.check) {
+        hv.record(line);
+        return {};
+      }
+      const outcome = await options.runExchange({ channel: hv.guestChannel({ vmId }), vmId, config, timeoutMs, clock });
+      hv.record(line);
+      return outcome;
+    },
+    close: () => hv.close(),
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The desired state of one VM, translated once from the module options (snake_case, GiB, seconds) into driver terms
+ * (camelCase, bytes, milliseconds). Creation defaults live here, not in the schema, so that an option left out never
+ * reconfigures an existing VM.
+ */
+import { InvalidArgument } from '../core/errors';
+import { gibibytes } from '../core/units';
+import type { DiskSpec, MemorySpec, NicSpec, VmSpec } from '../drivers/types';
+
+export type VmTargetState = 'present' | 'absent' | 'started' | 'stopped' | 'restarted';
+
+export interface VmDesired {
+  readonly name: string;
+  readonly state: VmTargetState;
+  /** Hardware as asked; fields left undefined keep what the VM has (or the creation default). */
+  readonly generation?: 1 | 2;
+  readonly cpuCount?: number;
+  readonly memory?: Partial<MemorySpec>;
+  readonly secureBoot?: VmSpec['secureBoot'];
+  readonly tpm?: boolean;
+  readonly bootOrder?: VmSpec['bootOrder'];
+  readonly automaticStartAction?: VmSpec['automaticStartAction'];
+  readonly automaticStopAction?: VmSpec['automaticStopAction'];
+  readonly notes?: string;
+  readonly tags?: readonly string[];
+  readonly path?: string;
+  /** Image the OS disk is made from, when asked (used for the name-collision check too). */
+  readonly image?: string;
+  readonly disks: readonly DiskSpec[];
+  readonly nics: readonly NicSpec[];
+  readonly clusterRole?: boolean;
+  readonly force: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly allowPowerCycle: boolean;
+  readonly keepOnFailure: boolean;
+  readonly waitForIp: boolean;
+  readonly waitTimeoutMs: number;
+}
+
+/** The vm module's own options (the connection fragment is handled apart). */
+export interface VmModuleOptions {
+  readonly name: string;
+  readonly state?: VmTargetState;
+  readonly image?: string;
+  readonly clone?: 'differencing' | 'copy';
+  readonly os_disk_size_gb?: number;
+  readonly generation?: 1 | 2;
+  readonly cpu_count?: number;
+  readonly memory_mb?: number;
+  readonly dynamic_memory?: boolean;
+  readonly memory_min_mb?: number;
+  readonly memory_max_mb?: number;
+  readonly memory_buffer_percent?: number;
+  readonly secure_boot?: VmSpec['secureBoot'];
+  readonly tpm?: boolean;
+  readonly boot_order?: readonly ('disk' | 'dvd' | 'network')[];
+  readonly automatic_start_action?: VmSpec['automaticStartAction'];
+  readonly automatic_stop_action?: VmSpec['automaticStopAction'];
+  readonly notes?: string;
+  readonly tags?: readonly string[];
+  readonly disks?: readonly {
+    readonly name: string;
+    readonly size_gb?: number;
+    readonly image?: string;
+    readonly clone?: 'differencing' | 'copy';
+    readonly path?: string;
+  }[];
+  readonly nics?: readonly { readonly name?: string; readonly network: string; readonly vlan_id?: number; readonly mac?: string }[];
+  readonly path?: string;
+  readonly cluster_role?: boolean;
+  readonly force?: boolean;
+  readonly shutdown_timeout?: number;
+  readonly allow_power_cycle?: boolean;
+  readonly keep_on_failure?: boolean;
+  readonly wait_for_ip?: boolean;
+  readonly wait_timeout?: number;
+}
+
+export const CREATE_DEFAULTS = { generation: 2, cpuCount: 2, memoryMb: 2048 } as const;
+
+/** `00-15-5D-0A-0B-0C`, `00155d0a0b0c` → `00:15:5d:0a:0b:0c`. */
+export function normalizeMac(mac: string): string {
+  const hex = mac.replace(/[:-]/g, '').toLowerCase();
+  return hex.match(/../g)!.join(':');
+}
+
+export function vmDesiredFromOptions(o: VmModuleOptions): VmDesired {
+  const disks: DiskSpec[] = [];
+  if (o.image) {
+    disks.push({
+      name: 'os',
+      image: o.image,
+      clone: o.clone ?? 'differencing',
+      ...(o.os_disk_size_gb !== undefined && { sizeBytes: gibibytes(o.os_disk_size_gb) }),
+    });
+  } else if (o.os_disk_size_gb !== undefined) {
+    throw new InvalidArgument("option 'os_disk_size_gb' needs 'image' (the OS disk is made from it)", 'os_disk_size_gb');
+  }
+  (o.disks ?? []).forEach((d, i) => {
+    if (disks.some((x) => x.name === d.name)) throw new InvalidArgument(`disk name '${d.name}' is used twice`, `disks[${i}].name`);
+    if (d.image && d.path) throw new InvalidArgument("a disk takes 'image' or 'path', not both", `disks[${i}]`);
+    if (!d.image && !d.path && d.size_gb === undefined) {
+      throw new InvalidArgument(`disk '${d.name}' needs 'size_gb', 'image' or 'path'`, `disks[${i}]`);
+    }
+    disks.push({
+      name: d.name,
+      ...(d.image !== undefined && { image: d.image, clone: d.clone ?? 'differencing' }),
+      ...(d.path !== undefined && { path: d.path }),
+      ...(d.size_gb !== undefined && { sizeBytes: gibibytes(d.size_gb) }),
+    });
+  });
+  const nics: NicSpec[] = (o.nics ?? []).map((n, i) => ({
+    name: n.name ?? `nic${i}`,
+    network: n.network,
+    ...(n.vlan_id !== undefined && { vlanId: n.vlan_id }),
+    ...(n.mac !== undefined && { mac: normalizeMac(n.mac) }),
+  }));
+  nics.forEach((n, i) => {
+    if (nics.findIndex((x) => x.name === n.name) !== i) throw new InvalidArgument(`NIC name '${n.name}' is used twice`, `nics[${i}].name`);
+  });
+
+  const dynamic = o.dynamic_memory;
+  if (o.memory_min_mb !== undefined && o.memory_max_mb !== undefined && o.memory_min_mb > o.memory_max_mb) {
+    throw new InvalidArgument('memory_min_mb must not exceed memory_max_mb', 'memory_min_mb');
+  }
+  if (dynamic && o.memory_mb !== undefined) {
+    if (o.memory_min_mb !== undefined && o.memory_mb < o.memory_min_mb) throw new InvalidArgument('memory_mb is below memory_min_mb', 'memory_mb');
+    if (o.memory_max_mb !== undefined && o.memory_mb > o.memory_max_mb) throw new InvalidArgument('memory_mb is above memory_max_mb', 'memory_mb');
+  }
+  const memory: Partial<MemorySpec> = Object.fromEntries(
+    Object.entries({
+      startupMb: o.memory_mb,
+      dynamic,
+      minimumMb: o.memory_min_mb,
+      maximumMb: o.memory_max_mb,
+      bufferPercent: o.memory_buffer_percent,
+    }).filter(([, v]) => v !== undefined),
+  );
+
+  return {
+    name: o.name,
+    state: o.state ?? 'present',
+    generation: o.generation,
+    cpuCount: o.cpu_count,
+    memory: Object.keys(memory).length ? memory : undefined,
+    secureBoot: o.secure_boot,
+    tpm: o.tpm,
+    bootOrder: o.boot_order,
+    automaticStartAction: o.automatic_start_action,
+    automaticStopAction: o.automatic_stop_action,
+    notes: o.notes,
+    tags: o.tags,
+    path: o.path,
+    image: o.image,
+    disks,
+    nics,
+    clusterRole: o.cluster_role,
+    force: o.force ?? false,
+    shutdownTimeoutMs: (o.shutdown_timeout ?? 300) * 1000,
+    allowPowerCycle: o.allow_power_cycle ?? false,
+    keepOnFailure: o.keep_on_failure ?? false,
+    waitForIp: o.wait_for_ip ?? false,
+    waitTimeoutMs: (o.wait_timeout ?? 600) * 1000,
+  };
+}
+
+/** The full spec for a new VM: what was asked plus the creation defaults. */
+export function vmSpecFor(d: VmDesired): VmSpec {
+  const startupMb = d.memory?.startupMb ?? CREATE_DEFAULTS.memoryMb;
+  return {
+    name: d.name,
+    generation: d.generation ?? CREATE_DEFAULTS.generation,
+    cpuCount: d.cpuCount ?? CREATE_DEFAULTS.cpuCount,
+    memory: { ...d.memory, startupMb, dynamic: d.memory?.dynamic ?? false },
+    ...(d.secureBoot !== undefined && { secureBoot: d.secureBoot }),
+    ...(d.tpm !== undefined && { tpm: d.tpm }),
+    ...(d.bootOrder !== undefined && { bootOrder: d.bootOrder }),
+    ...(d.automaticStartAction !== undefined && { automaticStartAction: d.automaticStartAction }),
+    ...(d.automaticStopAction !== undefined && { automaticStopAction: d.automaticStopAction }),
+    ...(d.notes !== undefined && { notes: d.notes }),
+    tags: d.tags ?? [],
+    disks: d.disks,
+    nics: d.nics,
+    ...(d.path !== undefined && { path: d.path }),
+  };
+}

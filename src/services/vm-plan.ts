@@ -1,0 +1,108 @@
+/**
+ * What it takes to bring an existing VM to the desired configuration: hardware changes that apply at once ("hot"),
+ * those that need the VM off ("cold", named by their option), disks to add or grow, NICs to add or change, and
+ * warnings for what cannot change at all. Pure: no driver calls.
+ */
+import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmInfo } from '../drivers/types';
+import { normalizeMac, type VmDesired } from './vm-desired';
+
+export interface VmPlan {
+  readonly hot: VmChanges;
+  readonly cold: VmChanges;
+  /** Option names of the cold changes, for `power_cycle_required`. */
+  readonly coldOptions: readonly string[];
+  readonly addDisks: readonly DiskSpec[];
+  readonly growDisks: readonly { readonly name: string; readonly sizeBytes: number }[];
+  readonly addNics: readonly NicSpec[];
+  readonly setNics: readonly NicSpec[];
+  readonly warnings: readonly string[];
+}
+
+const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+
+function memoryChange(actual: MemorySpec, wanted: Partial<MemorySpec> | undefined): MemorySpec | undefined {
+  if (!wanted) return undefined;
+  const merged: MemorySpec = { ...actual, ...wanted } as MemorySpec;
+  const keys: (keyof MemorySpec)[] = ['startupMb', 'dynamic', 'minimumMb', 'maximumMb', 'bufferPercent'];
+  const differs = keys.some((k) => wanted[k] !== undefined && (k === 'dynamic' ? !!actual[k] !== !!wanted[k] : actual[k] !== wanted[k]));
+  return differs ? merged : undefined;
+}
+
+export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
+  const hot: Record<string, unknown> = {};
+  const cold: Record<string, unknown> = {};
+  const coldOptions: string[] = [];
+  const warnings: string[] = [];
+
+  if (desired.generation !== undefined && actual.generation !== undefined && desired.generation !== actual.generation) {
+    warnings.push(`generation is fixed when a VM is created: '${actual.name}' stays generation ${actual.generation}`);
+  }
+  if (desired.cpuCount !== undefined && desired.cpuCount !== actual.cpuCount) {
+    cold.cpuCount = desired.cpuCount;
+    coldOptions.push('cpu_count');
+  }
+  const memory = memoryChange(actual.memory, desired.memory);
+  if (memory) {
+    cold.memory = memory;
+    coldOptions.push(memory.dynamic !== !!actual.memory.dynamic ? 'dynamic_memory' : 'memory_mb');
+  }
+  if (desired.secureBoot !== undefined && desired.secureBoot !== actual.secureBoot) {
+    cold.secureBoot = desired.secureBoot;
+    coldOptions.push('secure_boot');
+  }
+  if (desired.tpm !== undefined && desired.tpm !== !!actual.tpm) {
+    cold.tpm = desired.tpm;
+    coldOptions.push('tpm');
+  }
+  if (desired.bootOrder !== undefined && !sameList(desired.bootOrder, actual.bootOrder)) {
+    cold.bootOrder = desired.bootOrder;
+    coldOptions.push('boot_order');
+  }
+  if (desired.automaticStartAction !== undefined && desired.automaticStartAction !== actual.automaticStartAction) {
+    hot.automaticStartAction = desired.automaticStartAction;
+  }
+  if (desired.automaticStopAction !== undefined && desired.automaticStopAction !== actual.automaticStopAction) {
+    hot.automaticStopAction = desired.automaticStopAction;
+  }
+  if (desired.notes !== undefined && desired.notes !== (actual.notes ?? '')) hot.notes = desired.notes;
+  if (desired.tags !== undefined && !sameSet(desired.tags, actual.tags)) hot.tags = desired.tags;
+
+  const addDisks: DiskSpec[] = [];
+  const growDisks: { name: string; sizeBytes: number }[] = [];
+  for (const disk of desired.disks) {
+    const have = actual.disks.find((d) => d.name === disk.name);
+    if (!have) {
+      addDisks.push(disk);
+    } else if (disk.sizeBytes !== undefined && disk.sizeBytes > have.sizeBytes) {
+      growDisks.push({ name: disk.name, sizeBytes: disk.sizeBytes });
+    } else if (disk.sizeBytes !== undefined && disk.sizeBytes < have.sizeBytes) {
+      warnings.push(`disk '${disk.name}' of '${actual.name}' is larger than asked; disks never shrink`);
+    }
+  }
+
+  const addNics: NicSpec[] = [];
+  const setNics: NicSpec[] = [];
+  for (const nic of desired.nics) {
+    const have = actual.nics.find((n) => n.name === nic.name);
+    if (!have) {
+      addNics.push(nic);
+      continue;
+    }
+    const vlanDiffers = (nic.vlanId ?? 0) !== (have.vlanId ?? 0);
+    const macDiffers = nic.mac !== undefined && (!have.staticMac || normalizeMac(have.mac) !== nic.mac);
+    if (nic.network !== have.network || vlanDiffers || macDiffers) setNics.push(nic);
+  }
+
+  return { hot, cold, coldOptions, addDisks, growDisks, addNics, setNics, warnings };
+}
+
+export const planIsEmpty = (p: VmPlan): boolean =>
+  Object.keys(p.hot).length === 0 &&
+  Object.keys(p.cold).length === 0 &&
+  p.addDisks.length === 0 &&
+  p.growDisks.length === 0 &&
+  p.addNics.length === 0 &&
+  p.setNics.length === 0;

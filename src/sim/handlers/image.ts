@@ -1,0 +1,58 @@
+/** image-find, image-commit, image-list over the real files the SFTP subsystem wrote. */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { winDirname, winJoin } from '../files';
+import { stop, str, type Handler } from './context';
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export const imageHandlers: Record<string, Handler> = {
+  'image-find': async (ctx, args) => {
+    const path = str(args, 'Path');
+    mkdirSync(ctx.files.local(winDirname(path)), { recursive: true });
+    const local = ctx.files.local(path);
+    const partial = ctx.files.local(str(args, 'PartialPath'));
+    const final = existsSync(local)
+      ? { sizeBytes: statSync(local).size, sha256: args.Hash === false ? '' : await sha256(local) }
+      : null;
+    return { final, partialBytes: existsSync(partial) ? statSync(partial).size : -1 };
+  },
+  'image-commit': async (ctx, args) => {
+    const partial = ctx.files.local(str(args, 'PartialPath'));
+    const path = str(args, 'Path');
+    if (!existsSync(partial)) stop('not_found', `Cannot find path '${str(args, 'PartialPath')}' because it does not exist.`);
+    const actual = await sha256(partial);
+    const expected = str(args, 'Sha256').toLowerCase();
+    if (actual !== expected) {
+      rmSync(partial, { force: true });
+      stop('checksum_mismatch', `uploaded file has SHA256 ${actual}, expected ${expected}; removed it`);
+    }
+    const local = ctx.files.local(path);
+    renameSync(partial, local);
+    writeFileSync(`${local}.sha256`, `${actual}\r\n`);
+    const size = statSync(local).size;
+    ctx.registry.vhds.set(path.toLowerCase(), { path, sizeBytes: size, parentPath: '' });
+    return { sizeBytes: size, sha256: actual };
+  },
+  'image-list': (ctx, args) => {
+    const folder = str(args, 'Folder');
+    const local = ctx.files.local(folder);
+    if (!existsSync(local)) return { images: [] };
+    const images = readdirSync(local)
+      .filter((f) => /\.vhdx?$/i.test(f))
+      .map((file) => {
+        const sidecar = `${local}/${file}.sha256`;
+        return {
+          file,
+          path: winJoin(folder, file),
+          sizeBytes: statSync(`${local}/${file}`).size,
+          sha256: existsSync(sidecar) ? readFileSync(sidecar, 'utf8').trim() : '',
+        };
+      });
+    return { images };
+  },
+};

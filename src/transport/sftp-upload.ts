@@ -1,0 +1,115 @@
+/**
+ * SFTP upload with many writes in flight (ssh2's write stream keeps only one), progress events, and resume: the
+ * caller passes `startOffset` to continue a partial remote file. Chunks stay at 32 KiB, below the 100 KiB write limit
+ * of old Windows OpenSSH builds.
+ */
+import { open as openLocal, stat as statLocal } from 'node:fs/promises';
+import type { SFTPWrapper } from 'ssh2';
+import { HostUnreachable } from '../core/errors';
+
+export interface UploadOptions {
+  readonly localPath: string;
+  readonly remotePath: string;
+  /** Continue a partial remote file from this byte (its bytes before are kept). Default 0 (truncate). */
+  readonly startOffset?: number;
+  /** Default 32,768. */
+  readonly chunkBytes?: number;
+  /** Writes in flight. Default 64. */
+  readonly concurrency?: number;
+  readonly onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
+export interface UploadResult {
+  readonly totalBytes: number;
+  /** Bytes sent in this call (total minus the resumed offset). */
+  readonly sentBytes: number;
+}
+
+/** Bytes below this offset are known written even if the upload died with `concurrency` writes in flight. */
+export function safeResumeOffset(remoteSize: number, localSize: number, chunkBytes = 32_768, concurrency = 64): number {
+  if (remoteSize > localSize) return 0;
+  const safe = remoteSize - chunkBytes * concurrency;
+  return safe > 0 ? Math.floor(safe / chunkBytes) * chunkBytes : 0;
+}
+
+export async function remoteSize(sftp: SFTPWrapper, path: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    sftp.stat(path, (error, stats) => {
+      if (!error) return resolve(stats.size);
+      if ((error as Error & { code?: number }).code === 2) return resolve(undefined);
+      reject(error);
+    });
+  });
+}
+
+export async function uploadFile(sftp: SFTPWrapper, options: UploadOptions): Promise<UploadResult> {
+  const chunk = options.chunkBytes ?? 32_768;
+  const concurrency = options.concurrency ?? 64;
+  const start = options.startOffset ?? 0;
+  const total = (await statLocal(options.localPath)).size;
+  const local = await openLocal(options.localPath, 'r');
+  let handle: Buffer | undefined;
+  try {
+    handle = await new Promise<Buffer>((resolve, reject) =>
+      sftp.open(options.remotePath, start > 0 ? 'r+' : 'w', (e, h) => (e ? reject(e) : resolve(h))),
+    );
+    await pump(sftp, handle, local, { start, total, chunk, concurrency, onProgress: options.onProgress });
+    const h = handle;
+    handle = undefined;
+    await new Promise<void>((resolve, reject) => sftp.close(h, (e) => (e ? reject(e) : resolve())));
+    return { totalBytes: total, sentBytes: total - start };
+  } catch (error) {
+    if (handle) sftp.close(handle, () => undefined);
+    throw new HostUnreachable(`upload of ${options.remotePath} was interrupted: ${(error as Error).message}`, { cause: error });
+  } finally {
+    await local.close();
+  }
+}
+
+interface PumpOptions {
+  readonly start: number;
+  readonly total: number;
+  readonly chunk: number;
+  readonly concurrency: number;
+  readonly onProgress: ((sent: number, total: number) => void) | undefined;
+}
+
+function pump(sftp: SFTPWrapper, handle: Buffer, local: import('node:fs/promises').FileHandle, o: PumpOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let next = o.start;
+    let inFlight = 0;
+    let acked = o.start;
+    let failed = false;
+    const launch = (): void => {
+      while (!failed && inFlight < o.concurrency && next < o.total) {
+        const position = next;
+        const length = Math.min(o.chunk, o.total - position);
+        next += length;
+        inFlight += 1;
+        const buffer = Buffer.allocUnsafe(length);
+        local
+          .read(buffer, 0, length, position)
+          .then(({ bytesRead }) => {
+            sftp.write(handle, buffer, 0, bytesRead, position, (error) => {
+              inFlight -= 1;
+              if (failed) return;
+              if (error) {
+                failed = true;
+                return reject(error);
+              }
+              acked += bytesRead;
+              o.onProgress?.(acked, o.total);
+              if (next >= o.total && inFlight === 0) return resolve();
+              launch();
+            });
+          })
+          .catch((error: unknown) => {
+            failed = true;
+            reject(error);
+          });
+      }
+      if (o.start >= o.total && inFlight === 0) resolve();
+    };
+    launch();
+  });
+}

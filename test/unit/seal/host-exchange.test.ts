@@ -1,0 +1,159 @@
+import { expect } from 'chai';
+import { ManualClock } from '../../../src/core/clock';
+import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '../../../src/core/errors';
+import { HELLO_KEY, STATUS_KEY } from '../../../src/seal/constants';
+import type { GuestConfig } from '../../../src/seal/guest-config';
+import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
+import { MemoryChannel, TsGuest, testKeyPair } from './memory-guest';
+
+const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
+const config: GuestConfig = { hostname: 'web01', admin: { name: 'alice', password: 'Canary-Secret-77' } };
+
+/** Runs the exchange on a ManualClock, advancing time while it waits. */
+async function drive(options: Omit<SealedExchangeOptions, 'clock'>, clock = new ManualClock()): Promise<unknown> {
+  let settled = false;
+  const run = runSealedExchange({ ...options, clock }).then(
+    (r) => ((settled = true), r),
+    (e) => ((settled = true), e as unknown),
+  );
+  while (!settled) {
+    await new Promise((r) => setImmediate(r));
+    clock.advance(250);
+  }
+  return run;
+}
+
+describe('seal/host-exchange (runSealedExchange)', function () {
+  this.timeout(60_000);
+  before(() => testKeyPair());
+
+  it('seals for the guest hello, gets an authenticated applied and removes every host item', async () => {
+    const channel = new MemoryChannel();
+    const guest = new TsGuest(channel, { vmId: VM });
+    const result = (await drive({ channel, vmId: VM.toUpperCase(), config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    expect(result).to.include({ protocol: 'v2', state: 'applied', attempt: guest.attempt, attempts: 1 });
+    expect(guest.payload?.get('hostname')).to.equal('web01');
+    expect(guest.payload?.get('admin.password')).to.equal('Canary-Secret-77');
+    expect(channel.host.size).to.equal(0);
+    expect(result.itemsRemoved).to.equal(channel.writeBatches.reduce((a, b) => a + b, 0));
+  });
+
+  it('writes large envelopes in batches of at most 128 and the manifest alone, last', async () => {
+    const channel = new MemoryChannel();
+    const seen: string[][] = [];
+    const write = channel.writeHostItems.bind(channel);
+    channel.writeHostItems = async (items) => (seen.push(items.map(([k]) => k)), write(items));
+    new TsGuest(channel, { vmId: VM });
+    const big: GuestConfig = { hostname: 'big', run_once: Array.from({ length: 60 }, (_, i) => `echo ${'y'.repeat(1500)} ${i}`) };
+    const r = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
+    expect(r).to.not.be.instanceOf(Error);
+    expect(seen.length).to.be.at.least(3);
+    expect(seen.every((b) => b.length <= 128)).to.equal(true);
+    expect(seen.at(-1)).to.deep.equal(['virtseal.manifest']);
+    expect(channel.removeBatches.every((n) => n <= 128)).to.equal(true);
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('throws GuestFailed with the guest reason and still cleans up', async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: VM, outcome: 'failed', reason: 'apply_admin' });
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(GuestFailed);
+    expect((err as GuestFailed).guestReason).to.equal('apply_admin');
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('throws GuestTimeout after timeoutMs (no fixed sleeps: backoff on the injected clock) and cleans up', async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: VM, outcome: 'silent' });
+    const clock = new ManualClock();
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 10_000 }, clock);
+    expect(err).to.be.instanceOf(GuestTimeout);
+    expect((err as Error).message).to.match(/envelope sealed for attempt/);
+    expect(clock.now()).to.be.within(10_000, 12_000);
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('times out with "no hello" when no agent runs', async () => {
+    const channel = new MemoryChannel();
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    expect(err).to.be.instanceOf(GuestTimeout);
+    expect((err as Error).message).to.match(/no hello/);
+  });
+
+  it('refuses an applied report without a valid MAC', async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: VM, outcome: 'applied-unauthenticated' });
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('status_mac');
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('rejects a hello from another VM (foreign data) before sealing anything', async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: '99999999-0000-0000-0000-000000000000' });
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('vm_id');
+    expect(channel.writeBatches).to.deep.equal([]);
+  });
+
+  it('reseals for a new attempt when the guest restarts mid-way, and the old envelope is gone first', async () => {
+    const channel = new MemoryChannel();
+    const guest = new TsGuest(channel, { vmId: VM, outcome: 'silent' });
+    let reads = 0;
+    const inner = channel.onRead;
+    let firstAttempt = '';
+    channel.onRead = () => {
+      reads++;
+      if (reads === 3) {
+        firstAttempt = guest.attempt;
+        (guest as unknown as { options: { outcome: string } }).options.outcome = 'applied';
+        guest.restart();
+      }
+      inner();
+    };
+    const result = (await drive({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    expect(result.attempts).to.equal(2);
+    expect(result.attempt).to.equal(guest.attempt).and.not.equal(firstAttempt);
+    expect(guest.rejections).to.deep.equal([]);
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('removes stale virtseal items left by an earlier run, and only those', async () => {
+    const channel = new MemoryChannel();
+    channel.host.set('virtseal.chunk.9', 'old');
+    channel.host.set('other.tool', 'keep');
+    new TsGuest(channel, { vmId: VM });
+    await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect([...channel.host.keys()]).to.deep.equal(['other.tool']);
+  });
+
+  it('validates the config before touching the channel', async () => {
+    const channel = new MemoryChannel();
+    const err = await drive({ channel, vmId: VM, config: { admin: { name: 'alice' } }, timeoutMs: 1000 });
+    expect(err).to.be.instanceOf(InvalidArgument);
+    expect((err as InvalidArgument).option).to.equal('guest_config.admin.password');
+    expect(channel.writeBatches).to.deep.equal([]);
+  });
+
+  it('reports a failure the guest published before any session', async () => {
+    const channel = new MemoryChannel();
+    channel.guest.set(STATUS_KEY, `failed ${'0'.repeat(32)} no_vm_id -`);
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(GuestFailed);
+    expect((err as GuestFailed).guestReason).to.equal('no_vm_id');
+    expect(channel.guest.has(HELLO_KEY)).to.equal(false);
+  });
+});
+
+describe('seal/host-exchange limits', () => {
+  it('refuses a config too large for one exchange with a clear message, before writing', async () => {
+    const channel = new MemoryChannel();
+    const err = await runSealedExchange({ channel, vmId: VM, timeoutMs: 1000, config: { run_once: Array.from({ length: 150 }, () => 'x'.repeat(1500)) } }).catch((e) => e);
+    expect(err).to.be.instanceOf(InvalidArgument);
+    expect((err as Error).message).to.match(/KiB/);
+    expect(channel.writeBatches).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import { gibibytes } from '../../../src/core/units';
+import type { VmInfo } from '../../../src/drivers/types';
+import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
+import { planIsEmpty, planVm } from '../../../src/services/vm-plan';
+
+const actual: VmInfo = {
+  id: 'id-1',
+  name: 'web01',
+  state: 'running',
+  generation: 2,
+  cpuCount: 2,
+  memory: { startupMb: 4096, dynamic: false },
+  secureBoot: 'MicrosoftUEFICertificateAuthority',
+  tags: ['web', 'prod'],
+  notes: '',
+  disks: [{ name: 'os', path: 'C:\\VMs\\web01\\os.vhdx', sizeBytes: gibibytes(40), parentPath: 'C:\\images\\deb.vhdx', owned: true }],
+  nics: [{ name: 'nic0', network: 'LAN', vlanId: 120, mac: '00-15-5D-01-02-03', staticMac: false, ipAddresses: ['192.0.2.10'] }],
+  ipAddresses: ['192.0.2.10'],
+};
+
+describe('services/vm-plan', () => {
+  it('finds nothing to do when the options match (tags in another order, VLAN as given)', () => {
+    const desired = vmDesiredFromOptions({
+      name: 'web01',
+      image: 'deb',
+      os_disk_size_gb: 40,
+      cpu_count: 2,
+      memory_mb: 4096,
+      tags: ['prod', 'web'],
+      nics: [{ network: 'LAN', vlan_id: 120 }],
+    });
+    const plan = planVm(actual, desired);
+    expect(planIsEmpty(plan), JSON.stringify(plan)).to.equal(true);
+    expect(plan.warnings).to.deep.equal([]);
+  });
+
+  it('leaves out what was not asked for', () => {
+    expect(planIsEmpty(planVm(actual, vmDesiredFromOptions({ name: 'web01', state: 'stopped' })))).to.equal(true);
+  });
+
+  it('separates changes that need the VM off from those that apply at once', () => {
+    const plan = planVm(actual, vmDesiredFromOptions({ name: 'web01', cpu_count: 4, memory_mb: 8192, notes: 'n', tpm: true }));
+    expect(plan.coldOptions).to.deep.equal(['cpu_count', 'memory_mb', 'tpm']);
+    expect(plan.cold).to.deep.include({ cpuCount: 4, tpm: true });
+    expect(plan.hot).to.deep.equal({ notes: 'n' });
+  });
+
+  it('adds and grows disks, never shrinks them, adds and changes NICs', () => {
+    const plan = planVm(
+      actual,
+      vmDesiredFromOptions({
+        name: 'web01',
+        image: 'deb',
+        os_disk_size_gb: 20,
+        disks: [{ name: 'data1', size_gb: 100 }],
+        nics: [{ network: 'LAN', vlan_id: 130 }, { name: 'backup', network: 'Backup' }],
+      }),
+    );
+    expect(plan.addDisks.map((d) => d.name)).to.deep.equal(['data1']);
+    expect(plan.growDisks).to.deep.equal([]);
+    expect(plan.warnings.join()).to.include('never shrink');
+    expect(plan.setNics.map((n) => [n.name, n.vlanId])).to.deep.equal([['nic0', 130]]);
+    expect(plan.addNics.map((n) => n.name)).to.deep.equal(['backup']);
+  });
+
+  it('warns that the generation cannot change', () => {
+    const plan = planVm(actual, vmDesiredFromOptions({ name: 'web01', generation: 1 }));
+    expect(planIsEmpty(plan)).to.equal(true);
+    expect(plan.warnings[0]).to.include('generation');
+  });
+
+  it('compares MAC addresses in any notation', () => {
+    const withMac = { ...actual, nics: [{ ...actual.nics[0]!, staticMac: true }] };
+    const same = planVm(withMac, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120, mac: '00155d010203' }] }));
+    expect(same.setNics).to.deep.equal([]);
+  });
+});
