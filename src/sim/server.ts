@@ -89,7 +89,8 @@ export class HyperVSimulator {
     this.guests = options.guests ?? noGuests;
     const { hostKey, publicBlob } = loadHostKey(options.hostKey);
     this.hostKeyFingerprint = fingerprintOf(publicBlob);
-    this.server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => this.accept(client));
+    // Identifies like Win32-OpenSSH, so clients treat it as they would a Windows host.
+    this.server = new ssh2.Server({ hostKeys: [hostKey], ident: 'OpenSSH_for_Windows_9.5' }, (client) => this.accept(client));
   }
 
   static async start(options: SimulatorOptions = {}): Promise<HyperVSimulator> {

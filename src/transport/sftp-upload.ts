@@ -45,8 +45,18 @@ export async function remoteSize(sftp: SFTPWrapper, path: string): Promise<numbe
   });
 }
 
+/**
+ * ssh2 splits a write larger than its per-request limit into sequential requests (one round trip each). The limit is
+ * 34,000 - 2,048 bytes unless the server is recognised as OpenSSH or announces limits@openssh.com; Win32-OpenSSH's
+ * "OpenSSH_for_Windows_x.y" ident is not recognised, so a plain 32 KiB write costs two round trips there.
+ */
+function effectiveChunk(sftp: SFTPWrapper, wanted: number): number {
+  const limit = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
+  return typeof limit === 'number' && limit > 0 ? Math.min(wanted, limit) : Math.min(wanted, 31_952);
+}
+
 export async function uploadFile(sftp: SFTPWrapper, options: UploadOptions): Promise<UploadResult> {
-  const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
+  const chunk = effectiveChunk(sftp, options.chunkBytes ?? DEFAULT_CHUNK);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const start = options.startOffset ?? 0;
   const total = (await statLocal(options.localPath)).size;
@@ -86,10 +96,16 @@ async function pump(sftp: SFTPWrapper, handle: Buffer, local: import('node:fs/pr
   let failure: Error | undefined;
   const waiters: (() => void)[] = [];
   const slot = (): Promise<void> => (inFlight < o.concurrency || failure ? Promise.resolve() : new Promise((r) => waiters.push(r)));
-  for (let position = o.start; position < o.total && !failure; position += READ_BLOCK) {
-    const length = Math.min(READ_BLOCK, o.total - position);
-    const block = Buffer.allocUnsafe(length);
-    const { bytesRead } = await local.read(block, 0, length, position);
+  const read = async (position: number): Promise<{ block: Buffer; bytesRead: number }> => {
+    const block = Buffer.allocUnsafe(Math.min(READ_BLOCK, o.total - position));
+    const { bytesRead } = await local.read(block, 0, block.length, position);
+    return { block, bytesRead };
+  };
+  // The next block is read while the current one's writes go out.
+  let next = o.start < o.total ? read(o.start) : undefined;
+  for (let position = o.start; next && !failure; position += READ_BLOCK) {
+    const { block, bytesRead } = await next;
+    next = position + READ_BLOCK < o.total ? read(position + READ_BLOCK) : undefined;
     for (let offset = 0; offset < bytesRead && !failure; offset += o.chunk) {
       await slot();
       if (failure) break;
@@ -106,6 +122,7 @@ async function pump(sftp: SFTPWrapper, handle: Buffer, local: import('node:fs/pr
       });
     }
   }
+  await next?.catch(() => undefined);
   while (inFlight > 0) await new Promise<void>((r) => waiters.push(r));
   if (failure) throw failure;
 }
