@@ -47,8 +47,9 @@ export async function remoteSize(sftp: SFTPWrapper, path: string): Promise<numbe
 
 /**
  * ssh2 splits a write larger than its per-request limit into sequential requests (one round trip each). The limit is
- * 34,000 - 2,048 bytes unless the server is recognised as OpenSSH or announces limits@openssh.com; Win32-OpenSSH's
- * "OpenSSH_for_Windows_x.y" ident is not recognised, so a plain 32 KiB write costs two round trips there.
+ * 34,000 - 2,048 bytes unless the server is recognised as OpenSSH or announces limits@openssh.com (OpenSSH 8.6+);
+ * Win32-OpenSSH's "OpenSSH_for_Windows_x.y" ident is not recognised, so on older builds a plain 32 KiB write would
+ * cost two round trips.
  */
 function effectiveChunk(sftp: SFTPWrapper, wanted: number): number {
   const limit = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
