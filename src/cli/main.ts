@@ -2,4 +2,6 @@
 import { runCli } from './app';
 import { processIo } from './io';
 
-process.exitCode = await runCli(process.argv.slice(2), processIo);
+const code = await runCli(process.argv.slice(2), processIo);
+// A command that reported its own failure (set process.exitCode) keeps that code.
+if (code !== 0 || !process.exitCode) process.exitCode = code;

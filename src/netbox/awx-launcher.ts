@@ -1,5 +1,5 @@
 import { requestJson } from './http-json';
-import type { FollowOutcome, LaunchOutcome, Launcher } from './launcher';
+import type { FollowOutcome, LaunchOutcome, Launcher, ReconcileOutcome } from './launcher';
 import type { LaunchPlan } from './map-event';
 import { type Redactor, resolveVars } from './secrets';
 
@@ -14,6 +14,8 @@ export interface AwxLauncherOptions {
   readonly timeoutMs?: number;
   readonly env: NodeJS.ProcessEnv;
   readonly redactor: Redactor;
+  /** Allowed clock difference between the bridge and AWX when looking for a job after a crash. Default 10 s. */
+  readonly clockSkewMs?: number;
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -86,13 +88,48 @@ export class AwxLauncher implements Launcher {
         const ignored = Object.keys(body?.ignored_fields ?? {});
         const note = ignored.length ? ` (AWX ignored: ${ignored.join(', ')})` : '';
         const summary = `AWX job ${jobId} launched from ${where}${note}`;
-        return this.options.follow === false ? { kind: 'done', summary } : { kind: 'launched', jobId, summary };
+        return this.options.follow === false ? { kind: 'done', summary, jobId } : { kind: 'launched', jobId, summary };
       }
       const detail = this.options.redactor.redact(describeAwxError(res.body, res.text));
       const error = `AWX refused the launch of ${where}: HTTP ${res.status}: ${detail}`;
       return RETRYABLE.has(res.status) ? { kind: 'retry', error } : { kind: 'failed', error };
     } catch (error) {
       return { kind: 'retry', error: `AWX unreachable: ${this.options.redactor.redact((error as Error).message)}` };
+    }
+  }
+
+  /**
+   * AWX has no idempotency key for launches, so after a crash mid-launch the job list decides: a job of this
+   * template, created since the attempt began (less the allowed clock skew), for the same vm_name, and not yet
+   * attributed to another event, is this launch.
+   */
+  async reconcile(plan: LaunchPlan, sinceMs: number, isKnown: (jobId: number) => boolean): Promise<ReconcileOutcome> {
+    if (plan.jobTemplate === undefined) return { kind: 'absent' };
+    try {
+      const id = await this.templateId(plan.jobTemplate);
+      if (typeof id !== 'number') return { kind: 'unknown', error: id.error };
+      const since = new Date(sinceMs - (this.options.clockSkewMs ?? 10_000)).toISOString();
+      const res = await this.get(`/api/v2/job_templates/${id}/jobs/?created__gte=${encodeURIComponent(since)}&order_by=created&page_size=200`);
+      if (res.status !== 200) return { kind: 'unknown', error: `listing jobs of template ${id}: HTTP ${res.status}` };
+      const jobs = (res.body as { results?: { id: number; extra_vars?: string }[] } | undefined)?.results ?? [];
+      for (const job of jobs) {
+        if (isKnown(job.id)) continue;
+        let extra = job.extra_vars;
+        if (extra === undefined) {
+          const detail = await this.get(`/api/v2/jobs/${job.id}/`);
+          extra = (detail.body as { extra_vars?: string } | undefined)?.extra_vars;
+        }
+        let vars: Record<string, unknown> = {};
+        try {
+          vars = typeof extra === 'string' ? JSON.parse(extra) : {};
+        } catch {
+          vars = {};
+        }
+        if (vars.vm_name === plan.vmName) return { kind: 'found', jobId: job.id };
+      }
+      return { kind: 'absent' };
+    } catch (error) {
+      return { kind: 'unknown', error: `AWX unreachable: ${this.options.redactor.redact((error as Error).message)}` };
     }
   }
 

@@ -33,6 +33,8 @@ export class Dispatcher {
   private readonly clock: Clock;
   private running = 0;
   private readonly following = new Set<number>();
+  private readonly reconciling = new Set<number>();
+  private readonly lastReconcile = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private idleWaiters: (() => void)[] = [];
@@ -44,7 +46,8 @@ export class Dispatcher {
   start(): void {
     const uncertain = this.o.store.recoverInFlight(this.clock.now());
     if (uncertain > 0) {
-      this.o.log.log('warn', `${uncertain} event(s) were being launched when the bridge stopped: marked uncertain, not relaunched`);
+      const how = this.o.launcher.reconcile ? `checking ${this.o.launcher.name} for their jobs` : 'requeue them after checking';
+      this.o.log.log('warn', `${uncertain} event(s) were being launched when the bridge stopped: marked uncertain, never relaunched blindly; ${how}`);
     }
     this.stopped = false;
     this.wake();
@@ -78,6 +81,7 @@ export class Dispatcher {
       }
     }
     if (this.o.launcher.follow) for (const e of this.o.store.launched()) void this.follow(e);
+    if (this.o.launcher.reconcile) for (const e of this.o.store.uncertain()) void this.reconcile(e);
     this.arm();
   }
 
@@ -102,7 +106,7 @@ export class Dispatcher {
     const fields = { event_id: e.id, action: plan.action, vm: plan.vmName, attempt: e.attempts };
     switch (outcome.kind) {
       case 'done':
-        this.o.store.markDone(e.id, outcome.summary, now);
+        this.o.store.markDone(e.id, outcome.summary, now, outcome.jobId);
         this.o.log.log('info', outcome.summary, fields);
         await this.writeBack(e, 'success', outcome.summary);
         break;
@@ -143,6 +147,32 @@ export class Dispatcher {
       }
     } finally {
       this.following.delete(e.id);
+    }
+  }
+
+  private async reconcile(e: StoredEvent): Promise<void> {
+    if (this.reconciling.has(e.id) || !e.plan || !this.o.launcher.reconcile) return;
+    const last = this.lastReconcile.get(e.id);
+    if (last !== undefined && this.clock.now() - last < (this.o.pollMs ?? 5_000)) return;
+    this.lastReconcile.set(e.id, this.clock.now());
+    this.reconciling.add(e.id);
+    try {
+      const outcome = await this.o.launcher.reconcile(e.plan, e.claimedAt ?? e.receivedAt, (job) => this.o.store.jobKnown(job));
+      const now = this.clock.now();
+      const fields = { event_id: e.id, action: e.plan.action, vm: e.plan.vmName };
+      if (outcome.kind === 'found') {
+        this.o.store.markLaunched(e.id, outcome.jobId, now);
+        this.o.log.log('info', `launch interrupted by the restart had reached AWX: job ${outcome.jobId}`, fields);
+        this.wake();
+      } else if (outcome.kind === 'absent') {
+        this.o.store.requeue(e.id, now);
+        this.o.log.log('info', 'launch interrupted by the restart never reached AWX: queued again', fields);
+        this.wake();
+      } else {
+        this.o.log.log('warn', `cannot check the interrupted launch yet: ${outcome.error}`, fields);
+      }
+    } finally {
+      this.reconciling.delete(e.id);
     }
   }
 

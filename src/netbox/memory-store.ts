@@ -12,11 +12,15 @@ export class MemoryEventStore implements EventStore {
     if (known) return { id: known.id, inserted: false, state: known.state, reason: known.reason };
     const stored: Mutable<StoredEvent> = {
       ...e, id: this.events.length + 1, action: e.plan?.action ?? null, attempts: 0, nextAttemptAt: now,
-      receivedAt: now, updatedAt: now, jobId: null, result: null,
+      receivedAt: now, updatedAt: now, jobId: null, result: null, claimedAt: null,
     };
     this.events.push(stored);
     this.byKey.set(e.dedupKey, stored);
     return { id: stored.id, inserted: true, state: stored.state, reason: stored.reason };
+  }
+
+  insertMany(events: readonly NewEvent[], now: number): InsertOutcome[] {
+    return events.map((e) => this.insert(e, now));
   }
 
   claimDue(now: number, limit: number): StoredEvent[] {
@@ -30,6 +34,7 @@ export class MemoryEventStore implements EventStore {
         e.state = 'dispatching';
         e.attempts += 1;
         e.updatedAt = now;
+        e.claimedAt = now;
         out.push({ ...e });
       }
     }
@@ -43,8 +48,14 @@ export class MemoryEventStore implements EventStore {
   markLaunched(id: number, jobId: number, now: number): void {
     this.set(id, { state: 'launched', jobId, updatedAt: now });
   }
-  markDone(id: number, result: string, now: number): void {
-    this.set(id, { state: 'done', result, reason: null, updatedAt: now });
+  markDone(id: number, result: string, now: number, jobId?: number): void {
+    this.set(id, { state: 'done', result, reason: null, updatedAt: now, ...(jobId === undefined ? {} : { jobId }) });
+  }
+  uncertain(): StoredEvent[] {
+    return this.events.filter((e) => e.state === 'uncertain').map((e) => ({ ...e }));
+  }
+  jobKnown(jobId: number): boolean {
+    return this.events.some((e) => e.jobId === jobId);
   }
   markRetry(id: number, nextAttemptAt: number, error: string, now: number): void {
     this.set(id, { state: 'queued', nextAttemptAt, reason: error, updatedAt: now });

@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS events (
   received_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   job_id INTEGER,
-  result TEXT
+  result TEXT,
+  claimed_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS events_due ON events(state, next_attempt_at);
 CREATE INDEX IF NOT EXISTS events_vm ON events(vm_key, id);
@@ -47,6 +48,7 @@ function toEvent(r: Row): StoredEvent {
     updatedAt: r.updated_at as number,
     jobId: (r.job_id as number | null) ?? null,
     result: (r.result as string | null) ?? null,
+    claimedAt: (r.claimed_at as number | null) ?? null,
   };
 }
 
@@ -58,8 +60,9 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(path: string) {
-    this.db = new Database(path);
+  /** `mustExist`: for the status and requeue commands, which must not create an empty queue by mistake. */
+  constructor(path: string, options: { readonly mustExist?: boolean } = {}) {
+    this.db = new Database(path, { fileMustExist: options.mustExist === true });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -79,9 +82,11 @@ export class SqliteEventStore implements EventStore {
                            AND o.state IN ('queued', 'dispatching', 'launched', 'uncertain'))
          ORDER BY e.id LIMIT ?`,
       ),
-      claim: db.prepare(`UPDATE events SET state = 'dispatching', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`),
+      claim: db.prepare(`UPDATE events SET state = 'dispatching', attempts = attempts + 1, updated_at = @now, claimed_at = @now WHERE id = @id AND state = 'queued'`),
       launched: db.prepare(`UPDATE events SET state = 'launched', job_id = ?, updated_at = ? WHERE id = ?`),
-      done: db.prepare(`UPDATE events SET state = 'done', result = ?, reason = NULL, updated_at = ? WHERE id = ?`),
+      done: db.prepare(`UPDATE events SET state = 'done', result = ?, reason = NULL, updated_at = ?, job_id = COALESCE(?, job_id) WHERE id = ?`),
+      uncertain: db.prepare(`SELECT * FROM events WHERE state = 'uncertain' ORDER BY id`),
+      jobKnown: db.prepare(`SELECT 1 FROM events WHERE job_id = ? LIMIT 1`),
       retry: db.prepare(`UPDATE events SET state = 'queued', next_attempt_at = ?, reason = ?, updated_at = ? WHERE id = ?`),
       failed: db.prepare(`UPDATE events SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`),
       listLaunched: db.prepare(`SELECT * FROM events WHERE state = 'launched' ORDER BY id`),
@@ -111,19 +116,29 @@ export class SqliteEventStore implements EventStore {
     return { id: row.id as number, inserted: false, state: row.state as EventState, reason: (row.reason as string | null) ?? null };
   }
 
+  insertMany(events: readonly NewEvent[], now: number): InsertOutcome[] {
+    return this.db.transaction(() => events.map((e) => this.insert(e, now)))();
+  }
+
   claimDue(now: number, limit: number): StoredEvent[] {
     return this.db.transaction(() => {
       const rows = (this.stmts.due.all(now, limit) as Row[]).map(toEvent);
-      for (const r of rows) this.stmts.claim.run(now, r.id);
-      return rows.map((r) => ({ ...r, state: 'dispatching' as const, attempts: r.attempts + 1 }));
+      for (const r of rows) this.stmts.claim.run({ now, id: r.id });
+      return rows.map((r) => ({ ...r, state: 'dispatching' as const, attempts: r.attempts + 1, claimedAt: now }));
     })();
   }
 
   markLaunched(id: number, jobId: number, now: number): void {
     this.stmts.launched.run(jobId, now, id);
   }
-  markDone(id: number, result: string, now: number): void {
-    this.stmts.done.run(result, now, id);
+  markDone(id: number, result: string, now: number, jobId?: number): void {
+    this.stmts.done.run(result, now, jobId ?? null, id);
+  }
+  uncertain(): StoredEvent[] {
+    return (this.stmts.uncertain.all() as Row[]).map(toEvent);
+  }
+  jobKnown(jobId: number): boolean {
+    return this.stmts.jobKnown.get(jobId) !== undefined;
   }
   markRetry(id: number, nextAttemptAt: number, error: string, now: number): void {
     this.stmts.retry.run(nextAttemptAt, error, now, id);

@@ -5,8 +5,9 @@ import type { LaunchPlan } from './map-event';
  *   queued ─► dispatching ─► launched (AWX job running, followed) ─► done | failed
  *                        └─► done | failed (local run, or not following AWX jobs)
  *   queued ◄─ (retryable error, with next_attempt_at)
- *   dispatching at startup ─► uncertain: the launch may or may not have reached AWX; never relaunched
- *   automatically (that could launch twice), listed by `status`, requeued by the operator.
+ *   dispatching at startup ─► uncertain: the launch may or may not have reached AWX. Never blindly relaunched
+ *   (that could launch twice): AWX launches are reconciled against AWX's job list (found ─► launched/done,
+ *   absent ─► queued); local runs stay uncertain, listed by `status`, until the operator requeues them.
  *   ignored / rejected: kept for dedup and audit, never dispatched.
  */
 export type EventState = 'queued' | 'dispatching' | 'launched' | 'done' | 'failed' | 'uncertain' | 'ignored' | 'rejected';
@@ -35,6 +36,8 @@ export interface StoredEvent extends Omit<NewEvent, 'state'> {
   readonly updatedAt: number;
   readonly jobId: number | null;
   readonly result: string | null;
+  /** When the last launch attempt began: a crash leaves it as the lower bound for reconciliation. */
+  readonly claimedAt: number | null;
 }
 
 export interface InsertOutcome {
@@ -48,15 +51,21 @@ export interface InsertOutcome {
 export interface EventStore {
   /** Stores the event unless its dedup key is known; durable when this returns. */
   insert(event: NewEvent, now: number): InsertOutcome;
+  /** Several inserts in one transaction: one commit (one fsync) for all of them. */
+  insertMany(events: readonly NewEvent[], now: number): InsertOutcome[];
   /** Due queued events, oldest first, at most one per VM and none behind an unfinished earlier event of that VM;
    *  moved to `dispatching` with attempts + 1 before they are returned. */
   claimDue(now: number, limit: number): StoredEvent[];
   markLaunched(id: number, jobId: number, now: number): void;
-  markDone(id: number, result: string, now: number): void;
+  markDone(id: number, result: string, now: number, jobId?: number): void;
   markRetry(id: number, nextAttemptAt: number, error: string, now: number): void;
   markFailed(id: number, error: string, now: number): void;
   /** Events following a running AWX job. */
   launched(): StoredEvent[];
+  /** Events whose launch may or may not have happened, for reconciliation. */
+  uncertain(): StoredEvent[];
+  /** Whether an AWX job is already attributed to a stored event. */
+  jobKnown(jobId: number): boolean;
   /** At startup: `dispatching` left by a crash becomes `uncertain`; returns how many. */
   recoverInFlight(now: number): number;
   /** Operator decision: put a failed or uncertain event back in the queue. */

@@ -26,7 +26,7 @@ export interface SealedExchangeOptions {
   readonly clock?: Clock;
   /** How many guest attempts (agent restarts, reboots mid-way) are sealed for before giving up. Default 3. */
   readonly maxAttempts?: number;
-  /** First poll delay (default 200 ms) and upper bound (default 2,000 ms) of the backoff. */
+  /** First poll delay (default 200 ms) and upper bound (default 1,000 ms) of the backoff; progress restarts it. */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly warn?: (message: string) => void;
@@ -103,11 +103,30 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
     debug(`sealed ${payload.length} payload bytes for attempt ${hello.attempt} in ${session.chunks} chunks`);
   };
 
-  const probe = async (): Promise<SealedExchangeResult | undefined> => {
+  /** Progress (a new seal, the guest starting to apply) restarts the backoff, so the outcome is seen promptly. */
+  type Poll = SealedExchangeResult | 'progress';
+  let lastState = '';
+  /** A torn read (the guest rewriting its pool as we read) can look malformed once; the same bytes twice cannot. */
+  const malformed = new Map<string, string>();
+  const parseTwice = <T>(key: string, text: string, parse: () => T): T | undefined => {
+    try {
+      const value = parse();
+      malformed.delete(key);
+      return value;
+    } catch (error) {
+      const bad = error instanceof EnvelopeRejected && (error.check === 'hello' || error.check === 'status');
+      if (!bad || malformed.get(key) === text) throw error;
+      malformed.set(key, text);
+      return undefined;
+    }
+  };
+  const probe = async (): Promise<Poll | undefined> => {
     const items = await channel.readGuestItems();
     const statusText = items.get(STATUS_KEY);
     if (session && statusText !== undefined && statusText.split(' ')[1] === session.attempt) {
-      const status = parseStatus(statusText, vmId, session.keys.status);
+      const keys = session.keys;
+      const status = parseTwice(STATUS_KEY, statusText, () => parseStatus(statusText, vmId, keys.status));
+      if (!status) return undefined;
       if (status.state === 'failed') {
         throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}'${status.authenticated ? '' : ' (before it held the session key)'}`);
       }
@@ -124,21 +143,29 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
         };
       }
       lastSeen = `guest applying attempt ${session.attempt}`;
+      if (lastState !== `applying ${session.attempt}`) {
+        lastState = `applying ${session.attempt}`;
+        return 'progress';
+      }
     }
     if (!session && statusText !== undefined && statusText.startsWith('failed ')) {
-      const status = parseStatus(statusText, vmId, undefined);
-      throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
+      const status = parseTwice(STATUS_KEY, statusText, () => parseStatus(statusText, vmId, undefined));
+      if (status) throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
     }
     const helloText = items.get(HELLO_KEY);
     if (helloText !== undefined) {
-      const hello = parseHello(helloText);
+      const hello = parseTwice(HELLO_KEY, helloText, () => parseHello(helloText));
+      if (!hello) return undefined;
       if (normalizeVmId(hello.vmId) !== vmId) {
         throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
       }
       if (!hello.versions.includes(PROTOCOL_VERSION)) {
         throw new EnvelopeRejected('version', `the guest agent speaks protocol ${hello.versions.join(',')}, this host speaks ${PROTOCOL_VERSION}`);
       }
-      if (hello.attempt !== session?.attempt) await sealFor(hello);
+      if (hello.attempt !== session?.attempt) {
+        await sealFor(hello);
+        return 'progress';
+      }
     }
     return undefined;
   };
@@ -151,17 +178,24 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       debug(`removing ${stale.length} host items left by an earlier run`);
       await removeKeys(stale);
     }
-    outcome = await waitFor(probe, {
-      timeoutMs: options.timeoutMs,
-      clock,
-      initialDelayMs: options.initialDelayMs ?? 200,
-      maxDelayMs: options.maxDelayMs ?? 2_000,
-      what: 'the guest agent',
-      onTimeout: (elapsed) =>
-        new GuestTimeout(`no outcome from the guest agent after ${Math.round(elapsed / 1000)} s (${lastSeen})`, {
-          details: { attempts: sealedCount },
-        }),
-    });
+    for (;;) {
+      const left = options.timeoutMs - (clock.now() - start);
+      const poll = await waitFor(probe, {
+        timeoutMs: Math.max(0, left),
+        clock,
+        initialDelayMs: options.initialDelayMs ?? 200,
+        maxDelayMs: options.maxDelayMs ?? 1_000,
+        what: 'the guest agent',
+        onTimeout: () =>
+          new GuestTimeout(`no outcome from the guest agent after ${Math.round((clock.now() - start) / 1000)} s (${lastSeen})`, {
+            details: { attempts: sealedCount },
+          }),
+      });
+      if (poll !== 'progress') {
+        outcome = poll;
+        break;
+      }
+    }
   } catch (error) {
     failure = error;
   }

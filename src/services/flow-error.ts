@@ -8,7 +8,8 @@ import { FlowFailed } from '../core/steps';
 export function explainFlowFailure(error: unknown, what: string): unknown {
   if (!(error instanceof FlowFailed)) return error;
   const cause = error.error;
-  const base = cause instanceof VirtsealError ? cause : undefined;
+  // Duck-typed: a driver loaded through another module instance still carries its stable reason.
+  const base = typeof (cause as VirtsealError | undefined)?.reason === 'string' ? (cause as VirtsealError) : undefined;
   const message = cause instanceof Error ? cause.message : String(cause);
   const notes: string[] = [];
   if (error.outcome.undone.length) notes.push(`undone: ${error.outcome.undone.join(', ')}`);

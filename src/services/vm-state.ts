@@ -85,16 +85,20 @@ async function reread(session: Session, id: string): Promise<VmInfo> {
   return vm;
 }
 
-/** A VM of that name made from another image is somebody else's VM: refuse rather than reconfigure it. */
+/**
+ * A VM virtseal made from an image has an `os` disk based on it. A VM of that name without one, or based on another
+ * image, is somebody else's: refuse rather than reconfigure it.
+ */
 async function checkSameOrigin(session: Session, vm: VmInfo, desired: VmDesired): Promise<void> {
   if (!desired.image) return;
+  const taken = (why: string): never => {
+    throw new Conflict(`name taken: a VM named '${vm.name}' already exists on the host and ${why}`, { details: { option: 'name' } });
+  };
   const os = vm.disks.find((d) => d.name === 'os');
-  if (!os?.parentPath) return;
+  if (!os) taken(`has no OS disk made from image '${desired.image}'`);
   const image = await session.hv.images.findImage({ name: desired.image });
-  if (image && os.parentPath !== image.path) {
-    throw new Conflict(
-      `name taken: VM '${vm.name}' already exists on the host and was not made from image '${desired.image}' (its OS disk is based on ${os.parentPath})`,
-    );
+  if (os?.parentPath && image && os.parentPath.toLowerCase() !== image.path.toLowerCase()) {
+    taken(`was not made from image '${desired.image}' (its OS disk is based on ${os.parentPath})`);
   }
 }
 

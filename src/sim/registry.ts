@@ -98,6 +98,8 @@ export class SimRegistry {
   readonly vms = new Map<string, SimVm>();
   /** Virtual disks by lower-cased Windows path. */
   readonly vhds = new Map<string, SimVhd>();
+  /** Guest behaviour of newly created VMs. */
+  defaultGuest: SimGuestKind = 'plain';
   private macCounter = 0x10;
 
   constructor(host: Partial<SimHost> = {}) {
@@ -143,7 +145,7 @@ export class SimRegistry {
       kvpGuest: new Map(),
       intrinsic: new Map(),
       checkpoints: [],
-      guest: 'plain',
+      guest: this.defaultGuest,
       ...init,
     };
     this.vms.set(vm.id, vm);

@@ -17,7 +17,7 @@ import { handlers } from './handlers/index';
 import { SimScriptError, type GuestHooks, type SimContext, type SimTimings } from './handlers/context';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
-import { clixmlError, HostRejection, parseInvocation, renderEnvelope } from './powershell-host';
+import { clixmlError, HostRejection, parseInvocation, renderEnvelope, type Invocation } from './powershell-host';
 import { SimRegistry } from './registry';
 import { BindError } from './script-params';
 import { serveSftp } from './sftp-subsystem';
@@ -38,12 +38,18 @@ export interface SimulatorOptions {
   /** Text printed before the runner's output, as a PowerShell profile would. */
   readonly profileNoise?: string;
   readonly guests?: GuestHooks;
+  /** Keep every parsed invocation (arguments included) in memory for tests; never logged. Default false. */
+  readonly recordInvocations?: boolean;
+  /** Default 0: an ephemeral port. */
+  readonly port?: number;
 }
 
 export interface SimStats {
   connections: number;
   execs: number;
   sftpSessions: number;
+  /** Bytes received through SFTP writes. */
+  sftpBytes: number;
 }
 
 const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hostItemsChanged: () => undefined, refresh: () => undefined };
@@ -51,7 +57,7 @@ const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hos
 export class HyperVSimulator {
   readonly faults = new FaultRules();
   readonly log = new SimLog();
-  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0 };
+  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0, sftpBytes: 0 };
   readonly registry: SimRegistry;
   readonly files: SimFiles;
   readonly clock: Clock;
@@ -61,6 +67,8 @@ export class HyperVSimulator {
   readonly password: string;
   readonly hostKeyFingerprint: string;
   guests: GuestHooks;
+  /** Parsed invocations when `recordInvocations` is set (test inspection only). */
+  readonly invocations: Invocation[] = [];
   port = 0;
   readonly host = '127.0.0.1';
   private readonly server: ssh2.Server;
@@ -77,10 +85,8 @@ export class HyperVSimulator {
     this.user = options.user ?? 'virtseal';
     this.password = options.password ?? randomBytes(24).toString('base64url');
     this.guests = options.guests ?? noGuests;
-    const hostKey = options.hostKey ?? ssh2.utils.generateKeyPairSync('ed25519').private;
-    const parsed = ssh2.utils.parseKey(hostKey);
-    if (parsed instanceof Error) throw parsed;
-    this.hostKeyFingerprint = fingerprintOf((Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH());
+    const { hostKey, publicBlob } = loadHostKey(options.hostKey);
+    this.hostKeyFingerprint = fingerprintOf(publicBlob);
     this.server = new ssh2.Server({ hostKeys: [hostKey] }, (client) => this.accept(client));
   }
 
@@ -88,7 +94,7 @@ export class HyperVSimulator {
     const sim = new HyperVSimulator(options);
     await new Promise<void>((resolve, reject) => {
       sim.server.once('error', reject);
-      sim.server.listen(0, sim.host, () => {
+      sim.server.listen(options.port ?? 0, sim.host, () => {
         sim.port = (sim.server.address() as { port: number }).port;
         resolve();
       });
@@ -128,6 +134,7 @@ export class HyperVSimulator {
   private accept(client: Connection): void {
     const number = ++this.stats.connections;
     this.connections.add(client);
+    (client as Connection & { setNoDelay(on: boolean): void }).setNoDelay(true);
     client.on('close', () => this.connections.delete(client));
     client.on('error', () => this.connections.delete(client));
     client.on('authentication', (ctx) => {
@@ -154,7 +161,7 @@ export class HyperVSimulator {
         });
         session.on('sftp', (accept) => {
           this.stats.sftpSessions += 1;
-          serveSftp(accept(), { files: this.files, faults: this.faults, drop: () => client.end() });
+          serveSftp(accept(), { files: this.files, faults: this.faults, drop: () => client.end(), onBytes: (n) => (this.stats.sftpBytes += n) });
         });
         session.on('pty', (_accept, reject) => reject?.());
         session.on('env', (_accept, reject) => reject?.());
@@ -181,6 +188,7 @@ export class HyperVSimulator {
     let argNames: string[] = [];
     try {
       const inv = parseInvocation(command, stdin);
+      if (this.options.recordInvocations) this.invocations.push(inv);
       operation = inv.operation;
       argNames = Object.keys(inv.args);
       target = [inv.bound.Id, inv.bound.Name, inv.bound.Path].filter((v) => typeof v === 'string' && v !== '').join(' ');
@@ -218,6 +226,17 @@ export class HyperVSimulator {
       const envelope = { ok: false, error: { message, type: 'System.Management.Automation.RuntimeException', errorId, category: 'OperationStopped', script: `${operation}.ps1`, line: 0 } };
       finish(renderEnvelope(envelope, this.options.profileNoise), '', 1);
     }
+  }
+}
+
+/** Parses the given host key, or makes a fresh ed25519 one (ssh2's generator now and then emits a key its own parser
+ * rejects, so a fresh key is retried). */
+function loadHostKey(given: string | undefined): { hostKey: string; publicBlob: Buffer } {
+  for (let attempt = 0; ; attempt += 1) {
+    const hostKey = given ?? ssh2.utils.generateKeyPairSync('ed25519').private;
+    const parsed = ssh2.utils.parseKey(hostKey);
+    if (!(parsed instanceof Error)) return { hostKey, publicBlob: (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH() };
+    if (given !== undefined || attempt >= 10) throw parsed;
   }
 }
 

@@ -26,7 +26,12 @@ export class HyperVDiskDriver implements DiskDriver {
         attachPath: d.path ?? '',
       },
     });
-    return pick(toVmInfo(raw), d.name);
+    const vm = toVmInfo(raw);
+    if (d.path !== undefined) {
+      const attached = vm.disks.find((x) => x.path.toLowerCase() === d.path!.toLowerCase());
+      if (attached) return attached;
+    }
+    return pick(vm, d.name);
   }
 
   async removeDisk(options: { readonly vmId: string; readonly name: string; readonly deleteFile: boolean }): Promise<void> {

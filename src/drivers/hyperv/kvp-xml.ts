@@ -23,6 +23,8 @@ export interface KvpItem {
 }
 
 export function parseKvpItem(xml: string): KvpItem | undefined {
+  // Hyper-V never sends a DTD; refusing one rules out entity expansion tricks.
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return undefined;
   let doc: { INSTANCE?: { PROPERTY?: { '@NAME'?: string; VALUE?: unknown }[] } };
   try {
     doc = parser.parse(xml) as typeof doc;

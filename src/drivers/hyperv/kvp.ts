@@ -40,6 +40,8 @@ export class HyperVKvpChannel implements GuestChannel {
     if (items.length === 0) return;
     for (const [key, value] of items) {
       if (key === '' || Buffer.byteLength(key) > KVP_MAX_KEY_BYTES) throw new InvalidArgument(`KVP key must be 1-${KVP_MAX_KEY_BYTES} bytes`, 'kvp.key');
+      // Control characters do not survive the guest's pool files (NUL ends a key) or XML line-end normalisation.
+      if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidArgument('KVP key must not contain control characters', 'kvp.key');
       if (Buffer.byteLength(value) > KVP_MAX_VALUE_BYTES) {
         throw new InvalidArgument(`KVP value of ${key} exceeds ${KVP_MAX_VALUE_BYTES} bytes; split it over indexed keys`, 'kvp.value');
       }

@@ -55,13 +55,13 @@ export interface NotesMeta {
 const META_PREFIX = '#virtseal:';
 
 export function splitNotes(notes: string): { readonly text: string; readonly meta: NotesMeta } {
-  const lines = notes.replace(/\r\n/g, '\n').split('\n');
-  const last = lines[lines.length - 1] ?? '';
+  const at = notes.lastIndexOf('\n');
+  const last = notes.slice(at + 1);
   if (last.startsWith(META_PREFIX)) {
     try {
       const parsed = JSON.parse(last.slice(META_PREFIX.length)) as Partial<NotesMeta>;
       return {
-        text: lines.slice(0, -1).join('\n'),
+        text: at < 0 ? '' : notes.slice(0, at),
         meta: { tags: Array.isArray(parsed.tags) ? parsed.tags.map(String) : [], disks: parsed.disks ?? {} },
       };
     } catch {
@@ -95,14 +95,15 @@ export function toVmInfo(raw: RawVm): VmInfo {
     const hit = entries.find(([, d]) => d.path.toLowerCase() === lower || (!/[\\/]/.test(d.path) && ownFolder + d.path.toLowerCase() === lower));
     return hit ? { name: hit[0], owned: hit[1].owned } : undefined;
   };
-  const disks: DiskInfo[] = raw.disks.map((d, i) => {
-    const known = lookup(d.path);
+  const disks: DiskInfo[] = raw.disks.map((d) => {
+    // Without a recorded name, a disk is named after its file; it is owned when it lives in the VM's own folder.
+    const known = lookup(d.path) ?? { name: fileStem(d.path), owned: d.path.toLowerCase().startsWith(ownFolder) };
     return {
-      name: known?.name ?? `disk${i}`,
+      name: known.name,
       path: d.path,
       sizeBytes: d.sizeBytes,
       ...(d.parentPath ? { parentPath: d.parentPath } : {}),
-      owned: known?.owned ?? false,
+      owned: known.owned,
     };
   });
   const nics: NicInfo[] = raw.nics.map((n) => ({
@@ -142,6 +143,10 @@ export function toVmInfo(raw: RawVm): VmInfo {
     ...(raw.dvd ? { dvd: raw.dvd } : {}),
     clusterRole: raw.clustered,
   };
+}
+
+function fileStem(path: string): string {
+  return (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
 }
 
 /** `00155D010203` or `00-15-5D-01-02-03` → `00:15:5d:01:02:03`. */

@@ -1,22 +1,18 @@
 /** kvp-set and kvp-read against the registry's pools; items come back as Msvm_KvpExchangeDataItem CIM-XML. */
-import { create } from 'xmlbuilder2';
-import { getVm, list, num, stop, str, type Handler } from './context';
+import { getVm, list, stop, str, type Handler } from './context';
 
-/** The CIM-XML text Hyper-V returns for one data item (names and data escaped by the XML builder). */
-export function kvpItemXml(name: string, data: string, source: number): string {
-  const doc = create().ele('INSTANCE', { CLASSNAME: 'Msvm_KvpExchangeDataItem' });
-  const prop = (n: string, type: string, value: string): void => {
-    doc.ele('PROPERTY', { NAME: n, PROPAGATED: 'true', TYPE: type }).ele('VALUE').txt(value);
-  };
-  prop('Caption', 'string', '');
-  prop('Data', 'string', data);
-  prop('Description', 'string', '');
-  prop('ElementName', 'string', '');
-  prop('Name', 'string', name);
-  prop('Source', 'uint16', String(source));
-  return doc.end({ headless: true });
+/** XML character data: markup characters become entities, so a value can never become markup; CR is written as a
+ * character reference because XML parsers normalise a literal CR LF to LF. */
+function xmlEscape(text: string): string {
+  return text.replace(/[&<>"'\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[c]!);
 }
 
+/** The CIM-XML text Hyper-V returns for one data item. */
+export function kvpItemXml(name: string, data: string, source: number): string {
+  const prop = (n: string, type: string, value: string): string =>
+    `<PROPERTY NAME="${n}" PROPAGATED="true" TYPE="${type}"><VALUE>${xmlEscape(value)}</VALUE></PROPERTY>`;
+  return `<INSTANCE CLASSNAME="Msvm_KvpExchangeDataItem">${prop('Caption', 'string', '')}${prop('Data', 'string', data)}${prop('Description', 'string', '')}${prop('ElementName', 'string', '')}${prop('Name', 'string', name)}${prop('Source', 'uint16', String(source))}</INSTANCE>`;
+}
 export const kvpHandlers: Record<string, Handler> = {
   'kvp-set': async (ctx, args) => {
     const vm = getVm(ctx, str(args, 'Id'));
@@ -28,7 +24,6 @@ export const kvpHandlers: Record<string, Handler> = {
     const calls = (n: number): number => Math.ceil(n / 128);
     const batches = str(args, 'Action') === 'upsert' ? calls(added.length) + calls(present.length) : calls(present.length);
     for (let b = 0; b < batches; b += 1) await ctx.jobs.run('kvp', vm.id, ctx.timings.kvpJobMs);
-    void num;
     if (str(args, 'Action') === 'upsert') {
       for (const i of items) vm.kvpHost.set(i.name, i.data);
       ctx.guests.hostItemsChanged(vm);

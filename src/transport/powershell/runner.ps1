@@ -86,7 +86,8 @@ try {
         $preludeErrors = $null
         $preludeAst = [System.Management.Automation.Language.Parser]::ParseInput($preludeCode, $preludeName, [ref]$preludeTokens, [ref]$preludeErrors)
         if ($preludeErrors.Count -gt 0) { throw ('{0} does not parse: {1}' -f $preludeName, $preludeErrors[0].Message) }
-        . $preludeAst.GetScriptBlock()
+        $preludeBlock = $preludeAst.GetScriptBlock()
+        . $preludeBlock
     }
     $tokens = $null
     $parseErrors = $null

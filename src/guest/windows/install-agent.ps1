@@ -1,0 +1,28 @@
+# Installs the virtseal Windows agent from the provisioning ISO: copies it to Program Files and registers a
+# startup task running as SYSTEM. Run once from unattend.xml (specialize pass). Holds no per-VM data.
+param(
+    [string]$Source = $PSScriptRoot,
+    [string]$Target = (Join-Path $env:ProgramFiles 'virtseal')
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+New-Item -ItemType Directory -Path $Target -Force | Out-Null
+foreach ($file in @('virtseal-agent.ps1', 'seal-crypto.ps1')) {
+    Copy-Item -LiteralPath (Join-Path $Source $file) -Destination (Join-Path $Target $file) -Force
+}
+$acl = Get-Acl -LiteralPath $Target
+$acl.SetAccessRuleProtection($true, $false)
+foreach ($sid in @('S-1-5-32-544', 'S-1-5-18')) {
+    $id = New-Object System.Security.Principal.SecurityIdentifier -ArgumentList $sid
+    $acl.AddAccessRule((New-Object System.Security.AccessControl.FileSystemAccessRule -ArgumentList $id, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow'))
+}
+Set-Acl -LiteralPath $Target -AclObject $acl
+
+$script = Join-Path $Target 'virtseal-agent.ps1'
+$action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "{0}" -SelfRemove' -f $script)
+$trigger = New-ScheduledTaskTrigger -AtStartup
+$principal = New-ScheduledTaskPrincipal -UserId 'S-1-5-18' -LogonType ServiceAccount -RunLevel Highest
+$settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit (New-TimeSpan -Hours 2) -StartWhenAvailable
+Register-ScheduledTask -TaskName 'virtseal-agent' -Action $action -Trigger $trigger -Principal $principal -Settings $settings -Force | Out-Null
+Write-Output '{"installed":true}'

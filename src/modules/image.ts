@@ -1,0 +1,26 @@
+/** virtseal.core.image: publish a golden image to one or more hosts. */
+import { defineModule } from '../ansible/module';
+import type { ImageOptions } from '../generated/image';
+import schema from '../schemas/image.schema.json';
+import { publishImage } from '../services/image';
+import { openSession, toModuleResult } from '../services/module-session';
+import type { Session } from '../services/session';
+
+export default defineModule<ImageOptions>({
+  name: 'image',
+  schema,
+  async run(ctx) {
+    const { options } = ctx;
+    const hostNames = options.hosts?.length ? options.hosts : [undefined];
+    const targets: { host: string; session: Session }[] = [];
+    try {
+      for (const name of hostNames) {
+        const session = await openSession(ctx, options, name);
+        targets.push({ host: name ?? options.host ?? process.env.VIRTSEAL_HOST ?? '', session });
+      }
+      return toModuleResult(await publishImage(targets, { name: options.name, src: options.src, sha256: options.sha256 }));
+    } finally {
+      await Promise.all(targets.map((t) => t.session.close().catch(() => undefined)));
+    }
+  },
+});

@@ -1,0 +1,61 @@
+/**
+ * The glue every lifecycle module shares: resolve the host connection (options, then VIRTSEAL_HOST_* env), register
+ * the secrets found on the way, open the driver for that host, wrap it for check mode, run one service, close.
+ * Modules stay one call deep: `run: (ctx) => withSession(ctx, (session) => service(session, ...))`.
+ */
+import type { ModuleContext, ModuleResult } from '../ansible/module';
+import { createHypervisor } from '../drivers';
+import type { Hypervisor } from '../drivers/types';
+import type { GuestConfig } from '../seal/guest-config';
+import { runSealedExchange } from '../seal/host-exchange';
+import { type ConnectionModuleOptions, resolveConnection } from './connection';
+import { createSession, type ExchangeRunner, type Session } from './session';
+
+interface ServiceResult {
+  readonly changed: boolean;
+  readonly changes?: readonly string[];
+}
+
+/** Opens a driver for one host; tests swap it to count connections, never to fake a host. */
+export type HypervisorOpener = (connection: Parameters<typeof createHypervisor>[0]) => Promise<Hypervisor>;
+const openHypervisor: HypervisorOpener = async (connection) => createHypervisor(connection);
+
+function exchangeRunner(ctx: ModuleContext<unknown>): ExchangeRunner {
+  return async (request) => {
+    const result = await runSealedExchange({
+      ...request,
+      config: request.config as GuestConfig,
+      warn: (m) => ctx.warn(m),
+      debug: (m) => ctx.debug(m),
+    });
+    return { attemptId: result.attempt };
+  };
+}
+
+export async function openSession(
+  ctx: ModuleContext<unknown>,
+  connectionOptions: ConnectionModuleOptions,
+  hostOverride?: string,
+): Promise<Session> {
+  const { connection, secrets } = resolveConnection(connectionOptions, process.env, hostOverride);
+  secrets.forEach((s) => ctx.addSecret(s));
+  ctx.debug(`connecting to ${connection.user}@${connection.host}:${connection.port ?? 22} (${connection.hypervisor})`);
+  const inner = await openHypervisor(connection);
+  return createSession(inner, { check: ctx.check, runExchange: exchangeRunner(ctx) });
+}
+
+export function toModuleResult(result: ServiceResult): ModuleResult {
+  return { ...result, changes: [...(result.changes ?? [])] } as unknown as ModuleResult;
+}
+
+export async function withSession<O extends ConnectionModuleOptions>(
+  ctx: ModuleContext<O>,
+  service: (session: Session) => Promise<ServiceResult>,
+): Promise<ModuleResult> {
+  const session = await openSession(ctx as ModuleContext<unknown>, ctx.options);
+  try {
+    return toModuleResult(await service(session));
+  } finally {
+    await session.close().catch(() => undefined);
+  }
+}

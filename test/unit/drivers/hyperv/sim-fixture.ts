@@ -1,0 +1,47 @@
+/** Starts the standard simulator and a driver connected to it, per test file. */
+import type { ManualClock } from '../../../../src/core/clock';
+import { HyperVHypervisor } from '../../../../src/drivers/hyperv/index';
+import type { VmSpec } from '../../../../src/drivers/types';
+import { gibibytes } from '../../../../src/core/units';
+import { startStandardSim, type StandardSim, type StandardSimOptions } from '../../../../src/sim/standard-sim';
+
+export interface SimFixture {
+  running: StandardSim;
+  hv: HyperVHypervisor;
+}
+
+export async function openSim(options: StandardSimOptions = {}): Promise<SimFixture> {
+  const running = await startStandardSim({ guestAgent: false, ...options });
+  const { hypervisor: _h, ...ssh } = running.sim.connectionOptions();
+  const hv = await HyperVHypervisor.connect(ssh);
+  return { running, hv };
+}
+
+export async function closeSim(f: SimFixture | undefined): Promise<void> {
+  if (!f) return;
+  await f.hv.close();
+  await f.running.stop();
+}
+
+export function basicSpec(name: string, extra: Partial<VmSpec> = {}): VmSpec {
+  return {
+    name,
+    cpuCount: 2,
+    memory: { startupMb: 2048 },
+    disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }],
+    nics: [{ name: 'eth0', network: 'LAN' }],
+    ...extra,
+  };
+}
+
+/** Advances a manual clock in steps until `promise` settles (simulated jobs wait on the clock). */
+export async function drive<T>(clock: ManualClock, promise: Promise<T>, stepMs = 1000, maxSteps = 10_000): Promise<T> {
+  let done = false;
+  const tracked = promise.finally(() => (done = true));
+  tracked.catch(() => undefined); // handled by the caller; avoids an unhandled-rejection warning while driving
+  for (let i = 0; i < maxSteps && !done; i += 1) {
+    await new Promise((r) => setTimeout(r, 1));
+    clock.advance(stepMs);
+  }
+  return tracked;
+}

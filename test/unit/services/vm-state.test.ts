@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import type { VirtsealError } from '../../../src/core/errors';
+import { vmDesiredFromOptions, type VmModuleOptions } from '../../../src/services/vm-desired';
+import { ensureVm } from '../../../src/services/vm-state';
+import { registrySnapshot, startWorld, type SimWorld } from './sim-session';
+
+const base: VmModuleOptions = {
+  name: 'web01',
+  image: 'debian-12-golden',
+  os_disk_size_gb: 20,
+  cpu_count: 2,
+  memory_mb: 2048,
+  nics: [{ network: 'LAN', vlan_id: 12 }],
+  tags: ['web', 'prod'],
+};
+
+async function ensure(world: SimWorld, options: VmModuleOptions, check = false, warnings: string[] = []) {
+  const session = await world.open(check);
+  try {
+    return await ensureVm(session, vmDesiredFromOptions(options), { warn: (m) => warnings.push(m) });
+  } finally {
+    await session.close();
+  }
+}
+
+/** Errors are compared by their stable reason: under mocha the driver's error classes may be a second module instance. */
+async function failure(promise: Promise<unknown>): Promise<VirtsealError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect((error as VirtsealError).reason, String(error)).to.be.a('string');
+    return error as VirtsealError;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('services/vm-state against the simulator', function () {
+  this.timeout(60_000);
+  let world: SimWorld;
+  beforeEach(async () => {
+    world = await startWorld();
+  });
+  afterEach(async () => world.stop());
+
+  it('check mode lists the creation and leaves the host untouched', async () => {
+    const before = registrySnapshot(world.registry);
+    const result = await ensure(world, { ...base, state: 'started' }, true);
+    expect(result.changed).to.equal(true);
+    expect(result.changes).to.have.length(2);
+    expect(result.changes[0]).to.match(/^create VM 'web01' \(2 CPU, 2048 MiB; disks: os = differencing disk of image 'debian-12-golden' grown to 20 GiB; NICs: nic0 on 'LAN' VLAN 12\)$/);
+    expect(result.changes[1]).to.equal("start VM 'web01'");
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
+  it('creates from the image with hardware and NIC, then reports no change on an identical run', async () => {
+    const created = await ensure(world, { ...base, state: 'started', wait_for_ip: true, wait_timeout: 30 });
+    expect(created).to.include({ changed: true, created: true });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    expect(vm.state).to.equal('Running');
+    expect(vm.cpuCount).to.equal(2);
+    expect(vm.nics.map((n) => [n.switchName, n.vlanId])).to.deep.equal([['LAN', 12]]);
+    const os = world.registry.vhds.get(vm.disks[0]!.path.toLowerCase())!;
+    expect(os.parentPath.toLowerCase()).to.equal(world.preset.imagePath.toLowerCase());
+    expect(created.vm!.ip_addresses.length).to.be.greaterThan(0);
+
+    const again = await ensure(world, { ...base, state: 'started' });
+    expect(again).to.include({ changed: false, created: false });
+    expect(again.changes).to.deep.equal([]);
+  });
+
+  it('stops, starts, restarts and deletes with the owned disks', async () => {
+    await ensure(world, { ...base, state: 'started' });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    const osPath = vm.disks[0]!.path.toLowerCase();
+
+    const stopped = await ensure(world, { name: 'web01', state: 'stopped' });
+    expect(stopped.changes).to.deep.equal(["shut down VM 'web01'"]);
+    expect(vm.state).to.equal('Off');
+    expect((await ensure(world, { name: 'web01', state: 'stopped' })).changed).to.equal(false);
+
+    expect((await ensure(world, { name: 'web01', state: 'started' })).changes).to.deep.equal(["start VM 'web01'"]);
+    expect((await ensure(world, { name: 'web01', state: 'restarted' })).changes).to.deep.equal(["restart VM 'web01'"]);
+
+    const deletedCheck = await ensure(world, { name: 'web01', state: 'absent', force: true }, true);
+    expect(deletedCheck.changes).to.deep.equal(["shut down VM 'web01', turning it off if the guest does not respond", "delete VM 'web01' and its 1 owned disk(s)"]);
+    expect(world.registry.vmsNamed('web01')).to.have.length(1);
+
+    const deleted = await ensure(world, { name: 'web01', state: 'absent', force: true });
+    expect(deleted.changed).to.equal(true);
+    expect(world.registry.vmsNamed('web01')).to.have.length(0);
+    expect(world.registry.vhds.has(osPath)).to.equal(false);
+    expect(world.registry.vhds.has(world.preset.imagePath.toLowerCase()), 'the image stays').to.equal(true);
+    expect((await ensure(world, { name: 'web01', state: 'absent' })).changed).to.equal(false);
+  });
+
+  it('applies hot changes at once and reports what needs a power cycle on a running VM', async () => {
+    await ensure(world, { ...base, state: 'started' });
+    const warnings: string[] = [];
+    const result = await ensure(world, { ...base, cpu_count: 4, notes: 'patched', tags: ['web'] }, false, warnings);
+    expect(result.power_cycle_required).to.deep.equal(['cpu_count']);
+    expect(result.changes).to.have.length(1);
+    expect(result.changes[0]).to.include('notes=patched');
+    expect(warnings.join()).to.include('cpu_count');
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    expect(vm.cpuCount).to.equal(2);
+
+    const cycled = await ensure(world, { ...base, cpu_count: 4, notes: 'patched', tags: ['web'], allow_power_cycle: true });
+    expect(cycled.power_cycle_required).to.deep.equal([]);
+    expect(cycled.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'reconfigure', 'start']);
+    expect(vm.cpuCount).to.equal(4);
+    expect(vm.state).to.equal('Running');
+  });
+
+  it('adds a second NIC and changes the VLAN of the first on an existing VM', async () => {
+    await ensure(world, base);
+    const result = await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 13 }, { name: 'backup', network: 'LAN' }] });
+    expect(result.changes).to.have.length(2);
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    expect(vm.nics.map((n) => [n.name, n.vlanId])).to.deep.equal([['nic0', 13], ['backup', 0]]);
+    expect((await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 13 }, { name: 'backup', network: 'LAN' }] })).changed).to.equal(false);
+  });
+
+  it('makes a new VM a cluster role, and removes the role before deleting it', async () => {
+    world.registry.host.cluster = { name: 'HVCLU01', nodes: ['HV-SIM01', 'HV-SIM02'] };
+    const created = await ensure(world, { ...base, cluster_role: true });
+    expect(created.changes[1]).to.equal("make VM 'web01' a failover cluster role");
+    expect(world.registry.vmsNamed('web01')[0]!.clustered).to.equal(true);
+    expect((await ensure(world, { ...base, cluster_role: true })).changed).to.equal(false);
+    const deleted = await ensure(world, { name: 'web01', state: 'absent' });
+    expect(deleted.changes).to.deep.equal(["remove the failover cluster role of VM 'web01'", "delete VM 'web01' and its 1 owned disk(s)"]);
+  });
+
+  it('refuses a cluster role on a host that is not clustered, and undoes the VM it made', async () => {
+    const error = await failure(ensure(world, { ...base, cluster_role: true }));
+    expect(error.reason).to.equal('unsupported');
+    expect(error.message).to.include("undone: create VM");
+    expect(world.registry.vmsNamed('web01')).to.have.length(0);
+  });
+
+  it('fails with one clear line: unknown image, name taken', async () => {
+    const unknown = await failure(ensure(world, { ...base, image: 'no-such-image' }));
+    expect(unknown.reason).to.equal('not_found');
+    expect(unknown.message).to.equal("image 'no-such-image' is not in the host's image library; publish it first with virtseal.core.image");
+
+    world.registry.newVm({ name: 'web01', generation: 2, path: 'D:\\other' });
+    const before = registrySnapshot(world.registry);
+    const taken = await failure(ensure(world, base));
+    expect(taken.reason).to.equal('conflict');
+    expect(taken.message).to.equal("name taken: a VM named 'web01' already exists on the host and has no OS disk made from image 'debian-12-golden'");
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+});
