@@ -13,6 +13,10 @@ export async function createHypervisor(conn: HostConnectionOptions): Promise<Hyp
       const { hypervisor: _type, libvirtUri: _uri, imageLibraryPath, ...ssh } = conn;
       return HyperVHypervisor.connect(ssh, imageLibraryPath ? { imageLibraryPath } : {});
     }
+    case 'libvirt': {
+      const { connectLibvirt } = await import('./libvirt/connect');
+      return connectLibvirt(conn);
+    }
     default:
       throw new Unsupported(`hypervisor ${String(conn.hypervisor)} is not supported by this build`);
   }

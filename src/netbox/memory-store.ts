@@ -19,6 +19,10 @@ export class MemoryEventStore implements EventStore {
     return { id: stored.id, inserted: true, state: stored.state, reason: stored.reason };
   }
 
+  insertMany(events: readonly NewEvent[], now: number): InsertOutcome[] {
+    return events.map((e) => this.insert(e, now));
+  }
+
   claimDue(now: number, limit: number): StoredEvent[] {
     const blocked = new Set<string>();
     const out: StoredEvent[] = [];

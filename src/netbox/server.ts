@@ -7,6 +7,7 @@ import { type Decision, decide, type LaunchPlan, MappingError, VM_OBJECT_TYPE } 
 import type { Mapping } from './mapping';
 import { type NetboxEvent, parseEvent, PayloadError } from './payload';
 import { checkSignature, SIGNATURE_HEADER } from './signature';
+import { GroupCommit } from './group-commit';
 import { dedupKey, type EventStore, type InsertOutcome } from './store';
 
 export interface BridgeServerOptions {
@@ -76,15 +77,14 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
     });
     req.on('end', () => {
       if (over) return;
-      let a: Answer;
-      try {
-        a = receive(Buffer.concat(chunks), req.headers[SIGNATURE_HEADER]);
-      } catch (error) {
-        // Nothing was stored (or the store failed): a 5xx makes NetBox's job fail visibly instead of losing it.
-        o.log.log('error', `internal error: ${(error as Error).message}`);
-        a = { status: 500, body: { error: 'internal error' } };
-      }
-      send(res, a);
+      receive(Buffer.concat(chunks), req.headers[SIGNATURE_HEADER]).then(
+        (a) => send(res, a),
+        (error: unknown) => {
+          // Nothing was stored (or the store failed): a 5xx makes NetBox's job fail visibly instead of losing it.
+          o.log.log('error', `internal error: ${(error as Error).message}`);
+          send(res, { status: 500, body: { error: 'internal error' } });
+        },
+      );
     });
     req.on('error', () => res.destroy());
   };
@@ -94,7 +94,9 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
     res.on('finish', () => req.destroy());
   };
 
-  const receive = (body: Buffer, signature: string | string[] | undefined): Answer => {
+  const commits = o.store ? new GroupCommit(o.store, clock) : undefined;
+
+  const receive = async (body: Buffer, signature: string | string[] | undefined): Promise<Answer> => {
     const check = checkSignature(body, signature, o.secret);
     if (check === 'missing') return { status: 401, body: { error: 'X-Hook-Signature header missing' } };
     if (check === 'bad') return { status: 403, body: { error: 'X-Hook-Signature does not match the body' } };
@@ -128,9 +130,8 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
       o.onDryRun(decision.plan, ev);
       return { status: 202, body: { status: 'dry_run', action: decision.plan.action, vm: decision.plan.vmName } };
     }
-    const store = o.store!;
     const name = typeof ev.data.name === 'string' ? ev.data.name : null;
-    const stored: InsertOutcome = store.insert(
+    const stored: InsertOutcome = await commits!.insert(
       {
         dedupKey: dedupKey(ev.requestId, ev.event, ev.objectType, ev.data.id),
         requestId: ev.requestId,
@@ -142,7 +143,6 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
         reason: decision.kind === 'ignore' ? decision.reason : null,
         plan: decision.kind === 'launch' ? decision.plan : null,
       },
-      clock.now(),
     );
     if (stored.inserted) {
       o.log.log('info', `event ${stored.id} ${stored.state}`, {

@@ -116,6 +116,10 @@ export class SqliteEventStore implements EventStore {
     return { id: row.id as number, inserted: false, state: row.state as EventState, reason: (row.reason as string | null) ?? null };
   }
 
+  insertMany(events: readonly NewEvent[], now: number): InsertOutcome[] {
+    return this.db.transaction(() => events.map((e) => this.insert(e, now)))();
+  }
+
   claimDue(now: number, limit: number): StoredEvent[] {
     return this.db.transaction(() => {
       const rows = (this.stmts.due.all(now, limit) as Row[]).map(toEvent);

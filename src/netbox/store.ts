@@ -51,6 +51,8 @@ export interface InsertOutcome {
 export interface EventStore {
   /** Stores the event unless its dedup key is known; durable when this returns. */
   insert(event: NewEvent, now: number): InsertOutcome;
+  /** Several inserts in one transaction: one commit (one fsync) for all of them. */
+  insertMany(events: readonly NewEvent[], now: number): InsertOutcome[];
   /** Due queued events, oldest first, at most one per VM and none behind an unfinished earlier event of that VM;
    *  moved to `dispatching` with attempts + 1 before they are returned. */
   claimDue(now: number, limit: number): StoredEvent[];

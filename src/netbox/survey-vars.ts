@@ -16,7 +16,7 @@ export const ACTION_VARS: Readonly<Record<Action, readonly string[]>> = {
   create: [...COMMON_VARS, ...CREATE_VARS],
   start: [...COMMON_VARS],
   stop: [...COMMON_VARS, 'vm_force'],
-  delete: [...COMMON_VARS, 'vm_delete_confirm'],
+  delete: [...COMMON_VARS, 'vm_delete_confirm', 'vm_force'],
 };
 
 export const ALL_VARS: readonly string[] = [...new Set(Object.values(ACTION_VARS).flat())];

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { isVirtsealError, InvalidArgument } from '../../core/errors';
+import { cliIo } from '../io';
 import { startBridge } from '../../netbox/bridge';
 import { positiveInt, readSecret, refuseSecretsOnCommandLine } from '../../netbox/cli-options';
 import { jsonLogger } from '../../netbox/log';
@@ -18,7 +19,7 @@ async function guard(run: () => Promise<void>): Promise<void> {
     await run();
   } catch (error) {
     if (!isVirtsealError(error)) throw error;
-    process.stderr.write(`virtseal netbox: ${error.message}\n`);
+    cliIo().err(`virtseal netbox: ${error.message}`);
     process.exitCode = 2;
   }
 }
@@ -99,7 +100,7 @@ async function serve(a: Args): Promise<void> {
       ? {
           dryRun: (plan) => {
             const line = { dry_run: true, action: plan.action, vm: plan.vmName, job_template: plan.jobTemplate ?? null, playbook: plan.playbook, extra_vars: displayVars(plan.extraVars) };
-            process.stdout.write(`${redactor.redact(JSON.stringify(line))}\n`);
+            cliIo().out(redactor.redact(JSON.stringify(line)));
           },
         }
       : {}),
@@ -132,7 +133,7 @@ async function status(a: Args): Promise<void> {
   const store = openQueue(String(a.db));
   try {
     const events = store.list({ ...(state ? { state } : {}), limit: positiveInt(a.limit, 'limit') });
-    process.stdout.write(formatStatus(store.counts(), events, a.json === true));
+    cliIo().out(formatStatus(store.counts(), events, a.json === true));
   } finally {
     store.close();
   }
@@ -144,7 +145,7 @@ async function requeue(a: Args): Promise<void> {
     for (const raw of a.id as unknown[]) {
       const id = positiveInt(raw, 'id');
       const ok = store.requeue(id, Date.now());
-      process.stdout.write(ok ? `event ${id} queued again\n` : `event ${id}: not failed or uncertain, left alone\n`);
+      cliIo().out(ok ? `event ${id} queued again` : `event ${id}: not failed or uncertain, left alone`);
       if (!ok) process.exitCode = 1;
     }
   } finally {

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { eventually } from './events';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+/** The real CLI entry (src/cli/main.ts), run from source. */
+const ENTRY = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
 /** `virtseal netbox serve` as a real child process; `url` comes from its "listening" log line. */
 export class ServeProcess {

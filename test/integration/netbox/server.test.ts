@@ -1,12 +1,15 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type RunningBridge, startBridge } from '../../../src/netbox/bridge';
 import { jsonLogger } from '../../../src/netbox/log';
 import { buildMapping } from '../../../src/netbox/mapping';
+import { MemoryEventStore } from '../../../src/netbox/memory-store';
 import { Redactor } from '../../../src/netbox/secrets';
+import { createBridgeServer } from '../../../src/netbox/server';
 import { signBody } from '../../../src/netbox/signature';
 import { eventually, fixture, post, postEvent, vmEvent } from './events';
 import { StandIn } from './stand-ins';
@@ -153,7 +156,8 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     await postEvent(bridge.url, vmEvent({ name: 'down-01', id: 9, from: 'offline', to: 'active' }), SECRET);
     await eventually(() => (bridge.store!.list({ limit: 1 })[0]?.attempts ?? 0) >= 2, 'two attempts');
     expect(bridge.store!.list({ limit: 1 })[0]!.reason).to.match(/AWX unreachable: .*ECONNREFUSED/);
-    expect(bridge.store!.counts().queued).to.equal(1);
+    const counts = bridge.store!.counts();
+    expect(counts.queued + counts.dispatching).to.equal(1); // between attempts, or in one
     // AWX comes back on the same port: the queued event goes out, once.
     awx = await new StandIn().start(port);
     await eventually(() => bridge.store!.counts().done === 1, 'the launch once AWX is back');
@@ -189,6 +193,23 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/21/launch/', '/api/v2/job_templates/22/launch/']);
     const journal = netbox.calls.filter((c) => c.path === '/api/extras/journal-entries/');
     expect(journal[0]!.body.comments).to.match(/AWX job \d+ successful/);
+  });
+
+  it('answers 500, not 2xx, when the event cannot be stored, so NetBox records the failure', async () => {
+    const store = new MemoryEventStore();
+    store.insertMany = () => {
+      throw new Error('database or disk is full');
+    };
+    const server = createBridgeServer({ secret: SECRET, mapping: buildMapping({}), store, log: jsonLogger(new Redactor(), (l) => logs.push(l)) });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
+      const r = await postEvent(url, fixture(), SECRET);
+      expect(r).to.deep.equal({ status: 500, body: { error: 'internal error' } });
+      expect(logs.join('')).to.contain('database or disk is full');
+    } finally {
+      server.close();
+    }
   });
 
   it('never writes the webhook secret or the tokens to logs, answers, the status listing or the database', async () => {
