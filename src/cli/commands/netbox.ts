@@ -5,7 +5,9 @@ import { cliIo } from '../io';
 import { startBridge } from '../../netbox/bridge';
 import { positiveInt, readSecret, refuseSecretsOnCommandLine } from '../../netbox/cli-options';
 import { jsonLogger } from '../../netbox/log';
+import { configuredDiskMb } from '../../netbox/map-event';
 import { loadMapping } from '../../netbox/mapping';
+import { renderRulebook } from '../../netbox/rulebook';
 import { displayVars, Redactor } from '../../netbox/secrets';
 import { SqliteEventStore } from '../../netbox/sqlite-store';
 import { EVENT_STATES, type EventState } from '../../netbox/store';
@@ -178,6 +180,16 @@ const command: CommandModule = {
         'queue failed or uncertain events again (after checking AWX for an uncertain launch)',
         (s) => s.env('VIRTSEAL').option('db', dbOption).positional('id', { type: 'number', array: true, describe: 'event ids' }),
         (a) => guard(() => requeue(a)),
+      )
+      .command(
+        'rulebook',
+        'print the Event-Driven Ansible rulebook equivalent to a mapping',
+        (s) => s.env('VIRTSEAL').option('mapping', { type: 'string', describe: 'YAML mapping file (default: built-in mapping)' }),
+        (a) =>
+          guard(async () => {
+            const mapping = loadMapping(a.mapping as string | undefined);
+            cliIo().out(renderRulebook(mapping, { diskMb: configuredDiskMb(mapping) }));
+          }),
       )
       .demandCommand(1),
   handler: () => {},
