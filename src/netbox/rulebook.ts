@@ -74,7 +74,7 @@ function vmTemplates(mapping: Mapping, action: Action, diskMb: boolean): Record<
 function templateName(mapping: Mapping, action: Action): string {
   const jt = mapping.targets[action].job_template;
   if (typeof jt === 'string' && !/^\d+$/.test(jt)) return jt;
-  return `{{ virtseal_${action}_template | default(${json(`virtseal - ${action} VM`)}) }}`;
+  return `{{ virtseal_${action}_template | default(${json(`virtseal: ${action} VM`)}) }}`;
 }
 
 /** `diskMb`: the NetBox release the rulebook listens to reports disk in MB (4.1 and later). */
