@@ -53,6 +53,7 @@ function serveBuilder(y: Argv): Argv {
     .option('retry-initial-ms', { type: 'number', default: 1000, describe: 'first retry delay; doubles per attempt' })
     .option('retry-max-ms', { type: 'number', default: 300000, describe: 'longest retry delay' })
     .option('poll-ms', { type: 'number', default: 5000, describe: 'how often running AWX jobs are polled' })
+    .option('retain-days', { type: 'number', default: 30, describe: 'forget finished events after this many days (failed and uncertain stay)' })
     .option('webhook-secret', { type: 'string', hidden: true })
     .option('awx-token', { type: 'string', hidden: true })
     .option('netbox-token', { type: 'string', hidden: true });
@@ -110,6 +111,7 @@ async function serve(a: Args): Promise<void> {
     retryInitialMs: positiveInt(a.retryInitialMs, 'retry-initial-ms'),
     retryMaxMs: positiveInt(a.retryMaxMs, 'retry-max-ms'),
     pollMs: positiveInt(a.pollMs, 'poll-ms'),
+    retainMs: positiveInt(a.retainDays, 'retain-days') * 86_400_000,
     env: process.env,
     redactor,
     log,
