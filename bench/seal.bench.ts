@@ -15,6 +15,9 @@ import { performance } from 'node:perf_hooks';
 import { openEnvelope, sealEnvelope } from '../src/seal/envelope';
 import { runSealedExchange } from '../src/seal/host-exchange';
 import { poolFileChannel } from '../src/seal/kvp-pool-file';
+import { gibibytes } from '../src/core/units';
+import { HyperVHypervisor } from '../src/drivers/hyperv/index';
+import { startStandardSim } from '../src/sim/standard-sim';
 import { makeWorld, startAgent } from '../test/integration/seal/agent-harness';
 
 const iterations = Number(process.argv[2] ?? 20);
@@ -77,6 +80,23 @@ try {
   console.log(`exchange, agent start → applied (pool files)      ${applied.toFixed(0).padStart(9)} ms`);
   console.log(`openssl RSA-3072 key generation (baseline)       ${keygen.toFixed(0).padStart(9)} ms`);
   console.log(`ratio exchange / keygen: ${(applied / keygen).toFixed(1)}x; target: exchange under 2,000 ms → ${applied < 2000 ? 'met' : 'NOT met'}`);
+
+  // The same exchange through the Hyper-V driver (SSH + PowerShell bootstrap) against the host simulator.
+  const s = await startStandardSim({ guestAgent: true });
+  const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+  const hv = await HyperVHypervisor.connect(ssh);
+  try {
+    const vm = await hv.vms.createVm({ spec: { name: 'bench-01', cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }], nics: [{ name: 'eth0', network: 'LAN' }] } });
+    const simStart = performance.now();
+    await hv.power.start({ id: vm.id });
+    await runSealedExchange({ channel: hv.guestChannel({ vmId: vm.id }), vmId: vm.id, timeoutMs: 120_000, config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } } });
+    const sim = performance.now() - simStart;
+    console.log(`exchange over the Hyper-V driver + simulator      ${sim.toFixed(0).padStart(9)} ms`);
+    console.log(`ratio simulator (SSH/PowerShell channel) / pool files: ${(sim / applied).toFixed(1)}x`);
+  } finally {
+    await hv.close();
+    await s.stop();
+  }
 } finally {
   world.cleanup();
 }

@@ -91,6 +91,9 @@ export async function bundleModule(name: string, outFile: string, mode: ArgsMode
   return text.length;
 }
 
+/** npm packages with native addons (see package.json allowScripts). */
+export const NATIVE_PACKAGES = ['better-sqlite3', 'tree-sitter', 'tree-sitter-powershell', 'cpu-features', 'ssh2'];
+
 export async function bundleCli(outFile: string, root = ROOT): Promise<void> {
   await build({
     entryPoints: [join(root, 'src/cli/main.ts')],
@@ -99,8 +102,16 @@ export async function bundleCli(outFile: string, root = ROOT): Promise<void> {
     target: 'node20',
     format: 'esm',
     minify: false,
-    external: ['*.node'],
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __virtsealCreateRequire } from 'node:module';\nconst require = __virtsealCreateRequire(import.meta.url);" },
+    // Packages with native addons load their .node files relative to their own directory: keep them external
+    // (resolved from node_modules at run time). CommonJS dependencies get a require shim.
+    external: NATIVE_PACKAGES,
+    banner: {
+      js: [
+        '#!/usr/bin/env node',
+        "import { createRequire as __virtsealCreateRequire } from 'node:module';",
+        'const require = __virtsealCreateRequire(import.meta.url);',
+      ].join('\n'),
+    },
     outfile: outFile,
     logLevel: 'warning',
   });

@@ -7,6 +7,7 @@ packages=(
   openssh-server openssh-client    # the loopback SSH "remote host" in tests
   openssl                          # the Linux guest agent's crypto
   xorriso genisoimage cpio kmod    # provisioning media and the test guest's initramfs
+  debootstrap                      # the Debian golden image of the libvirt end-to-end test (build/guest-image)
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients   # real guests under TCG
   sqlite3 ca-certificates
 )

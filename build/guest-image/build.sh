@@ -18,7 +18,9 @@ mkdir -p "$out"
 log() { printf 'guest-image: %s\n' "$*" >&2; }
 
 build_kernel() {
-  [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$(sha256sum < "$here/init.sh" | cut -c1-16)" ] && return 0
+  local stamp
+  stamp=$(cat "$here/init.sh" "$here/build.sh" | sha256sum | cut -c1-16)
+  [ -s "$out/vmlinuz" ] && [ -s "$out/initrd.gz" ] && [ "$(cat "$out/initrd.stamp" 2>/dev/null)" = "$stamp" ] && return 0
   local kpkg kver w="$out/work-kernel"
   kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/{print $2; exit}')
   kver=${kpkg#linux-image-}
@@ -48,12 +50,23 @@ build_kernel() {
       case $lib in /lib64/*) cp -L "$lib" "$r/lib64/";; *) cp -L "$lib" "$r/lib/x86_64-linux-gnu/";; esac
     done
   done
+  # dash and GNU tools for the Linux agent (POSIX sh + coreutils + openssl): busybox-static's sh runs its own
+  # applets before PATH, and its cut/fold/tr mangle NUL bytes.
+  mkdir -p "$r/usr/local/bin"
+  local tool real
+  for tool in dash tr fold cut paste od base64 head tail wc dd truncate mktemp cat cksum stat sort awk sed grep date sleep; do
+    real=$(readlink -f "$(command -v "$tool")")
+    cp "$real" "$r/usr/local/bin/$tool"
+    for lib in $(ldd "$real" | awk '/=>/{print $3} /ld-linux/{print $1}'); do
+      case $lib in /lib64/*) cp -L "$lib" "$r/lib64/";; *) cp -L "$lib" "$r/lib/x86_64-linux-gnu/";; esac
+    done
+  done
   [ -d /usr/lib/x86_64-linux-gnu/ossl-modules ] && cp -r /usr/lib/x86_64-linux-gnu/ossl-modules "$r/lib/x86_64-linux-gnu/"
   cp "$here/init.sh" "$r/init" && chmod 755 "$r/init"
   (cd "$r" && find . | cpio -o -H newc --quiet | gzip -1) > "$out/initrd.gz.new"
   cp "$w/k/boot/vmlinuz-$kver" "$out/vmlinuz"
   mv "$out/initrd.gz.new" "$out/initrd.gz"
-  sha256sum < "$here/init.sh" | cut -c1-16 > "$out/initrd.stamp"
+  echo "$stamp" > "$out/initrd.stamp"
   rm -rf "$w"
   log "kernel $kver + initramfs $(du -k "$out/initrd.gz" | cut -f1) KiB"
 }
@@ -74,28 +87,32 @@ build_rootfs() {
 build_debian() {
   build_kernel
   build_rootfs
-  local agent="$repo/src/guest/linux/virtseal-agent"
+  local agent="$repo/src/guest/linux/virtseal-agent" unit="$repo/src/guest/linux/virtseal-agent.service"
   local key
   if [ -f "$agent" ]; then
-    key=$( (cat "$agent" "$here/virtseal-agent.service" "$here/build.sh") | sha256sum | cut -c1-16)
+    key=$( (cat "$agent" "$unit" "$here/build.sh") | sha256sum | cut -c1-16)
   else
     log "the Linux guest agent $agent is missing: building the disk without it"
-    key=noagent-$( (cat "$here/virtseal-agent.service" "$here/build.sh") | sha256sum | cut -c1-16)
+    key=noagent-$(sha256sum < "$here/build.sh" | cut -c1-16)
   fi
   [ -s "$out/debian.qcow2" ] && [ "$(cat "$out/debian.stamp" 2>/dev/null)" = "$key" ] && { echo "$out/debian.qcow2"; return 0; }
   local t="$out/work-debian"
   rm -rf "$t" && cp -a "$out/rootfs" "$t"
-  mkdir -p "$t/etc/cloud/cloud.cfg.d" "$t/usr/lib/virtseal" "$t/var/lib/virtseal/kvp"
-  chmod 0700 "$t/var/lib/virtseal" "$t/var/lib/virtseal/kvp"
+  mkdir -p "$t/etc/cloud/cloud.cfg.d"
   # NoCloud seed if one is attached; virtseal's agent owns the hostname, so cloud-init leaves it alone.
   printf 'datasource_list: [ NoCloud, None ]\npreserve_hostname: true\nlocale: C.UTF-8\n' > "$t/etc/cloud/cloud.cfg.d/90-virtseal.cfg"
   : > "$t/etc/machine-id"
   echo 'LABEL=virtseal-root / ext4 rw,relatime 0 1' > "$t/etc/fstab"
   if [ -f "$agent" ]; then
-    install -m 0755 "$agent" "$t/usr/lib/virtseal/virtseal-agent"
-    install -m 0644 "$here/virtseal-agent.service" "$t/etc/systemd/system/virtseal-agent.service"
+    # The agent and unit exactly as shipped on provisioning media (they remove themselves once applied).
+    install -D -m 0755 "$agent" "$t/usr/local/sbin/virtseal-agent"
+    install -m 0644 "$unit" "$t/etc/systemd/system/virtseal-agent.service"
     ln -sf /etc/systemd/system/virtseal-agent.service "$t/etc/systemd/system/multi-user.target.wants/virtseal-agent.service"
   fi
+  # cloud-init renders the sealed network configuration for systemd-networkd (no ifupdown or netplan in minbase).
+  ln -sf /lib/systemd/system/systemd-networkd.service "$t/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
+  mkdir -p "$t/etc/systemd/system/sockets.target.wants"
+  ln -sf /lib/systemd/system/systemd-networkd.socket "$t/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"
   # Boot this disk with the kernel + initramfs built beside it (see docs/libvirt.md, direct kernel boot).
   # A headless test guest: no console getty, no periodic maintenance jobs competing for an emulated CPU.
   rm -f "$t/etc/systemd/system/getty.target.wants/"* "$t/etc/systemd/system/timers.target.wants/"*

@@ -17,6 +17,8 @@ if [ -n "$root" ]; then
 fi
 mkdir -p /dev/pts /dev/shm; mount -t devpts devpts /dev/pts; mount -t tmpfs tmpfs /run; mount -t tmpfs tmpfs /tmp
 hostname virtseal-mini
+# GNU tools first (guest-exec children inherit qemu-ga's environment).
+export PATH=/usr/local/bin:/bin:/sbin:/usr/bin:/usr/sbin
 for p in /sys/class/virtio-ports/*; do
   [ "$(cat $p/name 2>/dev/null)" = org.qemu.guest_agent.0 ] || continue
   mkdir -p /run/qga; /usr/sbin/qemu-ga -m virtio-serial -p /dev/$(basename $p) -t /run/qga -f /run/qga.pid -l /run/qga.log -d

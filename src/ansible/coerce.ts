@@ -5,7 +5,7 @@
  * naming the option, as ansible prints it. Values of no_log options never appear in messages.
  */
 import { InvalidArgument } from '../core/errors';
-import { aliasMap, ansibleType, joinPath, primaryType, type AnsibleType, type OptionSchema } from './schema';
+import { aliasMap, ansibleType, joinPath, type AnsibleType, type OptionSchema } from './schema';
 
 const TRUE_WORDS = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE_WORDS = new Set(['n', 'no', 'off', '0', 'false', 'f']);
@@ -44,7 +44,6 @@ export function toBool(value: unknown, secret = false): boolean {
 
 function toInt(value: unknown, secret: boolean): number {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'number' && Number.isFinite(value) && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) {
     const n = Number(value.trim());
     if (Number.isSafeInteger(n)) return n;
@@ -82,7 +81,7 @@ function toDict(value: unknown, secret: boolean): Record<string, unknown> {
   throw new Unconvertible(`${show(value, secret)} cannot be converted to a dict`);
 }
 
-function convert(type: AnsibleType, value: unknown, secret: boolean, ctx: NormalizeContext, path: string): unknown {
+function convert(type: AnsibleType, value: unknown, secret: boolean, ctx: NormalizeContext): unknown {
   switch (type) {
     case 'str':
     case 'path':
@@ -104,7 +103,6 @@ function convert(type: AnsibleType, value: unknown, secret: boolean, ctx: Normal
     case 'dict': return toDict(value, secret);
     case 'raw': return value;
   }
-  void path;
 }
 
 function choicesOf(schema: OptionSchema): readonly unknown[] | undefined {
@@ -124,7 +122,7 @@ function normalizeValue(schema: OptionSchema, value: unknown, path: string, ctx:
   const type = ansibleType(schema);
   let converted: unknown;
   try {
-    converted = convert(type, value, secret, ctx, path);
+    converted = convert(type, value, secret, ctx);
   } catch (err) {
     if (!(err instanceof Unconvertible)) throw err;
     throw new InvalidArgument(`argument '${path}' is of type ${pyType(value)} and we were unable to convert to ${type}: ${err.message}`, path);
@@ -133,13 +131,7 @@ function normalizeValue(schema: OptionSchema, value: unknown, path: string, ctx:
     const items = schema.items;
     const list = converted as unknown[];
     if (!items) return list;
-    return list.map((item, i) => {
-      const itemPath = joinPath(path, i);
-      if (primaryType(items) === 'object' && items.properties) {
-        return normalizeObject(items, convert('dict', item, secret, ctx, itemPath) as Record<string, unknown>, itemPath, ctx, secret);
-      }
-      return normalizeValue(items, item, itemPath, ctx, secret);
-    });
+    return list.map((item, i) => normalizeValue(items, item, joinPath(path, i), ctx, secret));
   }
   checkChoice(schema, converted, path, secret);
   if (type === 'dict' && schema.properties) {

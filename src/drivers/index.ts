@@ -3,14 +3,19 @@
  * `conn.hypervisor`. The connection is opened here and reused for every operation until `close()`.
  */
 import { Unsupported } from '../core/errors';
+import { HyperVHypervisor } from './hyperv/index';
 import type { HostConnectionOptions, Hypervisor } from './types';
 
 export async function createHypervisor(conn: HostConnectionOptions): Promise<Hypervisor> {
   switch (conn.hypervisor) {
     case 'hyperv': {
-      const { HyperVHypervisor } = await import('./hyperv/index');
+      // Static import: a dynamic import() would load a second copy of core/errors when a test runs under CommonJS.
       const { hypervisor: _type, libvirtUri: _uri, imageLibraryPath, ...ssh } = conn;
       return HyperVHypervisor.connect(ssh, imageLibraryPath ? { imageLibraryPath } : {});
+    }
+    case 'libvirt': {
+      const { connectLibvirt } = await import('./libvirt/connect');
+      return connectLibvirt(conn);
     }
     default:
       throw new Unsupported(`hypervisor ${String(conn.hypervisor)} is not supported by this build`);

@@ -19,10 +19,6 @@ export interface GuestConfigOptions {
    */
   start?: boolean;
   /**
-   * Run the exchange even when the guest already reports an applied configuration.
-   */
-  force?: boolean;
-  /**
    * Seconds to wait for the guest to report applied or failed.
    */
   timeout?: number;
@@ -74,6 +70,10 @@ export interface GuestConfigOptions {
    * libvirt connection URI on the host (libvirt only). Default qemu:///system.
    */
   libvirt_uri?: string;
+  /**
+   * Folder on the host that holds the published images (the image library). Falls back to VIRTSEAL_HOST_IMAGE_LIBRARY, then the driver default (C:\ProgramData\virtseal\images on Hyper-V).
+   */
+  image_library_path?: string;
   /**
    * Seconds to wait for the SSH connection to the host.
    */

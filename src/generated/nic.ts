@@ -78,6 +78,10 @@ export interface NicOptions {
    */
   libvirt_uri?: string;
   /**
+   * Folder on the host that holds the published images (the image library). Falls back to VIRTSEAL_HOST_IMAGE_LIBRARY, then the driver default (C:\ProgramData\virtseal\images on Hyper-V).
+   */
+  image_library_path?: string;
+  /**
    * Seconds to wait for the SSH connection to the host.
    */
   connect_timeout?: number;

@@ -2,6 +2,7 @@
  * The guest's two items: the hello (versions, VM id, attempt, nonce, public key in one value, so it is seen
  * whole or not at all) and the status report, authenticated with K_status once the guest holds the session keys.
  */
+import { createPublicKey } from 'node:crypto';
 import { EnvelopeRejected } from '../core/errors';
 import { GUEST_STATES, type GuestState } from './constants';
 import { equalsConstantTime, hmacSha256 } from './crypto';
@@ -21,12 +22,18 @@ export function formatHello(h: Hello): string {
 export function parseHello(value: string): Hello {
   const m = /^(\d{1,3}(?:,\d{1,3})*) ([0-9a-f-]{1,64}) ([0-9a-f]{32}) ([0-9a-f]{64}) ([A-Za-z0-9+/]+={0,2})$/.exec(value);
   if (!m) throw new EnvelopeRejected('hello', 'guest hello is not "<versions> <vm-id> <attempt> <nonce> <public-key>"');
+  const publicKey = Buffer.from(m[5]!, 'base64');
+  try {
+    createPublicKey({ key: publicKey, format: 'der', type: 'spki' });
+  } catch {
+    throw new EnvelopeRejected('hello', 'guest hello carries a public key that is not a DER SubjectPublicKeyInfo');
+  }
   return {
     versions: m[1]!.split(',').map(Number),
     vmId: m[2]!,
     attempt: m[3]!,
     nonce: m[4]!,
-    publicKey: Buffer.from(m[5]!, 'base64'),
+    publicKey,
   };
 }
 

@@ -106,11 +106,27 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
   /** Progress (a new seal, the guest starting to apply) restarts the backoff, so the outcome is seen promptly. */
   type Poll = SealedExchangeResult | 'progress';
   let lastState = '';
+  /** A torn read (the guest rewriting its pool as we read) can look malformed once; the same bytes twice cannot. */
+  const malformed = new Map<string, string>();
+  const parseTwice = <T>(key: string, text: string, parse: () => T): T | undefined => {
+    try {
+      const value = parse();
+      malformed.delete(key);
+      return value;
+    } catch (error) {
+      const bad = error instanceof EnvelopeRejected && (error.check === 'hello' || error.check === 'status');
+      if (!bad || malformed.get(key) === text) throw error;
+      malformed.set(key, text);
+      return undefined;
+    }
+  };
   const probe = async (): Promise<Poll | undefined> => {
     const items = await channel.readGuestItems();
     const statusText = items.get(STATUS_KEY);
     if (session && statusText !== undefined && statusText.split(' ')[1] === session.attempt) {
-      const status = parseStatus(statusText, vmId, session.keys.status);
+      const keys = session.keys;
+      const status = parseTwice(STATUS_KEY, statusText, () => parseStatus(statusText, vmId, keys.status));
+      if (!status) return undefined;
       if (status.state === 'failed') {
         throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}'${status.authenticated ? '' : ' (before it held the session key)'}`);
       }
@@ -133,12 +149,13 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       }
     }
     if (!session && statusText !== undefined && statusText.startsWith('failed ')) {
-      const status = parseStatus(statusText, vmId, undefined);
-      throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
+      const status = parseTwice(STATUS_KEY, statusText, () => parseStatus(statusText, vmId, undefined));
+      if (status) throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
     }
     const helloText = items.get(HELLO_KEY);
     if (helloText !== undefined) {
-      const hello = parseHello(helloText);
+      const hello = parseTwice(HELLO_KEY, helloText, () => parseHello(helloText));
+      if (!hello) return undefined;
       if (normalizeVmId(hello.vmId) !== vmId) {
         throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
       }

@@ -21,6 +21,7 @@ export interface ConnectionModuleOptions {
   readonly accept_unknown_host_key?: boolean;
   readonly hypervisor?: HypervisorType | string;
   readonly libvirt_uri?: string;
+  readonly image_library_path?: string;
   readonly connect_timeout?: number;
 }
 
@@ -41,6 +42,7 @@ export const CONNECTION_ENV = {
   host_key_fingerprint: 'VIRTSEAL_HOST_KEY_FINGERPRINT',
   known_hosts: 'VIRTSEAL_HOST_KNOWN_HOSTS',
   hypervisor: 'VIRTSEAL_HOST_HYPERVISOR',
+  image_library_path: 'VIRTSEAL_HOST_IMAGE_LIBRARY',
 } as const;
 
 export function resolveConnection(
@@ -109,6 +111,7 @@ export function resolveConnection(
     acceptUnknownHostKey: options.accept_unknown_host_key ?? false,
     ...(options.connect_timeout !== undefined && { connectTimeoutMs: options.connect_timeout * 1000 }),
     ...(options.libvirt_uri !== undefined && { libvirtUri: options.libvirt_uri }),
+    ...(pick('image_library_path') !== undefined && { imageLibraryPath: pick('image_library_path') }),
   };
   return { connection, secrets };
 }

@@ -5,7 +5,6 @@
  */
 import { Conflict } from '../core/errors';
 import { runSteps, type Step } from '../core/steps';
-import type { GuestConfigStatus, Hypervisor, VmInfo } from '../drivers/types';
 import { explainFlowFailure } from './flow-error';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
@@ -15,15 +14,12 @@ export interface GuestConfigRequest {
   readonly config: unknown;
   readonly media?: string;
   readonly start: boolean;
-  readonly force: boolean;
   readonly timeoutMs: number;
-  /** Reads the guest's last reported outcome; absent when the protocol offers no status. */
-  readonly guestStatus?: (hv: Hypervisor, vm: VmInfo) => Promise<GuestConfigStatus | undefined>;
 }
 
 export interface GuestConfigResult {
   readonly changed: boolean;
-  readonly outcome: 'applied' | 'skipped';
+  readonly outcome: 'applied';
   readonly attempt_id?: string;
   readonly changes: readonly string[];
   readonly msg: string;
@@ -32,12 +28,6 @@ export interface GuestConfigResult {
 export async function configureGuest(session: Session, request: GuestConfigRequest): Promise<GuestConfigResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
-  if (!request.force && request.guestStatus) {
-    const status = await request.guestStatus(hv, vm);
-    if (status?.state === 'applied') {
-      return { changed: false, outcome: 'skipped', changes: [], msg: `VM '${vm.name}' already reports its configuration applied` };
-    }
-  }
   if (vm.state !== 'running' && !request.start) {
     throw new Conflict(`VM '${vm.name}' is ${vm.state}; its guest agent runs at boot, so start it or set start: true`);
   }

@@ -1,12 +1,10 @@
-/** Read one VM or all VMs of a host (optionally those carrying all of some tags), with the guest config outcome. */
-import type { GuestConfigStatus, Hypervisor, VmInfo } from '../drivers/types';
+/** Read one VM or all VMs of a host (optionally those carrying all of some tags). */
+import type { Hypervisor, VmInfo } from '../drivers/types';
 import { vmView, type VmView } from './vm-view';
 
 export interface VmInfoRequest {
   readonly name?: string;
   readonly tags?: readonly string[];
-  /** Reads the outcome of the last sealed exchange from the guest channel; absent = not reported. */
-  readonly guestStatus?: (hv: Hypervisor, vm: VmInfo) => Promise<GuestConfigStatus | undefined>;
 }
 
 export async function readVms(hv: Hypervisor, request: VmInfoRequest): Promise<{ readonly vms: readonly VmView[] }> {
@@ -19,10 +17,6 @@ export async function readVms(hv: Hypervisor, request: VmInfoRequest): Promise<{
   }
   const tags = request.tags ?? [];
   vms = vms.filter((vm) => tags.every((t) => vm.tags.includes(t)));
-  const views: VmView[] = [];
-  for (const vm of [...vms].sort((a, b) => a.name.localeCompare(b.name))) {
-    const status = request.guestStatus ? await request.guestStatus(hv, vm) : undefined;
-    views.push(vmView(vm, status));
-  }
+  const views: VmView[] = [...vms].sort((a, b) => a.name.localeCompare(b.name)).map((vm) => vmView(vm));
   return { vms: views };
 }

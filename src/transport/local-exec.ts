@@ -20,9 +20,22 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+/** A file copy to the host, resumed from `startOffset` (bytes before it are kept). */
+export interface UploadRequest {
+  readonly localPath: string;
+  readonly remotePath: string;
+  readonly startOffset: number;
+  readonly onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
+
 export interface CommandRunner {
   /** Runs `argv[0]` with the remaining arguments; resolves with the exit code (a non-zero code is not thrown). */
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  /**
+   * Optional faster path for large files (SFTP over SSH). Without it, files are streamed into `dd` on the host
+   * through `run`'s stdin.
+   */
+  upload?(request: UploadRequest): Promise<{ readonly sentBytes: number }>;
   close(): Promise<void>;
 }
 

@@ -12,7 +12,7 @@ export interface UploadOptions {
   readonly remotePath: string;
   /** Continue a partial remote file from this byte (its bytes before are kept). Default 0 (truncate). */
   readonly startOffset?: number;
-  /** Default 32,768. */
+  /** Default 65,536 (DEFAULT_CHUNK). */
   readonly chunkBytes?: number;
   /** Writes in flight. Default 64. */
   readonly concurrency?: number;
@@ -25,8 +25,11 @@ export interface UploadResult {
   readonly sentBytes: number;
 }
 
+export const DEFAULT_CHUNK = 65_536;
+export const DEFAULT_CONCURRENCY = 64;
+
 /** Bytes below this offset are known written even if the upload died with `concurrency` writes in flight. */
-export function safeResumeOffset(remoteSize: number, localSize: number, chunkBytes = 32_768, concurrency = 64): number {
+export function safeResumeOffset(remoteSize: number, localSize: number, chunkBytes = DEFAULT_CHUNK, concurrency = DEFAULT_CONCURRENCY): number {
   if (remoteSize > localSize) return 0;
   const safe = remoteSize - chunkBytes * concurrency;
   return safe > 0 ? Math.floor(safe / chunkBytes) * chunkBytes : 0;
@@ -43,8 +46,8 @@ export async function remoteSize(sftp: SFTPWrapper, path: string): Promise<numbe
 }
 
 export async function uploadFile(sftp: SFTPWrapper, options: UploadOptions): Promise<UploadResult> {
-  const chunk = options.chunkBytes ?? 32_768;
-  const concurrency = options.concurrency ?? 64;
+  const chunk = options.chunkBytes ?? DEFAULT_CHUNK;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const start = options.startOffset ?? 0;
   const total = (await statLocal(options.localPath)).size;
   const local = await openLocal(options.localPath, 'r');
@@ -74,42 +77,35 @@ interface PumpOptions {
   readonly onProgress: ((sent: number, total: number) => void) | undefined;
 }
 
-function pump(sftp: SFTPWrapper, handle: Buffer, local: import('node:fs/promises').FileHandle, o: PumpOptions): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let next = o.start;
-    let inFlight = 0;
-    let acked = o.start;
-    let failed = false;
-    const launch = (): void => {
-      while (!failed && inFlight < o.concurrency && next < o.total) {
-        const position = next;
-        const length = Math.min(o.chunk, o.total - position);
-        next += length;
-        inFlight += 1;
-        const buffer = Buffer.allocUnsafe(length);
-        local
-          .read(buffer, 0, length, position)
-          .then(({ bytesRead }) => {
-            sftp.write(handle, buffer, 0, bytesRead, position, (error) => {
-              inFlight -= 1;
-              if (failed) return;
-              if (error) {
-                failed = true;
-                return reject(error);
-              }
-              acked += bytesRead;
-              o.onProgress?.(acked, o.total);
-              if (next >= o.total && inFlight === 0) return resolve();
-              launch();
-            });
-          })
-          .catch((error: unknown) => {
-            failed = true;
-            reject(error);
-          });
-      }
-      if (o.start >= o.total && inFlight === 0) resolve();
-    };
-    launch();
-  });
+/** Local reads are 1 MiB blocks sliced into `chunk`-sized writes: few file-system calls, many writes in flight. */
+const READ_BLOCK = 1 << 20;
+
+async function pump(sftp: SFTPWrapper, handle: Buffer, local: import('node:fs/promises').FileHandle, o: PumpOptions): Promise<void> {
+  let inFlight = 0;
+  let acked = o.start;
+  let failure: Error | undefined;
+  const waiters: (() => void)[] = [];
+  const slot = (): Promise<void> => (inFlight < o.concurrency || failure ? Promise.resolve() : new Promise((r) => waiters.push(r)));
+  for (let position = o.start; position < o.total && !failure; position += READ_BLOCK) {
+    const length = Math.min(READ_BLOCK, o.total - position);
+    const block = Buffer.allocUnsafe(length);
+    const { bytesRead } = await local.read(block, 0, length, position);
+    for (let offset = 0; offset < bytesRead && !failure; offset += o.chunk) {
+      await slot();
+      if (failure) break;
+      const n = Math.min(o.chunk, bytesRead - offset);
+      inFlight += 1;
+      sftp.write(handle, block, offset, n, position + offset, (error) => {
+        inFlight -= 1;
+        if (error) failure ??= error;
+        else {
+          acked += n;
+          o.onProgress?.(acked, o.total);
+        }
+        waiters.shift()?.();
+      });
+    }
+  }
+  while (inFlight > 0) await new Promise<void>((r) => waiters.push(r));
+  if (failure) throw failure;
 }

@@ -3,9 +3,10 @@
  * channels, SFTP). No pty is ever requested and no data travels in environment variables; stdin is written whole and
  * then EOF is sent, because Windows OpenSSH hands stdin to the child through a pipe that must be closed.
  */
-import ssh2, { type ConnectConfig, type SFTPWrapper, type ClientChannel } from 'ssh2';
-import { AuthFailed, HostKeyMismatch, HostUnreachable, InvalidArgument, OperationTimeout, VirtsealError } from '../core/errors';
+import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { AuthFailed, HostKeyMismatch, HostUnreachable, InvalidArgument, VirtsealError } from '../core/errors';
 import { checkHostKey, fingerprintOf, normalizeFingerprint } from './host-key';
+import { collect } from './exec-channel';
 import { quotePosixArgv } from './posix-quote';
 
 export interface SshConnectionOptions {
@@ -242,48 +243,4 @@ export class SshConnection {
     }
     return new HostUnreachable(`cannot reach ${where}: ${error.code ?? error.message}`, { cause: error });
   }
-}
-
-function collect(
-  channel: ClientChannel,
-  stdin: string | Buffer | undefined,
-  timeoutMs: number,
-  what: string,
-  target: string,
-): Promise<ExecResult> {
-  return new Promise<ExecResult>((resolve, reject) => {
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let code: number | null = null;
-    let exited = false;
-    let done = false;
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      channel.close();
-      reject(new OperationTimeout(`${what} on ${target} did not finish within ${Math.round(timeoutMs / 1000)} s`));
-    }, timeoutMs);
-    channel.on('data', (chunk: Buffer) => out.push(chunk));
-    channel.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    channel.on('exit', (exitCode: number | null) => {
-      exited = true;
-      code = typeof exitCode === 'number' ? exitCode : null;
-    });
-    channel.on('close', () => {
-      clearTimeout(timer);
-      if (done) return;
-      done = true;
-      // A channel that closes without an exit status was cut off (dropped connection), not finished.
-      if (!exited) return reject(new HostUnreachable(`connection to ${target} was lost while running ${what}`));
-      resolve({ stdout: Buffer.concat(out), stderr: Buffer.concat(err), code });
-    });
-    channel.on('error', (error: Error) => {
-      clearTimeout(timer);
-      if (done) return;
-      done = true;
-      reject(new HostUnreachable(`${what} on ${target} failed: ${error.message}`, { cause: error }));
-    });
-    if (stdin !== undefined) channel.write(stdin);
-    channel.end();
-  });
 }

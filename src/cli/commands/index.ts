@@ -4,3 +4,5 @@ export { default as doc } from './doc';
 export { default as survey } from './survey';
 export { default as netbox } from './netbox';
 export { default as sim } from './sim';
+export { default as seal } from './seal';
+export { default as inventory } from './inventory';

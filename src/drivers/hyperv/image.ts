@@ -3,10 +3,9 @@
  * upload after a dropped connection, and no transfer when the same hash is already there. A different file under an
  * existing name is refused: differencing disks of existing VMs depend on it.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Conflict, HostUnreachable, InvalidArgument, VirtsealError } from '../../core/errors';
+import { sha256File } from '../../transport/file-hash';
 import { remoteSize, safeResumeOffset, uploadFile } from '../../transport/sftp-upload';
 import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
 import { sftpPath, winJoin, type HyperVSession } from './session';
@@ -18,11 +17,7 @@ interface FindResult {
   readonly partialBytes: number;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+export { sha256File };
 
 export interface PublishOptions {
   readonly localPath: string;

@@ -1,7 +1,7 @@
 /** The Hyper-V driver: noun drivers composed over one SSH connection and one PowerShell runner. */
 import type {
   CheckpointDriver, ClusterDriver, DiskDriver, GuestChannel, HostFacts, Hypervisor, ImageDriver, MediaDriver, NicDriver,
-  PowerDriver, VmDriver,
+  PowerDriver,
 } from '../types';
 import { SshConnection, type SshConnectionOptions } from '../../transport/ssh-connection';
 import { HyperVCheckpointDriver } from './checkpoint';
@@ -59,5 +59,3 @@ export class HyperVHypervisor implements Hypervisor {
     return this.session.connection.close();
   }
 }
-
-export type { VmDriver };

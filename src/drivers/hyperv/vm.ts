@@ -84,9 +84,7 @@ export class HyperVVmDriver implements VmDriver {
   }
 
   async deleteVm(options: { readonly id: string; readonly removeOwnedDisks: boolean }): Promise<void> {
-    const vm = await this.getVm(assertVmId(options.id));
-    const owned = options.removeOwnedDisks ? vm.disks.filter((d) => d.owned).map((d) => d.path) : [];
-    await this.session.run('vm-delete', { Id: vm.id, OwnedDisks: owned });
+    await this.session.run('vm-delete', { Id: assertVmId(options.id), RemoveOwnedDisks: options.removeOwnedDisks });
   }
 
   /** Rewrites the notes metadata of a VM (disk names after disks are added or removed). */

@@ -28,7 +28,11 @@ export class QemuAgentChannel implements GuestChannel {
   }
 
   async readGuestItems(): Promise<ReadonlyMap<string, string>> {
-    return this.serial(async () => new Map(decodePool((await this.files.read(this.pool(1))) ?? Buffer.alloc(0))));
+    return this.serial(async () => {
+      // The agent waits for the host facts (pool 3) before it says hello, so they go out with the first read.
+      await this.prepare();
+      return new Map(decodePool((await this.files.read(this.pool(1))) ?? Buffer.alloc(0)));
+    });
   }
 
   async writeHostItems(items: readonly (readonly [key: string, value: string])[]): Promise<void> {

@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
 import { InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
+import { safeResumeOffset } from '../../transport/sftp-upload';
 import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
 import { type LibvirtContext, checkFileName, imagesDir } from './context';
 
@@ -54,6 +55,8 @@ export class LibvirtImages implements ImageDriver {
     const existing = await this.findImage({ name });
     const boot = await readBootSidecar(options.localPath);
     if (existing?.sha256 === sha256) {
+      // Kernel and initrd are small and may change without the disk: always refresh them.
+      if (boot) await this.publishBootFiles(name, boot);
       return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
     }
     await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
@@ -61,7 +64,7 @@ export class LibvirtImages implements ImageDriver {
     // Resume only a partial upload of this very file (its hash is recorded beside it).
     const partialOf = await ctx.host.runner.run(['cat', '--', `${partial}.sha256`]);
     const partialSize = partialOf.code === 0 && partialOf.stdout.trim() === sha256 ? await remoteSize(ctx, partial) : 0;
-    const resumedFrom = Math.min(partialSize, local.size);
+    const resumedFrom = ctx.host.runner.upload ? safeResumeOffset(partialSize, local.size) : Math.min(partialSize, local.size);
     if (resumedFrom === 0) await this.writeSmall(`${partial}.sha256`, `${sha256}\n`);
     const sent = await upload(ctx, options.localPath, partial, resumedFrom, local.size, options.onProgress);
     const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
@@ -69,16 +72,19 @@ export class LibvirtImages implements ImageDriver {
       await ctx.host.runner.run(['rm', '-f', '--', partial, `${partial}.sha256`]);
       throw new ScriptFailed(`the uploaded image's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`);
     }
-    if (boot) {
-      for (const [role, file] of Object.entries(boot.files)) {
-        await upload(ctx, file, posix.join(dir, `${name}.${role}`), 0, (await stat(file)).size, undefined);
-      }
-      await this.writeSmall(posix.join(dir, `${name}.boot.json`), JSON.stringify(boot.remote(name)));
-    }
+    if (boot) await this.publishBootFiles(name, boot);
     await ctx.host.exec(['mv', '-f', '--', partial, target]);
     await this.writeSmall(posix.join(dir, `${name}.sha256`), `${sha256}\n`);
     await ctx.host.runner.run(['rm', '-f', '--', `${partial}.sha256`]);
     return { image: { name, path: target, sha256, sizeBytes: local.size }, skipped: false, resumedFromBytes: resumedFrom, sentBytes: sent };
+  }
+
+  private async publishBootFiles(name: string, boot: BootSidecar): Promise<void> {
+    const dir = imagesDir(this.ctx);
+    for (const [role, file] of Object.entries(boot.files)) {
+      await upload(this.ctx, file, posix.join(dir, `${name}.${role}`), 0, (await stat(file)).size, undefined);
+    }
+    await this.writeSmall(posix.join(dir, `${name}.boot.json`), JSON.stringify(boot.remote(name)));
   }
 
   private async sidecarHash(name: string): Promise<string> {
@@ -99,6 +105,15 @@ async function upload(
   total: number,
   onProgress: ((p: PublishProgress) => void) | undefined,
 ): Promise<number> {
+  if (ctx.host.runner.upload) {
+    const r = await ctx.host.runner.upload({
+      localPath,
+      remotePath,
+      startOffset: from,
+      ...(onProgress ? { onProgress: (sentSoFar: number) => onProgress({ sentBytes: sentSoFar, totalBytes: total }) } : {}),
+    });
+    return r.sentBytes;
+  }
   const stream = createReadStream(localPath, { start: from });
   let sent = 0;
   stream.on('data', (chunk) => {
@@ -134,7 +149,12 @@ async function checkQcow2(path: string): Promise<void> {
   }
 }
 
-async function readBootSidecar(localPath: string): Promise<{ files: Record<string, string>; remote: (name: string) => object } | undefined> {
+interface BootSidecar {
+  readonly files: Record<string, string>;
+  remote(name: string): object;
+}
+
+async function readBootSidecar(localPath: string): Promise<BootSidecar | undefined> {
   const text = await readFile(`${localPath}.boot.json`, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const boot = JSON.parse(text) as { kernel?: string; initrd?: string; cmdline?: string };

@@ -91,7 +91,7 @@ function Open-SealEnvelope {
     if (-not $Envelope.EndsWith("`n")) { return & $fail 'envelope_format' }
     $lines = $Envelope.Substring(0, $Envelope.Length - 1).Split("`n")
     if ($lines.Length -ne 8) { return & $fail 'envelope_format' }
-    if ($lines[0] -ne $script:SealMagic) {
+    if ($lines[0] -cne $script:SealMagic) {
         if ($lines[0].StartsWith('virtseal-envelope ')) { return & $fail 'envelope_version' }
         return & $fail 'envelope_format'
     }
@@ -113,14 +113,14 @@ function Open-SealEnvelope {
     if (-not (Test-BytesEqual (Get-HmacSha256 -Key $keys.Mac -Data $body) (ConvertFrom-Hex (& $field 7)))) { return & $fail 'envelope_mac' }
     try { $payload = Unprotect-SealData -EncKey $keys.Enc -Container ([Convert]::FromBase64String((& $field 6))) }
     catch { return & $fail 'envelope_decrypt' }
-    return @{ Ok = $true; Reason = '-'; Payload = $payload; Keys = $keys }
+    return @{ Ok = $true; Reason = '-'; Payload = $payload; SessionKeys = $keys }
 }
 
 function ConvertFrom-SealPayload([byte[]]$Payload) {
     # Canonical payload: first line magic, then "<key> <base64(UTF-8 value)>" lines; returns a hashtable.
     $text = [System.Text.Encoding]::UTF8.GetString($Payload)
     $lines = $text.TrimEnd("`n").Split("`n")
-    if ($lines[0] -ne $script:PayloadMagic) { throw 'payload_format' }
+    if ($lines[0] -cne $script:PayloadMagic) { throw 'payload_format' }
     $map = @{}
     foreach ($line in ($lines | Select-Object -Skip 1)) {
         $at = $line.IndexOf(' ')

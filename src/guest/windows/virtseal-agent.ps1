@@ -53,8 +53,8 @@ function Set-StepDone([string]$Step) {
 
 function Send-Status([string]$State, [string]$Reason) {
     $mac = '-'
-    if ($script:Session -and $script:Session.Keys) {
-        $mac = Get-StatusMac -StatusKey $script:Session.Keys.Status -VmId $script:VmId -Attempt $script:Attempt -State $State -Reason $Reason
+    if ($script:Session -and $script:Session.SessionKeys) {
+        $mac = Get-StatusMac -StatusKey $script:Session.SessionKeys.Status -VmId $script:VmId -Attempt $script:Attempt -State $State -Reason $Reason
     }
     Set-GuestItem -Name 'virtseal.status' -Value "$State $($script:Attempt) $Reason $mac"
     Write-Log "reported $State ($Reason)"
@@ -223,7 +223,7 @@ function Invoke-StepRenameJoin($Config) {
 }
 
 function Invoke-StepRunOnce($Config) {
-    foreach ($key in ($Config.Keys | Where-Object { $_ -like 'run_once.*' } | Sort-Object)) {
+    foreach ($key in ($Config.PSBase.Keys | Where-Object { $_ -like 'run_once.*' } | Sort-Object)) {
         if (Test-StepDone $key) { continue }
         Write-Log "running $key"
         $block = [ScriptBlock]::Create($Config[$key])

@@ -1,11 +1,10 @@
 /** host-facts. */
-import { str, type Handler } from './context';
+import type { Handler } from './context';
 
 export const hostHandlers: Record<string, Handler> = {
   'host-facts': (ctx, args) => {
     const h = ctx.registry.host;
     const paths = [h.virtualHardDiskPath, h.virtualMachinePath, ...((args.StoragePaths ?? []) as string[]).map(String)];
-    void str;
     return {
       hostname: h.name,
       version: h.osVersion,

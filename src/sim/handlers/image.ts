@@ -1,14 +1,11 @@
 /** image-find, image-commit, image-list over the real files the SFTP subsystem wrote. */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { sha256File } from '../../transport/file-hash';
 import { winDirname, winJoin } from '../files';
 import { stop, str, type Handler } from './context';
 
-async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
+// Hashing on a worker thread stands in for the host's own CPU (Get-FileHash runs on the Windows host).
+const sha256 = sha256File;
 
 export const imageHandlers: Record<string, Handler> = {
   'image-find': async (ctx, args) => {

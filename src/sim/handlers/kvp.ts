@@ -1,5 +1,5 @@
 /** kvp-set and kvp-read against the registry's pools; items come back as Msvm_KvpExchangeDataItem CIM-XML. */
-import { getVm, list, num, stop, str, type Handler } from './context';
+import { getVm, list, stop, str, type Handler } from './context';
 
 /** XML character data: markup characters become entities, so a value can never become markup; CR is written as a
  * character reference because XML parsers normalise a literal CR LF to LF. */
@@ -24,7 +24,6 @@ export const kvpHandlers: Record<string, Handler> = {
     const calls = (n: number): number => Math.ceil(n / 128);
     const batches = str(args, 'Action') === 'upsert' ? calls(added.length) + calls(present.length) : calls(present.length);
     for (let b = 0; b < batches; b += 1) await ctx.jobs.run('kvp', vm.id, ctx.timings.kvpJobMs);
-    void num;
     if (str(args, 'Action') === 'upsert') {
       for (const i of items) vm.kvpHost.set(i.name, i.data);
       ctx.guests.hostItemsChanged(vm);

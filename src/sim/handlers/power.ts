@@ -1,6 +1,6 @@
 /** power-set: start, graceful shutdown (simulated guest time on the injected clock), turn off, restart, save. */
 import type { SimVm } from '../registry';
-import { getVm, num, stop, str, vmInfo, type Handler, type SimContext } from './context';
+import { getVm, num, stop, str, type Handler, type SimContext } from './context';
 
 function boot(ctx: SimContext, vm: SimVm): void {
   if (vm.state === 'Running') return;
@@ -59,7 +59,6 @@ export const powerHandlers: Record<string, Handler> = {
         if (vm.state === 'Running') halt(ctx, vm, 'Saved');
         break;
     }
-    void vmInfo;
     return { state: vm.state, forced };
   },
 };

@@ -2,9 +2,20 @@
 import { rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import type { SimVm } from '../registry';
 import { winJoin } from '../files';
-import { getVm, list, num, obj, stop, str, vmInfo, type Args, type Handler, type SimContext } from './context';
+import { getVm, list, num, obj, SimScriptError, stop, str, vmInfo, type Args, type Handler, type SimContext } from './context';
+
+/** Settings Hyper-V only changes while the VM is off. */
+const OFF_ONLY = ['cpuCount', 'secureBoot', 'tpm'] as const;
 
 export function applyConfig(ctx: SimContext, vm: SimVm, config: Record<string, unknown>): void {
+  if (vm.state !== 'Off') {
+    const blocked = OFF_ONLY.filter((k) => k in config);
+    const m = config.memory as Record<string, unknown> | undefined;
+    if (m && (Boolean(m.dynamic) !== vm.memory.dynamic || (!m.dynamic && Number(m.startupBytes) !== vm.memory.startupBytes))) blocked.push('memory' as never);
+    if (blocked.length > 0) {
+      throw new SimScriptError(`'${vm.name}' failed to modify device '${blocked.join(', ')}'. The operation cannot be performed while the virtual machine is in its current state.`);
+    }
+  }
   if ('cpuCount' in config) vm.cpuCount = Number(config.cpuCount);
   if ('memory' in config) {
     const m = config.memory as Record<string, unknown>;
@@ -107,7 +118,8 @@ const create: Handler = (ctx, args: Args) => {
 
 const remove: Handler = (ctx, args) => {
   const vm = getVm(ctx, str(args, 'Id'));
-  const owned = ((args.OwnedDisks ?? []) as string[]).map(String);
+  const ownFolder = `${winJoin(vm.path, 'Virtual Hard Disks')}\\`.toLowerCase();
+  const owned = args.RemoveOwnedDisks ? vm.disks.map((d) => d.path).filter((p) => p.toLowerCase().startsWith(ownFolder)) : [];
   for (const disk of owned) {
     const user = ctx.registry.diskUser(disk, vm.id);
     if (user) stop('conflict', `disk ${disk} is used by VM ${user.name}; not deleting`);

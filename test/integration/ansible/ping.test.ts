@@ -37,11 +37,13 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
   let inventory: string;
   let run: PlaybookRun;
   let verbose: PlaybookRun;
+  let tarball: string;
 
   before(async () => {
     ws = new AnsibleWorkspace();
     sshd = await startSshd();
-    ws.install(await ws.buildCollection('embedded'));
+    tarball = await ws.buildCollection('embedded');
+    ws.install(tarball);
     inventory = ws.inventory(sshd);
     const varsFile = join(ws.dir, 'secret-vars.yml');
     writeFileSync(varsFile, `canary: ${CANARY}\n`);
@@ -55,6 +57,12 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
   after(async () => {
     ws?.close();
     await sshd?.stop();
+  });
+
+  it('ships only what the collection needs (build_ignore)', () => {
+    const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(files).to.include.members(['MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'plugins/modules/ping', 'plugins/modules/ping.yml']);
+    expect(files.filter((f) => /(^|\/)(package(-lock)?\.json|node_modules|src|\.gitkeep)(\/|$)|\.ts$|\.tar\.gz$/.test(f))).to.deep.equal([]);
   });
 
   it('installs the module as an executable file under its FQCN', () => {

@@ -14,7 +14,8 @@ import { createLibvirtHypervisor, type LibvirtHypervisor } from '../../../src/dr
 import { GuestFiles } from '../../../src/drivers/libvirt/guest-files';
 import { waitFor } from '../../../src/core/wait';
 import { type LibvirtHost, ensureLibvirtd, libvirtSkipReason } from './libvirt-host';
-import { buildGuest, imageDir, makeIso, makePool } from './guest-fixture';
+import { buildGuest, imageDir, makeIso, makePool, repoRoot } from './guest-fixture';
+import { runSealedExchange } from '../../../src/seal/host-exchange';
 
 const KVP_DIR = '/run/virtseal/kvp';
 
@@ -99,6 +100,26 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     const stat = await files.run(['/bin/stat', '-c', '%s %a', `${KVP_DIR}/.kvp_pool_0`, KVP_DIR]);
     expect(stat.stdout.trim().split('\n')[0]).to.equal('5120 600');
     expect(stat.stdout.trim().split('\n')[1]).to.match(/ 700$/);
+    await channel.removeHostItems(await channel.listHostItems());
+    expect(await channel.listHostItems()).to.deep.equal([]);
+  });
+
+  it('runs the sealed exchange with the real Linux agent inside the guest', async () => {
+    const files = new GuestFiles(hv.ctx.host, vmId);
+    await files.write('/tmp/virtseal-agent', await readFile(join(repoRoot, 'src/guest/linux/virtseal-agent')));
+    // The agent runs under dash + GNU tools against a scratch root (no useradd in this guest: hostname and time zone).
+    const agent = files.run(
+      ['/usr/local/bin/dash', '/tmp/virtseal-agent', 'run', '--kvp-dir', KVP_DIR, '--root', '/tmp/vsroot', '--state-dir', '/tmp/vsstate', '--timeout', '240', '--ack-timeout', '60'],
+      { timeoutMs: 300_000 },
+    );
+    const result = await runSealedExchange({ channel: hv.guestChannel({ vmId }), vmId, config: { hostname: 'mini-sealed', timezone: 'UTC' }, timeoutMs: 240_000 });
+    expect(result).to.include({ protocol: 'v2', state: 'applied', attempts: 1 });
+    const exit = await agent;
+    expect(exit.exitCode, exit.stderr).to.equal(0);
+    expect((await files.read('/tmp/vsroot/etc/hostname'))?.toString()).to.equal('mini-sealed\n');
+    expect(await hv.guestChannel({ vmId }).listHostItems()).to.deep.equal([]);
+    const left = await files.run(['/bin/sh', '-c', 'ls -A /run | grep -c "^virtseal\\." || true']);
+    expect(left.stdout.trim()).to.equal('0');
   });
 
   it('adds, grows and removes a disk on the running VM, and swaps the DVD', async () => {

@@ -4,7 +4,8 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, type Dirent } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { GuestFailed } from '../../../src/core/errors';
@@ -12,11 +13,11 @@ import type { GuestChannel } from '../../../src/drivers/types';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { poolFileChannel, poolPath, readPool } from '../../../src/seal/kvp-pool-file';
-import { makeWorld, startAgent, type AgentWorld } from './agent-harness';
+import { AGENT, makeWorld, startAgent, type AgentWorld } from './agent-harness';
 
 const CANARY = 'Canary-7c1e-Пароль-🔑';
 const HOSTILE = `O'Brien a b $(touch /tmp/virtseal-pwned) "; rm -rf / \`id\` ${CANARY}`;
-const adminKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdminKeyForTests admin@test';
+const adminKey = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdminKeyForTests O'Brien $(touch /tmp/virtseal-pwned) "; rm -rf / \`id\``;
 const ansibleKey = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAnsibleKeyForTest ansible@ctl';
 const config: GuestConfig = {
   hostname: 'web01',
@@ -34,6 +35,26 @@ function allFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     return e.isDirectory() ? allFiles(p) : e.isFile() ? [p] : [];
+  });
+}
+
+/** Regular files under dir (3 levels) modified since `since`, below 4 MiB; unreadable entries are skipped. */
+function recentFiles(dir: string, since: number, depth = 3): string[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => {
+    const p = join(dir, e.name);
+    try {
+      if (e.isDirectory()) return depth > 0 ? recentFiles(p, since, depth - 1) : [];
+      const st = statSync(p);
+      return e.isFile() && st.mtimeMs >= since && st.size < 4 << 20 ? [p] : [];
+    } catch {
+      return [];
+    }
   });
 }
 
@@ -59,8 +80,15 @@ describe('seal: Node host side against the real Linux agent', function () {
 
   it('full handshake, then hostname/users/keys/sudo/network/timezone/run-once are in the fake root and no secret is left', async () => {
     const logs: string[] = [];
+    const startedAt = Date.now();
+    // As installed: the agent removes itself and its unit from the root when done (--self-remove).
+    mkdirSync(join(world.root, 'usr/local/sbin'), { recursive: true });
+    mkdirSync(join(world.root, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
+    copyFileSync(AGENT, join(world.root, 'usr/local/sbin/virtseal-agent'));
+    copyFileSync('src/guest/linux/virtseal-agent.service', join(world.root, 'etc/systemd/system/virtseal-agent.service'));
+    symlinkSync('../virtseal-agent.service', join(world.root, 'etc/systemd/system/multi-user.target.wants/virtseal-agent.service'));
     const watch = watchCommandLines([CANARY, Buffer.from(CANARY).toString('base64')]);
-    const agent = startAgent(world);
+    const agent = startAgent(world, ['--self-remove']);
     const result = await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, config, timeoutMs: 60_000, debug: (m) => logs.push(m), warn: (m) => logs.push(m) });
     const { code, stderr } = await agent.done;
     const cmdlineHits = watch.stop();
@@ -78,6 +106,7 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(readFileSync(join(r, 'etc/group'), 'utf8')).to.match(/^sudo:x:27:alice$/m);
     const ak = join(r, 'home/alice/.ssh/authorized_keys');
     expect(readFileSync(ak, 'utf8')).to.equal(`${adminKey}\n`);
+    expect(existsSync('/tmp/virtseal-pwned')).to.equal(false);
     expect(statSync(ak).mode & 0o777).to.equal(0o600);
     expect(statSync(join(r, 'home/alice/.ssh')).mode & 0o777).to.equal(0o700);
     expect(readFileSync(join(r, 'home/ansible/.ssh/authorized_keys'), 'utf8')).to.equal(`${ansibleKey}\n`);
@@ -101,6 +130,8 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(readPool(poolPath(world.kvpDir, 1))).to.deep.equal([]);
     expect(readdirSync(world.runtimeDir)).to.deep.equal([]);
     expect(readdirSync(world.stateDir)).to.deep.equal(['applied']);
+    expect(existsSync(join(world.root, 'usr/local/sbin/virtseal-agent'))).to.equal(false);
+    expect(readdirSync(join(world.root, 'etc/systemd/system'), { recursive: true })).to.deep.equal(['multi-user.target.wants']);
 
     // Canary: not in any file under the temp world (pools, state, runtime, fake root), logs, result, argv.
     const needles = [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(CANARY).toString('hex')];
@@ -114,6 +145,30 @@ describe('seal: Node host side against the real Linux agent', function () {
       expect(logs.join('\n')).to.not.contain(n);
     }
     expect(cmdlineHits).to.deep.equal([]);
+    // Nor in anything written meanwhile to the system temp and tmpfs dirs (the agent's default runtime parents).
+    for (const dir of [tmpdir(), '/dev/shm', '/run']) {
+      for (const file of recentFiles(dir, startedAt)) {
+        const text = readFileSync(file).toString('latin1');
+        for (const n of needles) expect(text.includes(Buffer.from(n).toString('latin1')), `${n} in ${file}`).to.equal(false);
+      }
+    }
+  });
+
+  it('works on a bare root with only the contract flags (as a simulated VM runs it); the default tmpfs runtime dir is cleaned', async () => {
+    const bare = makeWorld('0a0b0c0d-0000-0000-0000-000000000001', { bareRoot: true });
+    try {
+      const shmBefore = readdirSync('/dev/shm').filter((n) => n.startsWith('virtseal.'));
+      const agent = startAgent(bare, [], true);
+      const result = await runSealedExchange({ channel: poolFileChannel(bare.kvpDir), vmId: bare.vmId, config, timeoutMs: 60_000 });
+      const { code, stderr } = await agent.done;
+      expect(code, stderr).to.equal(0);
+      expect(result.state).to.equal('applied');
+      expect(readFileSync(join(bare.root, 'etc/hostname'), 'utf8')).to.equal('web01\n');
+      expect(readFileSync(join(bare.root, 'etc/passwd'), 'utf8')).to.match(/^alice:x:/m).and.match(/^ansible:x:/m);
+      expect(readdirSync('/dev/shm').filter((n) => n.startsWith('virtseal.'))).to.deep.equal(shmBefore);
+    } finally {
+      bare.cleanup();
+    }
   });
 
   it('survives a crash/reboot mid-way: a new attempt is sealed and finished steps are not redone', async () => {

@@ -67,6 +67,7 @@ describe('ansible/validate', () => {
     ['nested unknown', { name: 'a', connection: { host: 'h', user: 'u' } }, /^Unsupported parameters for \(virtseal\.core\.vm\) module, in connection: connection\.user\./, 'connection.user'],
     ['nested range', { name: 'a', connection: { host: 'h', port: 0 } }, /^argument 'connection\.port' must be >= 1, got 0$/, 'connection.port'],
     ['dict from a string that is not one', { name: 'a', connection: 'nonsense' }, /^argument 'connection' is of type str and we were unable to convert to dict/, 'connection'],
+    ['list item not a dict', { name: 'a', disks: [5] }, /^argument 'disks\[0\]' is of type int and we were unable to convert to dict/, 'disks[0]'],
     ['alias and name both', { name: 'a', vm_name: 'b' }, /both option name and its alias vm_name are set/, 'name'],
   ];
   for (const [what, args, message, option] of cases) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/core/clock';
-import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '../../../src/core/errors';
+import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument, ScriptFailed } from '../../../src/core/errors';
 import { HELLO_KEY, STATUS_KEY } from '../../../src/seal/constants';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
@@ -155,5 +155,65 @@ describe('seal/host-exchange limits', () => {
     expect(err).to.be.instanceOf(InvalidArgument);
     expect((err as Error).message).to.match(/KiB/);
     expect(channel.writeBatches).to.deep.equal([]);
+  });
+});
+
+describe('seal/host-exchange torn reads', function () {
+  this.timeout(60_000);
+  it('tolerates a hello that reads malformed once (guest rewriting its pool), then completes', async () => {
+    const channel = new MemoryChannel();
+    const guest = new TsGuest(channel, { vmId: VM });
+    const good = channel.guest.get(HELLO_KEY)!;
+    const inner = channel.onRead;
+    let reads = 0;
+    channel.onRead = () => {
+      reads++;
+      if (reads === 1) channel.guest.set(HELLO_KEY, good.slice(0, 300));
+      else {
+        channel.guest.set(HELLO_KEY, good);
+        inner();
+      }
+    };
+    const result = (await drive({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    expect(result).to.include({ state: 'applied', attempt: guest.attempt });
+  });
+
+  it('rejects a hello that reads malformed twice with the same bytes', async () => {
+    const channel = new MemoryChannel();
+    channel.guest.set(HELLO_KEY, '2 not-a-hello');
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('hello');
+    expect(channel.writeBatches).to.deep.equal([]);
+  });
+});
+
+describe('seal/host-exchange cleanup on channel failures', function () {
+  this.timeout(60_000);
+  it('a write failing mid-envelope propagates and every item already written is removed', async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: VM });
+    const write = channel.writeHostItems.bind(channel);
+    let calls = 0;
+    channel.writeHostItems = async (items) => {
+      if (++calls === 2) throw new ScriptFailed('AddKvpItems returned 32768');
+      return write(items);
+    };
+    const big: GuestConfig = { hostname: 'big', run_once: Array.from({ length: 60 }, (_, i) => `echo ${'z'.repeat(1500)} ${i}`) };
+    const err = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(ScriptFailed);
+    expect(channel.writeBatches[0]).to.equal(128);
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('a failing removal after success is reported, not swallowed', async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: VM });
+    channel.removeHostItems = async () => {
+      throw new ScriptFailed('RemoveKvpItems returned 32775');
+    };
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(ScriptFailed);
+    expect((err as Error).message).to.contain('RemoveKvpItems');
   });
 });

@@ -22,6 +22,12 @@ describe('services/connection', () => {
     expect(secrets).to.deep.equal(['KEY']);
   });
 
+  it('takes the image library from the option or VIRTSEAL_HOST_IMAGE_LIBRARY', () => {
+    const env = { VIRTSEAL_HOST_USER: 'u', VIRTSEAL_HOST_PASSWORD: 'p', VIRTSEAL_HOST_IMAGE_LIBRARY: 'E:\\Library' };
+    expect(resolveConnection({ host: 'h' }, env).connection.imageLibraryPath).to.equal('E:\\Library');
+    expect(resolveConnection({ host: 'h', image_library_path: 'F:\\Images' }, env).connection.imageLibraryPath).to.equal('F:\\Images');
+  });
+
   it('reads host:port and [v6]:port', () => {
     expect(splitHostPort('hv01:2222')).to.deep.equal({ host: 'hv01', port: '2222' });
     expect(splitHostPort('[2001:db8::5]:22')).to.deep.equal({ host: '2001:db8::5', port: '22' });

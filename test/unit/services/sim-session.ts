@@ -1,34 +1,36 @@
 /**
- * Services under test talk to the Hyper-V host simulator through the real driver and transport (no stubs): one
- * simulator per suite, one driver connection per session, check mode through the same recording driver the modules
- * use.
+ * Services under test talk to the Hyper-V host simulator (standard preset; started VMs run the real Linux guest
+ * agent) through the real driver and transport, no stubs: one simulator per suite, one driver connection per
+ * session, check mode through the same recording driver the modules use.
  */
 import { createHypervisor } from '../../../src/drivers';
 import type { Hypervisor } from '../../../src/drivers/types';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
-import { publishGolden, standardRegistry, type PresetInfo } from '../../../src/sim/presets';
+import type { PresetInfo } from '../../../src/sim/presets';
 import type { SimRegistry } from '../../../src/sim/registry';
-import { HyperVSimulator, type SimulatorOptions } from '../../../src/sim/server';
+import type { HyperVSimulator } from '../../../src/sim/server';
+import { startStandardSim, type StandardSim } from '../../../src/sim/standard-sim';
 import { createSession, type Session } from '../../../src/services/session';
 
 export interface SimWorld {
   readonly sim: HyperVSimulator;
+  readonly standard: StandardSim;
   readonly registry: SimRegistry;
   readonly preset: PresetInfo;
   open(check?: boolean): Promise<Session>;
   stop(): Promise<void>;
 }
 
-export async function startWorld(options: SimulatorOptions = {}): Promise<SimWorld> {
-  const registry = options.registry ?? standardRegistry();
-  const sim = await HyperVSimulator.start({ ...options, registry });
-  const preset = publishGolden(registry, sim.files);
+export async function startWorld(options: { readonly guestAgent?: boolean } = {}): Promise<SimWorld> {
+  const standard = await startStandardSim({ guestAgent: options.guestAgent ?? false });
+  const { sim } = standard;
   const open: Hypervisor[] = [];
   return {
     sim,
-    registry,
-    preset,
+    standard,
+    registry: sim.registry,
+    preset: standard.preset,
     async open(check = false) {
       const hv = await createHypervisor(sim.connectionOptions());
       open.push(hv);
@@ -39,7 +41,7 @@ export async function startWorld(options: SimulatorOptions = {}): Promise<SimWor
     },
     async stop() {
       await Promise.all(open.map((hv) => hv.close().catch(() => undefined)));
-      await sim.stop();
+      await standard.stop();
     },
   };
 }
@@ -57,4 +59,12 @@ export function registrySnapshot(registry: SimRegistry): string {
   );
 }
 
-export const silent = { warn: (_m: string) => undefined };
+/** Runs one service call in its own session (one driver connection), like one module run. */
+export async function inSession<T>(world: SimWorld, check: boolean, fn: (session: Session) => Promise<T>): Promise<T> {
+  const session = await world.open(check);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -120,6 +120,23 @@ describe('services/vm-state against the simulator', function () {
     expect((await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 13 }, { name: 'backup', network: 'LAN' }] })).changed).to.equal(false);
   });
 
+  it('makes a new VM a cluster role, and removes the role before deleting it', async () => {
+    world.registry.host.cluster = { name: 'HVCLU01', nodes: ['HV-SIM01', 'HV-SIM02'] };
+    const created = await ensure(world, { ...base, cluster_role: true });
+    expect(created.changes[1]).to.equal("make VM 'web01' a failover cluster role");
+    expect(world.registry.vmsNamed('web01')[0]!.clustered).to.equal(true);
+    expect((await ensure(world, { ...base, cluster_role: true })).changed).to.equal(false);
+    const deleted = await ensure(world, { name: 'web01', state: 'absent' });
+    expect(deleted.changes).to.deep.equal(["remove the failover cluster role of VM 'web01'", "delete VM 'web01' and its 1 owned disk(s)"]);
+  });
+
+  it('refuses a cluster role on a host that is not clustered, and undoes the VM it made', async () => {
+    const error = await failure(ensure(world, { ...base, cluster_role: true }));
+    expect(error.reason).to.equal('unsupported');
+    expect(error.message).to.include("undone: create VM");
+    expect(world.registry.vmsNamed('web01')).to.have.length(0);
+  });
+
   it('fails with one clear line: unknown image, name taken', async () => {
     const unknown = await failure(ensure(world, { ...base, image: 'no-such-image' }));
     expect(unknown.reason).to.equal('not_found');

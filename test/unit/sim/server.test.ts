@@ -5,7 +5,8 @@ import { ScriptFailed } from '../../../src/core/errors';
 import { SshConnection } from '../../../src/transport/ssh-connection';
 import { FaultRules } from '../../../src/sim/faults';
 import { HyperVSimulator } from '../../../src/sim/server';
-import { basicSpec, closeSim, openSim, type SimFixture } from '../drivers/hyperv/sim-fixture';
+import { ManualClock } from '../../../src/core/clock';
+import { basicSpec, closeSim, drive, openSim, type SimFixture } from '../drivers/hyperv/sim-fixture';
 
 describe('sim/faults', () => {
   it('matches by operation and target, counts down, and peeks without consuming', () => {
@@ -34,6 +35,26 @@ describe('sim/server', () => {
     expect((error as Error).message).to.equal('vm-create.ps1: Insufficient system resources exist');
     expect((await f.hv.vms.createVm({ spec: basicSpec('lucky') })).name).to.equal('lucky');
     expect((await f.hv.vms.createVm({ spec: basicSpec('unlucky') })).name).to.equal('unlucky');
+  });
+
+  it('delays a faulty answer by simulated time on the injected clock', async () => {
+    const clock = new ManualClock(0);
+    const g = await openSim({ clock });
+    try {
+      g.running.sim.faults.add({ operation: 'vm-list', delayMs: 90_000, count: 1, error: 'late failure' });
+      let settled = false;
+      const pending = g.hv.vms.listVms().catch((e: Error) => e.message).finally(() => (settled = true));
+      for (let i = 0; i < 20 && !settled; i += 1) {
+        await new Promise((r) => setTimeout(r, 10));
+        clock.advance(1_000);
+      }
+      expect(settled, 'still waiting after 20 s of simulated time').to.equal(false);
+      const result = await drive(clock, pending, 10_000);
+      expect(result).to.equal('vm-list.ps1: late failure');
+      expect(clock.now()).to.be.at.least(90_000);
+    } finally {
+      await closeSim(g);
+    }
   });
 
   it('answers a non-bootstrap command as cmd.exe would', async () => {

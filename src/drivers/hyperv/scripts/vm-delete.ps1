@@ -1,13 +1,19 @@
-# Removes a VM (turned off first) and the disk files it owns. A disk that another VM uses, directly or as the parent
-# of its differencing disk, is refused before anything is removed.
+# Removes a VM (turned off first) and, when asked, the disk files it owns: those in its own 'Virtual Hard Disks'
+# folder, where virtseal creates them. A disk that another VM uses, directly or as the parent of its differencing
+# disk, is refused before anything is removed.
 param(
     [Parameter(Mandatory = $true)][string]$Id,
-    [string[]]$OwnedDisks = @()
+    [bool]$RemoveOwnedDisks = $false
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 $vm = Get-VsVm -Id $Id
+$ownFolder = (Join-Path ([string]$vm.Path) 'Virtual Hard Disks').ToLowerInvariant() + '\'
+$OwnedDisks = @()
+if ($RemoveOwnedDisks) {
+    $OwnedDisks = @(Get-VMHardDiskDrive -VM $vm | Where-Object { ([string]$_.Path).ToLowerInvariant().StartsWith($ownFolder) } | ForEach-Object { [string]$_.Path })
+}
 $others = @(Get-VM | Where-Object { $_.VMId.ToString() -ne $Id })
 $inUse = @{}
 foreach ($other in $others) {
@@ -27,7 +33,7 @@ foreach ($disk in $OwnedDisks) {
     }
 }
 if ([string]$vm.State -ne 'Off') { Stop-VM -VM $vm -TurnOff -Force }
-Get-VMSnapshot -VM $vm | Remove-VMSnapshot
+Get-VMSnapshot -VM $vm | Remove-VMSnapshot -Confirm:$false
 Remove-VM -VM $vm -Force
 $removed = @()
 foreach ($disk in $OwnedDisks) {

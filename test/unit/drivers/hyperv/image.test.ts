@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Conflict, InvalidArgument } from '../../../../src/core/errors';
 import { sha256File } from '../../../../src/drivers/hyperv/image';
-import { safeResumeOffset } from '../../../../src/transport/sftp-upload';
+import { DEFAULT_CHUNK, DEFAULT_CONCURRENCY, safeResumeOffset } from '../../../../src/transport/sftp-upload';
 import { closeSim, openSim, type SimFixture } from './sim-fixture';
 
 describe('drivers/hyperv/image', () => {
@@ -13,7 +13,7 @@ describe('drivers/hyperv/image', () => {
   let dir: string;
   let file: string;
   let hash: string;
-  const size = 6 * 1024 * 1024 + 12_345;
+  const size = 12 * 1024 * 1024 + 12_345;
   before(async () => {
     f = await openSim();
     dir = mkdtempSync(join(tmpdir(), 'virtseal-img-'));
@@ -29,8 +29,9 @@ describe('drivers/hyperv/image', () => {
 
   it('computes a resume offset that stays behind every write that might still be missing', () => {
     expect(safeResumeOffset(0, 100)).to.equal(0);
-    expect(safeResumeOffset(10 * 1024 * 1024, 20 * 1024 * 1024)).to.equal(10 * 1024 * 1024 - 64 * 32_768);
-    expect(safeResumeOffset(5_000_000, 20_000_000) % 32_768).to.equal(0);
+    expect(safeResumeOffset(10 * 1024 * 1024, 20 * 1024 * 1024)).to.equal(10 * 1024 * 1024 - DEFAULT_CHUNK * DEFAULT_CONCURRENCY);
+    expect(safeResumeOffset(5_000_000, 20_000_000, 32_768, 64)).to.equal(Math.floor((5_000_000 - 2 * 1024 * 1024) / 32_768) * 32_768);
+    expect(safeResumeOffset(50_000_000, 90_000_000) % DEFAULT_CHUNK).to.equal(0);
     expect(safeResumeOffset(30, 20)).to.equal(0);
   });
 
@@ -65,12 +66,12 @@ describe('drivers/hyperv/image', () => {
   });
 
   it('resumes after the SSH connection drops mid-upload and still verifies the whole file', async () => {
-    f.running.sim.faults.add({ operation: 'sftp.write', afterBytes: 3 * 1024 * 1024, kind: 'drop', count: 1 });
+    f.running.sim.faults.add({ operation: 'sftp.write', afterBytes: 8 * 1024 * 1024, kind: 'drop', count: 1 });
     const connects = f.hv.session.connection.stats.connects;
     const bytes = f.running.sim.stats.sftpBytes;
     const r = await f.hv.images.publishImage({ localPath: file, name: 'app-2', sha256: hash });
     // Resumed, not restarted: less than (bytes before the drop + the whole file) arrived.
-    expect(f.running.sim.stats.sftpBytes - bytes).to.be.below(size + 3 * 1024 * 1024 - 512 * 1024);
+    expect(f.running.sim.stats.sftpBytes - bytes).to.be.below(size + 8 * 1024 * 1024 - 512 * 1024);
     expect(f.running.sim.faults.firedCounts()).to.deep.equal([1]);
     expect(f.hv.session.connection.stats.connects).to.equal(connects + 1);
     expect(r.skipped).to.equal(false);

@@ -1,0 +1,75 @@
+/**
+ * The AWX pieces fit the modules: the credential type injects exactly the VIRTSEAL_HOST_* variables the connection
+ * options fall back to (rendered the way AWX renders injectors, then resolved by the modules' own code), its secrets
+ * are secret fields, the execution environment adds Node.js >= 20 and the collection, and the guide names files that
+ * exist.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { ROOT } from '../../../build/generate';
+import { CONNECTION_ENV, resolveConnection } from '../../../src/services/connection';
+
+interface Field { id: string; label: string; type: string; secret?: boolean; multiline?: boolean; choices?: string[] }
+const credentialType = JSON.parse(readFileSync(join(ROOT, 'collection/awx/credential_type.json'), 'utf8')) as {
+  name: string;
+  kind: string;
+  inputs: { fields: Field[]; required: string[] };
+  injectors: { env: Record<string, string>; file?: Record<string, string> };
+};
+
+/** AWX renders injector values as Jinja with the inputs (and tower.filename.<name> for file injectors). */
+function render(template: string, inputs: Record<string, string>, files: Record<string, string>): string {
+  return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_m, name: string) =>
+    name.startsWith('tower.filename.') ? (files[name.slice('tower.filename.'.length)] ?? '') : (inputs[name] ?? ''));
+}
+
+describe('collection: AWX credential type, execution environment, guide', () => {
+  it('is a cloud credential type whose secrets are secret fields', () => {
+    expect(credentialType.kind).to.equal('cloud');
+    const byId = Object.fromEntries(credentialType.inputs.fields.map((f) => [f.id, f]));
+    for (const secret of ['password', 'private_key', 'private_key_passphrase']) expect(byId[secret], secret).to.deep.include({ secret: true });
+    for (const plain of ['user', 'host_key_fingerprint', 'known_hosts', 'hypervisor']) expect(byId[plain]!.secret, plain).to.not.equal(true);
+    expect(credentialType.inputs.required).to.deep.equal(['user']);
+    for (const f of credentialType.inputs.fields) expect(f.label, f.id).to.be.a('string').and.not.equal('');
+  });
+
+  it('injects only variables the modules read, and every input reaches one', () => {
+    const known = new Set<string>(Object.values(CONNECTION_ENV));
+    for (const name of Object.keys(credentialType.injectors.env)) expect(known.has(name), name).to.equal(true);
+    const templates = [...Object.values(credentialType.injectors.env), ...Object.values(credentialType.injectors.file ?? {})].join(' ');
+    for (const f of credentialType.inputs.fields) expect(templates, f.id).to.match(new RegExp(`\\{\\{\\s*${f.id}\\s*\\}\\}`));
+  });
+
+  it('gives the modules a working connection once rendered (unset fields inject empty strings)', () => {
+    const inputs = { user: 'hvadmin', password: "pa'ss $(x)", host_key_fingerprint: 'SHA256:AAAA', hypervisor: 'hyperv', known_hosts: '' };
+    const env = Object.fromEntries(Object.entries(credentialType.injectors.env).map(([k, t]) => [k, render(t, inputs, { known_hosts: '/runner/env/tmpKH' })]));
+    const { connection, secrets } = resolveConnection({ host: 'hv01.example.com' }, env);
+    expect(connection).to.deep.include({ host: 'hv01.example.com', user: 'hvadmin', password: "pa'ss $(x)", hostKeyFingerprint: 'SHA256:AAAA', hypervisor: 'hyperv' });
+    expect(connection.privateKey).to.equal(undefined);
+    expect(secrets).to.deep.equal(["pa'ss $(x)"]);
+  });
+
+  it('builds an execution environment with Node.js 20 and the collection (ansible-builder v3)', () => {
+    const ee = parse(readFileSync(join(ROOT, 'execution-environment.yml'), 'utf8')) as {
+      version: number;
+      images: { base_image: { name: string } };
+      additional_build_files: { src: string; dest: string }[];
+      additional_build_steps: { prepend_final: string[]; append_final: string[] };
+    };
+    expect(ee.version).to.equal(3);
+    expect(ee.images.base_image.name).to.match(/^quay\.io\/ansible\/awx-ee:/);
+    expect(ee.additional_build_steps.prepend_final.join('\n')).to.match(/nodejs:20/);
+    const append = ee.additional_build_steps.append_final.join('\n');
+    expect(append).to.include('ansible-galaxy collection install /tmp/virtseal-core.tar.gz');
+    expect(ee.additional_build_files[0]).to.deep.equal({ src: 'virtseal-core.tar.gz', dest: 'collections' });
+  });
+
+  it('the AWX guide names playbooks, surveys and files that exist', () => {
+    const guide = readFileSync(join(ROOT, 'docs/awx.md'), 'utf8');
+    const paths = new Set(guide.match(/\b(?:playbooks|surveys|collection\/awx)\/[\w./-]+\.(?:yml|json|sh)\b/g));
+    expect(paths.size).to.be.greaterThan(8);
+    for (const p of paths) expect(existsSync(join(ROOT, p)), p).to.equal(true);
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The thin module layer through the real module runtime (validation, coercion, masking) against the simulator:
+ * connection from the VIRTSEAL_HOST_* environment, check mode through the recording driver, AWX-style string
+ * answers, one-line errors, and secrets from the environment masked in every result.
+ */
+import { expect } from 'chai';
+import { runModule } from '../../../src/ansible/runner';
+import guestConfigModule from '../../../src/modules/guest_config';
+import vmModule from '../../../src/modules/vm';
+import vmInfoModule from '../../../src/modules/vm_info';
+import { registrySnapshot, startWorld, type SimWorld } from '../services/sim-session';
+
+describe('modules: vm, vm_info, guest_config through the module runtime', function () {
+  this.timeout(120_000);
+  let world: SimWorld;
+  const saved: Record<string, string | undefined> = {};
+  const setEnv = (values: Record<string, string | undefined>): void => {
+    for (const [k, v] of Object.entries(values)) {
+      if (!(k in saved)) saved[k] = process.env[k];
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+
+  before(async () => {
+    world = await startWorld();
+    setEnv({
+      VIRTSEAL_HOST: `${world.sim.host}:${world.sim.port}`,
+      VIRTSEAL_HOST_USER: world.sim.user,
+      VIRTSEAL_HOST_PASSWORD: world.sim.password,
+      VIRTSEAL_HOST_KEY_FINGERPRINT: world.sim.hostKeyFingerprint,
+    });
+  });
+  after(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await world.stop();
+  });
+
+  it('connects from the environment, honours check mode, and coerces survey strings', async () => {
+    const before = registrySnapshot(world.registry);
+    const args = { name: 'mod01', image: 'debian-12-golden', cpu_count: '4', memory_mb: '3072', os_disk_size_gb: '30', nics: [{ network: 'LAN', vlan_id: '7' }], state: 'started' };
+    const dry = await runModule(vmModule, { ...args, _ansible_check_mode: true, _ansible_diff: true });
+    expect(dry.failed, String(dry.msg)).to.equal(undefined);
+    expect(dry.changed).to.equal(true);
+    expect(dry.changes).to.deep.equal([
+      "create VM 'mod01' (4 CPU, 3072 MiB; disks: os = differencing disk of image 'debian-12-golden' grown to 30 GiB; NICs: nic0 on 'LAN' VLAN 7)",
+      "start VM 'mod01'",
+    ]);
+    expect((dry.diff as { before: object }).before).to.deep.equal({});
+    expect(registrySnapshot(world.registry)).to.equal(before);
+
+    const real = await runModule(vmModule, args);
+    expect(real).to.include({ changed: true, created: true });
+    expect(world.registry.vmsNamed('mod01')[0]!.cpuCount).to.equal(4);
+    expect(await runModule(vmModule, args)).to.include({ changed: false });
+  });
+
+  it('masks a secret taken from the environment wherever it would appear', async () => {
+    const result = await runModule(vmModule, { name: 'mod01', notes: `ticket ${world.sim.password} done` });
+    expect(result.changed).to.equal(true);
+    const text = JSON.stringify(result);
+    expect(text).to.not.include(world.sim.password);
+    expect((result.vm as { notes: string }).notes).to.equal('ticket ******** done');
+  });
+
+  it('masks config secrets of guest_config in its invocation and result', async () => {
+    const result = await runModule(guestConfigModule, {
+      vm: 'mod01',
+      config: { hostname: 'mod01', admin: { name: 'ops', password: 'S3cret-in-config' } },
+      _ansible_check_mode: true,
+    });
+    expect(result.failed, String(result.msg)).to.equal(undefined);
+    expect(JSON.stringify(result)).to.not.include('S3cret-in-config');
+    expect(result.changes).to.deep.equal(["send the sealed guest configuration to VM 'mod01' and wait for its outcome"]);
+  });
+
+  it('fails with one line naming the option for bad input, and with a stable reason for host problems', async () => {
+    const bad = await runModule(vmModule, { name: 'mod01', cpu_count: 0 });
+    expect(bad.failed).to.equal(true);
+    expect(String(bad.msg)).to.match(/cpu_count/);
+    expect(String(bad.msg)).to.not.include('\n');
+
+    const unreachable = await runModule(vmInfoModule, { host: '127.0.0.1:1' });
+    expect(unreachable).to.include({ failed: true, reason: 'host_unreachable' });
+
+    setEnv({ VIRTSEAL_HOST_PASSWORD: 'wrong-password-canary' });
+    try {
+      const denied = await runModule(vmInfoModule, {});
+      expect(denied).to.include({ failed: true, reason: 'auth_failed' });
+      expect(JSON.stringify(denied)).to.not.include('wrong-password-canary');
+    } finally {
+      setEnv({ VIRTSEAL_HOST_PASSWORD: world.sim.password });
+    }
+  });
+});

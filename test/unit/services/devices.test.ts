@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { ensureCheckpoint } from '../../../src/services/checkpoint';
+import { ensureDisk } from '../../../src/services/disk';
+import { readHost } from '../../../src/services/host-info';
+import { ensureNic } from '../../../src/services/nic';
+import { readVms } from '../../../src/services/vm-info';
+import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
+import { ensureVm } from '../../../src/services/vm-state';
+import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
+
+describe('services: disk, NIC, checkpoint, host and VM info against the simulator', function () {
+  this.timeout(120_000);
+  let world: SimWorld;
+  const warnings: string[] = [];
+  before(async () => {
+    world = await startWorld();
+    await inSession(world, false, (s) =>
+      ensureVm(s, vmDesiredFromOptions({ name: 'app01', image: 'debian-12-golden', nics: [{ network: 'LAN' }], tags: ['app'] }), { warn: () => undefined }),
+    );
+  });
+  after(async () => world.stop());
+
+  const disk = (check: boolean, request: Parameters<typeof ensureDisk>[1]) => inSession(world, check, (s) => ensureDisk(s, request, (w) => warnings.push(w)));
+  const nic = (check: boolean, request: Parameters<typeof ensureNic>[1]) => inSession(world, check, (s) => ensureNic(s, request));
+  const checkpoint = (check: boolean, request: Parameters<typeof ensureCheckpoint>[1]) => inSession(world, check, (s) => ensureCheckpoint(s, request));
+
+  it('adds, grows (never shrinks) and removes a data disk; check mode changes nothing', async () => {
+    const before = registrySnapshot(world.registry);
+    const dry = await disk(true, { vm: 'app01', name: 'data1', state: 'present', size_gb: 10 });
+    expect(dry.changes).to.deep.equal(["add disk data1 = new 10 GiB to VM 'app01'"]);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+
+    const added = await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 10 });
+    expect(added.disk).to.include({ name: 'data1', size_gb: 10, owned: true });
+    expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 10 })).changed).to.equal(false);
+    expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 20 })).disk!.size_gb).to.equal(20);
+    expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 5 })).changed).to.equal(false);
+    expect(warnings.join()).to.include('never shrink');
+
+    const path = world.registry.vmsNamed('app01')[0]!.disks[1]!.path.toLowerCase();
+    const removed = await disk(false, { vm: 'app01', name: 'data1', state: 'absent' });
+    expect(removed.changes).to.deep.equal(["remove disk 'data1' from VM 'app01' and delete its file"]);
+    expect(world.registry.vhds.has(path)).to.equal(false);
+    expect((await disk(false, { vm: 'app01', name: 'data1', state: 'absent' })).changed).to.equal(false);
+  });
+
+  it('adds a NIC, moves it to a VLAN, removes it', async () => {
+    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN' })).changed).to.equal(true);
+    const vlan = await nic(false, { vm: 'app01', name: 'backup', state: 'present', vlan_id: 300 });
+    expect(vlan.nic).to.include({ network: 'LAN', vlan_id: 300 });
+    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN', vlan_id: 300 })).changed).to.equal(false);
+    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'absent' })).changes).to.deep.equal(["remove NIC 'backup' from VM 'app01'"]);
+    expect(world.registry.vmsNamed('app01')[0]!.nics.map((n) => n.name)).to.deep.equal(['nic0']);
+  });
+
+  it('creates, applies and removes a checkpoint', async () => {
+    const before = registrySnapshot(world.registry);
+    expect((await checkpoint(true, { vm: 'app01', name: 'cp1', state: 'present' })).changes).to.deep.equal(["create checkpoint 'cp1' of VM 'app01'"]);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+    const made = await checkpoint(false, { vm: 'app01', name: 'cp1', state: 'present' });
+    expect(made.checkpoints.map((c) => c.name)).to.deep.equal(['cp1']);
+    expect((await checkpoint(false, { vm: 'app01', name: 'cp1', state: 'present' })).changed).to.equal(false);
+    expect((await checkpoint(false, { vm: 'app01', name: 'cp1', state: 'applied' })).changed).to.equal(true);
+    expect((await checkpoint(false, { vm: 'app01', name: 'cp1', state: 'absent' })).checkpoints).to.deep.equal([]);
+    try {
+      await checkpoint(false, { vm: 'app01', name: 'cp1', state: 'applied' });
+      expect.fail('applied a missing checkpoint');
+    } catch (error) {
+      expect((error as { reason: string }).reason).to.equal('not_found');
+    }
+  });
+
+  it('reads the host and the VMs by name and tag', async () => {
+    const host = await inSession(world, false, (s) => readHost(s.hv));
+    expect(host.host.switches.map((s) => s.name)).to.include('LAN');
+    expect(host.images.map((i) => i.name)).to.deep.equal(['debian-12-golden']);
+    const byTag = await inSession(world, false, (s) => readVms(s.hv, { tags: ['app'] }));
+    expect(byTag.vms.map((v) => v.name)).to.deep.equal(['app01']);
+    expect((await inSession(world, false, (s) => readVms(s.hv, { name: 'nope' }))).vms).to.deep.equal([]);
+    expect((await inSession(world, false, (s) => readVms(s.hv, { tags: ['other'] }))).vms).to.deep.equal([]);
+  });
+
+  it('says which VM is missing', async () => {
+    try {
+      await disk(false, { vm: 'ghost', name: 'd', state: 'present', size_gb: 1 });
+      expect.fail('no error');
+    } catch (error) {
+      expect((error as Error).message).to.equal("VM 'ghost' does not exist on the host");
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { expect } from 'chai';
+import { configureGuest } from '../../../src/services/guest-config';
+import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
+import { ensureVm } from '../../../src/services/vm-state';
+import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
+
+const config = { hostname: 'app02', nics: [{ ipv4_address: '192.0.2.60/24', ipv4_gateway: '192.0.2.1' }], admin: { name: 'ops', password: 'Pw-canary-42' } };
+
+describe('services/guest-config against the simulator running the Linux agent', function () {
+  this.timeout(180_000);
+  let world: SimWorld;
+  before(async () => {
+    world = await startWorld({ guestAgent: true });
+    for (const name of ['app02', 'app03']) {
+      await inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name, image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), { warn: () => undefined }));
+    }
+  });
+  after(async () => world.stop());
+
+  const request = (vm: string, extra: object = {}) => ({ vm, config, start: true, timeoutMs: 90_000, ...extra });
+
+  it('check mode lists the start and the exchange and touches nothing', async () => {
+    const before = registrySnapshot(world.registry);
+    const result = await inSession(world, true, (s) => configureGuest(s, request('app02')));
+    expect(result.changes).to.deep.equal(["start VM 'app02'", "send the sealed guest configuration to VM 'app02' and wait for its outcome"]);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
+  it('starts the VM, runs the exchange to applied and leaves no host items', async () => {
+    const result = await inSession(world, false, (s) => configureGuest(s, request('app02')));
+    expect(result).to.include({ changed: true, outcome: 'applied' });
+    expect(result.attempt_id).to.be.a('string');
+    const vm = world.registry.vmsNamed('app02')[0]!;
+    expect(vm.state).to.equal('Running');
+    expect(vm.kvpHost.size).to.equal(0);
+    expect(readFileSync(join(world.standard.bridge.dirs(vm).root, 'etc/hostname'), 'utf8')).to.equal('app02\n');
+  });
+
+  it('fails with the guest reason, undoes the media it attached, and leaves no host items', async () => {
+    const vm = world.registry.vmsNamed('app03')[0]!;
+    const iso = 'D:\\ISO\\virtseal-linux.iso';
+    mkdirSync(dirname(world.sim.files.local(iso)), { recursive: true });
+    writeFileSync(world.sim.files.local(iso), 'CD001');
+    try {
+      await inSession(world, false, (s) =>
+        configureGuest(s, request('app03', { config: { ...config, hostname: 'app03', run_once: ['exit 4'] }, media: iso })),
+      );
+      expect.fail('applied');
+    } catch (error) {
+      const e = error as { reason: string; message: string; details: { guest_reason: string; undone: string[] } };
+      expect(e.reason).to.equal('guest_failed');
+      expect(e.details.guest_reason).to.equal('apply_run_once');
+      expect(e.details.undone).to.deep.equal(['attach provisioning media']);
+      expect(e.message).to.not.include('\n');
+    }
+    expect(vm.dvd).to.equal('');
+    expect(vm.kvpHost.size).to.equal(0);
+  });
+});
