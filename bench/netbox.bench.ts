@@ -1,7 +1,7 @@
 /**
  * NetBox bridge: events per second accepted (signed POST → verified → mapped → stored → 202) with the durable
  * SQLite queue (WAL, synchronous=FULL: one fsync'd commit per event) against the same server keeping events in
- * memory, in one run, on loopback. Bounded: a fixed number of events per mode. Run: npx tsx bench/netbox.bench.ts
+ * memory, in one run, on loopback. Bounded: a fixed number of events per mode. Run: npm run bench -- netbox (or npx tsx bench/netbox.bench.ts)
  */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -79,11 +79,14 @@ export async function benchNetbox(count = 1000, concurrency = 16, rounds = 3): P
   return { durable, memory, ratio: durable / memory };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** `npm run bench` entry: prints events/s with and without durable storage and their ratio. */
+export default async function main(): Promise<void> {
   const count = Number(process.env.BENCH_NETBOX_EVENTS ?? 1000);
   const r = await benchNetbox(count);
-  console.log(`netbox bridge, ${count} signed VM events per round, best of 3 alternating rounds, 16 concurrent keep-alive clients on loopback`);
-  console.log(`  storage off (memory):            ${r.memory.toFixed(0)} events/s`);
-  console.log(`  durable SQLite (WAL, sync FULL): ${r.durable.toFixed(0)} events/s`);
-  console.log(`  ratio durable / memory:          ${r.ratio.toFixed(2)}`);
+  console.log(`   netbox bridge: ${count} signed VM events per round, best of 3 alternating rounds, 16 keep-alive clients, loopback`);
+  console.log(`   storage off (memory):            ${r.memory.toFixed(0)} events/s`);
+  console.log(`   durable SQLite (WAL, sync FULL): ${r.durable.toFixed(0)} events/s`);
+  console.log(`   ratio durable / memory:          ${r.ratio.toFixed(2)}`);
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -31,7 +31,8 @@ export function describeAwxError(body: unknown, text: string): string {
 export class AwxLauncher implements Launcher {
   readonly name: string;
   private readonly base: string;
-  private readonly templateIds = new Map<string, number>();
+  /** Lookups by name in flight or done; concurrent launches share one request, failures are not kept. */
+  private readonly templateIds = new Map<string, Promise<number | { error: string; retry: boolean }>>();
 
   constructor(private readonly options: AwxLauncherOptions) {
     this.base = options.url.replace(/\/+$/, '');
@@ -47,15 +48,25 @@ export class AwxLauncher implements Launcher {
   }
 
   /** A template given by name is looked up once; ids are used as they are. */
-  private async templateId(ref: number | string): Promise<number | { error: string; retry: boolean }> {
-    if (typeof ref === 'number' || /^\d+$/.test(ref)) return Number(ref);
-    const known = this.templateIds.get(ref);
-    if (known !== undefined) return known;
+  private templateId(ref: number | string): Promise<number | { error: string; retry: boolean }> {
+    if (typeof ref === 'number' || /^\d+$/.test(ref)) return Promise.resolve(Number(ref));
+    let lookup = this.templateIds.get(ref);
+    if (!lookup) {
+      lookup = this.lookupTemplate(ref);
+      this.templateIds.set(ref, lookup);
+      lookup.then(
+        (id) => typeof id !== 'number' && this.templateIds.delete(ref),
+        () => this.templateIds.delete(ref),
+      );
+    }
+    return lookup;
+  }
+
+  private async lookupTemplate(ref: string): Promise<number | { error: string; retry: boolean }> {
     const res = await this.get(`/api/v2/job_templates/?name=${encodeURIComponent(ref)}`);
     if (res.status !== 200) return { error: `looking up job template "${ref}": HTTP ${res.status}`, retry: RETRYABLE.has(res.status) };
     const results = (res.body as { results?: { id: number }[] } | undefined)?.results ?? [];
     if (results.length !== 1) return { error: `job template "${ref}" not found in AWX (${results.length} matches)`, retry: false };
-    this.templateIds.set(ref, results[0]!.id);
     return results[0]!.id;
   }
 

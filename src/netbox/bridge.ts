@@ -34,6 +34,7 @@ export interface BridgeOptions {
   readonly retryInitialMs?: number;
   readonly retryMaxMs?: number;
   readonly pollMs?: number;
+  readonly retainMs?: number;
   readonly env: NodeJS.ProcessEnv;
   readonly redactor: Redactor;
   readonly log: Logger;
@@ -61,7 +62,7 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
     store && launcher
       ? new Dispatcher({
           store, launcher, log: o.log, writer, writeBack: o.mapping.write_back, concurrency: o.concurrency,
-          retryInitialMs: o.retryInitialMs, retryMaxMs: o.retryMaxMs, pollMs: o.pollMs,
+          retryInitialMs: o.retryInitialMs, retryMaxMs: o.retryMaxMs, pollMs: o.pollMs, retainMs: o.retainMs,
         })
       : undefined;
   const server = createBridgeServer({

@@ -19,6 +19,8 @@ export interface DispatcherOptions {
   readonly retryMaxMs?: number;
   /** How often running AWX jobs are polled and the queue re-checked. Default 5 s. */
   readonly pollMs?: number;
+  /** Finished events older than this are forgotten (hourly). Default 30 days; long enough for NetBox's retries. */
+  readonly retainMs?: number;
 }
 
 export function retryDelay(attempts: number, initialMs: number, maxMs: number): number {
@@ -38,6 +40,7 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
   private idleWaiters: (() => void)[] = [];
+  private lastPrune = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -82,6 +85,11 @@ export class Dispatcher {
     }
     if (this.o.launcher.follow) for (const e of this.o.store.launched()) void this.follow(e);
     if (this.o.launcher.reconcile) for (const e of this.o.store.uncertain()) void this.reconcile(e);
+    if (now - this.lastPrune >= 3_600_000) {
+      this.lastPrune = now;
+      const pruned = this.o.store.prune(now - (this.o.retainMs ?? 30 * 86_400_000));
+      if (pruned > 0) this.o.log.log('info', `forgot ${pruned} finished event(s) past retention`);
+    }
     this.arm();
   }
 

@@ -46,6 +46,12 @@ function versionAtLeast(version: string, major: number, minor: number): boolean 
   return a > major || (a === major && b >= minor);
 }
 
+/** Disk unit when the payload does not tell: by the configured version, else MB (current NetBox). */
+export function configuredDiskMb(mapping: Mapping): boolean {
+  if (mapping.disk_unit !== 'auto') return mapping.disk_unit === 'mb';
+  return mapping.netbox_version ? versionAtLeast(mapping.netbox_version, 4, 1) : true;
+}
+
 /** NetBox reports disk in GB up to 4.0 and in MB from 4.1; `object_type` payloads are always 4.4 or later. */
 export function diskUnit(mapping: Mapping, ev: NetboxEvent): 'gb' | 'mb' {
   if (mapping.disk_unit !== 'auto') return mapping.disk_unit;
@@ -104,6 +110,12 @@ export function vmVars(mapping: Mapping, ev: NetboxEvent, action: Action): Recor
   return out;
 }
 
+/** The first rule matching the event's kind and status transition (filters aside). */
+export function matchRule(mapping: Mapping, ev: NetboxEvent): MappingRule | undefined {
+  const { from, to } = statusTransition(ev);
+  return mapping.rules.find((r) => ruleMatches(r, ev, from, to));
+}
+
 export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   if (ev.objectType !== VM_OBJECT_TYPE) return { kind: 'ignore', reason: `object type ${ev.objectType} is not handled` };
   if (mapping.filters.ignore_users.includes(ev.username)) {
@@ -120,7 +132,7 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   if (ev.event === 'updated' && from !== undefined && from === to) {
     return { kind: 'ignore', reason: `status unchanged (${to})` };
   }
-  const rule = mapping.rules.find((r) => ruleMatches(r, ev, from, to));
+  const rule = matchRule(mapping, ev);
   if (!rule || rule.action === 'ignore') {
     return { kind: 'ignore', reason: `no rule for ${ev.event} ${from ?? '-'} → ${to ?? '-'}` };
   }

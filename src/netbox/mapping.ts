@@ -57,11 +57,12 @@ export const DEFAULT_MAPPING: Mapping = {
   version: 1,
   disk_unit: 'auto',
   filters: { require_tags: [], clusters: [], ignore_users: [] },
+  // The job template names docs/awx.md sets up.
   targets: {
-    create: { playbook: 'playbooks/create.yml' },
-    start: { playbook: 'playbooks/start.yml' },
-    stop: { playbook: 'playbooks/stop.yml' },
-    delete: { playbook: 'playbooks/delete.yml' },
+    create: { job_template: 'virtseal: create VM', playbook: 'playbooks/create.yml' },
+    start: { job_template: 'virtseal: start VM', playbook: 'playbooks/start.yml' },
+    stop: { job_template: 'virtseal: stop VM', playbook: 'playbooks/stop.yml' },
+    delete: { job_template: 'virtseal: delete VM', playbook: 'playbooks/delete.yml' },
   },
   rules: DEFAULT_RULES,
   defaults: { vm_hypervisor: 'hyperv' },

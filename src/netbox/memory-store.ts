@@ -75,6 +75,9 @@ export class MemoryEventStore implements EventStore {
     Object.assign(e, { state: 'queued', nextAttemptAt: now, updatedAt: now });
     return true;
   }
+  prune(): number {
+    return 0; // ids are array positions here; the benchmark baseline never runs long enough to need it
+  }
   nextDue(): number | undefined {
     let min: number | undefined;
     for (const e of this.events) if (e.state === 'queued' && (min === undefined || e.nextAttemptAt < min)) min = e.nextAttemptAt;

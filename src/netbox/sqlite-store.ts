@@ -98,6 +98,7 @@ export class SqliteEventStore implements EventStore {
       requeue: db.prepare(
         `UPDATE events SET state = 'queued', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state IN ('failed', 'uncertain')`,
       ),
+      prune: db.prepare(`DELETE FROM events WHERE state IN ('done', 'ignored', 'rejected') AND updated_at < ?`),
       nextDue: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM events WHERE state = 'queued'`),
       counts: db.prepare(`SELECT state, COUNT(*) AS n FROM events GROUP BY state`),
     };
@@ -154,6 +155,9 @@ export class SqliteEventStore implements EventStore {
   }
   requeue(id: number, now: number): boolean {
     return this.stmts.requeue.run(now, now, id).changes === 1;
+  }
+  prune(before: number): number {
+    return this.stmts.prune.run(before).changes;
   }
   nextDue(): number | undefined {
     const row = this.stmts.nextDue.get() as { t: number | null };

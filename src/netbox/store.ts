@@ -70,6 +70,9 @@ export interface EventStore {
   recoverInFlight(now: number): number;
   /** Operator decision: put a failed or uncertain event back in the queue. */
   requeue(id: number, now: number): boolean;
+  /** Forget finished events (done, ignored, rejected) last changed before `before`; returns how many. Queued,
+   *  failed and uncertain events are kept whatever their age. */
+  prune(before: number): number;
   /** Earliest next_attempt_at among queued events. */
   nextDue(): number | undefined;
   list(options: { readonly state?: EventState; readonly limit: number }): StoredEvent[];

@@ -5,7 +5,9 @@ import { cliIo } from '../io';
 import { startBridge } from '../../netbox/bridge';
 import { positiveInt, readSecret, refuseSecretsOnCommandLine } from '../../netbox/cli-options';
 import { jsonLogger } from '../../netbox/log';
+import { configuredDiskMb } from '../../netbox/map-event';
 import { loadMapping } from '../../netbox/mapping';
+import { renderRulebook } from '../../netbox/rulebook';
 import { displayVars, Redactor } from '../../netbox/secrets';
 import { SqliteEventStore } from '../../netbox/sqlite-store';
 import { EVENT_STATES, type EventState } from '../../netbox/store';
@@ -51,6 +53,7 @@ function serveBuilder(y: Argv): Argv {
     .option('retry-initial-ms', { type: 'number', default: 1000, describe: 'first retry delay; doubles per attempt' })
     .option('retry-max-ms', { type: 'number', default: 300000, describe: 'longest retry delay' })
     .option('poll-ms', { type: 'number', default: 5000, describe: 'how often running AWX jobs are polled' })
+    .option('retain-days', { type: 'number', default: 30, describe: 'forget finished events after this many days (failed and uncertain stay)' })
     .option('webhook-secret', { type: 'string', hidden: true })
     .option('awx-token', { type: 'string', hidden: true })
     .option('netbox-token', { type: 'string', hidden: true });
@@ -108,6 +111,7 @@ async function serve(a: Args): Promise<void> {
     retryInitialMs: positiveInt(a.retryInitialMs, 'retry-initial-ms'),
     retryMaxMs: positiveInt(a.retryMaxMs, 'retry-max-ms'),
     pollMs: positiveInt(a.pollMs, 'poll-ms'),
+    retainMs: positiveInt(a.retainDays, 'retain-days') * 86_400_000,
     env: process.env,
     redactor,
     log,
@@ -178,6 +182,16 @@ const command: CommandModule = {
         'queue failed or uncertain events again (after checking AWX for an uncertain launch)',
         (s) => s.env('VIRTSEAL').option('db', dbOption).positional('id', { type: 'number', array: true, describe: 'event ids' }),
         (a) => guard(() => requeue(a)),
+      )
+      .command(
+        'rulebook',
+        'print the Event-Driven Ansible rulebook equivalent to a mapping',
+        (s) => s.env('VIRTSEAL').option('mapping', { type: 'string', describe: 'YAML mapping file (default: built-in mapping)' }),
+        (a) =>
+          guard(async () => {
+            const mapping = loadMapping(a.mapping as string | undefined);
+            cliIo().out(renderRulebook(mapping, { diskMb: configuredDiskMb(mapping) }));
+          }),
       )
       .demandCommand(1),
   handler: () => {},

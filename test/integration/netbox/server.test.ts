@@ -70,6 +70,15 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect(netbox.calls[0]!.body).to.deep.include({ assigned_object_type: 'virtualization.virtualmachine', assigned_object_id: 42, kind: 'success' });
   });
 
+  it('looks a job template given by name up once (the default names of docs/awx.md)', async () => {
+    await start({ targets: { start: { job_template: 'virtseal: start VM' } } });
+    await postEvent(bridge.url, vmEvent({ name: 'named-01', id: 31, from: 'offline', to: 'active', requestId: 'n1' }), SECRET);
+    await postEvent(bridge.url, vmEvent({ name: 'named-02', id: 32, from: 'offline', to: 'active', requestId: 'n2' }), SECRET);
+    await eventually(() => bridge.store!.counts().done === 2, 'both launches');
+    expect(awx.calls.filter((c) => c.method === 'GET').map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/?name=virtseal%3A%20start%20VM']);
+    expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/77/launch/', '/api/v2/job_templates/77/launch/']);
+  });
+
   it('refuses unsigned (401), wrongly signed (403), malformed (400) and incomplete (400, naming the field) bodies without storing them', async () => {
     await start();
     const raw = JSON.stringify(fixture());

@@ -28,7 +28,7 @@ describe('netbox/mapping', () => {
   it('merges targets per action and keeps the default playbook beside a job template', () => {
     const m = buildMapping({ targets: { stop: { job_template: 23 } }, defaults: { vm_network: 'LAN' } });
     expect(m.targets.stop).to.deep.equal({ playbook: 'playbooks/stop.yml', job_template: 23 });
-    expect(m.targets.start).to.deep.equal({ playbook: 'playbooks/start.yml' });
+    expect(m.targets.start).to.deep.equal({ playbook: 'playbooks/start.yml', job_template: 'virtseal: start VM' });
     expect(m.defaults).to.deep.equal({ vm_hypervisor: 'hyperv', vm_network: 'LAN' });
   });
 

@@ -74,6 +74,23 @@ for (const [kind, open] of stores) {
       expect(store.claimDue(4, 10).map((e) => e.action)).to.deep.equal(['start']);
     });
 
+    it('prunes only finished events past retention', () => {
+      const a = store.insert(ev('a', 1), 0);
+      const b = store.insert(ev('b', 2), 0);
+      store.insert({ ...ev('c', 3), state: 'ignored', plan: null, reason: 'planned' }, 0);
+      store.insert(ev('d', 4), 0);
+      store.claimDue(0, 10);
+      store.markDone(a.id, 'ok', 10);
+      store.markFailed(b.id, 'HTTP 400', 10);
+      const pruned = store.prune(100);
+      if (kind === 'sqlite') {
+        expect(pruned).to.equal(2);
+        expect(store.list({ limit: 10 }).map((e) => e.state).sort()).to.deep.equal(['dispatching', 'failed']);
+        // A pruned event's key is free again: NetBox does not resend after the retention period.
+        expect(store.insert(ev('a', 1), 200).inserted).to.equal(true);
+      } else expect(pruned).to.equal(0);
+    });
+
     it('requeues only failed or uncertain events', () => {
       const a = store.insert(ev('a', 1), 0);
       expect(store.requeue(a.id, 1)).to.equal(false);
