@@ -19,6 +19,10 @@ export interface GuestConfigOptions {
    */
   start?: boolean;
   /**
+   * Run the exchange even when the guest already reports its configuration applied. The guest agent provisions once per VM, so a forced exchange needs an agent that was re-armed in the guest.
+   */
+  force?: boolean;
+  /**
    * Seconds to wait for the guest to report applied or failed.
    */
   timeout?: number;

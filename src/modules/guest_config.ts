@@ -18,6 +18,7 @@ export default defineModule<GuestConfigOptions>({
         config: options.config,
         media: options.media,
         start: options.start ?? true,
+        force: options.force ?? false,
         timeoutMs: (options.timeout ?? 900) * 1000,
       }),
     );

@@ -5,6 +5,7 @@
  */
 import { Conflict } from '../core/errors';
 import { runSteps, type Step } from '../core/steps';
+import { readGuestConfigStatus } from '../seal/guest-status';
 import { explainFlowFailure } from './flow-error';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
@@ -14,12 +15,13 @@ export interface GuestConfigRequest {
   readonly config: unknown;
   readonly media?: string;
   readonly start: boolean;
+  readonly force: boolean;
   readonly timeoutMs: number;
 }
 
 export interface GuestConfigResult {
   readonly changed: boolean;
-  readonly outcome: 'applied';
+  readonly outcome: 'applied' | 'already_applied';
   readonly attempt_id?: string;
   readonly changes: readonly string[];
   readonly msg: string;
@@ -28,6 +30,18 @@ export interface GuestConfigResult {
 export async function configureGuest(session: Session, request: GuestConfigRequest): Promise<GuestConfigResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
+  if (!request.force) {
+    const status = await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }));
+    if (status.state === 'applied') {
+      return {
+        changed: false,
+        outcome: 'already_applied',
+        ...(status.attemptId !== undefined && { attempt_id: status.attemptId }),
+        changes: [],
+        msg: `VM '${vm.name}' already reports its configuration applied; nothing sent (force: true sends it again)`,
+      };
+    }
+  }
   if (vm.state !== 'running' && !request.start) {
     throw new Conflict(`VM '${vm.name}' is ${vm.state}; its guest agent runs at boot, so start it or set start: true`);
   }

@@ -2,7 +2,7 @@
  * What modules return about VMs, disks and NICs: snake_case, sizes in the units the options use (GiB, MiB), no
  * driver internals. vm, vm_info, disk, nic and the inventory all present VMs through these functions.
  */
-import type { DiskInfo, NicInfo, VmInfo } from '../drivers/types';
+import type { DiskInfo, GuestConfigStatus, NicInfo, VmInfo } from '../drivers/types';
 
 const GiB = 1024 ** 3;
 
@@ -45,6 +45,7 @@ export interface VmView {
   readonly ip_addresses: readonly string[];
   readonly dvd?: string;
   readonly cluster_role?: boolean;
+  readonly guest_config?: { readonly state: string; readonly reason?: string; readonly attempt_id?: string };
 }
 
 const defined = <T extends object>(o: T): T =>
@@ -56,7 +57,7 @@ export const diskView = (d: DiskInfo): DiskView =>
 export const nicView = (n: NicInfo): NicView =>
   defined({ name: n.name, network: n.network, vlan_id: n.vlanId, mac: n.mac, static_mac: n.staticMac, ip_addresses: [...n.ipAddresses] });
 
-export function vmView(vm: VmInfo): VmView {
+export function vmView(vm: VmInfo, guestConfig?: GuestConfigStatus): VmView {
   return defined({
     id: vm.id,
     name: vm.name,
@@ -79,5 +80,6 @@ export function vmView(vm: VmInfo): VmView {
     ip_addresses: [...vm.ipAddresses],
     dvd: vm.dvd,
     cluster_role: vm.clusterRole,
+    guest_config: guestConfig ? defined({ state: guestConfig.state, reason: guestConfig.reason, attempt_id: guestConfig.attemptId }) : undefined,
   });
 }

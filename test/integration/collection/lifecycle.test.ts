@@ -67,6 +67,7 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(run.report!.stats.localhost!.changed).to.equal(0);
     expect(task(run, 'Create the VM').result.changes).to.deep.equal([]);
+    expect(task(run, 'Send the sealed guest configuration').result).to.include({ changed: false, outcome: 'already_applied' });
     expect(registrySnapshot(h.world.sim.registry)).to.equal(before);
   });
 

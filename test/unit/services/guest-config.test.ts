@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { configureGuest } from '../../../src/services/guest-config';
+import { readVms } from '../../../src/services/vm-info';
 import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
 import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
@@ -19,7 +20,7 @@ describe('services/guest-config against the simulator running the Linux agent', 
   });
   after(async () => world.stop());
 
-  const request = (vm: string, extra: object = {}) => ({ vm, config, start: true, timeoutMs: 90_000, ...extra });
+  const request = (vm: string, extra: object = {}) => ({ vm, config, start: true, force: false, timeoutMs: 90_000, ...extra });
 
   it('check mode lists the start and the exchange and touches nothing', async () => {
     const before = registrySnapshot(world.registry);
@@ -36,6 +37,16 @@ describe('services/guest-config against the simulator running the Linux agent', 
     expect(vm.state).to.equal('Running');
     expect(vm.kvpHost.size).to.equal(0);
     expect(readFileSync(join(world.standard.bridge.dirs(vm).root, 'etc/hostname'), 'utf8')).to.equal('app02\n');
+  });
+
+  it('sends nothing when the guest already reports applied, and vm_info shows that status', async () => {
+    const before = registrySnapshot(world.registry);
+    const again = await inSession(world, false, (s) => configureGuest(s, request('app02')));
+    expect(again).to.include({ changed: false, outcome: 'already_applied' });
+    expect(again.changes).to.deep.equal([]);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+    const info = await inSession(world, false, (s) => readVms(s.hv, { name: 'app02' }));
+    expect(info.vms[0]!.guest_config).to.include({ state: 'applied' });
   });
 
   it('fails with the guest reason, undoes the media it attached, and leaves no host items', async () => {
@@ -57,5 +68,7 @@ describe('services/guest-config against the simulator running the Linux agent', 
     }
     expect(vm.dvd).to.equal('');
     expect(vm.kvpHost.size).to.equal(0);
+    const info = await inSession(world, false, (s) => readVms(s.hv, { name: 'app03' }));
+    expect(info.vms[0]!.guest_config).to.include({ state: 'failed', reason: 'apply_run_once' });
   });
 });
