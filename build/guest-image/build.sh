@@ -99,8 +99,10 @@ build_debian() {
   local t="$out/work-debian"
   rm -rf "$t" && cp -a "$out/rootfs" "$t"
   mkdir -p "$t/etc/cloud/cloud.cfg.d"
-  # NoCloud seed if one is attached; virtseal's agent owns the hostname, so cloud-init leaves it alone.
-  printf 'datasource_list: [ NoCloud, None ]\npreserve_hostname: true\nlocale: C.UTF-8\n' > "$t/etc/cloud/cloud.cfg.d/90-virtseal.cfg"
+  # Until the sealed configuration arrives, cloud-init leaves hostname and network alone: a fallback DHCP file
+  # rendered now would outrank (10-cloud-init-enp1s0 < 10-cloud-init-nic0) the sealed static address later. The
+  # agent replaces this very file with its own (hostname, NoCloud seed) before it reboots the guest.
+  printf 'datasource_list: [ NoCloud, None ]\npreserve_hostname: true\nlocale: C.UTF-8\nnetwork: {config: disabled}\n' > "$t/etc/cloud/cloud.cfg.d/90-virtseal.cfg"
   : > "$t/etc/machine-id"
   echo 'LABEL=virtseal-root / ext4 rw,relatime 0 1' > "$t/etc/fstab"
   if [ -f "$agent" ]; then

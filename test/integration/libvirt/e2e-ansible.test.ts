@@ -10,7 +10,6 @@ import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { create } from 'xmlbuilder2';
 import { LocalRunner } from '../../../src/transport/local-exec';
 import { createLibvirtHypervisor, type LibvirtHypervisor } from '../../../src/drivers/libvirt/index';
 import { GuestFiles } from '../../../src/drivers/libvirt/guest-files';
@@ -23,7 +22,7 @@ import { buildGuest, makePool, repoRoot } from './guest-fixture';
 const CANARY = `Canary-${randomBytes(9).toString('hex')}-pw`;
 const SSH_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ3Yc3Uo0bZ6Q1w1mI2QpQ6Yy8m3cV7yZp0Y1k8hLh2s e2e@virtseal';
 const VM = `vs-e2e-${process.pid}`;
-const NET = `vs-e2e-${process.pid}`;
+const BRIDGE = `vse${process.pid % 100000}`;
 
 interface Run {
   readonly code: number;
@@ -83,12 +82,10 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     hostKeyFingerprint = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!;
     image = await buildGuest('debian');
     pool = await makePool();
-    // An isolated network without addresses: libvirt makes the bridge and runs no dnsmasq or firewall rules.
-    const netXml = create({ version: '1.0' }).ele('network').ele('name').txt(NET).up().ele('bridge', { name: `vse${process.pid % 100000}`, stp: 'off' }).up().end({ headless: true });
-    const netFile = join(pool.path, 'net.xml');
-    await writeFile(netFile, netXml);
-    execFileSync('virsh', ['-q', '-c', libvirt.uri, 'net-create', `--file=${netFile}`]);
+    // A host bridge without addresses or firewall rules for the guest's NIC (`network: bridge:<name>`).
+    execFileSync('ip', ['link', 'add', 'name', BRIDGE, 'type', 'bridge']);
     netUp = true;
+    execFileSync('ip', ['link', 'set', BRIDGE, 'up']);
     ws = new AnsibleWorkspace();
     ws.install(await ws.buildCollection());
     inventory = ws.inventory();
@@ -108,7 +105,7 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
       const vm = hv ? await hv.vms.findVm({ ref: { name: VM } }) : undefined;
       if (vm) await hv.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });
     });
-    if (netUp) await attempt('remove the network', () => execFileSync('virsh', ['-q', '-c', libvirt!.uri, 'net-destroy', `--network=${NET}`]));
+    if (netUp) await attempt('remove the bridge', () => execFileSync('ip', ['link', 'del', BRIDGE]));
     await attempt('remove the ansible workspace', () => ws?.close());
     await attempt('stop sshd', () => sshd?.stop());
     await attempt('remove the pool', () => pool?.remove());
@@ -128,7 +125,7 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
       vm_cpu_count: 2,
       vm_memory_mb: 1024,
       vm_disk_gb: 4,
-      vm_network: NET,
+      vm_network: `bridge:${BRIDGE}`,
       vm_ipv4_address: '192.0.2.10/24',
       vm_admin_user: 'vsadmin',
       vm_admin_password: CANARY,

@@ -3,8 +3,7 @@
  * virtlogd/libvirtd itself when none runs and stopping only what it started, by pid.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LibvirtHost {
@@ -41,7 +40,10 @@ export async function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHos
     chmodSync('/dev/kvm', 0o660);
   }
   const started: number[] = [];
-  const logDir = mkdtempSync(join(tmpdir(), 'virtseal-libvirtd-'));
+  // A log path that outlives this run: the daemon may stay up for other runs (see stop()), and libvirtd's helpers
+  // fail when its log file's directory has gone.
+  const logDir = '/var/log/libvirt';
+  mkdirSync(logDir, { recursive: true });
   if (pidsOf('virtlogd').length === 0) {
     const before = new Set(pidsOf('virtlogd'));
     execFileSync('virtlogd', ['--daemon']);
@@ -49,14 +51,14 @@ export async function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHos
   }
   if (pidsOf('libvirtd').length === 0) {
     const before = new Set(pidsOf('libvirtd'));
-    execFileSync('libvirtd', ['--daemon'], { env: { ...process.env, LIBVIRT_LOG_OUTPUTS: `3:file:${join(logDir, 'libvirtd.log')}` } });
+    execFileSync('libvirtd', ['--daemon'], { env: { ...process.env, LIBVIRT_LOG_OUTPUTS: `3:file:${join(logDir, 'virtseal-tests-libvirtd.log')}` } });
     await new Promise((r) => setTimeout(r, 300));
     started.push(...pidsOf('libvirtd').filter((p) => !before.has(p)));
   }
   const deadline = Date.now() + 90_000;
   while (!answers(uri)) {
     if (Date.now() > deadline) {
-      const log = existsSync(join(logDir, 'libvirtd.log')) ? readFileSync(join(logDir, 'libvirtd.log'), 'utf8').slice(-2000) : '';
+      const log = existsSync(join(logDir, 'virtseal-tests-libvirtd.log')) ? readFileSync(join(logDir, 'virtseal-tests-libvirtd.log'), 'utf8').slice(-2000) : '';
       throw new Error(`libvirtd did not answer on ${uri} within 90 s\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 250));
@@ -74,7 +76,6 @@ export async function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHos
           /* already gone */
         }
       }
-      rmSync(logDir, { recursive: true, force: true });
     },
   };
 }
