@@ -98,6 +98,16 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect(bridge.store!.list({ limit: 10 })).to.deep.equal([]);
   });
 
+  it('answers health checks, and 404 / 405 off the webhook path and method', async () => {
+    await start();
+    const base = bridge.url.replace(/\/webhook$/, '');
+    const get = (url: string) => new Promise<number>((resolve, reject) => request(url, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject).end());
+    expect(await get(`${base}/healthz`)).to.equal(200);
+    expect(await get(bridge.url)).to.equal(405);
+    const raw = JSON.stringify(fixture());
+    expect((await post(`${base}/other`, raw, signBody(raw, SECRET))).status).to.equal(404);
+  });
+
   it('answers 202 ignored for other object types and stores nothing', async () => {
     await start();
     const device = fixture();
