@@ -114,8 +114,12 @@ build_debian() {
   mkdir -p "$t/etc/systemd/system/sockets.target.wants"
   ln -sf /lib/systemd/system/systemd-networkd.socket "$t/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"
   # Boot this disk with the kernel + initramfs built beside it (see docs/libvirt.md, direct kernel boot).
-  # A headless test guest: no console getty, no periodic maintenance jobs competing for an emulated CPU.
-  rm -f "$t/etc/systemd/system/getty.target.wants/"* "$t/etc/systemd/system/timers.target.wants/"*
+  # A headless test guest: no console getty, no periodic maintenance jobs competing for an emulated CPU, and a
+  # journal kept in memory (flushing it to disk took minutes on a busy machine under TCG).
+  rm -f "$t/etc/systemd/system/getty.target.wants/"* "$t/etc/systemd/system/timers.target.wants/"* \
+    "$t/etc/systemd/system/multi-user.target.wants/e2scrub_reap.service"
+  mkdir -p "$t/etc/systemd/journald.conf.d"
+  printf '[Journal]\nStorage=volatile\n' > "$t/etc/systemd/journald.conf.d/90-virtseal-test.conf"
   rm -f "$out/debian.raw"
   mkfs.ext4 -q -F -L virtseal-root -d "$t" "$out/debian.raw" 1400M >&2
   qemu-img convert -O qcow2 "$out/debian.raw" "$out/debian.qcow2.new"

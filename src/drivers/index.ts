@@ -2,19 +2,20 @@
  * Builds the driver for a host connection. Modules see only `Hypervisor`; which implementation they hold depends on
  * `conn.hypervisor`. The connection is opened here and reused for every operation until `close()`.
  */
+// Static imports only: a dynamic import() loads a second copy of core/errors when a test runs under CommonJS, and
+// `instanceof VirtsealError` then fails at the module boundary.
 import { Unsupported } from '../core/errors';
 import { HyperVHypervisor } from './hyperv/index';
+import { connectLibvirt } from './libvirt/connect';
 import type { HostConnectionOptions, Hypervisor } from './types';
 
 export async function createHypervisor(conn: HostConnectionOptions): Promise<Hypervisor> {
   switch (conn.hypervisor) {
     case 'hyperv': {
-      // Static import: a dynamic import() would load a second copy of core/errors when a test runs under CommonJS.
       const { hypervisor: _type, libvirtUri: _uri, imageLibraryPath, ...ssh } = conn;
       return HyperVHypervisor.connect(ssh, imageLibraryPath ? { imageLibraryPath } : {});
     }
     case 'libvirt': {
-      const { connectLibvirt } = await import('./libvirt/connect');
       return connectLibvirt(conn);
     }
     default:

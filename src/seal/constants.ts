@@ -11,6 +11,8 @@ export const KEY_PREFIX = 'virtseal.';
 export const HELLO_KEY = 'virtseal.hello';
 /** Guest → host: `<state> <attempt> <reason|-> <mac|->`. */
 export const STATUS_KEY = 'virtseal.status';
+/** Guest → host, left in place after success (no secret): `<attempt>`; lets a later run see "already applied". */
+export const APPLIED_KEY = 'virtseal.applied';
 /** Host → guest: `<version> <attempt> <chunk-count> <envelope-bytes>`, written after every chunk. */
 export const MANIFEST_KEY = 'virtseal.manifest';
 /** Host → guest: envelope chunk i is `virtseal.chunk.<i>` (decimal, no padding). */

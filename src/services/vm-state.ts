@@ -153,6 +153,10 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   if (plan.coldOptions.length) {
     if (!isOn(vm)) {
       await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
+    } else if (desired.state === 'stopped') {
+      // It is being stopped anyway: stop first, then apply.
+      await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
+      await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
     } else if (desired.allowPowerCycle) {
       await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
       await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });

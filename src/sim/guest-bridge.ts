@@ -13,7 +13,13 @@ import type { GuestHooks } from './handlers/context';
 import { readPool, writePool } from './kvp-pool-file';
 import type { SimRegistry, SimVm } from './registry';
 
-export const DEFAULT_AGENT = fileURLToPath(new URL('../guest/linux/virtseal-agent', import.meta.url));
+/** The Linux agent in this checkout: beside the sources, or next to a bundled dist/ build, or under the cwd. */
+export const DEFAULT_AGENT =
+  [
+    fileURLToPath(new URL('../guest/linux/virtseal-agent', import.meta.url)),
+    fileURLToPath(new URL('../src/guest/linux/virtseal-agent', import.meta.url)),
+    join(process.cwd(), 'src/guest/linux/virtseal-agent'),
+  ].find((p) => existsSync(p)) ?? fileURLToPath(new URL('../guest/linux/virtseal-agent', import.meta.url));
 
 export interface GuestBridgeOptions {
   readonly registry: SimRegistry;

@@ -67,6 +67,8 @@ export class HyperVSimulator {
   readonly password: string;
   readonly hostKeyFingerprint: string;
   guests: GuestHooks;
+  /** Exec command lines received (they never carry values: only the fixed bootstrap is accepted). */
+  readonly commands: string[] = [];
   /** Parsed invocations when `recordInvocations` is set (test inspection only). */
   readonly invocations: Invocation[] = [];
   port = 0;
@@ -153,6 +155,7 @@ export class HyperVSimulator {
         session.on('exec', (accept, _reject, info) => {
           const channel = accept();
           this.stats.execs += 1;
+          this.commands.push(info.command);
           const chunks: Buffer[] = [];
           channel.on('data', (c: Buffer) => chunks.push(c));
           channel.on('end', () => {

@@ -14,6 +14,7 @@ interface SimArgs {
   readonly json: boolean;
   readonly 'guest-agent'?: boolean;
   readonly 'kvp-job-ms': number;
+  readonly agent?: string;
 }
 
 const command: CommandModule<object, SimArgs> = {
@@ -25,7 +26,8 @@ const command: CommandModule<object, SimArgs> = {
       .option('port', { type: 'number', default: 0, describe: 'TCP port on 127.0.0.1 (0 = any free port)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the connection details as one JSON line' })
       .option('guest-agent', { type: 'boolean', describe: 'Run the Linux guest agent in started VMs (default: when present)' })
-      .option('kvp-job-ms', { type: 'number', default: 0, describe: 'Simulated duration of each KVP job' }),
+      .option('kvp-job-ms', { type: 'number', default: 0, describe: 'Simulated duration of each KVP job' })
+      .option('agent', { type: 'string', describe: 'Path of the Linux guest agent to run in started VMs (default: the one in this checkout)' }),
   handler: async (args) => {
     let password: string | undefined;
     if (args['password-file']) {
@@ -39,6 +41,7 @@ const command: CommandModule<object, SimArgs> = {
       port: args.port,
       ...(password ? { password } : {}),
       ...(args['guest-agent'] !== undefined ? { guestAgent: args['guest-agent'] } : {}),
+      ...(args.agent ? { agentCommand: ['sh', args.agent] } : {}),
       timings: { kvpJobMs: args['kvp-job-ms'] },
     });
     const { sim, preset } = running;

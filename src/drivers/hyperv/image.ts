@@ -19,6 +19,11 @@ interface FindResult {
 
 export { sha256File };
 
+/** Host-side hashing reads the whole file: allow the default script time plus 20 MB/s for it. */
+function hashTimeoutMs(session: HyperVSession, bytes: number): number {
+  return session.settings.scriptTimeoutMs + Math.ceil(bytes / (20 * 1024 * 1024)) * 1000;
+}
+
 export interface PublishOptions {
   readonly localPath: string;
   readonly name: string;
@@ -60,7 +65,7 @@ export class HyperVImageDriver implements ImageDriver {
     })).size;
     const path = winJoin(this.library, imageFile(options.name));
     const partial = `${path}.partial`;
-    const found = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: partial, Hash: true });
+    const found = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: partial, Hash: true }, { timeoutMs: hashTimeoutMs(this.session, localSize) });
     let expected = options.sha256?.toLowerCase();
     if (found.final) {
       expected ??= await sha256File(options.localPath);
@@ -74,15 +79,19 @@ export class HyperVImageDriver implements ImageDriver {
     let sent = await this.upload(options, partial, localSize, start);
     const sha256 = await hashing;
     try {
-      const committed = await this.session.run<{ sizeBytes: number; sha256: string }>('image-commit', { PartialPath: partial, Path: path, Sha256: sha256 });
+      const committed = await this.commit(partial, path, sha256, localSize);
       return { image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes }, skipped: false, resumedFromBytes: start, sentBytes: sent };
     } catch (error) {
       // A stale partial from another file: the host removed it; send everything once more.
       if (!(error instanceof VirtsealError && error.reason === 'checksum_mismatch' && start > 0)) throw error;
       sent += await this.upload(options, partial, localSize, 0);
-      const committed = await this.session.run<{ sizeBytes: number; sha256: string }>('image-commit', { PartialPath: partial, Path: path, Sha256: sha256 });
+      const committed = await this.commit(partial, path, sha256, localSize);
       return { image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes }, skipped: false, resumedFromBytes: start, sentBytes: sent };
     }
+  }
+
+  private commit(partial: string, path: string, sha256: string, size: number): Promise<{ sizeBytes: number; sha256: string }> {
+    return this.session.run('image-commit', { PartialPath: partial, Path: path, Sha256: sha256 }, { timeoutMs: hashTimeoutMs(this.session, size) });
   }
 
   /** Uploads from `start`, reconnecting and resuming from the host's partial size when the connection drops. */

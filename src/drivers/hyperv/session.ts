@@ -4,7 +4,7 @@
  */
 import { Conflict, GuestTimeout, InvalidArgument, NotFound, OperationTimeout, ScriptFailed, VirtsealError } from '../../core/errors';
 import type { SshConnection } from '../../transport/ssh-connection';
-import { PowerShellRunner, type RunOptions } from '../../transport/powershell-runner';
+import { PowerShellRunner, type PowerShellExecutable, type RunOptions } from '../../transport/powershell-runner';
 import { hypervScript, type HyperVScriptName } from './scripts';
 
 export interface HyperVSettings {
@@ -12,6 +12,8 @@ export interface HyperVSettings {
   readonly imageLibraryPath: string;
   /** Default script timeout, 300,000 ms. */
   readonly scriptTimeoutMs: number;
+  /** Windows PowerShell 5.1 (`powershell.exe`, default) or PowerShell 7 (`pwsh.exe`); the runner supports both. */
+  readonly executable?: PowerShellExecutable;
 }
 
 export const defaultHyperVSettings: HyperVSettings = {
@@ -26,7 +28,7 @@ export class HyperVSession {
     readonly connection: SshConnection,
     readonly settings: HyperVSettings = defaultHyperVSettings,
   ) {
-    this.runner = new PowerShellRunner(connection, { timeoutMs: settings.scriptTimeoutMs });
+    this.runner = new PowerShellRunner(connection, { timeoutMs: settings.scriptTimeoutMs, ...(settings.executable ? { executable: settings.executable } : {}) });
   }
 
   async run<T>(name: HyperVScriptName, args: Readonly<Record<string, unknown>>, options: RunOptions = {}): Promise<T> {

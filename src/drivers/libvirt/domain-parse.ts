@@ -126,7 +126,7 @@ export function parseDomainXml(xml: string): ParsedDomain {
     type: attr(domain, 'type') === 'kvm' ? 'kvm' : 'qemu',
     cpuCount: Number(text(domain.vcpu) ?? '1'),
     memory: dynamic ? { startupMb: currentMb, dynamic: true, maximumMb: maxMb } : { startupMb: currentMb, dynamic: false },
-    generation: efi ? 2 : 1,
+    generation: text(meta.generation) === '2' || (text(meta.generation) === undefined && efi) ? 2 : 1,
     secureBoot: secure ? 'on' : 'off',
     tpm: devices.tpm !== undefined,
     bootOrder,

@@ -31,9 +31,11 @@ export function buildDomainXml(model: DomainModel): string {
   root.ele('currentMemory', attrs({ unit: 'MiB' })).txt(esc(String(mem.startupMb)));
   root.ele('vcpu', attrs({ placement: 'static' })).txt(esc(String(model.cpuCount)));
 
-  const efi = model.generation === 2;
+  // Generation 2 is a q35 machine with UEFI; a kernel booted directly needs no firmware, so it gets none.
+  const q35 = model.generation === 2;
+  const efi = q35 && model.directBoot === undefined;
   const os = root.ele('os', attrs(efi ? { firmware: 'efi' } : {}));
-  os.ele('type', attrs({ arch: 'x86_64', machine: efi ? 'q35' : 'pc' })).txt(esc('hvm'));
+  os.ele('type', attrs({ arch: 'x86_64', machine: q35 ? 'q35' : 'pc' })).txt(esc('hvm'));
   if (efi) {
     os.ele('firmware')
       .ele('feature', attrs({ enabled: model.secureBoot === 'on' ? 'yes' : 'no', name: 'secure-boot' })).up()
@@ -57,7 +59,7 @@ export function buildDomainXml(model: DomainModel): string {
 
   const devices = root.ele('devices');
   for (const disk of model.disks) appendDisk(devices, disk);
-  appendDvd(devices, model.dvd, efi ? 'sata' : 'ide');
+  appendDvd(devices, model.dvd, q35 ? 'sata' : 'ide');
   for (const nic of model.nics) appendNic(devices, nic);
   if (model.consoleLog !== undefined) {
     devices.ele('serial', attrs({ type: 'file' })).ele('source', attrs({ path: model.consoleLog })).up().ele('target', attrs({ port: '0' }));

@@ -1,4 +1,5 @@
 import type { LibvirtContext } from './context';
+import { GuestAgentUnavailable } from './virsh';
 
 interface AgentInterface {
   readonly name: string;
@@ -6,10 +7,15 @@ interface AgentInterface {
   readonly 'ip-addresses'?: readonly { readonly 'ip-address-type': string; readonly 'ip-address': string; readonly prefix: number }[];
 }
 
-/** Addresses the guest agent reports, without loopback and IPv6 link-local ones. */
+/** Addresses the guest agent reports; none while the agent is not up yet (booting, or no qemu-ga). */
 export async function guestAddressesOf(ctx: LibvirtContext, id: string): Promise<string[]> {
-  const ifaces = await ctx.host.agent<AgentInterface[]>(id, { execute: 'guest-network-get-interfaces' }, 5);
-  return usableAddresses(ifaces);
+  try {
+    const ifaces = await ctx.host.agent<AgentInterface[]>(id, { execute: 'guest-network-get-interfaces' }, 5);
+    return usableAddresses(ifaces);
+  } catch (e) {
+    if (e instanceof GuestAgentUnavailable) return [];
+    throw e;
+  }
 }
 
 export function usableAddresses(ifaces: readonly AgentInterface[]): string[] {

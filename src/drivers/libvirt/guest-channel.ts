@@ -9,6 +9,7 @@ import { GuestFailed } from '../../core/errors';
 import type { GuestChannel } from '../types';
 import { type LibvirtContext, readDomain } from './context';
 import { GuestFiles } from './guest-files';
+import { GuestAgentUnavailable } from './virsh';
 import { type KvpItem, decodePool, encodePool, mergeItems } from './kvp-records';
 
 export class QemuAgentChannel implements GuestChannel {
@@ -29,9 +30,15 @@ export class QemuAgentChannel implements GuestChannel {
 
   async readGuestItems(): Promise<ReadonlyMap<string, string>> {
     return this.serial(async () => {
-      // The agent waits for the host facts (pool 3) before it says hello, so they go out with the first read.
-      await this.prepare();
-      return new Map(decodePool((await this.files.read(this.pool(1))) ?? Buffer.alloc(0)));
+      try {
+        // The agent waits for the host facts (pool 3) before it says hello, so they go out with the first read.
+        await this.prepare();
+        return new Map(decodePool((await this.files.read(this.pool(1))) ?? Buffer.alloc(0)));
+      } catch (e) {
+        // A guest still booting has said nothing yet; the caller's deadline decides when that is too long.
+        if (e instanceof GuestAgentUnavailable) return new Map<string, string>();
+        throw e;
+      }
     });
   }
 
@@ -54,7 +61,14 @@ export class QemuAgentChannel implements GuestChannel {
   }
 
   async listHostItems(): Promise<readonly string[]> {
-    return this.serial(async () => (await this.hostItems()).map(([k]) => k));
+    return this.serial(async () => {
+      try {
+        return (await this.hostItems()).map(([k]) => k);
+      } catch (e) {
+        if (e instanceof GuestAgentUnavailable) return [];
+        throw e;
+      }
+    });
   }
 
   private async hostItems(): Promise<KvpItem[]> {

@@ -76,6 +76,9 @@ export class LibvirtVms implements VmDriver {
               await createVolume(ctx, { path, option, ...(from ? { from } : {}), ...(d.clone ? { clone: d.clone } : {}), ...(d.sizeBytes !== undefined ? { sizeBytes: d.sizeBytes } : {}) });
               disks.push({ name: d.name, dev, path, format: 'qcow2', owned: true });
               if (index === 0 && d.image !== undefined) directBoot = await readDirectBoot(ctx, d.image);
+              if (directBoot && spec.secureBoot !== undefined && spec.secureBoot !== 'off') {
+                throw new InvalidArgument(`image '${d.image}' boots its kernel directly, without firmware, so secure boot cannot apply`, 'secure_boot');
+              }
             }
           },
         },

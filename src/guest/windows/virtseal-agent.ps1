@@ -258,6 +258,7 @@ $script:Nonce = New-RandomHex 32
 if ($script:VmId -notmatch '^[0-9a-f-]{1,64}$') { $script:Attempt = '0' * 32; Send-Status 'failed' 'no_vm_id'; exit 1 }
 $pair = New-SealKeyPair
 Remove-GuestItem 'virtseal.status'
+Remove-GuestItem 'virtseal.applied'
 Set-GuestItem -Name 'virtseal.hello' -Value ('2 {0} {1} {2} {3}' -f $script:VmId, $script:Attempt, $script:Nonce, [Convert]::ToBase64String($pair.Spki))
 Write-Log "hello published for VM $($script:VmId), attempt $($script:Attempt)"
 $opened = Wait-Envelope $pair
@@ -290,6 +291,8 @@ New-ItemProperty -LiteralPath $StateKey -Name 'applied' -Value 1 -PropertyType D
 Send-Status 'applied' '-'
 $script:Session = $null
 Complete-Exchange
+# The one item left behind, on purpose and without any secret: later runs of the host see "already applied".
+Set-GuestItem -Name 'virtseal.applied' -Value $script:Attempt
 if ($SelfRemove) {
     Unregister-ScheduledTask -TaskName 'virtseal-agent' -Confirm:$false -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $PSScriptRoot -Recurse -Force -ErrorAction SilentlyContinue

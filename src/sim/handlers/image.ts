@@ -7,15 +7,23 @@ import { stop, str, type Handler } from './context';
 // Hashing on a worker thread stands in for the host's own CPU (Get-FileHash runs on the Windows host).
 const sha256 = sha256File;
 
+/** The publish-time .sha256 record while it is newer than the image, else a fresh hash (as image-find.ps1). */
+async function recordedOrComputed(local: string): Promise<string> {
+  const sidecar = `${local}.sha256`;
+  if (existsSync(sidecar) && statSync(sidecar).mtimeMs >= statSync(local).mtimeMs) {
+    const recorded = readFileSync(sidecar, 'utf8').trim().toLowerCase();
+    if (/^[0-9a-f]{64}$/.test(recorded)) return recorded;
+  }
+  return sha256(local);
+}
+
 export const imageHandlers: Record<string, Handler> = {
   'image-find': async (ctx, args) => {
     const path = str(args, 'Path');
     mkdirSync(ctx.files.local(winDirname(path)), { recursive: true });
     const local = ctx.files.local(path);
     const partial = ctx.files.local(str(args, 'PartialPath'));
-    const final = existsSync(local)
-      ? { sizeBytes: statSync(local).size, sha256: args.Hash === false ? '' : await sha256(local) }
-      : null;
+    const final = existsSync(local) ? { sizeBytes: statSync(local).size, sha256: args.Hash === false ? '' : await recordedOrComputed(local) } : null;
     return { final, partialBytes: existsSync(partial) ? statSync(partial).size : -1 };
   },
   'image-commit': async (ctx, args) => {

@@ -44,6 +44,9 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(vm.nics.map((n) => [n.switchName, n.vlanId])).to.deep.equal([['LAN', 120]]);
     expect(vm.kvpHost.size, 'host items removed after the exchange').to.equal(0);
 
+    expect(task(run, 'Create the VM').result.changes, 'check mode announced exactly what ran').to.deep.equal([
+      "create VM 'web01' (2 CPU, 2048 MiB; disks: os = differencing disk of image 'debian-12-golden' grown to 20 GiB; NICs: nic0 on 'LAN' VLAN 120)",
+    ]);
     expect(task(run, 'Send the sealed guest configuration').result).to.include({ changed: true, outcome: 'applied' });
     const started = task(run, 'Start the VM and wait for its address').result as { vm: { ip_addresses: string[] } };
     expect(started.vm.ip_addresses.length).to.be.greaterThan(0);

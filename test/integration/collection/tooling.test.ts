@@ -46,8 +46,9 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
     expect(published.hosts[0]).to.deep.include({ skipped: false, sent_bytes: 1024 * 1024 });
     const second = await h.play('publish_image', vars);
     expect((task(second, 'Publish the image').result as { hosts: { skipped: boolean }[] }).hosts[0]!.skipped).to.equal(true);
-    const facts = await h.play('create', { ...createVars, vm_name: 'alma01', vm_image: 'alma-9', vm_start: 'no' });
-    expect(facts.code, facts.stdout + facts.stderr).to.equal(0);
+    const created = await h.play('create', { ...createVars, vm_name: 'alma01', vm_image: 'alma-9', vm_image_src: src, vm_start: 'no' });
+    expect(created.code, created.stdout + created.stderr).to.equal(0);
+    expect(task(created, 'Publish the image when a source is given').status, 'already there').to.equal('ok');
     expect(h.world.sim.registry.vmsNamed('alma01')).to.have.length(1);
   });
 

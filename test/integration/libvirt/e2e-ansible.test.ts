@@ -96,15 +96,23 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
   });
 
   after(async () => {
-    if (hv && (await hv.vms.findVm({ ref: { name: VM } }).catch(() => undefined))) {
-      const vm = (await hv.vms.findVm({ ref: { name: VM } }))!;
-      await hv.vms.deleteVm({ id: vm.id, removeOwnedDisks: true }).catch(() => undefined);
-    }
-    if (netUp) execFileSync('virsh', ['-q', '-c', libvirt!.uri, 'net-destroy', `--network=${NET}`]);
-    ws?.close();
-    await sshd?.stop();
-    await pool?.remove();
-    libvirt?.stop();
+    // Each cleanup on its own: one failing (libvirtd gone, say) must not leave the others undone.
+    const attempt = async (what: string, fn: () => unknown): Promise<void> => {
+      try {
+        await fn();
+      } catch (e) {
+        console.log(`      cleanup: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    await attempt('delete the VM', async () => {
+      const vm = hv ? await hv.vms.findVm({ ref: { name: VM } }) : undefined;
+      if (vm) await hv.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });
+    });
+    if (netUp) await attempt('remove the network', () => execFileSync('virsh', ['-q', '-c', libvirt!.uri, 'net-destroy', `--network=${NET}`]));
+    await attempt('remove the ansible workspace', () => ws?.close());
+    await attempt('stop sshd', () => sshd?.stop());
+    await attempt('remove the pool', () => pool?.remove());
+    await attempt('stop libvirtd', () => libvirt?.stop());
     console.log(`      end-to-end wall time ${Math.round((Date.now() - started) / 1000)} s`);
   });
 

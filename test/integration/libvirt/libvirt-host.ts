@@ -64,6 +64,9 @@ export async function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHos
   return {
     uri,
     stop() {
+      // Other runs on this machine may share the daemon this run started: leave it while any domain runs.
+      const running = spawnSync('virsh', ['-q', '-c', uri, 'list', '--name'], { encoding: 'utf8' }).stdout ?? '';
+      if (running.trim().length > 0) started.length = 0;
       for (const pid of started.reverse()) {
         try {
           process.kill(pid, 'SIGTERM');

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { GuestFailed } from '../../../src/core/errors';
 import type { GuestChannel } from '../../../src/drivers/types';
 import type { GuestConfig } from '../../../src/seal/guest-config';
+import { readGuestConfigStatus } from '../../../src/seal/guest-status';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { poolFileChannel, poolPath, readPool } from '../../../src/seal/kvp-pool-file';
 import { AGENT, makeWorld, startAgent, type AgentWorld } from './agent-harness';
@@ -125,9 +126,10 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(readFileSync(join(r, 'run-once.txt'), 'utf8')).to.equal(`first ${process.getuid!()}\nsecond\n`);
     expect(existsSync('/tmp/virtseal-pwned')).to.equal(false);
 
-    // Both sides removed what they published; only the host facts remain.
+    // Both sides removed what they published; the guest leaves only its non-secret "applied" marker.
     expect(readPool(poolPath(world.kvpDir, 0))).to.deep.equal([]);
-    expect(readPool(poolPath(world.kvpDir, 1))).to.deep.equal([]);
+    expect(readPool(poolPath(world.kvpDir, 1))).to.deep.equal([['virtseal.applied', result.attempt]]);
+    expect(await readGuestConfigStatus(poolFileChannel(world.kvpDir))).to.deep.equal({ state: 'applied', attemptId: result.attempt });
     expect(readdirSync(world.runtimeDir)).to.deep.equal([]);
     expect(readdirSync(world.stateDir)).to.deep.equal(['applied']);
     expect(existsSync(join(world.root, 'usr/local/sbin/virtseal-agent'))).to.equal(false);
@@ -208,6 +210,7 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(existsSync(join(world.root, 'etc/hostname'))).to.equal(false);
     expect(readPool(poolPath(world.kvpDir, 0))).to.deep.equal([]);
     expect(readPool(poolPath(world.kvpDir, 1))).to.deep.equal([]);
+    expect(await readGuestConfigStatus(poolFileChannel(world.kvpDir))).to.deep.equal({ state: 'none' });
   });
 
   it('a hello from another VM than the host expects is refused as foreign (vm_id) and nothing is sealed', async () => {

@@ -217,3 +217,18 @@ describe('seal/host-exchange cleanup on channel failures', function () {
     expect((err as Error).message).to.contain('RemoveKvpItems');
   });
 });
+
+describe('seal/host-exchange attempt limit', function () {
+  this.timeout(60_000);
+  it('gives up with too_many_attempts when the agent keeps restarting, and cleans up', async () => {
+    const channel = new MemoryChannel();
+    const guest = new TsGuest(channel, { vmId: VM, outcome: 'silent' });
+    channel.onRead = () => {
+      if (channel.host.get('virtseal.manifest')?.includes(guest.attempt)) guest.restart();
+    };
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, maxAttempts: 2 });
+    expect(err).to.be.instanceOf(GuestFailed);
+    expect((err as GuestFailed).guestReason).to.equal('too_many_attempts');
+    expect(channel.host.size).to.equal(0);
+  });
+});

@@ -109,6 +109,11 @@ describe('services/vm-state against the simulator', function () {
     expect(cycled.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'reconfigure', 'start']);
     expect(vm.cpuCount).to.equal(4);
     expect(vm.state).to.equal('Running');
+
+    const stopping = await ensure(world, { name: 'web01', cpu_count: 6, state: 'stopped' });
+    expect(stopping.power_cycle_required).to.deep.equal([]);
+    expect(stopping.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'reconfigure']);
+    expect([vm.cpuCount, vm.state]).to.deep.equal([6, 'Off']);
   });
 
   it('adds a second NIC and changes the VLAN of the first on an existing VM', async () => {

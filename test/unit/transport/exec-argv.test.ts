@@ -73,7 +73,7 @@ describe('transport/ssh-connection against OpenSSH on loopback', function () {
     const socket = join(dir, 'agent.sock');
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     try {
-      for (let i = 0; i < 50 && !existsSync(socket); i += 1) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && !existsSync(socket); i += 1) await new Promise((r) => setTimeout(r, 20));
       const keyFile = join(dir, 'agent_key');
       writeFileSync(keyFile, sshd!.clientKey, { mode: 0o600 });
       const add = spawnSync('ssh-add', [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, encoding: 'utf8' });

@@ -40,7 +40,7 @@ describe('transport/ssh-connection keepalives', () => {
     this.timeout(20_000);
     const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
     const port = (proxy.address() as { port: number }).port;
-    const conn = await SshConnection.connect({ ...ssh, port, keepaliveIntervalMs: 100, keepaliveCountMax: 2, connectTimeoutMs: 500 });
+    const conn = await SshConnection.connect({ ...ssh, port, keepaliveIntervalMs: 250, keepaliveCountMax: 3, connectTimeoutMs: 5000 });
     try {
       expect((await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}) })).code).to.equal(0);
       frozen = true;

@@ -67,7 +67,7 @@ export async function startSshd(): Promise<Sshd> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   // Wait until the port accepts connections.
-  for (let i = 0; i < 100; i += 1) {
+  for (let i = 0; i < 400; i += 1) {
     const up = await new Promise<boolean>((resolve) => {
       const s = netConnect(port, '127.0.0.1');
       s.once('connect', () => { s.destroy(); resolve(true); });

@@ -16,3 +16,20 @@ describe('drivers/hyperv/facts', () => {
     expect(facts.extra).to.deep.include({ languageMode: 'FullLanguage', isAdmin: true, hostKeyFingerprint: f.running.sim.hostKeyFingerprint });
   });
 });
+
+describe('drivers/hyperv with PowerShell 7', () => {
+  it('runs the same scripts through pwsh.exe', async () => {
+    const { startStandardSim } = await import('../../../../src/sim/standard-sim');
+    const { HyperVHypervisor } = await import('../../../../src/drivers/hyperv/index');
+    const s = await startStandardSim({ guestAgent: false });
+    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const hv = await HyperVHypervisor.connect(ssh, { executable: 'pwsh.exe' });
+    try {
+      expect((await hv.facts()).hostname).to.equal('HV-SIM01');
+      expect(s.sim.commands[0]).to.match(/^pwsh\.exe -NoProfile -NonInteractive -EncodedCommand /);
+    } finally {
+      await hv.close();
+      await s.stop();
+    }
+  });
+});

@@ -58,6 +58,16 @@ describe('drivers/hyperv/image', () => {
     expect(f.running.sim.stats.sftpSessions).to.equal(before);
   });
 
+  it('trusts the publish-time hash record while it is newer than the image, and re-hashes a changed image', async () => {
+    const local = f.running.sim.files.local('C:\\ProgramData\\virtseal\\images\\app-1.vhdx');
+    const recorded = 'a'.repeat(64);
+    writeFileSync(`${local}.sha256`, `${recorded}\r\n`);
+    expect((await f.hv.images.findImage({ name: 'app-1' }))!.sha256).to.equal(recorded);
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(local, readFileSync(file));
+    expect((await f.hv.images.findImage({ name: 'app-1' }))!.sha256).to.equal(hash);
+  });
+
   it('refuses a different file under an existing name (VM disks depend on it)', async () => {
     const other = join(dir, 'other.vhdx');
     writeFileSync(other, randomBytes(1000));

@@ -117,3 +117,13 @@ describe('libvirt domain XML', () => {
     expect(parseNetworkRef('default')).to.deep.equal({ kind: 'network', source: 'default' });
   });
 });
+
+describe('libvirt domain XML: generation 2 with a directly booted kernel', () => {
+  it('uses q35 without firmware and still reads back as generation 2', () => {
+    const xml = buildDomainXml({ ...base, generation: 2, directBoot: { kernel: '/pool/k' } });
+    expect(xml).to.contain('q35').and.not.contain('efi');
+    const parsed = parseDomainXml(xml);
+    expect(parsed.generation).to.equal(2);
+    expect(parsed.dvdBus).to.equal('sata');
+  });
+});

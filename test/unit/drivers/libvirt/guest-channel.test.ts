@@ -62,10 +62,12 @@ describe('libvirt driver: guest-agent channel', () => {
     expect(longest).to.be.below(128 * 1024);
   });
 
-  it('reports an unreachable guest agent as such', async () => {
+  it('reads nothing while the guest agent is not up yet, and refuses to write', async () => {
     const { host, channel } = setup();
     host.agentUp = false;
-    const err = await channel.readGuestItems().catch((e: unknown) => e);
+    expect((await channel.readGuestItems()).size).to.equal(0);
+    expect(await channel.listHostItems()).to.deep.equal([]);
+    const err = await channel.writeHostItems([['a', '1']]).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(GuestAgentUnavailable).with.property('reason', 'guest_agent_unavailable');
   });
 });
