@@ -54,10 +54,12 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/healthz') {
-      send(res, { status: 200, body: { status: 'ok', ...(o.store ? { events: o.store.counts() } : {}) } });
+      // Unauthenticated: says only that the process answers and its store opens; `netbox status` has the rest.
+      if (o.store) o.store.nextDue();
+      send(res, { status: 200, body: { status: 'ok' } });
       return;
     }
-    if (url !== path) return send(res, { status: 404, body: { error: `not found; NetBox posts to ${path}` } });
+    if (url !== path) return send(res, { status: 404, body: { error: 'not found' } });
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
       return send(res, { status: 405, body: { error: 'only POST' } });

@@ -40,11 +40,12 @@ export class ServeProcess {
     await exited;
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
+  /** SIGTERM: graceful stop; resolves to the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((r) => this.child.once('exit', (code) => r(code)));
     process.kill(this.child.pid!, 'SIGTERM');
-    await exited;
+    return exited;
   }
 }
 

@@ -55,8 +55,9 @@ describe('virtseal netbox (CLI)', function () {
         extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01' },
       });
     } finally {
-      await p.stop();
+      expect(await p.stop(), 'exit code after SIGTERM').to.equal(0);
     }
+    expect(p.stderr).to.contain('"msg":"stopping"');
     expect(p.stdout + p.stderr).not.to.contain('dry-run-password-canary');
     expect(p.stdout + p.stderr).not.to.contain(SECRET);
     const status = await runCli(['status', '--db', join(dir, 'q.db')]);

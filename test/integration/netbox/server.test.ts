@@ -79,6 +79,18 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/77/launch/', '/api/v2/job_templates/77/launch/']);
   });
 
+  it('reads a NetBox 4.0 payload (`model`, disk in GB, type_create era) the same way', async () => {
+    await start();
+    const old = vmEvent({ name: 'old-01', id: 41, event: 'created', to: 'staged', requestId: 'v40' });
+    old.model = old.object_type;
+    delete old.object_type;
+    delete old.request;
+    old.data.disk = 80;
+    expect((await postEvent(bridge.url, old, SECRET)).status).to.equal(202);
+    await eventually(() => bridge.store!.counts().done === 1, 'the launch');
+    expect(awx.launches()[0]!.body.extra_vars).to.deep.include({ vm_name: 'old-01', vm_disk_gb: 80, vm_memory_mb: 8192, vm_cpu_count: 4, vm_start: 'no' });
+  });
+
   it('refuses unsigned (401), wrongly signed (403), malformed (400) and incomplete (400, naming the field) bodies without storing them', async () => {
     await start();
     const raw = JSON.stringify(fixture());
@@ -96,6 +108,16 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     delete noType.object_type;
     expect((await postEvent(bridge.url, noType, SECRET)).body.field).to.equal('object_type');
     expect(bridge.store!.list({ limit: 10 })).to.deep.equal([]);
+  });
+
+  it('answers health checks, and 404 / 405 off the webhook path and method', async () => {
+    await start();
+    const base = bridge.url.replace(/\/webhook$/, '');
+    const get = (url: string) => new Promise<number>((resolve, reject) => request(url, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject).end());
+    expect(await get(`${base}/healthz`)).to.equal(200);
+    expect(await get(bridge.url)).to.equal(405);
+    const raw = JSON.stringify(fixture());
+    expect((await post(`${base}/other`, raw, signBody(raw, SECRET))).status).to.equal(404);
   });
 
   it('answers 202 ignored for other object types and stores nothing', async () => {

@@ -101,6 +101,18 @@ describe('netbox/rulebook (Event-Driven Ansible)', () => {
     }
   });
 
+  it('is packed into the collection tarball by ansible-galaxy', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'virtseal-rulebook-galaxy-'));
+    try {
+      const out = execFileSync('ansible-galaxy', ['collection', 'build', repo('collection'), '--output-path', dir, '--force'], { encoding: 'utf8' });
+      const tarball = /Created collection for \S+ at (\S+\.tar\.gz)/.exec(out)![1]!;
+      expect(execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n')).to.include('extensions/eda/rulebooks/netbox.yml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('renders the same survey answers as the bridge for every transition (built-in mapping, real Jinja)', () => {
     const { bridge, eda } = compare(buildMapping({}), {});
     expect(eda).to.deep.equal(bridge);
