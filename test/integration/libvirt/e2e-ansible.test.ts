@@ -62,7 +62,8 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     });
   };
   const expectOk = (run: Run, what: string): void => {
-    expect(run.code, `${what}:\n${run.out.slice(-4000)}`).to.equal(0);
+    const fatal = run.out.split('\n').find((l) => l.startsWith('fatal:')) ?? '';
+    expect(run.code, `${what}:\n${fatal.slice(0, 1500)}\n${run.out.slice(-1500)}`).to.equal(0);
     expect(run.out, `${what} printed the canary`).not.to.contain(CANARY);
   };
   const guest = (): GuestFiles => new GuestFiles(hv.ctx.host, VM);
