@@ -10,6 +10,24 @@ import { withIo, type CliIo } from './io';
 
 export class UsageError extends Error {}
 
+/**
+ * VIRTSEAL_* variables that configure the modules and the runtime rather than a CLI flag (the AWX credential
+ * injects VIRTSEAL_HOST_*; VIRTSEAL_DEBUG turns on stack traces). Strict flag checking must not see them as flags.
+ */
+const NOT_FLAGS = /^VIRTSEAL_(HOST(_|$)|HYPERV_|DEBUG$|CALLBACK_)/;
+
+/** Hides the non-flag VIRTSEAL_* variables from yargs' env parsing; returns a function that puts them back. */
+function hideNonFlagEnv(): () => void {
+  const hidden = Object.entries(process.env).filter(([k]) => NOT_FLAGS.test(k));
+  for (const [k] of hidden) delete process.env[k];
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    for (const [k, v] of hidden) if (process.env[k] === undefined) process.env[k] = v;
+  };
+}
+
 /** Runs the CLI on `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   return withIo(io, async () => {
@@ -31,6 +49,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (err && !isVirtsealError(err) && !(err instanceof UsageError) && process.env.VIRTSEAL_DEBUG) failure = err.stack ?? failure;
       });
     for (const command of Object.values(commands) as CommandModule[]) parser.command(command);
+    // Env parsing and strict validation happen before this middleware; command handlers see the full environment.
+    const restoreEnv = hideNonFlagEnv();
+    parser.middleware(() => restoreEnv());
     let helpText: string | undefined;
     try {
       await parser.parseAsync([...argv], {}, (_err, _argv, output) => {
@@ -38,6 +59,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       });
     } catch (err) {
       failure ??= err instanceof Error ? err.message : String(err);
+    } finally {
+      restoreEnv();
     }
     if (failure !== undefined) {
       io.err(`virtseal: ${failure}`);

@@ -18,6 +18,20 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
 }
 
 describe('cli', () => {
+  it('accepts the module variables an AWX credential injects (VIRTSEAL_HOST_*) and keeps them for the command', async () => {
+    process.env.VIRTSEAL_HOST_USER = 'provisioner';
+    try {
+      const r = await cli(['version']);
+      expect(r.code, r.err).to.equal(0);
+      expect(process.env.VIRTSEAL_HOST_USER).to.equal('provisioner');
+    } finally {
+      delete process.env.VIRTSEAL_HOST_USER;
+    }
+    const bad = await cli(['version'], { VIRTSEAL_NO_SUCH_FLAG: '1' });
+    expect(bad.code).to.equal(2);
+    expect(bad.err).to.include('noSuchFlag');
+  });
+
   it('--help lists the commands', async () => {
     const r = await cli(['--help']);
     expect(r.code).to.equal(0);
