@@ -4,32 +4,18 @@
  * Sizes are in bytes or MiB as the field name says; durations in milliseconds.
  */
 import type { Bytes } from '../core/units';
+import type { SshConnectionOptions } from '../transport/ssh-connection';
 
 export type HypervisorType = 'hyperv' | 'libvirt';
 
 export type PowerState = 'running' | 'off' | 'saved' | 'paused' | 'starting' | 'stopping' | 'unknown';
 
-/** How the driver reaches the host. Secrets live here only in memory and are never logged. */
-export interface HostConnectionOptions {
+/**
+ * How the driver reaches the host: the SSH options of the transport plus what selects and tunes the driver.
+ * Secrets live here only in memory and are never logged.
+ */
+export interface HostConnectionOptions extends SshConnectionOptions {
   readonly hypervisor: HypervisorType;
-  readonly host: string;
-  /** Default 22. */
-  readonly port?: number;
-  readonly user: string;
-  readonly password?: string;
-  /** PEM/OpenSSH private key text. */
-  readonly privateKey?: string;
-  readonly passphrase?: string;
-  /** Use the SSH agent at this socket (SSH_AUTH_SOCK when true). */
-  readonly agent?: string | boolean;
-  /** Pinned host key fingerprint, `SHA256:<base64>` as printed by ssh-keygen -lf. */
-  readonly hostKeyFingerprint?: string;
-  /** known_hosts file to check the host key against. */
-  readonly knownHostsFile?: string;
-  /** Accept a host key that is neither pinned nor known. Default false. */
-  readonly acceptUnknownHostKey?: boolean;
-  /** Connect timeout. Default 15,000 ms. */
-  readonly connectTimeoutMs?: number;
   /** Hyper-V only: folder of published golden images on the host, default `C:\ProgramData\virtseal\images`. */
   readonly imageLibraryPath?: string;
   /** libvirt only: connection URI on the host, default qemu:///system. */

@@ -9,17 +9,21 @@ import { checkHostKey, fingerprintOf, normalizeFingerprint } from './host-key';
 import { collect } from './exec-channel';
 import { quotePosixArgv } from './posix-quote';
 
+/** How to reach and authenticate to an SSH host (the driver's HostConnectionOptions extends this). */
 export interface SshConnectionOptions {
   readonly host: string;
   /** Default 22. */
   readonly port?: number;
   readonly user: string;
   readonly password?: string;
+  /** PEM/OpenSSH private key text. */
   readonly privateKey?: string;
   readonly passphrase?: string;
   /** Agent socket path, or true for SSH_AUTH_SOCK. */
   readonly agent?: string | boolean;
+  /** Pinned host key fingerprint, `SHA256:<base64>` as printed by ssh-keygen -lf. */
   readonly hostKeyFingerprint?: string;
+  /** known_hosts file to check the host key against. */
   readonly knownHostsFile?: string;
   /** Default false: a key that is neither pinned nor known is refused. */
   readonly acceptUnknownHostKey?: boolean;
