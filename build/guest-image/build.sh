@@ -36,7 +36,8 @@ build_kernel() {
   cp "$w/bb/bin/busybox" "$r/bin/busybox"
   : > "$r/lib/modules/load.order"
   local top ko n
-  for top in virtio_pci virtio_console virtio_blk virtio_net qemu_fw_cfg ata_piix sr_mod isofs ext4; do
+  # button: the ACPI power button, without which logind never hears an ACPI shutdown request.
+  for top in virtio_pci virtio_console virtio_blk virtio_net qemu_fw_cfg ata_piix ahci sr_mod isofs ext4 button; do
     for ko in $(modprobe -d "$w/k" -S "$kver" --show-depends "$top" | awk '$1=="insmod"{print $2}'); do
       n=$(basename "$ko" .ko)
       grep -qx "$n" "$r/lib/modules/load.order" || { cp "$ko" "$r/lib/modules/"; echo "$n" >> "$r/lib/modules/load.order"; }
