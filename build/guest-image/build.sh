@@ -36,7 +36,8 @@ build_kernel() {
   cp "$w/bb/bin/busybox" "$r/bin/busybox"
   : > "$r/lib/modules/load.order"
   local top ko n
-  for top in virtio_pci virtio_console virtio_blk virtio_net qemu_fw_cfg ata_piix sr_mod isofs ext4; do
+  # button: the ACPI power button, without which logind never hears an ACPI shutdown request.
+  for top in virtio_pci virtio_console virtio_blk virtio_net qemu_fw_cfg ata_piix ahci sr_mod isofs ext4 button; do
     for ko in $(modprobe -d "$w/k" -S "$kver" --show-depends "$top" | awk '$1=="insmod"{print $2}'); do
       n=$(basename "$ko" .ko)
       grep -qx "$n" "$r/lib/modules/load.order" || { cp "$ko" "$r/lib/modules/"; echo "$n" >> "$r/lib/modules/load.order"; }
@@ -115,6 +116,10 @@ build_debian() {
   ln -sf /lib/systemd/system/systemd-networkd.service "$t/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
   mkdir -p "$t/etc/systemd/system/sockets.target.wants"
   ln -sf /lib/systemd/system/systemd-networkd.socket "$t/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"
+  # cloud-init 22.4's networkd renderer ignores a v2 `match:` and writes `Name=<ethernets id>` (nic0, the id the
+  # sealed config uses), so the test guest's single virtio NIC is named nic0 to meet it.
+  mkdir -p "$t/etc/systemd/network"
+  printf '[Match]\nType=ether\nDriver=virtio_net\n\n[Link]\nName=nic0\n' > "$t/etc/systemd/network/10-virtseal-nic0.link"
   # Boot this disk with the kernel + initramfs built beside it (see docs/libvirt.md, direct kernel boot).
   # A headless test guest: no console getty, no periodic maintenance jobs competing for an emulated CPU, and a
   # journal kept in memory (flushing it to disk took minutes on a busy machine under TCG).
