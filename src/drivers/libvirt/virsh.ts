@@ -73,7 +73,8 @@ export class HostCommands {
     );
     if (result.code !== 0) {
       const message = firstLine(result.stderr);
-      if (/agent is not (responding|connected|available)|not configured|Guest agent/i.test(message)) {
+      // A domain that is off has no agent either: callers treat both as "the guest has said nothing yet".
+      if (/agent is not (responding|connected|available)|not configured|Guest agent|domain is not running/i.test(message)) {
         throw new GuestAgentUnavailable(`guest agent of ${domain} is not answering: ${message}`);
       }
       throw classify('qemu-agent-command', result);

@@ -53,6 +53,12 @@ describe('libvirt driver: guest-agent channel', () => {
     expect(items.get('virtseal.pubkey')).to.have.length(1500);
   });
 
+  it('reads nothing from a VM that is off (its status is read before it is started)', async () => {
+    const { host, channel } = setup();
+    host.on((argv) => (argv[4] === 'qemu-agent-command' ? { code: 1, stdout: '', stderr: 'error: Requested operation is not valid: domain is not running' } : undefined));
+    expect((await channel.readGuestItems()).size).to.equal(0);
+  });
+
   it('sends large pools in chunks that fit a command-line argument', async () => {
     const { host, channel } = setup();
     const items = Array.from({ length: 100 }, (_, i) => [`k${i}`, 'v'.repeat(1000)] as const);
