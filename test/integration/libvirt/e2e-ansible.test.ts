@@ -153,11 +153,13 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     expect(scan.stdout.trim(), 'files holding the password').to.equal('');
     const keys = await g.run(['/bin/grep', '-rlE', '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----', '/etc', '/var', '/root', '/home', '/tmp', '/run', '/usr/local'], { timeoutMs: 300_000 });
     expect(keys.stdout.trim(), 'files holding a private key').to.equal('');
-    for (const n of [0, 1]) {
-      const pool = (await g.read(`/var/lib/virtseal/kvp/.kvp_pool_${n}`)) ?? Buffer.alloc(0);
-      expect(pool.includes(Buffer.from(CANARY)), `pool ${n}`).to.equal(false);
-      expect(decodePool(pool).filter(([k]) => k.startsWith('virtseal.')), `virtseal items left in pool ${n}`).to.deep.equal([]);
-    }
+    const pools = await Promise.all([0, 1].map(async (n) => (await g.read(`/var/lib/virtseal/kvp/.kvp_pool_${n}`)) ?? Buffer.alloc(0)));
+    for (const [n, pool] of pools.entries()) expect(pool.includes(Buffer.from(CANARY)), `canary in pool ${n}`).to.equal(false);
+    expect(decodePool(pools[0]!).filter(([k]) => k.startsWith('virtseal.')), 'host items left in pool 0').to.deep.equal([]);
+    // The guest keeps only its non-secret "applied" marker (attempt id), so a rerun reports already_applied.
+    const guestItems = decodePool(pools[1]!).filter(([k]) => k.startsWith('virtseal.'));
+    expect(guestItems.map(([k]) => k)).to.deep.equal(['virtseal.applied']);
+    expect(guestItems[0]![1]).to.match(/^[0-9a-f]{32}$/);
     expect((await g.run(['/bin/ls', '/run/virtseal'])).exitCode, 'the runtime directory is gone').to.not.equal(0);
   });
 

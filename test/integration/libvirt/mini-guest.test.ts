@@ -80,7 +80,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
 
   it('carries KVP records both ways through the guest agent', async () => {
     const channel = hv.guestChannel({ vmId });
-    await waitFor(async () => (await channel.listHostItems().then(() => true, () => undefined)), { timeoutMs: 120_000, what: 'the guest agent' });
+    await waitFor(async () => hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), { timeoutMs: 180_000, what: 'the guest agent' });
     const long = 'v'.repeat(2000);
     await channel.writeHostItems([['virtseal.a', '1'], ['virtseal.long', long], ['virtseal.gone', 'x']]);
     await channel.writeHostItems([['virtseal.a', '2']]);
