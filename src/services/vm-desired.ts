@@ -5,24 +5,17 @@
  */
 import { InvalidArgument } from '../core/errors';
 import { gibibytes } from '../core/units';
-import type { DiskSpec, MemorySpec, NicSpec, VmSpec } from '../drivers/types';
+import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmSpec } from '../drivers/types';
 
 export type VmTargetState = 'present' | 'absent' | 'started' | 'stopped' | 'restarted';
 
-export interface VmDesired {
+/** Hardware as asked (the reconfigurable fields of VmChanges, memory partly given); undefined keeps what the VM has. */
+export interface VmDesired extends Omit<VmChanges, 'memory'> {
   readonly name: string;
   readonly state: VmTargetState;
-  /** Hardware as asked; fields left undefined keep what the VM has (or the creation default). */
+  /** Fields left undefined keep what the VM has (or the creation default). */
   readonly generation?: 1 | 2;
-  readonly cpuCount?: number;
   readonly memory?: Partial<MemorySpec>;
-  readonly secureBoot?: VmSpec['secureBoot'];
-  readonly tpm?: boolean;
-  readonly bootOrder?: VmSpec['bootOrder'];
-  readonly automaticStartAction?: VmSpec['automaticStartAction'];
-  readonly automaticStopAction?: VmSpec['automaticStopAction'];
-  readonly notes?: string;
-  readonly tags?: readonly string[];
   readonly path?: string;
   /** Image the OS disk is made from, when asked (used for the name-collision check too). */
   readonly image?: string;
