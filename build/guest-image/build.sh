@@ -101,7 +101,7 @@ build_debian() {
   rm -rf "$t" && cp -a "$out/rootfs" "$t"
   mkdir -p "$t/etc/cloud/cloud.cfg.d"
   # Until the sealed configuration arrives, cloud-init leaves hostname and network alone: a fallback DHCP file
-  # rendered now would outrank (10-cloud-init-enp1s0 < 10-cloud-init-nic0) the sealed static address later. The
+  # rendered now (10-cloud-init-<name>.network) could outrank the sealed static address later. The
   # agent replaces this very file with its own (hostname, NoCloud seed) before it reboots the guest.
   printf 'datasource_list: [ NoCloud, None ]\npreserve_hostname: true\nlocale: C.UTF-8\nnetwork: {config: disabled}\n' > "$t/etc/cloud/cloud.cfg.d/90-virtseal.cfg"
   : > "$t/etc/machine-id"
@@ -116,10 +116,6 @@ build_debian() {
   ln -sf /lib/systemd/system/systemd-networkd.service "$t/etc/systemd/system/multi-user.target.wants/systemd-networkd.service"
   mkdir -p "$t/etc/systemd/system/sockets.target.wants"
   ln -sf /lib/systemd/system/systemd-networkd.socket "$t/etc/systemd/system/sockets.target.wants/systemd-networkd.socket"
-  # cloud-init 22.4's networkd renderer ignores a v2 `match:` and writes `Name=<ethernets id>` (nic0, the id the
-  # sealed config uses), so the test guest's single virtio NIC is named nic0 to meet it.
-  mkdir -p "$t/etc/systemd/network"
-  printf '[Match]\nType=ether\nDriver=virtio_net\n\n[Link]\nName=nic0\n' > "$t/etc/systemd/network/10-virtseal-nic0.link"
   # Boot this disk with the kernel + initramfs built beside it (see docs/libvirt.md, direct kernel boot).
   # A headless test guest: no console getty, no periodic maintenance jobs competing for an emulated CPU, and a
   # journal kept in memory (flushing it to disk took minutes on a busy machine under TCG).

@@ -110,7 +110,7 @@ export interface GuestConfig {
    */
   nics?: {
     /**
-     * MAC address that identifies the NIC (00:15:5d:01:02:03).
+     * MAC address that identifies the NIC (00:15:5d:01:02:03). Required when more than one NIC is configured; a single NIC without one is bound to the VM's only network adapter by its MAC when the exchange starts.
      */
     mac?: string;
     /**

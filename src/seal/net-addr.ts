@@ -1,4 +1,10 @@
-/** Strict IPv4/IPv6 address and prefix parsing for guest_config validation (no I/O, no DNS). */
+/** Strict IPv4/IPv6 address and prefix parsing for guest_config validation (no I/O, no DNS), and MAC spelling. */
+
+/** `00-15-5D-0A-0B-0C`, `00155d0a0b0c` → `00:15:5d:0a:0b:0c`. */
+export function normalizeMac(mac: string): string {
+  const hex = mac.replace(/[:-]/g, '').toLowerCase();
+  return hex.match(/../g)!.join(':');
+}
 
 export function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');

@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { GuestNicConfig } from './guest-config';
+import { normalizeMac } from './net-addr';
 
 export function renderNetworkConfig(nics: readonly GuestNicConfig[]): string | undefined {
   if (nics.length === 0) return undefined;
@@ -27,4 +28,23 @@ export function renderNetworkConfig(nics: readonly GuestNicConfig[]): string | u
     ethernets[`nic${i}`] = eth;
   });
   return stringify({ version: 2, ethernets }, { lineWidth: 0 });
+}
+
+const UNSET_MAC = /^(00[:-]?){5}00$/;
+
+/**
+ * Binds a config's only NIC to the VM's only network adapter by MAC. Distro renderers that take cloud-init's v2
+ * config through its v1 model (networkd, eni, sysconfig in cloud-init 22.x) drop a `match: name` glob and key the
+ * interface by its id, so a MAC is the one match every renderer honours. The host reads the MAC after the VM has
+ * started (Hyper-V assigns a dynamic MAC at first start). Anything else is returned unchanged.
+ */
+export function bindOnlyNic(config: unknown, vmMacs: readonly string[]): unknown {
+  if (typeof config !== 'object' || config === null) return config;
+  const c = config as { readonly nics?: unknown; readonly protocol?: unknown };
+  if (c.protocol === 'hlvmm-v1' || !Array.isArray(c.nics) || c.nics.length !== 1) return config;
+  const nic: unknown = c.nics[0];
+  if (typeof nic !== 'object' || nic === null || (nic as { mac?: unknown }).mac !== undefined) return config;
+  const macs = vmMacs.filter((m) => m && !UNSET_MAC.test(m));
+  if (vmMacs.length !== 1 || macs.length !== 1) return config;
+  return { ...c, nics: [{ ...nic, mac: normalizeMac(macs[0]!) }] };
 }

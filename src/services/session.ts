@@ -8,6 +8,7 @@ import { OperationTimeout } from '../core/errors';
 import { waitFor } from '../core/wait';
 import { recording, type RecordingHypervisor } from '../drivers/dry-run';
 import type { GuestChannel, Hypervisor } from '../drivers/types';
+import { bindOnlyNic } from '../seal/network-config';
 
 export interface ExchangeRequest {
   readonly channel: GuestChannel;
@@ -74,7 +75,10 @@ export function createSession(inner: Hypervisor, options: SessionOptions): Sessi
         hv.record(line);
         return {};
       }
-      const outcome = await options.runExchange({ channel: hv.guestChannel({ vmId }), vmId, config, timeoutMs, clock });
+      // Read after start: Hyper-V gives a dynamic MAC only when the VM first runs.
+      const vm = await hv.vms.findVm({ ref: { id: vmId } });
+      const bound = bindOnlyNic(config, vm?.nics.map((n) => n.mac) ?? []);
+      const outcome = await options.runExchange({ channel: hv.guestChannel({ vmId }), vmId, config: bound, timeoutMs, clock });
       hv.record(line);
       return outcome;
     },

@@ -6,6 +6,7 @@
 import { InvalidArgument } from '../core/errors';
 import { gibibytes } from '../core/units';
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmSpec } from '../drivers/types';
+import { normalizeMac } from '../seal/net-addr';
 
 export type VmTargetState = 'present' | 'absent' | 'started' | 'stopped' | 'restarted';
 
@@ -71,11 +72,7 @@ export interface VmModuleOptions {
 
 export const CREATE_DEFAULTS = { generation: 2, cpuCount: 2, memoryMb: 2048 } as const;
 
-/** `00-15-5D-0A-0B-0C`, `00155d0a0b0c` → `00:15:5d:0a:0b:0c`. */
-export function normalizeMac(mac: string): string {
-  const hex = mac.replace(/[:-]/g, '').toLowerCase();
-  return hex.match(/../g)!.join(':');
-}
+export { normalizeMac };
 
 export function vmDesiredFromOptions(o: VmModuleOptions): VmDesired {
   const disks: DiskSpec[] = [];

@@ -110,7 +110,6 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     await attempt('remove the ansible workspace', () => ws?.close());
     await attempt('stop sshd', () => sshd?.stop());
     await attempt('remove the pool', () => pool?.remove());
-    await attempt('stop libvirtd', () => libvirt?.stop());
     console.log(`      end-to-end wall time ${Math.round((Date.now() - started) / 1000)} s`);
   });
 

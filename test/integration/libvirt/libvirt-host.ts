@@ -1,6 +1,6 @@
 /**
  * Test fixture: makes sure a libvirtd answers on qemu:///system on this machine (no systemd here), starting
- * virtlogd/libvirtd itself when none runs and stopping only what it started, by pid.
+ * virtlogd/libvirtd itself when none runs and stopping only what it started, by pid, when the test process exits.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { join } from 'node:path';
 
 export interface LibvirtHost {
   readonly uri: string;
-  stop(): void;
 }
 
 const has = (program: string): boolean => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', program]).status === 0;
@@ -33,49 +32,64 @@ function answers(uri: string): boolean {
   return spawnSync('virsh', ['-c', uri, 'version'], { timeout: 20_000 }).status === 0;
 }
 
-export async function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHost> {
+/** Daemons this test process started, stopped by pid when the process exits (never one it found running). */
+const startedHere: number[] = [];
+let shared: Promise<LibvirtHost> | undefined;
+
+function startDaemon(name: 'virtlogd' | 'libvirtd', logDir: string): void {
+  const before = new Set(pidsOf(name));
+  const env = name === 'libvirtd' ? { ...process.env, LIBVIRT_LOG_OUTPUTS: `3:file:${join(logDir, 'virtseal-tests-libvirtd.log')}` } : process.env;
+  execFileSync(name, ['--daemon'], { env });
+  startedHere.push(...pidsOf(name).filter((p) => !before.has(p)));
+}
+
+function stopStartedDaemons(uri: string): void {
+  // Other runs on this machine may share a daemon this process started: leave it while any domain runs.
+  const running = spawnSync('virsh', ['-q', '-c', uri, 'list', '--name'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
+  if (running.trim().length > 0) return;
+  for (const pid of startedHere.reverse()) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+async function startOrFind(uri: string): Promise<LibvirtHost> {
   // Without udev /dev/kvm stays root 0600; libvirt then re-probes QEMU on every call (a minute per define).
   if (existsSync('/dev/kvm') && (statSync('/dev/kvm').mode & 0o060) !== 0o060) {
     execFileSync('chgrp', ['kvm', '/dev/kvm']);
     chmodSync('/dev/kvm', 0o660);
   }
-  const started: number[] = [];
-  // A log path that outlives this run: the daemon may stay up for other runs (see stop()), and libvirtd's helpers
-  // fail when its log file's directory has gone.
+  // A log path that outlives this run: the daemon may stay up for other runs, and libvirtd's helpers fail when
+  // its log file's directory has gone.
   const logDir = '/var/log/libvirt';
   mkdirSync(logDir, { recursive: true });
-  if (pidsOf('virtlogd').length === 0) {
-    const before = new Set(pidsOf('virtlogd'));
-    execFileSync('virtlogd', ['--daemon']);
-    started.push(...pidsOf('virtlogd').filter((p) => !before.has(p)));
-  }
-  if (pidsOf('libvirtd').length === 0) {
-    const before = new Set(pidsOf('libvirtd'));
-    execFileSync('libvirtd', ['--daemon'], { env: { ...process.env, LIBVIRT_LOG_OUTPUTS: `3:file:${join(logDir, 'virtseal-tests-libvirtd.log')}` } });
-    await new Promise((r) => setTimeout(r, 300));
-    started.push(...pidsOf('libvirtd').filter((p) => !before.has(p)));
-  }
   const deadline = Date.now() + 90_000;
+  // A daemon that was shutting down when this looked may be gone a moment later: start one whenever none runs.
   while (!answers(uri)) {
+    if (pidsOf('virtlogd').length === 0) startDaemon('virtlogd', logDir);
+    if (pidsOf('libvirtd').length === 0) startDaemon('libvirtd', logDir);
     if (Date.now() > deadline) {
-      const log = existsSync(join(logDir, 'virtseal-tests-libvirtd.log')) ? readFileSync(join(logDir, 'virtseal-tests-libvirtd.log'), 'utf8').slice(-2000) : '';
+      const logFile = join(logDir, 'virtseal-tests-libvirtd.log');
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
       throw new Error(`libvirtd did not answer on ${uri} within 90 s\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return {
-    uri,
-    stop() {
-      // Other runs on this machine may share the daemon this run started: leave it while any domain runs.
-      const running = spawnSync('virsh', ['-q', '-c', uri, 'list', '--name'], { encoding: 'utf8' }).stdout ?? '';
-      if (running.trim().length > 0) started.length = 0;
-      for (const pid of started.reverse()) {
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-      }
-    },
-  };
+  if (startedHere.length > 0) process.once('exit', () => stopStartedDaemons(uri));
+  return { uri };
+}
+
+/**
+ * One daemon per test process, shared by every suite in it: stopping and restarting libvirtd between suites races
+ * its shutdown. A daemon this process started is stopped when the process exits.
+ */
+export function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHost> {
+  shared ??= startOrFind(uri).catch((e: unknown) => {
+    shared = undefined;
+    throw e;
+  });
+  return shared;
 }

@@ -50,7 +50,6 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     if (vmId && hv) await hv.vms.deleteVm({ id: vmId, removeOwnedDisks: true }).catch(() => undefined);
     await pool?.remove();
     if (work) await rm(work, { recursive: true, force: true });
-    libvirt?.stop();
   });
 
   it('publishes an image with its boot files once, and skips an unchanged one', async () => {

@@ -52,7 +52,6 @@ describe('libvirt driver over SSH to a loopback host', function () {
     await sshd?.stop();
     await pool?.remove();
     if (work) await rm(work, { recursive: true, force: true });
-    libvirt?.stop();
   });
 
   it('reports host facts through SSH', async () => {

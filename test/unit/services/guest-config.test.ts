@@ -37,6 +37,10 @@ describe('services/guest-config against the simulator running the Linux agent', 
     expect(vm.state).to.equal('Running');
     expect(vm.kvpHost.size).to.equal(0);
     expect(readFileSync(join(world.standard.bridge.dirs(vm).root, 'etc/hostname'), 'utf8')).to.equal('app02\n');
+    // The config's only NIC names no MAC: the host bound it to the VM's only adapter, which every renderer matches.
+    const network = readFileSync(join(world.standard.bridge.dirs(vm).root, 'var/lib/cloud/seed/nocloud/network-config'), 'utf8');
+    const mac = vm.nics[0]!.mac.toLowerCase().match(/../g)!.join(':');
+    expect(network).to.include(`macaddress: ${mac}`).and.not.include('name: e*');
   });
 
   it('sends nothing when the guest already reports applied, and vm_info shows that status', async () => {
