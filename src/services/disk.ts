@@ -2,6 +2,7 @@
 import { InvalidArgument } from '../core/errors';
 import { gibibytes } from '../core/units';
 import type { DiskSpec } from '../drivers/types';
+import { checkImages } from './image-check';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
 import { diskView, type DiskView } from './vm-view';
@@ -43,6 +44,7 @@ export async function ensureDisk(session: Session, request: DiskRequest, warn: (
       ...(request.path !== undefined && { path: request.path }),
       ...(request.size_gb !== undefined && { sizeBytes: gibibytes(request.size_gb) }),
     };
+    await checkImages(session, [spec], () => 'image', warn);
     after = await hv.disks.addDisk({ vmId: vm.id, disk: spec });
   } else if (request.size_gb !== undefined) {
     const wanted = gibibytes(request.size_gb);

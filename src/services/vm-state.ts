@@ -7,6 +7,7 @@ import { Conflict, NotFound } from '../core/errors';
 import { runSteps, type Step } from '../core/steps';
 import type { VmInfo } from '../drivers/types';
 import { explainFlowFailure } from './flow-error';
+import { checkImages, type ImageOptionOf } from './image-check';
 import type { Session } from './session';
 import { type VmDesired, vmSpecFor } from './vm-desired';
 import { planIsEmpty, planVm } from './vm-plan';
@@ -41,7 +42,7 @@ export async function ensureVm(session: Session, desired: VmDesired, hooks: VmSe
     if (vm) await deleteVm(session, vm, desired);
     vm = undefined;
   } else if (!vm) {
-    vm = await createVm(session, desired);
+    vm = await createVm(session, desired, hooks);
     created = true;
   } else {
     await checkSameOrigin(session, vm, desired);
@@ -102,15 +103,12 @@ async function checkSameOrigin(session: Session, vm: VmInfo, desired: VmDesired)
   }
 }
 
-async function createVm(session: Session, desired: VmDesired): Promise<VmInfo> {
+/** The vm module's option a disk's image came from. */
+const imageOption: ImageOptionOf = (disk) => (disk.name === 'os' ? 'image' : `disks.${disk.name}.image`);
+
+async function createVm(session: Session, desired: VmDesired, hooks: VmServiceHooks): Promise<VmInfo> {
   const { hv } = session;
-  for (const disk of desired.disks) {
-    if (disk.image && !(await hv.images.findImage({ name: disk.image }))) {
-      throw new NotFound(`image '${disk.image}' is not in the host's image library; publish it first with virtseal.core.image`, {
-        details: { option: disk.name === 'os' ? 'image' : `disks.${disk.name}.image` },
-      });
-    }
-  }
+  await checkImages(session, desired.disks, imageOption, (m) => hooks.warn(m));
   const context: { vm?: VmInfo } = {};
   const steps: Step<typeof context>[] = [
     {
@@ -143,6 +141,7 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   const plan = planVm(vm, desired);
   plan.warnings.forEach((w) => hooks.warn(w));
   if (!planIsEmpty(plan)) {
+    await checkImages(session, plan.addDisks, imageOption, (m) => hooks.warn(m));
     if (Object.keys(plan.hot).length) await hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot });
     for (const disk of plan.addDisks) await hv.disks.addDisk({ vmId: vm.id, disk });
     for (const grow of plan.growDisks) await hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never });

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { bundleInventory } from '../../../build/build';
 import { runCli } from '../../../src/cli/app';
 import { ROOT } from '../../../build/generate';
+import { registrySnapshot } from '../../unit/services/sim-session';
 import { CollectionHarness, task } from './harness';
 import { createVars } from './vars';
 
@@ -39,6 +40,21 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
     const src = join(scratch, 'alma-9.vhdx');
     writeFileSync(src, Buffer.alloc(1024 * 1024, 7));
     const vars = { vm_image: 'alma-9', vm_image_src: src };
+    // Check mode of create.yml with an image it would publish first: the VM task reports the VM it would make.
+    const before = registrySnapshot(h.world.sim.registry);
+    const checked = await h.play('create', { ...createVars, vm_name: 'alma01', ...vars }, { check: true });
+    expect(checked.code, checked.stdout + checked.stderr).to.equal(0);
+    expect(task(checked, 'Publish the image when a source is given').status).to.equal('changed');
+    const wouldCreate = task(checked, 'Create the VM');
+    expect(wouldCreate.status).to.equal('changed');
+    expect(wouldCreate.result.changes).to.deep.equal([
+      "create VM 'alma01' (2 CPU, 2048 MiB; disks: os = differencing disk of image 'alma-9' grown to 20 GiB; NICs: nic0 on 'LAN' VLAN 120)",
+    ]);
+    expect(wouldCreate.result.warnings).to.deep.equal([
+      "image 'alma-9' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it",
+    ]);
+    expect(registrySnapshot(h.world.sim.registry)).to.equal(before);
+
     const first = await h.play('publish_image', vars);
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     const published = task(first, 'Publish the image').result as { changed: boolean; hosts: { skipped: boolean; sent_bytes: number; progress: number[] }[] };

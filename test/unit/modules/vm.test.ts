@@ -58,6 +58,24 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     expect(await runModule(vmModule, args)).to.include({ changed: false });
   });
 
+  it('check mode of a creation from an image not published yet succeeds with a warning; the real run fails naming it', async () => {
+    const before = registrySnapshot(world.registry);
+    const args = { name: 'mod02', image: 'debian-13-next', os_disk_size_gb: '30', nics: [{ network: 'LAN' }] };
+    const dry = await runModule(vmModule, { ...args, _ansible_check_mode: true });
+    expect(dry.failed, String(dry.msg)).to.equal(undefined);
+    expect(dry).to.include({ changed: true, created: true });
+    expect(dry.changes).to.deep.equal([
+      "create VM 'mod02' (2 CPU, 2048 MiB; disks: os = differencing disk of image 'debian-13-next' grown to 30 GiB; NICs: nic0 on 'LAN')",
+    ]);
+    expect(dry.warnings).to.deep.equal([
+      "image 'debian-13-next' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it",
+    ]);
+    const real = await runModule(vmModule, args);
+    expect(real).to.include({ failed: true, reason: 'not_found' });
+    expect(String(real.msg)).to.equal("image 'debian-13-next' (option 'image') is not in the host's image library; publish it first with virtseal.core.image");
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
   it('masks a secret taken from the environment wherever it would appear', async () => {
     const result = await runModule(vmModule, { name: 'mod01', notes: `ticket ${world.sim.password} done` });
     expect(result.changed).to.equal(true);

@@ -44,6 +44,19 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
     expect((await disk(false, { vm: 'app01', name: 'data1', state: 'absent' })).changed).to.equal(false);
   });
 
+  it('check mode adds a disk from an image not published yet with a warning; a real run refuses naming the option', async () => {
+    const before = registrySnapshot(world.registry);
+    warnings.length = 0;
+    const dry = await disk(true, { vm: 'app01', name: 'data2', state: 'present', image: 'data-template' });
+    expect(dry.changes).to.deep.equal(["add disk data2 = differencing disk of image 'data-template' to VM 'app01'"]);
+    expect(warnings).to.deep.equal(["image 'data-template' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it"]);
+    let failed: { reason?: string; message?: string } = {};
+    await disk(false, { vm: 'app01', name: 'data2', state: 'present', image: 'data-template' }).catch((e: { reason?: string; message?: string }) => (failed = e));
+    expect(failed.reason).to.equal('not_found');
+    expect(failed.message).to.include("(option 'image')");
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
   it('adds a NIC, moves it to a VLAN, removes it', async () => {
     expect((await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN' })).changed).to.equal(true);
     const vlan = await nic(false, { vm: 'app01', name: 'backup', state: 'present', vlan_id: 300 });

@@ -52,6 +52,56 @@ describe('services/vm-state against the simulator', function () {
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
+  it('check mode of a creation from an image not published yet reports the would-be VM and warns, a real run refuses', async () => {
+    const before = registrySnapshot(world.registry);
+    const warnings: string[] = [];
+    const options: VmModuleOptions = {
+      ...base,
+      image: 'debian-13-next',
+      disks: [{ name: 'data', image: 'data-template', size_gb: 5 }],
+      state: 'started',
+      wait_for_ip: true,
+      wait_timeout: 5,
+    };
+    const dry = await ensure(world, options, true, warnings);
+    expect(dry).to.include({ changed: true, created: true });
+    expect(dry.changes).to.deep.equal([
+      "create VM 'web01' (2 CPU, 2048 MiB; disks: os = differencing disk of image 'debian-13-next' grown to 20 GiB, " +
+        "data = differencing disk of image 'data-template' grown to 5 GiB; NICs: nic0 on 'LAN' VLAN 12)",
+      "start VM 'web01'",
+    ]);
+    expect(warnings).to.deep.equal([
+      "image 'debian-13-next' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it",
+      "image 'data-template' (option 'disks.data.image') is not on the host yet: the real run fails unless an earlier task publishes it",
+    ]);
+    expect(dry.vm!.disks.map((d) => d.name)).to.deep.equal(['os', 'data']);
+    expect(dry.diff.before).to.deep.equal({});
+    expect(registrySnapshot(world.registry)).to.equal(before);
+
+    const real = await failure(ensure(world, options));
+    expect(real.reason).to.equal('not_found');
+    expect(real.message).to.equal("image 'debian-13-next' (option 'image') is not in the host's image library; publish it first with virtseal.core.image");
+    expect(real.details).to.include({ option: 'image' });
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
+  it('check mode of adding a disk from an image not published yet to an existing VM warns; a real run names the option', async () => {
+    await ensure(world, base);
+    const before = registrySnapshot(world.registry);
+    const warnings: string[] = [];
+    const options: VmModuleOptions = { ...base, disks: [{ name: 'data', image: 'data-template' }] };
+    const dry = await ensure(world, options, true, warnings);
+    expect(dry.changes).to.deep.equal(["add disk data = differencing disk of image 'data-template' to VM 'web01'"]);
+    expect(warnings).to.deep.equal([
+      "image 'data-template' (option 'disks.data.image') is not on the host yet: the real run fails unless an earlier task publishes it",
+    ]);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+    const real = await failure(ensure(world, options));
+    expect(real.reason).to.equal('not_found');
+    expect(real.message).to.include("(option 'disks.data.image')");
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
   it('creates from the image with hardware and NIC, then reports no change on an identical run', async () => {
     const created = await ensure(world, { ...base, state: 'started', wait_for_ip: true, wait_timeout: 30 });
     expect(created).to.include({ changed: true, created: true });
@@ -145,7 +195,7 @@ describe('services/vm-state against the simulator', function () {
   it('fails with one clear line: unknown image, name taken', async () => {
     const unknown = await failure(ensure(world, { ...base, image: 'no-such-image' }));
     expect(unknown.reason).to.equal('not_found');
-    expect(unknown.message).to.equal("image 'no-such-image' is not in the host's image library; publish it first with virtseal.core.image");
+    expect(unknown.message).to.equal("image 'no-such-image' (option 'image') is not in the host's image library; publish it first with virtseal.core.image");
 
     world.registry.newVm({ name: 'web01', generation: 2, path: 'D:\\other' });
     const before = registrySnapshot(world.registry);
