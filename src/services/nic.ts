@@ -1,5 +1,9 @@
-/** Ensure one network adapter of a VM: added, changed (switch, VLAN, static MAC) or removed. */
-import { InvalidArgument } from '../core/errors';
+/**
+ * Ensure one network adapter of a VM: added, changed (switch, VLAN, static MAC) or removed. A MAC address changes
+ * only with the VM off (Hyper-V and libvirt refuse it on a running VM), so a MAC change on a running VM is refused
+ * here with one line, before anything is sent. Check mode only warns: an earlier task may stop the VM.
+ */
+import { Conflict, InvalidArgument } from '../core/errors';
 import type { NicSpec } from '../drivers/types';
 import type { Session } from './session';
 import { normalizeMac } from './vm-desired';
@@ -23,7 +27,7 @@ export interface NicResult {
   readonly msg: string;
 }
 
-export async function ensureNic(session: Session, request: NicRequest): Promise<NicResult> {
+export async function ensureNic(session: Session, request: NicRequest, warn: (message: string) => void = () => undefined): Promise<NicResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
   const before = vm.nics.find((n) => n.name === request.name);
@@ -34,16 +38,21 @@ export async function ensureNic(session: Session, request: NicRequest): Promise<
   } else {
     const network = request.network ?? before?.network;
     if (!network) throw new InvalidArgument(`NIC '${request.name}' does not exist yet: give 'network'`, 'network');
-    const mac = request.mac !== undefined ? normalizeMac(request.mac) : undefined;
+    const asked = request.mac !== undefined ? normalizeMac(request.mac) : undefined;
+    const macDiffers = before !== undefined && asked !== undefined && (!before.staticMac || normalizeMac(before.mac) !== asked);
+    // A spec without a MAC asks for a dynamic one: keep a static MAC that was not asked to change.
+    const mac = asked ?? (before?.staticMac ? normalizeMac(before.mac) : undefined);
     const vlanId = request.vlan_id !== undefined ? request.vlan_id || undefined : before?.vlanId;
     const spec: NicSpec = { name: request.name, network, ...(vlanId !== undefined && { vlanId }), ...(mac !== undefined && { mac }) };
     if (!before) {
       after = await hv.nics.addNic({ vmId: vm.id, nic: spec });
     } else {
-      const differs =
-        network !== before.network ||
-        (vlanId ?? 0) !== (before.vlanId ?? 0) ||
-        (mac !== undefined && (!before.staticMac || normalizeMac(before.mac) !== mac));
+      if (macDiffers && vm.state !== 'off') {
+        const why = `VM '${vm.name}' is ${vm.state}: the MAC address of NIC '${request.name}' (option 'mac') changes only with the VM off`;
+        if (!session.dryRun) throw new Conflict(`${why}; stop it first`, { details: { option: 'mac' } });
+        warn(`${why}: the real run fails unless an earlier task stops it`);
+      }
+      const differs = network !== before.network || (vlanId ?? 0) !== (before.vlanId ?? 0) || macDiffers;
       if (differs) after = await hv.nics.setNic({ vmId: vm.id, nic: spec });
     }
   }

@@ -1,7 +1,8 @@
 /**
  * What it takes to bring an existing VM to the desired configuration: hardware changes that apply at once ("hot"),
- * those that need the VM off ("cold", named by their option), disks to add or grow, NICs to add or change, and
- * warnings for what cannot change at all. Pure: no driver calls.
+ * those that need the VM off ("cold", named by their option), disks to add or grow, NICs to add or change (a new MAC
+ * address is cold: Hyper-V and libvirt change an adapter's MAC only with the VM off), and warnings for what cannot
+ * change at all. Pure: no driver calls.
  */
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmInfo } from '../drivers/types';
 import { normalizeMac, type VmDesired } from './vm-desired';
@@ -14,7 +15,10 @@ export interface VmPlan {
   readonly addDisks: readonly DiskSpec[];
   readonly growDisks: readonly { readonly name: string; readonly sizeBytes: number }[];
   readonly addNics: readonly NicSpec[];
+  /** Switch or VLAN changes, which apply at once; each keeps the adapter's MAC setting as it is. */
   readonly setNics: readonly NicSpec[];
+  /** NICs whose MAC address changes (cold, option `nics.<name>.mac`), each as fully desired (switch, VLAN, MAC). */
+  readonly coldNics: readonly NicSpec[];
   readonly warnings: readonly string[];
 }
 
@@ -85,6 +89,7 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
 
   const addNics: NicSpec[] = [];
   const setNics: NicSpec[] = [];
+  const coldNics: NicSpec[] = [];
   for (const nic of desired.nics) {
     const have = actual.nics.find((n) => n.name === nic.name);
     if (!have) {
@@ -93,10 +98,18 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
     }
     const vlanDiffers = (nic.vlanId ?? 0) !== (have.vlanId ?? 0);
     const macDiffers = nic.mac !== undefined && (!have.staticMac || normalizeMac(have.mac) !== nic.mac);
-    if (nic.network !== have.network || vlanDiffers || macDiffers) setNics.push(nic);
+    if (nic.network !== have.network || vlanDiffers) {
+      // A NicSpec without a MAC asks for a dynamic one: keep a static MAC that was not asked to change.
+      const { mac: _wanted, ...rest } = nic;
+      setNics.push(have.staticMac ? { ...rest, mac: normalizeMac(have.mac) } : rest);
+    }
+    if (macDiffers) {
+      coldNics.push(nic);
+      coldOptions.push(`nics.${nic.name}.mac`);
+    }
   }
 
-  return { hot, cold, coldOptions, addDisks, growDisks, addNics, setNics, warnings };
+  return { hot, cold, coldOptions, addDisks, growDisks, addNics, setNics, coldNics, warnings };
 }
 
 export const planIsEmpty = (p: VmPlan): boolean =>
@@ -105,4 +118,5 @@ export const planIsEmpty = (p: VmPlan): boolean =>
   p.addDisks.length === 0 &&
   p.growDisks.length === 0 &&
   p.addNics.length === 0 &&
-  p.setNics.length === 0;
+  p.setNics.length === 0 &&
+  p.coldNics.length === 0;

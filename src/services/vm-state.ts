@@ -140,25 +140,33 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   const { hv } = session;
   const plan = planVm(vm, desired);
   plan.warnings.forEach((w) => hooks.warn(w));
+  // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway.
+  const coldInThisRun = !isOn(vm) || desired.state === 'stopped' || desired.allowPowerCycle;
+  // A NIC whose MAC changes then gets its switch and VLAN with the MAC, in one change.
+  const nicsSetCold = new Set(coldInThisRun ? plan.coldNics.map((n) => n.name) : []);
+  const applyCold = async (): Promise<void> => {
+    if (Object.keys(plan.cold).length) await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
+    for (const nic of plan.coldNics) await hv.nics.setNic({ vmId: vm.id, nic });
+  };
   if (!planIsEmpty(plan)) {
     await checkImages(session, plan.addDisks, imageOption, (m) => hooks.warn(m));
     if (Object.keys(plan.hot).length) await hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot });
     for (const disk of plan.addDisks) await hv.disks.addDisk({ vmId: vm.id, disk });
     for (const grow of plan.growDisks) await hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never });
     for (const nic of plan.addNics) await hv.nics.addNic({ vmId: vm.id, nic });
-    for (const nic of plan.setNics) await hv.nics.setNic({ vmId: vm.id, nic });
+    for (const nic of plan.setNics) if (!nicsSetCold.has(nic.name)) await hv.nics.setNic({ vmId: vm.id, nic });
   }
   let pending: readonly string[] = [];
   if (plan.coldOptions.length) {
     if (!isOn(vm)) {
-      await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
+      await applyCold();
     } else if (desired.state === 'stopped') {
       // It is being stopped anyway: stop first, then apply.
       await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
-      await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
+      await applyCold();
     } else if (desired.allowPowerCycle) {
       await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
-      await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
+      await applyCold();
       // Power state is restored below by setPower for started/restarted; for present we bring it back here.
       if (desired.state === 'present') await hv.power.start({ id: vm.id });
     } else {

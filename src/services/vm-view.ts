@@ -18,6 +18,7 @@ export interface NicView {
   readonly name: string;
   readonly network: string;
   readonly vlan_id?: number;
+  /** Empty while a dynamic MAC is not assigned yet (Hyper-V assigns it at the VM's first start). */
   readonly mac: string;
   readonly static_mac: boolean;
   readonly ip_addresses: readonly string[];
@@ -54,8 +55,18 @@ const defined = <T extends object>(o: T): T =>
 export const diskView = (d: DiskInfo): DiskView =>
   defined({ name: d.name, path: d.path, size_gb: Math.round((d.sizeBytes / GiB) * 100) / 100, parent_path: d.parentPath, owned: d.owned });
 
+/** Hyper-V shows an unassigned dynamic MAC as all zeros, in any notation. */
+const UNSET_MAC = /^(00[:-]?){5}00$/;
+
 export const nicView = (n: NicInfo): NicView =>
-  defined({ name: n.name, network: n.network, vlan_id: n.vlanId, mac: n.mac, static_mac: n.staticMac, ip_addresses: [...n.ipAddresses] });
+  defined({
+    name: n.name,
+    network: n.network,
+    vlan_id: n.vlanId,
+    mac: UNSET_MAC.test(n.mac) ? '' : n.mac,
+    static_mac: n.staticMac,
+    ip_addresses: [...n.ipAddresses],
+  });
 
 export function vmView(vm: VmInfo, guestConfig?: GuestConfigStatus): VmView {
   return defined({

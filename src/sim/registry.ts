@@ -30,9 +30,13 @@ export interface SimNic {
   name: string;
   switchName: string;
   vlanId: number;
+  /** 12 hex digits; a dynamic MAC reads UNSET_MAC until the VM first starts (as on Hyper-V). */
   mac: string;
   staticMac: boolean;
 }
+
+/** What Hyper-V reports for a dynamic MAC it has not assigned yet. */
+export const UNSET_MAC = '000000000000';
 
 export interface SimCheckpoint {
   readonly id: string;
@@ -152,6 +156,7 @@ export class SimRegistry {
     return vm;
   }
 
+  /** The next address of the host's MAC pool (00155D...), as Hyper-V hands out at a dynamic adapter's first start. */
   nextMac(): string {
     this.macCounter += 1;
     return `00155D01${this.macCounter.toString(16).padStart(4, '0')}`.toUpperCase();

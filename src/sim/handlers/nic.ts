@@ -1,5 +1,5 @@
 /** nic-add, nic-set, nic-remove. */
-import { getVm, obj, stop, str, vmInfo, type Handler } from './context';
+import { getVm, obj, SimScriptError, stop, str, vmInfo, type Handler } from './context';
 import { addNic } from './vm';
 
 export const nicHandlers: Record<string, Handler> = {
@@ -17,9 +17,17 @@ export const nicHandlers: Record<string, Handler> = {
     if (!adapter) stop('not_found', `VM has no adapter named ${str(nic, 'name')}`);
     const switchName = str(nic, 'switchName');
     if (!ctx.registry.switches.some((s) => s.name === switchName)) stop('not_found', `no virtual switch named ${switchName}`);
+    // Set-VsNic order: switch, VLAN, then MAC, which Hyper-V changes (static <-> dynamic, or another address) only
+    // with the VM off; the switch and VLAN changes before it stay applied, as on the real host.
     adapter.switchName = switchName;
     adapter.vlanId = Number(nic.vlanId ?? 0);
-    const mac = str(nic, 'mac');
+    const mac = str(nic, 'mac').toUpperCase();
+    const macChanges = mac === '' ? adapter.staticMac : !adapter.staticMac || adapter.mac.toUpperCase() !== mac;
+    if (macChanges && vm.state !== 'Off') {
+      throw new SimScriptError(
+        `Failed to modify device 'Network Adapter'. '${vm.name}' failed to modify device 'Network Adapter'. The operation cannot be performed while the virtual machine is in its current state.`,
+      );
+    }
     adapter.staticMac = mac !== '';
     if (mac !== '') adapter.mac = mac;
     return vmInfo(ctx, vm);

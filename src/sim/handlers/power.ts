@@ -1,10 +1,12 @@
 /** power-set: start, graceful shutdown (simulated guest time on the injected clock), turn off, restart, save. */
-import type { SimVm } from '../registry';
+import { UNSET_MAC, type SimVm } from '../registry';
 import { getVm, num, stop, str, type Handler, type SimContext } from './context';
 
 function boot(ctx: SimContext, vm: SimVm): void {
   if (vm.state === 'Running') return;
   vm.state = 'Running';
+  // Hyper-V assigns a dynamic adapter's MAC from the host's pool at the VM's first start, and keeps it after.
+  for (const nic of vm.nics) if (!nic.staticMac && nic.mac === UNSET_MAC) nic.mac = ctx.registry.nextMac();
   const nic = vm.nics[0];
   const sw = nic ? ctx.registry.switches.find((s) => s.name === nic.switchName) : undefined;
   if (sw) {

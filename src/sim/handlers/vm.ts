@@ -1,6 +1,6 @@
 /** vm-list, vm-get, vm-create, vm-set, vm-delete. */
 import { rmSync, writeFileSync, copyFileSync } from 'node:fs';
-import type { SimVm } from '../registry';
+import { UNSET_MAC, type SimVm } from '../registry';
 import { winJoin } from '../files';
 import { getVm, list, num, obj, SimScriptError, stop, str, vmInfo, type Args, type Handler, type SimContext } from './context';
 
@@ -77,11 +77,13 @@ export function newDisk(ctx: SimContext, vm: SimVm, disk: Record<string, unknown
   return target;
 }
 
+/** A dynamic adapter gets its MAC from the pool only when the VM runs: at once when hot-added, else at first start. */
 export function addNic(ctx: SimContext, vm: SimVm, nic: Record<string, unknown>): void {
   const switchName = str(nic, 'switchName');
   if (!ctx.registry.switches.some((s) => s.name === switchName)) stop('not_found', `no virtual switch named ${switchName}`);
   const mac = str(nic, 'mac');
-  vm.nics.push({ name: str(nic, 'name'), switchName, vlanId: num(nic, 'vlanId'), mac: mac || ctx.registry.nextMac(), staticMac: mac !== '' });
+  const dynamic = vm.state === 'Running' ? ctx.registry.nextMac() : UNSET_MAC;
+  vm.nics.push({ name: str(nic, 'name'), switchName, vlanId: num(nic, 'vlanId'), mac: mac || dynamic, staticMac: mac !== '' });
 }
 
 const create: Handler = (ctx, args: Args) => {

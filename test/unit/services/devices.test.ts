@@ -66,6 +66,41 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
     expect(world.registry.vmsNamed('app01')[0]!.nics.map((n) => n.name)).to.deep.equal(['nic0']);
   });
 
+  it('refuses a MAC change on a running VM (check mode warns), keeps a static MAC on a VLAN change, changes it off', async () => {
+    const ensure = (state: 'started' | 'stopped') =>
+      inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name: 'app01', state }), { warn: () => undefined }));
+    const nicWarnings: string[] = [];
+    const nicWarned = (check: boolean, request: Parameters<typeof ensureNic>[1]) =>
+      inSession(world, check, (s) => ensureNic(s, request, (w) => nicWarnings.push(w)));
+    const adapter = () => world.registry.vmsNamed('app01')[0]!.nics.find((n) => n.name === 'mgmt')!;
+    await nic(false, { vm: 'app01', name: 'mgmt', state: 'present', network: 'LAN', mac: '00:15:5d:0a:0b:01' });
+    await ensure('started');
+    try {
+      const ask = { vm: 'app01', name: 'mgmt', state: 'present' as const, mac: '00:15:5d:0a:0b:02' };
+      const before = registrySnapshot(world.registry);
+      const dry = await nicWarned(true, ask);
+      expect(dry.changes).to.deep.equal(["set NIC mgmt on 'LAN' MAC 00:15:5d:0a:0b:02 of VM 'app01'"]);
+      expect(nicWarnings).to.deep.equal([
+        "VM 'app01' is running: the MAC address of NIC 'mgmt' (option 'mac') changes only with the VM off: the real run fails unless an earlier task stops it",
+      ]);
+      expect(registrySnapshot(world.registry)).to.equal(before);
+      let refused: { reason?: string; message?: string } = {};
+      await nicWarned(false, ask).catch((e: typeof refused) => (refused = e));
+      expect(refused.reason).to.equal('conflict');
+      expect(refused.message).to.equal("VM 'app01' is running: the MAC address of NIC 'mgmt' (option 'mac') changes only with the VM off; stop it first");
+      expect(registrySnapshot(world.registry)).to.equal(before);
+
+      const vlan = await nic(false, { vm: 'app01', name: 'mgmt', state: 'present', vlan_id: 40 });
+      expect(vlan.nic).to.include({ vlan_id: 40, mac: '00:15:5d:0a:0b:01', static_mac: true });
+      expect(adapter()).to.include({ vlanId: 40, mac: '00155D0A0B01', staticMac: true });
+    } finally {
+      await ensure('stopped');
+    }
+    const changed = await nic(false, { vm: 'app01', name: 'mgmt', state: 'present', mac: '00:15:5d:0a:0b:02' });
+    expect(changed.nic).to.include({ vlan_id: 40, mac: '00:15:5d:0a:0b:02', static_mac: true });
+    await nic(false, { vm: 'app01', name: 'mgmt', state: 'absent' });
+  });
+
   it('creates, applies and removes a checkpoint', async () => {
     const before = registrySnapshot(world.registry);
     expect((await checkpoint(true, { vm: 'app01', name: 'cp1', state: 'present' })).changes).to.deep.equal(["create checkpoint 'cp1' of VM 'app01'"]);

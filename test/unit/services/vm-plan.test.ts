@@ -70,9 +70,26 @@ describe('services/vm-plan', () => {
     expect(plan.warnings[0]).to.include('generation');
   });
 
+  it('classes a new MAC as a change that needs the VM off, and keeps a static MAC on a VLAN change', () => {
+    const mac = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 130, mac: '00:15:5d:0a:0b:0c' }] }));
+    expect(mac.coldOptions).to.deep.equal(['nics.nic0.mac']);
+    expect(mac.coldNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 130, mac: '00:15:5d:0a:0b:0c' }]);
+    expect(mac.setNics, 'the VLAN applies at once, without the MAC').to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 130 }]);
+    expect(mac.cold).to.deep.equal({});
+
+    const staticNic = { ...actual, nics: [{ ...actual.nics[0]!, staticMac: true }] };
+    const vlan = planVm(staticNic, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 140 }] }));
+    expect(vlan.coldOptions).to.deep.equal([]);
+    expect(vlan.setNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 140, mac: '00:15:5d:01:02:03' }]);
+
+    const unset = { ...actual, nics: [{ ...actual.nics[0]!, mac: '00:00:00:00:00:00' }] };
+    expect(planIsEmpty(planVm(unset, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120 }] }))), 'an unassigned dynamic MAC is no difference').to.equal(true);
+  });
+
   it('compares MAC addresses in any notation', () => {
     const withMac = { ...actual, nics: [{ ...actual.nics[0]!, staticMac: true }] };
     const same = planVm(withMac, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120, mac: '00155d010203' }] }));
     expect(same.setNics).to.deep.equal([]);
+    expect(same.coldNics).to.deep.equal([]);
   });
 });

@@ -175,6 +175,91 @@ describe('services/vm-state against the simulator', function () {
     expect((await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 13 }, { name: 'backup', network: 'LAN' }] })).changed).to.equal(false);
   });
 
+  it('classes a MAC change of a running VM as needing a power cycle, like a CPU count change', async () => {
+    await ensure(world, { ...base, state: 'started' });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    const dynamicMac = vm.nics[0]!.mac;
+    const nics = [{ network: 'LAN', vlan_id: 13, mac: '00:15:5d:aa:bb:cc' }];
+
+    // Running, no power cycle allowed: the VLAN applies at once, the MAC waits (the simulator refuses it running).
+    const warnings: string[] = [];
+    const pending = await ensure(world, { ...base, nics }, false, warnings);
+    expect(pending.power_cycle_required).to.deep.equal(['nics.nic0.mac']);
+    expect(pending.changes).to.deep.equal(["set NIC nic0 on 'LAN' VLAN 13 of VM 'web01'"]);
+    expect(pending.msg).to.include('needs a power cycle for nics.nic0.mac');
+    expect(warnings.join()).to.include("VM 'web01' is running: nics.nic0.mac change only with the VM off");
+    expect(vm.nics[0]).to.include({ vlanId: 13, mac: dynamicMac, staticMac: false });
+    expect(vm.state).to.equal('Running');
+
+    // Check mode says the same and changes nothing.
+    const before = registrySnapshot(world.registry);
+    const dry = await ensure(world, { ...base, nics, allow_power_cycle: true }, true);
+    expect(dry.changes).to.deep.equal([
+      "shut down VM 'web01'",
+      "set NIC nic0 on 'LAN' VLAN 13 MAC 00:15:5d:aa:bb:cc of VM 'web01'",
+      "start VM 'web01'",
+    ]);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+
+    // Power cycle allowed: shut down, set, start again.
+    const cycled = await ensure(world, { ...base, nics, allow_power_cycle: true });
+    expect(cycled.power_cycle_required).to.deep.equal([]);
+    expect(cycled.changes).to.deep.equal(dry.changes);
+    expect(vm.nics[0]).to.include({ vlanId: 13, mac: '00155DAABBCC', staticMac: true });
+    expect(vm.state).to.equal('Running');
+    expect(cycled.vm!.nics[0]).to.include({ mac: '00:15:5d:aa:bb:cc', static_mac: true });
+    expect((await ensure(world, { ...base, nics })).changed).to.equal(false);
+
+    // A VLAN change alone on the running VM keeps its static MAC (the driver would otherwise ask for a dynamic one).
+    const vlanOnly = await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 14 }] });
+    expect(vlanOnly.changes).to.deep.equal(["set NIC nic0 on 'LAN' VLAN 14 MAC 00:15:5d:aa:bb:cc of VM 'web01'"]);
+    expect(vm.nics[0]).to.include({ vlanId: 14, mac: '00155DAABBCC', staticMac: true });
+
+    // Being stopped anyway: stop first, then one change with switch, VLAN and MAC together.
+    const stopping = await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 15, mac: '00-15-5D-AA-BB-DD' }], state: 'stopped' });
+    expect(stopping.power_cycle_required).to.deep.equal([]);
+    expect(stopping.changes).to.deep.equal(["shut down VM 'web01'", "set NIC nic0 on 'LAN' VLAN 15 MAC 00:15:5d:aa:bb:dd of VM 'web01'"]);
+    expect(vm.nics[0]).to.include({ vlanId: 15, mac: '00155DAABBDD', staticMac: true });
+    expect(vm.state).to.equal('Off');
+  });
+
+  it('the simulator refuses a MAC change of a running VM as Hyper-V does', async () => {
+    await ensure(world, { ...base, nics: [{ network: 'LAN', mac: '00:15:5d:aa:bb:cc' }], state: 'started' });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    const session = await world.open();
+    try {
+      for (const mac of ['00:15:5d:aa:bb:dd', undefined]) {
+        const refused = await failure(session.hv.nics.setNic({ vmId: vm.id, nic: { name: 'nic0', network: 'LAN', ...(mac && { mac }) } }));
+        expect(refused.message).to.include('The operation cannot be performed while the virtual machine is in its current state.');
+      }
+      expect(vm.nics[0]).to.include({ mac: '00155DAABBCC', staticMac: true });
+      // The same MAC again is no change, and a VLAN change goes through.
+      await session.hv.nics.setNic({ vmId: vm.id, nic: { name: 'nic0', network: 'LAN', vlanId: 7, mac: '00:15:5d:aa:bb:cc' } });
+      expect(vm.nics[0]).to.include({ vlanId: 7, mac: '00155DAABBCC', staticMac: true });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('a dynamic MAC reads unset until the first start, then keeps the one assigned; idempotent either side', async () => {
+    const created = await ensure(world, base);
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    expect(vm.nics[0]).to.include({ mac: '000000000000', staticMac: false });
+    expect(created.vm!.nics[0]).to.include({ mac: '', static_mac: false });
+    expect((await ensure(world, base)).changed).to.equal(false);
+
+    const started = await ensure(world, { ...base, state: 'started' });
+    const assigned = vm.nics[0]!.mac;
+    expect(assigned).to.match(/^00155D[0-9A-F]{6}$/);
+    expect(started.vm!.nics[0]!.mac).to.equal(assigned.toLowerCase().match(/../g)!.join(':'));
+    expect(started.diff.before).to.have.nested.property('nics[0].mac', '');
+
+    await ensure(world, { ...base, state: 'stopped' });
+    await ensure(world, { ...base, state: 'started' });
+    expect(vm.nics[0]!.mac, 'kept across restarts').to.equal(assigned);
+    expect((await ensure(world, { ...base, state: 'started' })).changed).to.equal(false);
+  });
+
   it('makes a new VM a cluster role, and removes the role before deleting it', async () => {
     world.registry.host.cluster = { name: 'HVCLU01', nodes: ['HV-SIM01', 'HV-SIM02'] };
     const created = await ensure(world, { ...base, cluster_role: true });
