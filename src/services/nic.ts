@@ -1,7 +1,8 @@
 /**
  * Ensure one network adapter of a VM: added, changed (switch, VLAN, static MAC) or removed. A MAC address changes
- * only with the VM off (Hyper-V and libvirt refuse it on a running VM), so a MAC change on a running VM is refused
- * here with one line, before anything is sent. Check mode only warns: an earlier task may stop the VM.
+ * only with the VM off (Hyper-V refuses it on a running VM; libvirt could only unplug the adapter under the guest), so
+ * a MAC change on a running VM is refused here with one line, before anything is sent. Check mode only warns: an
+ * earlier task may stop the VM.
  */
 import { Conflict, InvalidArgument } from '../core/errors';
 import type { NicSpec } from '../drivers/types';

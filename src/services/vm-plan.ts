@@ -1,8 +1,8 @@
 /**
  * What it takes to bring an existing VM to the desired configuration: hardware changes that apply at once ("hot"),
- * those that need the VM off ("cold", named by their option), disks to add or grow, NICs to add or change (a new MAC
- * address is cold: Hyper-V and libvirt change an adapter's MAC only with the VM off), and warnings for what cannot
- * change at all. Pure: no driver calls.
+ * those that need the VM off ("cold", named by their option), disks to add or grow, NICs to add or change (a new
+ * MAC address is cold: Hyper-V changes it only with the VM off, libvirt only by unplugging the adapter), and warnings
+ * for what cannot change at all. Pure: no driver calls.
  */
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmInfo } from '../drivers/types';
 import { normalizeMac, type VmDesired } from './vm-desired';
