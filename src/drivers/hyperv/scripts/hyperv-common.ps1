@@ -213,9 +213,12 @@ function Set-VsNic {
     } else {
         Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Untagged
     }
+    # Hyper-V changes a MAC only while the VM is off: ask only when the MAC setting really differs.
     if ([string]$Nic.mac -ne '') {
-        Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -StaticMacAddress ([string]$Nic.mac)
-    } else {
+        if ($Adapter.DynamicMacAddressEnabled -or [string]$Adapter.MacAddress -ne [string]$Nic.mac) {
+            Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -StaticMacAddress ([string]$Nic.mac)
+        }
+    } elseif (-not $Adapter.DynamicMacAddressEnabled) {
         Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -DynamicMacAddress
     }
 }
