@@ -44,6 +44,11 @@ describe('services/guest-config against the simulator running the Linux agent', 
   });
 
   it('sends nothing when the guest already reports applied, and vm_info shows that status', async () => {
+    // The agent clears its hello and status after the host has removed its items, then exits: let it finish (the
+    // simulator takes in the guest's pool on exit) before comparing.
+    const vm = world.registry.vmsNamed('app02')[0]!;
+    expect(await world.standard.bridge.runs.get(vm.id)!.exited).to.equal(0);
+    expect([...vm.kvpGuest.keys()].filter((k) => k.startsWith('virtseal.'))).to.deep.equal(['virtseal.applied']);
     const before = registrySnapshot(world.registry);
     const again = await inSession(world, false, (s) => configureGuest(s, request('app02')));
     expect(again).to.include({ changed: false, outcome: 'already_applied' });
