@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions as EsbuildOptions, type Plugin } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone';
 import { createAjv } from '../src/ansible/ajv-compile';
 import { resolveSchema } from '../src/ansible/schema';
@@ -59,11 +59,56 @@ function precompiledValidator(name: string, root: string): Plugin {
   };
 }
 
-/** Bundles one module into `outFile` (exec bit set). Returns the bundle size in bytes. */
-export async function bundleModule(name: string, outFile: string, mode: ArgsMode = 'embedded', root = ROOT): Promise<number> {
+/**
+ * An esbuild plugin that swaps src/drivers/loaders.ts (static driver imports) for src/drivers/loaders-lazy.ts (the same
+ * table with import()): in a bundle each driver, and the libraries behind it, is evaluated only when a call uses it.
+ */
+const lazyDrivers: Plugin = {
+  name: 'virtseal-lazy-drivers',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/loaders$/ }, (args) =>
+      /[\\/]src[\\/]drivers[\\/]index\.ts$/.test(args.importer) ? { path: join(dirname(args.importer), 'loaders-lazy.ts') } : undefined);
+  },
+};
+
+/**
+ * CommonJS packages that module code imports at top level but needs only inside some calls: imports of them are
+ * routed to a shim whose functions require() the package on first use. esbuild wraps every CommonJS package in a
+ * lazy initialiser anyway; only the eager top-level require of an `import` statement is avoided. A name the shim
+ * does not forward fails the build ("No matching export"), never a run.
+ */
+const LAZY_PACKAGES: Record<string, readonly string[]> = {
+  // Only the sealed exchange's network-config rendering (cloud-init YAML) uses it.
+  yaml: ['parse', 'stringify'],
+};
+
+const lazyPackages: Plugin = {
+  name: 'virtseal-lazy-packages',
+  setup(b) {
+    const filter = new RegExp(`^(${Object.keys(LAZY_PACKAGES).join('|')})$`);
+    b.onResolve({ filter }, (args) => (args.namespace === 'virtseal-lazy' ? undefined : { path: args.path, namespace: 'virtseal-lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'virtseal-lazy' }, (args) => ({
+      contents: [
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        ...LAZY_PACKAGES[args.path]!.map((fn) => `export function ${fn}(...a) { return load().${fn}(...a); }`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: ROOT,
+    }));
+  },
+};
+
+/**
+ * Bundles one module into `outFile` (exec bit set). Returns the bundle size in bytes. `esbuildOverrides` replaces
+ * esbuild options (benchmarks and bundle analysis only; the shipped bundles use the defaults below).
+ */
+export async function bundleModule(
+  name: string, outFile: string, mode: ArgsMode = 'embedded', root = ROOT, esbuildOverrides: EsbuildOptions = {},
+): Promise<number> {
   const entry = join(root, 'src/modules', `${name}.ts`);
   await build({
-    plugins: [precompiledValidator(name, root)],
+    plugins: [precompiledValidator(name, root), lazyDrivers, lazyPackages],
     stdin: {
       contents: `import definition from ${JSON.stringify(entry)};\nimport { main } from ${JSON.stringify(join(root, 'src/ansible/main.ts'))};\nvoid main(definition);\n`,
       resolveDir: root,
@@ -83,6 +128,7 @@ export async function bundleModule(name: string, outFile: string, mode: ArgsMode
     banner: { js: moduleBanner(mode) },
     outfile: outFile,
     logLevel: 'warning',
+    ...esbuildOverrides,
   });
   chmodSync(outFile, 0o755);
   const text = readFileSync(outFile, 'utf8');
