@@ -5,7 +5,9 @@
  *   connect:  valid arguments for a Hyper-V host on a loopback port whose server closes every connection at once
  *             (the driver and its SSH transport load, connect, and fail with a host error).
  * ping (`{}`, succeeds) is the baseline in both. Modules alternate in rounds so load drift hits all of them alike; the
- * figure is the median wall time per process over N runs. Prints bundle sizes, ms and the ratio to ping.
+ * figures are the median wall time per process over N runs and the median CPU time (user + system) the process
+ * reported at exit through a --require preload (less sensitive than wall time to a machine busy with other work).
+ * Prints bundle sizes, ms and the ratios to ping.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,14 +53,20 @@ interface Case {
 }
 
 // Asynchronous on purpose: the loopback server of the connect scenario runs on this process's event loop.
-function runOnce(bundle: string, argsFile: string, env: NodeJS.ProcessEnv): Promise<{ ms: number; result: Record<string, unknown> }> {
+interface Run { readonly ms: number; readonly cpuMs: number; readonly result: Record<string, unknown> }
+
+const CPU_PRELOAD = "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\nVIRTSEAL_BENCH_CPU_US ' + (u.user + u.system) + '\\n'); });\n";
+
+function runOnce(bundle: string, argsFile: string, env: NodeJS.ProcessEnv, preload: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    execFile(process.execPath, [bundle, argsFile], { env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--require', preload, bundle, argsFile], { env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const line = stdout.trim().split('\n').pop() ?? '';
+      const cpu = /VIRTSEAL_BENCH_CPU_US (\d+)/.exec(stderr);
       try {
-        resolve({ ms, result: JSON.parse(line) as Record<string, unknown> });
+        if (!cpu) throw new Error('no CPU figure');
+        resolve({ ms, cpuMs: Number(cpu[1]) / 1000, result: JSON.parse(line) as Record<string, unknown> });
       } catch {
         reject(new Error(`${bundle}: no JSON result (${error?.message ?? 'exit 0'}): ${stdout.slice(-500)} ${stderr.slice(-500)}`));
       }
@@ -73,6 +81,8 @@ export default async function startupBench(): Promise<void> {
     const modules = moduleEntries().filter((m) => m === 'ping' || m in VALID);
     const missing = moduleEntries().filter((m) => !modules.includes(m));
     if (missing.length > 0) console.log(`   note: no benchmark arguments for ${missing.join(', ')} (skipped)`);
+    const preload = join(dir, 'cpu-preload.cjs');
+    writeFileSync(preload, CPU_PRELOAD);
     const sizes: Record<string, number> = {};
     for (const m of modules) {
       await bundleModule(m, join(dir, m), 'embedded');
@@ -108,24 +118,37 @@ export default async function startupBench(): Promise<void> {
     console.log(`   node ${process.version}, ${N} runs per module and scenario in alternating rounds, median wall time per process (load average ${loadavg()[0]!.toFixed(1)})`);
     for (const scenario of scenarios) {
       const times: Record<string, number[]> = {};
+      const cpu: Record<string, number[]> = {};
       for (const c of scenario.cases) {
-        const warm = await runOnce(join(dir, c.module), c.argsFile, env);
+        const warm = await runOnce(join(dir, c.module), c.argsFile, env, preload);
         const problem = c.expect(warm.result);
         if (problem) throw new Error(`${c.module}: ${problem}`);
         times[c.module] = [];
+        cpu[c.module] = [];
       }
       for (let round = 0; round < N; round++) {
-        for (const c of scenario.cases) times[c.module]!.push((await runOnce(join(dir, c.module), c.argsFile, env)).ms);
+        for (const c of scenario.cases) {
+          const run = await runOnce(join(dir, c.module), c.argsFile, env, preload);
+          times[c.module]!.push(run.ms);
+          cpu[c.module]!.push(run.cpuMs);
+        }
       }
       const ping = median(times.ping!);
+      const pingCpu = median(cpu.ping!);
       console.log(`   ${scenario.name}:`);
+      console.log(`     ${'module'.padEnd(14)} ${'size'.padStart(10)} ${'wall'.padStart(8)} ${'/ping'.padStart(6)} ${'cpu'.padStart(8)} ${'/ping'.padStart(6)}`);
       const ratios: number[] = [];
+      const cpuRatios: number[] = [];
       for (const c of scenario.cases) {
         const ms = median(times[c.module]!);
-        if (c.module !== 'ping') ratios.push(ms / ping);
-        console.log(`     ${c.module.padEnd(14)} ${(sizes[c.module]! / 1024).toFixed(0).padStart(6)} KiB ${ms.toFixed(0).padStart(6)} ms   ratio to ping ${(ms / ping).toFixed(2)}   +${(ms - ping).toFixed(0)} ms`);
+        const cpuMs = median(cpu[c.module]!);
+        if (c.module !== 'ping') {
+          ratios.push(ms / ping);
+          cpuRatios.push(cpuMs / pingCpu);
+        }
+        console.log(`     ${c.module.padEnd(14)} ${(sizes[c.module]! / 1024).toFixed(0).padStart(6)} KiB ${ms.toFixed(0).padStart(5)} ms ${(ms / ping).toFixed(2).padStart(6)} ${cpuMs.toFixed(0).padStart(5)} ms ${(cpuMs / pingCpu).toFixed(2).padStart(6)}`);
       }
-      console.log(`     lifecycle modules: median ratio to ping ${median(ratios).toFixed(2)}`);
+      console.log(`     lifecycle modules, median ratio to ping: wall ${median(ratios).toFixed(2)}, cpu ${median(cpuRatios).toFixed(2)}`);
     }
   } finally {
     server.close();
