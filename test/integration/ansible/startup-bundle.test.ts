@@ -82,6 +82,14 @@ describe('integration: lazy start-up of lifecycle module bundles', function () {
     expect([...compiled].sort()).to.deep.equal(['fast-xml-parser', 'ssh2']);
   });
 
+  it('a libvirt call over SSH loads the libvirt driver: ssh2, fast-xml-parser and xmlbuilder2, not yaml', async () => {
+    // A password makes 127.0.0.1 a remote host (SSH), so no virsh runs on this machine.
+    const { result, compiled } = await pipelined({ host: '127.0.0.1', port: closingPort, user: 'u', password: 'pw-canary-2', accept_unknown_host_key: true, hypervisor: 'libvirt' });
+    expect(result).to.include({ failed: true, reason: 'host_unreachable' });
+    expect(JSON.stringify(result)).to.not.include('pw-canary-2');
+    expect([...compiled].sort()).to.deep.equal(['fast-xml-parser', 'ssh2', 'xmlbuilder2']);
+  });
+
   it('the embedded packages work from a directory without node_modules (ssh2 logs in to OpenSSH on loopback)', async () => {
     const entry = `
       import ssh2 from 'ssh2';
