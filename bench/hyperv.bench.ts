@@ -34,6 +34,7 @@ async function operationCosts(s: StandardSim): Promise<void> {
     id = (await hv.vms.createVm({ spec: { name: 'bench-vm', cpuCount: 2, memory: { startupMb: 2048 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }], nics: [{ name: 'eth0', network: 'LAN' }] } })).id;
   });
   await measure('reconfigure', () => hv.vms.reconfigureVm({ id, changes: { cpuCount: 4 } }));
+  await measure('retag', () => hv.vms.reconfigureVm({ id, changes: { tags: ['bench'], notes: 'bench run' } }));
   await measure('start', () => hv.power.start({ id }));
   await measure('kvp write 200 items', () => hv.guestChannel({ vmId: id }).writeHostItems(Array.from({ length: 200 }, (_, i) => [`k${i}`, `v${i}`] as const)));
   await measure('kvp read guest', () => hv.guestChannel({ vmId: id }).readGuestItems());

@@ -50,15 +50,69 @@ function registryFile(names: string[]): string {
   return [HEADER('src/schemas/*.schema.json'), ...imports, '', '/** Every module schema by module name (raw; resolve with resolveSchema). */', 'export const moduleSchemas: Readonly<Record<string, object>> = {', ...entries, '};', ''].join('\n');
 }
 
-async function typesFile(name: string, schema: OptionSchema): Promise<string> {
-  const input = structuredClone({ ...schema, title: `${pascal(name)}Options` }) as Parameters<typeof compile>[0];
-  return compile(input, `${pascal(name)}Options`, {
-    bannerComment: `${HEADER(`src/schemas/${name}.schema.json`)}\n/* eslint-disable */`,
-    additionalProperties: false,
-    declareExternallyReferenced: true,
-    strictIndexSignatures: true,
-    style: { singleQuote: true, printWidth: 120 },
+const COMPILE_OPTIONS = {
+  additionalProperties: false,
+  declareExternallyReferenced: true,
+  strictIndexSignatures: true,
+  style: { singleQuote: true, printWidth: 120 },
+} as const;
+
+/** A module option that is one definition of a fragment (`fragments/<f>.schema.json#/definitions/<option>`). */
+const DEFINITION_REF = /^fragments\/([a-z_]+)\.schema\.json#\/definitions\/([a-z_]+)$/;
+
+/** Fragment name → the options a raw module schema takes from that fragment's definitions, one by one. */
+function sharedOptions(raw: Record<string, unknown>): Map<string, string[]> {
+  const byFragment = new Map<string, string[]>();
+  for (const [option, property] of Object.entries((raw.properties ?? {}) as Record<string, { $ref?: string }>)) {
+    const m = DEFINITION_REF.exec(property.$ref ?? '');
+    // An option that refines the definition (its own description or default) keeps its own declaration.
+    if (!m || m[2] !== option || Object.keys(property).length !== 1) continue;
+    byFragment.set(m[1]!, [...(byFragment.get(m[1]!) ?? []), option]);
+  }
+  return byFragment;
+}
+
+/** A fragment's definitions, each with its own references resolved. */
+function resolveDefinitions(fragment: string, fragments: Record<string, object>): Record<string, object> {
+  const names = Object.keys((fragments[fragment] as { definitions: object }).definitions);
+  const refs = Object.fromEntries(names.map((n) => [n, { $ref: `fragments/${fragment}.schema.json#/definitions/${n}` }]));
+  return resolveSchema({ type: 'object', properties: refs }, fragments).properties as Record<string, object>;
+}
+
+/** One interface per fragment whose definitions modules take as options (ConnectionOptions, ...). */
+async function fragmentTypesFile(fragment: string, definitions: Record<string, object>): Promise<string> {
+  const input = { type: 'object', title: `${pascal(fragment)}Options`, additionalProperties: false, properties: structuredClone(definitions) };
+  return compile(input as Parameters<typeof compile>[0], `${pascal(fragment)}Options`, {
+    ...COMPILE_OPTIONS,
+    bannerComment: `${HEADER(`src/schemas/fragments/${fragment}.schema.json`)}\n/* eslint-disable */`,
   });
+}
+
+/**
+ * A module's options type. Options taken one by one from a fragment's definitions are not restated: the interface
+ * extends that fragment's generated interface (or the part of it the module takes).
+ */
+async function typesFile(name: string, schema: OptionSchema, shared: Map<string, string[]>, fragments: Record<string, object>): Promise<string> {
+  const input = structuredClone({ ...schema, title: `${pascal(name)}Options` }) as Record<string, unknown> & { properties: Record<string, unknown>; required?: string[] };
+  const bases: string[] = [];
+  const imports: string[] = [];
+  for (const [fragment, options] of [...shared].sort(([a], [b]) => a.localeCompare(b))) {
+    const all = Object.keys((fragments[fragment] as { definitions: object }).definitions);
+    const base = `${pascal(fragment)}Options`;
+    const required = options.filter((o) => input.required?.includes(o));
+    if (required.length) throw new Error(`${name}: required options ${required.join(', ')} from fragment ${fragment} cannot be shared`);
+    for (const option of options) delete input.properties[option];
+    imports.push(`import type { ${base} } from './fragment-${fragment}';`);
+    bases.push(options.length === all.length ? base : `Pick<${base}, ${options.map((o) => `'${o}'`).join(' | ')}>`);
+  }
+  const text = await compile(input as Parameters<typeof compile>[0], `${pascal(name)}Options`, {
+    ...COMPILE_OPTIONS,
+    bannerComment: `${HEADER(`src/schemas/${name}.schema.json`)}\n/* eslint-disable */${imports.length ? `\n\n${imports.join('\n')}` : ''}`,
+  });
+  if (!bases.length) return text;
+  const head = `export interface ${pascal(name)}Options {`;
+  if (!text.includes(head)) throw new Error(`${name}: generated type has no '${head}'`);
+  return text.replace(head, `export interface ${pascal(name)}Options extends ${bases.join(', ')} {`);
 }
 
 /** Every generated file, path (relative to root) → content. */
@@ -67,8 +121,14 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   const schemas = loadResolvedSchemas(root);
   files.set('src/generated/fragments.ts', fragmentsFile(listSchemas(join(root, 'src/schemas/fragments'))));
   files.set('src/generated/schemas.ts', registryFile(Object.keys(schemas)));
+  const fragments = loadFragments(root);
+  const shared = new Map<string, Map<string, string[]>>();
+  for (const name of Object.keys(schemas)) shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`))));
+  for (const fragment of new Set([...shared.values()].flatMap((m) => [...m.keys()]))) {
+    files.set(`src/generated/fragment-${fragment}.ts`, await fragmentTypesFile(fragment, resolveDefinitions(fragment, fragments)));
+  }
   for (const [name, schema] of Object.entries(schemas)) {
-    files.set(`src/generated/${name}.ts`, await typesFile(name, schema));
+    files.set(`src/generated/${name}.ts`, await typesFile(name, schema, shared.get(name)!, fragments));
     files.set(`collection/plugins/modules/${name}.yml`, renderDocsYaml(name, schema));
   }
   const surveyDir = join(root, 'surveys/src');

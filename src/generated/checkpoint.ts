@@ -1,10 +1,12 @@
 // generated — do not edit. Source: src/schemas/checkpoint.schema.json; regenerate with `npm run generate`.
 /* eslint-disable */
 
+import type {ConnectionOptions} from './fragment-connection';
+
 /**
  * Options of virtseal.core.checkpoint.
  */
-export interface CheckpointOptions {
+export interface CheckpointOptions extends ConnectionOptions {
   /**
    * Name of the VM.
    */
@@ -17,60 +19,4 @@ export interface CheckpointOptions {
    * present: exists; absent: removed; applied: the VM is reverted to it (always changes).
    */
   state?: 'present' | 'absent' | 'applied';
-  /**
-   * Name or address of the hypervisor host, optionally with the SSH port (hv01.example.com:2222, [2001:db8::5]:22). Falls back to the VIRTSEAL_HOST environment variable.
-   */
-  host?: string;
-  /**
-   * SSH port of the hypervisor host. Falls back to VIRTSEAL_HOST_PORT, then 22.
-   */
-  port?: number;
-  /**
-   * SSH user on the hypervisor host (a Hyper-V administrator). Falls back to VIRTSEAL_HOST_USER.
-   */
-  user?: string;
-  /**
-   * SSH password. Falls back to VIRTSEAL_HOST_PASSWORD. Never logged or returned.
-   */
-  password?: string;
-  /**
-   * SSH private key text (OpenSSH or PEM). Falls back to VIRTSEAL_HOST_PRIVATE_KEY. Never logged or returned.
-   */
-  private_key?: string;
-  /**
-   * Path on the controller of an SSH private key file, instead of I(private_key).
-   */
-  private_key_file?: string;
-  /**
-   * Passphrase of the private key. Falls back to VIRTSEAL_HOST_PRIVATE_KEY_PASSPHRASE. Never logged or returned.
-   */
-  private_key_passphrase?: string;
-  /**
-   * Pinned SSH host key fingerprint, SHA256:<base64> as printed by ssh-keygen -lf. Falls back to VIRTSEAL_HOST_KEY_FINGERPRINT.
-   */
-  host_key_fingerprint?: string;
-  /**
-   * known_hosts file to check the host key against when no fingerprint is pinned. Falls back to VIRTSEAL_HOST_KNOWN_HOSTS.
-   */
-  known_hosts?: string;
-  /**
-   * Accept a host key that is neither pinned nor in I(known_hosts). Only for lab hosts: it allows a man in the middle.
-   */
-  accept_unknown_host_key?: boolean;
-  /**
-   * Kind of hypervisor on the host. Falls back to VIRTSEAL_HOST_HYPERVISOR.
-   */
-  hypervisor?: 'hyperv' | 'libvirt';
-  /**
-   * libvirt connection URI on the host (libvirt only). Default qemu:///system.
-   */
-  libvirt_uri?: string;
-  /**
-   * Folder on the host that holds the published images (the image library). Falls back to VIRTSEAL_HOST_IMAGE_LIBRARY, then the driver default (C:\ProgramData\virtseal\images on Hyper-V).
-   */
-  image_library_path?: string;
-  /**
-   * Seconds to wait for the SSH connection to the host.
-   */
-  connect_timeout?: number;
 }

@@ -3,7 +3,7 @@
  * at boot), run the exchange until the guest reports applied or failed, and detach the media whatever the outcome.
  * The exchange itself removes every host item it wrote.
  */
-import { Conflict } from '../core/errors';
+import { Conflict, VirtsealError } from '../core/errors';
 import { runSteps, type Step } from '../core/steps';
 import { readGuestConfigStatus } from '../seal/guest-status';
 import { explainFlowFailure } from './flow-error';
@@ -30,8 +30,8 @@ export interface GuestConfigResult {
 export async function configureGuest(session: Session, request: GuestConfigRequest): Promise<GuestConfigResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
+  const status = await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }));
   if (!request.force) {
-    const status = await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }));
     if (status.state === 'applied') {
       return {
         changed: false,
@@ -74,7 +74,13 @@ export async function configureGuest(session: Session, request: GuestConfigReque
   try {
     await runSteps(steps, context);
   } catch (error) {
-    throw explainFlowFailure(error, `configuring VM '${vm.name}'`);
+    const explained = explainFlowFailure(error, `configuring VM '${vm.name}'`);
+    if (status.state === 'applied' && (explained as VirtsealError).reason === 'guest_timeout') {
+      // The agent provisions once and removes itself: a forced resend finds nobody listening unless re-armed.
+      const e = explained as VirtsealError;
+      throw new VirtsealError(e.reason, `${e.message}. VM '${vm.name}' had already applied a configuration and its agent removes itself afterwards: re-arm the agent in the guest before force: true (docs/guest-agents.md)`, { cause: e, details: e.details });
+    }
+    throw explained;
   }
   const changes = [...hv.changes];
   return {

@@ -2,6 +2,7 @@
 import { InvalidArgument } from '../../core/errors';
 import type { CheckpointDriver, CheckpointInfo } from '../types';
 import { assertVmId, type HyperVSession } from './session';
+import type { HyperVVmDriver } from './vm';
 
 interface RawCheckpoint {
   readonly id: string;
@@ -19,7 +20,10 @@ function checkName(name: string): void {
 }
 
 export class HyperVCheckpointDriver implements CheckpointDriver {
-  constructor(private readonly session: HyperVSession) {}
+  constructor(
+    private readonly session: HyperVSession,
+    private readonly vms: HyperVVmDriver,
+  ) {}
 
   async listCheckpoints(options: { readonly vmId: string }): Promise<readonly CheckpointInfo[]> {
     const r = await this.session.run<{ checkpoints: RawCheckpoint[] }>('checkpoint-list', { Id: assertVmId(options.vmId, 'vm_id') });
@@ -33,7 +37,9 @@ export class HyperVCheckpointDriver implements CheckpointDriver {
 
   async applyCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {
     checkName(options.name);
-    await this.session.run('checkpoint-apply', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name });
+    const id = assertVmId(options.vmId, 'vm_id');
+    await this.session.run('checkpoint-apply', { Id: id, Name: options.name });
+    this.vms.forget(id);
   }
 
   async removeCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {

@@ -34,7 +34,7 @@ export class HyperVHypervisor implements Hypervisor {
     this.nics = new HyperVNicDriver(session);
     this.images = new HyperVImageDriver(session);
     this.media = new HyperVMediaDriver(session);
-    this.checkpoints = new HyperVCheckpointDriver(session);
+    this.checkpoints = new HyperVCheckpointDriver(session, this.vms);
     this.cluster = new HyperVClusterDriver(session);
   }
 

@@ -7,11 +7,37 @@ import { checkCpu, checkDisk, checkMemory, checkNic, checkVmName } from './valid
 import { hypervMac, joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
 
 export class HyperVVmDriver implements VmDriver {
+  /**
+   * Notes (user text + virtseal metadata line) of each VM as last read or written in this session, by lower-case
+   * id: a reconfigure that rewrites tags or notes merges into them without another PowerShell process.
+   */
+  private readonly notesSeen = new Map<string, string>();
+
   constructor(private readonly session: HyperVSession) {}
+
+  private seen(raw: RawVm): VmInfo {
+    this.notesSeen.set(raw.id.toLowerCase(), raw.notes ?? '');
+    return toVmInfo(raw);
+  }
+
+  /** Drops what this session knows of a VM's notes (a checkpoint applied brings back older ones). */
+  forget(id: string): void {
+    this.notesSeen.delete(id.toLowerCase());
+  }
+
+  /** The VM's notes as last seen in this session, or read now. */
+  private async currentNotes(id: string): Promise<string> {
+    const known = this.notesSeen.get(id.toLowerCase());
+    if (known !== undefined) return known;
+    const current = await this.session.run<{ vms: RawVm[] }>('vm-get', { Id: id });
+    if (!current.vms[0]) throw new NotFound(`no VM with id ${id}`);
+    this.seen(current.vms[0]);
+    return current.vms[0].notes ?? '';
+  }
 
   async listVms(): Promise<readonly VmInfo[]> {
     const result = await this.session.run<{ vms: RawVm[] }>('vm-list', {});
-    return result.vms.map(toVmInfo);
+    return result.vms.map((raw) => this.seen(raw));
   }
 
   async findVm(options: { readonly ref: VmRef }): Promise<VmInfo | undefined> {
@@ -24,7 +50,7 @@ export class HyperVVmDriver implements VmDriver {
         details: { ids: vms.map((v) => v.id) },
       });
     }
-    return vms[0] ? toVmInfo(vms[0]) : undefined;
+    return vms[0] ? this.seen(vms[0]) : undefined;
   }
 
   /** Found VM or NotFound. */
@@ -64,7 +90,7 @@ export class HyperVVmDriver implements VmDriver {
       })),
       Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? hypervMac(n.mac) : '' })),
     });
-    return toVmInfo(raw);
+    return this.seen(raw);
   }
 
   async reconfigureVm(options: { readonly id: string; readonly changes: VmChanges }): Promise<VmInfo> {
@@ -75,24 +101,22 @@ export class HyperVVmDriver implements VmDriver {
     const { notes, tags, ...rest } = c;
     const config = toConfig(rest);
     if (notes !== undefined || tags !== undefined) {
-      const current = await this.session.run<{ vms: RawVm[] }>('vm-get', { Id: id });
-      if (!current.vms[0]) throw new NotFound(`no VM with id ${id}`);
-      const split = splitNotes(current.vms[0].notes);
+      const split = splitNotes(await this.currentNotes(id));
       config.notes = joinNotes(notes ?? split.text, { ...split.meta, tags: [...(tags ?? split.meta.tags)] });
     }
-    return toVmInfo(await this.session.run<RawVm>('vm-set', { Id: id, Config: config }));
+    return this.seen(await this.session.run<RawVm>('vm-set', { Id: id, Config: config }));
   }
 
   async deleteVm(options: { readonly id: string; readonly removeOwnedDisks: boolean }): Promise<void> {
-    await this.session.run('vm-delete', { Id: assertVmId(options.id), RemoveOwnedDisks: options.removeOwnedDisks });
+    const id = assertVmId(options.id);
+    await this.session.run('vm-delete', { Id: id, RemoveOwnedDisks: options.removeOwnedDisks });
+    this.forget(id);
   }
 
   /** Rewrites the notes metadata of a VM (disk names after disks are added or removed). */
   async updateMeta(id: string, update: (meta: NotesMeta) => NotesMeta): Promise<VmInfo> {
-    const current = await this.session.run<{ vms: RawVm[] }>('vm-get', { Id: id });
-    if (!current.vms[0]) throw new NotFound(`no VM with id ${id}`);
-    const split = splitNotes(current.vms[0].notes);
-    return toVmInfo(await this.session.run<RawVm>('vm-set', { Id: id, Config: { notes: joinNotes(split.text, update(split.meta)) } }));
+    const split = splitNotes(await this.currentNotes(id));
+    return this.seen(await this.session.run<RawVm>('vm-set', { Id: id, Config: { notes: joinNotes(split.text, update(split.meta)) } }));
   }
 }
 

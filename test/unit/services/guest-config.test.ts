@@ -53,6 +53,13 @@ describe('services/guest-config against the simulator running the Linux agent', 
     expect(info.vms[0]!.guest_config).to.include({ state: 'applied' });
   });
 
+  it('says how to re-arm the agent when a forced resend finds nobody listening', async () => {
+    const error = await inSession(world, false, (s) => configureGuest(s, request('app02', { force: true, timeoutMs: 2_000 }))).catch((e: unknown) => e);
+    expect(error).to.include({ reason: 'guest_timeout' });
+    expect((error as Error).message).to.match(/already applied a configuration.*re-arm the agent in the guest before force: true/);
+    expect(world.registry.vmsNamed('app02')[0]!.kvpHost.size).to.equal(0);
+  });
+
   it('fails with the guest reason, undoes the media it attached, and leaves no host items', async () => {
     const vm = world.registry.vmsNamed('app03')[0]!;
     const iso = 'D:\\ISO\\virtseal-linux.iso';

@@ -75,6 +75,22 @@ describe('drivers/hyperv/vm', () => {
     expect(again.tags).to.deep.equal(['prod']);
   });
 
+  it('rewrites tags of a VM it has just read in one PowerShell process, keeping the disk metadata', async () => {
+    const vm = (await f.hv.vms.findVm({ ref: { name: 'web-01' } }))!;
+    const before = f.running.sim.stats.execs;
+    const after = await f.hv.vms.reconfigureVm({ id: vm.id, changes: { tags: ['prod', 'db'] } });
+    expect(f.running.sim.stats.execs - before, 'PowerShell processes').to.equal(1);
+    expect(after.tags).to.deep.equal(['prod', 'db']);
+    expect(after.disks.map((d) => [d.name, d.owned])).to.deep.equal(vm.disks.map((d) => [d.name, d.owned]));
+    // Notes changed on the host behind this session's back are not overwritten by a stale copy once re-read.
+    const simVm = f.running.sim.registry.vms.get(vm.id)!;
+    const original = simVm.notes;
+    simVm.notes = `owner: dba${original.slice(original.lastIndexOf('\n'))}`;
+    await f.hv.vms.findVm({ ref: { id: vm.id } });
+    expect((await f.hv.vms.reconfigureVm({ id: vm.id, changes: { tags: ['prod'] } })).notes).to.equal('owner: dba');
+    simVm.notes = original;
+  });
+
   it('validates specs before anything reaches the host, naming the option', async () => {
     const bad = [
       basicSpec(''),
