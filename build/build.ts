@@ -5,9 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions as EsbuildOptions, type Plugin } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone';
 import { createAjv } from '../src/ansible/ajv-compile';
 import { resolveSchema } from '../src/ansible/schema';
@@ -59,11 +59,103 @@ function precompiledValidator(name: string, root: string): Plugin {
   };
 }
 
-/** Bundles one module into `outFile` (exec bit set). Returns the bundle size in bytes. */
-export async function bundleModule(name: string, outFile: string, mode: ArgsMode = 'embedded', root = ROOT): Promise<number> {
+/**
+ * An esbuild plugin that swaps src/drivers/loaders.ts (static driver imports) for src/drivers/loaders-lazy.ts (the same
+ * table with import()): in a bundle each driver, and the libraries behind it, is evaluated only when a call uses it.
+ */
+const lazyDrivers: Plugin = {
+  name: 'virtseal-lazy-drivers',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/loaders$/ }, (args) =>
+      /[\\/]src[\\/]drivers[\\/]index\.ts$/.test(args.importer) ? { path: join(dirname(args.importer), 'loaders-lazy.ts') } : undefined);
+  },
+};
+
+/**
+ * Large third-party packages that only some calls need. Each is bundled on its own (CommonJS, minified) and embedded
+ * in the module bundle as a string literal that is compiled on first use: node then neither evaluates nor even
+ * parses ~0.7 MB of JavaScript on a call that does not need it (a string literal costs a fraction of the parse time
+ * of the same text as code). They share no classes with virtseal code, so a separate copy of their own dependencies
+ * is harmless. `forward`: named functions of a package imported by code that always runs at load (its import
+ * statement would otherwise compile the package at once); calling one compiles the package. Without it, the package
+ * compiles when the module importing it is first initialised (the drivers are themselves loaded on first use).
+ */
+const EMBEDDED_PACKAGES: Record<string, { readonly forward?: readonly string[] }> = {
+  // SSH transport: needed only once a call connects to a host.
+  ssh2: {},
+  // libvirt domain and checkpoint XML.
+  xmlbuilder2: {},
+  // libvirt domain XML and Hyper-V KVP XML parsing.
+  'fast-xml-parser': {},
+  // Only the sealed exchange's cloud-init network-config rendering uses it; imported by code that loads at start.
+  yaml: { forward: ['parse', 'stringify'] },
+};
+
+const embeddedPackageText = new Map<string, Promise<string>>();
+
+/** One package as a self-contained CommonJS program text (its node_modules dependencies included). */
+function embeddedPackage(pkg: string, root: string): Promise<string> {
+  let text = embeddedPackageText.get(pkg);
+  if (!text) {
+    text = build({
+      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: root, sourcefile: `${pkg}-embedded.js`, loader: 'js' },
+      bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, legalComments: 'none', charset: 'ascii',
+      // Optional native bindings (ssh2's) stay external: the package's own try/require falls back to pure JS.
+      external: ['*.node'], write: false, logLevel: 'warning',
+    }).then((r) => r.outputFiles[0]!.text);
+    embeddedPackageText.set(pkg, text);
+  }
+  return text;
+}
+
+export function embeddedPackages(root = ROOT): Plugin {
+  return {
+    name: 'virtseal-embedded-packages',
+    setup(b) {
+      const names = Object.keys(EMBEDDED_PACKAGES).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      b.onResolve({ filter: new RegExp(`^(${names.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'virtseal-embedded' }));
+      b.onResolve({ filter: /^virtseal:load-embedded$/ }, () => ({ path: 'load-embedded', namespace: 'virtseal-loader' }));
+      b.onLoad({ filter: /.*/, namespace: 'virtseal-loader' }, () => ({
+        // Compiles an embedded package like node compiles a CommonJS file, with the bundle's own require for builtins.
+        contents: [
+          "import { compileFunction } from 'node:vm';",
+          'export function loadEmbedded(name, text) {',
+          '  const module = { exports: {} };',
+          "  const fn = compileFunction(text, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: `${__filename}[${name}]` });",
+          '  fn.call(module.exports, module.exports, require, module, __filename, __dirname);',
+          '  return module.exports;',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'virtseal-embedded' }, async (args) => {
+        const text = JSON.stringify(await embeddedPackage(args.path, root));
+        const forward = EMBEDDED_PACKAGES[args.path]!.forward;
+        const contents = forward
+          ? [
+            "import { loadEmbedded } from 'virtseal:load-embedded';",
+            'let loaded;',
+            `const load = () => (loaded ??= loadEmbedded(${JSON.stringify(args.path)}, ${text}));`,
+            ...forward.map((fn) => `export function ${fn}(...a) { return load().${fn}(...a); }`),
+          ].join('\n')
+          : `const { loadEmbedded } = require('virtseal:load-embedded');\nmodule.exports = loadEmbedded(${JSON.stringify(args.path)}, ${text});`;
+        return { contents, loader: 'js', resolveDir: root };
+      });
+    },
+  };
+}
+
+/**
+ * Bundles one module into `outFile` (exec bit set). Returns the bundle size in bytes. `esbuildOverrides` replaces
+ * esbuild options (benchmarks and bundle analysis only; the shipped bundles use the defaults below).
+ */
+export async function bundleModule(
+  name: string, outFile: string, mode: ArgsMode = 'embedded', root = ROOT, esbuildOverrides: EsbuildOptions = {},
+): Promise<number> {
   const entry = join(root, 'src/modules', `${name}.ts`);
   await build({
-    plugins: [precompiledValidator(name, root)],
+    plugins: [precompiledValidator(name, root), lazyDrivers, embeddedPackages(root)],
     stdin: {
       contents: `import definition from ${JSON.stringify(entry)};\nimport { main } from ${JSON.stringify(join(root, 'src/ansible/main.ts'))};\nvoid main(definition);\n`,
       resolveDir: root,
@@ -83,6 +175,7 @@ export async function bundleModule(name: string, outFile: string, mode: ArgsMode
     banner: { js: moduleBanner(mode) },
     outfile: outFile,
     logLevel: 'warning',
+    ...esbuildOverrides,
   });
   chmodSync(outFile, 0o755);
   const text = readFileSync(outFile, 'utf8');

@@ -1,21 +1,21 @@
 /**
  * Builds the driver for a host connection. Modules see only `Hypervisor`; which implementation they hold depends on
  * `conn.hypervisor`. The connection is opened here and reused for every operation until `close()`.
+ * Drivers are reached through ./loaders: static imports in tests and the CLI, loaded on first use in module bundles.
  */
-// Static imports only: a dynamic import() loads a second copy of core/errors when a test runs under CommonJS, and
-// `instanceof VirtsealError` then fails at the module boundary.
 import { Unsupported } from '../core/errors';
-import { HyperVHypervisor } from './hyperv/index';
-import { connectLibvirt } from './libvirt/connect';
+import { driverLoaders } from './loaders';
 import type { HostConnectionOptions, Hypervisor } from './types';
 
 export async function createHypervisor(conn: HostConnectionOptions): Promise<Hypervisor> {
   switch (conn.hypervisor) {
     case 'hyperv': {
+      const { HyperVHypervisor } = await driverLoaders.hyperv();
       const { hypervisor: _type, libvirtUri: _uri, imageLibraryPath, ...ssh } = conn;
       return HyperVHypervisor.connect(ssh, imageLibraryPath ? { imageLibraryPath } : {});
     }
     case 'libvirt': {
+      const { connectLibvirt } = await driverLoaders.libvirt();
       return connectLibvirt(conn);
     }
     default:
