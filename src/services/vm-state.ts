@@ -140,8 +140,9 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   const { hv } = session;
   const plan = planVm(vm, desired);
   plan.warnings.forEach((w) => hooks.warn(w));
-  // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway.
-  const coldInThisRun = !isOn(vm) || desired.state === 'stopped' || desired.allowPowerCycle;
+  // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway. A saved VM is not
+  // off: Hyper-V and libvirt keep its memory and refuse off-only changes until its saved state is gone.
+  const coldInThisRun = vm.state === 'off' || desired.state === 'stopped' || desired.allowPowerCycle;
   // A NIC whose MAC changes then gets its switch and VLAN with the MAC, in one change.
   const nicsSetCold = new Set(coldInThisRun ? plan.coldNics.map((n) => n.name) : []);
   const applyCold = async (): Promise<void> => {
@@ -158,22 +159,24 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   }
   let pending: readonly string[] = [];
   if (plan.coldOptions.length) {
-    if (!isOn(vm)) {
+    if (vm.state === 'off') {
       await applyCold();
     } else if (desired.state === 'stopped') {
-      // It is being stopped anyway: stop first, then apply.
-      await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
+      // It is being stopped anyway: stop first (a saved VM's state is discarded, as stopping it does), then apply.
+      if (vm.state === 'saved') await hv.power.turnOff({ id: vm.id });
+      else await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
       await applyCold();
     } else if (desired.allowPowerCycle) {
+      // A saved VM resumes first, so its guest shuts down cleanly instead of losing its saved memory.
+      if (vm.state === 'saved') await hv.power.start({ id: vm.id });
       await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
       await applyCold();
       // Power state is restored below by setPower for started/restarted; for present we bring it back here.
       if (desired.state === 'present') await hv.power.start({ id: vm.id });
     } else {
       pending = plan.coldOptions;
-      hooks.warn(
-        `VM '${vm.name}' is running: ${pending.join(', ')} change only with the VM off; set allow_power_cycle: true or stop it first`,
-      );
+      const how = vm.state === 'saved' ? 'set allow_power_cycle: true (resumes, shuts down and starts it) or state: stopped (discards the saved state)' : 'set allow_power_cycle: true or stop it first';
+      hooks.warn(`VM '${vm.name}' is ${vm.state}: ${pending.join(', ')} change only with the VM off; ${how}`);
     }
   }
   if (desired.clusterRole !== undefined && (vm.clusterRole ?? (await hv.cluster.hasRole({ vmId: vm.id }))) !== desired.clusterRole) {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { VirtsealError } from '../../../src/core/errors';
 import { vmDesiredFromOptions, type VmModuleOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
-import { registrySnapshot, startWorld, type SimWorld } from './sim-session';
+import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
 
 const base: VmModuleOptions = {
   name: 'web01',
@@ -164,6 +164,31 @@ describe('services/vm-state against the simulator', function () {
     expect(stopping.power_cycle_required).to.deep.equal([]);
     expect(stopping.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'reconfigure']);
     expect([vm.cpuCount, vm.state]).to.deep.equal([6, 'Off']);
+  });
+
+  it('treats a saved VM as not off: off-only changes wait, resume and cycle it, or discard the saved state when stopping', async () => {
+    await ensure(world, { ...base, state: 'started' });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    const save = () => inSession(world, false, (s) => s.hv.power.save({ id: vm.id }));
+    await save();
+    expect(vm.state).to.equal('Saved');
+    const cpu = vm.cpuCount + 1;
+
+    const warnings: string[] = [];
+    const waiting = await ensure(world, { ...base, cpu_count: cpu }, false, warnings);
+    expect(waiting.power_cycle_required).to.deep.equal(['cpu_count']);
+    expect(warnings.join()).to.include("VM 'web01' is saved: cpu_count change only with the VM off");
+    expect([vm.cpuCount, vm.state]).to.deep.equal([cpu - 1, 'Saved']);
+
+    const cycled = await ensure(world, { ...base, cpu_count: cpu, allow_power_cycle: true });
+    expect(cycled.changes.map((c) => c.split(' ')[0])).to.deep.equal(['start', 'shut', 'reconfigure', 'start']);
+    expect([vm.cpuCount, vm.state]).to.deep.equal([cpu, 'Running']);
+
+    await save();
+    const stopped = await ensure(world, { ...base, cpu_count: cpu + 1, state: 'stopped' });
+    expect(stopped.power_cycle_required).to.deep.equal([]);
+    expect(stopped.changes.map((c) => c.split(' ')[0])).to.deep.equal(['turn', 'reconfigure']);
+    expect([vm.cpuCount, vm.state]).to.deep.equal([cpu + 1, 'Off']);
   });
 
   it('adds a second NIC and changes the VLAN of the first on an existing VM', async () => {
