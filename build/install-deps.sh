@@ -9,6 +9,7 @@ packages=(
   xorriso genisoimage cpio kmod    # provisioning media and the test guest's initramfs
   debootstrap                      # the Debian golden image of the libvirt end-to-end test (build/guest-image)
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients   # real guests under TCG
+  swtpm swtpm-tools                                                  # the TPM emulator behind a VM's TPM
   sqlite3 ca-certificates
 )
 missing=()

@@ -1,7 +1,7 @@
 /** Checkpoints as libvirt snapshots (internal qcow2 snapshots, with memory state when the VM runs). */
 import { create } from 'xmlbuilder2';
 import { XMLParser } from 'fast-xml-parser';
-import { Conflict, InvalidArgument } from '../../core/errors';
+import { Conflict, InvalidArgument, Unsupported } from '../../core/errors';
 import type { CheckpointDriver, CheckpointInfo } from '../types';
 import type { LibvirtContext } from './context';
 
@@ -25,7 +25,18 @@ export class LibvirtCheckpoints implements CheckpointDriver {
     const existing = await this.listCheckpoints({ vmId: options.vmId });
     if (existing.some((c) => c.name === options.name)) throw new Conflict(`checkpoint '${options.name}' already exists`, { details: { option: 'name' } });
     const xml = create({ version: '1.0' }).ele('domainsnapshot').ele('name').txt(options.name.replace(/&/g, '&amp;')).up().end({ headless: true });
-    await this.ctx.host.virshWithXml(['snapshot-create', `--domain=${options.vmId}`, '--atomic'], '--xmlfile', xml, { timeoutMs: 600_000 });
+    try {
+      await this.ctx.host.virshWithXml(['snapshot-create', `--domain=${options.vmId}`, '--atomic'], '--xmlfile', xml, { timeoutMs: 600_000 });
+    } catch (error) {
+      // libvirt 9 keeps UEFI variables outside qcow2, so it takes internal snapshots of a UEFI VM only while it is off.
+      if (/pflash based firmware are not supported/i.test((error as Error).message)) {
+        throw new Unsupported(`libvirt takes a checkpoint of a running generation 2 (UEFI) VM only while it is off: stop the VM, then create checkpoint '${options.name}'`, {
+          cause: error,
+          details: { option: 'name' },
+        });
+      }
+      throw error;
+    }
     return this.info(options.vmId, options.name);
   }
 

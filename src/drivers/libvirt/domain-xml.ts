@@ -31,7 +31,9 @@ export function buildDomainXml(model: DomainModel): string {
   root.ele('currentMemory', attrs({ unit: 'MiB' })).txt(esc(String(mem.startupMb)));
   root.ele('vcpu', attrs({ placement: 'static' })).txt(esc(String(model.cpuCount)));
 
-  // Generation 2 is a q35 machine with UEFI; a kernel booted directly needs no firmware, so it gets none.
+  // Generation 2 is a q35 machine with UEFI, as on Hyper-V. A kernel booted directly gets no firmware: under OVMF
+  // such a guest booted once but hung in the firmware after its first reboot (TCG, OVMF 2022.11), and the kernel
+  // needs none. Its TPM still works: QEMU describes it in the ACPI tables.
   const q35 = model.generation === 2;
   const efi = q35 && model.directBoot === undefined;
   const os = root.ele('os', attrs(efi ? { firmware: 'efi' } : {}));

@@ -88,7 +88,7 @@ export class LibvirtVms implements VmDriver {
             const model = toModel(ctx, spec, uuid, disks, directBoot);
             await ctx.host.virshWithXml(['define'], '--file', buildDomainXml(model));
           },
-          cleanup: async () => void (await ctx.host.virshResult(['undefine', `--domain=${uuid}`])),
+          cleanup: async () => void (await ctx.host.virshResult(['undefine', `--domain=${uuid}`, '--nvram', '--tpm'])),
         },
         {
           name: 'set autostart',
@@ -147,7 +147,8 @@ export class LibvirtVms implements VmDriver {
       }
     }
     if ((await domainState(ctx, domain.uuid)) !== 'off') await ctx.host.virshResult(['destroy', `--domain=${domain.uuid}`]);
-    await ctx.host.virsh(['undefine', `--domain=${domain.uuid}`, '--managed-save', '--snapshots-metadata', '--nvram']);
+    // UEFI variables and TPM state belong to the VM (the TPM's may hold sealed keys): they go with it.
+    await ctx.host.virsh(['undefine', `--domain=${domain.uuid}`, '--managed-save', '--snapshots-metadata', '--nvram', '--tpm']);
     if (options.removeOwnedDisks) {
       for (const d of owned) await removeFile(ctx, d.path);
       await ctx.host.runner.run(['rmdir', '--', vmDir(ctx, domain.uuid)]);

@@ -18,6 +18,8 @@ export function libvirtSkipReason(): string | undefined {
   for (const p of ['qemu-system-x86_64', 'qemu-img', 'libvirtd', 'virtlogd', 'virsh']) {
     if (!has(p)) return `${p} is not installed (build/install-deps.sh installs qemu-system-x86, qemu-utils, libvirt-daemon-system, libvirt-clients)`;
   }
+  // A VM's TPM is an swtpm emulator.
+  if (!has('swtpm')) return 'swtpm is not installed (build/install-deps.sh installs swtpm and swtpm-tools)';
   const accel = spawnSync('qemu-system-x86_64', ['-accel', 'help'], { encoding: 'utf8' });
   if (!/tcg/.test(accel.stdout ?? '')) return 'this qemu-system-x86_64 has no TCG accelerator';
   return undefined;

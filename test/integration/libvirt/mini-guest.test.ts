@@ -1,7 +1,8 @@
 /**
  * The fast libvirt test: a real QEMU guest (TCG) booted from a kernel + busybox initramfs with qemu-guest-agent,
  * driven only through the libvirt driver: image publish, VM create with a hostile name, the guest-agent KVP
- * channel against a guest-side reader/writer, live disk changes, DVD, checkpoints, forced stop, delete.
+ * channel against a guest-side reader/writer, live disk changes, DVD, checkpoints, forced stop, delete, and a
+ * generation 2 guest with a TPM.
  */
 import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
@@ -26,6 +27,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
   let work = '';
   let hv: LibvirtHypervisor;
   let vmId = '';
+  let tpmId = '';
   const name = `virtseal mini O'Brien "; $(id) \`x\` Привет 🙂 ${process.pid}`;
 
   before(async function () {
@@ -47,7 +49,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
   });
 
   after(async () => {
-    if (vmId && hv) await hv.vms.deleteVm({ id: vmId, removeOwnedDisks: true }).catch(() => undefined);
+    for (const id of [vmId, tpmId]) if (id && hv) await hv.vms.deleteVm({ id, removeOwnedDisks: true }).catch(() => undefined);
     await pool?.remove();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -157,6 +159,25 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     expect((await hv.vms.findVm({ ref: { id: vmId } }))!.state).to.equal('off');
     await hv.power.start({ id: vmId });
     expect((await hv.vms.findVm({ ref: { id: vmId } }))!.state).to.equal('running');
+  });
+
+  it('boots a generation 2 VM with an emulated TPM 2.0 (swtpm), and deletes it with its TPM state', async () => {
+    const tpmVm = await hv.vms.createVm({
+      spec: { name: `${name} tpm`, generation: 2, tpm: true, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini' }], nics: [] },
+    });
+    tpmId = tpmVm.id;
+    expect(tpmVm).to.include({ generation: 2, tpm: true, state: 'off' });
+    await hv.power.start({ id: tpmId });
+    await waitFor(async () => hv.ctx.host.agent(tpmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), { timeoutMs: 240_000, what: 'the TPM guest agent' });
+    const probe = await new GuestFiles(hv.ctx.host, tpmId).run(['/bin/cat', '/sys/class/tpm/tpm0/tpm_version_major']);
+    expect(probe.exitCode, probe.stderr).to.equal(0);
+    expect(probe.stdout.trim()).to.equal('2');
+    const tpmState = `/var/lib/libvirt/swtpm/${tpmVm.id}`;
+    expect(await access(tpmState).then(() => true, () => false), 'TPM state while the VM exists').to.equal(true);
+    await hv.vms.deleteVm({ id: tpmId, removeOwnedDisks: true });
+    tpmId = '';
+    expect(await hv.vms.findVm({ ref: { id: tpmVm.id } })).to.equal(undefined);
+    expect(await access(tpmState).then(() => true, () => false), 'TPM state after delete').to.equal(false);
   });
 
   it('deletes the VM with its owned disks and leaves the image', async () => {

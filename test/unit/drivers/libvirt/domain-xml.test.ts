@@ -119,9 +119,9 @@ describe('libvirt domain XML', () => {
 });
 
 describe('libvirt domain XML: generation 2 with a directly booted kernel', () => {
-  it('uses q35 without firmware and still reads back as generation 2', () => {
-    const xml = buildDomainXml({ ...base, generation: 2, directBoot: { kernel: '/pool/k' } });
-    expect(xml).to.contain('q35').and.not.contain('efi');
+  it('uses q35 without firmware, keeps the TPM, and still reads back as generation 2', () => {
+    const xml = buildDomainXml({ ...base, generation: 2, tpm: true, directBoot: { kernel: '/pool/k' } });
+    expect(xml).to.contain('q35').and.contain('<kernel>/pool/k</kernel>').and.contain('tpm-crb').and.not.contain('efi');
     const parsed = parseDomainXml(xml);
     expect(parsed.generation).to.equal(2);
     expect(parsed.dvdBus).to.equal('sata');
