@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { GuestNicConfig } from './guest-config';
-import { normalizeMac } from './net-addr';
+import { isUnsetMac, normalizeMac } from './net-addr';
 
 export function renderNetworkConfig(nics: readonly GuestNicConfig[]): string | undefined {
   if (nics.length === 0) return undefined;
@@ -30,8 +30,6 @@ export function renderNetworkConfig(nics: readonly GuestNicConfig[]): string | u
   return stringify({ version: 2, ethernets }, { lineWidth: 0 });
 }
 
-const UNSET_MAC = /^(00[:-]?){5}00$/;
-
 /**
  * Binds a config's only NIC to the VM's only network adapter by MAC. Distro renderers that take cloud-init's v2
  * config through its v1 model (networkd, eni, sysconfig in cloud-init 22.x) drop a `match: name` glob and key the
@@ -44,7 +42,7 @@ export function bindOnlyNic(config: unknown, vmMacs: readonly string[]): unknown
   if (c.protocol === 'hlvmm-v1' || !Array.isArray(c.nics) || c.nics.length !== 1) return config;
   const nic: unknown = c.nics[0];
   if (typeof nic !== 'object' || nic === null || (nic as { mac?: unknown }).mac !== undefined) return config;
-  const macs = vmMacs.filter((m) => m && !UNSET_MAC.test(m));
+  const macs = vmMacs.filter((m) => m && !isUnsetMac(m));
   if (vmMacs.length !== 1 || macs.length !== 1) return config;
   return { ...c, nics: [{ ...nic, mac: normalizeMac(macs[0]!) }] };
 }

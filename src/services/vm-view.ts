@@ -3,6 +3,7 @@
  * driver internals. vm, vm_info, disk, nic and the inventory all present VMs through these functions.
  */
 import type { DiskInfo, GuestConfigStatus, NicInfo, VmInfo } from '../drivers/types';
+import { isUnsetMac } from '../seal/net-addr';
 
 const GiB = 1024 ** 3;
 
@@ -55,15 +56,12 @@ const defined = <T extends object>(o: T): T =>
 export const diskView = (d: DiskInfo): DiskView =>
   defined({ name: d.name, path: d.path, size_gb: Math.round((d.sizeBytes / GiB) * 100) / 100, parent_path: d.parentPath, owned: d.owned });
 
-/** Hyper-V shows an unassigned dynamic MAC as all zeros, in any notation. */
-const UNSET_MAC = /^(00[:-]?){5}00$/;
-
 export const nicView = (n: NicInfo): NicView =>
   defined({
     name: n.name,
     network: n.network,
     vlan_id: n.vlanId,
-    mac: UNSET_MAC.test(n.mac) ? '' : n.mac,
+    mac: isUnsetMac(n.mac) ? '' : n.mac,
     static_mac: n.staticMac,
     ip_addresses: [...n.ipAddresses],
   });
