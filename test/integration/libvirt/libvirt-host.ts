@@ -95,3 +95,13 @@ export function ensureLibvirtd(uri = 'qemu:///system'): Promise<LibvirtHost> {
   });
   return shared;
 }
+
+/** For a suite's `before`: skips the suite (saying why) when libvirt cannot run here, else the shared daemon. */
+export async function libvirtOrSkip(suite: Mocha.Context): Promise<LibvirtHost> {
+  const skip = libvirtSkipReason();
+  if (skip) {
+    console.log(`      skipped: ${skip}`);
+    suite.skip();
+  }
+  return ensureLibvirtd();
+}

@@ -14,7 +14,7 @@ import { LocalRunner } from '../../../src/transport/local-exec';
 import { createLibvirtHypervisor, type LibvirtHypervisor } from '../../../src/drivers/libvirt/index';
 import { GuestFiles } from '../../../src/drivers/libvirt/guest-files';
 import { waitFor } from '../../../src/core/wait';
-import { type LibvirtHost, ensureLibvirtd, libvirtSkipReason } from './libvirt-host';
+import { type LibvirtHost, libvirtOrSkip } from './libvirt-host';
 import { buildGuest, imageDir, makeIso, makePool, repoRoot } from './guest-fixture';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 
@@ -31,12 +31,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
   const name = `virtseal mini O'Brien "; $(id) \`x\` Привет 🙂 ${process.pid}`;
 
   before(async function () {
-    const skip = libvirtSkipReason();
-    if (skip) {
-      console.log(`      skipped: ${skip}`);
-      this.skip();
-    }
-    libvirt = await ensureLibvirtd();
+    libvirt = await libvirtOrSkip(this);
     await buildGuest('kernel');
     pool = await makePool();
     work = await mkdtemp(join(tmpdir(), 'virtseal-mini-'));

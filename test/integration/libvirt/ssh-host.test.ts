@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createHypervisor } from '../../../src/drivers/index';
 import type { Hypervisor } from '../../../src/drivers/types';
 import { startSshd, type TestSshd } from '../../helpers/sshd';
-import { type LibvirtHost, ensureLibvirtd, libvirtSkipReason } from './libvirt-host';
+import { type LibvirtHost, libvirtOrSkip } from './libvirt-host';
 import { makePool } from './guest-fixture';
 
 describe('libvirt driver over SSH to a loopback host', function () {
@@ -23,12 +23,7 @@ describe('libvirt driver over SSH to a loopback host', function () {
   const saved = process.env.VIRTSEAL_LIBVIRT_POOL_PATH;
 
   before(async function () {
-    const skip = libvirtSkipReason();
-    if (skip) {
-      console.log(`      skipped: ${skip}`);
-      this.skip();
-    }
-    libvirt = await ensureLibvirtd();
+    libvirt = await libvirtOrSkip(this);
     sshd = await startSshd();
     pool = await makePool();
     work = await mkdtemp(join(tmpdir(), 'virtseal-ssh-libvirt-'));
