@@ -101,5 +101,9 @@ function classify(command: string, result: CommandResult): VirtsealError {
   if (/snapshot not found|no domain snapshot with matching name|Domain snapshot not found/i.test(message)) {
     return new NotFound(`virsh ${command}: ${message}`);
   }
-  return new ScriptFailed(`virsh ${command} failed: ${message}`, { details: { program: 'virsh', exitCode: result.code } });
+  // libvirtd runs swtpm_setup as its swtpm_user (tss when that user exists), which must be able to write the TPM CA.
+  const hint = /swtpm_setup/.test(message)
+    ? ' (a VM TPM could not be set up: the swtpm CA state in /var/lib/swtpm-localca must be writable by libvirt\'s swtpm_user, tss by default; the named swtpm log says more)'
+    : '';
+  return new ScriptFailed(`virsh ${command} failed: ${message}${hint}`, { details: { program: 'virsh', exitCode: result.code } });
 }

@@ -58,11 +58,18 @@ function stopStartedDaemons(uri: string): void {
   }
 }
 
+const swtpmLocalCa = '/var/lib/swtpm-localca';
+
 async function startOrFind(uri: string): Promise<LibvirtHost> {
   // Without udev /dev/kvm stays root 0600; libvirt then re-probes QEMU on every call (a minute per define).
   if (existsSync('/dev/kvm') && (statSync('/dev/kvm').mode & 0o060) !== 0o060) {
     execFileSync('chgrp', ['kvm', '/dev/kvm']);
     chmodSync('/dev/kvm', 0o660);
+  }
+  // libvirtd runs swtpm_setup as the tss user when it exists (Debian's swtpm-tools creates it), and swtpm_localca
+  // then needs to write its CA state; files a root-run swtpm_setup left behind there make every TPM VM fail to start.
+  if (existsSync(swtpmLocalCa) && spawnSync('getent', ['passwd', 'tss']).status === 0) {
+    execFileSync('chown', ['-R', 'tss', swtpmLocalCa]);
   }
   // A log path that outlives this run: the daemon may stay up for other runs, and libvirtd's helpers fail when
   // its log file's directory has gone.

@@ -121,13 +121,16 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
   it('adds, grows and removes a disk on the running VM, and swaps the DVD', async () => {
     const disk = await hv.disks.addDisk({ vmId, disk: { name: 'data', sizeBytes: mebibytes(32) } });
     expect(disk).to.include({ name: 'data', owned: true, sizeBytes: 32 * 1024 * 1024 });
+    const files = new GuestFiles(hv.ctx.host, vmId);
+    const sectors = (bytes: number) => async () => {
+      const r = await files.run(['/bin/sh', '-c', 'cat /sys/block/vdb/size 2>/dev/null || true']);
+      return r.stdout.trim() === String(bytes / 512) ? r.stdout.trim() : undefined;
+    };
+    // A resize signalled before the guest's driver has probed the new disk is not seen by it: wait for the probe.
+    await waitFor(sectors(32 * 1024 * 1024), { timeoutMs: 30_000, what: 'the guest to see the added disk' });
     const grown = await hv.disks.resizeDisk({ vmId, name: 'data', sizeBytes: mebibytes(48) });
     expect(grown.sizeBytes).to.equal(48 * 1024 * 1024);
-    const files = new GuestFiles(hv.ctx.host, vmId);
-    const size = await waitFor(async () => {
-      const r = await files.run(['/bin/cat', '/sys/block/vdb/size']);
-      return r.stdout.trim() === String((48 * 1024 * 1024) / 512) ? r.stdout.trim() : undefined;
-    }, { timeoutMs: 30_000, what: 'the guest to see the grown disk' });
+    const size = await waitFor(sectors(48 * 1024 * 1024), { timeoutMs: 30_000, what: 'the guest to see the grown disk' });
     expect(Number(size) * 512).to.equal(48 * 1024 * 1024);
     expect((await hv.vms.findVm({ ref: { id: vmId } }))!.disks.map((d) => d.name)).to.deep.equal(['os', 'data']);
     await hv.disks.removeDisk({ vmId, name: 'data', deleteFile: true });

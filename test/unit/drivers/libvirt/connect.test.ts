@@ -27,3 +27,17 @@ describe('libvirt driver: connection', () => {
     expect(await detectDomainType({ host: new HostCommands({ runner: noKvm }) })).to.equal('qemu');
   });
 });
+
+describe('libvirt driver: virsh errors', () => {
+  it('says what to check when libvirt cannot set up a VM TPM (swtpm_setup)', async () => {
+    const stderr =
+      "error: Failed to start domain 'web01'\nerror: internal error: Could not run '/usr/bin/swtpm_setup'. exitstatus: 1; Check error log '/var/log/swtpm/libvirt/qemu/web01-swtpm.log' for details.\n";
+    const host = new FakeHost().on((argv) => (argv[0] === 'virsh' ? { code: 1, stdout: '', stderr } : undefined));
+    const err: Error = await new HostCommands({ runner: host }).virsh(['start', '--domain=web01']).then(() => new Error('no error'), (e: unknown) => e as Error);
+    expect(err.message).to.match(/^virsh start failed: Failed to start domain 'web01'; internal error: Could not run/);
+    expect(err.message).to.contain('/var/lib/swtpm-localca must be writable by');
+    const other = new FakeHost().on((argv) => (argv[0] === 'virsh' ? { code: 1, stdout: '', stderr: 'error: operation failed: domain is already running\n' } : undefined));
+    const plain: Error = await new HostCommands({ runner: other }).virsh(['start', '--domain=web01']).then(() => new Error('no error'), (e: unknown) => e as Error);
+    expect(plain.message).to.equal('virsh start failed: operation failed: domain is already running');
+  });
+});
