@@ -10,6 +10,7 @@ packages=(
   debootstrap                      # the Debian golden image of the libvirt end-to-end test (build/guest-image)
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients   # real guests under TCG
   swtpm swtpm-tools                                                  # the TPM emulator behind a VM's TPM
+  ovmf mtools dosfstools                                             # UEFI guests: firmware, the test EFI partition
   sqlite3 ca-certificates
 )
 missing=()

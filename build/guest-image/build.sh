@@ -4,6 +4,8 @@
 #   build/guest-image/build.sh kernel     kernel + busybox initramfs with qemu-guest-agent (and openssl)
 #   build/guest-image/build.sh rootfs     debootstrap minbase + systemd + cloud-init + qemu-guest-agent + openssl
 #   build/guest-image/build.sh debian     rootfs + the virtseal Linux agent and its unit → ext4 qcow2 disk
+#   build/guest-image/build.sh esp        the kernel + initramfs on an EFI system partition that boots through
+#                                         Debian's signed shim and GRUB (UEFI and secure boot under OVMF)
 #
 # Everything lands in $VIRTSEAL_IMAGE_DIR (default <repo>/.tmp/guest-image), keyed by the inputs' hash so reruns
 # are fast: the debootstrap tree is built once; the disk is rebuilt only when the agent or this script changes.
@@ -134,9 +136,45 @@ build_debian() {
   echo "$out/debian.qcow2"
 }
 
+build_esp() {
+  build_kernel
+  local key
+  key=$( (cat "$out/initrd.stamp" "$here/build.sh"; sha256sum < "$out/vmlinuz") | sha256sum | cut -c1-16)
+  [ -s "$out/esp.qcow2" ] && [ "$(cat "$out/esp.stamp" 2>/dev/null)" = "$key" ] && { echo "$out/esp.qcow2"; return 0; }
+  command -v mcopy >/dev/null && command -v mkfs.vfat >/dev/null || { log "mtools and dosfstools are missing (build/install-deps.sh installs them)"; exit 1; }
+  local w="$out/work-esp"
+  rm -rf "$w" && mkdir -p "$w/debs" "$w/x"
+  # Debian's shim (signed by the Microsoft UEFI CA, carrying Debian's CA) and GRUB and kernel (signed by Debian):
+  # the chain a stock secure boot firmware with Microsoft's keys enrolled accepts.
+  (cd "$w/debs" && apt-get download -qq shim-signed grub-efi-amd64-signed >/dev/null 2>&1) || { log "cannot download shim-signed and grub-efi-amd64-signed"; exit 1; }
+  local deb
+  for deb in "$w/debs"/*.deb; do dpkg-deb -x "$deb" "$w/x"; done
+  # The signed monolithic GRUB reads $prefix/grub.cfg (/EFI/debian) and else the one beside itself.
+  printf 'set timeout=0\nlinux /vmlinuz console=ttyS0 panic=-1\ninitrd /initrd.gz\nboot\n' > "$w/grub.cfg"
+  # A FAT file system over the whole disk: firmware boots \EFI\BOOT\BOOTX64.EFI from it as removable media,
+  # and building it with mtools needs no loop device or partitioning tool.
+  rm -f "$w/esp.raw"
+  mkfs.vfat -C -n VIRTSEALESP "$w/esp.raw" 40960 >/dev/null
+  export MTOOLS_SKIP_CHECK=1
+  mmd -i "$w/esp.raw" ::/EFI ::/EFI/BOOT ::/EFI/debian
+  mcopy -i "$w/esp.raw" "$w/x/usr/lib/shim/shimx64.efi.signed" ::/EFI/BOOT/BOOTX64.EFI
+  mcopy -i "$w/esp.raw" "$w/x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" ::/EFI/BOOT/grubx64.efi
+  mcopy -i "$w/esp.raw" "$w/grub.cfg" ::/EFI/debian/grub.cfg
+  mcopy -i "$w/esp.raw" "$w/grub.cfg" ::/EFI/BOOT/grub.cfg
+  mcopy -i "$w/esp.raw" "$out/vmlinuz" ::/vmlinuz
+  mcopy -i "$w/esp.raw" "$out/initrd.gz" ::/initrd.gz
+  qemu-img convert -O qcow2 "$w/esp.raw" "$out/esp.qcow2.new"
+  mv "$out/esp.qcow2.new" "$out/esp.qcow2"
+  rm -rf "$w"
+  echo "$key" > "$out/esp.stamp"
+  log "EFI system partition $(du -m "$out/esp.qcow2" | cut -f1) MiB (qcow2)"
+  echo "$out/esp.qcow2"
+}
+
 case ${1:-} in
   kernel) build_kernel; echo "$out" ;;
   rootfs) build_rootfs; echo "$out/rootfs" ;;
   debian) build_debian ;;
-  *) echo "usage: $0 kernel|rootfs|debian" >&2; exit 2 ;;
+  esp) build_esp ;;
+  *) echo "usage: $0 kernel|rootfs|debian|esp" >&2; exit 2 ;;
 esac

@@ -126,8 +126,17 @@ export class LibvirtVms implements VmDriver {
       ...(c.notes !== undefined ? { notes: c.notes } : {}),
       ...(c.tags !== undefined ? { tags: c.tags } : {}),
     };
+    // UEFI variables come from a template that matches the firmware (enrolled keys or none): a secure boot change
+    // only takes effect with fresh variables, which libvirt creates at a start, so the VM has to be off.
+    const uefi = current.generation === 2 && current.directBoot === undefined;
+    const resetUefi = uefi && next.secureBoot !== current.secureBoot;
+    if (resetUefi) {
+      const state = await domainState(ctx, options.id);
+      if (state !== 'off') throw new Conflict(`secure boot of '${current.name}' can change only while the VM is off (it is ${state})`, { details: { option: 'secure_boot' } });
+    }
     // The persistent definition changes; a running guest sees CPU/memory changes at its next boot.
     await ctx.host.virshWithXml(['define'], '--file', buildDomainXml(next));
+    if (resetUefi) await resetUefiVariables(ctx, options.id);
     if (c.automaticStartAction !== undefined) {
       await ctx.host.virsh(['autostart', `--domain=${options.id}`, ...(c.automaticStartAction === 'nothing' ? ['--disable'] : [])]);
     }
@@ -154,6 +163,16 @@ export class LibvirtVms implements VmDriver {
       await ctx.host.runner.run(['rmdir', '--', vmDir(ctx, domain.uuid)]);
     }
   }
+}
+
+/**
+ * Re-creates a stopped UEFI VM's variable store from the template its firmware settings now select. libvirt knows
+ * the store's path only while the VM runs, so the VM starts paused (no guest code runs) with --reset-nvram and is
+ * turned off again.
+ */
+async function resetUefiVariables(ctx: LibvirtContext, id: string): Promise<void> {
+  await ctx.host.virsh(['start', `--domain=${id}`, '--paused', '--reset-nvram']);
+  await ctx.host.virsh(['destroy', `--domain=${id}`]);
 }
 
 export async function vmInfo(ctx: LibvirtContext, id: string): Promise<VmInfo> {

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const imageDir = process.env.VIRTSEAL_IMAGE_DIR ?? join(repoRoot, '.tmp/guest-image');
 
-export async function buildGuest(target: 'kernel' | 'debian'): Promise<string> {
+export async function buildGuest(target: 'kernel' | 'debian' | 'esp'): Promise<string> {
   const { stdout } = await run(join(repoRoot, 'build/guest-image/build.sh'), [target], {
     env: { ...process.env, VIRTSEAL_IMAGE_DIR: imageDir },
     maxBuffer: 16 * 1024 * 1024,

@@ -129,6 +129,25 @@ describe('libvirt driver: VMs', () => {
     expect(argvs).to.deep.include(['rm', '-f', '--', '/pool/vms/1111/vda.qcow2']);
     expect(argvs.some((a) => a.includes('destroy'))).to.equal(false);
   });
+
+  it('re-creates the UEFI variables when secure boot changes on a stopped VM, and refuses the change while it runs', async () => {
+    const uefi: DomainModel = { ...model, generation: 2 };
+    const host = hostWith(uefi, () => 'shut off');
+    await driver(host).vms.reconfigureVm({ id: uefi.uuid, changes: { secureBoot: 'on' } });
+    const calls = host.virshCalls().map((a) => a.join(' '));
+    const define = calls.findIndex((c) => c.startsWith('define'));
+    expect(define).to.be.greaterThan(-1);
+    expect(calls.slice(define + 1, define + 3)).to.deep.equal([`start --domain=${uefi.uuid} --paused --reset-nvram`, `destroy --domain=${uefi.uuid}`]);
+
+    const unchanged = hostWith(uefi, () => 'shut off');
+    await driver(unchanged).vms.reconfigureVm({ id: uefi.uuid, changes: { secureBoot: 'off', cpuCount: 2 } });
+    expect(unchanged.virshCalls().some((a) => a[0] === 'start')).to.equal(false);
+
+    const running = hostWith(uefi, () => 'running');
+    const err = await driver(running).vms.reconfigureVm({ id: uefi.uuid, changes: { secureBoot: 'on' } }).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(Conflict).with.property('message').that.contains('only while the VM is off');
+    expect(running.virshCalls().some((a) => a[0] === 'define' || a[0] === 'start')).to.equal(false);
+  });
 });
 
 describe('libvirt driver: power', () => {
