@@ -105,11 +105,18 @@ export function questionFromOption(variable: string, name: string, option: Optio
   }
   if (hints.type) type = hints.type;
   if (hints.choices) choices = hints.choices.map(String);
+  // A numeric enum asked as a number: its smallest and largest values bound the answer; it offers no choices.
+  const numericEnum = option.enum?.every((v) => typeof v === 'number') ? (option.enum as number[]) : undefined;
+  if ((type === 'integer' || type === 'float') && numericEnum && !hints.choices) choices = undefined;
   if (type === 'integer' || type === 'float') {
     const lo = option.minimum ?? (option.exclusiveMinimum as number | undefined);
     const hi = option.maximum ?? (option.exclusiveMaximum as number | undefined);
     if (lo !== undefined) min = Math.ceil(option.minimum !== undefined ? lo : lo + (type === 'integer' ? 1 : 0));
     if (hi !== undefined) max = Math.floor(option.maximum !== undefined ? hi : hi - (type === 'integer' ? 1 : 0));
+    if (numericEnum) {
+      min ??= Math.min(...numericEnum);
+      max ??= Math.max(...numericEnum);
+    }
   } else if (type === 'text' || type === 'textarea' || type === 'password') {
     if (option.minLength !== undefined) min = option.minLength;
     if (option.maxLength !== undefined) max = option.maxLength;

@@ -1,5 +1,6 @@
 import type { Mapping, MappingRule, VarMap, VarValue } from './mapping';
 import { type NetboxEvent, statusTransition } from './payload';
+import { requiredDefaults } from './survey-defaults';
 import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
 
 export const VM_OBJECT_TYPE = 'virtualization.virtualmachine';
@@ -139,7 +140,8 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   const action = rule.action;
   const allowed = ACTION_VARS[action];
   const merged: Record<string, VarValue> = {};
-  for (const layer of [mapping.defaults, vmVars(mapping, ev, action), rule.extra_vars ?? {}]) {
+  // Lowest first: what AWX's launch form would fill in, the mapping's defaults, the VM itself, the rule.
+  for (const layer of [requiredDefaults(action), mapping.defaults, vmVars(mapping, ev, action), rule.extra_vars ?? {}]) {
     for (const [k, v] of Object.entries(layer)) if (allowed.includes(k)) merged[k] = v;
   }
   if (merged.vm_host === undefined) {

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import type { Mapping, MappingRule, VarValue } from './mapping';
+import { requiredDefaults } from './survey-defaults';
 import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
 
 /**
@@ -85,7 +86,9 @@ export function renderRulebook(mapping: Mapping, options: { readonly diskMb: boo
       const action = r.action as Action;
       const vars: Record<string, string> = {};
       const allowed = ACTION_VARS[action];
+      // Lowest first, as the bridge layers them: AWX's launch-form defaults, the mapping's, the VM's, the rule's.
       for (const layer of [
+        Object.fromEntries(Object.entries(requiredDefaults(action)).map(([k, v]) => [k, literal(v)])),
         Object.fromEntries(Object.entries(mapping.defaults).map(([k, v]) => [k, literal(v)])),
         vmTemplates(mapping, action, options.diskMb),
         Object.fromEntries(Object.entries(r.extra_vars ?? {}).map(([k, v]) => [k, literal(v)])),

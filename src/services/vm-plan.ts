@@ -35,6 +35,16 @@ function memoryChange(actual: MemorySpec, wanted: Partial<MemorySpec> | undefine
   return differs ? merged : undefined;
 }
 
+/**
+ * Hyper-V reports an enabled secure boot by its template, libvirt as plain "on" (its enrolled keys hold both
+ * Microsoft certificates, so either template is met). "on" asks for secure boot with whatever template is set.
+ */
+export function secureBootSatisfied(desired: string, actual: string | undefined): boolean {
+  const current = actual ?? 'off';
+  if (desired === 'off' || current === 'off') return desired === current;
+  return desired === 'on' || current === 'on' || desired === current;
+}
+
 export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
   const hot: Record<string, unknown> = {};
   const cold: Record<string, unknown> = {};
@@ -53,7 +63,7 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
     cold.memory = memory;
     coldOptions.push(memory.dynamic !== !!actual.memory.dynamic ? 'dynamic_memory' : 'memory_mb');
   }
-  if (desired.secureBoot !== undefined && desired.secureBoot !== actual.secureBoot) {
+  if (desired.secureBoot !== undefined && !secureBootSatisfied(desired.secureBoot, actual.secureBoot)) {
     cold.secureBoot = desired.secureBoot;
     coldOptions.push('secure_boot');
   }

@@ -41,6 +41,8 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     const vm = vmNamed('web01')!;
     expect(vm.state).to.equal('Running');
     expect(vm.cpuCount).to.equal(2);
+    // A Linux image on Hyper-V needs the UEFI CA template; Hyper-V's default (MicrosoftWindows) would refuse its shim.
+    expect([vm.generation, vm.secureBoot, vm.secureBootTemplate, vm.tpm]).to.deep.equal([2, 'on', 'MicrosoftUEFICertificateAuthority', true]);
     expect(vm.nics.map((n) => [n.switchName, n.vlanId])).to.deep.equal([['LAN', 120]]);
     expect(vm.kvpHost.size, 'host items removed after the exchange').to.equal(0);
 

@@ -19,7 +19,8 @@ const question = (spec: Spec, variable: string) => (spec.spec as Record<string, 
 const good: Record<(typeof SURVEYS)[number], Record<string, unknown>> = {
   create: {
     vm_name: 'web01', vm_host: 'hv01.example.com', vm_hypervisor: 'hyperv', vm_image: 'debian-12-golden', vm_cpu_count: 2,
-    vm_memory_mb: 4096, vm_disk_gb: 40, vm_network: 'LAN', vm_vlan_id: 120, vm_ipv4_address: '192.0.2.10/24',
+    vm_memory_mb: 4096, vm_disk_gb: 40, vm_generation: 2, vm_secure_boot: 'MicrosoftUEFICertificateAuthority', vm_tpm: 'no',
+    vm_network: 'LAN', vm_vlan_id: 120, vm_ipv4_address: '192.0.2.10/24',
     vm_ipv4_gateway: '192.0.2.1', vm_dns_servers: '192.0.2.53, 192.0.2.54', vm_domain: 'example.com', vm_tags: 'web,prod',
     vm_admin_user: 'admin', vm_admin_password: "O'Brien $(x) ü", vm_ssh_authorized_key: 'ssh-ed25519 AAAAC3Nza admin',
     vm_cluster_role: 'no', vm_start: 'yes',
@@ -71,6 +72,10 @@ describe('collection: AWX surveys', () => {
     expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt'], default: 'hyperv' });
     expect(question(create, 'vm_cluster_role')).to.deep.include({ type: 'multiplechoice', choices: ['yes', 'no'], default: 'no' });
     expect(question(create, 'vm_cpu_count')).to.deep.include({ type: 'integer', min: 1, max: 240, required: true });
+    // generation is an enum of numbers: asked as a number bounded by it (a "2" choice would reach rulebooks as 2)
+    const generation = question(create, 'vm_generation');
+    expect(generation).to.deep.include({ type: 'integer', min: 1, max: 2, default: 2 });
+    expect(generation).to.not.have.property('choices');
     expect(question(create, 'vm_vlan_id')).to.deep.include({ type: 'integer', min: 1, max: 4094, required: false });
     expect(question(create, 'vm_name')).to.deep.include({ type: 'text', min: 1, max: 100, required: true });
     expect(question(survey('stop'), 'vm_force')).to.deep.include({ choices: ['yes', 'no'], default: 'no' });

@@ -125,6 +125,8 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
       vm_cpu_count: 2,
       vm_memory_mb: 1024,
       vm_disk_gb: 4,
+      // This image boots its kernel directly (no boot loader to verify), so it runs without secure boot.
+      vm_secure_boot: 'off',
       vm_network: `bridge:${BRIDGE}`,
       vm_ipv4_address: '192.0.2.10/24',
       vm_admin_user: 'vsadmin',

@@ -42,6 +42,12 @@ describe('netbox/map-event', () => {
     });
     expect(p.action).to.equal('create');
     expect(p.extraVars).to.deep.equal({
+      // the required survey answers AWX's launch form would fill in
+      vm_cluster_role: 'no',
+      vm_generation: 2,
+      vm_network: 'LAN',
+      vm_secure_boot: 'MicrosoftUEFICertificateAuthority',
+      vm_tpm: 'no',
       vm_hypervisor: 'hyperv',
       vm_name: 'web-01',
       vm_host: 'hv01.example.net',

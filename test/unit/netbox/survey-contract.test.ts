@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { decide } from '../../../src/netbox/map-event';
-import { loadMapping } from '../../../src/netbox/mapping';
+import { DEFAULT_MAPPING, loadMapping } from '../../../src/netbox/mapping';
 import { parseEvent } from '../../../src/netbox/payload';
 import { Redactor, resolveVars } from '../../../src/netbox/secrets';
 
@@ -19,7 +19,8 @@ function awxLaunchErrors(spec: Question[], vars: Record<string, unknown>): strin
   for (const q of spec) {
     const v = vars[q.variable];
     if (v === undefined) {
-      if (q.required && (q.default === undefined || q.default === '')) errors.push(`${q.variable}: required and no default`);
+      // AWX's launch API checks required answers before it layers in defaults: a default does not help here.
+      if (q.required) errors.push(`'${q.variable}' value missing`);
       continue;
     }
     const choices = typeof q.choices === 'string' ? q.choices.split('\n') : q.choices;
@@ -64,7 +65,18 @@ describe('netbox mapping against the AWX surveys of the playbooks', () => {
     });
   }
 
+  it('fills in the required answers that AWX\'s launch form would, for a VM that gives none of them', () => {
+    const b = event('created', null, 'active');
+    for (const k of ['vcpus', 'memory', 'disk']) delete b.data[k];
+    const d = decide(DEFAULT_MAPPING, parseEvent(b));
+    if (d.kind !== 'launch') throw new Error(d.reason);
+    const vars = resolveVars(d.plan.extraVars, {}, new Redactor());
+    expect(awxLaunchErrors(survey('create'), vars)).to.deep.equal([]);
+    expect(vars).to.include({ vm_cpu_count: 2, vm_network: 'LAN', vm_cluster_role: 'no', vm_generation: 2, vm_secure_boot: 'MicrosoftUEFICertificateAuthority', vm_start: 'yes' });
+  });
+
   it('the checker itself catches what AWX refuses', () => {
+    expect(awxLaunchErrors(survey('start'), { vm_name: 'a' })).to.deep.equal(["'vm_host' value missing"]);
     expect(awxLaunchErrors(survey('stop'), { vm_name: 'a', vm_host: 'h', vm_force: 'maybe', vm_cpu_count: 2 })).to.deep.equal([
       'vm_cpu_count: not a survey variable (AWX would ignore it)',
       'vm_force: "maybe" not among yes,no',

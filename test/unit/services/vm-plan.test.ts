@@ -35,6 +35,20 @@ describe('services/vm-plan', () => {
     expect(plan.warnings).to.deep.equal([]);
   });
 
+  it('takes secure boot "on" as met by any template, and a template as met by a host without templates', () => {
+    const plan = (want: string, have: string) =>
+      planVm({ ...actual, secureBoot: have }, vmDesiredFromOptions({ name: 'web01', secure_boot: want as 'on' })).coldOptions;
+    // Hyper-V reports the template when secure boot is on.
+    expect(plan('on', 'MicrosoftWindows')).to.deep.equal([]);
+    expect(plan('MicrosoftUEFICertificateAuthority', 'MicrosoftUEFICertificateAuthority')).to.deep.equal([]);
+    expect(plan('MicrosoftUEFICertificateAuthority', 'MicrosoftWindows')).to.deep.equal(['secure_boot']);
+    // libvirt reports "on": its enrolled keys carry both Microsoft certificates.
+    expect(plan('MicrosoftUEFICertificateAuthority', 'on')).to.deep.equal([]);
+    expect(plan('off', 'on')).to.deep.equal(['secure_boot']);
+    expect(plan('on', 'off')).to.deep.equal(['secure_boot']);
+    expect(plan('MicrosoftWindows', 'off')).to.deep.equal(['secure_boot']);
+  });
+
   it('leaves out what was not asked for', () => {
     expect(planIsEmpty(planVm(actual, vmDesiredFromOptions({ name: 'web01', state: 'stopped' })))).to.equal(true);
   });
