@@ -77,7 +77,7 @@ export class LibvirtVms implements VmDriver {
               disks.push({ name: d.name, dev, path, format: 'qcow2', owned: true });
               if (index === 0 && d.image !== undefined) directBoot = await readDirectBoot(ctx, d.image);
               if (directBoot && spec.secureBoot !== undefined && spec.secureBoot !== 'off') {
-                throw new InvalidArgument(`image '${d.image}' boots its kernel directly, without firmware, so secure boot cannot apply`, 'secure_boot');
+                throw new InvalidArgument(`image '${d.image}' boots its kernel directly, without firmware, so secure boot cannot apply: set secure_boot to off`, 'secure_boot');
               }
             }
           },

@@ -111,6 +111,21 @@ describe('libvirt driver: VMs', () => {
     }
   });
 
+  it('refuses secure boot for an image that boots its kernel directly, saying what to set, and removes the disk it made', async () => {
+    const host = hostWith(undefined, () => 'shut off');
+    host.on((argv) => (argv[0] === 'cat' && argv[2]!.endsWith('/deb.boot.json') ? { code: 0, stdout: '{"kernel": "deb.vmlinuz"}', stderr: '' } : undefined));
+    host.on((argv) => (argv[0] === 'test' || argv[0] === 'mkdir' || argv[0] === 'rm' || argv[0] === 'rmdir' ? { code: 0, stdout: '', stderr: '' } : undefined));
+    const spec = { name: 'x', generation: 2, secureBoot: 'MicrosoftUEFICertificateAuthority', cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'deb' }], nics: [] } as const;
+    const err = await driver(host).vms.createVm({ spec }).then(() => undefined, (e: unknown) => e);
+    expect(err).to.be.instanceOf(InvalidArgument).with.property('option', 'secure_boot');
+    expect((err as Error).message).to.contain('set secure_boot to off');
+    const created = host.calls.find((c) => c.argv[0] === 'qemu-img' && c.argv[1] === 'create')?.argv.at(-1);
+    expect(created, 'a disk was made before the image was read').to.be.a('string');
+    const removed = host.calls.filter((c) => c.argv[0] === 'rm').map((c) => c.argv.at(-1)!);
+    expect(removed.some((p) => created!.startsWith(`${p}/`)), 'the VM directory with the disk is removed again').to.equal(true);
+    expect(host.virshCalls().some((a) => a[0] === 'define')).to.equal(false);
+  });
+
   it('reads a VM back with its metadata names and the guest agent addresses', async () => {
     const hv = driver(hostWith({ ...model, tags: ['a b'] }, () => 'running (booted)'));
     const info = await hv.vms.findVm({ ref: { name: 'web-01' } });
