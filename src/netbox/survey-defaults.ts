@@ -7,15 +7,11 @@ import createSurvey from '../../surveys/create.json';
 import deleteSurvey from '../../surveys/delete.json';
 import startSurvey from '../../surveys/start.json';
 import stopSurvey from '../../surveys/stop.json';
+import type { SurveyQuestion } from '../ansible/survey';
 import type { VarValue } from './mapping';
 import type { Action } from './survey-vars';
 
-interface Question {
-  readonly variable: string;
-  readonly type: string;
-  readonly required: boolean;
-  readonly default?: unknown;
-}
+type Question = Pick<SurveyQuestion, 'variable' | 'required' | 'default'>;
 
 const SURVEYS: Readonly<Record<Action, { readonly spec: readonly Question[] }>> = {
   create: createSurvey,
@@ -27,8 +23,7 @@ const SURVEYS: Readonly<Record<Action, { readonly spec: readonly Question[] }>> 
 export function requiredDefaults(action: Action): Record<string, VarValue> {
   const out: Record<string, VarValue> = {};
   for (const q of SURVEYS[action].spec) {
-    if (!q.required || q.default === undefined || q.default === null || q.default === '') continue;
-    if (typeof q.default === 'string' || typeof q.default === 'number') out[q.variable] = q.default;
+    if (q.required && q.default !== '') out[q.variable] = q.default;
   }
   return out;
 }

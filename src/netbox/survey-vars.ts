@@ -5,7 +5,8 @@ export type Action = (typeof ACTIONS)[number];
 export const COMMON_VARS = ['vm_name', 'vm_host', 'vm_hypervisor'] as const;
 
 export const CREATE_VARS = [
-  'vm_image', 'vm_cpu_count', 'vm_memory_mb', 'vm_disk_gb', 'vm_generation', 'vm_secure_boot', 'vm_tpm', 'vm_network', 'vm_vlan_id', 'vm_ipv4_address',
+  'vm_image', 'vm_cpu_count', 'vm_memory_mb', 'vm_disk_gb', 'vm_generation', 'vm_secure_boot', 'vm_tpm',
+  'vm_network', 'vm_vlan_id', 'vm_ipv4_address',
   'vm_ipv4_gateway', 'vm_dns_servers', 'vm_ipv6_address', 'vm_ipv6_gateway', 'vm_domain', 'vm_tags',
   'vm_admin_user', 'vm_admin_password', 'vm_ssh_authorized_key', 'vm_ansible_user', 'vm_ansible_ssh_key',
   'vm_cluster_role', 'vm_start',

@@ -39,7 +39,7 @@ function memoryChange(actual: MemorySpec, wanted: Partial<MemorySpec> | undefine
  * Hyper-V reports an enabled secure boot by its template, libvirt as plain "on" (its enrolled keys hold both
  * Microsoft certificates, so either template is met). "on" asks for secure boot with whatever template is set.
  */
-export function secureBootSatisfied(desired: string, actual: string | undefined): boolean {
+function secureBootSatisfied(desired: string, actual: string | undefined): boolean {
   const current = actual ?? 'off';
   if (desired === 'off' || current === 'off') return desired === current;
   return desired === 'on' || current === 'on' || desired === current;
