@@ -11,7 +11,7 @@ packages=(
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients   # real guests under TCG
   swtpm swtpm-tools                                                  # the TPM emulator behind a VM's TPM
   ovmf mtools dosfstools                                             # UEFI guests: firmware, the test EFI partition
-  sqlite3 ca-certificates
+  sqlite3 ca-certificates curl unzip
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -27,3 +27,29 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$created_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
 fi
 echo "install-deps: all ${#packages[@]} packages present"
+
+# PowerShell 7 (pwsh) and Pester, from NuGet, when the .NET SDK is present: the Hyper-V host scripts and the Windows
+# guest agent run in real PowerShell in the tests. 7.7.0 does not install from NuGet here, so the version is pinned.
+PWSH_VERSION=7.6.10
+PESTER_VERSION=5.7.1
+pwsh_dir=/usr/local/lib/virtseal-pwsh
+if command -v dotnet >/dev/null 2>&1; then
+  if [ ! -x "$pwsh_dir/pwsh" ] || ! "$pwsh_dir/pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()' | grep -qx "$PWSH_VERSION"; then
+    DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet tool install --tool-path "$pwsh_dir" PowerShell --version "$PWSH_VERSION" >/dev/null
+  fi
+  ln -sf "$pwsh_dir/pwsh" /usr/local/bin/pwsh
+  pester_dir=/usr/local/share/powershell/Modules/Pester/$PESTER_VERSION
+  if [ ! -f "$pester_dir/Pester.psd1" ]; then
+    tmp=$(mktemp -d)
+    curl -fsSL -o "$tmp/pester.nupkg" "https://api.nuget.org/v3-flatcontainer/pester/$PESTER_VERSION/pester.$PESTER_VERSION.nupkg"
+    mkdir -p "$pester_dir"
+    (cd "$tmp" && unzip -q pester.nupkg 'tools/*' && cp -r tools/. "$pester_dir/")
+    rm -rf "$tmp"
+  fi
+  echo "install-deps: pwsh $(pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()'), Pester $PESTER_VERSION"
+elif [ "${CI:-}" = true ]; then
+  echo "install-deps: the .NET SDK (dotnet) is missing, so pwsh cannot be installed; CI needs it for the PowerShell suites" >&2
+  exit 1
+else
+  echo "install-deps: no .NET SDK, so no pwsh: the PowerShell suites will skip (install the .NET SDK, then re-run this script)"
+fi
