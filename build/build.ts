@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions as EsbuildOptions, type Plugin } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone';
@@ -76,18 +76,6 @@ const SINGLE_FILE_CJS = {
   external: ['*.node'],
   logLevel: 'warning',
 } satisfies EsbuildOptions;
-
-/**
- * An esbuild plugin that swaps src/drivers/loaders.ts (static driver imports) for src/drivers/loaders-lazy.ts (the same
- * table with import()): in a bundle each driver, and the libraries behind it, is evaluated only when a call uses it.
- */
-const lazyDrivers: Plugin = {
-  name: 'virtseal-lazy-drivers',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/loaders$/ }, (args) =>
-      /[\\/]src[\\/]drivers[\\/]index\.ts$/.test(args.importer) ? { path: join(dirname(args.importer), 'loaders-lazy.ts') } : undefined);
-  },
-};
 
 /**
  * Large third-party packages that only some calls need. Each is bundled on its own (CommonJS, minified) and embedded
@@ -172,7 +160,7 @@ export async function bundleModule(
 ): Promise<number> {
   const entry = join(root, 'src/modules', `${name}.ts`);
   await build({
-    plugins: [precompiledValidator(name, root), lazyDrivers, embeddedPackages(root)],
+    plugins: [precompiledValidator(name, root), embeddedPackages(root)],
     stdin: {
       contents: `import definition from ${JSON.stringify(entry)};\nimport { main } from ${JSON.stringify(join(root, 'src/ansible/main.ts'))};\nvoid main(definition);\n`,
       resolveDir: root,

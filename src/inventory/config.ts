@@ -7,10 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { InvalidArgument } from '../core/errors';
-import type { ConnectionModuleOptions } from '../services/connection';
+import type { ConnectionOptions } from '../generated/fragment-connection';
+import { SETTING_OPTIONS } from '../services/connection';
 
 export interface InventoryConfig {
-  readonly hosts: readonly ConnectionModuleOptions[];
+  readonly hosts: readonly ConnectionOptions[];
   /** Fail the whole inventory when one host cannot be read (default: warn and go on). */
   readonly strict: boolean;
 }
@@ -28,13 +29,13 @@ export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): Inven
     if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'object' || h === null || typeof (h as { host?: unknown }).host !== 'string')) {
       throw new InvalidArgument('VIRTSEAL_INVENTORY_CONFIG must hold `hosts:`, a list of mappings each with a `host`', 'VIRTSEAL_INVENTORY_CONFIG');
     }
-    const allowed = new Set(['host', 'port', 'user', 'hypervisor', 'host_key_fingerprint', 'known_hosts', 'libvirt_uri', 'accept_unknown_host_key', 'connect_timeout']);
+    const allowed = new Set(['host', 'port', 'user', 'hypervisor', 'host_key_fingerprint', 'known_hosts', 'accept_unknown_host_key', 'connect_timeout', ...SETTING_OPTIONS]);
     for (const h of hosts as Record<string, unknown>[]) {
       const bad = Object.keys(h).find((k) => !allowed.has(k));
       // Secrets belong in the credential, not in a file in the project.
       if (bad) throw new InvalidArgument(`VIRTSEAL_INVENTORY_CONFIG: unknown or disallowed key '${bad}' for host ${String(h.host)}`, 'VIRTSEAL_INVENTORY_CONFIG');
     }
-    return { hosts: hosts as ConnectionModuleOptions[], strict };
+    return { hosts: hosts as ConnectionOptions[], strict };
   }
   const list = (env.VIRTSEAL_INVENTORY_HOSTS ?? env.VIRTSEAL_HOST ?? '').split(',').map((h) => h.trim()).filter(Boolean);
   if (list.length === 0) {
