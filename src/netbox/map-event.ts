@@ -53,11 +53,14 @@ export function configuredDiskMb(mapping: Mapping): boolean {
   return mapping.netbox_version ? versionAtLeast(mapping.netbox_version, 4, 1) : true;
 }
 
-/** NetBox reports disk in GB up to 4.0 and in MB from 4.1; `object_type` payloads are always 4.4 or later. */
+/**
+ * NetBox reports disk in GB up to 4.0 and in MB from 4.1. Without a configured version the payload tells: 4.1 added
+ * `display_url` to the VM serializer, and `object_type` payloads are always 4.4 or later.
+ */
 export function diskUnit(mapping: Mapping, ev: NetboxEvent): 'gb' | 'mb' {
   if (mapping.disk_unit !== 'auto') return mapping.disk_unit;
   if (mapping.netbox_version) return versionAtLeast(mapping.netbox_version, 4, 1) ? 'mb' : 'gb';
-  return ev.typeKey === 'object_type' ? 'mb' : 'gb';
+  return ev.typeKey === 'object_type' || 'display_url' in ev.data ? 'mb' : 'gb';
 }
 
 function tagNames(data: Rec): string[] {
