@@ -1,6 +1,7 @@
 import type { Mapping, MappingRule, VarMap, VarValue } from './mapping';
 import { type NetboxEvent, statusTransition } from './payload';
 import { requiredDefaults } from './survey-defaults';
+import { checkAnswer } from './survey-rules';
 import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
 
 export const VM_OBJECT_TYPE = 'virtualization.virtualmachine';
@@ -146,6 +147,13 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   // Lowest first: what AWX's launch form would fill in, the mapping's defaults, the VM itself, the rule.
   for (const layer of [requiredDefaults(action), mapping.defaults, vmVars(mapping, ev, action), rule.extra_vars ?? {}]) {
     for (const [k, v] of Object.entries(layer)) if (allowed.includes(k)) merged[k] = v;
+  }
+  // Every answer meets its survey question's rule before it is stored; `{from_env}` references at launch.
+  for (const [k, v] of Object.entries(merged)) {
+    if (typeof v === 'object') continue;
+    const checked = checkAnswer(action, k, v);
+    if (checked instanceof Error) throw new MappingError(`VM ${ev.data.id ?? '?'}: ${checked.message}`, k);
+    merged[k] = checked;
   }
   if (merged.vm_host === undefined) {
     throw new MappingError(`VM ${String(merged.vm_name)} has no cluster and the mapping sets no defaults.vm_host`, 'data.cluster');
