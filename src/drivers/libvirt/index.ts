@@ -7,6 +7,7 @@ import type { CommandRunner } from '../../transport/local-exec';
 import type { GuestChannel, HostFacts, Hypervisor } from '../types';
 import { LibvirtCheckpoints } from './checkpoint';
 import { LibvirtCluster } from './cluster';
+import { LibvirtConsole } from './console';
 import type { LibvirtContext } from './context';
 import { LibvirtDisks } from './disk';
 import { detectDomainType, hostFacts } from './facts';
@@ -60,6 +61,7 @@ export class LibvirtHypervisor implements Hypervisor {
   readonly media: LibvirtMedia;
   readonly checkpoints: LibvirtCheckpoints;
   readonly cluster = new LibvirtCluster();
+  readonly console: LibvirtConsole;
 
   constructor(readonly ctx: LibvirtContext) {
     this.vms = new LibvirtVms(ctx);
@@ -69,6 +71,7 @@ export class LibvirtHypervisor implements Hypervisor {
     this.images = new LibvirtImages(ctx);
     this.media = new LibvirtMedia(ctx);
     this.checkpoints = new LibvirtCheckpoints(ctx);
+    this.console = new LibvirtConsole(ctx);
   }
 
   facts(): Promise<HostFacts> {
