@@ -32,7 +32,7 @@ function Get-VM {
 }
 
 function Get-VMHost {
-    [CmdletBinding()]
+    [CmdletBinding(DefaultParameterSetName = 'ComputerName')]
     [OutputType([Microsoft.HyperV.PowerShell.VMHost])]
     param()
     Out-VsTyped (Invoke-VsSimPlatform -Cmdlet $PSCmdlet -Name 'Get-VMHost' -As ([Microsoft.HyperV.PowerShell.VMHost[]]))
