@@ -832,6 +832,8 @@ export class HyperVPlatform {
       this.writeVhd(child, this.vhdInfo(d.path)?.sizeBytes ?? 0, d.path);
       return { ...d, path: child };
     });
+    // Deleting this checkpoint later merges the new differencing disks into its disks.
+    (c as { children?: { base: string; child: string }[] }).children = saved.disks.map((d, i) => ({ base: d.path, child: disks[i]!.path }));
     for (const path of previous) this.discardIfUnused(vm, path);
     const { kvpHost, disks: _d, ...config } = saved;
     Object.assign(vm, config, { disks, kvpHost: new Map(kvpHost), guest: vm.guest });
