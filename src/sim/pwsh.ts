@@ -22,10 +22,12 @@ export const PWSH_HINT = 'pwsh (PowerShell 7) is not installed: run build/instal
 
 let found: string | null | undefined;
 
-/** pwsh on PATH, else the places build/install-deps.sh and `dotnet tool install --global` put it; undefined if none. */
+/** VIRTSEAL_PWSH when set (e.g. `none` to run as a machine without pwsh); else pwsh on PATH, else the places
+ * build/install-deps.sh and `dotnet tool install --global` put it; undefined if none. */
 export function findPwsh(): string | undefined {
   if (found !== undefined) return found ?? undefined;
-  const candidates = [
+  const forced = process.env.VIRTSEAL_PWSH;
+  const candidates = forced !== undefined ? [forced] : [
     ...(process.env.PATH ?? '').split(delimiter).filter((d) => d !== '').map((d) => join(d, 'pwsh')),
     '/usr/local/bin/pwsh',
     join(homedir(), '.dotnet/tools/pwsh'),
