@@ -176,14 +176,15 @@ function Set-VsVmConfig {
 function Set-VsBootOrder {
     param($Vm, [string[]]$Kinds)
     if ($Vm.Generation -eq 2) {
-        $firmware = Get-VMFirmware -VM $Vm
+        # BootOrder is read once: each read may build new entry objects, and Contains compares them by reference.
+        $entries = @((Get-VMFirmware -VM $Vm).BootOrder)
         $ordered = New-Object System.Collections.Generic.List[object]
         foreach ($kind in $Kinds) {
-            foreach ($entry in $firmware.BootOrder) {
+            foreach ($entry in $entries) {
                 if ((ConvertTo-VsBootKind $entry) -eq $kind -and -not $ordered.Contains($entry)) { $ordered.Add($entry) }
             }
         }
-        foreach ($entry in $firmware.BootOrder) { if (-not $ordered.Contains($entry)) { $ordered.Add($entry) } }
+        foreach ($entry in $entries) { if (-not $ordered.Contains($entry)) { $ordered.Add($entry) } }
         Set-VMFirmware -VM $Vm -BootOrder $ordered.ToArray()
     } else {
         $map = @{ disk = 'IDE'; dvd = 'CD'; network = 'LegacyNetworkAdapter' }

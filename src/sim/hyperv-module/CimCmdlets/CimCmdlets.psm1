@@ -61,7 +61,7 @@ function Invoke-CimMethod {
         if ($PSCmdlet.ShouldProcess($InputObject.CimClassName, $MethodName)) {
             $result = Invoke-VsSimPlatform -Cmdlet $PSCmdlet -Name 'cim.invoke' -Arguments @{ instance = (ConvertTo-VsCimRef $InputObject); namespace = $InputObject.CimNamespace; method = $MethodName; arguments = $plain } -Target $InputObject
             if ($null -eq $result) { return }
-            if ($null -ne $result.job) {
+            if ($null -ne $result.PSObject.Properties['job'] -and $null -ne $result.job) {
                 $out = New-Object VirtsealSim.Cim.KvpMethodResult
                 $out.Job = @(ConvertFrom-VsCimList @($result.job))[0]
             } else {
