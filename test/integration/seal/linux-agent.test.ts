@@ -94,7 +94,7 @@ describe('seal: Node host side against the real Linux agent', function () {
     const { code, stderr } = await agent.done;
     const cmdlineHits = watch.stop();
     expect(code, stderr).to.equal(0);
-    expect(result).to.include({ protocol: 'v2', state: 'applied', attempts: 1 });
+    expect(result).to.include({ protocol: 'v3', state: 'applied', attempts: 1 });
 
     const r = world.root;
     expect(readFileSync(join(r, 'etc/hostname'), 'utf8')).to.equal('web01\n');
@@ -128,8 +128,16 @@ describe('seal: Node host side against the real Linux agent', function () {
 
     // Both sides removed what they published; the guest leaves only its non-secret "applied" marker.
     expect(readPool(poolPath(world.kvpDir, 0))).to.deep.equal([]);
-    expect(readPool(poolPath(world.kvpDir, 1))).to.deep.equal([['virtseal.applied', result.attempt]]);
-    expect(await readGuestConfigStatus(poolFileChannel(world.kvpDir))).to.deep.equal({ state: 'applied', attemptId: result.attempt });
+    const pool1 = readPool(poolPath(world.kvpDir, 1));
+    expect(pool1.map(([k]) => k)).to.deep.equal(['virtseal.applied']);
+    expect(pool1[0]![1]).to.match(new RegExp(`^3 ${world.vmId.toLowerCase()} ${result.attempt} [0-9a-f]{32} [0-9a-f]{64} [0-9a-f]{64}$`));
+    expect(statSync(poolPath(world.kvpDir, 1)).mode & 0o777).to.equal(0o600);
+    // The record decides idempotence: this config on this VM is applied; a rotated password or a clone is not.
+    const channel = poolFileChannel(world.kvpDir);
+    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config })).to.deep.equal({ state: 'applied', attemptId: result.attempt, applied: 'this_config' });
+    const rotated = { ...config, admin: { ...config.admin!, password: 'Rotated-Password-2' } };
+    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config: rotated })).to.include({ state: 'applied', applied: 'other_config' });
+    expect(await readGuestConfigStatus(channel, { vmId: '99999999-8888-7777-6666-555555555555', config })).to.include({ applied: 'other_vm' });
     expect(readdirSync(world.runtimeDir)).to.deep.equal([]);
     expect(readdirSync(world.stateDir)).to.deep.equal(['applied']);
     expect(existsSync(join(world.root, 'usr/local/sbin/virtseal-agent'))).to.equal(false);
