@@ -126,7 +126,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
      */
     network: string;
     /**
-     * Access VLAN id; untagged when absent.
+     * Access VLAN id; 0 removes the VLAN. A new NIC without it is untagged; on an existing NIC, leaving it out keeps the VLAN the NIC has (set with virtseal.core.nic, for example).
      */
     vlan_id?: number;
     /**

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { runModule } from '../../../src/ansible/runner';
 import guestConfigModule from '../../../src/modules/guest_config';
+import nicModule from '../../../src/modules/nic';
 import vmModule from '../../../src/modules/vm';
 import vmInfoModule from '../../../src/modules/vm_info';
 import { registrySnapshot, startWorld, type SimWorld } from '../services/sim-session';
@@ -93,6 +94,18 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     expect(result.failed, String(result.msg)).to.equal(undefined);
     expect(JSON.stringify(result)).to.not.include('S3cret-in-config');
     expect(result.changes).to.deep.equal(["send the sealed guest configuration to VM 'mod01' and wait for its outcome"]);
+  });
+
+  it('a vm task that names a NIC without vlan_id keeps the VLAN the nic module set', async () => {
+    expect(await runModule(vmModule, { name: 'mod04', nics: [{ network: 'LAN' }] })).to.include({ changed: true });
+    const tagged = await runModule(nicModule, { vm: 'mod04', name: 'nic0', network: 'LAN', vlan_id: 20 });
+    expect(tagged, String(tagged.msg)).to.include({ changed: true });
+    const again = await runModule(vmModule, { name: 'mod04', nics: [{ name: 'nic0', network: 'LAN' }] });
+    expect(again, String(again.msg)).to.include({ changed: false });
+    expect((again.vm as { nics: { vlan_id?: number }[] }).nics[0]!.vlan_id).to.equal(20);
+    const removed = await runModule(vmModule, { name: 'mod04', nics: [{ name: 'nic0', network: 'LAN', vlan_id: 0 }] });
+    expect(removed).to.include({ changed: true });
+    expect((removed.vm as { nics: { vlan_id?: number }[] }).nics[0]!.vlan_id ?? 0).to.equal(0);
   });
 
   it('guest_config checks addresses and names before it touches the VM, naming the option config', async () => {
