@@ -151,7 +151,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
    */
   shutdown_timeout?: number;
   /**
-   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in RV(power_cycle_required) and left pending.
+   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in C(power_cycle_required) and left pending.
    */
   allow_power_cycle?: boolean;
   /**
