@@ -30,7 +30,7 @@ export interface GuestConfigOptions extends ConnectionOptions {
   timeout?: number;
 }
 /**
- * Per-VM guest configuration delivered through the sealed exchange (encrypted to a key only the VM holds). Validated semantically by src/seal/guest-config-validate.ts.
+ * Per-VM guest configuration delivered through the sealed exchange (encrypted to a key only the VM holds). Addresses, names, keys and password hashes are checked before the VM is touched.
  */
 export interface GuestConfig {
   /**

@@ -126,7 +126,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
      */
     network: string;
     /**
-     * Access VLAN id; untagged when absent.
+     * Access VLAN id; 0 removes the VLAN. A new NIC without it is untagged; on an existing NIC, leaving it out keeps the VLAN the NIC has (set with virtseal.core.nic, for example).
      */
     vlan_id?: number;
     /**
@@ -151,7 +151,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
    */
   shutdown_timeout?: number;
   /**
-   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in RV(power_cycle_required) and left pending.
+   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in C(power_cycle_required) and left pending.
    */
   allow_power_cycle?: boolean;
   /**
