@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions as EsbuildOptions, type Metafile, type Plugin } from 'esbuild';
 import standaloneCode from 'ajv/dist/standalone';
@@ -122,18 +122,6 @@ export const ssh2ProbeKey: Plugin = {
 };
 
 /**
- * An esbuild plugin that swaps src/drivers/loaders.ts (static driver imports) for src/drivers/loaders-lazy.ts (the same
- * table with import()): in a bundle each driver, and the libraries behind it, is evaluated only when a call uses it.
- */
-const lazyDrivers: Plugin = {
-  name: 'virtseal-lazy-drivers',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/loaders$/ }, (args) =>
-      /[\\/]src[\\/]drivers[\\/]index\.ts$/.test(args.importer) ? { path: join(dirname(args.importer), 'loaders-lazy.ts') } : undefined);
-  },
-};
-
-/**
  * Large third-party packages that only some calls need. Each is bundled on its own (CommonJS, minified) and embedded
  * in the module bundle as a string literal that is compiled on first use: node then neither evaluates nor even
  * parses ~0.7 MB of JavaScript on a call that does not need it (a string literal costs a fraction of the parse time
@@ -221,7 +209,7 @@ export async function bundleModule(
 ): Promise<number> {
   const entry = join(root, 'src/modules', `${name}.ts`);
   const result = await build({
-    plugins: [precompiledValidator(name, root), lazyDrivers, embeddedPackages(root), ssh2ProbeKey],
+    plugins: [precompiledValidator(name, root), embeddedPackages(root), ssh2ProbeKey],
     metafile: true,
     stdin: {
       contents: `import definition from ${JSON.stringify(entry)};\nimport { main } from ${JSON.stringify(join(root, 'src/ansible/main.ts'))};\nvoid main(definition);\n`,

@@ -7,18 +7,19 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { InvalidArgument } from '../core/errors';
-import type { ConnectionModuleOptions } from '../services/connection';
+import type { ConnectionOptions } from '../generated/fragment-connection';
+import { SETTING_OPTIONS } from '../services/connection';
 
 export interface InventoryConfig {
-  readonly hosts: readonly ConnectionModuleOptions[];
+  readonly hosts: readonly ConnectionOptions[];
   /** Fail the whole inventory when one host cannot be read (default: warn and go on). */
   readonly strict: boolean;
 }
 
 /** The per-host settings an inventory source may carry; secrets belong in the credential, not in the project. */
-const HOST_KEYS = new Set(['host', 'port', 'user', 'hypervisor', 'host_key_fingerprint', 'known_hosts', 'libvirt_uri', 'accept_unknown_host_key', 'connect_timeout']);
+const HOST_KEYS = new Set(['host', 'port', 'user', 'hypervisor', 'host_key_fingerprint', 'known_hosts', 'accept_unknown_host_key', 'connect_timeout', ...SETTING_OPTIONS]);
 
-function checkHosts(hosts: unknown, source: string, shape: string): ConnectionModuleOptions[] {
+function checkHosts(hosts: unknown, source: string, shape: string): ConnectionOptions[] {
   if (!Array.isArray(hosts) || hosts.some((h) => typeof h !== 'object' || h === null || typeof (h as { host?: unknown }).host !== 'string')) {
     throw new InvalidArgument(`${source} must hold ${shape}, a list of mappings each with a \`host\``, source);
   }
@@ -26,7 +27,7 @@ function checkHosts(hosts: unknown, source: string, shape: string): ConnectionMo
     const bad = Object.keys(h).find((k) => !HOST_KEYS.has(k));
     if (bad) throw new InvalidArgument(`${source}: unknown or disallowed key '${bad}' for host ${String(h.host)}`, source);
   }
-  return hosts as ConnectionModuleOptions[];
+  return hosts as ConnectionOptions[];
 }
 
 export function loadInventoryConfig(env: NodeJS.ProcessEnv = process.env): InventoryConfig {
