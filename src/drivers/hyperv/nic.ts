@@ -10,17 +10,17 @@ export class HyperVNicDriver implements NicDriver {
 
   async addNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {
     checkNic(options.nic, 'nic');
-    const raw = await this.session.run<RawVm>('nic-add', { Id: assertVmId(options.vmId, 'vm_id'), Nic: nicArg(options.nic) });
+    const raw = await this.session.run<RawVm>('nic-add', { Id: assertVmId(options.vmId, 'vmId'), Nic: nicArg(options.nic) });
     return pick(toVmInfo(raw), options.nic.name);
   }
 
   async removeNic(options: { readonly vmId: string; readonly name: string }): Promise<void> {
-    await this.session.run('nic-remove', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name });
+    await this.session.run('nic-remove', { Id: assertVmId(options.vmId, 'vmId'), Name: options.name });
   }
 
   async setNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {
     checkNic(options.nic, 'nic');
-    const raw = await this.session.run<RawVm>('nic-set', { Id: assertVmId(options.vmId, 'vm_id'), Nic: nicArg(options.nic) });
+    const raw = await this.session.run<RawVm>('nic-set', { Id: assertVmId(options.vmId, 'vmId'), Nic: nicArg(options.nic) });
     return pick(toVmInfo(raw), options.nic.name);
   }
 }
