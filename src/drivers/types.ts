@@ -257,6 +257,28 @@ export interface GuestChannel {
   listHostItems(): Promise<readonly string[]>;
 }
 
+/** How a person reaches a VM's screen and serial console (virtseal.core.vm_console, `virtseal console`). */
+export interface ConsoleInfo {
+  /** vnc: a VNC server on the host (libvirt); vmconnect: Hyper-V's Virtual Machine Connection. */
+  readonly kind: 'vnc' | 'vmconnect';
+  /** False while nothing can be shown (the VM is off, or has no display); `reason` says why. */
+  readonly available: boolean;
+  readonly reason?: string;
+  /** VNC: the address and port the server listens on, as the host sees them (loopback: reached over SSH only). */
+  readonly listen?: string;
+  readonly port?: number;
+  /** libvirt: the host's pseudo-terminal of the first serial port. */
+  readonly serialPty?: string;
+  /** The command a person runs on the host (or a Windows machine) to open the console by hand. */
+  readonly command: string;
+}
+
+export interface ConsoleDriver {
+  describe(options: { readonly vmId: string }): Promise<ConsoleInfo>;
+  /** A byte stream to the VM's VNC server, opened through the driver's own connection; absent where there is none. */
+  openVnc?(options: { readonly vmId: string }): Promise<import('node:stream').Duplex>;
+}
+
 /**
  * One host's driver. A driver call is atomic: it undoes its own half-work before it throws, and says in the error
  * what it could not undo. Input errors name the field of the call's options (`disks[0].name`, `nic.mac`); the
@@ -264,6 +286,8 @@ export interface GuestChannel {
  */
 export interface Hypervisor {
   readonly type: HypervisorType;
+  /** Absent on a driver that cannot describe consoles. */
+  readonly console?: ConsoleDriver;
   facts(): Promise<HostFacts>;
   readonly vms: VmDriver;
   readonly power: PowerDriver;
