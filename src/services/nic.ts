@@ -5,10 +5,10 @@
  * earlier task may stop the VM.
  */
 import { Conflict, InvalidArgument } from '../core/errors';
+import { normalizeMac } from '../core/mac';
 import type { NicSpec } from '../drivers/types';
 import type { Session } from './session';
 import { deviceOptionOf, withOptionNames } from './option-names';
-import { normalizeMac } from './vm-desired';
 import { requireVm } from './vm-lookup';
 import { nicView, type NicView } from './vm-view';
 

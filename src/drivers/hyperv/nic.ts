@@ -3,7 +3,8 @@ import { NotFound } from '../../core/errors';
 import type { NicDriver, NicInfo, NicSpec, VmInfo } from '../types';
 import { assertVmId, type HyperVSession } from './session';
 import { checkNic } from './validate';
-import { hypervMac, toVmInfo, type RawVm } from './vm-info';
+import { compactMac } from '../../core/mac';
+import { toVmInfo, type RawVm } from './vm-info';
 
 export class HyperVNicDriver implements NicDriver {
   constructor(private readonly session: HyperVSession) {}
@@ -26,7 +27,7 @@ export class HyperVNicDriver implements NicDriver {
 }
 
 function nicArg(nic: NicSpec): Record<string, unknown> {
-  return { name: nic.name, switchName: nic.network, vlanId: nic.vlanId ?? 0, mac: nic.mac ? hypervMac(nic.mac) : '' };
+  return { name: nic.name, switchName: nic.network, vlanId: nic.vlanId ?? 0, mac: nic.mac ? compactMac(nic.mac) : '' };
 }
 
 function pick(vm: VmInfo, name: string): NicInfo {

@@ -4,7 +4,8 @@ import { Conflict, NotFound } from '../../core/errors';
 import type { VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
 import { assertVmId, winJoin, type HyperVSession } from './session';
 import { checkDisk, checkNic, checkVmName } from './validate';
-import { hypervMac, joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
+import { compactMac } from '../../core/mac';
+import { joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
 
 export class HyperVVmDriver implements VmDriver {
   /**
@@ -84,7 +85,7 @@ export class HyperVVmDriver implements VmDriver {
         sizeBytes: d.sizeBytes ?? 0,
         attachPath: d.path ?? '',
       })),
-      Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? hypervMac(n.mac) : '' })),
+      Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? compactMac(n.mac) : '' })),
     });
     return this.seen(raw);
   }
