@@ -11,8 +11,6 @@ export interface ModuleDocs {
   readonly RETURN: Record<string, unknown>;
 }
 
-export const COLLECTION = 'virtseal.core';
-
 function optionDoc(schema: OptionSchema, required: boolean): Record<string, unknown> {
   const type = ansibleType(schema);
   const doc: Record<string, unknown> = { description: descriptionLines(schema), type };

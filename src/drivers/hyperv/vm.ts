@@ -107,12 +107,6 @@ export class HyperVVmDriver implements VmDriver {
     await this.session.run('vm-delete', { Id: id, RemoveOwnedDisks: options.removeOwnedDisks });
     this.forget(id);
   }
-
-  /** Rewrites the notes metadata of a VM (disk names after disks are added or removed). */
-  async updateMeta(id: string, update: (meta: NotesMeta) => NotesMeta): Promise<VmInfo> {
-    const split = splitNotes(await this.currentNotes(id));
-    return this.seen(await this.session.run<RawVm>('vm-set', { Id: id, Config: { notes: joinNotes(split.text, update(split.meta)) } }));
-  }
 }
 
 /** Library file of an image name: `<name>.vhdx` unless it already ends in .vhdx/.vhd. */
