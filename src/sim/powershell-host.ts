@@ -1,9 +1,11 @@
 /**
  * The simulated Windows side of an exec channel: checks that the command is exactly the fixed bootstrap, that stdin
- * is 7-bit ASCII, that the runner and the script are the repository's static files (so no value was spliced into
- * code), binds the JSON arguments to the script's declared parameters, and renders the runner's output.
+ * is 7-bit ASCII, that the runner and each requested script are the repository's static files (so no value was
+ * spliced into code), binds each request's JSON arguments to the script's declared parameters, and renders the
+ * runner's response frames.
  */
-import { asciiJson, BOOTSTRAP_TEXT, RESULT_SENTINEL, RUNNER_TEXT } from '../transport/powershell-runner';
+import { BOOTSTRAP_TEXT, RUNNER_TEXT, type RequestPayload } from '../transport/powershell-runner';
+import { asciiJson, encodeFrame, RESULT_SENTINEL } from '../transport/ps-frames';
 import { embeddedScripts } from '../drivers/hyperv/scripts/scripts.generated';
 import { PRELUDE_NAME } from '../drivers/hyperv/scripts';
 import { bindArguments, parseParamBlock, type ScriptParam } from './script-params';
@@ -33,41 +35,49 @@ function params(name: string, text: string): ScriptParam[] {
   return p;
 }
 
-/** Throws HostRejection (`shell` = cmd.exe refused the command line, `powershell` = the runner failed). */
-export function parseInvocation(command: string, stdin: string): Invocation {
+/** Throws HostRejection unless the exec command is exactly the fixed bootstrap. */
+export function checkCommand(command: string): void {
   const match = COMMAND.exec(command);
   if (!match) throw new HostRejection(`'${command.split(' ')[0]}' is not recognized as an internal or external command,`, 'shell');
   if (Buffer.from(match[2]!, 'base64').toString('utf16le') !== BOOTSTRAP_TEXT) {
     throw new HostRejection('simulator: the encoded command is not the virtseal bootstrap', 'powershell');
   }
-  if (/[^\x00-\x7f]/.test(stdin)) throw new HostRejection('simulator: stdin is not 7-bit ASCII (the host would decode it with the OEM code page)', 'powershell');
-  const lines = stdin.split(/\r?\n/);
-  if (lines.length < 4) throw new HostRejection('virtseal runner: incomplete input (expected runner, name, script and arguments lines)', 'powershell');
-  if (Buffer.from(lines[0]!, 'base64').toString('utf8') !== RUNNER_TEXT) throw new HostRejection('simulator: the runner is not the static runner.ps1', 'powershell');
-  const name = lines[1]!.trim();
-  const text = Buffer.from(lines[2]!, 'base64').toString('utf8');
-  const known = embeddedScripts[name];
-  if (known === undefined || name === PRELUDE_NAME) throw new HostRejection(`simulator: no script named ${name}`, 'powershell');
-  if (text !== known) throw new HostRejection(`simulator: ${name} differs from the static script (was a value spliced into it?)`, 'powershell');
-  if ((lines[4] ?? '') !== '' || (lines[5] ?? '') !== '') {
-    if (lines[4] !== PRELUDE_NAME || Buffer.from(lines[5] ?? '', 'base64').toString('utf8') !== embeddedScripts[PRELUDE_NAME]) {
-      throw new HostRejection('simulator: the prelude is not the static hyperv-common.ps1', 'powershell');
-    }
-  }
-  let args: unknown;
+}
+
+/** The first stdin line of a process: the runner, which must be the static runner.ps1. */
+export function checkRunnerLine(line: string): void {
+  if (/[^\x00-\x7f]/.test(line)) throw new HostRejection('simulator: stdin is not 7-bit ASCII (the host would decode it with the OEM code page)', 'powershell');
+  if (Buffer.from(line.trim(), 'base64').toString('utf8') !== RUNNER_TEXT) throw new HostRejection('simulator: the runner is not the static runner.ps1', 'powershell');
+}
+
+/** Parses one request frame's payload; throws HostRejection (`powershell`: the runner reports it for this request). */
+export function parseRequest(payload: string): Invocation {
+  if (/[^\x00-\x7f]/.test(payload)) throw new HostRejection('simulator: stdin is not 7-bit ASCII (the host would decode it with the OEM code page)', 'powershell');
+  let request: Partial<RequestPayload>;
   try {
-    args = JSON.parse(lines[3]!);
+    request = JSON.parse(payload) as Partial<RequestPayload>;
   } catch (error) {
     throw new HostRejection(`Invalid JSON primitive: ${(error as Error).message}`, 'powershell');
   }
+  const name = String(request.name ?? '');
+  const text = Buffer.from(String(request.script ?? ''), 'base64').toString('utf8');
+  const known = embeddedScripts[name];
+  if (known === undefined || name === PRELUDE_NAME) throw new HostRejection(`simulator: no script named ${name}`, 'powershell');
+  if (text !== known) throw new HostRejection(`simulator: ${name} differs from the static script (was a value spliced into it?)`, 'powershell');
+  if (request.prelude) {
+    if (request.prelude.name !== PRELUDE_NAME || Buffer.from(request.prelude.script, 'base64').toString('utf8') !== embeddedScripts[PRELUDE_NAME]) {
+      throw new HostRejection('simulator: the prelude is not the static hyperv-common.ps1', 'powershell');
+    }
+  }
+  const args = request.args;
   if (!args || typeof args !== 'object' || Array.isArray(args)) throw new HostRejection('virtseal runner: arguments must be a JSON object', 'powershell');
   const record = args as Record<string, unknown>;
   return { script: name, operation: name.replace(/\.ps1$/, ''), args: record, bound: bindArguments(params(name, text), record) };
 }
 
-/** Stdout of the runner for an envelope; `noise` imitates profile output printed before it. */
-export function renderEnvelope(envelope: unknown, noise = ''): string {
-  return `${noise}\n${RESULT_SENTINEL}\n${asciiJson(envelope)}\n`;
+/** The runner's response frame for an envelope; `noise` imitates profile output printed before it. */
+export function renderEnvelope(id: number, envelope: unknown, noise = ''): string {
+  return `${noise}\n${encodeFrame(RESULT_SENTINEL, [id], asciiJson(envelope))}`;
 }
 
 /** How PowerShell reports an uncaught error on stderr when its output is redirected (CLIXML). */

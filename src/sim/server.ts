@@ -1,6 +1,6 @@
 /**
  * The Hyper-V host simulator: an ssh2 server on loopback (ephemeral port) that accepts exactly what the real
- * transport sends — the fixed PowerShell bootstrap with the runner, script and JSON arguments on stdin, and SFTP —
+ * transport sends — the fixed PowerShell bootstrap with the runner and framed script requests on stdin, and SFTP —
  * and answers from one registry through per-noun handlers. Faults, jobs and guests are driven per test.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -17,7 +17,8 @@ import { handlers } from './handlers/index';
 import { SimScriptError, type GuestHooks, type SimContext, type SimTimings } from './handlers/context';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
-import { clixmlError, HostRejection, parseInvocation, renderEnvelope, type Invocation } from './powershell-host';
+import { REQUEST_MARKER, FrameScanner } from '../transport/ps-frames';
+import { checkCommand, checkRunnerLine, clixmlError, parseRequest, renderEnvelope, type HostRejection, type Invocation } from './powershell-host';
 import { SimRegistry } from './registry';
 import { BindError } from './script-params';
 import { serveSftp } from './sftp-subsystem';
@@ -46,7 +47,10 @@ export interface SimulatorOptions {
 
 export interface SimStats {
   connections: number;
+  /** Exec channels, i.e. PowerShell processes started. */
   execs: number;
+  /** Script requests answered (one per operation). */
+  requests: number;
   sftpSessions: number;
   /** Bytes received through SFTP writes. */
   sftpBytes: number;
@@ -57,7 +61,7 @@ const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hos
 export class HyperVSimulator {
   readonly faults = new FaultRules();
   readonly log = new SimLog();
-  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0, sftpBytes: 0 };
+  readonly stats: SimStats = { connections: 0, execs: 0, requests: 0, sftpSessions: 0, sftpBytes: 0 };
   readonly registry: SimRegistry;
   readonly files: SimFiles;
   readonly clock: Clock;
@@ -157,11 +161,7 @@ export class HyperVSimulator {
           const channel = accept();
           this.stats.execs += 1;
           this.commands.push(info.command);
-          const chunks: Buffer[] = [];
-          channel.on('data', (c: Buffer) => chunks.push(c));
-          channel.on('end', () => {
-            void this.execute(number, info.command, Buffer.concat(chunks).toString('latin1'), channel, client);
-          });
+          this.serve(number, info.command, channel, client);
         });
         session.on('sftp', (accept) => {
           this.stats.sftpSessions += 1;
@@ -180,18 +180,72 @@ export class HyperVSimulator {
     });
   }
 
-  private async execute(connection: number, command: string, stdin: string, channel: ServerChannel, client: Connection): Promise<void> {
-    const finish = (stdout: string, stderr: string, code: number): void => {
-      if (stdout) channel.write(stdout);
+  /**
+   * One PowerShell process behind an exec channel, as the runner behaves: the command must be the bootstrap, stdin
+   * line 1 the static runner, then each framed request is answered with one response frame, in order, until EOF.
+   */
+  private serve(connection: number, command: string, channel: ServerChannel, client: Connection): void {
+    let dead = false;
+    // Nothing is written after the client closed the channel: ssh2 reuses channel numbers.
+    channel.on('close', () => (dead = true));
+    const die = (stderr: string, code: number): void => {
+      if (dead) return;
+      dead = true;
       if (stderr) channel.stderr.write(stderr);
       channel.exit(code);
       channel.end();
     };
+    try {
+      checkCommand(command);
+    } catch (error) {
+      const rejection = error as HostRejection;
+      this.log.add({ connection, op: 'unknown', target: '', argNames: [], outcome: 'error', message: rejection.kind === 'shell' ? 'not a PowerShell bootstrap' : 'bootstrap' });
+      return die(rejection.kind === 'shell' ? `${rejection.message}\r\noperable program or batch file.\r\n` : clixmlError(rejection.message), 1);
+    }
+    let firstLine: string | undefined;
+    let head = '';
+    let noise = this.options.profileNoise ?? '';
+    const scanner = new FrameScanner(REQUEST_MARKER);
+    let work = Promise.resolve();
+    channel.on('data', (chunk: Buffer) => {
+      if (dead) return;
+      let text = chunk.toString('latin1');
+      if (firstLine === undefined) {
+        head += text;
+        const newline = head.indexOf('\n');
+        if (newline < 0) return;
+        firstLine = head.slice(0, newline);
+        text = head.slice(newline + 1);
+        head = '';
+        try {
+          checkRunnerLine(firstLine);
+        } catch (error) {
+          return die(clixmlError((error as Error).message), 1);
+        }
+      }
+      for (const frame of scanner.push(text)) {
+        work = work.then(async () => {
+          if (dead) return;
+          const out = await this.answer(connection, Number(frame.fields[0]), frame.payload, client, die);
+          if (out === undefined || dead) return;
+          channel.write(noise + out);
+          noise = '';
+        });
+      }
+    });
+    channel.on('end', () => {
+      void work.then(() => die('', 0));
+    });
+  }
+
+  /** One request: the response frame, or undefined when the process hangs, crashes or the link drops. */
+  private async answer(connection: number, id: number, payload: string, client: Connection, die: (stderr: string, code: number) => void): Promise<string | undefined> {
     let operation = 'unknown';
     let target = '';
     let argNames: string[] = [];
+    this.stats.requests += 1;
     try {
-      const inv = parseInvocation(command, stdin);
+      const inv = parseRequest(payload);
       if (this.options.recordInvocations) this.invocations.push(inv);
       operation = inv.operation;
       argNames = Object.keys(inv.args);
@@ -202,12 +256,13 @@ export class HyperVSimulator {
         this.log.add({ connection, op: operation, target, argNames, outcome: 'fault', message: rule.kind ?? 'error' });
         switch (rule.kind ?? 'error') {
           case 'hang':
-            return; // never answers; the client's timeout closes the channel
+            return new Promise<undefined>(() => undefined); // never answers; the client's timeout closes the channel
           case 'drop':
             client.end();
-            return;
+            return undefined;
           case 'crash':
-            return finish('', clixmlError(rule.error ?? 'simulated crash'), 1);
+            die(clixmlError(rule.error ?? 'simulated crash'), 1);
+            return undefined;
           default:
             throw new SimScriptError(rule.error ?? 'simulated failure');
         }
@@ -216,19 +271,15 @@ export class HyperVSimulator {
       if (!handler) throw new SimScriptError(`simulator: no handler for ${inv.script}`);
       const result = await handler(this.context, inv.bound);
       this.log.add({ connection, op: operation, target, argNames, outcome: 'ok' });
-      finish(renderEnvelope({ ok: true, result }, this.options.profileNoise), '', 0);
+      return renderEnvelope(id, { ok: true, result });
     } catch (error) {
-      if (error instanceof HostRejection && error.kind === 'shell') {
-        this.log.add({ connection, op: operation, target, argNames, outcome: 'error', message: 'not a PowerShell bootstrap' });
-        return finish('', `${error.message}\r\noperable program or batch file.\r\n`, 1);
-      }
       const message = (error as Error).message;
       const errorId = error instanceof SimScriptError ? error.errorId : error instanceof BindError ? 'NamedParameterNotFound' : 'RuntimeException';
       // Only the error kind is logged: a message can quote an argument value.
       const reason = /^virtseal:([a-z_]+):/.exec(message)?.[1] ?? (error instanceof BindError ? 'parameter_binding' : 'script_error');
       this.log.add({ connection, op: operation, target, argNames, outcome: 'error', message: reason });
       const envelope = { ok: false, error: { message, type: 'System.Management.Automation.RuntimeException', errorId, category: 'OperationStopped', script: `${operation}.ps1`, line: 0 } };
-      finish(renderEnvelope(envelope, this.options.profileNoise), '', 1);
+      return renderEnvelope(id, envelope);
     }
   }
 }
