@@ -5,7 +5,7 @@
  * runner's response frames.
  */
 import { BOOTSTRAP_TEXT, RUNNER_TEXT, type RequestPayload } from '../transport/powershell-runner';
-import { asciiJson, encodeFrame, RESULT_SENTINEL } from '../transport/ps-frames';
+import { encodeFrame, RESULT_SENTINEL } from '../transport/ps-frames';
 import { embeddedScripts } from '../drivers/hyperv/scripts/scripts.generated';
 import { PRELUDE_NAME } from '../drivers/hyperv/scripts';
 import { bindArguments, parseParamBlock, type ScriptParam } from './script-params';
@@ -77,7 +77,7 @@ export function parseRequest(payload: string): Invocation {
 
 /** The runner's response frame for an envelope; `noise` imitates profile output printed before it. */
 export function renderEnvelope(id: number, envelope: unknown, noise = ''): string {
-  return `${noise}\n${encodeFrame(RESULT_SENTINEL, [id], asciiJson(envelope))}`;
+  return `${noise}\n${encodeFrame(RESULT_SENTINEL, [id], Buffer.from(JSON.stringify(envelope), 'utf8').toString('base64'))}`;
 }
 
 /** How PowerShell reports an uncaught error on stderr when its output is redirected (CLIXML). */

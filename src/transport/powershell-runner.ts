@@ -5,7 +5,7 @@
  * cmd, powershell and pwsh DefaultShells pass it unchanged). Everything else travels on stdin as 7-bit ASCII: first a
  * line with the base64 of the runner (runner.ps1), then one framed request per operation (ps-frames.ts): the script's
  * name and base64 UTF-8 text, the optional prelude, and the arguments as JSON with every non-ASCII character escaped.
- * Each answer comes back as a framed JSON envelope; anything else on stdout (profile noise) is skipped.
+ * Each answer comes back as a framed envelope (base64 of UTF-8 JSON); anything else on stdout (profile noise) is skipped.
  * If the process dies, the request in hand fails with one line and the next operation starts a fresh process.
  */
 import { HostUnreachable, OperationTimeout, ScriptFailed, VirtsealError } from '../core/errors';
@@ -96,13 +96,18 @@ export interface ScriptErrorRecord {
 
 export type Envelope = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ScriptErrorRecord };
 
+/** A response frame's payload: base64 of the UTF-8 JSON envelope. */
+export function decodeResponse(payload: string): Envelope {
+  return JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as Envelope;
+}
+
 /** The envelope of the last response frame in a one-shot process's stdout; undefined when there is none. */
 export function parseEnvelope(stdout: string): Envelope | undefined {
   const frames = new FrameScanner(RESULT_SENTINEL).push(stdout);
   const last = frames[frames.length - 1];
   if (!last) return undefined;
   try {
-    return JSON.parse(last.payload) as Envelope;
+    return decodeResponse(last.payload);
   } catch {
     return undefined;
   }
@@ -154,6 +159,8 @@ class RunnerProcess {
   private stderr = '';
   private pending: Pending | undefined;
   private ended: PsProcessEnd | undefined;
+  /** Set when we stopped it: no request goes to it any more, even before its end is reported. */
+  private killed = false;
 
   constructor(
     private readonly process: PsProcess,
@@ -169,7 +176,7 @@ class RunnerProcess {
   }
 
   get alive(): boolean {
-    return this.ended === undefined;
+    return this.ended === undefined && !this.killed;
   }
 
   get pid(): number | undefined {
@@ -182,7 +189,7 @@ class RunnerProcess {
       const timer = setTimeout(() => {
         if (this.pending?.id !== id) return;
         this.pending = undefined;
-        this.process.kill();
+        this.kill();
         reject(new OperationTimeout(`${script.name} on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s`));
       }, timeoutMs);
       this.pending = {
@@ -209,6 +216,7 @@ class RunnerProcess {
   }
 
   kill(): void {
+    this.killed = true;
     this.process.kill();
   }
 
@@ -218,7 +226,7 @@ class RunnerProcess {
       if (!pending || frame.fields[0] !== String(pending.id)) continue; // an answer nobody waits for any more
       this.pending = undefined;
       try {
-        pending.resolve(JSON.parse(frame.payload) as Envelope);
+        pending.resolve(decodeResponse(frame.payload));
       } catch (error) {
         pending.reject(new ScriptFailed(`${pending.name}: the runner's answer is not JSON (${(error as Error).message})`, { details: { script: pending.name } }));
       }

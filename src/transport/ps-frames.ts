@@ -2,7 +2,7 @@
  * Framing between virtseal and its long-lived PowerShell runner (runner.ps1). Everything is 7-bit ASCII, so a
  * length in characters is a length in bytes whatever code page the host uses.
  *   request  (stdin):  `VSREQ <id> <n>\n` + n characters of JSON + `\n`
- *   response (stdout): `\n__VIRTSEAL_RESULT__ <id> <n>\n` + n characters of JSON + `\n`
+ *   response (stdout): `\n__VIRTSEAL_RESULT__ <id> <n>\n` + n characters of base64 of UTF-8 JSON + `\n`
  * Text outside a frame on stdout (a profile's greeting, Write-Host) is skipped, never parsed.
  */
 

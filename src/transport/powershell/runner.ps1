@@ -2,8 +2,8 @@
 # handle; it then serves framed requests until stdin ends:
 #   request  (stdin):  a line 'VSREQ <id> <n>', then exactly n characters of 7-bit ASCII JSON, then a line break:
 #                      {"id":..,"name":"x.ps1","script":"<base64 UTF-8>","prelude":{"name":..,"script":..}|null,"args":{..}}
-#   response (stdout): a line '__VIRTSEAL_RESULT__ <id> <n>', then exactly n characters of ASCII JSON, then a line break:
-#                      {"ok":true,"result":..} or {"ok":false,"error":{..}}
+#   response (stdout): a line '__VIRTSEAL_RESULT__ <id> <n>', then exactly n characters of base64 of the UTF-8 JSON
+#                      {"ok":true,"result":..} or {"ok":false,"error":{..}}, then a line break
 # Data never becomes code: each script text is compiled as sent (static project text) and the arguments are parsed as
 # JSON and splatted. Each request runs in a scope of its own (a fresh dynamic module, so even $script: variables
 # end with it) with strict mode and 'Stop'; its variables, functions and preferences end with it and its errors
@@ -59,10 +59,13 @@ function ConvertTo-VsPlain {
     return $Value
 }
 
-# PowerShell 7 turns ISO-date-looking strings into DateTime in ConvertFrom-Json, so it reads JSON with
-# System.Text.Json there; Windows PowerShell 5.1 only converts the escaped \/Date()\/ form, which virtseal never sends.
+# PowerShell 7 turns ISO-date-looking strings into DateTime in ConvertFrom-Json unless -DateKind String (7.5+) is
+# given, so older 7.x reads JSON with System.Text.Json; Windows PowerShell 5.1 only converts the escaped \/Date()\/
+# form, which virtseal never sends.
+$VsDateKind = ($PSVersionTable.PSVersion.Major -ge 6) -and (Get-Command ConvertFrom-Json).Parameters.ContainsKey('DateKind')
 function ConvertFrom-VsJson {
     param([string]$Json)
+    if ($VsDateKind) { return ConvertFrom-Json -InputObject $Json -AsHashtable -DateKind String -NoEnumerate }
     if ($PSVersionTable.PSVersion.Major -ge 6) {
         $document = [System.Text.Json.JsonDocument]::Parse($Json)
         try { return ConvertFrom-VsElement $document.RootElement } finally { $document.Dispose() }
@@ -70,14 +73,7 @@ function ConvertFrom-VsJson {
     return ConvertTo-VsPlain (ConvertFrom-Json -InputObject $Json)
 }
 
-# Every character above 0x7E becomes \uXXXX so the result is ASCII whatever the console code page is.
-$VsNonAscii = New-Object System.Text.RegularExpressions.Regex '[^\x00-\x7e]'
-$VsEscape = [System.Text.RegularExpressions.MatchEvaluator] { param($m) '\u' + ([int]$m.Value[0]).ToString('x4') }
-function ConvertTo-VsAscii {
-    param([string]$Text)
-    if (-not $VsNonAscii.IsMatch($Text)) { return $Text }
-    return $VsNonAscii.Replace($Text, $VsEscape)
-}
+$VsUtf8 = New-Object System.Text.UTF8Encoding $false
 
 # Compiled script blocks by script text: a script sent again to the same process is not parsed again.
 $VsCompiled = @{}
@@ -108,10 +104,13 @@ function Read-VsExactly {
     return New-Object string -ArgumentList (, $buffer)
 }
 
+# The response is base64 of the UTF-8 JSON: ASCII whatever the console code page, with no per-character work in
+# PowerShell for non-ASCII text.
 function Write-VsResponse {
     param($Id, $Envelope)
-    $json = ConvertTo-VsAscii (ConvertTo-Json -InputObject $Envelope -Depth 40 -Compress)
-    $VsWriter.Write("`n__VIRTSEAL_RESULT__ " + [string]$Id + ' ' + [string]$json.Length + "`n" + $json + "`n")
+    $json = ConvertTo-Json -InputObject $Envelope -Depth 40 -Compress
+    $payload = [Convert]::ToBase64String($VsUtf8.GetBytes($json))
+    $VsWriter.Write("`n__VIRTSEAL_RESULT__ " + [string]$Id + ' ' + [string]$payload.Length + "`n" + $payload + "`n")
     $VsWriter.Flush()
 }
 
@@ -135,6 +134,7 @@ while ($true) {
     $payload = Read-VsExactly ([int]$Matches[2])
     $null = $Reader.ReadLine()
     $scriptName = 'unknown.ps1'
+    $request = $null
     try {
         $request = ConvertFrom-VsJson $payload
         $scriptName = [string]$request['name']
@@ -150,8 +150,25 @@ while ($true) {
         $envelope = @{ ok = $true; result = $output[0] }
     } catch {
         $record = $_
+        # Where it failed: the request's script or prelude (a Write-Error record points at its caller, so the
+        # innermost stack frame in one of these files is used then); runner errors carry no position.
+        $files = @($scriptName)
+        if ($null -ne $request -and $null -ne $request['prelude']) { $files += [string]$request['prelude']['name'] }
         $where = $scriptName
-        if ($null -ne $record.InvocationInfo -and $record.InvocationInfo.ScriptName) { $where = Split-Path -Leaf $record.InvocationInfo.ScriptName }
+        $line = 0
+        $invocation = $record.InvocationInfo
+        if ($null -ne $invocation -and $invocation.ScriptName -and ($files -contains (Split-Path -Leaf $invocation.ScriptName))) {
+            $where = Split-Path -Leaf $invocation.ScriptName
+            $line = $invocation.ScriptLineNumber
+        } else {
+            foreach ($frame in ([string]$record.ScriptStackTrace -split "`n")) {
+                if ($frame -match ',\s*([^,]+): line (\d+)\s*$' -and ($files -contains $Matches[1])) {
+                    $where = $Matches[1]
+                    $line = [int]$Matches[2]
+                    break
+                }
+            }
+        }
         $envelope = @{
             ok = $false
             error = @{
@@ -160,7 +177,7 @@ while ($true) {
                 errorId = [string]$record.FullyQualifiedErrorId
                 category = [string]$record.CategoryInfo.Category
                 script = $where
-                line = $record.InvocationInfo.ScriptLineNumber
+                line = $line
             }
         }
     }

@@ -42,8 +42,9 @@ describe('transport/powershell-runner', () => {
   });
 
   it('finds response frames after profile noise, across chunk boundaries, and ignores sentinel-like text', () => {
-    const noisy = `Welcome!\r\n${RESULT_SENTINEL} is my favourite string\r\n\n${RESULT_SENTINEL} 3 23\n{"ok":true,"result":{}}\n`;
-    expect(parseEnvelope(noisy)).to.deep.equal({ ok: true, result: {} });
+    const body = Buffer.from('{"ok":true,"result":{"x":"\u00e9"}}').toString('base64');
+    const noisy = `Welcome!\r\n${RESULT_SENTINEL} is my favourite string\r\n\n${RESULT_SENTINEL} 3 ${body.length}\n${body}\n`;
+    expect(parseEnvelope(noisy)).to.deep.equal({ ok: true, result: { x: '\u00e9' } });
     expect(parseEnvelope('no result here')).to.equal(undefined);
     const scanner = new FrameScanner(RESULT_SENTINEL);
     const text = `noise\n${RESULT_SENTINEL} 1 5\nab\ncd\n\n${RESULT_SENTINEL} 2 3\nxyz\n`;
