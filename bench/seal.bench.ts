@@ -83,7 +83,7 @@ export default async function sealBench(iterations = 20): Promise<void> {
 
     // The same exchange through the Hyper-V driver (SSH + PowerShell bootstrap) against the host simulator.
     const s = await startStandardSim({ guestAgent: true });
-    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const ssh = s.sim.sshOptions();
     const hv = await HyperVHypervisor.connect(ssh);
     try {
       const vm = await hv.vms.createVm({ spec: { name: 'bench-01', cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }], nics: [{ name: 'eth0', network: 'LAN' }] } });

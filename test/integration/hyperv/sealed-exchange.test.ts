@@ -23,7 +23,7 @@ describe('sealed exchange over the Hyper-V driver against the simulator (real Li
       this.skip();
     }
     s = await startStandardSim({ guestAgent: true });
-    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const ssh = s.sim.sshOptions();
     hv = await HyperVHypervisor.connect(ssh);
   });
   after(async () => {

@@ -46,7 +46,7 @@ describe('hostile values through every Hyper-V script', () => {
   let conn: SshConnection;
   before(async () => {
     sim = await HyperVSimulator.start({ registry: standardRegistry(), recordInvocations: true });
-    const { hypervisor: _h, ...ssh } = sim.connectionOptions();
+    const ssh = sim.sshOptions();
     conn = await SshConnection.connect(ssh);
   });
   after(async () => {
