@@ -6,7 +6,7 @@
 import type { Bytes } from '../core/units';
 import type { SshConnectionOptions } from '../transport/ssh-connection';
 
-export type HypervisorType = 'hyperv' | 'libvirt';
+export type HypervisorType = 'hyperv' | 'libvirt' | 'xen';
 
 export type PowerState = 'running' | 'off' | 'saved' | 'paused' | 'starting' | 'stopping' | 'unknown';
 
