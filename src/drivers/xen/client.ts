@@ -176,7 +176,15 @@ export class XapiClient {
    */
   async watch<T>(subscriptions: readonly string[], check: () => Promise<T | undefined>, options: { readonly timeoutMs: number; readonly what: string }): Promise<T> {
     const start = this.clock.now();
-    let token = (await this.call('event.from', [...subscriptions], '', 0)).token;
+    const fresh = async (): Promise<string> => {
+      try {
+        return (await this.call('event.from', [...subscriptions], '', 0)).token;
+      } catch (e) {
+        if (xapiCode(e) !== 'EVENTS_LOST') throw e;
+        return (await this.call('event.from', [...subscriptions], '', 0)).token;
+      }
+    };
+    let token = await fresh();
     for (;;) {
       const value = await check();
       if (value !== undefined) return value;
@@ -189,7 +197,7 @@ export class XapiClient {
       } catch (e) {
         // The events between two calls were dropped: start over from the current state (the next check reads it).
         if (xapiCode(e) !== 'EVENTS_LOST') throw e;
-        token = (await this.call('event.from', [...subscriptions], '', 0)).token;
+        token = await fresh();
       }
     }
   }

@@ -19,9 +19,11 @@ class Reader {
   ws(): void {
     while (this.pos < this.s.length && /\s/.test(this.s[this.pos]!)) this.pos++;
   }
+  /** The next tag after any whitespace, without moving (bare string values keep their spaces). */
   peekTag(): string | undefined {
-    this.ws();
-    const m = /^<(\/?[A-Za-z][\w.]*)\s*(\/?)>/.exec(this.s.slice(this.pos, this.pos + 40));
+    let at = this.pos;
+    while (at < this.s.length && /\s/.test(this.s[at]!)) at++;
+    const m = /^<(\/?[A-Za-z][\w.]*)\s*(\/?)>/.exec(this.s.slice(at, at + 40));
     return m ? m[1] + (m[2] ? '/' : '') : undefined;
   }
   open(name: string): boolean {

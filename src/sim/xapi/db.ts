@@ -152,6 +152,11 @@ export class Db {
     });
   }
 
+  /** Ends every pending wait (the server is stopping). */
+  wakeAll(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
   private bump(): number {
     this.generation += 1;
     return this.generation;

@@ -17,9 +17,13 @@ export class PlainGuests implements GuestHooks {
     timers.push(
       setTimeout(() => {
         if (!this.running.has(domid)) return;
-        s.xs.write(domid, 'data/os_name', 'Debian GNU/Linux 12 (bookworm)');
-        s.xs.write(domid, 'control/feature-shutdown', '1');
-        s.xs.write(domid, 'attr/vif/0/ipv4/0', ip);
+        try {
+          s.xs.write(domid, 'data/os_name', 'Debian GNU/Linux 12 (bookworm)');
+          s.xs.write(domid, 'control/feature-shutdown', '1');
+          s.xs.write(domid, 'attr/vif/0/ipv4/0', ip);
+        } catch {
+          // A guest over its xenstore quota reports nothing, as a real one would fail to.
+        }
       }, s.timings.guestIpMs),
     );
     const unwatch = s.xs.onChange((path, writer) => {
@@ -28,6 +32,10 @@ export class PlainGuests implements GuestHooks {
       if (how === 'poweroff' || how === 'halt' || how === 'reboot') timers.push(setTimeout(halt, s.timings.shutdownMs));
     });
     this.running.set(domid, { timers, unwatch });
+  }
+
+  stopAll(): void {
+    for (const d of [...this.running.keys()]) this.stopped(undefined as never, '', d);
   }
 
   stopped(_s: XapiState, _vm: string, domid: number): void {

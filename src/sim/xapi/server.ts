@@ -56,6 +56,7 @@ export function selfSignedCertificate(): TlsIdentity {
 export class FakeXapi {
   readonly state: XapiState;
   private readonly impls: Record<string, Impl>;
+  private readonly guests: GuestHooks;
   private readonly servers: https.Server[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   url = '';
@@ -67,8 +68,19 @@ export class FakeXapi {
   ) {
     const users = new Map(Object.entries(options.users ?? { root: { password: 'xapi-secret', role: 'pool-admin' as Role } }));
     this.state = new XapiState(users, { taskMs: 5, guestIpMs: 50, shutdownMs: 30, ...options.timings });
-    this.impls = { ...vmImpls(options.guests ?? new PlainGuests()), ...storageImpls, ...this.coreImpls() };
-    this.state.xs.onChange((path) => setImmediate(() => mirrorGuest(this.state, path)));
+    this.guests = options.guests ?? new PlainGuests();
+    this.impls = { ...vmImpls(this.guests), ...storageImpls, ...this.coreImpls() };
+    // xenopsd's watch fires after the write; changes within one tick are mirrored once per domain subtree.
+    const due = new Set<string>();
+    this.state.xs.onChange((path) => {
+      const key = /^\/local\/domain\/\d+\/[^/]+/.exec(path)?.[0];
+      if (!key || due.has(key)) return;
+      due.add(key);
+      setImmediate(() => {
+        due.delete(key);
+        mirrorGuest(this.state, key);
+      });
+    });
     populate(this.state, options.preset ?? STANDARD_PRESET);
   }
 
@@ -96,6 +108,8 @@ export class FakeXapi {
   }
 
   async stop(): Promise<void> {
+    this.guests.stopAll();
+    this.state.db.wakeAll();
     for (const s of this.servers) {
       s.closeAllConnections();
       await new Promise<void>((r) => s.close(() => r()));

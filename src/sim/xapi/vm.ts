@@ -21,6 +21,8 @@ export interface GuestHooks {
   /** `halt` ends the domain as a guest powering off does (after control/shutdown, say). */
   started(state: XapiState, vm: string, domid: number, halt: () => void): void;
   stopped(state: XapiState, vm: string, domid: number): void;
+  /** The fake is stopping: end every guest. */
+  stopAll(): void;
 }
 
 const GUEST_DIRS = ['data', 'attr', 'control', 'feature', 'drivers', 'error', 'messages', 'vm-data'];
@@ -98,8 +100,9 @@ export function mirrorGuest(s: XapiState, path: string): void {
   if (!vm) return;
   const base = `/local/domain/${domid}`;
   const leaves = (under: string): [string, string][] => {
+    // dump() is depth first: a node is a leaf when the next row is not below it.
     const rows = s.xs.dump(`${base}/${under}`);
-    return rows.filter(([p]) => !rows.some(([q]) => q.startsWith(`${p}/`))).map(([p, v]) => [p.slice(base.length + 1), v]);
+    return rows.filter(([p], i) => !rows[i + 1]?.[0].startsWith(`${p}/`)).map(([p, v]) => [p.slice(base.length + 1), v]);
   };
   if (m[2] === 'vm-data') {
     const xsdata = Object.fromEntries(leaves('vm-data').filter(([k]) => k !== 'vm-data'));
