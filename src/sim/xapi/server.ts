@@ -86,6 +86,7 @@ export class FakeXapi {
 
   static async start(options: FakeXapiOptions = {}): Promise<FakeXapi> {
     const fake = new FakeXapi(options, selfSignedCertificate());
+    await fake.guests.prepare?.(fake.state);
     const master = await fake.listen('127.0.0.1', options.port ?? 0, false);
     fake.url = `https://127.0.0.1:${master}`;
     if (options.member) fake.memberUrl = `https://127.0.0.2:${await fake.listen('127.0.0.2', master, true)}`;

@@ -23,6 +23,8 @@ export interface GuestHooks {
   stopped(state: XapiState, vm: string, domid: number): void;
   /** The fake is stopping: end every guest. */
   stopAll(): void;
+  /** Called once before the fake serves (start helpers the guests need). */
+  prepare?(state: XapiState): Promise<void>;
 }
 
 const GUEST_DIRS = ['data', 'attr', 'control', 'feature', 'drivers', 'error', 'messages', 'vm-data'];
