@@ -9,7 +9,7 @@ const iso = (xapi: string): string => {
   return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z` : xapi;
 };
 
-export class XenCheckpoints implements CheckpointDriver {
+export class XenCheckpointDriver implements CheckpointDriver {
   constructor(private readonly ctx: XenContext) {}
 
   private async snapshots(vmId: string): Promise<[Ref<'VM'>, VMRecord][]> {

@@ -3,7 +3,7 @@ import { Unsupported } from '../../core/errors';
 import type { ClusterDriver } from '../types';
 import { type XenContext, vmRef } from './context';
 
-export class XenCluster implements ClusterDriver {
+export class XenClusterDriver implements ClusterDriver {
   constructor(private readonly ctx: XenContext) {}
 
   async hasRole(options: { readonly vmId: string }): Promise<boolean> {

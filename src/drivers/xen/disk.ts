@@ -5,7 +5,7 @@ import type { DiskDriver, DiskInfo, DiskSpec } from '../types';
 import { type XenContext, NAME_KEY, OWNER_KEY, diskInfoOf, readParts, vmRef } from './context';
 import { attachDisk } from './vm';
 
-export class XenDisks implements DiskDriver {
+export class XenDiskDriver implements DiskDriver {
   constructor(private readonly ctx: XenContext) {}
 
   private async find(vmId: string, name: string) {

@@ -36,7 +36,7 @@ async function infoOf(ctx: XenContext, r: VMRecord): Promise<ImageInfo> {
   return { name: r.name_label, path: `template/${r.uuid}`, sha256: r.other_config[IMAGE_SHA_KEY] ?? '', sizeBytes: size };
 }
 
-export class XenImages implements ImageDriver {
+export class XenImageDriver implements ImageDriver {
   constructor(private readonly ctx: XenContext) {}
 
   async listImages(): Promise<readonly ImageInfo[]> {

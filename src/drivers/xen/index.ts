@@ -3,41 +3,41 @@
  * Hyper-V and libvirt. One XAPI session per driver, logged out by `close()`.
  */
 import type { GuestChannel, HostFacts, Hypervisor } from '../types';
-import { XenCheckpoints } from './checkpoint';
+import { XenCheckpointDriver } from './checkpoint';
 import { XapiClient } from './client';
-import { XenCluster } from './cluster';
+import { XenClusterDriver } from './cluster';
 import { type XenContext, guestNetworks, makeContext, vmRef } from './context';
-import { XenDisks } from './disk';
+import { XenDiskDriver } from './disk';
 import { hostFacts } from './facts';
 import { XenstoreChannel } from './guest-channel';
-import { XenImages } from './image';
-import { XenMedia } from './media';
-import { XenNics } from './nic';
-import { XenPower } from './power';
+import { XenImageDriver } from './image';
+import { XenMediaDriver } from './media';
+import { XenNicDriver } from './nic';
+import { XenPowerDriver } from './power';
 import { type XenSettings, checkXenSettings } from './settings';
-import { XenVms } from './vm';
+import { XenVmDriver } from './vm';
 import type { Clock } from '../../core/clock';
 
 export class XenHypervisor implements Hypervisor {
   readonly type = 'xen' as const;
-  readonly vms: XenVms;
-  readonly power: XenPower;
-  readonly disks: XenDisks;
-  readonly nics: XenNics;
-  readonly images: XenImages;
-  readonly media: XenMedia;
-  readonly checkpoints: XenCheckpoints;
-  readonly cluster: XenCluster;
+  readonly vms: XenVmDriver;
+  readonly power: XenPowerDriver;
+  readonly disks: XenDiskDriver;
+  readonly nics: XenNicDriver;
+  readonly images: XenImageDriver;
+  readonly media: XenMediaDriver;
+  readonly checkpoints: XenCheckpointDriver;
+  readonly cluster: XenClusterDriver;
 
   constructor(readonly ctx: XenContext) {
-    this.vms = new XenVms(ctx);
-    this.power = new XenPower(ctx);
-    this.disks = new XenDisks(ctx);
-    this.nics = new XenNics(ctx);
-    this.images = new XenImages(ctx);
-    this.media = new XenMedia(ctx);
-    this.checkpoints = new XenCheckpoints(ctx);
-    this.cluster = new XenCluster(ctx);
+    this.vms = new XenVmDriver(ctx);
+    this.power = new XenPowerDriver(ctx);
+    this.disks = new XenDiskDriver(ctx);
+    this.nics = new XenNicDriver(ctx);
+    this.images = new XenImageDriver(ctx);
+    this.media = new XenMediaDriver(ctx);
+    this.checkpoints = new XenCheckpointDriver(ctx);
+    this.cluster = new XenClusterDriver(ctx);
   }
 
   static async connect(settings: XenSettings, clock?: Clock): Promise<XenHypervisor> {

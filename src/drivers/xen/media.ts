@@ -3,7 +3,7 @@ import { InvalidArgument } from '../../core/errors';
 import type { MediaDriver } from '../types';
 import { type XenContext, readParts, vmRef } from './context';
 
-export class XenMedia implements MediaDriver {
+export class XenMediaDriver implements MediaDriver {
   constructor(private readonly ctx: XenContext) {}
 
   async attachIso(options: { readonly vmId: string; readonly path: string }): Promise<void> {

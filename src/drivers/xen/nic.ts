@@ -4,7 +4,7 @@ import type { NicDriver, NicInfo, NicSpec } from '../types';
 import { type XenContext, NAME_KEY, guestNetworks, networkByName, nicInfoOf, readParts, vmRef } from './context';
 import { createVif } from './vm';
 
-export class XenNics implements NicDriver {
+export class XenNicDriver implements NicDriver {
   constructor(private readonly ctx: XenContext) {}
 
   private async info(vmId: string, name: string): Promise<NicInfo> {

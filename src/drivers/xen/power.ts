@@ -9,7 +9,7 @@ import { type XenContext, vmRef } from './context';
 import { xapiCode } from './errors';
 import type { Ref } from './xenapi/types';
 
-export class XenPower implements PowerDriver {
+export class XenPowerDriver implements PowerDriver {
   constructor(private readonly ctx: XenContext) {}
 
   private state(ref: Ref<'VM'>): Promise<string> {

@@ -31,7 +31,7 @@ function bootParams(current: Readonly<Record<string, string>>, generation: 1 | 2
   };
 }
 
-export class XenVms implements VmDriver {
+export class XenVmDriver implements VmDriver {
   constructor(private readonly ctx: XenContext) {}
 
   async listVms(): Promise<readonly VmInfo[]> {

@@ -50,15 +50,16 @@ describe('Xen: sealed exchange over xenstore with the real Linux agent (fake XAP
     });
     const elapsed = Date.now() - started;
     console.log(`      exchange over xenstore (fake pool, real agent): ${elapsed} ms, ${result.chunks} chunks`);
-    expect(result).to.include({ protocol: 'v2', state: 'applied', attempts: 1 });
+    expect(result).to.include({ protocol: 'v3', state: 'applied', attempts: 1 });
     expect(result.itemsRemoved).to.be.greaterThan(0);
     const root = guests.dirs(vm.id).root;
     expect(readFileSync(join(root, 'etc/hostname'), 'utf8')).to.equal('xen-sealed\n');
 
-    // The agent removes its hello and status once it sees the host's cleanup; "applied" stays (no secret).
+    // The agent removes its hello and status once it sees the host's cleanup; its applied record stays (no secret).
     const ref = fake.state.db.find('VM', (r) => r.uuid === vm.id)[0]!;
     const domid = Number(fake.state.db.get(ref)!.domid);
-    for (let i = 0; i < 300 && !fake.state.xs.exists(domid, 'control/virtseal-applied'); i++) await new Promise((r) => setTimeout(r, 100));
+    const settled = () => fake.state.xs.exists(domid, 'control/virtseal-applied') && !fake.state.xs.exists(domid, 'control/virtseal-status');
+    for (let i = 0; i < 300 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await hv.guestChannel({ vmId: vm.id }).listHostItems()).to.deep.equal([]);
     expect(fake.state.db.get(ref)!.xenstore_data).to.deep.equal({});
     const store = fake.state.xs.dump('/local/domain').map(([p, v]) => `${p}=${v}`);

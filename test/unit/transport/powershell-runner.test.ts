@@ -5,7 +5,7 @@ import { decodeClixmlErrors, unescapeClixml } from '../../../src/transport/clixm
 import { asciiJson, BOOTSTRAP_TEXT, bootstrapCommand, displayCall, encodeStdin, parseEnvelope, PowerShellRunner, RESULT_SENTINEL } from '../../../src/transport/powershell-runner';
 import { SshConnection } from '../../../src/transport/ssh-connection';
 import { hypervScript } from '../../../src/drivers/hyperv/scripts';
-import { clixmlError } from '../../../src/sim/powershell-host';
+import { clixmlError } from '../../../src/sim/clixml-error';
 import { startStandardSim, type StandardSim } from '../../../src/sim/standard-sim';
 
 describe('transport/powershell-runner', () => {
@@ -57,7 +57,7 @@ describe('transport/powershell-runner', () => {
     let runner: PowerShellRunner;
     before(async () => {
       s = await startStandardSim({ guestAgent: false, profileNoise: 'Loading personal and system profiles took 812ms.\r\n' });
-      const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+      const ssh = s.sim.sshOptions();
       conn = await SshConnection.connect(ssh);
       runner = new PowerShellRunner(conn);
     });
