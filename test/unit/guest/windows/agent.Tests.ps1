@@ -163,6 +163,29 @@ Describe 'accounts the agent keeps to' {
     }
 }
 
+Describe 'apply steps without a domain' {
+    It 'renames the computer when the name differs, and leaves it alone when it matches' {
+        Mock Rename-Computer {}
+        Mock Add-Computer {}
+        $env:COMPUTERNAME = 'TEMPLATE'
+        $script:RebootNeeded = $false
+        Invoke-StepRenameJoin @{ hostname = 'web9' }
+        Should -Invoke Rename-Computer -Times 1 -Exactly -ParameterFilter { $NewName -eq 'web9' -and $Force }
+        $script:RebootNeeded | Should -BeTrue
+        $env:COMPUTERNAME = 'WEB9'
+        Invoke-StepRenameJoin @{ hostname = 'web9' }
+        Should -Invoke Rename-Computer -Times 1 -Exactly
+        Should -Invoke Add-Computer -Times 0 -Exactly
+    }
+    It 'maps IANA time zones to Windows ids and passes a Windows id through' {
+        Mock Set-TimeZone {}
+        Invoke-StepTimezone @{ timezone = 'America/New_York' }
+        Invoke-StepTimezone @{ timezone = 'Tokyo Standard Time' }
+        Should -Invoke Set-TimeZone -Times 1 -Exactly -ParameterFilter { $Id -eq 'Eastern Standard Time' }
+        Should -Invoke Set-TimeZone -Times 1 -Exactly -ParameterFilter { $Id -eq 'Tokyo Standard Time' }
+    }
+}
+
 Describe 'the state machine (transport seam on pool files)' {
     It 'stops after 3 distinct envelopes that fail and reports envelope_limit' {
         $script:KvpDir = Join-Path ([System.IO.Path]::GetTempPath()) ('virtseal-pester-' + [guid]::NewGuid())
