@@ -57,6 +57,7 @@ Describe 'crypto seam' {
     It 'picks the portable classes on PowerShell 7 (the CNG classes are for Windows PowerShell 5.1)' {
         $PSVersionTable.PSEdition | Should -Be 'Core'
         Get-SealCryptoFlavor | Should -Be 'Portable'
+        Get-SealCryptoFlavor -Edition 'Desktop' | Should -Be 'Cng'
         $a = New-SealAgreementKey
         $a.Key | Should -BeOfType ([System.Security.Cryptography.ECDiffieHellman])
         $a.Key.GetType().Name | Should -Not -Match 'Cng'
