@@ -19,7 +19,7 @@ import { SshConnection } from '../src/transport/ssh-connection';
 import { startStandardSim, type StandardSim } from '../src/sim/standard-sim';
 
 async function operationCosts(s: StandardSim): Promise<void> {
-  const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+  const ssh = s.sim.sshOptions();
   const hv = await HyperVHypervisor.connect(ssh);
   const rows: [string, number][] = [];
   const measure = async (label: string, fn: () => Promise<unknown>): Promise<void> => {
@@ -60,7 +60,7 @@ async function publishThroughput(s: StandardSim, sizeMiB: number): Promise<void>
   try {
     const file = join(dir, 'image.vhdx');
     writeFileSync(file, randomBytes(sizeMiB * 1024 * 1024));
-    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const ssh = s.sim.sshOptions();
     const plain = await SshConnection.connect(ssh);
     const hv = await HyperVHypervisor.connect(ssh);
     const times = { plain: [] as number[], upload: [] as number[], publish: [] as number[], hash: [] as number[] };

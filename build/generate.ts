@@ -1,7 +1,8 @@
 /**
  * `npm run generate`: everything derived from src/schemas. Types (src/generated/<module>.ts), the schema registries
  * (src/generated/fragments.ts, src/generated/schemas.ts), ansible-doc sidecars (collection/plugins/modules/<module>.yml)
- * and AWX surveys (surveys/<name>.json from surveys/src/<name>.survey.yaml). `--check` writes nothing and exits 1
+ * AWX surveys (surveys/<name>.json from surveys/src/<name>.survey.yaml) and the hypervisor choices of the AWX
+ * credential type (collection/awx/credential_type.json, from the connection fragment's enum). `--check` writes nothing and exits 1
  * when a file is out of date (the golden test does the same through `generateAll`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -115,6 +116,21 @@ async function typesFile(name: string, schema: OptionSchema, shared: Map<string,
   return text.replace(head, `export interface ${pascal(name)}Options extends ${bases.join(', ')} {`);
 }
 
+/**
+ * The AWX credential type is written by hand, except its `hypervisor` field: choices and default are the connection
+ * fragment's, so a new hypervisor is offered there without an edit.
+ */
+function credentialTypeFile(root: string, fragments: Record<string, object>): string {
+  const path = join(root, 'collection/awx/credential_type.json');
+  const type = readJson(path) as { inputs: { fields: { id: string; choices?: unknown; default?: unknown }[] } };
+  const hypervisor = (fragments.connection as { definitions: Record<string, { enum: string[]; default: string }> }).definitions.hypervisor!;
+  const field = type.inputs.fields.find((f) => f.id === 'hypervisor');
+  if (!field) throw new Error(`${path}: no input field 'hypervisor'`);
+  field.choices = hypervisor.enum;
+  field.default = hypervisor.default;
+  return `${JSON.stringify(type, null, 2)}\n`;
+}
+
 /** Every generated file, path (relative to root) → content. */
 export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -130,6 +146,9 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   for (const [name, schema] of Object.entries(schemas)) {
     files.set(`src/generated/${name}.ts`, await typesFile(name, schema, shared.get(name)!, fragments));
     files.set(`collection/plugins/modules/${name}.yml`, renderDocsYaml(name, schema));
+  }
+  if (existsSync(join(root, 'collection/awx/credential_type.json'))) {
+    files.set('collection/awx/credential_type.json', credentialTypeFile(root, fragments));
   }
   const surveyDir = join(root, 'surveys/src');
   if (existsSync(surveyDir)) {

@@ -12,6 +12,8 @@ packages=(
   swtpm swtpm-tools                                                  # the TPM emulator behind a VM's TPM
   ovmf mtools dosfstools                                             # UEFI guests: firmware, the test EFI partition
   sqlite3 ca-certificates curl unzip
+  chromium tesseract-ocr tesseract-ocr-eng                           # the browser console test: headless Chromium, OCR of the screen
+  iproute2                                                           # ss: which address a VM's VNC display listens on
 )
 missing=()
 for p in "${packages[@]}"; do

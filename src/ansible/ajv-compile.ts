@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import type { OptionSchema } from './schema';
 
 export const X_KEYWORDS = [
-  'x-no-log', 'x-ansible-type', 'x-aliases', 'x-survey', 'x-mutually-exclusive', 'x-required-together', 'x-module',
+  'x-no-log', 'x-ansible-type', 'x-aliases', 'x-survey', 'x-mutually-exclusive', 'x-required-together', 'x-module', 'x-env-fallback',
 ];
 
 // ajv-formats is CommonJS with a default export; under esbuild/tsx interop it may arrive wrapped.

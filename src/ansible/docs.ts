@@ -72,5 +72,6 @@ export const GENERATED_YAML_HEADER = '# generated — do not edit. Source: src/s
 /** The sidecar YAML text (`collection/plugins/modules/<module>.yml`). */
 export function renderDocsYaml(name: string, schema: OptionSchema): string {
   const docs = moduleDocs(name, schema);
-  return GENERATED_YAML_HEADER.replace('%s', name) + stringify(docs, { lineWidth: 0 });
+  // ansible-doc reads the sidecar with PyYAML (YAML 1.1): on/off/yes/no must be quoted or they become booleans.
+  return GENERATED_YAML_HEADER.replace('%s', name) + stringify(docs, { lineWidth: 0, version: '1.1' });
 }

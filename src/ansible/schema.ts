@@ -28,6 +28,8 @@ export interface OptionSchema {
   readonly 'x-survey'?: Readonly<Record<string, unknown>>;
   readonly 'x-mutually-exclusive'?: readonly (readonly string[])[];
   readonly 'x-required-together'?: readonly (readonly string[])[];
+  /** Environment variables the option falls back to when not given (ansible's env_fallback), first set one wins. */
+  readonly 'x-env-fallback'?: readonly string[];
   readonly 'x-module'?: ModuleDocInfo;
   readonly [keyword: string]: unknown;
 }

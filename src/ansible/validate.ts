@@ -70,9 +70,14 @@ export interface ValidationOutcome {
  * Validates raw module arguments (task parameters without `_ansible_*` keys) against a resolved schema.
  * Returns the normalised options; throws InvalidArgument with an ansible-style message on the first problem.
  */
-export function validateArguments(schema: OptionSchema, raw: Readonly<Record<string, unknown>>, moduleName: string): ValidationOutcome {
+export function validateArguments(
+  schema: OptionSchema,
+  raw: Readonly<Record<string, unknown>>,
+  moduleName: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ValidationOutcome {
   const warnings: string[] = [];
-  const options = normalizeObject(schema, raw, '', { moduleName, warnings });
+  const options = normalizeObject(schema, raw, '', { moduleName, warnings, env });
   // ajv sees undefined-free JSON: unset options are simply absent.
   const validate = compileSchema(schema);
   if (!validate(options)) {

@@ -2,7 +2,13 @@
  * Errors are data: every failure virtseal reports carries a stable short `reason` (machine-readable, used in
  * results and tests), a message a person can act on, optional structured `details`, and the `cause` it wraps.
  * Only the module boundary and the CLI boundary catch broadly.
+ *
+ * Every virtseal error carries a brand (`Symbol.for('virtseal.error')`, shared by every copy of this module in the
+ * process), so `isVirtsealError` and `instanceof` hold even when a second copy of this file is loaded (a test runner
+ * that requires the tests and imports a driver on first use). A class from another copy is matched by name.
  */
+const BRAND = Symbol.for('virtseal.error');
+
 export interface VirtsealErrorOptions {
   readonly details?: Readonly<Record<string, unknown>>;
   readonly cause?: unknown;
@@ -19,7 +25,17 @@ export class VirtsealError extends Error {
     this.reason = reason;
     this.details = options.details ?? {};
   }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (!isVirtsealError(value)) return false;
+    for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+      if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
+  }
 }
+Object.defineProperty(VirtsealError.prototype, BRAND, { value: true });
 
 /** A user-supplied value is wrong; `option` names it (dotted path for nested options). */
 export class InvalidArgument extends VirtsealError {
@@ -106,5 +122,5 @@ export class Unsupported extends VirtsealError {
 }
 
 export function isVirtsealError(value: unknown): value is VirtsealError {
-  return value instanceof VirtsealError;
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }

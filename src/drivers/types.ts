@@ -4,22 +4,30 @@
  * Sizes are in bytes or MiB as the field name says; durations in milliseconds.
  */
 import type { Bytes } from '../core/units';
+import type { ConnectionOptions } from '../generated/fragment-connection';
 import type { SshConnectionOptions } from '../transport/ssh-connection';
 
-export type HypervisorType = 'hyperv' | 'libvirt';
+/** The hypervisor kinds: the `hypervisor` enum of the connection schema fragment, and nothing else. */
+export type HypervisorType = NonNullable<ConnectionOptions['hypervisor']>;
 
 export type PowerState = 'running' | 'off' | 'saved' | 'paused' | 'starting' | 'stopping' | 'unknown';
 
 /**
- * How the driver reaches the host: the SSH options of the transport plus what selects and tunes the driver.
- * Secrets live here only in memory and are never logged.
+ * Driver settings: the connection options that are neither SSH nor common ones (`image_library_path`,
+ * `libvirt_uri`...), by option name, as the module or the environment gave them. Each driver reads and checks the
+ * ones it knows and ignores the others.
  */
-export interface HostConnectionOptions extends SshConnectionOptions {
+export type DriverSettings = Readonly<Record<string, string | number | boolean>>;
+
+/**
+ * How a driver reaches its host. `ssh` is the address and credentials as the SSH transport takes them (absent for a
+ * local host, or when an entry point builds a connection without one); a driver with another transport reads the
+ * address and credentials from it all the same. Secrets live here only in memory and are never logged.
+ */
+export interface HostConnection {
   readonly hypervisor: HypervisorType;
-  /** Hyper-V only: folder of published golden images on the host, default `C:\ProgramData\virtseal\images`. */
-  readonly imageLibraryPath?: string;
-  /** libvirt only: connection URI on the host, default qemu:///system. */
-  readonly libvirtUri?: string;
+  readonly ssh?: SshConnectionOptions;
+  readonly settings: DriverSettings;
 }
 
 export interface HostFacts {
@@ -106,6 +114,12 @@ export interface GuestConfigStatus {
   readonly state: 'none' | 'pending' | 'applying' | 'applied' | 'failed';
   readonly reason?: string;
   readonly attemptId?: string;
+  /**
+   * With state `applied`, what the guest's applied record says against the VM and config asked about:
+   * `this_config` (same VM, same config), `other_config` (same VM, a different config, e.g. a rotated password),
+   * `other_vm` (the record of another VM: a clone of a provisioned disk), `unknown` (no config to compare).
+   */
+  readonly applied?: 'this_config' | 'other_config' | 'other_vm' | 'unknown';
 }
 
 export interface VmInfo {
@@ -245,8 +259,32 @@ export interface GuestChannel {
   listHostItems(): Promise<readonly string[]>;
 }
 
+/** How a person reaches a VM's screen and serial console (virtseal.core.vm_console, `virtseal console`). */
+export interface ConsoleInfo {
+  /** vnc: a VNC server on the host (libvirt); vmconnect: Hyper-V's Virtual Machine Connection. */
+  readonly kind: 'vnc' | 'vmconnect';
+  /** False while nothing can be shown (the VM is off, or has no display); `reason` says why. */
+  readonly available: boolean;
+  readonly reason?: string;
+  /** VNC: the address and port the server listens on, as the host sees them (loopback: reached over SSH only). */
+  readonly listen?: string;
+  readonly port?: number;
+  /** libvirt: the host's pseudo-terminal of the first serial port. */
+  readonly serialPty?: string;
+  /** The command a person runs on the host (or a Windows machine) to open the console by hand. */
+  readonly command: string;
+}
+
+export interface ConsoleDriver {
+  describe(options: { readonly vmId: string }): Promise<ConsoleInfo>;
+  /** A byte stream to the VM's VNC server, opened through the driver's own connection; absent where there is none. */
+  openVnc?(options: { readonly vmId: string }): Promise<import('node:stream').Duplex>;
+}
+
 export interface Hypervisor {
   readonly type: HypervisorType;
+  /** Absent on a driver that cannot describe consoles. */
+  readonly console?: ConsoleDriver;
   facts(): Promise<HostFacts>;
   readonly vms: VmDriver;
   readonly power: PowerDriver;

@@ -1,10 +1,10 @@
 /** Reads the VMs of every configured host, one connection each; a host that fails is reported, not fatal (unless strict). */
-import type { Hypervisor, HostConnectionOptions } from '../drivers/types';
+import type { HostConnection, Hypervisor } from '../drivers/types';
 import { resolveConnection } from '../services/connection';
 import type { InventoryConfig } from './config';
 import type { HostVms } from './inventory';
 
-export type HypervisorOpener = (connection: HostConnectionOptions) => Promise<Hypervisor>;
+export type HypervisorOpener = (connection: HostConnection) => Promise<Hypervisor>;
 
 export async function collectHosts(
   config: InventoryConfig,

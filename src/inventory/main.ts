@@ -2,7 +2,7 @@
  * `virtseal_inventory --list | --host NAME`: the dynamic inventory executable (bundled by the build into
  * collection/scripts/virtseal_inventory). Prints JSON on stdout; problems go to stderr with exit code 1.
  */
-import { createHypervisor } from '../drivers';
+import { openHypervisor } from '../drivers/registry';
 import { collectHosts } from './collect';
 import { loadInventoryConfig } from './config';
 import { buildInventory } from './inventory';
@@ -13,7 +13,7 @@ export async function runInventory(argv: readonly string[], env: NodeJS.ProcessE
     throw new Error('usage: virtseal_inventory --list | --host NAME');
   }
   const config = loadInventoryConfig(env);
-  const hosts = await collectHosts(config, async (c) => createHypervisor(c), (m) => process.stderr.write(`${m}\n`), env);
+  const hosts = await collectHosts(config, openHypervisor, (m) => process.stderr.write(`${m}\n`), env);
   const inventory = buildInventory(hosts);
   if (hostIndex >= 0) {
     const name = argv[hostIndex + 1] ?? '';

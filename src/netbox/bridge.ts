@@ -27,7 +27,7 @@ export interface BridgeOptions {
   readonly tlsKey?: string;
   readonly maxBodyBytes?: number;
   readonly awx?: { readonly url: string; readonly token: string; readonly follow: boolean; readonly ca?: string };
-  readonly local?: { readonly projectDir: string; readonly inventory?: string; readonly command?: string };
+  readonly local?: { readonly projectDir: string; readonly inventory?: string; readonly command?: string; readonly passEnv?: readonly string[] };
   readonly netbox?: { readonly url: string; readonly token: string; readonly ca?: string };
   readonly dryRun?: (plan: LaunchPlan, event: NetboxEvent) => void;
   readonly concurrency?: number;

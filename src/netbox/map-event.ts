@@ -1,6 +1,7 @@
 import type { Mapping, MappingRule, VarMap, VarValue } from './mapping';
 import { type NetboxEvent, statusTransition } from './payload';
 import { requiredDefaults } from './survey-defaults';
+import { checkAnswer } from './survey-rules';
 import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
 
 export const VM_OBJECT_TYPE = 'virtualization.virtualmachine';
@@ -53,11 +54,14 @@ export function configuredDiskMb(mapping: Mapping): boolean {
   return mapping.netbox_version ? versionAtLeast(mapping.netbox_version, 4, 1) : true;
 }
 
-/** NetBox reports disk in GB up to 4.0 and in MB from 4.1; `object_type` payloads are always 4.4 or later. */
+/**
+ * NetBox reports disk in GB up to 4.0 and in MB from 4.1. Without a configured version the payload tells: 4.1 added
+ * `display_url` to the VM serializer, and `object_type` payloads are always 4.4 or later.
+ */
 export function diskUnit(mapping: Mapping, ev: NetboxEvent): 'gb' | 'mb' {
   if (mapping.disk_unit !== 'auto') return mapping.disk_unit;
   if (mapping.netbox_version) return versionAtLeast(mapping.netbox_version, 4, 1) ? 'mb' : 'gb';
-  return ev.typeKey === 'object_type' ? 'mb' : 'gb';
+  return ev.typeKey === 'object_type' || 'display_url' in ev.data ? 'mb' : 'gb';
 }
 
 function tagNames(data: Rec): string[] {
@@ -143,6 +147,13 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   // Lowest first: what AWX's launch form would fill in, the mapping's defaults, the VM itself, the rule.
   for (const layer of [requiredDefaults(action), mapping.defaults, vmVars(mapping, ev, action), rule.extra_vars ?? {}]) {
     for (const [k, v] of Object.entries(layer)) if (allowed.includes(k)) merged[k] = v;
+  }
+  // Every answer meets its survey question's rule before it is stored; `{from_env}` references at launch.
+  for (const [k, v] of Object.entries(merged)) {
+    if (typeof v === 'object') continue;
+    const checked = checkAnswer(action, k, v);
+    if (checked instanceof Error) throw new MappingError(`VM ${ev.data.id ?? '?'}: ${checked.message}`, k);
+    merged[k] = checked;
   }
   if (merged.vm_host === undefined) {
     throw new MappingError(`VM ${String(merged.vm_name)} has no cluster and the mapping sets no defaults.vm_host`, 'data.cluster');

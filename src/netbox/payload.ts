@@ -1,6 +1,6 @@
 /**
- * NetBox's default webhook body, normalised across versions: `model` (up to 4.4) or `object_type` (4.4 on), event
- * names `created`/`updated`/`deleted` or the 4.1+ event-type spelling `object_created`..., `status` as
+ * NetBox's default webhook body, normalised across versions: `"model": "virtualmachine"` (the bare model name, 3.7
+ * to 4.4), `"object_type": "virtualization.virtualmachine"` (4.4 on; 4.4 sends both), event names `created`/`updated`/`deleted` or the 4.1+ event-type spelling `object_created`..., `status` as
  * `{value, label}` in `data` and as a plain string in the snapshots.
  */
 export type NetboxEventKind = 'created' | 'updated' | 'deleted';
@@ -48,6 +48,18 @@ function requireString(body: Record<string, unknown>, key: string): string {
   return value;
 }
 
+/**
+ * NetBox up to 4.3 names the model alone (`instance._meta.model_name`), without its app label. Model names of the
+ * apps that hold virtual machines are given their label; any other bare name stays as it came (and is ignored).
+ */
+const APP_OF_MODEL: Readonly<Record<string, string>> = { virtualmachine: 'virtualization' };
+
+function qualify(type: string): string {
+  if (type.includes('.')) return type;
+  const app = APP_OF_MODEL[type];
+  return app === undefined ? type : `${app}.${type}`;
+}
+
 export function parseEvent(body: unknown): NetboxEvent {
   if (!isRecord(body)) throw new PayloadError('body is not a JSON object', '(body)');
   const rawEvent = requireString(body, 'event');
@@ -57,7 +69,7 @@ export function parseEvent(body: unknown): NetboxEvent {
   if (typeof body.object_type === 'string') typeKey = 'object_type';
   else if (typeof body.model === 'string') typeKey = 'model';
   else throw new PayloadError('neither "object_type" nor "model" is present', 'object_type');
-  const objectType = requireString(body, typeKey);
+  const objectType = qualify(requireString(body, typeKey));
   const requestId = requireString(body, 'request_id');
   if (!isRecord(body.data)) throw new PayloadError('field "data" is missing or not an object', 'data');
   const snapshots = isRecord(body.snapshots) ? body.snapshots : {};

@@ -5,31 +5,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgument } from '../core/errors';
-import type { HostConnectionOptions, HypervisorType } from '../drivers/types';
-
-/** The connection options as they arrive from a module (snake_case, all optional). */
-export interface ConnectionModuleOptions {
-  readonly host?: string;
-  readonly port?: number;
-  readonly user?: string;
-  readonly password?: string;
-  readonly private_key?: string;
-  readonly private_key_file?: string;
-  readonly private_key_passphrase?: string;
-  readonly host_key_fingerprint?: string;
-  readonly known_hosts?: string;
-  readonly accept_unknown_host_key?: boolean;
-  readonly hypervisor?: HypervisorType | string;
-  readonly libvirt_uri?: string;
-  readonly image_library_path?: string;
-  readonly connect_timeout?: number;
-}
+import { drivers, isHypervisorType } from '../drivers/registry';
+import type { DriverSettings, HostConnection } from '../drivers/types';
+import type { ConnectionOptions } from '../generated/fragment-connection';
+import connectionFragment from '../schemas/fragments/connection.schema.json';
+import type { SshConnectionOptions } from '../transport/ssh-connection';
 
 export interface ResolvedConnection {
-  readonly connection: HostConnectionOptions;
+  readonly connection: HostConnection;
   /** Secret values taken from the environment or files, to be masked in the result. */
   readonly secrets: readonly string[];
 }
+
+/** Connection options that are not driver settings: where the host is, how to log in, which driver. */
+const COMMON_OPTIONS = new Set([
+  'host', 'port', 'user', 'password', 'private_key', 'private_key_file', 'private_key_passphrase', 'host_key_fingerprint',
+  'known_hosts', 'accept_unknown_host_key', 'hypervisor', 'connect_timeout',
+]);
+
+const definitions = connectionFragment.definitions as Readonly<Record<string, { readonly default?: unknown }>>;
+
+/** Every other option of the connection fragment is a driver setting (`image_library_path`, `libvirt_uri`...). */
+export const SETTING_OPTIONS: readonly string[] = Object.keys(definitions).filter((name) => !COMMON_OPTIONS.has(name));
+
+/** The schema's default for `hypervisor`, used when neither the option nor VIRTSEAL_HOST_HYPERVISOR is set. */
+const DEFAULT_HYPERVISOR = String(definitions.hypervisor?.default);
 
 /** Environment variables each option falls back to. */
 export const CONNECTION_ENV = {
@@ -46,14 +46,15 @@ export const CONNECTION_ENV = {
 } as const;
 
 export function resolveConnection(
-  options: ConnectionModuleOptions,
+  options: ConnectionOptions,
   env: NodeJS.ProcessEnv = process.env,
   hostOverride?: string,
 ): ResolvedConnection {
-  const pick = (key: keyof typeof CONNECTION_ENV): string | undefined => {
+  const pick = (key: string): string | undefined => {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && value !== null && value !== '') return String(value);
-    const fromEnv = env[CONNECTION_ENV[key]];
+    const variable = (CONNECTION_ENV as Record<string, string | undefined>)[key];
+    const fromEnv = variable === undefined ? undefined : env[variable];
     return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
   };
   const secrets: string[] = [];
@@ -69,9 +70,9 @@ export function resolveConnection(
   const user = pick('user');
   if (!user) throw new InvalidArgument(`missing required option 'user' (or environment variable ${CONNECTION_ENV.user})`, 'user');
 
-  const hypervisor = pick('hypervisor') ?? 'hyperv';
-  if (hypervisor !== 'hyperv' && hypervisor !== 'libvirt') {
-    throw new InvalidArgument(`option 'hypervisor' must be one of hyperv, libvirt, got '${hypervisor}'`, 'hypervisor');
+  const hypervisor = pick('hypervisor') ?? DEFAULT_HYPERVISOR;
+  if (!isHypervisorType(hypervisor)) {
+    throw new InvalidArgument(`option 'hypervisor' must be one of ${Object.keys(drivers).join(', ')}, got '${hypervisor}'`, 'hypervisor');
   }
   const portText = pick('port') ?? hostPort;
   const port = portText === undefined ? undefined : Number(portText);
@@ -90,15 +91,15 @@ export function resolveConnection(
   }
   const password = secret('password');
   const passphrase = secret('private_key_passphrase');
-  if (!password && !privateKey && !env.SSH_AUTH_SOCK) {
+  // `host: local` runs libvirt's commands on this machine: there is no SSH login to make.
+  if (!password && !privateKey && !env.SSH_AUTH_SOCK && !(host === 'local' && hypervisor === 'libvirt')) {
     throw new InvalidArgument(
       `no credential for ${user}@${host}: set 'password' or 'private_key' (or ${CONNECTION_ENV.password} / ${CONNECTION_ENV.private_key}), or run an SSH agent`,
       'password',
     );
   }
 
-  const connection: HostConnectionOptions = {
-    hypervisor,
+  const ssh: SshConnectionOptions = {
     host,
     user,
     ...(port !== undefined && { port }),
@@ -110,9 +111,13 @@ export function resolveConnection(
     ...(pick('known_hosts') !== undefined && { knownHostsFile: pick('known_hosts') }),
     acceptUnknownHostKey: options.accept_unknown_host_key ?? false,
     ...(options.connect_timeout !== undefined && { connectTimeoutMs: options.connect_timeout * 1000 }),
-    ...(options.libvirt_uri !== undefined && { libvirtUri: options.libvirt_uri }),
-    ...(pick('image_library_path') !== undefined && { imageLibraryPath: pick('image_library_path') }),
   };
+  const settings: Record<string, string> = {};
+  for (const name of SETTING_OPTIONS) {
+    const value = pick(name);
+    if (value !== undefined) settings[name] = value;
+  }
+  const connection: HostConnection = { hypervisor, ssh, settings: settings satisfies DriverSettings };
   return { connection, secrets };
 }
 

@@ -2,14 +2,13 @@
  * Turns a failed flow into the error the module reports: the step's own error (keeping its stable reason), with
  * what was undone or left behind appended, so nothing half-made is left without saying so.
  */
-import { VirtsealError } from '../core/errors';
+import { isVirtsealError, VirtsealError } from '../core/errors';
 import { FlowFailed } from '../core/steps';
 
 export function explainFlowFailure(error: unknown, what: string): unknown {
   if (!(error instanceof FlowFailed)) return error;
   const cause = error.error;
-  // Duck-typed: a driver loaded through another module instance still carries its stable reason.
-  const base = typeof (cause as VirtsealError | undefined)?.reason === 'string' ? (cause as VirtsealError) : undefined;
+  const base = isVirtsealError(cause) ? cause : undefined;
   const message = cause instanceof Error ? cause.message : String(cause);
   const notes: string[] = [];
   if (error.outcome.undone.length) notes.push(`undone: ${error.outcome.undone.join(', ')}`);

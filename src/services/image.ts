@@ -1,11 +1,12 @@
 /**
  * Publish a golden image to one or more hosts: hash the local file once, skip hosts that already hold the same hash,
- * upload to the others (the driver verifies and resumes), and report per-host progress milestones.
+ * upload to the others (the driver verifies and resumes), and report per-host progress milestones. A different file
+ * under a name a host already holds is refused before anything is sent to any host: the differencing disks of that
+ * host's VMs are built on the image file, so replacing it would corrupt them.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { InvalidArgument } from '../core/errors';
+import { Conflict, InvalidArgument } from '../core/errors';
+import { sha256File } from '../transport/file-hash';
 import type { Session } from './session';
 
 export interface ImageRequest {
@@ -32,12 +33,6 @@ export interface ImageResult {
   readonly msg: string;
 }
 
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 export async function publishImage(
   targets: readonly { readonly host: string; readonly session: Session }[],
   request: ImageRequest,
@@ -55,11 +50,22 @@ export async function publishImage(
     throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
   }
 
+  const found = [];
+  for (const target of targets) {
+    const existing = await target.session.hv.images.findImage({ name: request.name });
+    if (existing && existing.sha256.toLowerCase() !== actual) {
+      throw new Conflict(
+        `image '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
+        { details: { option: 'name' } },
+      );
+    }
+    found.push({ ...target, existing });
+  }
+
   const hosts: HostPublishView[] = [];
   const changes: string[] = [];
-  for (const { host, session } of targets) {
-    const existing = await session.hv.images.findImage({ name: request.name });
-    if (existing && existing.sha256.toLowerCase() === actual) {
+  for (const { host, session, existing } of found) {
+    if (existing) {
       hosts.push({ host, path: existing.path, skipped: true, resumed_from_bytes: 0, sent_bytes: 0, progress: [100] });
       continue;
     }

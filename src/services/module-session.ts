@@ -4,21 +4,17 @@
  * Modules stay one call deep: `run: (ctx) => withSession(ctx, (session) => service(session, ...))`.
  */
 import type { ModuleContext, ModuleResult } from '../ansible/module';
-import { createHypervisor } from '../drivers';
-import type { Hypervisor } from '../drivers/types';
+import { openHypervisor } from '../drivers/registry';
 import type { GuestConfig } from '../seal/guest-config';
 import { runSealedExchange } from '../seal/host-exchange';
-import { type ConnectionModuleOptions, resolveConnection } from './connection';
+import type { ConnectionOptions } from '../generated/fragment-connection';
+import { resolveConnection } from './connection';
 import { createSession, type ExchangeRunner, type Session } from './session';
 
 interface ServiceResult {
   readonly changed: boolean;
   readonly changes?: readonly string[];
 }
-
-/** Opens a driver for one host; tests swap it to count connections, never to fake a host. */
-export type HypervisorOpener = (connection: Parameters<typeof createHypervisor>[0]) => Promise<Hypervisor>;
-const openHypervisor: HypervisorOpener = async (connection) => createHypervisor(connection);
 
 function exchangeRunner(ctx: ModuleContext<unknown>): ExchangeRunner {
   return async (request) => {
@@ -34,12 +30,13 @@ function exchangeRunner(ctx: ModuleContext<unknown>): ExchangeRunner {
 
 export async function openSession(
   ctx: ModuleContext<unknown>,
-  connectionOptions: ConnectionModuleOptions,
+  connectionOptions: ConnectionOptions,
   hostOverride?: string,
 ): Promise<Session> {
   const { connection, secrets } = resolveConnection(connectionOptions, process.env, hostOverride);
   secrets.forEach((s) => ctx.addSecret(s));
-  ctx.debug(`connecting to ${connection.user}@${connection.host}:${connection.port ?? 22} (${connection.hypervisor})`);
+  const { ssh } = connection;
+  ctx.debug(`connecting to ${ssh ? `${ssh.user}@${ssh.host}:${ssh.port ?? 22}` : 'the local host'} (${connection.hypervisor})`);
   const inner = await openHypervisor(connection);
   return createSession(inner, { check: ctx.check, runExchange: exchangeRunner(ctx) });
 }
@@ -48,7 +45,7 @@ export function toModuleResult(result: ServiceResult): ModuleResult {
   return { ...result, changes: [...(result.changes ?? [])] } as unknown as ModuleResult;
 }
 
-export async function withSession<O extends ConnectionModuleOptions>(
+export async function withSession<O extends ConnectionOptions>(
   ctx: ModuleContext<O>,
   service: (session: Session) => Promise<ServiceResult>,
 ): Promise<ModuleResult> {

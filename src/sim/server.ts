@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type Connection, type ServerChannel } from 'ssh2';
 import { systemClock, type Clock } from '../core/clock';
-import type { HostConnectionOptions } from '../drivers/types';
+import type { HostConnection } from '../drivers/types';
+import type { SshConnectionOptions } from '../transport/ssh-connection';
 import { fingerprintOf } from '../transport/host-key';
 import { clixmlError } from './clixml-error';
 import type { GuestHooks, SimContext, SimTimings } from './context';
@@ -121,17 +122,14 @@ export class HyperVSimulator {
     return sim;
   }
 
-  /** Connection options for the driver: password auth, host key pinned. */
-  connectionOptions(extra: Partial<HostConnectionOptions> = {}): HostConnectionOptions {
-    return {
-      hypervisor: 'hyperv',
-      host: this.host,
-      port: this.port,
-      user: this.user,
-      password: this.password,
-      hostKeyFingerprint: this.hostKeyFingerprint,
-      ...extra,
-    };
+  /** SSH options for the simulator: password auth, host key pinned. */
+  sshOptions(extra: Partial<SshConnectionOptions> = {}): SshConnectionOptions {
+    return { host: this.host, port: this.port, user: this.user, password: this.password, hostKeyFingerprint: this.hostKeyFingerprint, ...extra };
+  }
+
+  /** The host connection a driver registry opens: the Hyper-V driver over `sshOptions()`. */
+  connection(settings: HostConnection['settings'] = {}): HostConnection {
+    return { hypervisor: 'hyperv', ssh: this.sshOptions(), settings };
   }
 
   get context(): SimContext {

@@ -49,7 +49,7 @@ export async function openTarget(): Promise<ContractTarget> {
     };
   }
   const sim = await startStandardSim({ guestAgent: false });
-  const { hypervisor: _h, ...ssh } = sim.sim.connectionOptions();
+  const ssh = sim.sim.sshOptions();
   const hv = await HyperVHypervisor.connect(ssh);
   return {
     kind: 'simulator',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { buildTarball, bundleModule, moduleEntries, type ArgsMode } from '../../build/build';
+import { buildTarball, bundleInventory, bundleModule, moduleEntries, writeThirdPartyNotices, type ArgsMode } from '../../build/build';
 import { ROOT } from '../../build/generate';
 import type { TestSshd } from './sshd';
 
@@ -51,6 +51,10 @@ export class AnsibleWorkspace {
       // `<module>_want_json`: the same module receiving its args through the WANT_JSON file (for measurements).
       if (options.wantJsonTwins) await bundleModule(name, join(src, 'plugins/modules', `${name}_want_json`), 'file');
     }
+    // The inventory executable behind the inventory plugin, and the notices of what the bundles hold.
+    mkdirSync(join(src, 'scripts'), { recursive: true });
+    await bundleInventory(join(src, 'scripts/virtseal_inventory'));
+    writeThirdPartyNotices(src);
     return buildTarball(src, join(this.dir, `dist-${argsMode}`));
   }
 

@@ -45,6 +45,7 @@ function serveBuilder(y: Argv): Argv {
     .option('awx-follow', { type: 'boolean', default: true, describe: "follow each AWX job to its end (orders a VM's events; journal gets the result)" })
     .option('playbook-dir', { type: 'string', describe: 'run ansible-playbook locally; playbook paths are relative to this directory' })
     .option('inventory', { type: 'string', describe: 'inventory for local runs (-i)' })
+    .option('pass-env', { type: 'string', array: true, default: [], describe: 'environment variable ansible-playbook may see besides PATH, HOME, locale, ANSIBLE_* and VIRTSEAL_HOST_* (repeatable)' })
     .option('ansible-playbook', { type: 'string', default: 'ansible-playbook', describe: 'ansible-playbook executable' })
     .option('netbox-url', { type: 'string', describe: 'NetBox base URL: write journal entries (and status) back' })
     .option('netbox-token-file', { type: 'string', describe: 'file holding the NetBox API token (or VIRTSEAL_NETBOX_TOKEN)' })
@@ -96,7 +97,12 @@ async function serve(a: Args): Promise<void> {
     maxBodyBytes: positiveInt(a.maxBody, 'max-body'),
     ...(a.awxUrl ? { awx: { url: String(a.awxUrl), token: awxToken!, follow: a.awxFollow !== false, ca: readCa('awx-ca-file', a.awxCaFile) } } : {}),
     ...(a.playbookDir
-      ? { local: { projectDir: String(a.playbookDir), inventory: a.inventory as string | undefined, command: String(a.ansiblePlaybook) } }
+      ? {
+          local: {
+            projectDir: String(a.playbookDir), inventory: a.inventory as string | undefined, command: String(a.ansiblePlaybook),
+            passEnv: (a.passEnv as unknown[]).map(String),
+          },
+        }
       : {}),
     ...(a.netboxUrl ? { netbox: { url: String(a.netboxUrl), token: netboxToken!, ca: readCa('netbox-ca-file', a.netboxCaFile) } } : {}),
     ...(dryRun

@@ -17,8 +17,6 @@ interface FindResult {
   readonly partialBytes: number;
 }
 
-export { sha256File };
-
 /** Host-side hashing reads the whole file: allow the default script time plus 20 MB/s for it. */
 function hashTimeoutMs(session: HyperVSession, bytes: number): number {
   return session.settings.scriptTimeoutMs + Math.ceil(bytes / (20 * 1024 * 1024)) * 1000;

@@ -7,7 +7,7 @@ import type { LibvirtContext } from './context';
 
 const parser = new XMLParser({ parseTagValue: false, trimValues: true });
 
-export class LibvirtCheckpoints implements CheckpointDriver {
+export class LibvirtCheckpointDriver implements CheckpointDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async listCheckpoints(options: { readonly vmId: string }): Promise<readonly CheckpointInfo[]> {

@@ -2,7 +2,7 @@ import { Unsupported } from '../../core/errors';
 import type { ClusterDriver } from '../types';
 
 /** libvirt has no failover-cluster role of its own (Pacemaker and oVirt manage that outside libvirt). */
-export class LibvirtCluster implements ClusterDriver {
+export class LibvirtClusterDriver implements ClusterDriver {
   async hasRole(): Promise<boolean> {
     return false;
   }

@@ -11,7 +11,7 @@ import type { ParsedDomain } from './domain-parse';
 import { VIRTSEAL_NS } from './domain-model';
 import { createVolume, growVolume, imagePath, removeFile, volumeInfo } from './volumes';
 
-export class LibvirtDisks implements DiskDriver {
+export class LibvirtDiskDriver implements DiskDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async addDisk(options: { readonly vmId: string; readonly disk: DiskSpec }): Promise<DiskInfo> {

@@ -2,19 +2,20 @@
  * Images: qcow2 files in `<pool>/images`, each with a `<name>.sha256` sidecar written at publish time (hashing a
  * large image on every listing would be slow). Publishing streams the file through the runner's stdin into
  * `dd` on the host, resumes a dropped upload from the partial file's size, verifies the hash, then renames.
- * An image whose local file has a `<file>.boot.json` sidecar ({kernel, initrd?, cmdline?}) is published with
+ * An existing image is never replaced: a different file under its name is a Conflict (VMs' differencing disks are
+ * built on it). An image whose local file has a `<file>.boot.json` sidecar ({kernel, initrd?, cmdline?}) is published with
  * its kernel and initrd, and VMs made from it boot them directly.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
-import { InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
+import { Conflict, InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
+import { sha256File } from '../../transport/file-hash';
 import { safeResumeOffset } from '../../transport/sftp-upload';
 import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
 import { type LibvirtContext, checkFileName, imagesDir } from './context';
 
-export class LibvirtImages implements ImageDriver {
+export class LibvirtImageDriver implements ImageDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async listImages(): Promise<readonly ImageInfo[]> {
@@ -46,7 +47,7 @@ export class LibvirtImages implements ImageDriver {
     const local = await stat(options.localPath).catch(() => undefined);
     if (!local?.isFile()) throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'path' } });
     await checkQcow2(options.localPath);
-    const sha256 = await hashFile(options.localPath);
+    const sha256 = await sha256File(options.localPath);
     if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
       throw new InvalidArgument(`${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`, 'sha256');
     }
@@ -58,6 +59,9 @@ export class LibvirtImages implements ImageDriver {
       // Kernel and initrd are small and may change without the disk: always refresh them.
       if (boot) await this.publishBootFiles(name, boot);
       return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
+    }
+    if (existing) {
+      throw new Conflict(`image ${name} already exists on the host with sha256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`);
     }
     await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
     const partial = posix.join(dir, `.${name}.qcow2.partial`);
@@ -130,12 +134,6 @@ async function upload(
 async function remoteSize(ctx: LibvirtContext, path: string): Promise<number> {
   const r = await ctx.host.runner.run(['stat', '-c', '%s', '--', path]);
   return r.code === 0 ? Number(r.stdout.trim()) : 0;
-}
-
-async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 async function checkQcow2(path: string): Promise<void> {

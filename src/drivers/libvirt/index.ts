@@ -5,19 +5,20 @@
 import { type Clock, systemClock } from '../../core/clock';
 import type { CommandRunner } from '../../transport/local-exec';
 import type { GuestChannel, HostFacts, Hypervisor } from '../types';
-import { LibvirtCheckpoints } from './checkpoint';
-import { LibvirtCluster } from './cluster';
+import { LibvirtCheckpointDriver } from './checkpoint';
+import { LibvirtClusterDriver } from './cluster';
+import { LibvirtConsoleDriver } from './console';
 import type { LibvirtContext } from './context';
-import { LibvirtDisks } from './disk';
+import { LibvirtDiskDriver } from './disk';
 import { detectDomainType, hostFacts } from './facts';
 import { guestAddressesOf } from './guest-addresses';
 import { QemuAgentChannel } from './guest-channel';
-import { LibvirtImages } from './image';
-import { LibvirtMedia } from './media';
-import { LibvirtNics } from './nic';
-import { LibvirtPower } from './power';
+import { LibvirtImageDriver } from './image';
+import { LibvirtMediaDriver } from './media';
+import { LibvirtNicDriver } from './nic';
+import { LibvirtPowerDriver } from './power';
 import { HostCommands } from './virsh';
-import { LibvirtVms } from './vm';
+import { LibvirtVmDriver } from './vm';
 
 export interface LibvirtDriverOptions {
   readonly runner: CommandRunner;
@@ -52,23 +53,25 @@ export async function createLibvirtHypervisor(options: LibvirtDriverOptions): Pr
 
 export class LibvirtHypervisor implements Hypervisor {
   readonly type = 'libvirt' as const;
-  readonly vms: LibvirtVms;
-  readonly power: LibvirtPower;
-  readonly disks: LibvirtDisks;
-  readonly nics: LibvirtNics;
-  readonly images: LibvirtImages;
-  readonly media: LibvirtMedia;
-  readonly checkpoints: LibvirtCheckpoints;
-  readonly cluster = new LibvirtCluster();
+  readonly vms: LibvirtVmDriver;
+  readonly power: LibvirtPowerDriver;
+  readonly disks: LibvirtDiskDriver;
+  readonly nics: LibvirtNicDriver;
+  readonly images: LibvirtImageDriver;
+  readonly media: LibvirtMediaDriver;
+  readonly checkpoints: LibvirtCheckpointDriver;
+  readonly cluster = new LibvirtClusterDriver();
+  readonly console: LibvirtConsoleDriver;
 
   constructor(readonly ctx: LibvirtContext) {
-    this.vms = new LibvirtVms(ctx);
-    this.power = new LibvirtPower(ctx);
-    this.disks = new LibvirtDisks(ctx);
-    this.nics = new LibvirtNics(ctx);
-    this.images = new LibvirtImages(ctx);
-    this.media = new LibvirtMedia(ctx);
-    this.checkpoints = new LibvirtCheckpoints(ctx);
+    this.vms = new LibvirtVmDriver(ctx);
+    this.power = new LibvirtPowerDriver(ctx);
+    this.disks = new LibvirtDiskDriver(ctx);
+    this.nics = new LibvirtNicDriver(ctx);
+    this.images = new LibvirtImageDriver(ctx);
+    this.media = new LibvirtMediaDriver(ctx);
+    this.checkpoints = new LibvirtCheckpointDriver(ctx);
+    this.console = new LibvirtConsoleDriver(ctx);
   }
 
   facts(): Promise<HostFacts> {

@@ -3,7 +3,7 @@ import type { MediaDriver } from '../types';
 import { type LibvirtContext, liveFlags, readDomain } from './context';
 import { buildDvdXml } from './domain-xml';
 
-export class LibvirtMedia implements MediaDriver {
+export class LibvirtMediaDriver implements MediaDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async attachIso(options: { readonly vmId: string; readonly path: string }): Promise<void> {

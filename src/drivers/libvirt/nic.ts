@@ -7,7 +7,7 @@ import { buildNicXml } from './domain-xml';
 import { writeMetadata } from './disk';
 import { checkMac, randomMac } from './mac';
 
-export class LibvirtNics implements NicDriver {
+export class LibvirtNicDriver implements NicDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async addNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {

@@ -4,7 +4,7 @@ import { waitFor } from '../../core/wait';
 import type { PowerDriver } from '../types';
 import { type LibvirtContext, domainState } from './context';
 
-export class LibvirtPower implements PowerDriver {
+export class LibvirtPowerDriver implements PowerDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async start(options: { readonly id: string }): Promise<void> {

@@ -16,7 +16,7 @@ import { guestAddressesOf } from './guest-addresses';
 import { randomMac, checkMac } from './mac';
 import { createVolume, imagePath, removeFile, volumeInfo } from './volumes';
 
-export class LibvirtVms implements VmDriver {
+export class LibvirtVmDriver implements VmDriver {
   constructor(private readonly ctx: LibvirtContext) {}
 
   async listVms(): Promise<readonly VmInfo[]> {

@@ -46,8 +46,9 @@ describe('collection: AWX credential type, execution environment, guide', () => 
     const inputs = { user: 'hvadmin', password: "pa'ss $(x)", host_key_fingerprint: 'SHA256:AAAA', hypervisor: 'hyperv', known_hosts: '' };
     const env = Object.fromEntries(Object.entries(credentialType.injectors.env).map(([k, t]) => [k, render(t, inputs, { known_hosts: '/runner/env/tmpKH' })]));
     const { connection, secrets } = resolveConnection({ host: 'hv01.example.com' }, env);
-    expect(connection).to.deep.include({ host: 'hv01.example.com', user: 'hvadmin', password: "pa'ss $(x)", hostKeyFingerprint: 'SHA256:AAAA', hypervisor: 'hyperv' });
-    expect(connection.privateKey).to.equal(undefined);
+    expect(connection.hypervisor).to.equal('hyperv');
+    expect(connection.ssh).to.deep.include({ host: 'hv01.example.com', user: 'hvadmin', password: "pa'ss $(x)", hostKeyFingerprint: 'SHA256:AAAA' });
+    expect(connection.ssh?.privateKey).to.equal(undefined);
     expect(secrets).to.deep.equal(["pa'ss $(x)"]);
   });
 

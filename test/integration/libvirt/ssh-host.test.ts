@@ -1,5 +1,5 @@
 /**
- * The libvirt driver against a "remote" host over real OpenSSH on loopback: `createHypervisor` picks the libvirt
+ * The libvirt driver against a "remote" host over real OpenSSH on loopback: `openHypervisor` picks the libvirt
  * branch, virsh/qemu-img run through SSH exec channels, the image goes up over SFTP, a VM is defined and deleted.
  */
 import { expect } from 'chai';
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHypervisor } from '../../../src/drivers/index';
+import { openHypervisor } from '../../../src/drivers/registry';
 import type { Hypervisor } from '../../../src/drivers/types';
 import { startSshd, type TestSshd } from '../../helpers/sshd';
 import { type LibvirtHost, libvirtOrSkip } from './libvirt-host';
@@ -29,14 +29,16 @@ describe('libvirt driver over SSH to a loopback host', function () {
     work = await mkdtemp(join(tmpdir(), 'virtseal-ssh-libvirt-'));
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(work, 'tiny.qcow2'), '32M']);
     process.env.VIRTSEAL_LIBVIRT_POOL_PATH = pool.path;
-    hv = await createHypervisor({
+    hv = await openHypervisor({
       hypervisor: 'libvirt',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      privateKey: await readFile(sshd.keyFile, 'utf8'),
-      acceptUnknownHostKey: true,
-      libvirtUri: libvirt.uri,
+      ssh: {
+        host: '127.0.0.1',
+        port: sshd.port,
+        user: sshd.user,
+        privateKey: await readFile(sshd.keyFile, 'utf8'),
+        acceptUnknownHostKey: true,
+      },
+      settings: { libvirt_uri: libvirt.uri },
     });
   });
 

@@ -82,9 +82,10 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
   it('reads a NetBox 4.0 payload (`model`, disk in GB, type_create era) the same way', async () => {
     await start();
     const old = vmEvent({ name: 'old-01', id: 41, event: 'created', to: 'staged', requestId: 'v40' });
-    old.model = old.object_type;
+    old.model = 'virtualmachine';
     delete old.object_type;
     delete old.request;
+    delete old.data.display_url;
     old.data.disk = 80;
     expect((await postEvent(bridge.url, old, SECRET)).status).to.equal(202);
     await eventually(() => bridge.store!.counts().done === 1, 'the launch');

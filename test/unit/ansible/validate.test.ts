@@ -44,6 +44,36 @@ describe('ansible/validate', () => {
     expect(validate({ vm_name: 'x' }).options.name).to.equal('x');
   });
 
+  it('lets the alias win with a warning when an option and its alias are both set, as ansible does', () => {
+    const { options, warnings } = validate({ name: 'a', vm_name: 'b' });
+    expect(options).to.include({ name: 'b' }).and.not.have.property('vm_name');
+    expect(warnings).to.deep.equal(['Both option name and its alias vm_name are set.']);
+  });
+
+  it('applies an environment fallback before the default (x-env-fallback)', () => {
+    const fallback = resolveSchema({
+      type: 'object', additionalProperties: false,
+      properties: { hypervisor: { type: 'string', enum: ['hyperv', 'libvirt'], default: 'hyperv', 'x-env-fallback': ['VIRTSEAL_HOST_HYPERVISOR'] } },
+    }, fragments);
+    const run = (args: Record<string, unknown>, env: Record<string, string>) => validateArguments(fallback, args, 'm', env).options.hypervisor;
+    expect(run({}, { VIRTSEAL_HOST_HYPERVISOR: 'libvirt' })).to.equal('libvirt');
+    expect(run({}, {})).to.equal('hyperv');
+    expect(run({}, { VIRTSEAL_HOST_HYPERVISOR: '' })).to.equal('hyperv');
+    expect(run({ hypervisor: 'hyperv' }, { VIRTSEAL_HOST_HYPERVISOR: 'libvirt' })).to.equal('hyperv');
+  });
+
+  it('maps a YAML 1.1 boolean back to the one matching string choice, as ansible does', () => {
+    const onOff = resolveSchema({
+      type: 'object', additionalProperties: false,
+      properties: { secure_boot: { type: 'string', enum: ['on', 'off', 'MicrosoftWindows'] } },
+    }, fragments);
+    const run = (v: unknown) => validateArguments(onOff, { secure_boot: v }, 'm').options.secure_boot;
+    expect(run(true)).to.equal('on');
+    expect(run(false)).to.equal('off');
+    expect(run('True')).to.equal('on');
+    expect(() => run('yes')).to.throw(/value of secure_boot must be one of: on, off, MicrosoftWindows, got: yes/);
+  });
+
   it('resolves $ref fragments, including #/definitions inside a fragment, with nested defaults', () => {
     const { options } = validate({ name: 'a', connection: { host: 'hv1', key: 'k' } });
     expect(options.connection).to.deep.equal({ host: 'hv1', key: 'k', port: 22 });
@@ -56,7 +86,7 @@ describe('ansible/validate', () => {
     ['float for int', { name: 'a', cpu_count: '2.5' }, /argument 'cpu_count'/, 'cpu_count'],
     ['bad boolean', { name: 'a', start: 'maybe' }, /argument 'start' .*not a valid boolean/, 'start'],
     ['choices', { name: 'a', state: 'gone' }, /^value of state must be one of: present, absent, got: gone$/, 'state'],
-    ['list item choices', { name: 'a', features: ['tpm', 'x'] }, /^value of features\[1\] must be one of: tpm, secure_boot, got: x$/, 'features[1]'],
+    ['list item choices', { name: 'a', features: ['tpm', 'x'] }, /^value of features must be one or more of: tpm, secure_boot\. Got no match for: x$/, 'features[1]'],
     ['mutually exclusive', { name: 'a', image: 'i', template: 't' }, /^parameters are mutually exclusive: image\|template$/, 'image'],
     ['required together', { name: 'a', admin_user: 'root' }, /^parameters are required together: admin_user, admin_password$/, 'admin_password'],
     ['range', { name: 'a', cpu_count: 65 }, /^argument 'cpu_count' must be <= 64, got 65$/, 'cpu_count'],
@@ -64,11 +94,11 @@ describe('ansible/validate', () => {
     ['pattern', { name: 'a', mac: 'zz' }, /^argument 'mac' must match the pattern/, 'mac'],
     ['nested missing', { name: 'a', disks: [{ size_gb: 1 }, { path: '/x' }] }, /^missing required arguments: disks\[1\]\.size_gb found in disks\[1\]$/, 'disks[1].size_gb'],
     ['nested type', { name: 'a', disks: [{ size_gb: 'big' }] }, /^argument 'disks\[0\]\.size_gb' is of type str/, 'disks[0].size_gb'],
-    ['nested unknown', { name: 'a', connection: { host: 'h', user: 'u' } }, /^Unsupported parameters for \(virtseal\.core\.vm\) module, in connection: connection\.user\./, 'connection.user'],
+    ['nested unknown', { name: 'a', connection: { host: 'h', user: 'u' } }, /^Unsupported parameters for \(virtseal\.core\.vm\) module: connection\.user\. Supported parameters include: host, key, password, port\.$/, 'connection.user'],
     ['nested range', { name: 'a', connection: { host: 'h', port: 0 } }, /^argument 'connection\.port' must be >= 1, got 0$/, 'connection.port'],
     ['dict from a string that is not one', { name: 'a', connection: 'nonsense' }, /^argument 'connection' is of type str and we were unable to convert to dict/, 'connection'],
     ['list item not a dict', { name: 'a', disks: [5] }, /^argument 'disks\[0\]' is of type int and we were unable to convert to dict/, 'disks[0]'],
-    ['alias and name both', { name: 'a', vm_name: 'b' }, /both option name and its alias vm_name are set/, 'name'],
+    ['unknown option after a type error (ansible reports unsupported parameters last)', { name: 'a', colour: 'red', cpu_count: 'x' }, /^argument 'cpu_count'/, 'cpu_count'],
   ];
   for (const [what, args, message, option] of cases) {
     it(`rejects ${what} with one line naming the option`, () => {

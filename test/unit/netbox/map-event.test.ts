@@ -82,8 +82,9 @@ describe('netbox/map-event', () => {
 
   it('reads disk as GB from a pre-4.1 `model` payload, and as configured otherwise', () => {
     const old = transition(null, 'staged');
-    old.model = old.object_type;
+    old.model = 'virtualmachine';
     delete old.object_type;
+    delete old.data.display_url;
     old.data.disk = 80;
     expect(plan(old).extraVars.vm_disk_gb).to.equal(80);
     old.data.disk = 81920;

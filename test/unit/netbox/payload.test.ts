@@ -22,9 +22,9 @@ describe('netbox/payload', () => {
     expect(statusTransition(ev)).to.deep.equal({ from: 'staged', to: 'active' });
   });
 
-  it('reads the pre-4.4 `model` key and the 4.1+ object_* event spelling', () => {
+  it('reads the pre-4.4 bare `model` name and the 4.1+ object_* event spelling', () => {
     const body = fixture();
-    body.model = body.object_type;
+    body.model = 'virtualmachine';
     delete body.object_type;
     body.event = 'object_updated';
     const ev = parseEvent(body);

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { publishImage, sha256File } from '../../../src/services/image';
+import { Conflict } from '../../../src/core/errors';
+import { publishImage } from '../../../src/services/image';
+import { sha256File } from '../../../src/transport/file-hash';
 import { registrySnapshot, startWorld, type SimWorld } from './sim-session';
 
 describe('services/image against two simulated hosts', function () {
@@ -23,14 +25,15 @@ describe('services/image against two simulated hosts', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function publish(check: boolean, sha256?: string) {
-    const sessions = [{ host: 'hv-a', session: await a.open(check) }, { host: 'hv-b', session: await b.open(check) }];
+  async function publishTo(worlds: readonly SimWorld[], request: { name: string; src: string; sha256?: string }, check = false) {
+    const sessions = await Promise.all(worlds.map(async (w) => ({ host: w === a ? 'hv-a' : 'hv-b', session: await w.open(check) })));
     try {
-      return await publishImage(sessions, { name: 'rocky-9', src, ...(sha256 ? { sha256 } : {}) });
+      return await publishImage(sessions, request);
     } finally {
       await Promise.all(sessions.map((s) => s.session.close()));
     }
   }
+  const publish = (check: boolean, sha256?: string) => publishTo([a, b], { name: 'rocky-9', src, ...(sha256 ? { sha256 } : {}) }, check);
 
   it('check mode says what it would send and sends nothing', async () => {
     const before = [registrySnapshot(a.registry), registrySnapshot(b.registry)];
@@ -59,6 +62,24 @@ describe('services/image against two simulated hosts', function () {
       expect.fail('published');
     } catch (error) {
       expect((error as { reason: string; details: { option: string } }).details.option).to.equal('sha256');
+    }
+  });
+
+  it('refuses a different file under a name a host holds, before sending anything to any host', async () => {
+    const first = join(dir, 'alma-9-a.vhdx');
+    const second = join(dir, 'alma-9-b.vhdx');
+    writeFileSync(first, Buffer.alloc(1024 * 1024, 0x11));
+    writeFileSync(second, Buffer.alloc(1024 * 1024, 0x22));
+    await publishTo([b], { name: 'alma-9', src: first });
+    const error = await publishTo([a, b], { name: 'alma-9', src: second }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(Conflict);
+    expect((error as Conflict).message).to.match(/^image 'alma-9' already exists on hv-b with SHA-256 [0-9a-f]{64}; publish the new file under another name$/);
+    expect((error as Conflict).details.option).to.equal('name');
+    const onA = await a.open();
+    try {
+      expect(await onA.hv.images.findImage({ name: 'alma-9' })).to.equal(undefined);
+    } finally {
+      await onA.close();
     }
   });
 });

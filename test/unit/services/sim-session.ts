@@ -3,7 +3,7 @@
  * agent) through the real driver and transport, no stubs: one simulator per suite, one driver connection per
  * session, check mode through the same recording driver the modules use.
  */
-import { createHypervisor } from '../../../src/drivers';
+import { openHypervisor } from '../../../src/drivers/registry';
 import type { Hypervisor } from '../../../src/drivers/types';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
@@ -32,7 +32,7 @@ export async function startWorld(options: { readonly guestAgent?: boolean } = {}
     registry: sim.registry,
     preset: standard.preset,
     async open(check = false) {
-      const hv = await createHypervisor(sim.connectionOptions());
+      const hv = await openHypervisor(sim.connection());
       open.push(hv);
       return createSession(hv, {
         check,

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHypervisor } from '../../../src/drivers/index';
+import { openHypervisor } from '../../../src/drivers/registry';
 
 function runSim(args: string[], env: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -34,13 +34,16 @@ describe('virtseal sim', () => {
       expect(details).to.include({ host: '127.0.0.1', user: 'virtseal', password: 'Sim-Pass-123', switch: 'LAN', image: 'debian-12-golden' });
       expect(details.port).to.be.a('number').and.above(0);
       expect(details.host_key_fingerprint).to.match(/^SHA256:/);
-      const hv = await createHypervisor({
+      const hv = await openHypervisor({
         hypervisor: 'hyperv',
-        host: String(details.host),
-        port: Number(details.port),
-        user: String(details.user),
-        password: String(details.password),
-        hostKeyFingerprint: String(details.host_key_fingerprint),
+        ssh: {
+          host: String(details.host),
+          port: Number(details.port),
+          user: String(details.user),
+          password: String(details.password),
+          hostKeyFingerprint: String(details.host_key_fingerprint),
+        },
+        settings: {},
       });
       const facts = await hv.facts();
       expect(facts.switches.map((s) => s.name)).to.deep.equal(['LAN']);

@@ -38,7 +38,7 @@ describe('transport/ssh-connection keepalives', () => {
   it('declares a silent link dead and fails the next operation fast', async function () {
     // Fails by this mocha timeout, not by a measured duration, if the operation hangs on the dead link.
     this.timeout(20_000);
-    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const ssh = s.sim.sshOptions();
     const port = (proxy.address() as { port: number }).port;
     const conn = await SshConnection.connect({ ...ssh, port, keepaliveIntervalMs: 250, keepaliveCountMax: 3, connectTimeoutMs: 5000 });
     try {

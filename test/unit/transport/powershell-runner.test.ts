@@ -57,7 +57,7 @@ describe('transport/powershell-runner', () => {
     let runner: PowerShellRunner;
     before(async () => {
       s = await startStandardSim({ guestAgent: false, profileNoise: 'Loading personal and system profiles took 812ms.\r\n' });
-      const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+      const ssh = s.sim.sshOptions();
       conn = await SshConnection.connect(ssh);
       runner = new PowerShellRunner(conn);
     });

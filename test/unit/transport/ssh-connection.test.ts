@@ -12,7 +12,7 @@ describe('transport/ssh-connection', () => {
   let base: SshConnectionOptions;
   before(async () => {
     s = await startStandardSim({ guestAgent: false });
-    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const ssh = s.sim.sshOptions();
     base = ssh;
   });
   after(() => s.stop());

@@ -22,7 +22,7 @@ describe('drivers/hyperv with PowerShell 7', () => {
     const { startStandardSim } = await import('../../../../src/sim/standard-sim');
     const { HyperVHypervisor } = await import('../../../../src/drivers/hyperv/index');
     const s = await startStandardSim({ guestAgent: false });
-    const { hypervisor: _h, ...ssh } = s.sim.connectionOptions();
+    const ssh = s.sim.sshOptions();
     const hv = await HyperVHypervisor.connect(ssh, { executable: 'pwsh.exe' });
     try {
       expect((await hv.facts()).hostname).to.equal('HV-SIM01');

@@ -101,7 +101,7 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
     const registry = standardRegistry();
     sim = await HyperVSimulator.start({ registry, recordCalls: true });
     publishGolden(registry, sim.files);
-    const { hypervisor: _h, ...ssh } = sim.connectionOptions();
+    const ssh = sim.sshOptions();
     const hv = await HyperVHypervisor.connect(ssh);
     vmId = (await hv.vms.createVm({ spec: basicSpec('target') })).id;
     await hv.close();

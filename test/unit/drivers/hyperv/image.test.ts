@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Conflict, InvalidArgument } from '../../../../src/core/errors';
-import { sha256File } from '../../../../src/drivers/hyperv/image';
+import { sha256File } from '../../../../src/transport/file-hash';
 import { DEFAULT_CHUNK, DEFAULT_CONCURRENCY, safeResumeOffset } from '../../../../src/transport/sftp-upload';
 import { closeSim, openSim, type SimFixture } from './sim-fixture';
 

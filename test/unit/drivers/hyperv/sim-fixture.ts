@@ -12,7 +12,7 @@ export interface SimFixture {
 
 export async function openSim(options: StandardSimOptions = {}): Promise<SimFixture> {
   const running = await startStandardSim({ guestAgent: false, ...options });
-  const { hypervisor: _h, ...ssh } = running.sim.connectionOptions();
+  const ssh = running.sim.sshOptions();
   const hv = await HyperVHypervisor.connect(ssh);
   return { running, hv };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InvalidArgument } from '../../../../src/core/errors';
-import { connectLibvirt, isLocalHost } from '../../../../src/drivers/libvirt/connect';
+import { connect, isLocalHost } from '../../../../src/drivers/libvirt/connect';
 import { detectDomainType } from '../../../../src/drivers/libvirt/facts';
 import { HostCommands } from '../../../../src/drivers/libvirt/virsh';
 import { FakeHost } from './fake-host';
@@ -14,7 +14,7 @@ describe('libvirt driver: connection', () => {
   });
 
   it('refuses a bad VIRTSEAL_LIBVIRT_DOMAIN_TYPE, naming it', async () => {
-    const err = await connectLibvirt({ hypervisor: 'libvirt', host: 'local', user: 'root' }, { VIRTSEAL_LIBVIRT_DOMAIN_TYPE: 'xen' }).catch((e: unknown) => e);
+    const err = await connect({ hypervisor: 'libvirt', ssh: { host: 'local', user: 'root' }, settings: {} }, { VIRTSEAL_LIBVIRT_DOMAIN_TYPE: 'xen' }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(InvalidArgument).with.property('option', 'VIRTSEAL_LIBVIRT_DOMAIN_TYPE');
   });
 
