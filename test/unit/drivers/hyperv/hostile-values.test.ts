@@ -163,6 +163,18 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
     });
   }
 
+  it('ran every host-side .ps1 under src/ in real pwsh', () => {
+    const all = (readdirSync('src', { recursive: true }) as string[]).filter((p) => p.endsWith('.ps1')).map((p) => `src/${p}`);
+    const ran = new Set([
+      ...[...results.entries()].filter(([, runs]) => runs.every((r) => r.run !== undefined)).map(([f]) => `src/drivers/hyperv/scripts/${f}`),
+      `src/drivers/hyperv/scripts/${PRELUDE_NAME}`,
+      'src/transport/powershell/runner.ps1',
+    ]);
+    const host = all.filter((p) => !p.startsWith('src/guest/'));
+    console.log(`      ${host.filter((p) => ran.has(p)).length} of ${host.length} host-side .ps1 files under src/ ran in real pwsh here; the ${all.length - host.length} of the Windows guest agent run under Pester (test/unit/guest/windows-pester.test.ts)`);
+    expect(host.filter((p) => !ran.has(p))).to.deep.equal([]);
+  });
+
   it('no value ran as code on the host', () => {
     const c = sim.files.local('C:\\');
     const planted = existsSync(c) ? readdirSync(c).filter((n) => n.startsWith('pwned')) : [];
