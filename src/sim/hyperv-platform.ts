@@ -1046,6 +1046,8 @@ export class HyperVPlatform {
         return { returnValue: 0 };
       }
       case 'MSCluster_ResourceGroup.DestroyGroup': {
+        // Options: None (1), PerformCleanup (2) (MSCluster_ResourceGroup.DestroyGroup).
+        if (![1, 2].includes(Number(value('Options')))) return { returnValue: 87 };
         const vm = this.ctx.registry.vm(String(instance.properties.Id ?? ''));
         if (vm) vm.clustered = false;
         return { returnValue: 0 };

@@ -26,7 +26,7 @@ if ($Action -eq 'add' -and $resource.Count -eq 0) {
 }
 if ($Action -eq 'remove' -and $resource.Count -gt 0) {
     $group = @(Get-CimAssociatedInstance -InputObject $resource[0] -ResultClassName 'MSCluster_ResourceGroup')
-    if ($group.Count -gt 0) { $null = Invoke-CimMethod -InputObject $group[0] -MethodName 'DestroyGroup' -Arguments @{ Options = [uint32]0 } }
+    if ($group.Count -gt 0) { $null = Invoke-CimMethod -InputObject $group[0] -MethodName 'DestroyGroup' -Arguments @{ Options = [uint32]1 } }
     $resource = @(Get-VsVmResource)
 }
 [ordered]@{ clustered = ($resource.Count -gt 0) }
