@@ -17,9 +17,9 @@ function Stop-VsGracefully {
     # Only a running VM has a shutdown component; InitiateShutdown returns 0 when the guest accepted the request
     # (32775 invalid state, 32780 not ready, 32781 locked: nothing will happen, so there is nothing to wait for).
     if ($state -eq 'Running') {
-        $component = @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_ShutdownComponent' | Where-Object { $_.SystemName -eq $Id })
+        $component = @(CimCmdlets\Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_ShutdownComponent' | Where-Object { $_.SystemName -eq $Id })
         if ($component.Count -gt 0) {
-            $result = Invoke-CimMethod -InputObject $component[0] -MethodName 'InitiateShutdown' -Arguments @{ Force = $true; Reason = 'virtseal shutdown' }
+            $result = CimCmdlets\Invoke-CimMethod -InputObject $component[0] -MethodName 'InitiateShutdown' -Arguments @{ Force = $true; Reason = 'virtseal shutdown' }
             $initiated = ([int]$result.ReturnValue -eq 0)
         }
     }
@@ -34,17 +34,17 @@ function Stop-VsGracefully {
         if ($initiated) { Stop-Vs -Reason 'guest_timeout' -Message ('guest did not shut down within {0} s' -f $TimeoutSeconds) }
         Stop-Vs -Reason 'guest_timeout' -Message ('the guest cannot be asked to shut down (VM is {0}, no shutdown integration service answered); force turns it off' -f $state)
     }
-    Stop-VM -VM (Get-VsVm -Id $Id) -TurnOff -Force
+    Hyper-V\Stop-VM -VM (Get-VsVm -Id $Id) -TurnOff -Force
     return $true
 }
 
 $vm = Get-VsVm -Id $Id
 $forced = $false
 switch ($Action) {
-    'start' { if ([string]$vm.State -ne 'Running') { Start-VM -VM $vm } }
+    'start' { if ([string]$vm.State -ne 'Running') { Hyper-V\Start-VM -VM $vm } }
     'shutdown' { $forced = Stop-VsGracefully -Vm $vm }
-    'turnoff' { if ([string]$vm.State -ne 'Off') { Stop-VM -VM $vm -TurnOff -Force } }
-    'restart' { $forced = Stop-VsGracefully -Vm $vm; Start-VM -VM (Get-VsVm -Id $Id) }
-    'save' { if ([string]$vm.State -eq 'Running') { Save-VM -VM $vm } }
+    'turnoff' { if ([string]$vm.State -ne 'Off') { Hyper-V\Stop-VM -VM $vm -TurnOff -Force } }
+    'restart' { $forced = Stop-VsGracefully -Vm $vm; Hyper-V\Start-VM -VM (Get-VsVm -Id $Id) }
+    'save' { if ([string]$vm.State -eq 'Running') { Hyper-V\Save-VM -VM $vm } }
 }
 [ordered]@{ state = [string](Get-VsVm -Id $Id).State; forced = $forced }

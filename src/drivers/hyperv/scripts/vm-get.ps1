@@ -7,8 +7,8 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 if ($Id -ne '') {
-    $matched = @(Get-VM | Where-Object { $_.VMId.ToString() -eq $Id })
+    $matched = @(Hyper-V\Get-VM | Where-Object { $_.VMId.ToString() -eq $Id })
 } else {
-    $matched = @(Get-VM | Where-Object { $_.Name -ceq $Name })
+    $matched = @(Hyper-V\Get-VM | Where-Object { $_.Name -ceq $Name })
 }
 [ordered]@{ vms = @($matched | ForEach-Object { ConvertTo-VsVmInfo $_ }) }

@@ -2,4 +2,4 @@ param()
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-[ordered]@{ vms = @(Get-VM | ForEach-Object { ConvertTo-VsVmInfo $_ }) }
+[ordered]@{ vms = @(Hyper-V\Get-VM | ForEach-Object { ConvertTo-VsVmInfo $_ }) }
