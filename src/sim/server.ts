@@ -24,7 +24,7 @@ import { SimFiles } from './files';
 import { HyperVPlatform, PlatformError } from './hyperv-platform';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
-import { findPwsh, MODULE_DIR, oemToUtf8, PWSH_HINT, simAssembly, withSimHost } from './pwsh';
+import { findPwsh, MODULE_DIR, PWSH_HINT, simAssembly, withSimHost } from './pwsh';
 import { SimRegistry } from './registry';
 import { serveSftp } from './sftp-subsystem';
 
@@ -324,9 +324,8 @@ export class HyperVSimulator {
       },
     });
     this.execs.set(id, { child, channel, client });
-    const oem = program.startsWith('powershell');
     if (this.options.profileNoise) channel.write(this.options.profileNoise);
-    channel.on('data', (c: Buffer) => child.stdin.write(oem ? oemToUtf8(c) : c));
+    channel.on('data', (c: Buffer) => child.stdin.write(c));
     channel.on('end', () => child.stdin.end());
     channel.on('close', () => killTree(child));
     child.stdin.on('error', () => undefined);
