@@ -28,6 +28,9 @@ import { findPwsh, MODULE_DIR, PWSH_HINT, simAssembly, withSimHost } from './pws
 import { SimRegistry } from './registry';
 import { serveSftp } from './sftp-subsystem';
 
+/** The line before each result the runner writes. */
+const RESULT_SENTINEL = '__VIRTSEAL_RESULT__';
+
 export interface SimulatorOptions {
   readonly clock?: Clock;
   readonly user?: string;
@@ -54,6 +57,8 @@ export interface SimStats {
   connections: number;
   execs: number;
   sftpSessions: number;
+  /** Script results the runner wrote (one per script run, whatever the framing). */
+  requests: number;
   /** Bytes received through SFTP writes. */
   sftpBytes: number;
 }
@@ -63,7 +68,7 @@ const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hos
 export class HyperVSimulator {
   readonly faults = new FaultRules();
   readonly log = new SimLog();
-  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0, sftpBytes: 0 };
+  readonly stats: SimStats = { connections: 0, execs: 0, requests: 0, sftpSessions: 0, sftpBytes: 0 };
   readonly registry: SimRegistry;
   readonly files: SimFiles;
   readonly clock: Clock;
@@ -329,7 +334,13 @@ export class HyperVSimulator {
     channel.on('end', () => child.stdin.end());
     channel.on('close', () => killTree(child));
     child.stdin.on('error', () => undefined);
-    child.stdout.on('data', (c: Buffer) => channel.write(c));
+    let tail = '';
+    child.stdout.on('data', (c: Buffer) => {
+      channel.write(c);
+      const text = tail + c.toString('latin1');
+      this.stats.requests += text.split(`\n${RESULT_SENTINEL}`).length - 1;
+      tail = text.slice(-RESULT_SENTINEL.length);
+    });
     child.stderr.on('data', (c: Buffer) => channel.stderr.write(c));
     child.on('error', (error) => {
       channel.stderr.write(`${error.message}\r\n`);
