@@ -40,4 +40,12 @@ $removed = @()
 foreach ($disk in $OwnedDisks) {
     if (Test-Path -LiteralPath $disk) { Remove-Item -LiteralPath $disk -Force; $removed += $disk }
 }
+# Remove-VM deletes the configuration, not the folders: with its disks gone, the VM's own folder goes too when
+# nothing else is left in it.
+if ($RemoveOwnedDisks) {
+    $vmFolder = [string]$vm.Path
+    foreach ($dir in @((Join-Path $vmFolder 'Virtual Hard Disks'), (Join-Path $vmFolder 'Virtual Machines'), (Join-Path $vmFolder 'Snapshots'), $vmFolder)) {
+        if ((Test-Path -LiteralPath $dir) -and @(Get-ChildItem -LiteralPath $dir -Force).Count -eq 0) { Remove-Item -LiteralPath $dir -Force }
+    }
+}
 [ordered]@{ removedDisks = $removed }

@@ -46,5 +46,7 @@ describe('drivers/hyperv/checkpoint', () => {
     await f.hv.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });
     expect(f.running.sim.files.exists(base)).to.equal(false);
     expect(f.running.sim.files.exists(drive)).to.equal(false);
+    // Remove-VM leaves the VM's folders; deleting with the owned disks removes them once empty.
+    expect(f.running.sim.files.exists(base.slice(0, base.indexOf('\\Virtual Hard Disks')))).to.equal(false);
   });
 });
