@@ -25,11 +25,9 @@ import { HyperVPlatform, PlatformError } from './hyperv-platform';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
 import { findPwsh, MODULE_DIR, PWSH_HINT, simAssembly, withSimHost } from './pwsh';
+import { FrameScanner, REQUEST_MARKER } from '../transport/ps-frames';
 import { SimRegistry } from './registry';
 import { serveSftp } from './sftp-subsystem';
-
-/** The line before each result the runner writes. */
-const RESULT_SENTINEL = '__VIRTSEAL_RESULT__';
 
 export interface SimulatorOptions {
   readonly clock?: Clock;
@@ -57,10 +55,10 @@ export interface SimStats {
   connections: number;
   execs: number;
   sftpSessions: number;
-  /** Script results the runner wrote (one per script run, whatever the framing). */
-  requests: number;
   /** Bytes received through SFTP writes. */
   sftpBytes: number;
+  /** Script requests the transport framed on a PowerShell process's stdin (counted on the wire, as sent). */
+  requests: number;
 }
 
 const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hostItemsChanged: () => undefined, refresh: () => undefined };
@@ -68,7 +66,7 @@ const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hos
 export class HyperVSimulator {
   readonly faults = new FaultRules();
   readonly log = new SimLog();
-  readonly stats: SimStats = { connections: 0, execs: 0, requests: 0, sftpSessions: 0, sftpBytes: 0 };
+  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0, sftpBytes: 0, requests: 0 };
   readonly registry: SimRegistry;
   readonly files: SimFiles;
   readonly clock: Clock;
@@ -330,17 +328,15 @@ export class HyperVSimulator {
     });
     this.execs.set(id, { child, channel, client });
     if (this.options.profileNoise) channel.write(this.options.profileNoise);
-    channel.on('data', (c: Buffer) => child.stdin.write(c));
+    const frames = new FrameScanner(REQUEST_MARKER);
+    channel.on('data', (c: Buffer) => {
+      this.stats.requests += frames.push(c.toString('latin1')).length;
+      child.stdin.write(c);
+    });
     channel.on('end', () => child.stdin.end());
     channel.on('close', () => killTree(child));
     child.stdin.on('error', () => undefined);
-    let tail = '';
-    child.stdout.on('data', (c: Buffer) => {
-      channel.write(c);
-      const text = tail + c.toString('latin1');
-      this.stats.requests += text.split(`\n${RESULT_SENTINEL}`).length - 1;
-      tail = text.slice(-RESULT_SENTINEL.length);
-    });
+    child.stdout.on('data', (c: Buffer) => channel.write(c));
     child.stderr.on('data', (c: Buffer) => channel.stderr.write(c));
     child.on('error', (error) => {
       channel.stderr.write(`${error.message}\r\n`);
