@@ -1,5 +1,8 @@
 # Host facts: versions, switches, storage with free space, cluster membership, VM count and session traits that
 # matter over SSH (PowerShell edition, language mode, elevation, OpenSSH version).
+# [CmdletBinding()] makes the script refuse parameters it does not declare (a simple script would take them
+# silently into $args).
+[CmdletBinding()]
 param(
     [string[]]$StoragePaths = @()
 )

@@ -1,4 +1,7 @@
 # Looks a VM up by id, or by name (several VMs may share a name: all matches are returned).
+# [CmdletBinding()] makes the script refuse parameters it does not declare (a simple script would take them
+# silently into $args).
+[CmdletBinding()]
 param(
     [string]$Id = '',
     [string]$Name = ''
