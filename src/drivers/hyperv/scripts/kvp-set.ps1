@@ -29,7 +29,15 @@ function ConvertTo-VsItemXml {
         $null = $instance.AppendChild($element)
     }
     $null = $document.AppendChild($instance)
-    return $document.OuterXml
+    # XML parsers turn CR LF into LF (XML 1.0 end-of-line handling), so CR is written as a character reference.
+    $settings = New-Object System.Xml.XmlWriterSettings
+    $settings.OmitXmlDeclaration = $true
+    $settings.NewLineHandling = [System.Xml.NewLineHandling]::Entitize
+    $text = New-Object System.IO.StringWriter
+    $writer = [System.Xml.XmlWriter]::Create($text, $settings)
+    $document.Save($writer)
+    $writer.Flush()
+    return $text.ToString()
 }
 
 function Invoke-VsKvp {
