@@ -25,7 +25,8 @@ async function failure(promise: Promise<unknown>): Promise<VirtsealError> {
 }
 
 describe('services/vm-state: a VM is identified by its owner, not its name', function () {
-  this.timeout(120_000);
+  // The simulator runs the real host scripts in pwsh: each call takes seconds on a loaded machine.
+  this.timeout(600_000);
   let world: SimWorld;
   beforeEach(async () => {
     world = await startWorld();
