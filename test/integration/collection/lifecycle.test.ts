@@ -92,6 +92,12 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(failedTask(refused).msg).to.equal("refusing to delete: vm_delete_confirm must repeat the VM name exactly ('web01')");
     expect(vmNamed('web01')).to.not.equal(undefined);
 
+    // Launched for a NetBox object (the bridge sets vm_owner): a VM that records no owner, or another, is not its.
+    const foreign = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes', vm_owner: 'netbox/vm/7' });
+    expect(foreign.code).to.not.equal(0);
+    expect(failedTask(foreign).msg).to.match(/^VM 'web01' \(id [0-9a-f-]+\) records no owner \(made by hand or by another tool\), not to netbox\/vm\/7: refusing to delete it$/);
+    expect(vmNamed('web01')).to.not.equal(undefined);
+
     const osDisk = vmNamed('web01')!.disks[0]!.path;
     const before = registrySnapshot(h.world.sim.registry);
     const checked = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes' }, { check: true });
