@@ -6,7 +6,7 @@ import { asciiJson, BOOTSTRAP_TEXT, bootstrapCommand, displayCall, encodeRequest
 import { FrameScanner } from '../../../src/transport/ps-frames';
 import { SshConnection } from '../../../src/transport/ssh-connection';
 import { hypervScript } from '../../../src/drivers/hyperv/scripts';
-import { clixmlError } from '../../../src/sim/powershell-host';
+import { clixmlError } from '../../../src/sim/clixml-error';
 import { startStandardSim, type StandardSim } from '../../../src/sim/standard-sim';
 
 describe('transport/powershell-runner', () => {
