@@ -4,9 +4,10 @@
  * (state present) and virtseal.core.guest_config (start, sealed exchange until the real Linux agent in the simulated
  * guest reports the configuration applied). Prints wall time and controller CPU (ansible-playbook and every module
  * process it ran; the simulators and their guests are not the controller) per VM, and the ratios of the scaled run
- * against the VM alone (target <= 1 at 50 VMs / 5 hosts / forks 10).
+ * against the VM alone (target <= 1 at 50 VMs / 5 hosts / forks 10: VIRTSEAL_SCALE_VMS=50).
  *
- * Environment: VIRTSEAL_SCALE_VMS (default 50), VIRTSEAL_SCALE_HOSTS (5), VIRTSEAL_SCALE_FORKS (10);
+ * Environment: VIRTSEAL_SCALE_VMS (default 20, so a default run ends within minutes on a small machine, where every
+ * simulated module run starts a real pwsh), VIRTSEAL_SCALE_HOSTS (5), VIRTSEAL_SCALE_FORKS (10);
  * VIRTSEAL_SCALE_LARGE=1 runs 1,000 VMs across 50 hosts at forks 50 instead (opt-in, not for CI: it takes long on a
  * small machine). The simulators run inside this process, as `virtseal sim` would run them.
  */
@@ -106,7 +107,7 @@ async function createAndSeal(ws: AnsibleWorkspace, sims: readonly StandardSim[],
 
 export default async function scaleBench(): Promise<void> {
   const large = process.env.VIRTSEAL_SCALE_LARGE === '1';
-  const vms = envInt('VIRTSEAL_SCALE_VMS', large ? 1000 : 50);
+  const vms = envInt('VIRTSEAL_SCALE_VMS', large ? 1000 : 20);
   const hostCount = envInt('VIRTSEAL_SCALE_HOSTS', large ? 50 : 5);
   const forks = envInt('VIRTSEAL_SCALE_FORKS', large ? 50 : 10);
   const password = randomBytes(18).toString('base64url');
