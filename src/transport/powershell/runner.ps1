@@ -144,7 +144,8 @@ while ($true) {
         $arguments = $request['args']
         if ($arguments -isnot [hashtable]) { throw 'virtseal runner: arguments must be a JSON object' }
         # A new dynamic module per request gives the script a script scope of its own ($script: variables end with it).
-        $scope = New-Module -ScriptBlock { }
+        # An empty body built by [scriptblock]::Create: tree-sitter-powershell rejects a literal empty block.
+        $scope = New-Module -ScriptBlock ([scriptblock]::Create(''))
         $output = @(& $scope $VsInvoke $prelude $block $arguments)
         if ($output.Count -ne 1) { throw ('{0} produced {1} results instead of exactly one' -f $scriptName, $output.Count) }
         $envelope = @{ ok = $true; result = $output[0] }
