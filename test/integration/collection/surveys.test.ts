@@ -69,7 +69,7 @@ describe('collection: AWX surveys', () => {
 
   it('offers enums and yes/no as choices, with limits from the schema', () => {
     const create = survey('create');
-    expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt', 'xen'], default: 'hyperv' });
+    expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt', 'xen'], default: '' });
     expect(question(create, 'vm_cluster_role')).to.deep.include({ type: 'multiplechoice', choices: ['yes', 'no'], default: 'no' });
     expect(question(create, 'vm_cpu_count')).to.deep.include({ type: 'integer', min: 1, max: 240, required: true });
     // generation is an enum of numbers: asked as a number bounded by it (a "2" choice would reach rulebooks as 2)
