@@ -76,7 +76,7 @@ describe('collection: AWX surveys', () => {
     const generation = question(create, 'vm_generation');
     expect(generation).to.deep.include({ type: 'integer', min: 1, max: 2, default: 2 });
     expect(generation).to.not.have.property('choices');
-    expect(question(create, 'vm_vlan_id')).to.deep.include({ type: 'integer', min: 1, max: 4094, required: false });
+    expect(question(create, 'vm_vlan_id')).to.deep.include({ type: 'integer', min: 0, max: 4094, required: false });
     expect(question(create, 'vm_name')).to.deep.include({ type: 'text', min: 1, max: 100, required: true });
     expect(question(survey('stop'), 'vm_force')).to.deep.include({ choices: ['yes', 'no'], default: 'no' });
   });
