@@ -68,7 +68,11 @@ export class HyperVPlatform {
   async call(cmdlet: string, args: Args): Promise<unknown> {
     const method = (this as unknown as Record<string, (a: Args) => unknown>)[cmdlet];
     if (typeof method !== 'function' || cmdlet === 'call' || cmdlet.startsWith('_')) throw new PlatformError(`The term '${cmdlet}' is not recognized`, 'ItemNotFoundException', 'ObjectNotFound', 'CommandNotFoundException');
-    return method.call(this, args);
+    try {
+      return await method.call(this, args);
+    } finally {
+      this.pruneBootEntries();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------- helpers
@@ -168,8 +172,19 @@ export class HyperVPlatform {
     for (const n of this.nics(vm)) devices.set(n.id!, { device: this.nicObject(vm, n), type: 'Network' });
     const order = (vm.bootEntries ?? []).filter((id) => devices.has(id));
     for (const id of devices.keys()) if (!order.includes(id)) order.push(id);
-    vm.bootEntries = order;
+    // Reading the firmware changes nothing: the stored order is only rewritten when it differs.
+    if (order.join() !== (vm.bootEntries ?? []).join()) vm.bootEntries = order;
     return order.map((id) => ({ id, ...devices.get(id)! }));
+  }
+
+  /** A removed device's boot entry goes with it, as Hyper-V drops it from the firmware (not at the next read). */
+  private pruneBootEntries(): void {
+    for (const vm of this.ctx.registry.vms.values()) {
+      if (!vm.bootEntries || vm.bootEntries.length === 0) continue;
+      const ids = new Set<string | undefined>([...vm.disks.map((d) => d.id), vm.dvdDrive?.id, ...vm.nics.map((n) => n.id)]);
+      const kept = vm.bootEntries.filter((id) => ids.has(id));
+      if (kept.length !== vm.bootEntries.length) vm.bootEntries = kept;
+    }
   }
 
   private vhdPathKey(path: string): string {

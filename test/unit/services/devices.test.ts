@@ -37,10 +37,11 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
     expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 5 })).changed).to.equal(false);
     expect(warnings.join()).to.include('never shrink');
 
-    const path = world.registry.vmsNamed('app01')[0]!.disks[1]!.path.toLowerCase();
+    const path = world.registry.vmsNamed('app01')[0]!.disks[1]!.path;
+    expect(world.sim.files.exists(path)).to.equal(true);
     const removed = await disk(false, { vm: 'app01', name: 'data1', state: 'absent' });
     expect(removed.changes).to.deep.equal(["remove disk 'data1' from VM 'app01' and delete its file"]);
-    expect(world.registry.vhds.has(path)).to.equal(false);
+    expect(world.sim.files.exists(path), 'the disk file is deleted').to.equal(false);
     expect((await disk(false, { vm: 'app01', name: 'data1', state: 'absent' })).changed).to.equal(false);
   });
 

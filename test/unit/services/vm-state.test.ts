@@ -120,7 +120,8 @@ describe('services/vm-state against the simulator', function () {
   it('stops, starts, restarts and deletes with the owned disks', async () => {
     await ensure(world, { ...base, state: 'started' });
     const vm = world.registry.vmsNamed('web01')[0]!;
-    const osPath = vm.disks[0]!.path.toLowerCase();
+    const osPath = vm.disks[0]!.path;
+    expect(world.sim.files.exists(osPath)).to.equal(true);
 
     const stopped = await ensure(world, { name: 'web01', state: 'stopped' });
     expect(stopped.changes).to.deep.equal(["shut down VM 'web01'"]);
@@ -137,7 +138,7 @@ describe('services/vm-state against the simulator', function () {
     const deleted = await ensure(world, { name: 'web01', state: 'absent', force: true });
     expect(deleted.changed).to.equal(true);
     expect(world.registry.vmsNamed('web01')).to.have.length(0);
-    expect(world.registry.vhds.has(osPath)).to.equal(false);
+    expect(world.sim.files.exists(osPath), 'the owned disk file is deleted').to.equal(false);
     expect(world.registry.vhds.has(world.preset.imagePath.toLowerCase()), 'the image stays').to.equal(true);
     expect((await ensure(world, { name: 'web01', state: 'absent' })).changed).to.equal(false);
   });
