@@ -62,7 +62,10 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
           return task;
         });
     const order = ['disk', 'nic', 'checkpoint', 'guest_config', 'host_info', 'vm_info', 'image', 'ping'];
-    expect([...order, 'vm'].sort()).to.deep.equal(Object.keys(schemas).sort());
+    // vm_console's examples address a libvirt host (a QEMU console), which this Hyper-V run cannot reach; the
+    // module runs against libvirt in test/integration/console.
+    const elsewhere = ['vm_console'];
+    expect([...order, 'vm', ...elsewhere].sort()).to.deep.equal(Object.keys(schemas).sort());
     const play = (name: string, tasks: unknown[]) => ({ name, hosts: 'localhost', connection: 'local', gather_facts: false, vars: { vault_admin_password: 'Examples-admin-pw-1' }, tasks });
     const run = await h.ws.runPlaybook(
       [play('vm: make web01', tasksOf('vm', (i) => i < 2)), ...order.map((m) => play(m, tasksOf(m))), play('vm: all examples', tasksOf('vm'))],
