@@ -295,6 +295,8 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
     checkpoints,
     cluster,
     guestChannel,
+    // Reading how to reach a console changes nothing, in check mode too.
+    ...(inner.console !== undefined ? { console: inner.console } : {}),
     guestAddresses: async ({ vmId }) => (simulatedOnly(vmId) ? [] : inner.guestAddresses({ vmId })),
     close: () => inner.close(),
   };

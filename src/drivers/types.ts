@@ -114,6 +114,12 @@ export interface GuestConfigStatus {
   readonly state: 'none' | 'pending' | 'applying' | 'applied' | 'failed';
   readonly reason?: string;
   readonly attemptId?: string;
+  /**
+   * With state `applied`, what the guest's applied record says against the VM and config asked about:
+   * `this_config` (same VM, same config), `other_config` (same VM, a different config, e.g. a rotated password),
+   * `other_vm` (the record of another VM: a clone of a provisioned disk), `unknown` (no config to compare).
+   */
+  readonly applied?: 'this_config' | 'other_config' | 'other_vm' | 'unknown';
 }
 
 export interface VmInfo {
@@ -251,10 +257,36 @@ export interface GuestChannel {
   removeHostItems(keys: readonly string[]): Promise<void>;
   /** Keys of host items currently present for this VM. */
   listHostItems(): Promise<readonly string[]>;
+  /** What the guest's own integration services report (Hyper-V pool 2: FullyQualifiedDomainName, ...), where the platform has it. */
+  readIntrinsicItems?(): Promise<ReadonlyMap<string, string>>;
+}
+
+/** How a person reaches a VM's screen and serial console (virtseal.core.vm_console, `virtseal console`). */
+export interface ConsoleInfo {
+  /** vnc: a VNC server on the host (libvirt); vmconnect: Hyper-V's Virtual Machine Connection. */
+  readonly kind: 'vnc' | 'vmconnect';
+  /** False while nothing can be shown (the VM is off, or has no display); `reason` says why. */
+  readonly available: boolean;
+  readonly reason?: string;
+  /** VNC: the address and port the server listens on, as the host sees them (loopback: reached over SSH only). */
+  readonly listen?: string;
+  readonly port?: number;
+  /** libvirt: the host's pseudo-terminal of the first serial port. */
+  readonly serialPty?: string;
+  /** The command a person runs on the host (or a Windows machine) to open the console by hand. */
+  readonly command: string;
+}
+
+export interface ConsoleDriver {
+  describe(options: { readonly vmId: string }): Promise<ConsoleInfo>;
+  /** A byte stream to the VM's VNC server, opened through the driver's own connection; absent where there is none. */
+  openVnc?(options: { readonly vmId: string }): Promise<import('node:stream').Duplex>;
 }
 
 export interface Hypervisor {
   readonly type: HypervisorType;
+  /** Absent on a driver that cannot describe consoles. */
+  readonly console?: ConsoleDriver;
   facts(): Promise<HostFacts>;
   readonly vms: VmDriver;
   readonly power: PowerDriver;

@@ -7,6 +7,7 @@ import image from '../schemas/image.schema.json';
 import nic from '../schemas/nic.schema.json';
 import ping from '../schemas/ping.schema.json';
 import vm from '../schemas/vm.schema.json';
+import vm_console from '../schemas/vm_console.schema.json';
 import vm_info from '../schemas/vm_info.schema.json';
 
 /** Every module schema by module name (raw; resolve with resolveSchema). */
@@ -19,5 +20,6 @@ export const moduleSchemas: Readonly<Record<string, object>> = {
   nic,
   ping,
   vm,
+  vm_console,
   vm_info,
 };

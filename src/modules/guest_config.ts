@@ -11,6 +11,7 @@ import { withSession } from '../services/module-session';
 export default defineModule<GuestConfigOptions>({
   name: 'guest_config',
   schema,
+  argsOffDisk: true,
   run: (ctx) => {
     const { options } = ctx;
     guestConfigSecrets(options.config).forEach((s) => ctx.addSecret(s));

@@ -91,7 +91,8 @@ export function resolveConnection(
   }
   const password = secret('password');
   const passphrase = secret('private_key_passphrase');
-  if (!password && !privateKey && !env.SSH_AUTH_SOCK) {
+  // `host: local` runs libvirt's commands on this machine: there is no SSH login to make.
+  if (!password && !privateKey && !env.SSH_AUTH_SOCK && !(host === 'local' && hypervisor === 'libvirt')) {
     throw new InvalidArgument(
       `no credential for ${user}@${host}: set 'password' or 'private_key' (or ${CONNECTION_ENV.password} / ${CONNECTION_ENV.private_key}), or run an SSH agent`,
       'password',

@@ -4,7 +4,8 @@
  * the machine running Ansible) or on a remote host through an SSH exec channel.
  */
 import { execFile } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { connect } from 'node:net';
+import type { Duplex, Readable } from 'node:stream';
 import { HostUnreachable } from '../core/errors';
 
 export interface CommandResult {
@@ -36,7 +37,21 @@ export interface CommandRunner {
    * through `run`'s stdin.
    */
   upload?(request: UploadRequest): Promise<{ readonly sentBytes: number }>;
+  /** A TCP stream to `host:port` as seen from the host (over SSH, a channel inside the same connection). */
+  connectTcp?(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;
+}
+
+/** A TCP connection made from this machine, resolved once it is established. */
+export function connectLocalTcp(host: string, port: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
 }
 
 /** Largest stdout we accept from one program (guest file reads come back base64 through virsh). */
@@ -44,6 +59,10 @@ const MAX_BUFFER = 256 * 1024 * 1024;
 
 export class LocalRunner implements CommandRunner {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  connectTcp(host: string, port: number): Promise<Duplex> {
+    return connectLocalTcp(host, port);
+  }
 
   run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
     const [file, ...args] = argv;

@@ -3,6 +3,7 @@
  * channels, SFTP). No pty is ever requested and no data travels in environment variables; stdin is written whole and
  * then EOF is sent, because Windows OpenSSH hands stdin to the child through a pipe that must be closed.
  */
+import type { Duplex } from 'node:stream';
 import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { AuthFailed, HostKeyMismatch, HostUnreachable, InvalidArgument, VirtsealError } from '../core/errors';
 import { checkHostKey, fingerprintOf, normalizeFingerprint } from './host-key';
@@ -88,6 +89,17 @@ export class SshConnection {
   async reconnect(): Promise<void> {
     this.dispose();
     await this.open();
+  }
+
+  /**
+   * A TCP channel from the host to `host:port` there (a direct-tcpip channel, as `ssh -L` opens), so a service the
+   * host keeps on its loopback is reached without being exposed.
+   */
+  async forwardOut(host: string, port: number): Promise<Duplex> {
+    const client = await this.ensure();
+    return new Promise((resolve, reject) => {
+      client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => (error ? reject(new HostUnreachable(`${this.target}: cannot open a channel to ${host}:${port} on the host: ${error.message}`, { cause: error })) : resolve(channel)));
+    });
   }
 
   /** Run a command string (used with the fixed PowerShell bootstrap). Prefer `execArgv` on POSIX hosts. */

@@ -6,3 +6,4 @@ export { default as netbox } from './netbox';
 export { default as sim } from './sim';
 export { default as seal } from './seal';
 export { default as inventory } from './inventory';
+export { default as console } from './console';

@@ -6,6 +6,7 @@ import type {
 import { SshConnection, type SshConnectionOptions } from '../../transport/ssh-connection';
 import { HyperVCheckpointDriver } from './checkpoint';
 import { HyperVClusterDriver } from './cluster';
+import { HyperVConsoleDriver } from './console';
 import { HyperVDiskDriver } from './disk';
 import { hostFacts } from './facts';
 import { HyperVImageDriver } from './image';
@@ -26,6 +27,7 @@ export class HyperVHypervisor implements Hypervisor {
   readonly media: MediaDriver;
   readonly checkpoints: CheckpointDriver;
   readonly cluster: ClusterDriver;
+  readonly console: HyperVConsoleDriver;
 
   constructor(readonly session: HyperVSession) {
     this.vms = new HyperVVmDriver(session);
@@ -36,6 +38,7 @@ export class HyperVHypervisor implements Hypervisor {
     this.media = new HyperVMediaDriver(session);
     this.checkpoints = new HyperVCheckpointDriver(session, this.vms);
     this.cluster = new HyperVClusterDriver(session);
+    this.console = new HyperVConsoleDriver(session);
   }
 
   static async connect(options: SshConnectionOptions, settings: Partial<HyperVSettings> = {}): Promise<HyperVHypervisor> {

@@ -23,9 +23,14 @@ export function checkMemory(memory: MemorySpec, option = 'memory'): void {
   const positive = (v: number | undefined, what: string): void => {
     if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new InvalidArgument(`${option}.${what} must be a positive whole number of MiB`, `${option}.${what}`);
   };
-  positive(memory.startupMb, 'startup_mb');
-  positive(memory.minimumMb, 'minimum_mb');
-  positive(memory.maximumMb, 'maximum_mb');
+  // Hyper-V assigns memory in 2 MB steps and refuses other sizes ("The memory value assigned ... is not properly aligned").
+  const even = (v: number | undefined, what: string): void => {
+    positive(v, what);
+    if (v !== undefined && v % 2 !== 0) throw new InvalidArgument(`${option}.${what} must be an even number of MiB (Hyper-V assigns memory in 2 MB steps)`, `${option}.${what}`);
+  };
+  even(memory.startupMb, 'startup_mb');
+  even(memory.minimumMb, 'minimum_mb');
+  even(memory.maximumMb, 'maximum_mb');
   if (memory.dynamic && memory.minimumMb !== undefined && memory.maximumMb !== undefined && memory.minimumMb > memory.maximumMb) {
     throw new InvalidArgument(`${option}.minimum_mb is larger than ${option}.maximum_mb`, `${option}.minimum_mb`);
   }

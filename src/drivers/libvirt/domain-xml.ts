@@ -69,6 +69,8 @@ export function buildDomainXml(model: DomainModel): string {
     devices.ele('serial', attrs({ type: 'pty' })).ele('target', attrs({ port: '0' }));
   }
   devices.ele('console', attrs({ type: 'pty' })).ele('target', attrs({ type: 'serial', port: '0' }));
+  // A VNC display on the host's loopback only: a person reaches it through SSH (`virtseal console`), never directly.
+  devices.ele('graphics', attrs({ type: 'vnc', port: '-1', autoport: 'yes', listen: '127.0.0.1' })).ele('listen', attrs({ type: 'address', address: '127.0.0.1' }));
   devices.ele('channel', attrs({ type: 'unix' })).ele('target', attrs({ type: 'virtio', name: GUEST_AGENT_CHANNEL }));
   devices.ele('rng', attrs({ model: 'virtio' })).ele('backend', attrs({ model: 'random' })).txt(esc('/dev/urandom'));
   if (model.tpm) devices.ele('tpm', attrs({ model: 'tpm-crb' })).ele('backend', attrs({ type: 'emulator', version: '2.0' }));

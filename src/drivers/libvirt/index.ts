@@ -7,6 +7,7 @@ import type { CommandRunner } from '../../transport/local-exec';
 import type { GuestChannel, HostFacts, Hypervisor } from '../types';
 import { LibvirtCheckpointDriver } from './checkpoint';
 import { LibvirtClusterDriver } from './cluster';
+import { LibvirtConsoleDriver } from './console';
 import type { LibvirtContext } from './context';
 import { LibvirtDiskDriver } from './disk';
 import { detectDomainType, hostFacts } from './facts';
@@ -60,6 +61,7 @@ export class LibvirtHypervisor implements Hypervisor {
   readonly media: LibvirtMediaDriver;
   readonly checkpoints: LibvirtCheckpointDriver;
   readonly cluster = new LibvirtClusterDriver();
+  readonly console: LibvirtConsoleDriver;
 
   constructor(readonly ctx: LibvirtContext) {
     this.vms = new LibvirtVmDriver(ctx);
@@ -69,6 +71,7 @@ export class LibvirtHypervisor implements Hypervisor {
     this.images = new LibvirtImageDriver(ctx);
     this.media = new LibvirtMediaDriver(ctx);
     this.checkpoints = new LibvirtCheckpointDriver(ctx);
+    this.console = new LibvirtConsoleDriver(ctx);
   }
 
   facts(): Promise<HostFacts> {

@@ -2,7 +2,7 @@
  * Runs the libvirt driver's argument vectors on a remote host over virtseal's SSH connection (each argument
  * quoted for the remote POSIX shell by `execArgv`, none interpreted), and uploads images over SFTP.
  */
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { SshConnection } from '../../transport/ssh-connection';
 import { uploadFile } from '../../transport/sftp-upload';
 import type { CommandResult, CommandRunner, RunOptions, UploadRequest } from '../../transport/local-exec';
@@ -25,6 +25,10 @@ export class SshRunner implements CommandRunner {
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     return { sentBytes: r.sentBytes };
+  }
+
+  connectTcp(host: string, port: number): Promise<Duplex> {
+    return this.ssh.forwardOut(host, port);
   }
 
   async close(): Promise<void> {

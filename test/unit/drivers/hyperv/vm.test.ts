@@ -146,7 +146,7 @@ describe('drivers/hyperv/vm on a running VM', () => {
     const vm = await f.hv.vms.createVm({ spec: basicSpec('running-vm') });
     await f.hv.power.start({ id: vm.id });
     const error = await f.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 8 } }).catch((e: unknown) => e);
-    expect((error as Error).message).to.match(/^vm-set\.ps1: .*cannot be performed while the virtual machine is in its current state\.$/);
+    expect((error as Error).message).to.match(/^vm-set\.ps1: .*cannot be performed while the virtual machine is in its current state\. \(line \d+\)$/);
     expect((await f.hv.vms.reconfigureVm({ id: vm.id, changes: { notes: 'ok while running' } })).notes).to.equal('ok while running');
   });
 });
