@@ -30,7 +30,8 @@ const LIBVIRT_EXAMPLES = new Set(['vm_console']);
 const EXPECTED_FAILURES = new Set(['[ping] Induce a failure to test error handling']);
 
 describe('collection: every module EXAMPLES block runs against the simulator, results match RETURN', function () {
-  this.timeout(600_000);
+  // About 25 module calls, each running the simulator's PowerShell scripts in pwsh.
+  this.timeout(1_800_000);
   let h: CollectionHarness;
   before(async () => {
     h = await CollectionHarness.start();
