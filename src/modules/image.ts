@@ -1,4 +1,4 @@
-/** virtseal.core.image: publish a golden image to one or more hosts. */
+/** virtseal.core.image: publish a golden image (or an ISO, such as the guest-agent media) to one or more hosts. */
 import { defineModule } from '../ansible/module';
 import type { ImageOptions } from '../generated/image';
 import schema from '../schemas/image.schema.json';
@@ -18,7 +18,7 @@ export default defineModule<ImageOptions>({
         const session = await openSession(ctx, options, name);
         targets.push({ host: name ?? options.host ?? process.env.VIRTSEAL_HOST ?? '', session });
       }
-      return toModuleResult(await publishImage(targets, { name: options.name, src: options.src, sha256: options.sha256 }));
+      return toModuleResult(await publishImage(targets, { name: options.name, src: options.src, sha256: options.sha256, kind: options.kind }));
     } finally {
       await Promise.all(targets.map((t) => t.session.close().catch(() => undefined)));
     }

@@ -13,6 +13,7 @@ import type { RandomSource, SessionKeys } from './crypto';
 import { normalizeVmId, sealEnvelope } from './envelope';
 import type { GuestConfig } from './guest-config';
 import { assertGuestConfig } from './guest-config-validate';
+import { agentProtocolMismatchMessage, agentSpeaksHostProtocol } from './agent-media';
 import { parseHello, parseStatus } from './hello';
 import { runHlvmmV1Exchange } from './hlvmm-v1/host-exchange';
 import { buildPayload } from './payload';
@@ -159,8 +160,8 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       if (normalizeVmId(hello.vmId) !== vmId) {
         throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
       }
-      if (!hello.versions.includes(PROTOCOL_VERSION)) {
-        throw new EnvelopeRejected('version', `the guest agent speaks protocol ${hello.versions.join(',')}, this host speaks ${PROTOCOL_VERSION}`);
+      if (!agentSpeaksHostProtocol(hello.versions, PROTOCOL_VERSION)) {
+        throw new EnvelopeRejected('version', agentProtocolMismatchMessage(hello.versions, PROTOCOL_VERSION));
       }
       if (hello.attempt !== session?.attempt) {
         await sealFor(hello);

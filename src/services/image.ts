@@ -4,8 +4,9 @@
  * under a name a host already holds is refused before anything is sent to any host: the differencing disks of that
  * host's VMs are built on the image file, so replacing it would corrupt them.
  */
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Conflict, InvalidArgument } from '../core/errors';
+import type { ImageKind } from '../drivers/types';
 import { sha256File } from '../transport/file-hash';
 import type { Session } from './session';
 
@@ -13,6 +14,20 @@ export interface ImageRequest {
   readonly name: string;
   readonly src: string;
   readonly sha256?: string;
+  /** disk (default): a golden disk; iso: an ISO such as the guest-agent media, for guest_config's media option. */
+  readonly kind?: ImageKind;
+}
+
+/** ISO 9660: the primary volume descriptor's `CD001` at byte 32769. */
+async function isIso9660(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const id = Buffer.alloc(5);
+    await fh.read(id, 0, 5, 32769);
+    return id.toString('latin1') === 'CD001';
+  } finally {
+    await fh.close();
+  }
 }
 
 export interface HostPublishView {
@@ -27,7 +42,7 @@ export interface HostPublishView {
 
 export interface ImageResult {
   readonly changed: boolean;
-  readonly image: { readonly name: string; readonly sha256: string; readonly size_bytes: number };
+  readonly image: { readonly name: string; readonly kind: ImageKind; readonly sha256: string; readonly size_bytes: number };
   readonly hosts: readonly HostPublishView[];
   readonly changes: readonly string[];
   readonly msg: string;
@@ -45,6 +60,10 @@ export async function publishImage(
   } catch (error) {
     throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
   }
+  const kind = request.kind ?? 'disk';
+  if (kind === 'iso' && !(await isIso9660(request.src))) {
+    throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
+  }
   const actual = await sha256File(request.src);
   if (request.sha256 && request.sha256.toLowerCase() !== actual) {
     throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
@@ -52,10 +71,10 @@ export async function publishImage(
 
   const found = [];
   for (const target of targets) {
-    const existing = await target.session.hv.images.findImage({ name: request.name });
+    const existing = await target.session.hv.images.findImage({ name: request.name, kind });
     if (existing && existing.sha256.toLowerCase() !== actual) {
       throw new Conflict(
-        `image '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
+        `${kind === 'iso' ? 'ISO' : 'image'} '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
         { details: { option: 'name' } },
       );
     }
@@ -73,6 +92,7 @@ export async function publishImage(
     const result = await session.hv.images.publishImage({
       localPath: request.src,
       name: request.name,
+      kind,
       sha256: actual,
       onProgress: ({ sentBytes, totalBytes }) => {
         const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
@@ -93,11 +113,11 @@ export async function publishImage(
   const sent = hosts.filter((h) => !h.skipped).map((h) => h.host);
   return {
     changed: changes.length > 0,
-    image: { name: request.name, sha256: actual, size_bytes: size },
+    image: { name: request.name, kind, sha256: actual, size_bytes: size },
     hosts,
     changes,
     msg: sent.length
-      ? `image '${request.name}' published to ${sent.join(', ')}`
-      : `image '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
+      ? `${kind === 'iso' ? 'ISO' : 'image'} '${request.name}' published to ${sent.join(', ')}`
+      : `${kind === 'iso' ? 'ISO' : 'image'} '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
   };
 }
