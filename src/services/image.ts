@@ -48,9 +48,13 @@ export interface ImageResult {
   readonly msg: string;
 }
 
+/** Bytes sent to one host so far (for a live progress display; the result keeps the 25 % milestones). */
+export type PublishBytesListener = (host: string, sentBytes: number, totalBytes: number) => void;
+
 export async function publishImage(
   targets: readonly { readonly host: string; readonly session: Session }[],
   request: ImageRequest,
+  onBytes?: PublishBytesListener,
 ): Promise<ImageResult> {
   let size: number;
   try {
@@ -95,6 +99,7 @@ export async function publishImage(
       kind,
       sha256: actual,
       onProgress: ({ sentBytes, totalBytes }) => {
+        onBytes?.(host, sentBytes, totalBytes);
         const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
         if (progress[progress.length - 1] !== percent) progress.push(percent);
       },
