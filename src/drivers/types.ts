@@ -72,9 +72,13 @@ export interface NicSpec {
   readonly mac?: string;
 }
 
+/**
+ * A new VM, complete: creation defaults are decided once, by the vm service, so a driver never picks its own
+ * (generation in particular is required). Option limits are the schema's; a driver checks what its host limits.
+ */
 export interface VmSpec {
   readonly name: string;
-  readonly generation?: 1 | 2;
+  readonly generation: 1 | 2;
   readonly cpuCount: number;
   readonly memory: MemorySpec;
   /** `on`, `off`, or a Hyper-V secure boot template name (on). */
@@ -114,6 +118,12 @@ export interface GuestConfigStatus {
   readonly state: 'none' | 'pending' | 'applying' | 'applied' | 'failed';
   readonly reason?: string;
   readonly attemptId?: string;
+  /**
+   * With state `applied`, what the guest's applied record says against the VM and config asked about:
+   * `this_config` (same VM, same config), `other_config` (same VM, a different config, e.g. a rotated password),
+   * `other_vm` (the record of another VM: a clone of a provisioned disk), `unknown` (no config to compare).
+   */
+  readonly applied?: 'this_config' | 'other_config' | 'other_vm' | 'unknown';
 }
 
 export interface VmInfo {
@@ -256,6 +266,8 @@ export interface GuestChannel {
   removeHostItems(keys: readonly string[]): Promise<void>;
   /** Keys of host items currently present for this VM. */
   listHostItems(): Promise<readonly string[]>;
+  /** What the guest's own integration services report (Hyper-V pool 2: FullyQualifiedDomainName, ...), where the platform has it. */
+  readIntrinsicItems?(): Promise<ReadonlyMap<string, string>>;
 }
 
 /** How a person reaches a VM's screen and serial console (virtseal.core.vm_console, `virtseal console`). */
@@ -280,6 +292,11 @@ export interface ConsoleDriver {
   openVnc?(options: { readonly vmId: string }): Promise<import('node:stream').Duplex>;
 }
 
+/**
+ * One host's driver. A driver call is atomic: it undoes its own half-work before it throws, and says in the error
+ * what it could not undo. Input errors name the field of the call's options (`disks[0].name`, `nic.mac`); the
+ * services map fields to module options.
+ */
 export interface Hypervisor {
   readonly type: HypervisorType;
   /** Absent on a driver that cannot describe consoles. */

@@ -8,6 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { Conflict, InvalidArgument } from '../core/errors';
 import type { ImageKind } from '../drivers/types';
 import { sha256File } from '../transport/file-hash';
+import { withOptionNames } from './option-names';
 import type { Session } from './session';
 
 export interface ImageRequest {
@@ -93,7 +94,7 @@ export async function publishImage(
       continue;
     }
     const progress: number[] = [];
-    const result = await session.hv.images.publishImage({
+    const result = await withOptionNames((field) => (field === 'localPath' ? 'src' : field), () => session.hv.images.publishImage({
       localPath: request.src,
       name: request.name,
       kind,
@@ -103,7 +104,7 @@ export async function publishImage(
         const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
         if (progress[progress.length - 1] !== percent) progress.push(percent);
       },
-    });
+    }));
     if (progress[progress.length - 1] !== 100) progress.push(100);
     hosts.push({
       host,

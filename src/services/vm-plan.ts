@@ -5,7 +5,8 @@
  * for what cannot change at all. Pure: no driver calls.
  */
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmInfo } from '../drivers/types';
-import { normalizeMac, type VmDesired } from './vm-desired';
+import { normalizeMac } from '../core/mac';
+import type { VmDesired } from './vm-desired';
 
 export interface VmPlan {
   readonly hot: VmChanges;
@@ -22,8 +23,17 @@ export interface VmPlan {
   readonly warnings: readonly string[];
 }
 
-const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+/**
+ * Is the asked boot order in effect? Hypervisors read back every boot device, not just the kinds asked for: Hyper-V
+ * Generation 1 always lists CD, IDE, network and floppy; Generation 2 lists one entry per device and none for a kind
+ * the VM has no device of. So the order is met when the kinds the VM has, in the asked order, lead the read-back list
+ * (repeated kinds counted once).
+ */
+export function bootOrderSatisfied(desired: readonly string[], actual: readonly string[] | undefined): boolean {
+  const seen = [...new Set(actual ?? [])];
+  const wanted = desired.filter((k, i) => seen.includes(k) && desired.indexOf(k) === i);
+  return wanted.every((k, i) => seen[i] === k);
+}
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 
@@ -71,7 +81,7 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
     cold.tpm = desired.tpm;
     coldOptions.push('tpm');
   }
-  if (desired.bootOrder !== undefined && !sameList(desired.bootOrder, actual.bootOrder)) {
+  if (desired.bootOrder !== undefined && !bootOrderSatisfied(desired.bootOrder, actual.bootOrder)) {
     cold.bootOrder = desired.bootOrder;
     coldOptions.push('boot_order');
   }
@@ -103,18 +113,24 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
   for (const nic of desired.nics) {
     const have = actual.nics.find((n) => n.name === nic.name);
     if (!have) {
-      addNics.push(nic);
+      // vlan_id 0 (remove the VLAN) on a new NIC means untagged.
+      const { vlanId, ...rest } = nic;
+      addNics.push(vlanId ? { ...rest, vlanId } : rest);
       continue;
     }
-    const vlanDiffers = (nic.vlanId ?? 0) !== (have.vlanId ?? 0);
+    // An absent vlan_id leaves the NIC's VLAN alone (it may have been set with the nic module); 0 removes it.
+    const vlanId = nic.vlanId === undefined ? have.vlanId : nic.vlanId || undefined;
+    const vlanDiffers = (vlanId ?? 0) !== (have.vlanId ?? 0);
     const macDiffers = nic.mac !== undefined && (!have.staticMac || normalizeMac(have.mac) !== nic.mac);
     if (nic.network !== have.network || vlanDiffers) {
       // A NicSpec without a MAC asks for a dynamic one: keep a static MAC that was not asked to change.
-      const { mac: _wanted, ...rest } = nic;
-      setNics.push(have.staticMac ? { ...rest, mac: normalizeMac(have.mac) } : rest);
+      const { mac: _wanted, vlanId: _asked, ...rest } = nic;
+      const spec: NicSpec = { ...rest, ...(vlanId !== undefined && { vlanId }) };
+      setNics.push(have.staticMac ? { ...spec, mac: normalizeMac(have.mac) } : spec);
     }
     if (macDiffers) {
-      coldNics.push(nic);
+      const { vlanId: _asked, ...rest } = nic;
+      coldNics.push({ ...rest, ...(vlanId !== undefined && { vlanId }) });
       coldOptions.push(`nics.${nic.name}.mac`);
     }
   }

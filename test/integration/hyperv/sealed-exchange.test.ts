@@ -35,6 +35,7 @@ describe('sealed exchange over the Hyper-V driver against the simulator (real Li
     const vm = await hv.vms.createVm({
       spec: {
         name: 'sealed-01',
+        generation: 2,
         cpuCount: 2,
         memory: { startupMb: 2048 },
         disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }],
@@ -48,7 +49,7 @@ describe('sealed exchange over the Hyper-V driver against the simulator (real Li
       config: { hostname: 'web01', admin: { name: 'alice', password: SECRET } },
       timeoutMs: 120_000,
     });
-    expect(result).to.deep.include({ protocol: 'v2', state: 'applied' });
+    expect(result).to.deep.include({ protocol: 'v3', state: 'applied' });
     expect(await hv.guestChannel({ vmId: vm.id }).listHostItems()).to.deep.equal([]);
     const run = s.bridge.runs.get(vm.id);
     if (run) expect(await run.exited).to.equal(0);

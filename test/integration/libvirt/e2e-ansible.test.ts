@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { LocalRunner } from '../../../src/transport/local-exec';
 import { createLibvirtHypervisor, type LibvirtHypervisor } from '../../../src/drivers/libvirt/index';
 import { GuestFiles } from '../../../src/drivers/libvirt/guest-files';
-import { decodePool } from '../../../src/drivers/libvirt/kvp-records';
+import { decodePool } from '../../../src/seal/kvp-pool-file';
 import { AnsibleWorkspace } from '../../helpers/ansible';
 import { startSshd, type TestSshd } from '../../helpers/sshd';
 import { type LibvirtHost, ensureLibvirtd, libvirtSkipReason } from './libvirt-host';

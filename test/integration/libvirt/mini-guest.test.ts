@@ -61,7 +61,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
 
   it('creates a VM with a hostile name from a backing-file clone and starts it', async () => {
     const vm = await hv.vms.createVm({
-      spec: { name, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini', sizeBytes: mebibytes(128) }], nics: [], tags: ["a'b", 'c d'], notes: '<&>' },
+      spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini', sizeBytes: mebibytes(128) }], nics: [], tags: ["a'b", 'c d'], notes: '<&>' },
     });
     vmId = vm.id;
     expect(vm).to.include({ name, state: 'off' });
@@ -109,7 +109,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
       { timeoutMs: 300_000 },
     );
     const result = await runSealedExchange({ channel: hv.guestChannel({ vmId }), vmId, config: { hostname: 'mini-sealed', timezone: 'UTC' }, timeoutMs: 240_000 });
-    expect(result).to.include({ protocol: 'v2', state: 'applied', attempts: 1 });
+    expect(result).to.include({ protocol: 'v3', state: 'applied', attempts: 1 });
     const exit = await agent;
     expect(exit.exitCode, exit.stderr).to.equal(0);
     expect((await files.read('/tmp/vsroot/etc/hostname'))?.toString()).to.equal('mini-sealed\n');

@@ -12,15 +12,19 @@ import { HELLO_KEY, PROTOCOL_VERSION } from '../../../src/seal/constants';
 import { formatHello } from '../../../src/seal/hello';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { ROOT } from '../../../build/generate';
-import { MemoryChannel, testKeyPair } from './memory-guest';
+import { newEphemeralKey } from '../../../src/seal/crypto';
+import { MemoryChannel } from './memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 
 async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
   const channel = new MemoryChannel();
+  const kex = newEphemeralKey();
+  const sig = newEphemeralKey();
+  // A well-formed, signed hello from an agent that speaks only `versions`.
   channel.guest.set(HELLO_KEY, formatHello({
-    versions, vmId: VM, attempt: 'a'.repeat(32), nonce: 'b'.repeat(64), publicKey: testKeyPair().publicKey.export({ type: 'spki', format: 'der' }),
-  }));
+    versions, vmId: VM, attempt: 'a'.repeat(32), challenge: 'b'.repeat(64), kex: kex.publicKey, sig: sig.publicKey,
+  }, sig.privateKey));
   const clock = new ManualClock();
   let settled = false;
   const run = runSealedExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000, clock }).then(
@@ -51,13 +55,13 @@ describe('seal/agent-media: the agent ISO to attach when protocols differ', func
   });
 
   it('an agent that speaks only an older protocol fails the exchange with one line naming the ISO', async function () {
-    const err = await exchangeWithGuestSpeaking([1]);
+    const err = await exchangeWithGuestSpeaking([PROTOCOL_VERSION - 1]);
     expect(err).to.be.instanceOf(EnvelopeRejected);
     const msg = (err as Error).message;
     expect(msg.split('\n')).to.have.length(1);
     const iso = agentMediaFiles();
     expect(msg).to.equal(
-      `the guest agent speaks protocol 1 but this host side speaks ${PROTOCOL_VERSION}: attach ${iso.linux} (Linux) or ${iso.windows} (Windows) ` +
+      `the guest agent speaks protocol ${PROTOCOL_VERSION - 1} but this host side speaks ${PROTOCOL_VERSION}: attach ${iso.linux} (Linux) or ${iso.windows} (Windows) ` +
       "with guest_config's media option (publish it first with virtseal.core.image, kind: iso), or update the agent in the image");
     expect((err as EnvelopeRejected).check).to.equal('version');
   });

@@ -78,6 +78,18 @@ describe('services/vm-plan', () => {
     expect(plan.addNics.map((n) => n.name)).to.deep.equal(['backup']);
   });
 
+  it('leaves the VLAN of an existing NIC alone when vlan_id is left out; 0 removes it; a new NIC with 0 is untagged', () => {
+    expect(planIsEmpty(planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }] })))).to.equal(true);
+    const moved = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'DMZ' }] }));
+    expect(moved.setNics).to.deep.equal([{ name: 'nic0', network: 'DMZ', vlanId: 120 }]);
+    const removed = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 0 }] }));
+    expect(removed.setNics).to.deep.equal([{ name: 'nic0', network: 'LAN' }]);
+    const mac = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', mac: '00:15:5d:0a:0b:0c' }] }));
+    expect(mac.coldNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 120, mac: '00:15:5d:0a:0b:0c' }]);
+    const added = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }, { name: 'b', network: 'Backup', vlan_id: 0 }] }));
+    expect(added.addNics).to.deep.equal([{ name: 'b', network: 'Backup' }]);
+  });
+
   it('warns that the generation cannot change', () => {
     const plan = planVm(actual, vmDesiredFromOptions({ name: 'web01', generation: 1 }));
     expect(planIsEmpty(plan)).to.equal(true);
@@ -105,5 +117,20 @@ describe('services/vm-plan', () => {
     const same = planVm(withMac, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120, mac: '00155d010203' }] }));
     expect(same.setNics).to.deep.equal([]);
     expect(same.coldNics).to.deep.equal([]);
+  });
+});
+
+describe('services/vm-plan boot order read-back', () => {
+  it('is met when the kinds the VM has lead the list in the asked order, whatever else the hypervisor lists', async () => {
+    const { bootOrderSatisfied } = await import('../../../src/services/vm-plan');
+    // Hyper-V Generation 1 always reads back all four BIOS devices.
+    expect(bootOrderSatisfied(['disk', 'network'], ['disk', 'network', 'dvd', 'floppy'])).to.equal(true);
+    expect(bootOrderSatisfied(['disk', 'network'], ['dvd', 'disk', 'network', 'floppy'])).to.equal(false);
+    // Generation 2 lists one entry per device, none for a DVD the VM lacks, and one per disk.
+    expect(bootOrderSatisfied(['dvd', 'disk', 'network'], ['disk', 'network'])).to.equal(true);
+    expect(bootOrderSatisfied(['disk', 'network'], ['disk', 'disk', 'network'])).to.equal(true);
+    expect(bootOrderSatisfied(['network', 'disk'], ['disk', 'disk', 'network'])).to.equal(false);
+    const plan = planVm({ ...actual, bootOrder: ['disk', 'network'] }, vmDesiredFromOptions({ name: 'web01', boot_order: ['dvd', 'disk', 'network'] }));
+    expect(plan.coldOptions).to.deep.equal([]);
   });
 });
