@@ -8,13 +8,20 @@ import { open, stat } from 'node:fs/promises';
 import { Conflict, InvalidArgument } from '../core/errors';
 import type { ImageKind } from '../drivers/types';
 import { sha256File } from '../transport/file-hash';
+import { type PreparedImage, prepareImageSource } from './image-source';
 import { withOptionNames } from './option-names';
 import type { Session } from './session';
 
 export interface ImageRequest {
   readonly name: string;
+  /** A path on the controller, or an http(s) URL. */
   readonly src: string;
   readonly sha256?: string;
+  /** `sha256:<hex>` or `sha256:<URL of a SHA256SUMS file>`. */
+  readonly checksum?: string;
+  readonly validateCerts?: boolean;
+  /** Where downloads and conversions are kept (default ~/.cache/virtseal/images). */
+  readonly cacheDir?: string;
   /** disk (default): a golden disk; iso: an ISO such as the guest-agent media, for guest_config's media option. */
   readonly kind?: ImageKind;
 }
@@ -30,6 +37,30 @@ async function isIso9660(path: string): Promise<boolean> {
     await fh.close();
   }
 }
+
+/** An ISO is published as it is: a local file, checked to be ISO 9660, never converted. */
+async function prepareIso(request: ImageRequest): Promise<PreparedImage> {
+  if (/^https?:\/\//i.test(request.src)) throw new InvalidArgument('kind: iso takes a local src, not a URL', 'src');
+  let size: number;
+  try {
+    const info = await stat(request.src);
+    if (!info.isFile()) throw new Error('not a regular file');
+    size = info.size;
+  } catch (error) {
+    throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
+  }
+  if (!(await isIso9660(request.src))) throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
+  if (request.sha256) {
+    const actual = await sha256File(request.src);
+    if (request.sha256.toLowerCase() !== actual) {
+      throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
+    }
+  }
+  return { path: request.src, source: { format: 'iso', virtual_size_bytes: size } };
+}
+
+/** Bytes sent to one host so far (for a live progress display; the result keeps the 25 % milestones). */
+export type PublishBytesListener = (host: string, sentBytes: number, totalBytes: number) => void;
 
 export interface HostPublishView {
   readonly host: string;
@@ -47,39 +78,45 @@ export interface ImageResult {
   readonly hosts: readonly HostPublishView[];
   readonly changes: readonly string[];
   readonly msg: string;
+  /** Where the image came from: its format and size, and for a URL what was downloaded. */
+  readonly source: PreparedImage['source'];
+  /** The conversion that ran, when the source was not already in the library's format. */
+  readonly conversion?: string;
+  /** Download progress milestones in 25 % steps (a URL source only). */
+  readonly download_progress?: readonly number[];
 }
-
-/** Bytes sent to one host so far (for a live progress display; the result keeps the 25 % milestones). */
-export type PublishBytesListener = (host: string, sentBytes: number, totalBytes: number) => void;
 
 export async function publishImage(
   targets: readonly { readonly host: string; readonly session: Session }[],
   request: ImageRequest,
   onBytes?: PublishBytesListener,
 ): Promise<ImageResult> {
-  let size: number;
-  try {
-    const info = await stat(request.src);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (error) {
-    throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
-  }
+  const hypervisor = targets[0]?.session.hv.type ?? 'hyperv';
   const kind = request.kind ?? 'disk';
-  if (kind === 'iso' && !(await isIso9660(request.src))) {
-    throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
-  }
-  const actual = await sha256File(request.src);
-  if (request.sha256 && request.sha256.toLowerCase() !== actual) {
-    throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
-  }
+  const what = kind === 'iso' ? 'ISO' : 'image';
+  const downloadProgress: number[] = [];
+  const prepared = kind === 'iso' ? await prepareIso(request) : await prepareImageSource({
+    src: request.src,
+    hypervisor,
+    ...(request.checksum !== undefined && { checksum: request.checksum }),
+    ...(request.sha256 !== undefined && { sha256: request.sha256 }),
+    ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
+    ...(request.cacheDir !== undefined && { cacheDir: request.cacheDir }),
+    onProgress: ({ receivedBytes, totalBytes }) => {
+      const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 4) * 25 : 0;
+      if (totalBytes && downloadProgress[downloadProgress.length - 1] !== percent) downloadProgress.push(percent);
+    },
+  });
+  const file = prepared.path;
+  const size = (await stat(file)).size;
+  const actual = await sha256File(file);
 
   const found = [];
   for (const target of targets) {
     const existing = await target.session.hv.images.findImage({ name: request.name, kind });
     if (existing && existing.sha256.toLowerCase() !== actual) {
       throw new Conflict(
-        `${kind === 'iso' ? 'ISO' : 'image'} '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
+        `${what} '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
         { details: { option: 'name' } },
       );
     }
@@ -95,7 +132,7 @@ export async function publishImage(
     }
     const progress: number[] = [];
     const result = await withOptionNames((field) => (field === 'localPath' ? 'src' : field), () => session.hv.images.publishImage({
-      localPath: request.src,
+      localPath: file,
       name: request.name,
       kind,
       sha256: actual,
@@ -122,8 +159,11 @@ export async function publishImage(
     image: { name: request.name, kind, sha256: actual, size_bytes: size },
     hosts,
     changes,
+    source: prepared.source,
+    ...(prepared.conversion !== undefined && { conversion: prepared.conversion }),
+    ...(downloadProgress.length > 0 && { download_progress: downloadProgress }),
     msg: sent.length
-      ? `${kind === 'iso' ? 'ISO' : 'image'} '${request.name}' published to ${sent.join(', ')}`
-      : `${kind === 'iso' ? 'ISO' : 'image'} '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
+      ? `${what} '${request.name}' published to ${sent.join(', ')}`
+      : `${what} '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
   };
 }
