@@ -16,6 +16,10 @@ export interface ImageOptions extends Pick<ConnectionOptions, 'host' | 'port' | 
    */
   src: string;
   /**
+   * C(disk): a golden disk image (VHDX for Hyper-V, qcow2 for libvirt), stored as I(name).vhdx or I(name).qcow2. C(iso): an ISO 9660 image such as the release's guest-agent media (C(virtseal-linux-<version>.iso), C(virtseal-windows-<version>.iso)), stored as I(name).iso; pass the returned C(hosts[].path) to virtseal.core.guest_config's I(media). The version is in the name, so a host that already holds the same name and SHA-256 is skipped.
+   */
+  kind?: 'disk' | 'iso';
+  /**
    * Expected SHA-256 of I(src) as given (the downloaded file for a URL), verified before anything is published.
    */
   sha256?: string;
