@@ -31,7 +31,7 @@ async function operationCosts(s: StandardSim): Promise<void> {
   await measure('facts', () => hv.facts());
   await measure('find (absent)', () => hv.vms.findVm({ ref: { name: 'bench-vm' } }));
   await measure('create', async () => {
-    id = (await hv.vms.createVm({ spec: { name: 'bench-vm', cpuCount: 2, memory: { startupMb: 2048 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }], nics: [{ name: 'eth0', network: 'LAN' }] } })).id;
+    id = (await hv.vms.createVm({ spec: { name: 'bench-vm', generation: 2, cpuCount: 2, memory: { startupMb: 2048 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }], nics: [{ name: 'eth0', network: 'LAN' }] } })).id;
   });
   await measure('reconfigure', () => hv.vms.reconfigureVm({ id, changes: { cpuCount: 4 } }));
   await measure('retag', () => hv.vms.reconfigureVm({ id, changes: { tags: ['bench'], notes: 'bench run' } }));

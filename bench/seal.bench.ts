@@ -111,7 +111,7 @@ export default async function sealBench(iterations = 20): Promise<void> {
     const ssh = s.sim.sshOptions();
     const hv = await HyperVHypervisor.connect(ssh);
     try {
-      const vm = await hv.vms.createVm({ spec: { name: 'bench-01', cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }], nics: [{ name: 'eth0', network: 'LAN' }] } });
+      const vm = await hv.vms.createVm({ spec: { name: 'bench-01', generation: 2, cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }], nics: [{ name: 'eth0', network: 'LAN' }] } });
       const simStart = performance.now();
       await hv.power.start({ id: vm.id });
       await runSealedExchange({ channel: hv.guestChannel({ vmId: vm.id }), vmId: vm.id, timeoutMs: 120_000, config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } } });

@@ -72,9 +72,13 @@ export interface NicSpec {
   readonly mac?: string;
 }
 
+/**
+ * A new VM, complete: creation defaults are decided once, by the vm service, so a driver never picks its own
+ * (generation in particular is required). Option limits are the schema's; a driver checks what its host limits.
+ */
 export interface VmSpec {
   readonly name: string;
-  readonly generation?: 1 | 2;
+  readonly generation: 1 | 2;
   readonly cpuCount: number;
   readonly memory: MemorySpec;
   /** `on`, `off`, or a Hyper-V secure boot template name (on). */
@@ -283,6 +287,11 @@ export interface ConsoleDriver {
   openVnc?(options: { readonly vmId: string }): Promise<import('node:stream').Duplex>;
 }
 
+/**
+ * One host's driver. A driver call is atomic: it undoes its own half-work before it throws, and says in the error
+ * what it could not undo. Input errors name the field of the call's options (`disks[0].name`, `nic.mac`); the
+ * services map fields to module options.
+ */
 export interface Hypervisor {
   readonly type: HypervisorType;
   /** Absent on a driver that cannot describe consoles. */

@@ -1,13 +1,17 @@
 /**
- * Linux hv_kvp_daemon pool files: a flat array of 2,560-byte records (512-byte key + 2,048-byte value, UTF-8,
- * NUL padded), no header. Used by tests, the Hyper-V simulator and anything that stands in for the host.
+ * Linux hv_kvp_daemon pool files (tools/hv/hv_kvp_daemon.c): a flat array of 2,560-byte records (512-byte key +
+ * 2,048-byte value, UTF-8, NUL padded), no header. The one codec of the format: the sealed exchange's tests, the
+ * Hyper-V simulator (src/sim/kvp-pool-file.ts) and the libvirt guest channel (which writes the same files the Linux
+ * agent reads on Hyper-V) all use it.
  *
- * Updates follow the daemon's own discipline: re-read the whole file, rewrite it whole, in place (same inode,
- * write then truncate), so the daemon's fcntl lock on its open descriptor keeps meaning something. The first
- * record of a key wins on read, and an update replaces that record where it is.
+ * Reading takes whole records (a trailing partial record, a file caught mid-write, is ignored), skips free slots
+ * (empty keys) and keeps the first record of a key, as the daemon and the agents do. Updates follow the daemon's own
+ * discipline: re-read the whole file, rewrite it whole, in place (same inode, write then truncate), so the daemon's
+ * fcntl lock on its open descriptor keeps meaning something; an update replaces the first record of a key where it is.
  */
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgument } from '../core/errors';
 import type { GuestChannel } from '../drivers/types';
 
 export const KEY_BYTES = 512;
@@ -25,23 +29,43 @@ function field(buf: Buffer): string {
 
 export function decodePool(bytes: Buffer): PoolEntry[] {
   const out: PoolEntry[] = [];
+  const seen = new Set<string>();
   for (let off = 0; off + RECORD_BYTES <= bytes.length; off += RECORD_BYTES) {
-    out.push([field(bytes.subarray(off, off + KEY_BYTES)), field(bytes.subarray(off + KEY_BYTES, off + RECORD_BYTES))]);
+    const key = field(bytes.subarray(off, off + KEY_BYTES));
+    if (key === '' || seen.has(key)) continue;
+    seen.add(key);
+    out.push([key, field(bytes.subarray(off + KEY_BYTES, off + RECORD_BYTES))]);
   }
   return out;
 }
 
+/** Records in the order given (a file may hold a key twice; readers take the first). Fields keep a terminating NUL. */
 export function encodePool(entries: readonly PoolEntry[]): Buffer {
   const out = Buffer.alloc(entries.length * RECORD_BYTES);
   entries.forEach(([key, value], i) => {
     const k = Buffer.from(key, 'utf8');
     const v = Buffer.from(value, 'utf8');
-    if (k.length >= KEY_BYTES || k.length === 0) throw new RangeError(`KVP key of ${k.length} bytes does not fit a record`);
-    if (v.length >= VALUE_BYTES) throw new RangeError(`KVP value of ${v.length} bytes under '${key}' does not fit a record`);
+    if (k.length === 0 || k.length >= KEY_BYTES || k.includes(0)) {
+      throw new InvalidArgument(`a KVP key must be 1-${KEY_BYTES - 1} UTF-8 bytes without NUL, got ${k.length} bytes`, 'key');
+    }
+    if (v.length >= VALUE_BYTES || v.includes(0)) {
+      throw new InvalidArgument(`the KVP value under '${key}' must be under ${VALUE_BYTES} UTF-8 bytes without NUL, got ${v.length}`, 'value');
+    }
     k.copy(out, i * RECORD_BYTES);
     v.copy(out, i * RECORD_BYTES + KEY_BYTES);
   });
   return out;
+}
+
+/** Replaces existing keys in place (readers take the first record of a key) and appends new ones. */
+export function mergeItems(current: readonly PoolEntry[], updates: readonly PoolEntry[]): PoolEntry[] {
+  const next = [...current];
+  for (const [key, value] of updates) {
+    const at = next.findIndex(([k]) => k === key);
+    if (at >= 0) next[at] = [key, value];
+    else next.push([key, value]);
+  }
+  return next;
 }
 
 export function readPool(path: string): PoolEntry[] {
@@ -50,9 +74,7 @@ export function readPool(path: string): PoolEntry[] {
 
 /** First record of each key wins, as in the daemon and the agents. */
 export function readPoolMap(path: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const [k, v] of readPool(path)) if (!map.has(k)) map.set(k, v);
-  return map;
+  return new Map(readPool(path));
 }
 
 /** Rewrites the file whole, in place. */
@@ -67,18 +89,9 @@ export function writePool(path: string, entries: readonly PoolEntry[]): void {
   }
 }
 
-/** Adds or replaces (in place, first record) the given items; later duplicates of those keys are dropped. */
+/** Adds or replaces (in place, first record) the given items; later duplicates of any key are dropped. */
 export function upsertPoolItems(path: string, items: readonly PoolEntry[]): void {
-  const entries = readPool(path).map((e) => [...e] as [string, string]);
-  for (const [key, value] of items) {
-    const first = entries.findIndex(([k]) => k === key);
-    if (first === -1) entries.push([key, value]);
-    else {
-      entries[first] = [key, value];
-      for (let i = entries.length - 1; i > first; i--) if (entries[i]![0] === key) entries.splice(i, 1);
-    }
-  }
-  writePool(path, entries);
+  writePool(path, mergeItems(readPool(path), items));
 }
 
 export function removePoolItems(path: string, keys: readonly string[]): void {

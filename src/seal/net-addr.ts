@@ -1,13 +1,4 @@
-/** Strict IPv4/IPv6 address and prefix parsing for guest_config validation (no I/O, no DNS), and MAC spelling. */
-
-/** Hyper-V shows a dynamic MAC it has not assigned yet (before the VM's first start) as all zeros, in any notation. */
-export const isUnsetMac = (mac: string): boolean => /^(00[:-]?){5}00$/.test(mac);
-
-/** `00-15-5D-0A-0B-0C`, `00155d0a0b0c` → `00:15:5d:0a:0b:0c`. */
-export function normalizeMac(mac: string): string {
-  const hex = mac.replace(/[:-]/g, '').toLowerCase();
-  return hex.match(/../g)!.join(':');
-}
+/** Strict IPv4/IPv6 address and prefix parsing for guest_config validation (no I/O, no DNS). MACs: core/mac.ts. */
 
 export function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { GuestNicConfig } from './guest-config';
-import { isUnsetMac, normalizeMac } from './net-addr';
+import { isUnsetMac, normalizeMac } from '../core/mac';
 
 export function renderNetworkConfig(nics: readonly GuestNicConfig[]): string | undefined {
   if (nics.length === 0) return undefined;

@@ -93,8 +93,10 @@ export function resolveConnection(
   }
   const password = secret('password');
   const passphrase = secret('private_key_passphrase');
-  // `host: local` runs libvirt's commands on this machine: there is no SSH login to make.
-  if (!password && !privateKey && !env.SSH_AUTH_SOCK && !(host === 'local' && hypervisor === 'libvirt')) {
+  // `host: local` is this machine: there is no SSH login to make, and the connection carries no `ssh` (a driver that
+  // can run locally, like libvirt, does; the others refuse it).
+  const local = host === 'local';
+  if (!password && !privateKey && !env.SSH_AUTH_SOCK && !local) {
     throw new InvalidArgument(
       `no credential for ${user}@${host}: set 'password' or 'private_key' (or ${CONNECTION_ENV.password} / ${CONNECTION_ENV.private_key}), or run an SSH agent`,
       'password',
@@ -119,7 +121,7 @@ export function resolveConnection(
     const value = pick(name);
     if (value !== undefined) settings[name] = value;
   }
-  const connection: HostConnection = { hypervisor, ssh, settings: settings satisfies DriverSettings };
+  const connection: HostConnection = local ? { hypervisor, settings } : { hypervisor, ssh, settings: settings satisfies DriverSettings };
   return { connection, secrets };
 }
 

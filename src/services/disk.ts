@@ -3,6 +3,7 @@ import { InvalidArgument } from '../core/errors';
 import { gibibytes } from '../core/units';
 import type { DiskSpec } from '../drivers/types';
 import { checkImages } from './image-check';
+import { deviceOptionOf, withOptionNames } from './option-names';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
 import { diskView, type DiskView } from './vm-view';
@@ -32,7 +33,9 @@ export async function ensureDisk(session: Session, request: DiskRequest, warn: (
   const before = vm.disks.find((d) => d.name === request.name);
   let after = before;
   if (request.state === 'absent') {
-    if (before) await hv.disks.removeDisk({ vmId: vm.id, name: request.name, deleteFile: (request.delete_file ?? true) && before.owned });
+    if (before) {
+      await withOptionNames(deviceOptionOf, () => hv.disks.removeDisk({ vmId: vm.id, name: request.name, deleteFile: (request.delete_file ?? true) && before.owned }));
+    }
     after = undefined;
   } else if (!before) {
     if (!request.image && !request.path && request.size_gb === undefined) {
@@ -45,10 +48,10 @@ export async function ensureDisk(session: Session, request: DiskRequest, warn: (
       ...(request.size_gb !== undefined && { sizeBytes: gibibytes(request.size_gb) }),
     };
     await checkImages(session, [spec], () => 'image', warn);
-    after = await hv.disks.addDisk({ vmId: vm.id, disk: spec });
+    after = await withOptionNames(deviceOptionOf, () => hv.disks.addDisk({ vmId: vm.id, disk: spec }));
   } else if (request.size_gb !== undefined) {
     const wanted = gibibytes(request.size_gb);
-    if (wanted > before.sizeBytes) after = await hv.disks.resizeDisk({ vmId: vm.id, name: request.name, sizeBytes: wanted });
+    if (wanted > before.sizeBytes) after = await withOptionNames(deviceOptionOf, () => hv.disks.resizeDisk({ vmId: vm.id, name: request.name, sizeBytes: wanted }));
     else if (wanted < before.sizeBytes) warn(`disk '${request.name}' is larger than ${request.size_gb} GiB; disks never shrink`);
   }
   const changes = [...hv.changes];

@@ -5,9 +5,10 @@
  */
 import { NotFound } from '../core/errors';
 import type { DiskSpec } from '../drivers/types';
+import { withOptionNames } from './option-names';
 import type { Session } from './session';
 
-/** Names the option a disk's image came from: `image` for the OS disk of the vm module, `disks.<name>.image` else. */
+/** Names the option a disk's image came from: `image` for the OS disk of the vm module, `disks[i].image` else. */
 export type ImageOptionOf = (disk: DiskSpec) => string;
 
 export async function checkImages(
@@ -19,8 +20,8 @@ export async function checkImages(
   const asked = new Map<string, DiskSpec>();
   for (const disk of disks) if (disk.image && !asked.has(disk.image)) asked.set(disk.image, disk);
   for (const [image, disk] of asked) {
-    if (await session.hv.images.findImage({ name: image })) continue;
     const option = optionOf(disk);
+    if (await withOptionNames(() => option, () => session.hv.images.findImage({ name: image }))) continue;
     if (session.dryRun) {
       warn(`image '${image}' (option '${option}') is not on the host yet: the real run fails unless an earlier task publishes it`);
       continue;

@@ -5,9 +5,10 @@
  * earlier task may stop the VM.
  */
 import { Conflict, InvalidArgument } from '../core/errors';
+import { normalizeMac } from '../core/mac';
 import type { NicSpec } from '../drivers/types';
 import type { Session } from './session';
-import { normalizeMac } from './vm-desired';
+import { deviceOptionOf, withOptionNames } from './option-names';
 import { requireVm } from './vm-lookup';
 import { nicView, type NicView } from './vm-view';
 
@@ -46,7 +47,7 @@ export async function ensureNic(session: Session, request: NicRequest, warn: (me
     const vlanId = request.vlan_id !== undefined ? request.vlan_id || undefined : before?.vlanId;
     const spec: NicSpec = { name: request.name, network, ...(vlanId !== undefined && { vlanId }), ...(mac !== undefined && { mac }) };
     if (!before) {
-      after = await hv.nics.addNic({ vmId: vm.id, nic: spec });
+      after = await withOptionNames(deviceOptionOf, () => hv.nics.addNic({ vmId: vm.id, nic: spec }));
     } else {
       if (macDiffers && vm.state !== 'off') {
         const why = `VM '${vm.name}' is ${vm.state}: the MAC address of NIC '${request.name}' (option 'mac') changes only with the VM off`;
@@ -54,7 +55,7 @@ export async function ensureNic(session: Session, request: NicRequest, warn: (me
         warn(`${why}: the real run fails unless an earlier task stops it`);
       }
       const differs = network !== before.network || (vlanId ?? 0) !== (before.vlanId ?? 0) || macDiffers;
-      if (differs) after = await hv.nics.setNic({ vmId: vm.id, nic: spec });
+      if (differs) after = await withOptionNames(deviceOptionOf, () => hv.nics.setNic({ vmId: vm.id, nic: spec }));
     }
   }
   const changes = [...hv.changes];

@@ -4,9 +4,9 @@
  * reconfigures an existing VM.
  */
 import { InvalidArgument } from '../core/errors';
+import { normalizeMac } from '../core/mac';
 import { gibibytes } from '../core/units';
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmSpec } from '../drivers/types';
-import { normalizeMac } from '../seal/net-addr';
 
 export type VmTargetState = 'present' | 'absent' | 'started' | 'stopped' | 'restarted';
 
@@ -71,8 +71,6 @@ export interface VmModuleOptions {
 }
 
 export const CREATE_DEFAULTS = { generation: 2, cpuCount: 2, memoryMb: 2048 } as const;
-
-export { normalizeMac };
 
 export function vmDesiredFromOptions(o: VmModuleOptions): VmDesired {
   const disks: DiskSpec[] = [];

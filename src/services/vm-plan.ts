@@ -5,7 +5,8 @@
  * for what cannot change at all. Pure: no driver calls.
  */
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmInfo } from '../drivers/types';
-import { normalizeMac, type VmDesired } from './vm-desired';
+import { normalizeMac } from '../core/mac';
+import type { VmDesired } from './vm-desired';
 
 export interface VmPlan {
   readonly hot: VmChanges;

@@ -8,6 +8,7 @@ import { runSteps, type Step } from '../core/steps';
 import type { VmInfo } from '../drivers/types';
 import { explainFlowFailure } from './flow-error';
 import { checkImages, type ImageOptionOf } from './image-check';
+import { atIndex, vmOptionOf, withOptionNames } from './option-names';
 import type { Session } from './session';
 import { type VmDesired, vmSpecFor } from './vm-desired';
 import { planIsEmpty, planVm } from './vm-plan';
@@ -104,17 +105,18 @@ async function checkSameOrigin(session: Session, vm: VmInfo, desired: VmDesired)
 }
 
 /** The vm module's option a disk's image came from. */
-const imageOption: ImageOptionOf = (disk) => (disk.name === 'os' ? 'image' : `disks.${disk.name}.image`);
+const imageOption = (desired: VmDesired): ImageOptionOf => (disk) =>
+  atIndex(vmOptionOf(desired), 'disks', desired.disks.findIndex((d) => d.name === disk.name))('image')!;
 
 async function createVm(session: Session, desired: VmDesired, hooks: VmServiceHooks): Promise<VmInfo> {
   const { hv } = session;
-  await checkImages(session, desired.disks, imageOption, (m) => hooks.warn(m));
+  await checkImages(session, desired.disks, imageOption(desired), (m) => hooks.warn(m));
   const context: { vm?: VmInfo } = {};
   const steps: Step<typeof context>[] = [
     {
       name: 'create VM',
       run: async (c) => {
-        c.vm = await hv.vms.createVm({ spec: vmSpecFor(desired) });
+        c.vm = await withOptionNames(vmOptionOf(desired), () => hv.vms.createVm({ spec: vmSpecFor(desired) }));
       },
       cleanup: async (c) => {
         if (c.vm) await hv.vms.deleteVm({ id: c.vm.id, removeOwnedDisks: true });
@@ -138,6 +140,9 @@ async function createVm(session: Session, desired: VmDesired, hooks: VmServiceHo
 
 async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hooks: VmServiceHooks): Promise<readonly string[]> {
   const { hv } = session;
+  const optionOf = vmOptionOf(desired);
+  const disk = (name: string) => atIndex(optionOf, 'disks', desired.disks.findIndex((d) => d.name === name));
+  const nic = (name: string) => atIndex(optionOf, 'nics', desired.nics.findIndex((n) => n.name === name));
   const plan = planVm(vm, desired);
   plan.warnings.forEach((w) => hooks.warn(w));
   // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway. A saved VM is not
@@ -146,16 +151,18 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   // A NIC whose MAC changes then gets its switch and VLAN with the MAC, in one change.
   const nicsSetCold = new Set(coldInThisRun ? plan.coldNics.map((n) => n.name) : []);
   const applyCold = async (): Promise<void> => {
-    if (Object.keys(plan.cold).length) await hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold });
-    for (const nic of plan.coldNics) await hv.nics.setNic({ vmId: vm.id, nic });
+    if (Object.keys(plan.cold).length) await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold }));
+    for (const n of plan.coldNics) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
   };
   if (!planIsEmpty(plan)) {
-    await checkImages(session, plan.addDisks, imageOption, (m) => hooks.warn(m));
-    if (Object.keys(plan.hot).length) await hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot });
-    for (const disk of plan.addDisks) await hv.disks.addDisk({ vmId: vm.id, disk });
-    for (const grow of plan.growDisks) await hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never });
-    for (const nic of plan.addNics) await hv.nics.addNic({ vmId: vm.id, nic });
-    for (const nic of plan.setNics) if (!nicsSetCold.has(nic.name)) await hv.nics.setNic({ vmId: vm.id, nic });
+    await checkImages(session, plan.addDisks, imageOption(desired), (m) => hooks.warn(m));
+    if (Object.keys(plan.hot).length) await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot }));
+    for (const d of plan.addDisks) await withOptionNames(disk(d.name), () => hv.disks.addDisk({ vmId: vm.id, disk: d }));
+    for (const grow of plan.growDisks) {
+      await withOptionNames(disk(grow.name), () => hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never }));
+    }
+    for (const n of plan.addNics) await withOptionNames(nic(n.name), () => hv.nics.addNic({ vmId: vm.id, nic: n }));
+    for (const n of plan.setNics) if (!nicsSetCold.has(n.name)) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
   }
   let pending: readonly string[] = [];
   if (plan.coldOptions.length) {

@@ -3,7 +3,7 @@
  * driver internals. vm, vm_info, disk, nic and the inventory all present VMs through these functions.
  */
 import type { DiskInfo, GuestConfigStatus, NicInfo, VmInfo } from '../drivers/types';
-import { isUnsetMac } from '../seal/net-addr';
+import { isUnsetMac } from '../core/mac';
 
 const GiB = 1024 ** 3;
 

@@ -16,7 +16,7 @@ function toInfo(raw: RawCheckpoint): CheckpointInfo {
 }
 
 function checkName(name: string): void {
-  if (!name || [...name].length > 100) throw new InvalidArgument('checkpoint name must be 1-100 characters', 'checkpoint');
+  if (!name || [...name].length > 100) throw new InvalidArgument('checkpoint name must be 1-100 characters', 'name');
 }
 
 export class HyperVCheckpointDriver implements CheckpointDriver {
@@ -26,24 +26,24 @@ export class HyperVCheckpointDriver implements CheckpointDriver {
   ) {}
 
   async listCheckpoints(options: { readonly vmId: string }): Promise<readonly CheckpointInfo[]> {
-    const r = await this.session.run<{ checkpoints: RawCheckpoint[] }>('checkpoint-list', { Id: assertVmId(options.vmId, 'vm_id') });
+    const r = await this.session.run<{ checkpoints: RawCheckpoint[] }>('checkpoint-list', { Id: assertVmId(options.vmId, 'vmId') });
     return r.checkpoints.map(toInfo);
   }
 
   async createCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<CheckpointInfo> {
     checkName(options.name);
-    return toInfo(await this.session.run<RawCheckpoint>('checkpoint-create', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name }));
+    return toInfo(await this.session.run<RawCheckpoint>('checkpoint-create', { Id: assertVmId(options.vmId, 'vmId'), Name: options.name }));
   }
 
   async applyCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {
     checkName(options.name);
-    const id = assertVmId(options.vmId, 'vm_id');
+    const id = assertVmId(options.vmId, 'vmId');
     await this.session.run('checkpoint-apply', { Id: id, Name: options.name });
     this.vms.forget(id);
   }
 
   async removeCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {
     checkName(options.name);
-    await this.session.run('checkpoint-remove', { Id: assertVmId(options.vmId, 'vm_id'), Name: options.name });
+    await this.session.run('checkpoint-remove', { Id: assertVmId(options.vmId, 'vmId'), Name: options.name });
   }
 }

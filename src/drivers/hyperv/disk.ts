@@ -17,7 +17,7 @@ export class HyperVDiskDriver implements DiskDriver {
     const d = options.disk;
     checkDisk(d, 'disk');
     const raw = await this.session.run<RawVm>('disk-add', {
-      Id: assertVmId(options.vmId, 'vm_id'),
+      Id: assertVmId(options.vmId, 'vmId'),
       Disk: {
         fileName: `${d.name}.vhdx`,
         sourcePath: d.image ? winJoin(this.session.settings.imageLibraryPath, imageFile(d.image)) : '',
@@ -36,13 +36,13 @@ export class HyperVDiskDriver implements DiskDriver {
 
   async removeDisk(options: { readonly vmId: string; readonly name: string; readonly deleteFile: boolean }): Promise<void> {
     checkDiskName(options.name, 'name');
-    const disk = pick(await this.vms.getVm(assertVmId(options.vmId, 'vm_id')), options.name);
+    const disk = pick(await this.vms.getVm(assertVmId(options.vmId, 'vmId')), options.name);
     await this.session.run('disk-remove', { Id: options.vmId, Path: disk.path, DeleteFile: options.deleteFile && disk.owned });
   }
 
   async resizeDisk(options: { readonly vmId: string; readonly name: string; readonly sizeBytes: Bytes }): Promise<DiskInfo> {
     checkDiskName(options.name, 'name');
-    const disk = pick(await this.vms.getVm(assertVmId(options.vmId, 'vm_id')), options.name);
+    const disk = pick(await this.vms.getVm(assertVmId(options.vmId, 'vmId')), options.name);
     const raw = await this.session.run<RawVm>('disk-resize', { Id: options.vmId, Path: disk.path, SizeBytes: options.sizeBytes });
     return pick(toVmInfo(raw), options.name);
   }

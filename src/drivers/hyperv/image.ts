@@ -59,7 +59,7 @@ export class HyperVImageDriver implements ImageDriver {
       throw new InvalidArgument('sha256 must be 64 hex digits', 'sha256');
     }
     const localSize = (await stat(options.localPath).catch((e: Error) => {
-      throw new InvalidArgument(`image file ${options.localPath} cannot be read: ${e.message}`, 'local_path');
+      throw new InvalidArgument(`image file ${options.localPath} cannot be read: ${e.message}`, 'localPath');
     })).size;
     const path = winJoin(this.library, imageFile(options.name));
     const partial = `${path}.partial`;

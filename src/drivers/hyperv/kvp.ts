@@ -21,7 +21,7 @@ export class HyperVKvpChannel implements GuestChannel {
   private readonly id: string;
 
   constructor(private readonly session: HyperVSession, vmId: string) {
-    this.id = assertVmId(vmId, 'vm_id');
+    this.id = assertVmId(vmId, 'vmId');
   }
 
   private read(includeHost: boolean): Promise<RawKvp> {

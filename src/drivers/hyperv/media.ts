@@ -8,10 +8,10 @@ export class HyperVMediaDriver implements MediaDriver {
 
   async attachIso(options: { readonly vmId: string; readonly path: string }): Promise<void> {
     if (!/^[A-Za-z]:\\|^\\\\/.test(options.path)) throw new InvalidArgument('iso path must be an absolute Windows path on the host', 'path');
-    await this.session.run('dvd-set', { Id: assertVmId(options.vmId, 'vm_id'), Path: options.path });
+    await this.session.run('dvd-set', { Id: assertVmId(options.vmId, 'vmId'), Path: options.path });
   }
 
   async detachIso(options: { readonly vmId: string }): Promise<void> {
-    await this.session.run('dvd-set', { Id: assertVmId(options.vmId, 'vm_id'), Path: '' });
+    await this.session.run('dvd-set', { Id: assertVmId(options.vmId, 'vmId'), Path: '' });
   }
 }

@@ -1,66 +1,52 @@
-/** Checks of values before they reach the host; each failure names the option. Values stay data either way. */
+/**
+ * What the Hyper-V host itself limits, checked before a value reaches it. Option limits (counts, sizes, ranges) live
+ * in the module schemas and are not repeated here. Each failure names the field of the spec the driver was given
+ * (`disks[0].name`); the service maps it to its module's option. Values stay data either way.
+ */
 import { InvalidArgument } from '../../core/errors';
 import type { DiskSpec, MemorySpec, NicSpec } from '../types';
 
-export function checkVmName(name: string, option = 'name'): void {
-  if (typeof name !== 'string' || name.trim() === '') throw new InvalidArgument(`${option} must not be empty`, option);
-  if ([...name].length > 100) throw new InvalidArgument(`${option} is longer than Hyper-V's 100 characters`, option);
+/** Hyper-V refuses VM names over 100 characters. */
+export function checkVmName(name: string, field = 'name'): void {
+  if (typeof name !== 'string' || name.trim() === '') throw new InvalidArgument('the VM name must not be empty', field);
+  if ([...name].length > 100) throw new InvalidArgument("the VM name is longer than Hyper-V's 100 characters", field);
 }
 
-export function checkDiskName(name: string, option = 'disks.name'): void {
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) {
-    throw new InvalidArgument(`${option} ${JSON.stringify(name.slice(0, 50))} must be 1-40 letters, digits, '-' or '_'`, option);
+/** Hyper-V assigns memory in 2 MB steps and refuses other sizes ("The memory value assigned ... is not properly aligned"). */
+export function checkMemory(memory: MemorySpec, field = 'memory'): void {
+  const sizes = [['startupMb', 'startup_mb'], ['minimumMb', 'minimum_mb'], ['maximumMb', 'maximum_mb']] as const;
+  for (const [key, name] of sizes) {
+    const value = memory[key];
+    if (value !== undefined && value % 2 !== 0) {
+      throw new InvalidArgument(`${field}.${name} must be an even number of MiB (Hyper-V assigns memory in 2 MB steps), got ${value}`, `${field}.${name}`);
+    }
   }
 }
 
-export function checkImageName(name: string, option = 'image'): void {
+/** A plain file name: disks become `<name>.vhdx` in the VM's folder, images `<name>.vhdx` in the library. */
+function checkFileName(name: string, what: string, field: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) || name.includes('..')) {
-    throw new InvalidArgument(`${option} ${JSON.stringify(name.slice(0, 50))} must be a plain file name (letters, digits, . _ -)`, option);
+    throw new InvalidArgument(`${what} ${JSON.stringify(name.slice(0, 50))} must be a plain file name (letters, digits, . _ -)`, field);
   }
 }
 
-export function checkMemory(memory: MemorySpec, option = 'memory'): void {
-  const positive = (v: number | undefined, what: string): void => {
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new InvalidArgument(`${option}.${what} must be a positive whole number of MiB`, `${option}.${what}`);
-  };
-  // Hyper-V assigns memory in 2 MB steps and refuses other sizes ("The memory value assigned ... is not properly aligned").
-  const even = (v: number | undefined, what: string): void => {
-    positive(v, what);
-    if (v !== undefined && v % 2 !== 0) throw new InvalidArgument(`${option}.${what} must be an even number of MiB (Hyper-V assigns memory in 2 MB steps)`, `${option}.${what}`);
-  };
-  even(memory.startupMb, 'startup_mb');
-  even(memory.minimumMb, 'minimum_mb');
-  even(memory.maximumMb, 'maximum_mb');
-  if (memory.dynamic && memory.minimumMb !== undefined && memory.maximumMb !== undefined && memory.minimumMb > memory.maximumMb) {
-    throw new InvalidArgument(`${option}.minimum_mb is larger than ${option}.maximum_mb`, `${option}.minimum_mb`);
-  }
-  if (memory.bufferPercent !== undefined && (memory.bufferPercent < 5 || memory.bufferPercent > 2000)) {
-    throw new InvalidArgument(`${option}.buffer_percent must be between 5 and 2000`, `${option}.buffer_percent`);
-  }
+export function checkDiskName(name: string, field = 'name'): void {
+  checkFileName(name, 'disk name', field);
 }
 
-export function checkCpu(count: number, option = 'cpu_count'): void {
-  if (!Number.isInteger(count) || count < 1 || count > 240) throw new InvalidArgument(`${option} must be between 1 and 240`, option);
+export function checkImageName(name: string, field = 'name'): void {
+  checkFileName(name, 'image name', field);
 }
 
-export function checkDisk(disk: DiskSpec, option = 'disks'): void {
-  checkDiskName(disk.name, `${option}.name`);
-  if (disk.image !== undefined) checkImageName(disk.image, `${option}.image`);
-  const sources = [disk.image, disk.path].filter((s) => s !== undefined).length;
-  if (sources > 1) throw new InvalidArgument(`${option}: give image or path, not both`, `${option}.image`);
-  if (sources === 0 && !disk.sizeBytes) throw new InvalidArgument(`${option}: a new empty disk needs a size`, `${option}.size`);
-  if (disk.sizeBytes !== undefined && (!Number.isInteger(disk.sizeBytes) || disk.sizeBytes <= 0)) {
-    throw new InvalidArgument(`${option}.size must be a positive number of bytes`, `${option}.size`);
-  }
+export function checkDisk(disk: DiskSpec, field = 'disk'): void {
+  checkDiskName(disk.name, `${field}.name`);
+  if (disk.image !== undefined) checkImageName(disk.image, `${field}.image`);
 }
 
-export function checkNic(nic: NicSpec, option = 'nics'): void {
-  if (!nic.name || [...nic.name].length > 100) throw new InvalidArgument(`${option}.name must be 1-100 characters`, `${option}.name`);
-  if (!nic.network) throw new InvalidArgument(`${option}.network (virtual switch) is required`, `${option}.network`);
-  if (nic.vlanId !== undefined && (!Number.isInteger(nic.vlanId) || nic.vlanId < 0 || nic.vlanId > 4094)) {
-    throw new InvalidArgument(`${option}.vlan_id must be between 0 and 4094`, `${option}.vlan_id`);
-  }
+/** A switch name and a MAC Hyper-V can parse (it takes 12 hex digits; the spec may use any separator). */
+export function checkNic(nic: NicSpec, field = 'nic'): void {
+  if (!nic.network) throw new InvalidArgument('a network adapter needs a virtual switch', `${field}.network`);
   if (nic.mac !== undefined && !/^([0-9A-Fa-f]{2}[:-]?){5}[0-9A-Fa-f]{2}$/.test(nic.mac)) {
-    throw new InvalidArgument(`${option}.mac must look like 00:15:5d:01:02:03`, `${option}.mac`);
+    throw new InvalidArgument('a MAC address looks like 00:15:5d:01:02:03', `${field}.mac`);
   }
 }

@@ -2,6 +2,7 @@
  * What the VM scripts return, and its translation to `VmInfo`. Hyper-V has no tags or stable disk names, so virtseal
  * keeps them in a last line of the VM's Notes: `#virtseal:{"tags":[...],"disks":{"os":{"path":...,"owned":true}}}`.
  */
+import { normalizeMac } from '../../core/mac';
 import type { DiskInfo, MemorySpec, NicInfo, PowerState, VmInfo, VmSpec } from '../types';
 
 export interface RawDisk {
@@ -110,7 +111,7 @@ export function toVmInfo(raw: RawVm): VmInfo {
     name: n.name,
     network: n.switchName,
     ...(n.vlanId > 0 ? { vlanId: n.vlanId } : {}),
-    mac: formatMac(n.mac),
+    mac: normalizeMac(n.mac),
     staticMac: n.staticMac,
     ipAddresses: [...n.ipAddresses],
   }));
@@ -149,16 +150,6 @@ function fileStem(path: string): string {
   return (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
 }
 
-/** `00155D010203` or `00-15-5D-01-02-03` → `00:15:5d:01:02:03`. */
-export function formatMac(mac: string): string {
-  const hex = mac.replace(/[^0-9a-fA-F]/g, '').toLowerCase();
-  return hex.length === 12 ? hex.match(/../g)!.join(':') : mac;
-}
-
-/** `00:15:5d:01:02:03` → `00155D010203` as Hyper-V takes it. */
-export function hypervMac(mac: string): string {
-  return mac.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
-}
 
 /** The script's Config hashtable for settings of a spec or a change set (absent keys stay untouched). */
 export function toConfig(c: Partial<Pick<VmSpec, 'cpuCount' | 'memory' | 'secureBoot' | 'tpm' | 'bootOrder' | 'automaticStartAction' | 'automaticStopAction'>> & { notes?: string }): Record<string, unknown> {

@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Conflict, NotFound } from '../../core/errors';
 import type { VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
 import { assertVmId, winJoin, type HyperVSession } from './session';
-import { checkCpu, checkDisk, checkMemory, checkNic, checkVmName } from './validate';
-import { hypervMac, joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
+import { checkDisk, checkMemory, checkNic, checkVmName } from './validate';
+import { compactMac } from '../../core/mac';
+import { joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
 
 export class HyperVVmDriver implements VmDriver {
   /**
@@ -63,12 +64,9 @@ export class HyperVVmDriver implements VmDriver {
   async createVm(options: { readonly spec: VmSpec }): Promise<VmInfo> {
     const spec = options.spec;
     checkVmName(spec.name);
-    checkCpu(spec.cpuCount);
     checkMemory(spec.memory);
     spec.disks.forEach((d, i) => checkDisk(d, `disks[${i}]`));
     spec.nics.forEach((n, i) => checkNic(n, `nics[${i}]`));
-    const names = spec.disks.map((d) => d.name);
-    if (new Set(names).size !== names.length) throw new Conflict(`disk names must be unique within a VM: ${names.join(', ')}`);
     const placeholder = randomUUID().replace(/-/g, '');
     const meta: NotesMeta = {
       tags: [...(spec.tags ?? [])],
@@ -78,7 +76,7 @@ export class HyperVVmDriver implements VmDriver {
     const raw = await this.session.run<RawVm>('vm-create', {
       Name: spec.name,
       Placeholder: placeholder,
-      Generation: spec.generation ?? 2,
+      Generation: spec.generation,
       Path: spec.path ?? '',
       Config: toConfig({ ...spec, notes: joinNotes(spec.notes ?? '', meta) }),
       Disks: spec.disks.map((d) => ({
@@ -88,7 +86,7 @@ export class HyperVVmDriver implements VmDriver {
         sizeBytes: d.sizeBytes ?? 0,
         attachPath: d.path ?? '',
       })),
-      Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? hypervMac(n.mac) : '' })),
+      Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? compactMac(n.mac) : '' })),
     });
     return this.seen(raw);
   }
@@ -96,7 +94,6 @@ export class HyperVVmDriver implements VmDriver {
   async reconfigureVm(options: { readonly id: string; readonly changes: VmChanges }): Promise<VmInfo> {
     const id = assertVmId(options.id);
     const c = options.changes;
-    if (c.cpuCount !== undefined) checkCpu(c.cpuCount);
     if (c.memory !== undefined) checkMemory(c.memory);
     const { notes, tags, ...rest } = c;
     const config = toConfig(rest);
@@ -111,12 +108,6 @@ export class HyperVVmDriver implements VmDriver {
     const id = assertVmId(options.id);
     await this.session.run('vm-delete', { Id: id, RemoveOwnedDisks: options.removeOwnedDisks });
     this.forget(id);
-  }
-
-  /** Rewrites the notes metadata of a VM (disk names after disks are added or removed). */
-  async updateMeta(id: string, update: (meta: NotesMeta) => NotesMeta): Promise<VmInfo> {
-    const split = splitNotes(await this.currentNotes(id));
-    return this.seen(await this.session.run<RawVm>('vm-set', { Id: id, Config: { notes: joinNotes(split.text, update(split.meta)) } }));
   }
 }
 

@@ -56,7 +56,7 @@ export class LibvirtDiskDriver implements DiskDriver {
     const disk = findDisk(domain, options.name);
     if ((await domainState(ctx, domain.uuid)) === 'running') {
       const info = await volumeInfo(ctx, disk.path);
-      if (options.sizeBytes < info.virtualSize) throw new InvalidArgument(`disk cannot shrink from ${info.virtualSize} to ${options.sizeBytes} bytes`, 'size');
+      if (options.sizeBytes < info.virtualSize) throw new InvalidArgument(`disk cannot shrink from ${info.virtualSize} to ${options.sizeBytes} bytes`, 'sizeBytes');
       await ctx.host.virsh(['blockresize', `--domain=${domain.uuid}`, `--path=${disk.dev}`, `--size=${options.sizeBytes}B`]);
     } else {
       await growVolume(ctx, disk.path, options.sizeBytes, 'disk');

@@ -10,7 +10,7 @@ import type { GuestChannel } from '../types';
 import { type LibvirtContext, readDomain } from './context';
 import { GuestFiles } from './guest-files';
 import { GuestAgentUnavailable } from './virsh';
-import { type KvpItem, decodePool, encodePool, mergeItems } from './kvp-records';
+import { decodePool, encodePool, mergeItems, type PoolEntry } from '../../seal/kvp-pool-file';
 
 export class QemuAgentChannel implements GuestChannel {
   private readonly files: GuestFiles;
@@ -71,7 +71,7 @@ export class QemuAgentChannel implements GuestChannel {
     });
   }
 
-  private async hostItems(): Promise<KvpItem[]> {
+  private async hostItems(): Promise<PoolEntry[]> {
     return decodePool((await this.files.read(this.pool(0))) ?? Buffer.alloc(0));
   }
 

@@ -45,7 +45,7 @@ export class LibvirtImageDriver implements ImageDriver {
     const ctx = this.ctx;
     const name = checkFileName(options.name, 'name');
     const local = await stat(options.localPath).catch(() => undefined);
-    if (!local?.isFile()) throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'path' } });
+    if (!local?.isFile()) throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'localPath' } });
     await checkQcow2(options.localPath);
     const sha256 = await sha256File(options.localPath);
     if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
@@ -141,7 +141,7 @@ async function checkQcow2(path: string): Promise<void> {
   try {
     const head = Buffer.alloc(4);
     await fh.read(head, 0, 4, 0);
-    if (!head.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb]))) throw new InvalidArgument(`${path} is not a qcow2 image (convert it with qemu-img convert -O qcow2)`, 'path');
+    if (!head.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb]))) throw new InvalidArgument(`${path} is not a qcow2 image (convert it with qemu-img convert -O qcow2)`, 'localPath');
   } finally {
     await fh.close();
   }
@@ -156,7 +156,7 @@ async function readBootSidecar(localPath: string): Promise<BootSidecar | undefin
   const text = await readFile(`${localPath}.boot.json`, 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   const boot = JSON.parse(text) as { kernel?: string; initrd?: string; cmdline?: string };
-  if (typeof boot.kernel !== 'string') throw new InvalidArgument(`${localPath}.boot.json names no kernel`, 'path');
+  if (typeof boot.kernel !== 'string') throw new InvalidArgument(`${localPath}.boot.json names no kernel`, 'localPath');
   const base = dirname(localPath);
   const files: Record<string, string> = { vmlinuz: resolve(base, boot.kernel) };
   if (typeof boot.initrd === 'string') files.initrd = resolve(base, boot.initrd);

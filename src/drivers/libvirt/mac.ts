@@ -1,15 +1,11 @@
-import { randomBytes } from 'node:crypto';
+/** The MAC of a libvirt NIC: checked and spelt by core/mac, random ones in QEMU's 52:54:00 range. */
 import { InvalidArgument } from '../../core/errors';
+import { isMac, isMulticastMac, normalizeMac } from '../../core/mac';
 
-/** A random MAC in QEMU's locally administered 52:54:00 range, so every NIC has a stable key from the start. */
-export function randomMac(): string {
-  const b = randomBytes(3);
-  return ['52', '54', '00', ...[...b].map((x) => x.toString(16).padStart(2, '0'))].join(':');
-}
+export { randomMac } from '../../core/mac';
 
-export function checkMac(mac: string, option: string): string {
-  const normal = mac.replace(/-/g, ':').toLowerCase();
-  if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(normal)) throw new InvalidArgument(`'${mac.slice(0, 40)}' is not a MAC address (aa:bb:cc:dd:ee:ff)`, option);
-  if ((parseInt(normal.slice(0, 2), 16) & 1) === 1) throw new InvalidArgument(`${mac} is a multicast MAC address`, option);
-  return normal;
+export function checkMac(mac: string, field: string): string {
+  if (!isMac(mac)) throw new InvalidArgument(`'${mac.slice(0, 40)}' is not a MAC address (aa:bb:cc:dd:ee:ff)`, field);
+  if (isMulticastMac(mac)) throw new InvalidArgument(`${mac} is a multicast MAC address`, field);
+  return normalizeMac(mac);
 }

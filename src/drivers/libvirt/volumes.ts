@@ -32,7 +32,7 @@ export async function createVolume(
 ): Promise<void> {
   const { path, from, sizeBytes } = options;
   if (from === undefined) {
-    if (sizeBytes === undefined) throw new InvalidArgument('a disk without an image needs a size', `${options.option}.size`);
+    if (sizeBytes === undefined) throw new InvalidArgument('a disk without an image needs a size', `${options.option}.sizeBytes`);
     await ctx.host.exec(['qemu-img', 'create', '-q', '-f', 'qcow2', '--', path, String(sizeBytes)]);
     return;
   }
@@ -48,7 +48,7 @@ export async function createVolume(
 export async function growVolume(ctx: LibvirtContext, path: string, sizeBytes: Bytes, option: string): Promise<void> {
   const info = await volumeInfo(ctx, path);
   if (sizeBytes < info.virtualSize) {
-    throw new InvalidArgument(`disk cannot shrink from ${info.virtualSize} to ${sizeBytes} bytes`, `${option}.size`);
+    throw new InvalidArgument(`disk cannot shrink from ${info.virtualSize} to ${sizeBytes} bytes`, `${option}.sizeBytes`);
   }
   if (sizeBytes > info.virtualSize) await ctx.host.exec(['qemu-img', 'resize', '-q', '--', path, String(sizeBytes)]);
 }

@@ -54,7 +54,7 @@ describe('virtseal console: the guest screen in a real browser', function () {
     );
     hv = (await createLibvirtHypervisor({ runner: new LocalRunner(), uri: libvirt.uri, poolPath: pool.path })) as LibvirtHypervisor;
     await hv.images.publishImage({ localPath: join(work, 'con.qcow2'), name: 'con' });
-    const vm = await hv.vms.createVm({ spec: { name, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'con', sizeBytes: mebibytes(128) }], nics: [], tags: [] } });
+    const vm = await hv.vms.createVm({ spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'con', sizeBytes: mebibytes(128) }], nics: [], tags: [] } });
     vmId = vm.id;
     await hv.power.start({ id: vmId });
     await waitFor(async () => hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), { timeoutMs: 240_000, what: 'the guest agent' });

@@ -35,6 +35,7 @@ describe('sealed exchange over the Hyper-V driver against the simulator (real Li
     const vm = await hv.vms.createVm({
       spec: {
         name: 'sealed-01',
+        generation: 2,
         cpuCount: 2,
         memory: { startupMb: 2048 },
         disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }],

@@ -61,7 +61,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
 
   it('creates a VM with a hostile name from a backing-file clone and starts it', async () => {
     const vm = await hv.vms.createVm({
-      spec: { name, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini', sizeBytes: mebibytes(128) }], nics: [], tags: ["a'b", 'c d'], notes: '<&>' },
+      spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini', sizeBytes: mebibytes(128) }], nics: [], tags: ["a'b", 'c d'], notes: '<&>' },
     });
     vmId = vm.id;
     expect(vm).to.include({ name, state: 'off' });

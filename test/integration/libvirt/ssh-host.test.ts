@@ -69,7 +69,7 @@ describe('libvirt driver over SSH to a loopback host', function () {
 
   it('defines, reads back and deletes a VM with a hostile name', async () => {
     const name = `ssh "quoted" 'single' $(id) ; rm -rf ~ ${process.pid}`;
-    const vm = await hv!.vms.createVm({ spec: { name, cpuCount: 1, memory: { startupMb: 128 }, disks: [{ name: 'os', image: 'tiny', clone: 'copy' }], nics: [] } });
+    const vm = await hv!.vms.createVm({ spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 128 }, disks: [{ name: 'os', image: 'tiny', clone: 'copy' }], nics: [] } });
     expect(vm.name).to.equal(name);
     expect((await hv!.vms.findVm({ ref: { name } }))!.id).to.equal(vm.id);
     await hv!.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });

@@ -39,7 +39,7 @@ describe('Xen: sealed exchange over xenstore with the real Linux agent (fake XAP
   });
 
   it('applies the sealed config, removes every host item, and leaves no secret in xenstore or the database', async () => {
-    const vm = await hv.vms.createVm({ spec: { name: 'sealed', cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'golden', sizeBytes: gibibytes(4) }], nics: [{ name: 'eth0', network: STANDARD_PRESET.networkName }] } });
+    const vm = await hv.vms.createVm({ spec: { name: 'sealed', generation: 2, cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'golden', sizeBytes: gibibytes(4) }], nics: [{ name: 'eth0', network: STANDARD_PRESET.networkName }] } });
     await hv.power.start({ id: vm.id });
     const started = Date.now();
     const result = await runSealedExchange({

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgument } from '../../../src/core/errors';
 import {
   decodePool, encodePool, poolFileChannel, poolPath, readPool, readPoolMap, RECORD_BYTES, removePoolItems, upsertPoolItems,
 } from '../../../src/seal/kvp-pool-file';
@@ -20,8 +21,8 @@ describe('seal/kvp-pool-file', () => {
   });
 
   it('refuses keys and values that do not fit a record', () => {
-    expect(() => encodePool([['k'.repeat(512), 'v']])).to.throw(RangeError);
-    expect(() => encodePool([['k', 'v'.repeat(2048)]])).to.throw(RangeError);
+    expect(() => encodePool([['k'.repeat(512), 'v']])).to.throw(InvalidArgument);
+    expect(() => encodePool([['k', 'v'.repeat(2048)]])).to.throw(InvalidArgument);
   });
 
   it('updates a key in place (same inode, first record), keeps foreign records and ignores a trailing partial record', () => {

@@ -31,6 +31,11 @@ describe('services/connection', () => {
     expect(resolveConnection({ host: 'h' }, { VIRTSEAL_HOST_USER: 'u', VIRTSEAL_HOST_PASSWORD: 'p' }).connection.settings).to.deep.equal({});
   });
 
+  it('opens `host: local` without an SSH login: no credential needed, no ssh options', () => {
+    const { connection } = resolveConnection({ host: 'local', user: 'root', hypervisor: 'libvirt' }, {});
+    expect(connection).to.deep.equal({ hypervisor: 'libvirt', settings: {} });
+  });
+
   it('reads host:port and [v6]:port', () => {
     expect(splitHostPort('hv01:2222')).to.deep.equal({ host: 'hv01', port: '2222' });
     expect(splitHostPort('[2001:db8::5]:22')).to.deep.equal({ host: '2001:db8::5', port: '22' });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { InvalidArgument } from '../../../src/core/errors';
 import { gibibytes } from '../../../src/core/units';
-import { normalizeMac, vmDesiredFromOptions, vmSpecFor } from '../../../src/services/vm-desired';
+import { vmDesiredFromOptions, vmSpecFor } from '../../../src/services/vm-desired';
 
 describe('services/vm-desired', () => {
   it('turns module options into a VM spec with creation defaults', () => {
@@ -17,10 +17,6 @@ describe('services/vm-desired', () => {
     expect([d.shutdownTimeoutMs, d.waitTimeoutMs]).to.deep.equal([30_000, 90_000]);
   });
 
-  it('normalizes MAC addresses', () => {
-    expect(normalizeMac('00-15-5D-0A-0B-0C')).to.equal('00:15:5d:0a:0b:0c');
-    expect(normalizeMac('00155d0a0b0c')).to.equal('00:15:5d:0a:0b:0c');
-  });
 
   for (const [name, options, option] of [
     ['duplicate disk', { name: 'a', image: 'x', disks: [{ name: 'os', size_gb: 1 }] }, 'disks[0].name'],

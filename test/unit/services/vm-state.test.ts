@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { VirtsealError } from '../../../src/core/errors';
+import { InvalidArgument, type VirtsealError } from '../../../src/core/errors';
 import { vmDesiredFromOptions, type VmModuleOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
 import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
@@ -23,7 +23,6 @@ async function ensure(world: SimWorld, options: VmModuleOptions, check = false, 
   }
 }
 
-/** Errors are compared by their stable reason: under mocha the driver's error classes may be a second module instance. */
 async function failure(promise: Promise<unknown>): Promise<VirtsealError> {
   try {
     await promise;
@@ -72,7 +71,7 @@ describe('services/vm-state against the simulator', function () {
     ]);
     expect(warnings).to.deep.equal([
       "image 'debian-13-next' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it",
-      "image 'data-template' (option 'disks.data.image') is not on the host yet: the real run fails unless an earlier task publishes it",
+      "image 'data-template' (option 'disks[0].image') is not on the host yet: the real run fails unless an earlier task publishes it",
     ]);
     expect(dry.vm!.disks.map((d) => d.name)).to.deep.equal(['os', 'data']);
     expect(dry.diff.before).to.deep.equal({});
@@ -93,12 +92,12 @@ describe('services/vm-state against the simulator', function () {
     const dry = await ensure(world, options, true, warnings);
     expect(dry.changes).to.deep.equal(["add disk data = differencing disk of image 'data-template' to VM 'web01'"]);
     expect(warnings).to.deep.equal([
-      "image 'data-template' (option 'disks.data.image') is not on the host yet: the real run fails unless an earlier task publishes it",
+      "image 'data-template' (option 'disks[0].image') is not on the host yet: the real run fails unless an earlier task publishes it",
     ]);
     expect(registrySnapshot(world.registry)).to.equal(before);
     const real = await failure(ensure(world, options));
     expect(real.reason).to.equal('not_found');
-    expect(real.message).to.include("(option 'disks.data.image')");
+    expect(real.message).to.include("(option 'disks[0].image')");
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
@@ -300,6 +299,19 @@ describe('services/vm-state against the simulator', function () {
     expect(error.reason).to.equal('unsupported');
     expect(error.message).to.include("undone: create VM");
     expect(world.registry.vmsNamed('web01')).to.have.length(0);
+  });
+
+  it('takes every disk name the schema takes (data.1), and names module options for what the host refuses', async () => {
+    const created = await ensure(world, { ...base, disks: [{ name: 'data.1', size_gb: 1 }] });
+    expect(created.vm?.disks.map((d) => d.name)).to.deep.equal(['os', 'data.1']);
+    const before = registrySnapshot(world.registry);
+    const osImage = await failure(ensure(world, { ...base, name: 'web02', image: '..\\evil' }));
+    expect(osImage).to.be.instanceOf(InvalidArgument).with.property('option', 'image');
+    const dataImage = await failure(ensure(world, { ...base, disks: [{ name: 'data.2', image: 'x\\..\\..\\y' }] }));
+    expect(dataImage).to.be.instanceOf(InvalidArgument).with.property('option', 'disks[0].image');
+    const mac = await failure(ensure(world, { ...base, name: 'web03', nics: [{ network: 'LAN' }, { network: 'LAN', mac: 'not-a-mac' }] }));
+    expect(mac).to.be.instanceOf(InvalidArgument).with.property('option', 'nics[1].mac');
+    expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
   it('fails with one clear line: unknown image, name taken', async () => {

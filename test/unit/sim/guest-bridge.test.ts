@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeSim, openSim, basicSpec, type SimFixture } from '../drivers/hyperv/sim-fixture';
-import { decodePool, encodePool, readPool, RECORD_BYTES, writePool } from '../../../src/sim/kvp-pool-file';
+import { InvalidArgument } from '../../../src/core/errors';
+import { decodePool, encodePool, RECORD_BYTES } from '../../../src/seal/kvp-pool-file';
+import { readPool, writePool } from '../../../src/sim/kvp-pool-file';
 
 describe('sim/kvp-pool-file', () => {
   it('encodes 2,560-byte NUL-padded records and decodes them back, ignoring a partial tail', () => {
@@ -12,8 +14,8 @@ describe('sim/kvp-pool-file', () => {
     expect(buf.length).to.equal(2 * RECORD_BYTES);
     expect(buf.readUInt8(1)).to.equal(0);
     expect(decodePool(Buffer.concat([buf, Buffer.alloc(100, 65)]))).to.deep.equal(items);
-    expect(() => encodePool([['k', 'x'.repeat(2048)]])).to.throw(RangeError);
-    expect(() => encodePool([['k'.repeat(512), 'x']])).to.throw(RangeError);
+    expect(() => encodePool([['k', 'x'.repeat(2048)]])).to.throw(InvalidArgument);
+    expect(() => encodePool([['k'.repeat(512), 'x']])).to.throw(InvalidArgument);
     expect(readPool('/nonexistent/pool')).to.deep.equal([]);
   });
 });

@@ -109,7 +109,7 @@ describe('drivers/hyperv/image', () => {
 
   it('names the option for bad input', async () => {
     expect(await f.hv.images.publishImage({ localPath: file, name: '../x' }).catch((e: InvalidArgument) => e.option)).to.equal('name');
-    expect(await f.hv.images.publishImage({ localPath: join(dir, 'missing'), name: 'x' }).catch((e: InvalidArgument) => e.option)).to.equal('local_path');
+    expect(await f.hv.images.publishImage({ localPath: join(dir, 'missing'), name: 'x' }).catch((e: InvalidArgument) => e.option)).to.equal('localPath');
     expect(await f.hv.images.publishImage({ localPath: file, name: 'x', sha256: 'abc' }).catch((e: InvalidArgument) => e.option)).to.equal('sha256');
   });
 });

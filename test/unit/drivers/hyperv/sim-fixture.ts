@@ -26,6 +26,7 @@ export async function closeSim(f: SimFixture | undefined): Promise<void> {
 export function basicSpec(name: string, extra: Partial<VmSpec> = {}): VmSpec {
   return {
     name,
+    generation: 2,
     cpuCount: 2,
     memory: { startupMb: 2048 },
     disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }],

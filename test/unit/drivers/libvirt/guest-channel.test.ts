@@ -3,7 +3,7 @@ import { ManualClock } from '../../../../src/core/clock';
 import { LibvirtHypervisor } from '../../../../src/drivers/libvirt/index';
 import { HostCommands, GuestAgentUnavailable } from '../../../../src/drivers/libvirt/virsh';
 import { buildDomainXml } from '../../../../src/drivers/libvirt/domain-xml';
-import { decodePool, encodePool } from '../../../../src/drivers/libvirt/kvp-records';
+import { decodePool, encodePool } from '../../../../src/seal/kvp-pool-file';
 import { FakeHost } from './fake-host';
 
 const UUID = '0b7c9c36-3f21-4d7e-9b8e-1f2a3b4c5d6e';

@@ -76,7 +76,7 @@ describe('libvirt driver: VMs', () => {
     });
     const hv = driver(host);
     const name = HOSTILE[3]!;
-    await hv.vms.createVm({ spec: { name, cpuCount: 2, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian', sizeBytes: mebibytes(4096) }], nics: [{ name: 'lan', network: 'default', vlanId: 7 }] } }).catch((e: unknown) => {
+    await hv.vms.createVm({ spec: { name, generation: 1, cpuCount: 2, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian', sizeBytes: mebibytes(4096) }], nics: [{ name: 'lan', network: 'default', vlanId: 7 }] } }).catch((e: unknown) => {
       // The fake host has no domain after define; reading it back fails, which is all this test needs.
       if (!(e instanceof NotFound)) throw e;
     });
@@ -90,22 +90,21 @@ describe('libvirt driver: VMs', () => {
 
   it('refuses a second VM with the same name', async () => {
     const hv = driver(hostWith(model, () => 'running'));
-    const err = await hv.vms.createVm({ spec: { name: 'web-01', cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [] } }).catch((e: unknown) => e);
+    const err = await hv.vms.createVm({ spec: { name: 'web-01', generation: 1, cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [] } }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Conflict);
   });
 
-  it('names the option for bad input', async () => {
+  it('names the spec field for what libvirt refuses', async () => {
     const hv = driver(hostWith(undefined, () => 'shut off'));
     const bad = [
-      [{ cpuCount: 0 }, 'cpu_count'],
-      [{ memory: { startupMb: 1 } }, 'memory_mb'],
+      [{ name: 'a/b' }, 'name'],
       [{ nics: [{ name: 'a', network: 'n', mac: 'zz:00' }] }, 'nics[0].mac'],
-      [{ disks: [{ name: 'os', image: 'a' }, { name: 'os', image: 'b' }] }, 'disks[1].name'],
+      [{ nics: [{ name: 'a', network: 'n' }, { name: 'b', network: 'n', mac: '01:00:5e:00:00:01' }] }, 'nics[1].mac'],
       [{ disks: [{ name: 'os', image: '../etc/passwd' }] }, 'disks[0].image'],
-      [{ secureBoot: 'on' }, 'secure_boot'],
+      [{ secureBoot: 'on', generation: 1 }, 'secureBoot'],
     ] as const;
     for (const [change, option] of bad) {
-      const spec = { name: 'x', cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [], ...change };
+      const spec = { name: 'x', generation: 2, cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [], ...change };
       const err = await hv.vms.createVm({ spec: spec as never }).catch((e: unknown) => e);
       expect(err, option).to.be.instanceOf(InvalidArgument).with.property('option', option);
     }
@@ -117,8 +116,8 @@ describe('libvirt driver: VMs', () => {
     host.on((argv) => (argv[0] === 'test' || argv[0] === 'mkdir' || argv[0] === 'rm' || argv[0] === 'rmdir' ? { code: 0, stdout: '', stderr: '' } : undefined));
     const spec = { name: 'x', generation: 2, secureBoot: 'MicrosoftUEFICertificateAuthority', cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'deb' }], nics: [] } as const;
     const err = await driver(host).vms.createVm({ spec }).then(() => undefined, (e: unknown) => e);
-    expect(err).to.be.instanceOf(InvalidArgument).with.property('option', 'secure_boot');
-    expect((err as Error).message).to.contain('set secure_boot to off');
+    expect(err).to.be.instanceOf(InvalidArgument).with.property('option', 'secureBoot');
+    expect((err as Error).message).to.contain('turn secure boot off');
     const created = host.calls.find((c) => c.argv[0] === 'qemu-img' && c.argv[1] === 'create')?.argv.at(-1);
     expect(created, 'a disk was made before the image was read').to.be.a('string');
     const removed = host.calls.filter((c) => c.argv[0] === 'rm').map((c) => c.argv.at(-1)!);
