@@ -67,7 +67,7 @@ describe('Xen: open questions on a real pool (opt-in)', function () {
       this.skip();
     }
     const vm = await hv.vms.createVm({
-      spec: { name: `vs-q-${run}-guest`, cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: env.VIRTSEAL_XAPI_IMAGE! }], nics: [{ name: 'eth0', network: env.VIRTSEAL_XAPI_NETWORK ?? 'Pool-wide network associated with eth0' }] },
+      spec: { name: `vs-q-${run}-guest`, generation: 2, cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: env.VIRTSEAL_XAPI_IMAGE! }], nics: [{ name: 'eth0', network: env.VIRTSEAL_XAPI_NETWORK ?? 'Pool-wide network associated with eth0' }] },
     });
     made.push(vm.id);
     await hv.power.start({ id: vm.id });
