@@ -20,6 +20,10 @@ export const ACTION_VARS: Readonly<Record<Action, readonly string[]>> = {
   delete: [...COMMON_VARS, 'vm_delete_confirm', 'vm_force'],
 };
 
+/** Set by the bridge itself for every action, never by a mapping: the NetBox object the VM belongs to. */
+export const OWNER_VAR = 'vm_owner';
+
+/** Survey variables a mapping may fill. */
 export const ALL_VARS: readonly string[] = [...new Set(Object.values(ACTION_VARS).flat())];
 
 /** Password-type answers: only ever given as `{from_env: NAME}`, resolved at launch, never stored or printed. */
