@@ -100,7 +100,7 @@ async function xenWorld(): Promise<DemoWorld> {
       const r = vm();
       return r ? `VM demo01 is ${String(r.power_state)}, ${(r.VBDs as string[]).length} disk(s), ${Object.keys(r.xenstore_data as object).length} xenstore_data item(s) left` : 'no VM demo01';
     },
-    guestRoot: () => (vm() ? world.guests.dirs(String(vm()!.uuid)).root : undefined),
+    guestRoot: () => (vm() && existsSync(join(world.guests.dirs(String(vm()!.uuid)).root, 'etc/passwd')) ? world.guests.dirs(String(vm()!.uuid)).root : undefined),
     stop: () => world.stop(),
   };
 }
