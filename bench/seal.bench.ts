@@ -1,18 +1,21 @@
 /**
  * Benchmark: seal + open of a 64 KiB payload on the host side (node:crypto) against the openssl CLI doing the
- * same steps in the same run (RSA-OAEP-SHA256 wrap/unwrap, AES-256-CBC via `openssl enc -pbkdf2 -iter 1`,
+ * same steps in the same run (P-256 ECDH, SHA-256 KDF, AES-256-CBC via `openssl enc -pbkdf2 -iter 1`,
  * HMAC-SHA256), printed as a ratio. Then the whole exchange (real Linux agent + host runner on pool files) from
- * agent start to `applied`, as a ratio to the agent's unavoidable RSA-3072 key generation.
+ * agent start to `applied`, as a ratio to an RSA-3072 key generation measured in the same run: protocol 2 made
+ * one per attempt on the guest; protocol 3 uses ephemeral P-256 keys instead.
  *
  *   npm run bench seal          (or: npx tsx bench/seal.bench.ts [iterations])
  */
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { newEphemeralKey } from '../src/seal/crypto';
 import { openEnvelope, sealEnvelope } from '../src/seal/envelope';
+import { formatHello } from '../src/seal/hello';
 import { runSealedExchange } from '../src/seal/host-exchange';
 import { poolFileChannel } from '../src/seal/kvp-pool-file';
 import { gibibytes } from '../src/core/units';
@@ -20,9 +23,9 @@ import { HyperVHypervisor } from '../src/drivers/hyperv/index';
 import { startStandardSim } from '../src/sim/standard-sim';
 import { makeWorld, startAgent } from '../test/integration/seal/agent-harness';
 
-const keyPem = 'test/vectors/guest-key.pem';
-const binding = { vmId: '5c0ffee0-1234-4321-abcd-00155d010203', attempt: 'a'.repeat(32), nonce: 'b'.repeat(64) };
-
+/** Issue target for agent start → applied on the pool-file path, and the RSA-3072 keygen it was set against. */
+const TARGET_MS = 500;
+const REFERENCE_KEYGEN_MS = 1040;
 
 function timeIt(label: string, iterations: number, fn: () => void): number {
   fn(); // warm-up
@@ -34,30 +37,34 @@ function timeIt(label: string, iterations: number, fn: () => void): number {
 }
 
 export default async function sealBench(iterations = 20): Promise<void> {
-  const privateKey = createPrivateKey(readFileSync(keyPem));
-  const publicKey = createPublicKey(privateKey);
+  const kex = newEphemeralKey();
+  const sig = newEphemeralKey();
+  const h = { versions: [3], vmId: '5c0ffee0-1234-4321-abcd-00155d010203', attempt: 'a'.repeat(32), challenge: 'b'.repeat(64), kex: kex.publicKey, sig: sig.publicKey };
+  const binding = { vmId: h.vmId, attempt: h.attempt, challenge: h.challenge, hello: formatHello(h, sig.privateKey) };
   const payload = randomBytes(64 * 1024);
   const node = timeIt('node:crypto seal + open (64 KiB)', iterations, () => {
-    const { envelope } = sealEnvelope({ ...binding, payload, publicKey });
-    const { payload: back } = openEnvelope(envelope, privateKey, binding);
+    const { envelope } = sealEnvelope({ ...binding, payload, guestKey: kex.publicKey });
+    const { payload: back } = openEnvelope(envelope, kex.privateKey, binding);
     if (back.length !== payload.length) throw new Error('round trip failed');
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-bench-'));
   try {
-    writeFileSync(join(dir, 'pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+    writeFileSync(join(dir, 'kex.pem'), kex.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(dir, 'kex.pub'), kex.publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'payload'), payload);
     const ossl = (args: string[], input?: Buffer): Buffer => execFileSync('openssl', args, { input, maxBuffer: 1 << 24 });
-    const oaep = ['-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256'];
     const cli = timeIt('openssl CLI seal + open (64 KiB, same steps)', iterations, () => {
-      const master = randomBytes(32);
-      const pass = master.toString('hex'); // benchmark key only: never do this with a real secret
-      const wrapped = ossl(['pkeyutl', '-encrypt', '-pubin', '-inkey', join(dir, 'pub.pem'), ...oaep], master);
+      ossl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'eph.pem')]);
+      ossl(['pkey', '-in', join(dir, 'eph.pem'), '-pubout', '-out', join(dir, 'eph.pub')]);
+      const z = ossl(['pkeyutl', '-derive', '-inkey', join(dir, 'eph.pem'), '-peerkey', join(dir, 'kex.pub')]);
+      const pass = ossl(['dgst', '-sha256', '-r'], Buffer.concat([Buffer.from('enc\n'), z])).toString().split(' ')[0]!; // benchmark key only
       const ct = ossl(['enc', '-aes-256-cbc', '-pbkdf2', '-iter', '1', '-md', 'sha256', '-pass', 'stdin', '-in', join(dir, 'payload')], Buffer.from(`${pass}\n`));
       writeFileSync(join(dir, 'ct'), ct);
       ossl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${pass}`, join(dir, 'ct')]);
-      const unwrapped = ossl(['pkeyutl', '-decrypt', '-inkey', keyPem, ...oaep], wrapped);
-      ossl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${unwrapped.toString('hex')}`, join(dir, 'ct')]);
+      const z2 = ossl(['pkeyutl', '-derive', '-inkey', join(dir, 'kex.pem'), '-peerkey', join(dir, 'eph.pub')]);
+      if (!z2.equals(z)) throw new Error('ECDH mismatch');
+      ossl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${pass}`, join(dir, 'ct')]);
       const back = ossl(['enc', '-d', '-aes-256-cbc', '-pbkdf2', '-iter', '1', '-md', 'sha256', '-pass', 'stdin', '-in', join(dir, 'ct')], Buffer.from(`${pass}\n`));
       if (back.length !== payload.length) throw new Error('CLI round trip failed');
     });
@@ -66,20 +73,38 @@ export default async function sealBench(iterations = 20): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  // Whole exchange with the real agent, against its own RSA-3072 key generation as the baseline.
-  const keygenStart = performance.now();
-  execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'], { stdio: ['ignore', 'ignore', 'ignore'] });
-  const keygen = performance.now() - keygenStart;
+  // Whole exchange with the real agent, against an RSA-3072 key generation (protocol 2's per-attempt cost).
+  const keygens: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    keygens.push(performance.now() - t);
+  }
+  const keygen = median(keygens);
   const world = makeWorld();
   try {
-    const start = performance.now();
-    const agent = startAgent(world);
-    await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, timeoutMs: 60_000, config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } } });
-    const applied = performance.now() - start;
-    await agent.done;
-    console.log(`exchange, agent start → applied (pool files)      ${applied.toFixed(0).padStart(9)} ms`);
-    console.log(`openssl RSA-3072 key generation (baseline)       ${keygen.toFixed(0).padStart(9)} ms`);
-    console.log(`ratio exchange / keygen: ${(applied / keygen).toFixed(1)}x; target: exchange under 2,000 ms → ${applied < 2000 ? 'met' : 'NOT met'}`);
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const w = i === 0 ? world : makeWorld();
+      try {
+        const start = performance.now();
+        const agent = startAgent(w);
+        await runSealedExchange({ channel: poolFileChannel(w.kvpDir), vmId: w.vmId, timeoutMs: 60_000, config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } } });
+        runs.push(performance.now() - start);
+        await agent.done;
+      } finally {
+        if (i > 0) w.cleanup();
+      }
+    }
+    const applied = median(runs);
+    const ratio = applied / keygen;
+    const targetRatio = TARGET_MS / REFERENCE_KEYGEN_MS;
+    console.log(`exchange, agent start → applied (pool files)      ${applied.toFixed(0).padStart(9)} ms (median of 3)`);
+    console.log(`openssl RSA-3072 key generation (baseline)       ${keygen.toFixed(0).padStart(9)} ms (median of 3)`);
+    console.log(
+      `ratio exchange / RSA-3072 keygen: ${ratio.toFixed(2)}; target ${TARGET_MS} ms where that keygen takes ${REFERENCE_KEYGEN_MS} ms, ` +
+        `i.e. a ratio ≤ ${targetRatio.toFixed(2)} → ${ratio <= targetRatio ? 'met' : 'NOT met'} (absolute ${applied <= TARGET_MS ? 'met' : 'not met'} on this machine now)`,
+    );
 
     // The same exchange through the Hyper-V driver (SSH + PowerShell bootstrap) against the host simulator.
     const s = await startStandardSim({ guestAgent: true });
@@ -100,6 +125,11 @@ export default async function sealBench(iterations = 20): Promise<void> {
   } finally {
     world.cleanup();
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
 
 if (process.argv[1] && process.argv[1].endsWith('seal.bench.ts')) await sealBench(Number(process.argv[2] ?? 20));

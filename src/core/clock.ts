@@ -29,6 +29,11 @@ export class ManualClock implements Clock {
     });
   }
 
+  /** When the earliest sleeper is due; undefined when nothing sleeps. */
+  nextDue(): number | undefined {
+    return this.sleepers.length === 0 ? undefined : Math.min(...this.sleepers.map((s) => s.until));
+  }
+
   advance(ms: number): void {
     this.current += ms;
     this.release();

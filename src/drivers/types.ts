@@ -118,6 +118,12 @@ export interface GuestConfigStatus {
   readonly state: 'none' | 'pending' | 'applying' | 'applied' | 'failed';
   readonly reason?: string;
   readonly attemptId?: string;
+  /**
+   * With state `applied`, what the guest's applied record says against the VM and config asked about:
+   * `this_config` (same VM, same config), `other_config` (same VM, a different config, e.g. a rotated password),
+   * `other_vm` (the record of another VM: a clone of a provisioned disk), `unknown` (no config to compare).
+   */
+  readonly applied?: 'this_config' | 'other_config' | 'other_vm' | 'unknown';
 }
 
 export interface VmInfo {

@@ -34,9 +34,9 @@ export interface GuestConfigOptions extends ConnectionOptions {
  */
 export interface GuestConfig {
   /**
-   * Wire protocol. `v2` is virtseal's sealed exchange. `hlvmm-v1` speaks the older HLVMM format for existing golden images; it is weaker (no authentication, PKCS#1 v1.5, no session binding) and is used only when asked for.
+   * Wire protocol. `v3` is virtseal's sealed exchange (fresh host challenge, signed hello, ephemeral ECDH P-256, authenticated applied record). `hlvmm-v1` speaks the older HLVMM format for existing golden images; it is weaker (no authentication, PKCS#1 v1.5, no session binding) and is used only when asked for.
    */
-  protocol?: 'v2' | 'hlvmm-v1';
+  protocol?: 'v3' | 'hlvmm-v1';
   /**
    * Host name (one DNS label, 1-63 characters; at most 15 when joining a Windows domain).
    */

@@ -1,27 +1,40 @@
 /**
- * Cryptographic primitives of protocol v2 on node:crypto (OpenSSL underneath, constant-time compares, no
- * third-party code). Randomness can be injected so the committed test vectors are reproducible.
+ * Cryptographic primitives of protocol v3 on node:crypto (OpenSSL underneath, constant-time compares, no
+ * third-party code). Randomness and ephemeral keys can be injected so the committed test vectors are reproducible.
  */
 import {
-  constants,
   createCipheriv,
   createDecipheriv,
   createHash,
   createHmac,
   createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
   pbkdf2Sync,
-  privateDecrypt,
-  publicEncrypt,
   randomBytes,
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
-import { INFO_ENC, INFO_MAC, INFO_STATUS, PBKDF2_ITERATIONS } from './constants';
+import { EnvelopeRejected } from '../core/errors';
+import {
+  CONFIG_DIGEST_ITERATIONS,
+  CONFIG_DIGEST_LABEL,
+  INFO_ENC,
+  INFO_MAC,
+  INFO_STATUS,
+  PBKDF2_ITERATIONS,
+  TRANSCRIPT_LABEL,
+} from './constants';
 
 export type RandomSource = (bytes: number) => Buffer;
 export const secureRandom: RandomSource = (n) => randomBytes(n);
 
 export const hmacSha256 = (key: Buffer, data: Buffer | string): Buffer => createHmac('sha256', key).update(data).digest();
+export const sha256 = (...parts: (Buffer | string)[]): Buffer => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
 
 export interface SessionKeys {
   readonly enc: Buffer;
@@ -29,11 +42,45 @@ export interface SessionKeys {
   readonly status: Buffer;
 }
 
-/** HKDF-SHA256 (RFC 5869) with the guest nonce as salt; one output block per label. */
-export function deriveSessionKeys(master: Buffer, nonce: Buffer): SessionKeys {
-  const prk = hmacSha256(nonce, master);
-  const expand = (info: string): Buffer => hmacSha256(prk, Buffer.concat([Buffer.from(info), Buffer.from([1])]));
-  return { enc: expand(INFO_ENC), mac: expand(INFO_MAC), status: expand(INFO_STATUS) };
+/** A P-256 public key from base64 SPKI DER; anything else is a rejection naming `what`. */
+export function p256FromSpki(spki: Buffer, check: string, what: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  } catch {
+    throw new EnvelopeRejected(check, `${what} is not a DER SubjectPublicKeyInfo`);
+  }
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new EnvelopeRejected(check, `${what} is not an EC P-256 key`);
+  }
+  return key;
+}
+
+export const spkiOf = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
+
+export function newEphemeralKey(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+}
+
+/** ECDH on P-256: the x coordinate of the shared point (what `openssl pkeyutl -derive` and CNG compute). */
+export const ecdh = (privateKey: KeyObject, publicKey: KeyObject): Buffer => diffieHellman({ privateKey, publicKey });
+
+/** SHA-256 over the transcript: the guest's hello (as published) and the host's ephemeral key (base64 SPKI). */
+export const transcriptHash = (hello: string, epkBase64: string): Buffer => sha256(`${TRANSCRIPT_LABEL}\n${hello}\n${epkBase64}\n`);
+
+/**
+ * K = SHA-256(label ‖ LF ‖ Z ‖ TH): what `ECDiffieHellmanCng` derives with KeyDerivationFunction Hash, SHA-256,
+ * SecretPrepend = label ‖ LF and SecretAppend = TH, and what `openssl pkeyutl -derive | openssl dgst` gives in sh.
+ */
+export function deriveSessionKeys(z: Buffer, th: Buffer): SessionKeys {
+  const k = (label: string): Buffer => sha256(`${label}\n`, z, th);
+  return { enc: k(INFO_ENC), mac: k(INFO_MAC), status: k(INFO_STATUS) };
+}
+
+/** Digest of a canonical config for the applied record: slow and salted, bound to the VM id. */
+export function configDigest(configPayload: Buffer, vmId: string, salt: Buffer): Buffer {
+  const s = Buffer.concat([Buffer.from(`${CONFIG_DIGEST_LABEL}\n${vmId}\n`), salt]);
+  return pbkdf2Sync(configPayload, s, CONFIG_DIGEST_ITERATIONS, 32, 'sha256');
 }
 
 /** AES key + IV the way `openssl enc -aes-256-cbc -pbkdf2 -iter 1 -md sha256 -pass` derives them. */
@@ -61,42 +108,4 @@ export function decryptData(encKey: Buffer, container: Buffer): Buffer {
 
 export function equalsConstantTime(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function mgf1(seed: Buffer, length: number): Buffer {
-  const out: Buffer[] = [];
-  for (let counter = 0; out.length * 32 < length; counter++) {
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(counter);
-    out.push(createHash('sha256').update(seed).update(c).digest());
-  }
-  return Buffer.concat(out).subarray(0, length);
-}
-
-/**
- * RSA-OAEP with SHA-256 and MGF1-SHA-256, empty label. With `seed` (test vectors only) the EME-OAEP encoding of
- * RFC 8017 §7.1.1 is done here and the raw RSA step by OpenSSL; without it OpenSSL does both.
- */
-export function rsaOaepEncrypt(publicKey: KeyObject | string, message: Buffer, seed?: Buffer): Buffer {
-  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-  if (!seed) return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, message);
-  const k = Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
-  const hLen = 32;
-  if (seed.length !== hLen || message.length > k - 2 * hLen - 2) throw new Error('OAEP: bad seed or message too long');
-  const lHash = createHash('sha256').digest();
-  const db = Buffer.concat([lHash, Buffer.alloc(k - message.length - 2 * hLen - 2), Buffer.from([1]), message]);
-  const maskedDb = xor(db, mgf1(seed, k - hLen - 1));
-  const maskedSeed = xor(seed, mgf1(maskedDb, hLen));
-  const em = Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
-  return publicEncrypt({ key, padding: constants.RSA_NO_PADDING }, em);
-}
-
-export function rsaOaepDecrypt(privateKey: KeyObject | string, wrapped: Buffer): Buffer {
-  return privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped);
-}
-
-function xor(a: Buffer, b: Buffer): Buffer {
-  const out = Buffer.alloc(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
-  return out;
 }

@@ -1,28 +1,32 @@
 /**
- * The sealed envelope of protocol v2 (docs/protocol.md §4): canonical text, one field per line,
+ * The sealed envelope of protocol v3 (docs/protocol.md §4): canonical text, one field per line,
  *
- *   virtseal-envelope 2
- *   vm <vm-id>            attempt <32 hex>        nonce <64 hex>   (session binding, each on its own line)
+ *   virtseal-envelope 3
+ *   vm <vm-id>            attempt <32 hex>        challenge <64 hex>   (session binding, each on its own line)
  *   alg <ALGORITHM>
- *   key <base64 RSA-OAEP-SHA256(master secret)>
+ *   epk <base64 SPKI of the host's ephemeral P-256 key>
  *   data <base64 "Salted__" ‖ salt ‖ AES-256-CBC(payload)>
  *   mac <hex HMAC-SHA256(K_mac, every byte above)>
  *
- * Everything the guest relies on is under the MAC; the MAC key is derived from a secret only the holder of the
- * per-attempt private key can unwrap, salted with the guest's nonce.
+ * The keys come from ephemeral-ephemeral ECDH on P-256 with the transcript (the guest's signed hello and the
+ * host's ephemeral key) in the KDF, so only the holder of this attempt's key can open it, and nothing recorded
+ * today opens it once both ephemeral keys are gone (forward secrecy).
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { EnvelopeRejected, InvalidArgument } from '../core/errors';
-import { ALGORITHM, ENVELOPE_MAGIC, RSA_BITS } from './constants';
+import { ALGORITHM, ENVELOPE_MAGIC } from './constants';
 import {
   decryptData,
   deriveSessionKeys,
+  ecdh,
   encryptData,
   equalsConstantTime,
   hmacSha256,
-  rsaOaepDecrypt,
-  rsaOaepEncrypt,
+  newEphemeralKey,
+  p256FromSpki,
   secureRandom,
+  spkiOf,
+  transcriptHash,
   type RandomSource,
   type SessionKeys,
 } from './crypto';
@@ -32,16 +36,18 @@ export interface SessionBinding {
   readonly vmId: string;
   /** 32 lower-case hex digits chosen by the guest per attempt. */
   readonly attempt: string;
-  /** 64 lower-case hex digits chosen by the guest per attempt. */
-  readonly nonce: string;
+  /** 64 lower-case hex digits chosen by the host per attempt and signed into the hello. */
+  readonly challenge: string;
+  /** The hello exactly as the guest published it. */
+  readonly hello: string;
 }
 
 export interface SealOptions extends SessionBinding {
   readonly payload: Buffer;
-  /** The guest's public key: SPKI DER, or a KeyObject. */
-  readonly publicKey: Buffer | KeyObject;
-  /** Test vectors only: fixed randomness. */
-  readonly fixed?: { readonly master: Buffer; readonly salt: Buffer; readonly oaepSeed: Buffer };
+  /** The guest's key-agreement key from its verified hello. */
+  readonly guestKey: KeyObject;
+  /** Test vectors only: fixed host ephemeral key and salt. */
+  readonly fixed?: { readonly ephemeral: { privateKey: KeyObject; publicKey: KeyObject }; readonly salt: Buffer };
   readonly random?: RandomSource;
 }
 
@@ -53,35 +59,26 @@ export interface Sealed {
 
 export const normalizeVmId = (id: string): string => id.trim().toLowerCase();
 
-export function publicKeyFromSpki(spki: Buffer): KeyObject {
-  const key = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'rsa' || (key.asymmetricKeyDetails?.modulusLength ?? 0) < RSA_BITS) {
-    throw new EnvelopeRejected('public_key', `guest public key must be RSA with at least ${RSA_BITS} bits`);
-  }
-  return key;
-}
-
 export function sealEnvelope(options: SealOptions): Sealed {
   const random = options.random ?? secureRandom;
   if (!/^[0-9a-f-]{1,64}$/.test(normalizeVmId(options.vmId))) {
     throw new InvalidArgument(`vm id '${options.vmId}' is not a GUID/UUID`, 'vm_id');
   }
-  if (!/^[0-9a-f]{32}$/.test(options.attempt) || !/^[0-9a-f]{64}$/.test(options.nonce)) {
-    throw new EnvelopeRejected('hello', 'attempt id or nonce from the guest is malformed');
+  if (!/^[0-9a-f]{32}$/.test(options.attempt) || !/^[0-9a-f]{64}$/.test(options.challenge)) {
+    throw new EnvelopeRejected('hello', 'attempt id or challenge is malformed');
   }
-  const key = Buffer.isBuffer(options.publicKey) ? publicKeyFromSpki(options.publicKey) : options.publicKey;
-  const master = options.fixed?.master ?? random(32);
-  const keys = deriveSessionKeys(master, Buffer.from(options.nonce, 'hex'));
-  const wrapped = rsaOaepEncrypt(key, master, options.fixed?.oaepSeed);
+  const ephemeral = options.fixed?.ephemeral ?? newEphemeralKey();
+  const epk = spkiOf(ephemeral.publicKey).toString('base64');
+  const keys = deriveSessionKeys(ecdh(ephemeral.privateKey, options.guestKey), transcriptHash(options.hello, epk));
   const data = encryptData(keys.enc, options.payload, options.fixed?.salt ?? random(8));
   const body =
     [
       ENVELOPE_MAGIC,
       `vm ${normalizeVmId(options.vmId)}`,
       `attempt ${options.attempt}`,
-      `nonce ${options.nonce}`,
+      `challenge ${options.challenge}`,
       `alg ${ALGORITHM}`,
-      `key ${wrapped.toString('base64')}`,
+      `epk ${epk}`,
       `data ${data.toString('base64')}`,
     ].join('\n') + '\n';
   const mac = hmacSha256(keys.mac, body).toString('hex');
@@ -90,18 +87,14 @@ export function sealEnvelope(options: SealOptions): Sealed {
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** Parses, checks the session binding, unwraps, verifies the MAC, decrypts. Throws EnvelopeRejected(check). */
-export function openEnvelope(
-  envelope: string,
-  privateKey: KeyObject | string,
-  expected: SessionBinding,
-): { payload: Buffer; keys: SessionKeys } {
+/** Parses, checks the session binding, derives, verifies the MAC, decrypts. Throws EnvelopeRejected(check). */
+export function openEnvelope(envelope: string, guestKexPrivate: KeyObject, expected: SessionBinding): { payload: Buffer; keys: SessionKeys } {
   const lines = envelope.split('\n');
   if (lines.length !== 9 || lines[8] !== '' || lines[0] !== ENVELOPE_MAGIC) {
     if (lines[0]?.startsWith('virtseal-envelope ') && lines[0] !== ENVELOPE_MAGIC) {
-      throw new EnvelopeRejected('version', `envelope version '${lines[0].slice(18)}' is not supported (expected 2)`);
+      throw new EnvelopeRejected('version', `envelope version '${lines[0].slice(18)}' is not supported (expected 3)`);
     }
-    throw new EnvelopeRejected('format', 'envelope is not 8 canonical lines starting with "virtseal-envelope 2"');
+    throw new EnvelopeRejected('format', 'envelope is not 8 canonical lines starting with "virtseal-envelope 3"');
   }
   const field = (i: number, tag: string, pattern: RegExp): string => {
     const line = lines[i]!;
@@ -113,26 +106,25 @@ export function openEnvelope(
   };
   const vm = field(1, 'vm', /^[0-9a-f-]{1,64}$/);
   const attempt = field(2, 'attempt', /^[0-9a-f]{32}$/);
-  const nonce = field(3, 'nonce', /^[0-9a-f]{64}$/);
+  const challenge = field(3, 'challenge', /^[0-9a-f]{64}$/);
   const alg = field(4, 'alg', /^\S+$/);
-  const wrapped = field(5, 'key', B64);
+  const epk = field(5, 'epk', B64);
   const data = field(6, 'data', B64);
   const mac = field(7, 'mac', /^[0-9a-f]{64}$/);
   if (alg !== ALGORITHM) throw new EnvelopeRejected('algorithm', `envelope algorithm '${alg}' is not ${ALGORITHM}`);
   if (vm !== normalizeVmId(expected.vmId)) throw new EnvelopeRejected('vm_id', 'envelope is sealed for another VM (foreign data)');
   if (attempt !== expected.attempt) throw new EnvelopeRejected('attempt', 'envelope belongs to another attempt (stale or replayed)');
-  if (nonce !== expected.nonce) throw new EnvelopeRejected('nonce', 'envelope nonce does not match this attempt (replayed)');
-  let master: Buffer;
+  if (challenge !== expected.challenge) throw new EnvelopeRejected('challenge', 'envelope answers another challenge (replayed)');
+  let z: Buffer;
   try {
-    master = rsaOaepDecrypt(privateKey, Buffer.from(wrapped, 'base64'));
+    z = ecdh(guestKexPrivate, p256FromSpki(Buffer.from(epk, 'base64'), 'key_agreement', 'the envelope key'));
   } catch {
-    throw new EnvelopeRejected('key_unwrap', 'the wrapped key does not decrypt with this attempt\'s private key');
+    throw new EnvelopeRejected('key_agreement', 'the envelope key is not a P-256 point this attempt can agree with');
   }
-  if (master.length !== 32) throw new EnvelopeRejected('key_unwrap', 'the wrapped key has the wrong length');
-  const keys = deriveSessionKeys(master, Buffer.from(nonce, 'hex'));
+  const keys = deriveSessionKeys(z, transcriptHash(expected.hello, epk));
   const body = lines.slice(0, 7).join('\n') + '\n';
   if (!equalsConstantTime(hmacSha256(keys.mac, body), Buffer.from(mac, 'hex'))) {
-    throw new EnvelopeRejected('mac', 'envelope MAC does not verify (tampered, truncated or reordered)');
+    throw new EnvelopeRejected('mac', 'envelope MAC does not verify (tampered, truncated, reordered or for another hello)');
   }
   try {
     return { payload: decryptData(keys.enc, Buffer.from(data, 'base64')), keys };

@@ -27,7 +27,17 @@ const TIMEZONE = /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+){0,3}$/;
 const SSH_KEY =
   /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-(ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n\0]*)?$/;
 const CRYPT_HASH = /^\$(1|5|6|y|2[aby])\$[./A-Za-z0-9$,=]+$/;
-const RESERVED_USERS = new Set(['root', 'daemon', 'bin', 'sys', 'nobody']);
+/**
+ * System and built-in accounts across distributions and Windows, compared case-insensitively. The agents refuse
+ * them too (Linux: UID below UID_MIN, a nologin shell or a home outside /home; Windows: by RID), this list only
+ * says so before anything is sent. `Administrator` is accepted as admin.name only (it names itself explicitly).
+ */
+const RESERVED_USERS = new Set([
+  'root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup',
+  'list', 'irc', 'gnats', 'nobody', 'nfsnobody', 'operator', 'adm', 'halt', 'shutdown', 'ftp', 'sshd', 'messagebus',
+  'polkitd', 'systemd-network', 'systemd-resolve', 'systemd-timesync', 'systemd-coredump', '_apt', 'tss', 'dbus',
+  'guest', 'defaultaccount', 'wdagutilityaccount', 'krbtgt',
+]);
 
 export function isDnsName(text: string): boolean {
   if (text.length === 0 || text.length > 253) return false;
@@ -90,7 +100,9 @@ export function validateGuestConfig(config: GuestConfig, base = 'guest_config'):
   if (config.ansible) {
     const an = config.ansible;
     if (!USER.test(an.user)) bad('ansible.user', 'must start with a letter or _ and use only letters, digits, _ or - (max 32)');
-    else if (RESERVED_USERS.has(an.user.toLowerCase())) bad('ansible.user', `'${an.user}' is a reserved system account`);
+    else if (RESERVED_USERS.has(an.user.toLowerCase()) || an.user.toLowerCase() === 'administrator') {
+      bad('ansible.user', `'${an.user}' is a reserved system account`);
+    }
     else if (config.admin && config.admin.name === an.user) bad('ansible.user', 'must differ from admin.name');
     if (!an.ssh_authorized_keys || an.ssh_authorized_keys.length === 0) {
       bad('ansible.ssh_authorized_keys', 'needs at least one key (the Ansible user has no password)');

@@ -2,7 +2,7 @@
  * The guest configuration carried by the sealed exchange. Mirrors src/schemas/fragments/guest_config.schema.json
  * (the schema is the source of truth for documentation; this interface is what src/seal works with).
  */
-export type SealProtocol = 'v2' | 'hlvmm-v1';
+export type SealProtocol = 'v3' | 'hlvmm-v1';
 
 export interface GuestNicConfig {
   readonly mac?: string;
@@ -36,7 +36,7 @@ export interface GuestDomainJoinConfig {
 }
 
 export interface GuestConfig {
-  /** Default `v2`. */
+  /** Default `v3`. */
   readonly protocol?: SealProtocol;
   readonly hostname?: string;
   readonly domain?: string;

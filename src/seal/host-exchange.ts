@@ -1,21 +1,22 @@
 /**
- * Host side of the sealed exchange: waits for the guest's hello, seals the config to that attempt's key, writes
- * the envelope in batches (manifest last), waits with backoff for the guest's authenticated outcome, and removes
- * every host item it wrote whatever happens. Transport-neutral: everything goes through a GuestChannel.
+ * Host side of the sealed exchange: publishes a fresh challenge, waits for a hello that signs it, seals the config
+ * to that attempt's key, writes the envelope in batches (manifest last) and a fresh challenge for any later
+ * attempt, waits with backoff for the guest's authenticated outcome and applied record, and removes every host
+ * item it wrote whatever happens. Transport-neutral: everything goes through a GuestChannel.
  */
 import { type Clock, systemClock } from '../core/clock';
 import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '../core/errors';
 import { waitFor } from '../core/wait';
 import type { GuestChannel } from '../drivers/types';
 import { envelopeItems } from './chunking';
-import { HELLO_KEY, KEY_PREFIX, MAX_ITEMS_PER_BATCH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, STATUS_KEY } from './constants';
-import type { RandomSource, SessionKeys } from './crypto';
+import { APPLIED_KEY, CHALLENGE_KEY, HELLO_KEY, KEY_PREFIX, MAX_ITEMS_PER_BATCH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, STATUS_KEY } from './constants';
+import { secureRandom, type RandomSource, type SessionKeys } from './crypto';
 import { normalizeVmId, sealEnvelope } from './envelope';
 import type { GuestConfig } from './guest-config';
 import { assertGuestConfig } from './guest-config-validate';
-import { parseHello, parseStatus } from './hello';
+import { appliedRecordMacValid, parseAppliedRecord, parseHello, parseStatus, verifyHello } from './hello';
 import { runHlvmmV1Exchange } from './hlvmm-v1/host-exchange';
-import { buildPayload } from './payload';
+import { buildPayload, sealedPayload } from './payload';
 
 export interface SealedExchangeOptions {
   readonly channel: GuestChannel;
@@ -38,7 +39,7 @@ export interface SealedExchangeOptions {
 }
 
 export interface SealedExchangeResult {
-  readonly protocol: 'v2' | 'hlvmm-v1';
+  readonly protocol: 'v3' | 'hlvmm-v1';
   readonly state: 'applied';
   readonly attempt: string;
   /** Number of attempts the host sealed for (1 unless the guest restarted). */
@@ -53,6 +54,9 @@ interface Session {
   readonly attempt: string;
   readonly keys: SessionKeys;
   readonly chunks: number;
+  /** The applied record the guest must leave: salt and config digest sent in this envelope. */
+  readonly salt: string;
+  readonly digest: string;
 }
 
 export async function runSealedExchange(options: SealedExchangeOptions): Promise<SealedExchangeResult> {
@@ -63,10 +67,11 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
   const { channel } = options;
   const vmId = normalizeVmId(options.vmId);
   const maxAttempts = options.maxAttempts ?? 3;
-  const payload = buildPayload(options.config);
-  if (payload.length > MAX_PAYLOAD_BYTES) {
+  const random = options.random ?? secureRandom;
+  const payload = sealedPayload(options.config, vmId, random(16));
+  if (buildPayload(options.config).length > MAX_PAYLOAD_BYTES) {
     throw new InvalidArgument(
-      `guest_config: the sealed configuration is ${Math.ceil(payload.length / 1024)} KiB, more than the ${MAX_PAYLOAD_BYTES / 1024} KiB one exchange carries (shorten run_once or user_data)`,
+      `guest_config: the sealed configuration is ${Math.ceil(buildPayload(options.config).length / 1024)} KiB, more than the ${MAX_PAYLOAD_BYTES / 1024} KiB one exchange carries (shorten run_once or user_data)`,
       'guest_config',
     );
   }
@@ -75,6 +80,13 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
   let session: Session | undefined;
   let sealedCount = 0;
   let lastSeen = 'no hello from the guest agent';
+  /** The challenge a hello must sign; a new one after every seal, so each attempt answers its own. */
+  let challenge = '';
+  const newChallenge = async (): Promise<void> => {
+    challenge = random(32).toString('hex');
+    written.add(CHALLENGE_KEY);
+    await channel.writeHostItems([[CHALLENGE_KEY, `${PROTOCOL_VERSION} ${challenge}`]]);
+  };
 
   const removeKeys = async (keys: readonly string[]): Promise<void> => {
     for (let i = 0; i < keys.length; i += MAX_ITEMS_PER_BATCH) {
@@ -88,19 +100,22 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
     if (sealedCount >= maxAttempts) {
       throw new GuestFailed('too_many_attempts', `the guest agent restarted ${sealedCount} times without finishing; giving up`);
     }
+    const { kex } = verifyHello(hello);
     // A previous attempt's manifest goes first, so the guest never pairs it with new chunks.
-    const old = [...written].sort((a, b) => (a.endsWith('manifest') ? -1 : b.endsWith('manifest') ? 1 : 0));
+    const old = [...written].filter((k) => k !== CHALLENGE_KEY).sort((a, b) => (a.endsWith('manifest') ? -1 : b.endsWith('manifest') ? 1 : 0));
     if (old.length) await removeKeys(old);
-    const sealed = sealEnvelope({ payload, vmId, attempt: hello.attempt, nonce: hello.nonce, publicKey: hello.publicKey, random: options.random });
+    const sealed = sealEnvelope({ payload: payload.payload, vmId, attempt: hello.attempt, challenge: hello.challenge, hello: hello.text, guestKey: kex, random });
     const batches = envelopeItems(sealed.envelope, hello.attempt);
     for (const batch of batches) {
       for (const [k] of batch) written.add(k);
       await channel.writeHostItems(batch);
     }
     sealedCount++;
-    session = { attempt: hello.attempt, keys: sealed.keys, chunks: batches.flat().length - 1 };
+    session = { attempt: hello.attempt, keys: sealed.keys, chunks: batches.flat().length - 1, salt: payload.salt, digest: payload.digest };
+    // The answered challenge is spent: a restarted agent (a new attempt) must sign a new one.
+    await newChallenge();
     lastSeen = `envelope sealed for attempt ${hello.attempt}, no outcome reported`;
-    debug(`sealed ${payload.length} payload bytes for attempt ${hello.attempt} in ${session.chunks} chunks`);
+    debug(`sealed ${payload.payload.length} payload bytes for attempt ${hello.attempt} in ${session.chunks} chunks`);
   };
 
   /** Progress (a new seal, the guest starting to apply) restarts the backoff, so the outcome is seen promptly. */
@@ -132,8 +147,20 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       }
       if (status.state === 'applied') {
         if (!status.authenticated) throw new EnvelopeRejected('status_mac', "the guest reported 'applied' without a valid MAC");
+        const record = parseAppliedRecord(items.get(APPLIED_KEY) ?? '');
+        if (
+          !record ||
+          record.version !== PROTOCOL_VERSION ||
+          record.vmId !== vmId ||
+          record.attempt !== session.attempt ||
+          record.salt !== session.salt ||
+          record.digest !== session.digest ||
+          !appliedRecordMacValid(record, keys.status)
+        ) {
+          throw new EnvelopeRejected('applied_record', "the guest reported 'applied' without the authenticated applied record of this configuration");
+        }
         return {
-          protocol: 'v2',
+          protocol: 'v3',
           state: 'applied',
           attempt: session.attempt,
           attempts: sealedCount,
@@ -160,7 +187,13 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
         throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
       }
       if (!hello.versions.includes(PROTOCOL_VERSION)) {
-        throw new EnvelopeRejected('version', `the guest agent speaks protocol ${hello.versions.join(',')}, this host speaks ${PROTOCOL_VERSION}`);
+        throw new EnvelopeRejected('version', `the guest agent speaks protocol ${hello.versions.join(',')}, this host speaks ${PROTOCOL_VERSION} (update the agent on the image or media)`);
+      }
+      // A hello that does not answer the current challenge is stale (an earlier boot, a planted item, an attempt
+      // already sealed for): never sealed to; the agent signs the current challenge when it sees it.
+      if (hello.challenge !== challenge) {
+        if (!session) lastSeen = 'only a guest hello that does not answer this run\'s challenge (stale)';
+        return undefined;
       }
       if (hello.attempt !== session?.attempt) {
         await sealFor(hello);
@@ -178,6 +211,7 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       debug(`removing ${stale.length} host items left by an earlier run`);
       await removeKeys(stale);
     }
+    await newChallenge();
     for (;;) {
       const left = options.timeoutMs - (clock.now() - start);
       const poll = await waitFor(probe, {

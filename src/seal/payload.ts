@@ -1,9 +1,10 @@
 /**
- * The one canonical payload of protocol v2: a first line `virtseal-payload 2`, then one line per setting,
+ * The one canonical payload of protocol v3: a first line `virtseal-payload 2`, then one line per setting,
  * `<key> <base64(UTF-8 value)>`, keys sorted bytewise and unique, LF line ends. Line-based so the POSIX sh agent
  * can read it with awk + base64; canonical so the same config always gives the same bytes (test vectors).
  */
 import { PAYLOAD_MAGIC } from './constants';
+import { configDigest } from './crypto';
 import type { GuestConfig } from './guest-config';
 import { renderNetworkConfig } from './network-config';
 
@@ -64,7 +65,20 @@ export function encodePayload(entries: ReadonlyMap<string, string>): Buffer {
   return Buffer.from(lines.join('\n') + '\n', 'utf8');
 }
 
+/** The canonical config alone: what the applied record's digest covers. */
 export const buildPayload = (config: GuestConfig): Buffer => encodePayload(payloadEntries(config));
+
+/**
+ * What one envelope carries: the config plus the applied record the guest must leave (`record.salt`,
+ * `record.digest`: a salted, slow digest of the config bound to the VM id, docs/protocol.md §6).
+ */
+export function sealedPayload(config: GuestConfig, vmId: string, salt: Buffer): { payload: Buffer; salt: string; digest: string } {
+  const digest = configDigest(buildPayload(config), vmId, salt).toString('hex');
+  const entries = payloadEntries(config);
+  entries.set('record.salt', salt.toString('hex'));
+  entries.set('record.digest', digest);
+  return { payload: encodePayload(entries), salt: salt.toString('hex'), digest };
+}
 
 /** Strict parser: returns undefined unless the text is exactly canonical. */
 export function decodePayload(bytes: Buffer): Map<string, string> | undefined {

@@ -5,7 +5,9 @@
  */
 import { Conflict, VirtsealError } from '../core/errors';
 import { runSteps, type Step } from '../core/steps';
+import type { GuestConfig } from '../seal/guest-config';
 import { readGuestConfigStatus } from '../seal/guest-status';
+import { bindOnlyNic } from '../seal/network-config';
 import { explainFlowFailure } from './flow-error';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
@@ -30,15 +32,28 @@ export interface GuestConfigResult {
 export async function configureGuest(session: Session, request: GuestConfigRequest): Promise<GuestConfigResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
-  const status = await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }));
-  if (!request.force) {
-    if (status.state === 'applied') {
+  // Compared as the exchange would send it (a config with one NIC and no MAC is bound to the VM's only adapter).
+  const config = bindOnlyNic(request.config, vm.nics.map((n) => n.mac)) as GuestConfig;
+  const status = await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }), {
+    vmId: vm.id,
+    ...(config && typeof config === 'object' && config.protocol !== 'hlvmm-v1' ? { config } : {}),
+  });
+  if (!request.force && status.state === 'applied') {
+    // The agent provisions once and removes itself: a config it did not apply cannot reach it until re-armed.
+    const rearm = `re-arm the agent in the guest, then run again with force: true (docs/guest-agents.md)`;
+    if (status.applied === 'other_vm') {
+      throw new Conflict(`VM '${vm.name}' carries the applied record of another VM (its disk is a clone of a provisioned VM), so its configuration was never sent to it; ${rearm}`);
+    }
+    if (status.applied === 'other_config') {
+      throw new Conflict(`VM '${vm.name}' applied a different configuration earlier (attempt ${status.attemptId}); this one (for example a rotated password) was not sent: ${rearm}`);
+    }
+    if (status.applied === 'this_config') {
       return {
         changed: false,
         outcome: 'already_applied',
         ...(status.attemptId !== undefined && { attempt_id: status.attemptId }),
         changes: [],
-        msg: `VM '${vm.name}' already reports its configuration applied; nothing sent (force: true sends it again)`,
+        msg: `VM '${vm.name}' already applied this configuration; nothing sent (force: true sends it again)`,
       };
     }
   }

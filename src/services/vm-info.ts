@@ -26,7 +26,7 @@ export async function readVms(hv: Hypervisor, request: VmInfoRequest): Promise<{
 /** Informational only: a guest channel that cannot be read (VM off, no integration services) leaves it out. */
 async function guestStatus(hv: Hypervisor, vm: VmInfo): Promise<GuestConfigStatus | undefined> {
   try {
-    return await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }));
+    return await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }), { vmId: vm.id });
   } catch {
     return undefined;
   }

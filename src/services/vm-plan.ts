@@ -23,8 +23,17 @@ export interface VmPlan {
   readonly warnings: readonly string[];
 }
 
-const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
-  JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+/**
+ * Is the asked boot order in effect? Hypervisors read back every boot device, not just the kinds asked for: Hyper-V
+ * Generation 1 always lists CD, IDE, network and floppy; Generation 2 lists one entry per device and none for a kind
+ * the VM has no device of. So the order is met when the kinds the VM has, in the asked order, lead the read-back list
+ * (repeated kinds counted once).
+ */
+export function bootOrderSatisfied(desired: readonly string[], actual: readonly string[] | undefined): boolean {
+  const seen = [...new Set(actual ?? [])];
+  const wanted = desired.filter((k, i) => seen.includes(k) && desired.indexOf(k) === i);
+  return wanted.every((k, i) => seen[i] === k);
+}
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
 
@@ -72,7 +81,7 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
     cold.tpm = desired.tpm;
     coldOptions.push('tpm');
   }
-  if (desired.bootOrder !== undefined && !sameList(desired.bootOrder, actual.bootOrder)) {
+  if (desired.bootOrder !== undefined && !bootOrderSatisfied(desired.bootOrder, actual.bootOrder)) {
     cold.bootOrder = desired.bootOrder;
     coldOptions.push('boot_order');
   }

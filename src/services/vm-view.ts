@@ -89,6 +89,9 @@ export function vmView(vm: VmInfo, guestConfig?: GuestConfigStatus): VmView {
     ip_addresses: [...vm.ipAddresses],
     dvd: vm.dvd,
     cluster_role: vm.clusterRole,
-    guest_config: guestConfig ? defined({ state: guestConfig.state, reason: guestConfig.reason, attempt_id: guestConfig.attemptId }) : undefined,
+    // A record another VM left (this disk is a clone of a provisioned one) is not this VM's configuration.
+    guest_config: guestConfig
+      ? defined({ state: guestConfig.applied === 'other_vm' ? 'none' : guestConfig.state, reason: guestConfig.reason, attempt_id: guestConfig.applied === 'other_vm' ? undefined : guestConfig.attemptId })
+      : undefined,
   });
 }

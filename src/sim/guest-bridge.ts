@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GuestHooks } from './handlers/context';
+import type { GuestHooks } from './context';
 import { readPool, writePool } from './kvp-pool-file';
 import type { SimRegistry, SimVm } from './registry';
 

@@ -20,6 +20,8 @@ export interface SimMemory {
 }
 
 export interface SimDrive {
+  /** Hyper-V's device id (`Microsoft:<VMID>\\<GUID>`), assigned at first read. */
+  id?: string;
   path: string;
   controllerType: 'SCSI' | 'IDE';
   controllerNumber: number;
@@ -27,6 +29,8 @@ export interface SimDrive {
 }
 
 export interface SimNic {
+  /** Hyper-V's device id (`Microsoft:<VMID>\\<GUID>`), assigned at first read. */
+  id?: string;
   name: string;
   switchName: string;
   vlanId: number;
@@ -45,6 +49,10 @@ export interface SimCheckpoint {
   readonly parentId: string;
   /** Copy of the VM's state and configuration when taken. */
   readonly snapshot: string;
+  /** Production (guest-consistent, applies to Off) or standard (keeps the saved state). */
+  readonly type?: 'Production' | 'Standard';
+  /** Per disk: the differencing disk (.avhdx) that took the writes after this checkpoint. */
+  readonly children?: { readonly base: string; readonly child: string }[];
 }
 
 /** How the simulated guest behaves: run the Linux agent, just boot (no agent), or ignore shutdown requests. */
@@ -78,6 +86,15 @@ export interface SimVm {
   intrinsic: Map<string, string>;
   checkpoints: SimCheckpoint[];
   guest: SimGuestKind;
+  /** The checkpoint the running state derives from (last taken or applied). */
+  currentCheckpoint?: string;
+  checkpointType?: 'Disabled' | 'Production' | 'ProductionOnly' | 'Standard';
+  /** Generation 2 boot entries by device id, in firmware order (Generation 1 keeps `bootOrder`). */
+  bootEntries?: string[];
+  /** DVD drive location when the VM has one (Generation 1 gets IDE 1:0 from New-VM). */
+  dvdDrive?: SimDrive;
+  /** Host-side integration services that were disabled (by id suffix); empty = all on. */
+  keyProtector?: boolean;
 }
 
 export interface SimVhd {

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../core/clock';
 import { GuestBridge } from './guest-bridge';
-import type { SimTimings } from './handlers/context';
+import type { SimTimings } from './context';
 import { publishGolden, standardRegistry, type PresetInfo } from './presets';
 import { HyperVSimulator } from './server';
 

@@ -1,16 +1,16 @@
 /**
- * Regenerates test/vectors/v2.json from fixed keys, randomness and configs. Run only when the protocol version
+ * Regenerates test/vectors/v3.json from fixed keys, randomness and configs. Run only when the protocol version
  * changes (`npx tsx test/vectors/generate.ts`); tests compare against the committed file, never regenerate it.
- * guest-key.pem is a test-only key committed on purpose.
+ * The v3-*.pem keys are test-only keys committed on purpose (a real guest and host make fresh ones per attempt).
  */
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deriveSessionKeys } from '../../src/seal/crypto';
+import { deriveSessionKeys, ecdh, spkiOf, transcriptHash } from '../../src/seal/crypto';
 import { sealEnvelope } from '../../src/seal/envelope';
 import type { GuestConfig } from '../../src/seal/guest-config';
-import { formatStatus } from '../../src/seal/hello';
-import { buildPayload } from '../../src/seal/payload';
+import { formatAppliedRecord, formatHello, formatStatus } from '../../src/seal/hello';
+import { sealedPayload } from '../../src/seal/payload';
 
 const dir = 'test/vectors';
 const fixedBytes = (label: string, n: number): Buffer => createHash('sha512').update(label).digest().subarray(0, n);
@@ -34,33 +34,60 @@ const configs: Record<string, GuestConfig> = {
   large: { hostname: 'big', run_once: Array.from({ length: 8 }, (_, i) => `echo ${'x'.repeat(1500)} ${i}`) },
 };
 
-const privatePem = readFileSync(join(dir, 'guest-key.pem'), 'utf8');
-const spki = createPublicKey(createPrivateKey(privatePem)).export({ type: 'spki', format: 'der' });
+const key = (name: string) => {
+  const privateKey = createPrivateKey(readFileSync(join(dir, `v3-${name}.pem`), 'utf8'));
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+};
+const kex = key('guest-kex');
+const sig = key('guest-sig');
+const ephemeral = key('host-ephemeral');
 const vmId = '5c0ffee0-1234-4321-abcd-00155d010203';
 const cases = Object.entries(configs).map(([name, config]) => {
   const attempt = fixedBytes(`attempt ${name}`, 16).toString('hex');
-  const nonce = fixedBytes(`nonce ${name}`, 32).toString('hex');
-  const fixed = { master: fixedBytes(`master ${name}`, 32), salt: fixedBytes(`salt ${name}`, 8), oaepSeed: fixedBytes(`seed ${name}`, 32) };
-  const payload = buildPayload(config);
-  const sealed = sealEnvelope({ payload, vmId, attempt, nonce, publicKey: spki, fixed });
-  const keys = deriveSessionKeys(fixed.master, Buffer.from(nonce, 'hex'));
+  const challenge = fixedBytes(`challenge ${name}`, 32).toString('hex');
+  const salt = fixedBytes(`salt ${name}`, 8);
+  const record = sealedPayload(config, vmId, fixedBytes(`record ${name}`, 16));
+  const hello = formatHello({ versions: [3], vmId, attempt, challenge, kex: kex.publicKey, sig: sig.publicKey }, sig.privateKey);
+  const sealed = sealEnvelope({ payload: record.payload, vmId, attempt, challenge, hello, guestKey: kex.publicKey, fixed: { ephemeral, salt } });
+  const epk = spkiOf(ephemeral.publicKey).toString('base64');
+  const z = ecdh(ephemeral.privateKey, kex.publicKey);
+  const th = transcriptHash(hello, epk);
+  const keys = deriveSessionKeys(z, th);
   return {
     name,
     config,
     vm_id: vmId,
     attempt,
-    nonce,
-    master_hex: fixed.master.toString('hex'),
-    salt_hex: fixed.salt.toString('hex'),
-    oaep_seed_hex: fixed.oaepSeed.toString('hex'),
-    payload_base64: payload.toString('base64'),
+    challenge,
+    hello,
+    epk_spki_base64: epk,
+    z_hex: z.toString('hex'),
+    transcript_hash_hex: th.toString('hex'),
+    salt_hex: salt.toString('hex'),
+    record_salt_hex: record.salt,
+    record_digest_hex: record.digest,
+    payload_base64: record.payload.toString('base64'),
     k_enc_hex: keys.enc.toString('hex'),
     k_mac_hex: keys.mac.toString('hex'),
     k_status_hex: keys.status.toString('hex'),
     envelope: sealed.envelope,
     status_applied: formatStatus(vmId, attempt, 'applied', '-', keys.status),
     status_failed: formatStatus(vmId, attempt, 'failed', 'apply_admin', keys.status),
+    applied_record: formatAppliedRecord({ vmId, attempt, salt: record.salt, digest: record.digest }, keys.status),
   };
 });
-writeFileSync(join(dir, 'v2.json'), JSON.stringify({ protocol: 2, public_key_spki_base64: spki.toString('base64'), cases }, null, 2) + '\n');
+writeFileSync(
+  join(dir, 'v3.json'),
+  JSON.stringify(
+    {
+      protocol: 3,
+      guest_kex_spki_base64: spkiOf(kex.publicKey).toString('base64'),
+      guest_sig_spki_base64: spkiOf(sig.publicKey).toString('base64'),
+      keys: { guest_kex: 'v3-guest-kex.pem', guest_sig: 'v3-guest-sig.pem', host_ephemeral: 'v3-host-ephemeral.pem' },
+      cases,
+    },
+    null,
+    2,
+  ) + '\n',
+);
 console.log(`wrote ${cases.length} vectors`);

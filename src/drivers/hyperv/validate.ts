@@ -4,7 +4,7 @@
  * (`disks[0].name`); the service maps it to its module's option. Values stay data either way.
  */
 import { InvalidArgument } from '../../core/errors';
-import type { DiskSpec, NicSpec } from '../types';
+import type { DiskSpec, MemorySpec, NicSpec } from '../types';
 
 /** Hyper-V refuses VM names over 100 characters. */
 export function checkVmName(name: string, field = 'name'): void {
@@ -21,6 +21,16 @@ function checkFileName(name: string, what: string, field: string): void {
 
 export function checkDiskName(name: string, field = 'name'): void {
   checkFileName(name, 'disk name', field);
+}
+
+/** Hyper-V assigns memory in 2 MB steps and refuses other sizes ("The memory value assigned ... is not properly aligned"). */
+export function checkMemory(memory: Partial<MemorySpec>, field = 'memory'): void {
+  for (const key of ['startupMb', 'minimumMb', 'maximumMb'] as const) {
+    const value = memory[key];
+    if (value !== undefined && value % 2 !== 0) {
+      throw new InvalidArgument(`memory sizes must be an even number of MiB (Hyper-V assigns memory in 2 MB steps), got ${value}`, `${field}.${key}`);
+    }
+  }
 }
 
 export function checkImageName(name: string, field = 'name'): void {

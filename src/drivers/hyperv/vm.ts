@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Conflict, NotFound } from '../../core/errors';
 import type { VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
 import { assertVmId, winJoin, type HyperVSession } from './session';
-import { checkDisk, checkNic, checkVmName } from './validate';
+import { checkDisk, checkMemory, checkNic, checkVmName } from './validate';
 import { compactMac } from '../../core/mac';
 import { joinNotes, splitNotes, toConfig, toVmInfo, type NotesMeta, type RawVm } from './vm-info';
 
@@ -64,6 +64,7 @@ export class HyperVVmDriver implements VmDriver {
   async createVm(options: { readonly spec: VmSpec }): Promise<VmInfo> {
     const spec = options.spec;
     checkVmName(spec.name);
+    checkMemory(spec.memory);
     spec.disks.forEach((d, i) => checkDisk(d, `disks[${i}]`));
     spec.nics.forEach((n, i) => checkNic(n, `nics[${i}]`));
     const placeholder = randomUUID().replace(/-/g, '');
@@ -93,6 +94,7 @@ export class HyperVVmDriver implements VmDriver {
   async reconfigureVm(options: { readonly id: string; readonly changes: VmChanges }): Promise<VmInfo> {
     const id = assertVmId(options.id);
     const c = options.changes;
+    if (c.memory !== undefined) checkMemory(c.memory);
     const { notes, tags, ...rest } = c;
     const config = toConfig(rest);
     if (notes !== undefined || tags !== undefined) {

@@ -8,7 +8,7 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 New-Item -ItemType Directory -Path $Target -Force | Out-Null
-foreach ($file in @('virtseal-agent.ps1', 'seal-crypto.ps1')) {
+foreach ($file in @('virtseal-agent.ps1', 'seal-crypto.ps1', 'agent-kvp.ps1', 'agent-steps.ps1', 'agent-core.ps1')) {
     Copy-Item -LiteralPath (Join-Path $Source $file) -Destination (Join-Path $Target $file) -Force
 }
 $acl = Get-Acl -LiteralPath $Target

@@ -1,18 +1,27 @@
-# virtseal sealed exchange v2: crypto for the Windows guest agent (docs/protocol.md). Dot-sourced by
-# virtseal-agent.ps1. Windows PowerShell 5.1 on .NET Framework 4.7.2+ only: RSACng (OAEP-SHA256), HMACSHA256,
-# AES-CBC. No value is ever spliced into program text; keys stay in memory (CNG ephemeral key, byte arrays).
+# virtseal sealed exchange v3: crypto for the Windows guest agent (docs/protocol.md). Dot-sourced by
+# virtseal-agent.ps1. No value is ever spliced into program text; keys stay in memory (ephemeral keys, byte arrays).
+#
+# One seam picks the classes: on Windows PowerShell 5.1 (.NET Framework) the CNG classes ECDiffieHellmanCng
+# (KeyDerivationFunction Hash: SHA-256 over SecretPrepend, the shared secret and SecretAppend, via DeriveKeyMaterial
+# and a CNG ECC public blob for the peer) and ECDsaCng; on PowerShell 7 the portable ECDiffieHellman.Create /
+# ECDsa.Create (DeriveKeyFromHash computes the same SHA-256). Everything else is shared.
 Set-StrictMode -Version Latest
 
-$script:SealMagic = 'virtseal-envelope 2'
-$script:PayloadMagic = 'virtseal-payload 2'
-$script:SealAlgorithm = 'RSA-OAEP-SHA256/HKDF-SHA256/AES-256-CBC-PBKDF2/HMAC-SHA256'
-$script:InfoEnc = 'virtseal/2 enc'
-$script:InfoMac = 'virtseal/2 mac'
-$script:InfoStatus = 'virtseal/2 status'
+$script:SealMagic = 'virtseal-envelope 3'
+$script:PayloadMagic = 'virtseal-payload 3'
+$script:SealAlgorithm = 'ECDH-P256/SHA256-KDF/AES-256-CBC-PBKDF2/HMAC-SHA256'
+$script:HelloLabel = 'virtseal/3 hello'
+$script:TranscriptLabel = 'virtseal/3 transcript'
+$script:InfoEnc = 'virtseal/3 enc'
+$script:InfoMac = 'virtseal/3 mac'
+$script:InfoStatus = 'virtseal/3 status'
+$script:InfoApplied = 'virtseal/3 applied'
 $script:Pbkdf2Iterations = 1
-# SubjectPublicKeyInfo of an RSA-3072 key with e = 65537 is this prefix, the 384-byte modulus, this suffix.
-$script:Spki3072Prefix = '308201a2300d06092a864886f70d01010105000382018f003082018a0282018100'
-$script:Spki3072Suffix = '0203010001'
+# SubjectPublicKeyInfo of a P-256 key (id-ecPublicKey, prime256v1) is this prefix, then 04 || X || Y.
+$script:SpkiP256Prefix = '3059301306072a8648ce3d020106082a8648ce3d030107034200'
+# CNG ECC public blob magics (bcrypt.h): BCRYPT_ECDH_PUBLIC_P256_MAGIC, BCRYPT_ECDSA_PUBLIC_P256_MAGIC.
+$script:EcdhPublicP256Magic = 0x314B4345
+$script:EcdsaPublicP256Magic = 0x31534345
 
 function ConvertFrom-Hex([string]$Hex) {
     $bytes = New-Object byte[] ($Hex.Length / 2)
@@ -30,6 +39,11 @@ function Join-Bytes([object[]]$Parts) {
     return ,$stream.ToArray()
 }
 
+function Get-Sha256([byte[]]$Data) {
+    $h = [System.Security.Cryptography.SHA256]::Create()
+    try { return ,$h.ComputeHash($Data) } finally { $h.Dispose() }
+}
+
 function Get-HmacSha256([byte[]]$Key, [byte[]]$Data) {
     $h = New-Object System.Security.Cryptography.HMACSHA256 -ArgumentList (,$Key)
     try { return ,$h.ComputeHash($Data) } finally { $h.Dispose() }
@@ -42,23 +56,150 @@ function Test-BytesEqual([byte[]]$A, [byte[]]$B) {
     return ($diff -eq 0)
 }
 
-function New-SealKeyPair {
-    # An ephemeral CNG key: it lives in this process only and is never written to disk.
-    $rsa = New-Object System.Security.Cryptography.RSACng -ArgumentList 3072
-    $p = $rsa.ExportParameters($false)
-    if ((ConvertTo-Hex $p.Exponent) -ne '010001') { throw 'unexpected RSA exponent' }
-    $spki = Join-Bytes @((ConvertFrom-Hex $script:Spki3072Prefix), $p.Modulus, (ConvertFrom-Hex $script:Spki3072Suffix))
-    return @{ Rsa = $rsa; Spki = $spki }
+function Get-Utf8Bytes([string]$Text) { return ,([System.Text.Encoding]::UTF8.GetBytes($Text)) }
+
+# ---------------------------------------------------------------- key formats (shared by both seams)
+function ConvertTo-SpkiP256([byte[]]$X, [byte[]]$Y) {
+    if ($X.Length -ne 32 -or $Y.Length -ne 32) { throw 'not a P-256 point' }
+    return ,(Join-Bytes @((ConvertFrom-Hex $script:SpkiP256Prefix), [byte[]]@(4), $X, $Y))
 }
 
-function Get-SessionKeys([byte[]]$Master, [byte[]]$Nonce) {
-    $prk = Get-HmacSha256 -Key $Nonce -Data $Master
-    $one = [byte[]]@(1)
-    $utf8 = [System.Text.Encoding]::UTF8
+function ConvertFrom-SpkiP256([byte[]]$Spki) {
+    # Returns @{ X; Y } or throws: only an uncompressed P-256 point in exactly this SPKI layout is accepted.
+    $prefix = ConvertFrom-Hex $script:SpkiP256Prefix
+    if ($Spki.Length -ne $prefix.Length + 65) { throw 'not a P-256 SubjectPublicKeyInfo' }
+    for ($i = 0; $i -lt $prefix.Length; $i++) { if ($Spki[$i] -ne $prefix[$i]) { throw 'not a P-256 SubjectPublicKeyInfo' } }
+    if ($Spki[$prefix.Length] -ne 4) { throw 'not an uncompressed point' }
+    $x = New-Object byte[] 32; $y = New-Object byte[] 32
+    [Array]::Copy($Spki, $prefix.Length + 1, $x, 0, 32)
+    [Array]::Copy($Spki, $prefix.Length + 33, $y, 0, 32)
+    return @{ X = $x; Y = $y }
+}
+
+function ConvertTo-CngEccPublicBlob([int]$Magic, [byte[]]$X, [byte[]]$Y) {
+    # BCRYPT_ECCKEY_BLOB: ULONG magic, ULONG cbKey (little-endian), then X and Y.
+    return ,(Join-Bytes @([BitConverter]::GetBytes([uint32]$Magic), [BitConverter]::GetBytes([uint32]32), $X, $Y))
+}
+
+function ConvertFrom-CngEccPublicBlob([byte[]]$Blob) {
+    if ($Blob.Length -ne 72 -or [BitConverter]::ToUInt32($Blob, 4) -ne 32) { throw 'not a P-256 CNG public blob' }
+    $x = New-Object byte[] 32; $y = New-Object byte[] 32
+    [Array]::Copy($Blob, 8, $x, 0, 32)
+    [Array]::Copy($Blob, 40, $y, 0, 32)
+    return @{ X = $x; Y = $y }
+}
+
+function ConvertTo-DerInteger([byte[]]$Raw) {
+    $start = 0
+    while ($start -lt $Raw.Length - 1 -and $Raw[$start] -eq 0) { $start++ }
+    $len = $Raw.Length - $start
+    $pad = [int]($Raw[$start] -ge 0x80)
+    $out = New-Object byte[] (2 + $pad + $len)
+    $out[0] = 2; $out[1] = [byte]($pad + $len)
+    [Array]::Copy($Raw, $start, $out, 2 + $pad, $len)
+    return ,$out
+}
+
+function ConvertTo-DerEcdsaSignature([byte[]]$P1363) {
+    # .NET signs as IEEE P1363 (r || s); openssl and the host verify the DER SEQUENCE { INTEGER r, INTEGER s }.
+    $half = $P1363.Length / 2
+    $r = New-Object byte[] $half; $s = New-Object byte[] $half
+    [Array]::Copy($P1363, 0, $r, 0, $half)
+    [Array]::Copy($P1363, $half, $s, 0, $half)
+    $body = Join-Bytes @((ConvertTo-DerInteger $r), (ConvertTo-DerInteger $s))
+    return ,(Join-Bytes @([byte[]]@(0x30, $body.Length), $body))
+}
+
+# ---------------------------------------------------------------- the crypto seam
+function Get-SealCryptoFlavor {
+    # Windows PowerShell 5.1 runs on .NET Framework: CNG classes. PowerShell 7 (any OS): portable classes.
+    if ($PSVersionTable.PSEdition -eq 'Desktop') { return 'Cng' }
+    return 'Portable'
+}
+
+function Get-P256Curve {
+    # NIST P-256 by its OID (the portable path only; .NET Framework 4.7+ and .NET).
+    return [System.Security.Cryptography.ECCurve]::CreateFromValue('1.2.840.10045.3.1.7')
+}
+
+function New-SealAgreementKey {
+    # An ephemeral P-256 key for ECDH: @{ Flavor; Key; Spki }. -Pkcs8 (test vectors only) imports a fixed key.
+    param([string]$Flavor = (Get-SealCryptoFlavor), [byte[]]$Pkcs8)
+    if ($Flavor -eq 'Cng') {
+        if ($Pkcs8) { $k = New-Object System.Security.Cryptography.ECDiffieHellmanCng -ArgumentList ([System.Security.Cryptography.CngKey]::Import($Pkcs8, [System.Security.Cryptography.CngKeyBlobFormat]::Pkcs8PrivateBlob)) }
+        else { $k = New-Object System.Security.Cryptography.ECDiffieHellmanCng -ArgumentList 256 }
+        $pub = ConvertFrom-CngEccPublicBlob $k.PublicKey.ToByteArray()
+    } else {
+        $k = [System.Security.Cryptography.ECDiffieHellman]::Create((Get-P256Curve))
+        if ($Pkcs8) { $read = 0; $k.ImportPkcs8PrivateKey($Pkcs8, [ref]$read) }
+        $q = $k.ExportParameters($false).Q
+        $pub = @{ X = $q.X; Y = $q.Y }
+    }
+    return @{ Flavor = $Flavor; Key = $k; Spki = (ConvertTo-SpkiP256 $pub.X $pub.Y) }
+}
+
+function Invoke-SealAgreement($Agreement, [byte[]]$PeerSpki, [byte[]]$Prepend, [byte[]]$Append) {
+    # SHA-256(Prepend || Z || Append), Z the x coordinate of the shared point; never exposes Z itself.
+    $p = ConvertFrom-SpkiP256 $PeerSpki
+    $k = $Agreement.Key
+    if ($Agreement.Flavor -eq 'Cng') {
+        $peer = [System.Security.Cryptography.CngKey]::Import((ConvertTo-CngEccPublicBlob $script:EcdhPublicP256Magic $p.X $p.Y), [System.Security.Cryptography.CngKeyBlobFormat]::EccPublicBlob)
+        try {
+            $k.KeyDerivationFunction = [System.Security.Cryptography.ECDiffieHellmanKeyDerivationFunction]::Hash
+            $k.HashAlgorithm = [System.Security.Cryptography.CngAlgorithm]::Sha256
+            $k.SecretPrepend = $Prepend
+            $k.SecretAppend = $Append
+            return ,$k.DeriveKeyMaterial($peer)
+        } finally { $peer.Dispose() }
+    }
+    $params = New-Object System.Security.Cryptography.ECParameters
+    $params.Curve = (Get-P256Curve)
+    $point = New-Object System.Security.Cryptography.ECPoint
+    $point.X = $p.X
+    $point.Y = $p.Y
+    $params.Q = $point
+    $peer = [System.Security.Cryptography.ECDiffieHellman]::Create($params)
+    try { return ,$k.DeriveKeyFromHash($peer.PublicKey, [System.Security.Cryptography.HashAlgorithmName]::SHA256, $Prepend, $Append) }
+    finally { $peer.Dispose() }
+}
+
+function New-SealSigningKey {
+    # An ephemeral P-256 key that signs the hello: @{ Flavor; Key; Spki }.
+    param([string]$Flavor = (Get-SealCryptoFlavor), [byte[]]$Pkcs8)
+    if ($Flavor -eq 'Cng') {
+        if ($Pkcs8) { $k = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList ([System.Security.Cryptography.CngKey]::Import($Pkcs8, [System.Security.Cryptography.CngKeyBlobFormat]::Pkcs8PrivateBlob)) }
+        else { $k = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList 256 }
+        $pub = ConvertFrom-CngEccPublicBlob $k.Key.Export([System.Security.Cryptography.CngKeyBlobFormat]::EccPublicBlob)
+    } else {
+        $k = [System.Security.Cryptography.ECDsa]::Create((Get-P256Curve))
+        if ($Pkcs8) { $read = 0; $k.ImportPkcs8PrivateKey($Pkcs8, [ref]$read) }
+        $q = $k.ExportParameters($false).Q
+        $pub = @{ X = $q.X; Y = $q.Y }
+    }
+    return @{ Flavor = $Flavor; Key = $k; Spki = (ConvertTo-SpkiP256 $pub.X $pub.Y) }
+}
+
+function Invoke-SealSign($Signer, [byte[]]$Data) {
+    # ECDSA P-256 with SHA-256 (ECDsa.SignData, .NET Framework 4.6.1+ and .NET), as DER.
+    return ,(ConvertTo-DerEcdsaSignature $Signer.Key.SignData($Data, [System.Security.Cryptography.HashAlgorithmName]::SHA256))
+}
+
+# ---------------------------------------------------------------- protocol
+function New-SealHello {
+    # The hello value: "<versions> <vm-id> <attempt> <challenge> <kex-spki> <sig-spki> <signature>".
+    param([string]$VmId, [string]$Attempt, [string]$Challenge, $Agreement, $Signer)
+    $fields = '3 {0} {1} {2} {3} {4}' -f $VmId, $Attempt, $Challenge, [Convert]::ToBase64String($Agreement.Spki), [Convert]::ToBase64String($Signer.Spki)
+    $signature = Invoke-SealSign $Signer (Get-Utf8Bytes ("$($script:HelloLabel)`n$fields`n"))
+    return "$fields $([Convert]::ToBase64String($signature))"
+}
+
+function Get-SessionKeys($Agreement, [byte[]]$PeerSpki, [string]$Hello, [string]$EpkText) {
+    # K = SHA-256(label LF || Z || TH), TH = SHA-256("virtseal/3 transcript" LF hello LF epk LF).
+    $th = Get-Sha256 (Get-Utf8Bytes ("$($script:TranscriptLabel)`n$Hello`n$EpkText`n"))
     return @{
-        Enc    = Get-HmacSha256 -Key $prk -Data (Join-Bytes @($utf8.GetBytes($script:InfoEnc), $one))
-        Mac    = Get-HmacSha256 -Key $prk -Data (Join-Bytes @($utf8.GetBytes($script:InfoMac), $one))
-        Status = Get-HmacSha256 -Key $prk -Data (Join-Bytes @($utf8.GetBytes($script:InfoStatus), $one))
+        Enc    = Invoke-SealAgreement $Agreement $PeerSpki (Get-Utf8Bytes "$($script:InfoEnc)`n") $th
+        Mac    = Invoke-SealAgreement $Agreement $PeerSpki (Get-Utf8Bytes "$($script:InfoMac)`n") $th
+        Status = Invoke-SealAgreement $Agreement $PeerSpki (Get-Utf8Bytes "$($script:InfoStatus)`n") $th
     }
 }
 
@@ -85,8 +226,9 @@ function Unprotect-SealData([byte[]]$EncKey, [byte[]]$Container) {
 }
 
 function Open-SealEnvelope {
-    # Returns @{ Ok; Reason; Payload; Keys }. Same checks, in the same order, as the Linux agent.
-    param([string]$Envelope, $Rsa, [string]$VmId, [string]$Attempt, [string]$Nonce)
+    # Returns @{ Ok; Reason; Payload; SessionKeys }. Same checks, in the same order, as the Linux agent.
+    # $Hellos maps each challenge this attempt answered to the hello it published for it.
+    param([string]$Envelope, $Agreement, [string]$VmId, [string]$Attempt, [hashtable]$Hellos)
     $fail = { param($r) return @{ Ok = $false; Reason = $r } }
     if (-not $Envelope.EndsWith("`n")) { return & $fail 'envelope_format' }
     $lines = $Envelope.Substring(0, $Envelope.Length - 1).Split("`n")
@@ -95,42 +237,50 @@ function Open-SealEnvelope {
         if ($lines[0].StartsWith('virtseal-envelope ')) { return & $fail 'envelope_version' }
         return & $fail 'envelope_format'
     }
-    $patterns = @('^vm [0-9a-f-]{1,64}$', '^attempt [0-9a-f]{32}$', '^nonce [0-9a-f]{64}$', '^alg \S+$',
-        '^key [A-Za-z0-9+/]+={0,2}$', '^data [A-Za-z0-9+/]+={0,2}$', '^mac [0-9a-f]{64}$')
+    $patterns = @('^vm [0-9a-f-]{1,64}$', '^attempt [0-9a-f]{32}$', '^challenge [0-9a-f]{64}$', '^alg \S+$',
+        '^epk [A-Za-z0-9+/]+={0,2}$', '^data [A-Za-z0-9+/]+={0,2}$', '^mac [0-9a-f]{64}$')
     for ($i = 0; $i -lt 7; $i++) { if ($lines[$i + 1] -cnotmatch $patterns[$i]) { return & $fail 'envelope_format' } }
     $field = { param($i) return $lines[$i].Substring($lines[$i].IndexOf(' ') + 1) }
     if ((& $field 4) -cne $script:SealAlgorithm) { return & $fail 'envelope_algorithm' }
     if ((& $field 1) -cne $VmId) { return & $fail 'envelope_vm_id' }
     if ((& $field 2) -cne $Attempt) { return & $fail 'envelope_attempt' }
-    if ((& $field 3) -cne $Nonce) { return & $fail 'envelope_nonce' }
-    try {
-        $master = $Rsa.Decrypt([Convert]::FromBase64String((& $field 5)), [System.Security.Cryptography.RSAEncryptionPadding]::OaepSHA256)
-    } catch { return & $fail 'envelope_key_unwrap' }
-    if ($master.Length -ne 32) { return & $fail 'envelope_key_unwrap' }
-    $keys = Get-SessionKeys -Master $master -Nonce (ConvertFrom-Hex $Nonce)
-    [Array]::Clear($master, 0, $master.Length)
+    $challenge = & $field 3
+    if (-not $Hellos.ContainsKey($challenge)) { return & $fail 'envelope_challenge' }
+    $epk = & $field 5
+    $hello = [string]$Hellos[$challenge]
+    try { $keys = Get-SessionKeys -Agreement $Agreement -PeerSpki ([Convert]::FromBase64String($epk)) -Hello $hello -EpkText $epk }
+    catch { return & $fail 'envelope_key_agreement' }
     $body = [System.Text.Encoding]::ASCII.GetBytes(($lines[0..6] -join "`n") + "`n")
     if (-not (Test-BytesEqual (Get-HmacSha256 -Key $keys.Mac -Data $body) (ConvertFrom-Hex (& $field 7)))) { return & $fail 'envelope_mac' }
     try { $payload = Unprotect-SealData -EncKey $keys.Enc -Container ([Convert]::FromBase64String((& $field 6))) }
     catch { return & $fail 'envelope_decrypt' }
+    [Array]::Clear($keys.Enc, 0, $keys.Enc.Length)
     return @{ Ok = $true; Reason = '-'; Payload = $payload; SessionKeys = $keys }
 }
 
 function ConvertFrom-SealPayload([byte[]]$Payload) {
     # Canonical payload: first line magic, then "<key> <base64(UTF-8 value)>" lines; returns a hashtable.
     $text = [System.Text.Encoding]::UTF8.GetString($Payload)
-    $lines = $text.TrimEnd("`n").Split("`n")
+    if (-not $text.EndsWith("`n")) { throw 'payload_format' }
+    $lines = $text.Substring(0, $text.Length - 1).Split("`n")
     if ($lines[0] -cne $script:PayloadMagic) { throw 'payload_format' }
     $map = @{}
     foreach ($line in ($lines | Select-Object -Skip 1)) {
+        if ($line -cnotmatch '^[a-z0-9_]+(\.[a-z0-9_]+)* [A-Za-z0-9+/]+={0,2}$') { throw 'payload_format' }
         $at = $line.IndexOf(' ')
-        if ($at -lt 1) { throw 'payload_format' }
         $map[$line.Substring(0, $at)] = [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($line.Substring($at + 1)))
     }
     return $map
 }
 
 function Get-StatusMac([byte[]]$StatusKey, [string]$VmId, [string]$Attempt, [string]$State, [string]$Reason) {
-    $text = "virtseal/2 status`n$VmId`n$Attempt`n$State`n$Reason`n"
-    return ConvertTo-Hex (Get-HmacSha256 -Key $StatusKey -Data ([System.Text.Encoding]::UTF8.GetBytes($text)))
+    $text = "virtseal/3 status`n$VmId`n$Attempt`n$State`n$Reason`n"
+    return ConvertTo-Hex (Get-HmacSha256 -Key $StatusKey -Data (Get-Utf8Bytes $text))
+}
+
+function Get-AppliedRecord([byte[]]$StatusKey, [string]$VmId, [string]$Attempt, [string]$Salt, [string]$Digest) {
+    # "<version> <vm-id> <attempt> <salt> <digest> <mac>": the record the host checks and later runs compare with.
+    if ($Salt -cnotmatch '^[0-9a-f]{32}$' -or $Digest -cnotmatch '^[0-9a-f]{64}$') { throw 'payload_format' }
+    $mac = ConvertTo-Hex (Get-HmacSha256 -Key $StatusKey -Data (Get-Utf8Bytes "$($script:InfoApplied)`n$VmId`n$Attempt`n$Salt`n$Digest`n"))
+    return "3 $VmId $Attempt $Salt $Digest $mac"
 }

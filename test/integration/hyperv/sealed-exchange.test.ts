@@ -49,7 +49,7 @@ describe('sealed exchange over the Hyper-V driver against the simulator (real Li
       config: { hostname: 'web01', admin: { name: 'alice', password: SECRET } },
       timeoutMs: 120_000,
     });
-    expect(result).to.deep.include({ protocol: 'v2', state: 'applied' });
+    expect(result).to.deep.include({ protocol: 'v3', state: 'applied' });
     expect(await hv.guestChannel({ vmId: vm.id }).listHostItems()).to.deep.equal([]);
     const run = s.bridge.runs.get(vm.id);
     if (run) expect(await run.exited).to.equal(0);

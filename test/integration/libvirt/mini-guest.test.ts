@@ -109,7 +109,7 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
       { timeoutMs: 300_000 },
     );
     const result = await runSealedExchange({ channel: hv.guestChannel({ vmId }), vmId, config: { hostname: 'mini-sealed', timezone: 'UTC' }, timeoutMs: 240_000 });
-    expect(result).to.include({ protocol: 'v2', state: 'applied', attempts: 1 });
+    expect(result).to.include({ protocol: 'v3', state: 'applied', attempts: 1 });
     const exit = await agent;
     expect(exit.exitCode, exit.stderr).to.equal(0);
     expect((await files.read('/tmp/vsroot/etc/hostname'))?.toString()).to.equal('mini-sealed\n');

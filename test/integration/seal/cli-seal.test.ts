@@ -26,7 +26,7 @@ describe('cli: virtseal seal (against the real Linux agent)', function () {
     const done = await agent.done;
     expect(r.code, r.err).to.equal(0);
     expect(done.code).to.equal(0);
-    expect(JSON.parse(r.out)).to.include({ protocol: 'v2', state: 'applied' });
+    expect(JSON.parse(r.out)).to.include({ protocol: 'v3', state: 'applied' });
     expect(r.out + r.err + done.stderr).to.not.contain(secret);
   });
 

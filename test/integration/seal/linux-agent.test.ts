@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, type Dirent } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -13,7 +13,7 @@ import type { GuestChannel } from '../../../src/drivers/types';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { readGuestConfigStatus } from '../../../src/seal/guest-status';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
-import { poolFileChannel, poolPath, readPool } from '../../../src/seal/kvp-pool-file';
+import { poolFileChannel, poolPath, readPool, readPoolMap, upsertPoolItems } from '../../../src/seal/kvp-pool-file';
 import { AGENT, makeWorld, startAgent, type AgentWorld } from './agent-harness';
 
 const CANARY = 'Canary-7c1e-Пароль-🔑';
@@ -94,7 +94,7 @@ describe('seal: Node host side against the real Linux agent', function () {
     const { code, stderr } = await agent.done;
     const cmdlineHits = watch.stop();
     expect(code, stderr).to.equal(0);
-    expect(result).to.include({ protocol: 'v2', state: 'applied', attempts: 1 });
+    expect(result).to.include({ protocol: 'v3', state: 'applied', attempts: 1 });
 
     const r = world.root;
     expect(readFileSync(join(r, 'etc/hostname'), 'utf8')).to.equal('web01\n');
@@ -123,13 +123,32 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(readFileSync(join(seed, 'meta-data'), 'utf8')).to.equal(`instance-id: virtseal-${world.vmId.toLowerCase()}\nlocal-hostname: web01\n`);
     expect(readFileSync(join(r, 'etc/cloud/cloud.cfg.d/90-virtseal.cfg'), 'utf8')).to.match(/fqdn: web01\.corp\.example\.com/);
     expect(readlinkSync(join(r, 'etc/localtime'))).to.equal('/usr/share/zoneinfo/Europe/Berlin');
+    // The datasource is pinned to the seed: a cidata volume attached later is not read (fs_label null).
+    expect(parse(readFileSync(join(r, 'etc/cloud/cloud.cfg.d/90-virtseal.cfg'), 'utf8')).datasource).to.deep.equal({ NoCloud: { fs_label: null } });
+    // Once cloud-init ran, its final stage forgets user_data: run that script against this root.
+    const forget = join(r, 'var/lib/cloud/scripts/per-instance/virtseal-forget-user-data');
+    expect(statSync(forget).mode & 0o777).to.equal(0o700);
+    mkdirSync(join(r, 'var/lib/cloud/instance'), { recursive: true });
+    for (const f of ['user-data.txt', 'user-data.txt.i', 'cloud-config.txt', 'obj.pkl']) writeFileSync(join(r, 'var/lib/cloud/instance', f), 'copy');
+    execFileSync('sh', ['-c', readFileSync(forget, 'utf8').replaceAll('/var/lib/cloud', `${r}/var/lib/cloud`), forget]);
+    expect(readFileSync(join(seed, 'user-data'), 'utf8')).to.equal('#cloud-config\n{}\n');
+    expect(readdirSync(join(r, 'var/lib/cloud/instance'))).to.deep.equal([]);
+    expect(existsSync(forget)).to.equal(false);
     expect(readFileSync(join(r, 'run-once.txt'), 'utf8')).to.equal(`first ${process.getuid!()}\nsecond\n`);
     expect(existsSync('/tmp/virtseal-pwned')).to.equal(false);
 
     // Both sides removed what they published; the guest leaves only its non-secret "applied" marker.
     expect(readPool(poolPath(world.kvpDir, 0))).to.deep.equal([]);
-    expect(readPool(poolPath(world.kvpDir, 1))).to.deep.equal([['virtseal.applied', result.attempt]]);
-    expect(await readGuestConfigStatus(poolFileChannel(world.kvpDir))).to.deep.equal({ state: 'applied', attemptId: result.attempt });
+    const pool1 = readPool(poolPath(world.kvpDir, 1));
+    expect(pool1.map(([k]) => k)).to.deep.equal(['virtseal.applied']);
+    expect(pool1[0]![1]).to.match(new RegExp(`^3 ${world.vmId.toLowerCase()} ${result.attempt} [0-9a-f]{32} [0-9a-f]{64} [0-9a-f]{64}$`));
+    expect(statSync(poolPath(world.kvpDir, 1)).mode & 0o777).to.equal(0o600);
+    // The record decides idempotence: this config on this VM is applied; a rotated password or a clone is not.
+    const channel = poolFileChannel(world.kvpDir);
+    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config })).to.deep.equal({ state: 'applied', attemptId: result.attempt, applied: 'this_config' });
+    const rotated = { ...config, admin: { ...config.admin!, password: 'Rotated-Password-2' } };
+    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config: rotated })).to.include({ state: 'applied', applied: 'other_config' });
+    expect(await readGuestConfigStatus(channel, { vmId: '99999999-8888-7777-6666-555555555555', config })).to.include({ applied: 'other_vm' });
     expect(readdirSync(world.runtimeDir)).to.deep.equal([]);
     expect(readdirSync(world.stateDir)).to.deep.equal(['applied']);
     expect(existsSync(join(world.root, 'usr/local/sbin/virtseal-agent'))).to.equal(false);
@@ -227,5 +246,60 @@ describe('seal: Node host side against the real Linux agent', function () {
     } finally {
       other.cleanup();
     }
+  });
+
+  it('refuses a system account as admin (UID below UID_MIN, home /) and hands nothing over', async () => {
+    appendFileSync(join(world.root, 'etc/passwd'), 'svc:x:998:998:service:/:/usr/sbin/nologin\n');
+    const before = statSync(world.root);
+    const agent = startAgent(world);
+    const err = await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, config: { ...config, admin: { name: 'svc', password: HOSTILE } }, timeoutMs: 60_000 }).catch((e) => e);
+    const { stderr } = await agent.done;
+    expect((err as GuestFailed).guestReason).to.equal('apply_admin');
+    expect(stderr).to.match(/refusing the system account svc \(UID 998 below UID_MIN\)/);
+    expect(statSync(world.root).uid).to.equal(before.uid);
+    expect(readFileSync(join(world.root, 'etc/group'), 'utf8')).to.not.match(/svc/);
+  });
+
+  it('never follows a symlinked .ssh: an existing user whose .ssh points at /etc gets nothing chowned there', async () => {
+    appendFileSync(join(world.root, 'etc/passwd'), 'bob:x:1001:1001:bob:/home/bob:/bin/sh\n');
+    mkdirSync(join(world.root, 'home/bob'), { recursive: true });
+    symlinkSync(join(world.root, 'etc'), join(world.root, 'home/bob/.ssh'));
+    const etcBefore = statSync(join(world.root, 'etc'));
+    const agent = startAgent(world);
+    const err = await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, config: { ...config, admin: { name: 'bob', password: HOSTILE, ssh_authorized_keys: [adminKey] } }, timeoutMs: 60_000 }).catch((e) => e);
+    const { stderr } = await agent.done;
+    expect((err as GuestFailed).guestReason).to.equal('apply_admin');
+    expect(stderr).to.match(/refusing bob: \.ssh or authorized_keys is a symlink/);
+    expect(statSync(join(world.root, 'etc')).uid).to.equal(etcBefore.uid);
+    expect(existsSync(join(world.root, 'etc/authorized_keys'))).to.equal(false);
+  });
+
+  it('stops after 3 distinct envelopes that fail verification and reports envelope_limit (no unbounded trials)', async () => {
+    // A hostile pool-0 writer: a challenge, then a new forged envelope for the agent's attempt every 50 ms.
+    const pool0 = poolPath(world.kvpDir, 0);
+    const challenge = 'c'.repeat(64);
+    upsertPoolItems(pool0, [['virtseal.challenge', `3 ${challenge}`]]);
+    const agent = startAgent(world);
+    let n = 0;
+    const timer = setInterval(() => {
+      const guest = readPoolMap(poolPath(world.kvpDir, 1));
+      if (guest.get('virtseal.status')?.startsWith('failed ')) {
+        // The agent gave up: take the forged items away so it can finish (it waits for the host's cleanup).
+        clearInterval(timer);
+        upsertPoolItems(pool0, [['virtseal.manifest', 'gone']]);
+        return;
+      }
+      const hello = guest.get('virtseal.hello');
+      const attempt = hello?.split(' ')[2];
+      if (!attempt) return;
+      const epk = hello!.split(' ')[4]!;
+      const env = `virtseal-envelope 3\nvm ${world.vmId.toLowerCase()}\nattempt ${attempt}\nchallenge ${challenge}\nalg ECDH-P256/SHA256-KDF/AES-256-CBC-PBKDF2/HMAC-SHA256\nepk ${epk}\ndata U2FsdGVkX1${String(n++).padStart(6, '0')}AAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nmac ${'0'.repeat(64)}\n`;
+      upsertPoolItems(pool0, [['virtseal.chunk.0', env], ['virtseal.manifest', `3 ${attempt} 1 ${env.length}`]]);
+    }, 50);
+    const { code, stderr } = await agent.done;
+    clearInterval(timer);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/3 different envelopes failed verification/);
+    expect(stderr).to.match(/reported failed \(envelope_limit\)/);
   });
 });

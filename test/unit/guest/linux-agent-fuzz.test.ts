@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../../integration/seal/agent-harness';
-import { PRIVATE_KEY_PATH, VECTORS } from '../seal/vectors';
+import { KEY_PATHS, VECTORS } from '../seal/vectors';
 
-const REASONS = new Set(['envelope_format', 'envelope_version', 'envelope_algorithm', 'envelope_vm_id', 'envelope_attempt', 'envelope_nonce', 'envelope_key_unwrap', 'envelope_mac', 'envelope_decrypt', 'payload_format']);
+const REASONS = new Set(['envelope_format', 'envelope_version', 'envelope_algorithm', 'envelope_vm_id', 'envelope_attempt', 'envelope_challenge', 'envelope_key_agreement', 'envelope_mac', 'envelope_decrypt', 'payload_format']);
 const v = VECTORS.cases.find((c) => c.name === 'full')!;
 
 describe('guest/linux agent envelope fuzz (sample)', function () {
@@ -36,8 +36,7 @@ describe('guest/linux agent envelope fuzz (sample)', function () {
           (text) => {
             fc.pre(text !== v.envelope);
             writeFileSync(join(dir, 'env'), text);
-            const r = spawnSync('sh', [AGENT, 'open', '--private-key', PRIVATE_KEY_PATH, '--vm-id', v.vm_id, '--attempt', v.attempt,
-              '--nonce', v.nonce, '--envelope', join(dir, 'env'), '--out', join(dir, 'out'), '--runtime-dir', dir], { encoding: 'utf8' });
+            const r = spawnSync('sh', [AGENT, 'open', '--private-key', KEY_PATHS.guestKex, '--hello', v.hello, '--envelope', join(dir, 'env'), '--out', join(dir, 'out'), '--runtime-dir', dir], { encoding: 'utf8' });
             const reason = r.stdout.trim();
             reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
             return r.status === 3 && REASONS.has(reason);

@@ -1,5 +1,5 @@
 /**
- * The Linux agent's own crypto (sh + openssl CLI) against the committed protocol v2 vectors, through its
+ * The Linux agent's own crypto (sh + openssl CLI) against the committed protocol v3 vectors, through its
  * `open` subcommand: genuine envelopes open to the exact payload; tampered, truncated, reordered, replayed and
  * foreign ones are refused with a stable reason.
  */
@@ -9,25 +9,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../../integration/seal/agent-harness';
-import { PRIVATE_KEY_PATH, VECTORS, type V2Case } from '../seal/vectors';
+import { generateKeyPairSync } from 'node:crypto';
+import { KEY_PATHS, VECTORS } from '../seal/vectors';
 
-function open(envelope: string, binding: Pick<V2Case, 'vm_id' | 'attempt' | 'nonce'>): { code: number | null; reason: string; payload?: Buffer } {
+function open(envelope: string, hello: string): { code: number | null; reason: string; payload?: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-open-'));
   try {
     writeFileSync(join(dir, 'env'), envelope);
-    const r = spawnSync('sh', [AGENT, 'open', '--private-key', PRIVATE_KEY_PATH, '--vm-id', binding.vm_id, '--attempt', binding.attempt,
-      '--nonce', binding.nonce, '--envelope', join(dir, 'env'), '--out', join(dir, 'out'), '--runtime-dir', dir], { encoding: 'utf8' });
+    const r = spawnSync('sh', [AGENT, 'open', '--private-key', KEY_PATHS.guestKex, '--hello', hello,
+      '--envelope', join(dir, 'env'), '--out', join(dir, 'out'), '--runtime-dir', dir], { encoding: 'utf8' });
     return { code: r.status, reason: r.stdout.trim(), payload: r.status === 0 ? readFileSync(join(dir, 'out')) : undefined };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-describe('guest/linux agent crypto against the v2 test vectors', function () {
+describe('guest/linux agent crypto against the v3 test vectors', function () {
   this.timeout(60_000);
   for (const v of VECTORS.cases) {
     it(`opens vector ${v.name} to the exact payload`, () => {
-      const r = open(v.envelope, v);
+      const r = open(v.envelope, v.hello);
       expect(r.code).to.equal(0);
       expect(r.payload!.toString('base64')).to.equal(v.payload_base64);
     });
@@ -37,21 +38,26 @@ describe('guest/linux agent crypto against the v2 test vectors', function () {
   const other = VECTORS.cases.find((c) => c.name === 'minimal')!;
   const lines = v.envelope.split('\n');
   const flip = (s: string, i: number): string => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
-  const cases: [string, string, Pick<V2Case, 'vm_id' | 'attempt' | 'nonce'>, string][] = [
-    ['a flipped ciphertext byte', lines.map((l, i) => (i === 6 ? flip(l, 40) : l)).join('\n'), v, 'envelope_mac'],
-    ['a flipped MAC', lines.map((l, i) => (i === 7 ? l.slice(0, -1) + (l.endsWith('0') ? '1' : '0') : l)).join('\n'), v, 'envelope_mac'],
-    ['a wrapped key for another key pair', lines.map((l, i) => (i === 5 ? flip(l, 30) : l)).join('\n'), v, 'envelope_key_unwrap'],
-    ['truncation', v.envelope.slice(0, 1500), v, 'envelope_format'],
-    ['reordered lines', [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'), v, 'envelope_format'],
-    ['a replay from another attempt', other.envelope, { ...v, vm_id: other.vm_id }, 'envelope_attempt'],
-    ['a replay with the attempt line edited', lines.map((l, i) => (i === 2 ? `attempt ${other.attempt}` : l)).join('\n'), { ...v, attempt: other.attempt, nonce: other.nonce }, 'envelope_nonce'],
-    ['foreign data (another VM)', v.envelope, { ...v, vm_id: '11111111-2222-3333-4444-555555555555' }, 'envelope_vm_id'],
-    ['another protocol version', v.envelope.replace('virtseal-envelope 2', 'virtseal-envelope 3'), v, 'envelope_version'],
-    ['an edited vm line (MAC covers it)', v.envelope.replace(`vm ${v.vm_id}`, 'vm 11111111-2222-3333-4444-555555555555'), { ...v, vm_id: '11111111-2222-3333-4444-555555555555' }, 'envelope_mac'],
+  const spkiB64 = (curve: string): string => generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const withLine = (i: number, line: string): string => lines.map((l, k) => (k === i ? line : l)).join('\n');
+  const foreignHello = v.hello.replace(` ${v.vm_id} `, ' 11111111-2222-3333-4444-555555555555 ');
+  const cases: [string, string, string, string][] = [
+    ['a flipped ciphertext byte', withLine(6, flip(lines[6]!, 40)), v.hello, 'envelope_mac'],
+    ['a flipped MAC', withLine(7, lines[7]!.slice(0, -1) + (lines[7]!.endsWith('0') ? '1' : '0')), v.hello, 'envelope_mac'],
+    ['an envelope key on another curve', withLine(5, `epk ${spkiB64('secp384r1')}`), v.hello, 'envelope_key_agreement'],
+    ['an envelope key substituted by another P-256 key', withLine(5, `epk ${spkiB64('prime256v1')}`), v.hello, 'envelope_mac'],
+    ['an envelope for another hello of the same attempt (transcript in the KDF)', v.envelope, v.hello.replace(/ \S+$/, ' MEUCIQ=='), 'envelope_mac'],
+    ['truncation', v.envelope.slice(0, 700), v.hello, 'envelope_format'],
+    ['reordered lines', [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'), v.hello, 'envelope_format'],
+    ['a replay from another attempt', other.envelope, v.hello, 'envelope_attempt'],
+    ['a replay with the attempt line edited', withLine(2, `attempt ${other.attempt}`), other.hello, 'envelope_challenge'],
+    ['foreign data (another VM)', v.envelope, foreignHello, 'envelope_vm_id'],
+    ['another protocol version', v.envelope.replace('virtseal-envelope 3', 'virtseal-envelope 4'), v.hello, 'envelope_version'],
+    ['an edited vm line (MAC covers it)', v.envelope.replace(`vm ${v.vm_id}`, 'vm 11111111-2222-3333-4444-555555555555'), foreignHello, 'envelope_mac'],
   ];
-  for (const [what, text, binding, reason] of cases) {
+  for (const [what, text, hello, reason] of cases) {
     it(`refuses ${what} with ${reason}`, () => {
-      const r = open(text, binding);
+      const r = open(text, hello);
       expect(r.code).to.equal(3);
       expect(r.reason).to.equal(reason);
     });

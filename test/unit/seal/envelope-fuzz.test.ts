@@ -4,22 +4,26 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { EnvelopeRejected } from '../../../src/core/errors';
 import { assembleEnvelope, envelopeItems, parseManifest } from '../../../src/seal/chunking';
 import { openEnvelope, sealEnvelope, type SessionBinding } from '../../../src/seal/envelope';
-import { PRIVATE_KEY_PEM } from './vectors';
+import { formatHello } from '../../../src/seal/hello';
+import { vectorKey } from './vectors';
 
-const CHECKS = new Set(['format', 'version', 'algorithm', 'vm_id', 'attempt', 'nonce', 'key_unwrap', 'mac', 'decrypt', 'length', 'manifest']);
-const key = createPrivateKey(PRIVATE_KEY_PEM);
-const pub = createPublicKey(key);
-const session = (attempt: string, vmId = '0000aaaa-0001'): SessionBinding => ({ vmId, attempt: attempt.repeat(32), nonce: attempt.repeat(64) });
+const CHECKS = new Set(['format', 'version', 'algorithm', 'vm_id', 'attempt', 'challenge', 'key_agreement', 'mac', 'decrypt', 'length', 'manifest']);
+const kex = vectorKey('guestKex');
+const sig = vectorKey('guestSig');
+const session = (attempt: string, vmId = '0000aaaa-0001'): SessionBinding => {
+  const h = { versions: [3], vmId, attempt: attempt.repeat(32), challenge: attempt.repeat(64), kex: kex.publicKey, sig: sig.publicKey };
+  return { vmId, attempt: h.attempt, challenge: h.challenge, hello: formatHello(h, sig.privateKey) };
+};
 const A = session('a');
 const B = session('b');
-const payload = Buffer.from('virtseal-payload 2\nhostname d2ViMDE=\nadmin.password Y2FuYXJ5\n');
-const sealedA = sealEnvelope({ ...A, payload, publicKey: pub }).envelope;
-const sealedB = sealEnvelope({ ...B, payload, publicKey: pub }).envelope; // another attempt: replay source
-const sealedForeign = sealEnvelope({ ...session('a', '0000bbbb-0002'), payload, publicKey: pub }).envelope;
+const payload = Buffer.from('virtseal-payload 3\nhostname d2ViMDE=\nadmin.password Y2FuYXJ5\n');
+const sealedA = sealEnvelope({ ...A, payload, guestKey: kex.publicKey }).envelope;
+const sealedB = sealEnvelope({ ...B, payload, guestKey: kex.publicKey }).envelope; // another attempt: replay source
+const sealedForeign = sealEnvelope({ ...session('a', '0000bbbb-0002'), payload, guestKey: kex.publicKey }).envelope;
+const key = kex.privateKey;
 
 type Mutation = { kind: string; text: string };
 const splitEvery = (s: string, n: number): string[] => Array.from({ length: Math.ceil(s.length / n) }, (_, i) => s.slice(i * n, (i + 1) * n));
@@ -89,7 +93,7 @@ describe('seal/envelope fuzz', function () {
     );
     expect(accepted).to.equal(0);
     const checks = new Set([...seen.keys()].map((k) => k.split(':')[1]));
-    for (const c of ['format', 'attempt', 'vm_id', 'mac', 'nonce']) expect(checks.has(c), `check ${c} exercised`).to.equal(true);
+    for (const c of ['format', 'attempt', 'vm_id', 'mac', 'challenge']) expect(checks.has(c), `check ${c} exercised`).to.equal(true);
     const total = [...seen.values()].reduce((a, b) => a + b, 0);
     expect(total).to.be.at.least(9_900);
   });

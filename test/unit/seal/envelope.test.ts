@@ -1,67 +1,104 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EnvelopeRejected } from '../../../src/core/errors';
 import { assembleEnvelope, envelopeItems, parseManifest } from '../../../src/seal/chunking';
 import { CHUNK_BYTES, MAX_ITEMS_PER_BATCH } from '../../../src/seal/constants';
-import { deriveSessionKeys, rsaOaepDecrypt, rsaOaepEncrypt } from '../../../src/seal/crypto';
+import { configDigest, deriveSessionKeys, ecdh, spkiOf, transcriptHash } from '../../../src/seal/crypto';
 import { openEnvelope, sealEnvelope } from '../../../src/seal/envelope';
-import { formatStatus, parseStatus } from '../../../src/seal/hello';
-import { buildPayload, decodePayload } from '../../../src/seal/payload';
-import { PRIVATE_KEY_PATH, PRIVATE_KEY_PEM, VECTORS } from './vectors';
+import { appliedRecordMacValid, formatHello, formatStatus, parseAppliedRecord, parseHello, parseStatus, verifyHello } from '../../../src/seal/hello';
+import { buildPayload, decodePayload, sealedPayload } from '../../../src/seal/payload';
+import { KEY_PATHS, VECTORS, vectorKey } from './vectors';
 
-const spki = Buffer.from(VECTORS.public_key_spki_base64, 'base64');
+const kex = vectorKey('guestKex');
+const sig = vectorKey('guestSig');
+const ephemeral = vectorKey('hostEphemeral');
 
-describe('seal/envelope (protocol v2 test vectors)', () => {
+describe('seal/envelope (protocol v3 test vectors)', () => {
   for (const v of VECTORS.cases) {
     describe(`vector ${v.name}`, () => {
-      it('payload is the canonical encoding of the config', () => {
-        expect(buildPayload(v.config).toString('base64')).to.equal(v.payload_base64);
-        expect(decodePayload(Buffer.from(v.payload_base64, 'base64'))).to.be.instanceOf(Map);
+      const binding = { vmId: v.vm_id, attempt: v.attempt, challenge: v.challenge, hello: v.hello };
+      it('payload is the canonical config plus the applied record of its digest', () => {
+        const p = sealedPayload(v.config, v.vm_id, Buffer.from(v.record_salt_hex, 'hex'));
+        expect(p.payload.toString('base64')).to.equal(v.payload_base64);
+        expect(p.digest).to.equal(v.record_digest_hex);
+        expect(configDigest(buildPayload(v.config), v.vm_id, Buffer.from(v.record_salt_hex, 'hex')).toString('hex')).to.equal(v.record_digest_hex);
+        const entries = decodePayload(Buffer.from(v.payload_base64, 'base64'))!;
+        expect(entries.get('record.digest')).to.equal(v.record_digest_hex);
       });
-      it('derives the recorded session keys', () => {
-        const keys = deriveSessionKeys(Buffer.from(v.master_hex, 'hex'), Buffer.from(v.nonce, 'hex'));
+      it('the hello proves possession of the recorded keys and answers the challenge', () => {
+        const hello = parseHello(v.hello);
+        expect(hello).to.include({ vmId: v.vm_id, attempt: v.attempt, challenge: v.challenge });
+        expect(hello.kex.toString('base64')).to.equal(VECTORS.guest_kex_spki_base64);
+        expect(spkiOf(verifyHello(hello).kex).toString('base64')).to.equal(VECTORS.guest_kex_spki_base64);
+        const forged = v.hello.replace(v.challenge, 'f'.repeat(64));
+        expect(() => verifyHello(parseHello(forged))).to.throw(EnvelopeRejected, /signature/);
+      });
+      it('derives the recorded shared secret, transcript hash and session keys', () => {
+        const z = ecdh(ephemeral.privateKey, kex.publicKey);
+        expect(z.toString('hex')).to.equal(v.z_hex);
+        expect(ecdh(kex.privateKey, ephemeral.publicKey).toString('hex')).to.equal(v.z_hex);
+        const th = transcriptHash(v.hello, v.epk_spki_base64);
+        expect(th.toString('hex')).to.equal(v.transcript_hash_hex);
+        const keys = deriveSessionKeys(z, th);
         expect([keys.enc, keys.mac, keys.status].map((k) => k.toString('hex'))).to.deep.equal([v.k_enc_hex, v.k_mac_hex, v.k_status_hex]);
       });
-      it('seals to exactly the recorded envelope with fixed randomness', () => {
+      it('seals to exactly the recorded envelope with a fixed ephemeral key and salt', () => {
         const sealed = sealEnvelope({
-          payload: Buffer.from(v.payload_base64, 'base64'), vmId: v.vm_id, attempt: v.attempt, nonce: v.nonce, publicKey: spki,
-          fixed: { master: Buffer.from(v.master_hex, 'hex'), salt: Buffer.from(v.salt_hex, 'hex'), oaepSeed: Buffer.from(v.oaep_seed_hex, 'hex') },
+          ...binding, payload: Buffer.from(v.payload_base64, 'base64'), guestKey: kex.publicKey,
+          fixed: { ephemeral, salt: Buffer.from(v.salt_hex, 'hex') },
         });
         expect(sealed.envelope).to.equal(v.envelope);
       });
-      it('opens with the private key (host-side verifier)', () => {
-        const { payload } = openEnvelope(v.envelope, PRIVATE_KEY_PEM, { vmId: v.vm_id, attempt: v.attempt, nonce: v.nonce });
+      it('opens with the guest key (host-side verifier); another hello or key does not', () => {
+        const { payload } = openEnvelope(v.envelope, kex.privateKey, binding);
         expect(payload.toString('base64')).to.equal(v.payload_base64);
+        const otherHello = formatHello({ versions: [3], vmId: v.vm_id, attempt: v.attempt, challenge: v.challenge, kex: kex.publicKey, sig: sig.publicKey }, sig.privateKey);
+        expect(() => openEnvelope(v.envelope, kex.privateKey, { ...binding, hello: otherHello })).to.throw(EnvelopeRejected, /MAC/);
+        expect(() => openEnvelope(v.envelope, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, binding)).to.throw(EnvelopeRejected, /MAC/);
       });
-      it('the wrapped key unwraps with the openssl CLI (pkeyutl OAEP-SHA256), as the Linux agent does it', () => {
-        const wrapped = Buffer.from(v.envelope.split('\n')[5]!.slice(4), 'base64');
-        const out = execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', PRIVATE_KEY_PATH, '-pkeyopt', 'rsa_padding_mode:oaep',
-          '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256'], { input: wrapped });
-        expect(out.toString('hex')).to.equal(v.master_hex);
+      it('openssl pkeyutl -derive and dgst give the same shared secret and K_enc, as the Linux agent computes them', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'virtseal-vec-'));
+        let z: Buffer;
+        try {
+          writeFileSync(join(dir, 'epk.der'), Buffer.from(v.epk_spki_base64, 'base64'));
+          z = execFileSync('openssl', ['pkeyutl', '-derive', '-inkey', KEY_PATHS.guestKex, '-peerkey', join(dir, 'epk.der'), '-peerform', 'DER']);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        expect(z.toString('hex')).to.equal(v.z_hex);
+        const k = execFileSync('openssl', ['dgst', '-sha256', '-r'], { input: Buffer.concat([Buffer.from('virtseal/3 enc\n'), z, Buffer.from(v.transcript_hash_hex, 'hex')]) });
+        expect(k.toString().split(' ')[0]).to.equal(v.k_enc_hex);
       });
-      it('status reports verify with K_status', () => {
+      it('status reports and the applied record verify with K_status', () => {
         const key = Buffer.from(v.k_status_hex, 'hex');
         expect(formatStatus(v.vm_id, v.attempt, 'applied', '-', key)).to.equal(v.status_applied);
         expect(parseStatus(v.status_applied, v.vm_id, key)).to.include({ state: 'applied', authenticated: true });
         expect(parseStatus(v.status_failed, v.vm_id, key)).to.include({ state: 'failed', reason: 'apply_admin' });
         expect(() => parseStatus(v.status_applied, v.vm_id, Buffer.alloc(32))).to.throw(EnvelopeRejected, /MAC/);
+        const record = parseAppliedRecord(v.applied_record)!;
+        expect(record).to.include({ version: 3, vmId: v.vm_id, attempt: v.attempt, salt: v.record_salt_hex, digest: v.record_digest_hex });
+        expect(appliedRecordMacValid(record, key)).to.equal(true);
+        expect(appliedRecordMacValid({ ...record, digest: '0'.repeat(64) }, key)).to.equal(false);
       });
     });
   }
 
-  it('deterministic OAEP encoding decrypts with node and matches the RFC 8017 layout', () => {
-    const key = createPrivateKey(PRIVATE_KEY_PEM);
-    const msg = Buffer.alloc(32, 7);
-    const wrapped = rsaOaepEncrypt(createPublicKey(createPrivateKey(PRIVATE_KEY_PEM)).export({ type: 'spki', format: 'pem' }).toString(), msg, Buffer.alloc(32, 1));
-    expect(rsaOaepDecrypt(key, wrapped)).to.deep.equal(msg);
+  it('an ECDSA signature made by openssl dgst -sign (as the Linux agent does) verifies on the host', () => {
+    const v = VECTORS.cases[0]!;
+    const fields = v.hello.slice(0, v.hello.lastIndexOf(' '));
+    const signature = execFileSync('openssl', ['dgst', '-sha256', '-sign', KEY_PATHS.guestSig], { input: `virtseal/3 hello\n${fields}\n` });
+    expect(() => verifyHello(parseHello(`${fields} ${signature.toString('base64')}`))).to.not.throw();
   });
 
-  it('rejects a guest key shorter than 3072 bits', () => {
-    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const der = publicKey.export({ type: 'spki', format: 'der' });
-    expect(() => sealEnvelope({ payload: Buffer.from('x'), vmId: 'a', attempt: '0'.repeat(32), nonce: '0'.repeat(64), publicKey: der }))
-      .to.throw(EnvelopeRejected, /3072/);
+  it('refuses a hello whose keys are not P-256', () => {
+    const v = VECTORS.cases[0]!;
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+    const hello = formatHello({ versions: [3], vmId: v.vm_id, attempt: v.attempt, challenge: v.challenge, kex: p384.publicKey, sig: sig.publicKey }, sig.privateKey);
+    expect(() => verifyHello(parseHello(hello))).to.throw(EnvelopeRejected, /P-256/);
   });
 
   it('chunks fit KVP values, batches hold at most 128 items and the manifest comes last, alone', () => {

@@ -14,7 +14,7 @@ const fullAdmin: Required<GuestAdminConfig> = { name: '', password: '', password
 const fullAnsible: Required<GuestAnsibleConfig> = { user: '', ssh_authorized_keys: [] };
 const fullJoin: Required<GuestDomainJoinConfig> = { domain: '', user: '', password: '', ou: '' };
 const full: Required<GuestConfig> = {
-  protocol: 'v2', hostname: '', domain: '', timezone: '', nics: [fullNic], admin: fullAdmin, ansible: fullAnsible,
+  protocol: 'v3', hostname: '', domain: '', timezone: '', nics: [fullNic], admin: fullAdmin, ansible: fullAnsible,
   domain_join: fullJoin, run_once: [], user_data: '',
 };
 

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/core/clock';
 import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument, ScriptFailed } from '../../../src/core/errors';
-import { HELLO_KEY, STATUS_KEY } from '../../../src/seal/constants';
+import { CHALLENGE_KEY, HELLO_KEY, STATUS_KEY } from '../../../src/seal/constants';
+import { newEphemeralKey } from '../../../src/seal/crypto';
+import { formatHello } from '../../../src/seal/hello';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
-import { MemoryChannel, TsGuest, testKeyPair } from './memory-guest';
+import { MemoryChannel, TsGuest } from './memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 const config: GuestConfig = { hostname: 'web01', admin: { name: 'alice', password: 'Canary-Secret-77' } };
@@ -25,17 +27,17 @@ async function drive(options: Omit<SealedExchangeOptions, 'clock'>, clock = new 
 
 describe('seal/host-exchange (runSealedExchange)', function () {
   this.timeout(60_000);
-  before(() => testKeyPair());
 
   it('seals for the guest hello, gets an authenticated applied and removes every host item', async () => {
     const channel = new MemoryChannel();
     const guest = new TsGuest(channel, { vmId: VM });
     const result = (await drive({ channel, vmId: VM.toUpperCase(), config, timeoutMs: 30_000 })) as Record<string, unknown>;
-    expect(result).to.include({ protocol: 'v2', state: 'applied', attempt: guest.attempt, attempts: 1 });
+    expect(result).to.include({ protocol: 'v3', state: 'applied', attempt: guest.attempt, attempts: 1 });
     expect(guest.payload?.get('hostname')).to.equal('web01');
     expect(guest.payload?.get('admin.password')).to.equal('Canary-Secret-77');
     expect(channel.host.size).to.equal(0);
-    expect(result.itemsRemoved).to.equal(channel.writeBatches.reduce((a, b) => a + b, 0));
+    // The chunks, the manifest and the challenge (renewed after the seal under the same key).
+    expect(result.itemsRemoved).to.equal((result.chunks as number) + 2);
   });
 
   it('writes large envelopes in batches of at most 128 and the manifest alone, last', async () => {
@@ -49,7 +51,8 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     expect(r).to.not.be.instanceOf(Error);
     expect(seen.length).to.be.at.least(3);
     expect(seen.every((b) => b.length <= 128)).to.equal(true);
-    expect(seen.at(-1)).to.deep.equal(['virtseal.manifest']);
+    expect(seen.at(-2)).to.deep.equal(['virtseal.manifest']);
+    expect(seen.at(-1)).to.deep.equal(['virtseal.challenge']);
     expect(channel.removeBatches.every((n) => n <= 128)).to.equal(true);
     expect(channel.host.size).to.equal(0);
   });
@@ -96,7 +99,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('vm_id');
-    expect(channel.writeBatches).to.deep.equal([]);
+    expect(channel.writeBatches).to.deep.equal([1]); // the challenge only
   });
 
   it('reseals for a new attempt when the guest restarts mid-way, and the old envelope is gone first', async () => {
@@ -163,15 +166,18 @@ describe('seal/host-exchange torn reads', function () {
   it('tolerates a hello that reads malformed once (guest rewriting its pool), then completes', async () => {
     const channel = new MemoryChannel();
     const guest = new TsGuest(channel, { vmId: VM });
-    const good = channel.guest.get(HELLO_KEY)!;
     const inner = channel.onRead;
-    let reads = 0;
+    let torn = '';
+    let done = false;
     channel.onRead = () => {
-      reads++;
-      if (reads === 1) channel.guest.set(HELLO_KEY, good.slice(0, 300));
-      else {
-        channel.guest.set(HELLO_KEY, good);
-        inner();
+      inner();
+      const good = channel.guest.get(HELLO_KEY);
+      if (good && !done && !torn) {
+        torn = good;
+        channel.guest.set(HELLO_KEY, good.slice(0, 300));
+      } else if (torn && !done) {
+        channel.guest.set(HELLO_KEY, torn);
+        done = true;
       }
     };
     const result = (await drive({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
@@ -180,11 +186,11 @@ describe('seal/host-exchange torn reads', function () {
 
   it('rejects a hello that reads malformed twice with the same bytes', async () => {
     const channel = new MemoryChannel();
-    channel.guest.set(HELLO_KEY, '2 not-a-hello');
+    channel.guest.set(HELLO_KEY, '3 not-a-hello');
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('hello');
-    expect(channel.writeBatches).to.deep.equal([]);
+    expect(channel.writeBatches).to.deep.equal([1]); // the challenge only
   });
 });
 
@@ -196,13 +202,13 @@ describe('seal/host-exchange cleanup on channel failures', function () {
     const write = channel.writeHostItems.bind(channel);
     let calls = 0;
     channel.writeHostItems = async (items) => {
-      if (++calls === 2) throw new ScriptFailed('AddKvpItems returned 32768');
+      if (++calls === 3) throw new ScriptFailed('AddKvpItems returned 32768');
       return write(items);
     };
     const big: GuestConfig = { hostname: 'big', run_once: Array.from({ length: 60 }, (_, i) => `echo ${'z'.repeat(1500)} ${i}`) };
     const err = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(ScriptFailed);
-    expect(channel.writeBatches[0]).to.equal(128);
+    expect(channel.writeBatches[1]).to.equal(128);
     expect(channel.host.size).to.equal(0);
   });
 
@@ -225,10 +231,67 @@ describe('seal/host-exchange attempt limit', function () {
     const guest = new TsGuest(channel, { vmId: VM, outcome: 'silent' });
     channel.onRead = () => {
       if (channel.host.get('virtseal.manifest')?.includes(guest.attempt)) guest.restart();
+      else guest.step();
     };
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, maxAttempts: 2 });
     expect(err).to.be.instanceOf(GuestFailed);
     expect((err as GuestFailed).guestReason).to.equal('too_many_attempts');
+    expect(channel.host.size).to.equal(0);
+  });
+});
+
+describe('seal/host-exchange: only a fresh hello that proves possession is sealed to (finding: stale/planted hellos)', function () {
+  this.timeout(60_000);
+  const keys = () => ({ kex: newEphemeralKey(), sig: newEphemeralKey() });
+
+  it('never seals to a hello left from an earlier boot or planted in the pool (it does not sign this run\'s challenge)', async () => {
+    const channel = new MemoryChannel();
+    const k = keys();
+    // Well-formed and validly signed, but for a challenge this run never issued.
+    channel.guest.set(HELLO_KEY, formatHello({ versions: [3], vmId: VM, attempt: 'a'.repeat(32), challenge: 'c'.repeat(64), kex: k.kex.publicKey, sig: k.sig.publicKey }, k.sig.privateKey));
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    expect(err).to.be.instanceOf(GuestTimeout);
+    expect((err as Error).message).to.match(/stale/);
+    expect(channel.writeBatches).to.deep.equal([1]); // the challenge, never an envelope
+  });
+
+  it('refuses a hello for the current challenge whose signature is not by its own key (no proof of possession)', async () => {
+    const channel = new MemoryChannel();
+    const k = keys();
+    const other = newEphemeralKey();
+    channel.onRead = () => {
+      const c = channel.host.get(CHALLENGE_KEY)?.split(' ')[1];
+      if (c) channel.guest.set(HELLO_KEY, formatHello({ versions: [3], vmId: VM, attempt: 'a'.repeat(32), challenge: c, kex: k.kex.publicKey, sig: k.sig.publicKey }, other.privateKey));
+    };
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('hello_signature');
+    expect(channel.writeBatches).to.deep.equal([1]);
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('each attempt answers its own challenge: the challenge is renewed after every seal', async () => {
+    const channel = new MemoryChannel();
+    const guest = new TsGuest(channel, { vmId: VM, outcome: 'silent' });
+    const challenges: string[] = [];
+    channel.onRead = () => {
+      const c = channel.host.get(CHALLENGE_KEY);
+      if (c && challenges.at(-1) !== c) challenges.push(c);
+      if (channel.host.get('virtseal.manifest')?.includes(guest.attempt) && challenges.length < 3) guest.restart();
+      else guest.step();
+    };
+    (guest as unknown as { options: { outcome: string } }).options.outcome = 'silent';
+    await drive({ channel, vmId: VM, config, timeoutMs: 8_000, maxAttempts: 3 });
+    expect(challenges.length).to.be.at.least(3);
+    expect(new Set(challenges).size).to.equal(challenges.length);
+  });
+
+  it("refuses 'applied' without the guest's authenticated applied record of this config", async () => {
+    const channel = new MemoryChannel();
+    new TsGuest(channel, { vmId: VM, outcome: 'applied-no-record' });
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('applied_record');
     expect(channel.host.size).to.equal(0);
   });
 });

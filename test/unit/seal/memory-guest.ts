@@ -1,21 +1,16 @@
 /**
  * Test helpers: an in-memory GuestChannel that records every call, and a guest written in TypeScript that follows
- * docs/protocol.md (hello, wait for manifest + chunks, open, report), driven on each host read.
+ * docs/protocol.md (answer the challenge with a signed hello, wait for manifest + chunks, open, record, report),
+ * driven on each host read.
  */
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import type { GuestChannel } from '../../../src/drivers/types';
 import { assembleEnvelope, parseManifest } from '../../../src/seal/chunking';
-import { HELLO_KEY, MANIFEST_KEY, STATUS_KEY } from '../../../src/seal/constants';
+import { APPLIED_KEY, CHALLENGE_KEY, HELLO_KEY, MANIFEST_KEY, STATUS_KEY } from '../../../src/seal/constants';
+import { newEphemeralKey } from '../../../src/seal/crypto';
 import { openEnvelope } from '../../../src/seal/envelope';
-import { formatHello, formatStatus } from '../../../src/seal/hello';
+import { formatAppliedRecord, formatHello, formatStatus } from '../../../src/seal/hello';
 import { decodePayload } from '../../../src/seal/payload';
-
-let sharedKeys: { publicKey: KeyObject; privateKey: KeyObject } | undefined;
-/** One RSA-3072 pair reused across tests (generation is slow); real guests make one per attempt. */
-export function testKeyPair(): { publicKey: KeyObject; privateKey: KeyObject } {
-  sharedKeys ??= generateKeyPairSync('rsa', { modulusLength: 3072 });
-  return sharedKeys;
-}
 
 export class MemoryChannel implements GuestChannel {
   readonly host = new Map<string, string>();
@@ -40,19 +35,26 @@ export class MemoryChannel implements GuestChannel {
   async listHostItems(): Promise<readonly string[]> {
     return [...this.host.keys()];
   }
+  /** Host items written other than the challenge (which the host renews after each seal). */
+  get envelopeWrites(): number {
+    return [...this.host.keys()].filter((k) => k !== CHALLENGE_KEY).length;
+  }
 }
 
 export interface TsGuestOptions {
   readonly vmId: string;
-  /** What the guest reports after opening: default applied. */
-  readonly outcome?: 'applied' | 'failed' | 'silent' | 'applied-unauthenticated';
+  /** What the guest reports after opening: default applied (with its applied record). */
+  readonly outcome?: 'applied' | 'failed' | 'silent' | 'applied-unauthenticated' | 'applied-no-record';
   readonly reason?: string;
 }
 
-/** A protocol-v2 guest over a MemoryChannel. `restart()` begins a new attempt (as after a reboot). */
+/** A protocol-v3 guest over a MemoryChannel. `restart()` begins a new attempt (as after a reboot). */
 export class TsGuest {
   attempt = '';
-  nonce = '';
+  challenge = '';
+  hello = '';
+  kex!: { privateKey: KeyObject; publicKey: KeyObject };
+  sig!: { privateKey: KeyObject; publicKey: KeyObject };
   payload: Map<string, string> | undefined;
   rejections: string[] = [];
   constructor(private readonly channel: MemoryChannel, private readonly options: TsGuestOptions) {
@@ -61,25 +63,42 @@ export class TsGuest {
   }
   restart(): void {
     this.attempt = randomBytes(16).toString('hex');
-    this.nonce = randomBytes(32).toString('hex');
+    this.kex = newEphemeralKey();
+    this.sig = newEphemeralKey();
     this.payload = undefined;
+    this.challenge = '';
     this.channel.guest.delete(STATUS_KEY);
-    this.channel.guest.set(HELLO_KEY, formatHello({ versions: [2], vmId: this.options.vmId, attempt: this.attempt, nonce: this.nonce, publicKey: testKeyPair().publicKey.export({ type: 'spki', format: 'der' }) }));
+    this.channel.guest.delete(HELLO_KEY);
+    this.channel.guest.delete(APPLIED_KEY);
+    this.answerChallenge();
+  }
+  private answerChallenge(): void {
+    const c = /^3 ([0-9a-f]{64})$/.exec(this.channel.host.get(CHALLENGE_KEY) ?? '')?.[1];
+    if (!c || c === this.challenge) return;
+    this.challenge = c;
+    this.hello = formatHello({ versions: [3], vmId: this.options.vmId, attempt: this.attempt, challenge: c, kex: this.kex.publicKey, sig: this.sig.publicKey }, this.sig.privateKey);
+    this.channel.guest.set(HELLO_KEY, this.hello);
   }
   step(): void {
     if (this.payload) return;
     const manifestText = this.channel.host.get(MANIFEST_KEY);
-    if (!manifestText) return;
-    const manifest = parseManifest(manifestText);
-    if (manifest.attempt !== this.attempt) return;
+    const manifest = manifestText ? parseManifest(manifestText) : undefined;
+    if (!manifest || manifest.attempt !== this.attempt) {
+      this.answerChallenge();
+      return;
+    }
     const text = assembleEnvelope(this.channel.host, manifest);
     if (text === undefined) return;
     try {
-      const opened = openEnvelope(text, testKeyPair().privateKey, { vmId: this.options.vmId, attempt: this.attempt, nonce: this.nonce });
+      const opened = openEnvelope(text, this.kex.privateKey, { vmId: this.options.vmId, attempt: this.attempt, challenge: this.challenge, hello: this.hello });
       this.payload = decodePayload(opened.payload);
       const outcome = this.options.outcome ?? 'applied';
       if (outcome === 'silent') return;
       const state = outcome === 'failed' ? 'failed' : 'applied';
+      if (outcome === 'applied') {
+        const record = { vmId: this.options.vmId, attempt: this.attempt, salt: this.payload!.get('record.salt')!, digest: this.payload!.get('record.digest')! };
+        this.channel.guest.set(APPLIED_KEY, formatAppliedRecord(record, opened.keys.status));
+      }
       const key = outcome === 'applied-unauthenticated' ? undefined : opened.keys.status;
       this.channel.guest.set(STATUS_KEY, formatStatus(this.options.vmId, this.attempt, state, this.options.reason ?? '-', key));
     } catch (e) {

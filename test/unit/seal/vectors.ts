@@ -1,16 +1,21 @@
-/** Loads the committed protocol v2 test vectors (test/vectors/v2.json). */
+/** Loads the committed protocol v3 test vectors (test/vectors/v3.json) and their test-only keys. */
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 
-export interface V2Case {
+export interface V3Case {
   readonly name: string;
   readonly config: GuestConfig;
   readonly vm_id: string;
   readonly attempt: string;
-  readonly nonce: string;
-  readonly master_hex: string;
+  readonly challenge: string;
+  readonly hello: string;
+  readonly epk_spki_base64: string;
+  readonly z_hex: string;
+  readonly transcript_hash_hex: string;
   readonly salt_hex: string;
-  readonly oaep_seed_hex: string;
+  readonly record_salt_hex: string;
+  readonly record_digest_hex: string;
   readonly payload_base64: string;
   readonly k_enc_hex: string;
   readonly k_mac_hex: string;
@@ -18,11 +23,20 @@ export interface V2Case {
   readonly envelope: string;
   readonly status_applied: string;
   readonly status_failed: string;
+  readonly applied_record: string;
 }
 
-export const VECTORS = JSON.parse(readFileSync('test/vectors/v2.json', 'utf8')) as {
-  public_key_spki_base64: string;
-  cases: V2Case[];
+export const VECTORS = JSON.parse(readFileSync('test/vectors/v3.json', 'utf8')) as {
+  guest_kex_spki_base64: string;
+  guest_sig_spki_base64: string;
+  cases: V3Case[];
 };
-export const PRIVATE_KEY_PEM = readFileSync('test/vectors/guest-key.pem', 'utf8');
-export const PRIVATE_KEY_PATH = 'test/vectors/guest-key.pem';
+export const KEY_PATHS = {
+  guestKex: 'test/vectors/v3-guest-kex.pem',
+  guestSig: 'test/vectors/v3-guest-sig.pem',
+  hostEphemeral: 'test/vectors/v3-host-ephemeral.pem',
+} as const;
+export function vectorKey(name: keyof typeof KEY_PATHS): { privateKey: KeyObject; publicKey: KeyObject } {
+  const privateKey = createPrivateKey(readFileSync(KEY_PATHS[name], 'utf8'));
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}

@@ -58,6 +58,15 @@ describe('services/guest-config against the simulator running the Linux agent', 
     expect(info.vms[0]!.guest_config).to.include({ state: 'applied' });
   });
 
+  it('a changed config (rotated password) is refused as needing a re-arm, never ok/changed:false, and nothing is sent', async () => {
+    const before = registrySnapshot(world.registry);
+    const rotated = { ...config, admin: { ...config.admin, password: 'Pw-rotated-43' } };
+    const error = await inSession(world, false, (s) => configureGuest(s, request('app02', { config: rotated }))).catch((e: unknown) => e);
+    expect(error).to.include({ reason: 'conflict' });
+    expect((error as Error).message).to.match(/applied a different configuration earlier .*re-arm the agent in the guest, then run again with force: true/);
+    expect(registrySnapshot(world.registry)).to.equal(before);
+  });
+
   it('says how to re-arm the agent when a forced resend finds nobody listening', async () => {
     const error = await inSession(world, false, (s) => configureGuest(s, request('app02', { force: true, timeoutMs: 2_000 }))).catch((e: unknown) => e);
     expect(error).to.include({ reason: 'guest_timeout' });

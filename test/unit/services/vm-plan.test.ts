@@ -107,3 +107,18 @@ describe('services/vm-plan', () => {
     expect(same.coldNics).to.deep.equal([]);
   });
 });
+
+describe('services/vm-plan boot order read-back', () => {
+  it('is met when the kinds the VM has lead the list in the asked order, whatever else the hypervisor lists', async () => {
+    const { bootOrderSatisfied } = await import('../../../src/services/vm-plan');
+    // Hyper-V Generation 1 always reads back all four BIOS devices.
+    expect(bootOrderSatisfied(['disk', 'network'], ['disk', 'network', 'dvd', 'floppy'])).to.equal(true);
+    expect(bootOrderSatisfied(['disk', 'network'], ['dvd', 'disk', 'network', 'floppy'])).to.equal(false);
+    // Generation 2 lists one entry per device, none for a DVD the VM lacks, and one per disk.
+    expect(bootOrderSatisfied(['dvd', 'disk', 'network'], ['disk', 'network'])).to.equal(true);
+    expect(bootOrderSatisfied(['disk', 'network'], ['disk', 'disk', 'network'])).to.equal(true);
+    expect(bootOrderSatisfied(['network', 'disk'], ['disk', 'disk', 'network'])).to.equal(false);
+    const plan = planVm({ ...actual, bootOrder: ['disk', 'network'] }, vmDesiredFromOptions({ name: 'web01', boot_order: ['dvd', 'disk', 'network'] }));
+    expect(plan.coldOptions).to.deep.equal([]);
+  });
+});

@@ -5,7 +5,7 @@ import { decodeClixmlErrors, unescapeClixml } from '../../../src/transport/clixm
 import { asciiJson, BOOTSTRAP_TEXT, bootstrapCommand, displayCall, encodeStdin, parseEnvelope, PowerShellRunner, RESULT_SENTINEL } from '../../../src/transport/powershell-runner';
 import { SshConnection } from '../../../src/transport/ssh-connection';
 import { hypervScript } from '../../../src/drivers/hyperv/scripts';
-import { clixmlError } from '../../../src/sim/powershell-host';
+import { clixmlError } from '../../../src/sim/clixml-error';
 import { startStandardSim, type StandardSim } from '../../../src/sim/standard-sim';
 
 describe('transport/powershell-runner', () => {

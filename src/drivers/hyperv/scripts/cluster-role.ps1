@@ -1,3 +1,4 @@
+# A function's output is enumerated, so callers wrap it in @() before reading .Count (strict mode).
 # Failover cluster VM role through CIM (root\MSCluster), run on a cluster node: no CredSSP and no second hop. The role
 # is found by the VmID private property of its 'Virtual Machine' resource, never by name.
 param(
@@ -17,15 +18,15 @@ function Get-VsVmResource {
 $vm = Get-VsVm -Id $Id
 $cluster = @(Get-CimInstance -Namespace $namespace -ClassName 'MSCluster_Cluster' -ErrorAction SilentlyContinue)
 if ($cluster.Count -eq 0) { Stop-Vs -Reason 'unsupported' -Message 'this host is not a failover cluster node' }
-$resource = Get-VsVmResource
+$resource = @(Get-VsVmResource)
 if ($Action -eq 'add' -and $resource.Count -eq 0) {
     $null = Invoke-CimMethod -InputObject $cluster[0] -MethodName 'AddVirtualMachine' -Arguments @{ VirtualMachine = [string]$vm.Name }
-    $resource = Get-VsVmResource
+    $resource = @(Get-VsVmResource)
     if ($resource.Count -eq 0) { Stop-Vs -Reason 'cluster_failed' -Message 'the VM role was not created' }
 }
 if ($Action -eq 'remove' -and $resource.Count -gt 0) {
     $group = @(Get-CimAssociatedInstance -InputObject $resource[0] -ResultClassName 'MSCluster_ResourceGroup')
     if ($group.Count -gt 0) { $null = Invoke-CimMethod -InputObject $group[0] -MethodName 'DestroyGroup' -Arguments @{ Options = [uint32]0 } }
-    $resource = Get-VsVmResource
+    $resource = @(Get-VsVmResource)
 }
 [ordered]@{ clustered = ($resource.Count -gt 0) }

@@ -9,9 +9,10 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 $vm = Get-VsVm -Id $Id
-$drive = @(Get-VMHardDiskDrive -VM $vm | Where-Object { [string]$_.Path -eq $Path })
+$drive = @(Get-VsDrive -Vm $vm -Path $Path)
 if ($drive.Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('VM has no disk {0}' -f $Path) }
 $deleted = $false
+if ($DeleteFile -and [string]$drive[0].Path -ne $Path) { Stop-Vs -Reason 'conflict' -Message ('disk {0} is part of a checkpoint; remove the checkpoints before deleting it' -f $Path) }
 if ($DeleteFile) {
     foreach ($other in @(Get-VM | Where-Object { $_.VMId.ToString() -ne $Id })) {
         foreach ($d in @(Get-VMHardDiskDrive -VM $other)) {

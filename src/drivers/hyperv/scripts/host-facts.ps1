@@ -9,10 +9,13 @@ $ErrorActionPreference = 'Stop'
 $vmHost = Get-VMHost
 $paths = New-Object System.Collections.Generic.List[string]
 foreach ($p in @([string]$vmHost.VirtualHardDiskPath, [string]$vmHost.VirtualMachinePath) + $StoragePaths) { if ($p -ne '' -and -not $paths.Contains($p)) { $paths.Add($p) } }
+# DriveInfo takes a drive letter and refuses a share's root (\\server\share), so paths on shares are left out
+# rather than failing the whole call.
 $storage = @(foreach ($p in $paths) {
-    $root = [System.IO.Path]::GetPathRoot($p)
-    $drive = New-Object System.IO.DriveInfo $root
-    [ordered]@{ path = $p; freeBytes = [long]$drive.AvailableFreeSpace; totalBytes = [long]$drive.TotalSize }
+    if ($p -match '^[A-Za-z]:') {
+        $drive = New-Object System.IO.DriveInfo ($p.Substring(0, 1))
+        [ordered]@{ path = $p; freeBytes = [long]$drive.AvailableFreeSpace; totalBytes = [long]$drive.TotalSize }
+    }
 })
 $cluster = $null
 try {

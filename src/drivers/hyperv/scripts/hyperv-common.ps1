@@ -15,6 +15,25 @@ function Get-VsVm {
     return $found[0]
 }
 
+# After a checkpoint a drive points at <name>_<GUID>.avhdx, a differencing child of the disk it was: a disk is known
+# by that base file, found by following the .avhdx parents.
+function Get-VsDiskBase {
+    param([string]$Path)
+    $current = $Path
+    while ($current -match '\.avhdx$') {
+        $vhd = Get-VHD -Path $current -ErrorAction SilentlyContinue
+        if ($null -eq $vhd -or [string]$vhd.ParentPath -eq '') { break }
+        $current = [string]$vhd.ParentPath
+    }
+    return $current
+}
+
+# The drives of a VM whose base file is Path (compared as Windows does: case-insensitively).
+function Get-VsDrive {
+    param($Vm, [string]$Path)
+    @(Get-VMHardDiskDrive -VM $Vm | Where-Object { (Get-VsDiskBase -Path ([string]$_.Path)) -eq $Path })
+}
+
 function ConvertTo-VsBootKind {
     param($Entry)
     $text = [string]$Entry
@@ -47,12 +66,14 @@ function ConvertTo-VsVmInfo {
     $disks = @(Get-VMHardDiskDrive -VM $Vm | ForEach-Object {
         $size = [long]0
         $parent = ''
+        $base = [string]$_.Path
         if ($_.Path) {
-            $vhd = Get-VHD -Path $_.Path -ErrorAction SilentlyContinue
+            $base = Get-VsDiskBase -Path ([string]$_.Path)
+            $vhd = Get-VHD -Path $base -ErrorAction SilentlyContinue
             if ($null -ne $vhd) { $size = [long]$vhd.Size; $parent = [string]$vhd.ParentPath }
         }
         [ordered]@{
-            path = [string]$_.Path
+            path = $base
             controllerType = [string]$_.ControllerType
             controllerNumber = [int]$_.ControllerNumber
             controllerLocation = [int]$_.ControllerLocation
@@ -155,14 +176,15 @@ function Set-VsVmConfig {
 function Set-VsBootOrder {
     param($Vm, [string[]]$Kinds)
     if ($Vm.Generation -eq 2) {
-        $firmware = Get-VMFirmware -VM $Vm
+        # BootOrder is read once: each read may build new entry objects, and Contains compares them by reference.
+        $entries = @((Get-VMFirmware -VM $Vm).BootOrder)
         $ordered = New-Object System.Collections.Generic.List[object]
         foreach ($kind in $Kinds) {
-            foreach ($entry in $firmware.BootOrder) {
+            foreach ($entry in $entries) {
                 if ((ConvertTo-VsBootKind $entry) -eq $kind -and -not $ordered.Contains($entry)) { $ordered.Add($entry) }
             }
         }
-        foreach ($entry in $firmware.BootOrder) { if (-not $ordered.Contains($entry)) { $ordered.Add($entry) } }
+        foreach ($entry in $entries) { if (-not $ordered.Contains($entry)) { $ordered.Add($entry) } }
         Set-VMFirmware -VM $Vm -BootOrder $ordered.ToArray()
     } else {
         $map = @{ disk = 'IDE'; dvd = 'CD'; network = 'LegacyNetworkAdapter' }
@@ -201,7 +223,13 @@ function New-VsDisk {
 
 function Add-VsNic {
     param($Vm, [hashtable]$Nic)
-    $adapter = Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -Passthru
+    # The static MAC is given at add time: Hyper-V changes a MAC only while the VM is off, and an adapter is hot-added
+    # to a running (Generation 2) VM.
+    if ([string]$Nic.mac -ne '') {
+        $adapter = Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -StaticMacAddress ([string]$Nic.mac) -Passthru
+    } else {
+        $adapter = Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -Passthru
+    }
     Set-VsNic -Adapter $adapter -Nic $Nic
 }
 

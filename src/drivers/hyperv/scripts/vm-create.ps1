@@ -16,6 +16,9 @@ $ErrorActionPreference = 'Stop'
 if ($Placeholder -notmatch '^[0-9a-f]{32}$') { Stop-Vs -Reason 'invalid_argument' -Message 'Placeholder must be 32 hex digits' }
 if ($Path -eq '') { $Path = [string](Get-VMHost).VirtualMachinePath }
 if (@(Get-VM | Where-Object { $_.Name -ceq $Name }).Count -gt 0) { Stop-Vs -Reason 'conflict' -Message ('a VM named {0} already exists' -f $Name) }
+foreach ($nic in $Nics) {
+    if (@(Get-VMSwitch | Where-Object { $_.Name -ceq [string]$nic.switchName }).Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('no virtual switch named {0}' -f $nic.switchName) }
+}
 $vm = New-VM -Name $Placeholder -Generation $Generation -Path $Path -NoVHD -MemoryStartupBytes ([long]$Config.memory.startupBytes)
 $created = New-Object System.Collections.Generic.List[string]
 try {

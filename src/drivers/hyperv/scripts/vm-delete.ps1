@@ -12,7 +12,8 @@ $vm = Get-VsVm -Id $Id
 $ownFolder = (Join-Path ([string]$vm.Path) 'Virtual Hard Disks').ToLowerInvariant() + '\'
 $OwnedDisks = @()
 if ($RemoveOwnedDisks) {
-    $OwnedDisks = @(Get-VMHardDiskDrive -VM $vm | Where-Object { ([string]$_.Path).ToLowerInvariant().StartsWith($ownFolder) } | ForEach-Object { [string]$_.Path })
+    # Known by their base files: removing the checkpoints below merges each .avhdx back into its base disk.
+    $OwnedDisks = @(Get-VMHardDiskDrive -VM $vm | ForEach-Object { Get-VsDiskBase -Path ([string]$_.Path) } | Where-Object { $_.ToLowerInvariant().StartsWith($ownFolder) })
 }
 $others = @(Get-VM | Where-Object { $_.VMId.ToString() -ne $Id })
 $inUse = @{}

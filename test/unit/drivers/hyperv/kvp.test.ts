@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { InvalidArgument } from '../../../../src/core/errors';
 import { addressesFromIntrinsic, parseKvpItem, parseKvpItems } from '../../../../src/drivers/hyperv/kvp-xml';
-import { kvpItemXml } from '../../../../src/sim/handlers/kvp';
+import { kvpItemXml } from '../../../../src/sim/kvp-items';
 import { basicSpec, closeSim, openSim, type SimFixture } from './sim-fixture';
 
 describe('drivers/hyperv/kvp-xml', () => {

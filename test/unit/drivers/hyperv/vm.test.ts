@@ -95,6 +95,7 @@ describe('drivers/hyperv/vm', () => {
     const bad = [
       [basicSpec(''), 'name'],
       [basicSpec('x'.repeat(101)), 'name'],
+      [basicSpec('x', { memory: { startupMb: 1025 } }), 'memory.startupMb'],
       [basicSpec('x', { disks: [{ name: 'os', image: 'debian-12-golden' }, { name: '../evil', sizeBytes: gibibytes(1) }] }), 'disks[1].name'],
       [basicSpec('x', { disks: [{ name: 'os', image: '..\\..\\Windows\\x' }] }), 'disks[0].image'],
       [basicSpec('x', { nics: [{ name: 'eth0', network: 'LAN', mac: 'zz' }] }), 'nics[0].mac'],
@@ -143,7 +144,7 @@ describe('drivers/hyperv/vm on a running VM', () => {
     const vm = await f.hv.vms.createVm({ spec: basicSpec('running-vm') });
     await f.hv.power.start({ id: vm.id });
     const error = await f.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 8 } }).catch((e: unknown) => e);
-    expect((error as Error).message).to.match(/^vm-set\.ps1: .*cannot be performed while the virtual machine is in its current state\.$/);
+    expect((error as Error).message).to.match(/^vm-set\.ps1: .*cannot be performed while the virtual machine is in its current state\. \(line \d+\)$/);
     expect((await f.hv.vms.reconfigureVm({ id: vm.id, changes: { notes: 'ok while running' } })).notes).to.equal('ok while running');
   });
 });
