@@ -2,7 +2,9 @@
  * `npm run generate`: everything derived from src/schemas. Types (src/generated/<module>.ts), the schema registries
  * (src/generated/fragments.ts, src/generated/schemas.ts), ansible-doc sidecars (collection/plugins/modules/<module>.yml)
  * AWX surveys (surveys/<name>.json from surveys/src/<name>.survey.yaml) and the hypervisor choices of the AWX
- * credential type (collection/awx/credential_type.json, from the connection fragment's enum). `--check` writes nothing and exits 1
+ * credential type (collection/awx/credential_type.json, from the connection fragment's enum), and the PowerShell
+ * scripts embedded for the single-file bundles (<dir>/scripts.generated.ts beside the .ps1 files of each
+ * EMBEDDED_SCRIPT_DIRS entry). `--check` writes nothing and exits 1
  * when a file is out of date (the golden test does the same through `generateAll`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -131,6 +133,18 @@ function credentialTypeFile(root: string, fragments: Record<string, object>): st
   return `${JSON.stringify(type, null, 2)}\n`;
 }
 
+/**
+ * Folders whose .ps1 files travel inside the bundles: a bundled module is one file, so the scripts it sends to a host
+ * are embedded as strings. They are data to the transport, sent on stdin, never assembled from values.
+ */
+export const EMBEDDED_SCRIPT_DIRS = ['src/transport/powershell', 'src/drivers/hyperv/scripts'] as const;
+
+function embeddedScriptsFile(root: string, dir: string): string {
+  const names = readdirSync(join(root, dir)).filter((n) => n.endsWith('.ps1')).sort();
+  const entries = names.map((n) => `  ${JSON.stringify(n)}: ${JSON.stringify(readFileSync(join(root, dir, n), 'utf8'))},`);
+  return [HEADER(`${dir}/*.ps1`), 'export const embeddedScripts: Readonly<Record<string, string>> = {', ...entries, '};', ''].join('\n');
+}
+
 /** Every generated file, path (relative to root) → content. */
 export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -146,6 +160,9 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   for (const [name, schema] of Object.entries(schemas)) {
     files.set(`src/generated/${name}.ts`, await typesFile(name, schema, shared.get(name)!, fragments));
     files.set(`collection/plugins/modules/${name}.yml`, renderDocsYaml(name, schema));
+  }
+  for (const dir of EMBEDDED_SCRIPT_DIRS) {
+    if (existsSync(join(root, dir))) files.set(`${dir}/scripts.generated.ts`, embeddedScriptsFile(root, dir));
   }
   if (existsSync(join(root, 'collection/awx/credential_type.json'))) {
     files.set('collection/awx/credential_type.json', credentialTypeFile(root, fragments));
