@@ -11,16 +11,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HyperVHypervisor } from '../src/drivers/hyperv/index';
 import { gibibytes } from '../src/core/units';
 import { sha256File } from '../src/transport/file-hash';
 import { uploadFile } from '../src/transport/sftp-upload';
 import { SshConnection } from '../src/transport/ssh-connection';
-import { startStandardSim, type StandardSim } from '../src/sim/standard-sim';
+import { startSimHost, type SimHost } from '../src/testing/with-sim';
 
-async function operationCosts(s: StandardSim): Promise<void> {
-  const ssh = s.sim.sshOptions();
-  const hv = await HyperVHypervisor.connect(ssh);
+async function operationCosts(host: SimHost): Promise<void> {
+  const s = host.standard;
+  const hv = await host.connect();
   const rows: [string, number][] = [];
   const measure = async (label: string, fn: () => Promise<unknown>): Promise<void> => {
     const before = s.sim.stats.execs;
@@ -55,14 +54,13 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function publishThroughput(s: StandardSim, sizeMiB: number): Promise<void> {
+async function publishThroughput(host: SimHost, sizeMiB: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-bench-'));
   try {
     const file = join(dir, 'image.vhdx');
     writeFileSync(file, randomBytes(sizeMiB * 1024 * 1024));
-    const ssh = s.sim.sshOptions();
-    const plain = await SshConnection.connect(ssh);
-    const hv = await HyperVHypervisor.connect(ssh);
+    const plain = await SshConnection.connect(host.standard.sim.sshOptions());
+    const hv = await host.connect();
     const times = { plain: [] as number[], upload: [] as number[], publish: [] as number[], hash: [] as number[] };
     const library = '/C:/ProgramData/virtseal/images';
     // Rounds alternate the three transfers so machine load hits them alike.
@@ -102,12 +100,12 @@ async function publishThroughput(s: StandardSim, sizeMiB: number): Promise<void>
 }
 
 export default async function run(sizeMiB = 64): Promise<void> {
-  const s = await startStandardSim({ guestAgent: false });
+  const host = await startSimHost();
   try {
-    await operationCosts(s);
-    await publishThroughput(s, sizeMiB);
+    await operationCosts(host);
+    await publishThroughput(host, sizeMiB);
   } finally {
-    await s.stop();
+    await host.stop();
   }
 }
 
