@@ -19,7 +19,7 @@ const base = JSON.parse(readFileSync(new URL('../test/fixtures/netbox/vm-updated
 
 function bodies(count: number, tag: string): { raw: string; sig: string }[] {
   return Array.from({ length: count }, (_, i) => {
-    const e = { ...base, request_id: `${tag}-${i}`, data: { ...base.data, id: 10_000 + i, name: `bench-${i}` } };
+    const e = { ...base, timestamp: new Date().toISOString(), request_id: `${tag}-${i}`, data: { ...base.data, id: 10_000 + i, name: `bench-${i}` } };
     const raw = JSON.stringify(e);
     return { raw, sig: signBody(raw, SECRET) };
   });

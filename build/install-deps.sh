@@ -4,6 +4,8 @@
 set -euo pipefail
 packages=(
   ansible-core ansible-lint        # runs the built collection; lints playbooks
+  python3-ansible-runner           # runs the playbooks as AWX jobs (AWX's execution environments use it)
+  ansible                          # awx.awx for the syntax check of playbooks/awx_setup.yml (17 MB download, ~260 MB installed)
   openssh-server openssh-client    # the loopback SSH "remote host" in tests
   openssl                          # the Linux guest agent's crypto
   xorriso genisoimage cpio kmod    # provisioning media and the test guest's initramfs

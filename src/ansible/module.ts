@@ -47,6 +47,11 @@ export interface ModuleDefinition<Options> {
   readonly name: string;
   /** The module's JSON schema (`src/schemas/<name>.schema.json`); `$ref` fragments are resolved by the runtime. */
   readonly schema: object;
+  /**
+   * The arguments carry secrets that must never sit in a file: when ansible did not pipeline the module (so it wrote
+   * the arguments into the module file in its remote tmp), the runtime wipes that file and refuses to run.
+   */
+  readonly argsOffDisk?: boolean;
   run(ctx: ModuleContext<Options>): Promise<ModuleResult>;
 }
 

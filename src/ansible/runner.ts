@@ -5,7 +5,7 @@
 import { InvalidArgument, isVirtsealError } from '../core/errors';
 import { splitInternals, type AnsibleInternals } from './args';
 import type { ModuleContext, ModuleDefinition, ModuleResult } from './module';
-import { collectSecrets, maskNoLogOptions, maskSecrets } from './redact';
+import { collectSecrets, maskNoLogOptions, maskSecrets, shortSecretWarning } from './redact';
 import { resolveSchema, type OptionSchema } from './schema';
 import { validateArguments } from './validate';
 
@@ -50,6 +50,8 @@ export async function runModule<Options>(definition: ModuleDefinition<Options>, 
   } catch (err) {
     result = failure(err, internals);
   }
+  const short = shortSecretWarning(secrets);
+  if (short !== undefined) warnings.push(short);
   if (warnings.length > 0) result.warnings = [...warnings, ...((result.warnings as string[] | undefined) ?? [])];
   if (debugLog.length > 0 && internals.verbosity >= 3) result.debug_log = debugLog;
   result.invocation = { module_args: invocationArgs };

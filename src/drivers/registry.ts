@@ -20,6 +20,7 @@ export interface DriverEntry {
 export const drivers: { readonly [H in HypervisorType]: () => Promise<DriverEntry> } = {
   hyperv: () => import('./hyperv/connect'),
   libvirt: () => import('./libvirt/connect'),
+  xen: () => import('./xen/connect'),
 };
 
 export function isHypervisorType(value: string): value is HypervisorType {

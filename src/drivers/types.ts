@@ -261,6 +261,8 @@ export interface GuestChannel {
   removeHostItems(keys: readonly string[]): Promise<void>;
   /** Keys of host items currently present for this VM. */
   listHostItems(): Promise<readonly string[]>;
+  /** What the guest's own integration services report (Hyper-V pool 2: FullyQualifiedDomainName, ...), where the platform has it. */
+  readIntrinsicItems?(): Promise<ReadonlyMap<string, string>>;
 }
 
 /** How a person reaches a VM's screen and serial console (virtseal.core.vm_console, `virtseal console`). */

@@ -45,7 +45,23 @@ export interface ConnectionOptions {
   /**
    * Kind of hypervisor on the host. Falls back to VIRTSEAL_HOST_HYPERVISOR.
    */
-  hypervisor?: 'hyperv' | 'libvirt';
+  hypervisor?: 'hyperv' | 'libvirt' | 'xen';
+  /**
+   * Xen only: URL of the pool master's XAPI, https://<master>[:port]. Default https://I(host). A pool member redirects to the master. Falls back to VIRTSEAL_HOST_XAPI_URL.
+   */
+  xapi_url?: string;
+  /**
+   * Xen only: SHA-256 fingerprint of the pool master's TLS certificate (openssl x509 -noout -fingerprint -sha256). This or I(xapi_ca_file) is required. Falls back to VIRTSEAL_HOST_XAPI_FINGERPRINT.
+   */
+  xapi_fingerprint?: string;
+  /**
+   * Xen only: PEM file on the controller of the CA (or the self-signed certificate) the pool master's certificate must chain to.
+   */
+  xapi_ca_file?: string;
+  /**
+   * Xen only: storage repository (name label or uuid) for images and new disks. Default: the pool's default SR.
+   */
+  xapi_sr?: string;
   /**
    * libvirt connection URI on the host (libvirt only). Default qemu:///system.
    */

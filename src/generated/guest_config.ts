@@ -6,7 +6,7 @@ import type {ConnectionOptions} from './fragment-connection';
 /**
  * Options of virtseal.core.guest_config.
  */
-export interface GuestConfigOptions extends ConnectionOptions {
+export interface GuestConfigOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'> {
   /**
    * Name of the VM to configure.
    */
@@ -30,7 +30,7 @@ export interface GuestConfigOptions extends ConnectionOptions {
   timeout?: number;
 }
 /**
- * Per-VM guest configuration delivered through the sealed exchange (encrypted to a key only the VM holds). Validated semantically by src/seal/guest-config-validate.ts.
+ * Per-VM guest configuration delivered through the sealed exchange (encrypted to a key only the VM holds). Addresses, names, keys and password hashes are checked before the VM is touched.
  */
 export interface GuestConfig {
   /**

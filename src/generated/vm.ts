@@ -7,7 +7,7 @@ import type {WaitOptions} from './fragment-wait';
 /**
  * Options of virtseal.core.vm.
  */
-export interface VmOptions extends ConnectionOptions, WaitOptions {
+export interface VmOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'>, WaitOptions {
   /**
    * Name of the VM. Must be unique on the host.
    */
@@ -126,7 +126,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
      */
     network: string;
     /**
-     * Access VLAN id; untagged when absent.
+     * Access VLAN id; 0 removes the VLAN. A new NIC without it is untagged; on an existing NIC, leaving it out keeps the VLAN the NIC has (set with virtseal.core.nic, for example).
      */
     vlan_id?: number;
     /**
@@ -151,7 +151,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
    */
   shutdown_timeout?: number;
   /**
-   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in RV(power_cycle_required) and left pending.
+   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in C(power_cycle_required) and left pending.
    */
   allow_power_cycle?: boolean;
   /**

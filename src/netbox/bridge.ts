@@ -87,6 +87,7 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
         server.closeAllConnections();
       });
       await dispatcher?.stop();
+      await launcher?.close?.();
       store?.close();
     },
   };

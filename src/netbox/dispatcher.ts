@@ -3,6 +3,7 @@ import type { FollowOutcome, LaunchOutcome, Launcher } from './launcher';
 import type { Logger } from './log';
 import type { Mapping } from './mapping';
 import type { NetboxWriter, JournalKind } from './netbox-writer';
+import { FRESHNESS } from './signature';
 import type { EventStore, StoredEvent } from './store';
 
 export interface DispatcherOptions {
@@ -87,7 +88,9 @@ export class Dispatcher {
     if (this.o.launcher.reconcile) for (const e of this.o.store.uncertain()) void this.reconcile(e);
     if (now - this.lastPrune >= 3_600_000) {
       this.lastPrune = now;
-      const pruned = this.o.store.prune(now - (this.o.retainMs ?? 30 * 86_400_000));
+      // Never forget a request id while its signed timestamp could still pass the freshness check.
+      const keep = Math.max(this.o.retainMs ?? 30 * 86_400_000, FRESHNESS.maxAgeMs + FRESHNESS.maxSkewMs);
+      const pruned = this.o.store.prune(now - keep);
       if (pruned > 0) this.o.log.log('info', `forgot ${pruned} finished event(s) past retention`);
     }
     this.arm();

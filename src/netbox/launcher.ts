@@ -23,6 +23,8 @@ export interface Launcher {
    * `sinceMs` and not attributed to another event (`isKnown`); `absent` = safe to launch; `unknown` = ask later.
    */
   reconcile?(plan: LaunchPlan, sinceMs: number, isKnown: (jobId: number) => boolean): Promise<ReconcileOutcome>;
+  /** Release what the launcher keeps (temporary files) when the bridge stops. */
+  close?(): Promise<void>;
 }
 
 export type ReconcileOutcome =

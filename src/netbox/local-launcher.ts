@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { LaunchOutcome, Launcher } from './launcher';
 import type { LaunchPlan } from './map-event';
+import { PrivateTmp } from './private-tmp';
 import { type Redactor, resolveVars } from './secrets';
 import { checkAnswer } from './survey-rules';
 import { unsafeExtraVarsYaml } from './unsafe-vars';
@@ -20,6 +20,8 @@ export interface LocalLauncherOptions {
   /** Further variable names passed to ansible-playbook besides CHILD_ENV_ALLOW (`--pass-env`). */
   readonly passEnv?: readonly string[];
   readonly redactor: Redactor;
+  /** Where the extra-vars files live; default PrivateTmp.open() (swept of dead bridges' leftovers). */
+  readonly tmp?: PrivateTmp;
   /** Seen by tests: the argument vector of each run (it never holds a value). */
   readonly onSpawn?: (argv: readonly string[]) => void;
 }
@@ -56,8 +58,15 @@ const UNREACHABLE = 3;
  */
 export class LocalLauncher implements Launcher {
   readonly name = 'ansible-playbook';
+  private readonly tmp: PrivateTmp;
 
-  constructor(private readonly options: LocalLauncherOptions) {}
+  constructor(private readonly options: LocalLauncherOptions) {
+    this.tmp = options.tmp ?? PrivateTmp.open();
+  }
+
+  close(): Promise<void> {
+    return this.tmp.close();
+  }
 
   async launch(plan: LaunchPlan): Promise<LaunchOutcome> {
     let vars;
@@ -71,7 +80,7 @@ export class LocalLauncher implements Launcher {
     } catch (error) {
       return { kind: 'failed', error: (error as Error).message };
     }
-    const dir = await mkdtemp(join(tmpdir(), 'virtseal-netbox-'));
+    const dir = await this.tmp.make();
     try {
       const file = join(dir, 'extra-vars.yml');
       await writeFile(file, unsafeExtraVarsYaml(vars), { mode: 0o600 });

@@ -115,6 +115,16 @@ export function buildMapping(doc: unknown, source = 'mapping'): Mapping {
     defaults: { ...DEFAULT_MAPPING.defaults, ...d.defaults },
     write_back: { ...DEFAULT_MAPPING.write_back, ...d.write_back },
   };
+  // A NetBox field is readable by NetBox users, kept in its changelog, sent in every webhook body and stored in the
+  // queue: a secret answer may come only from the bridge's environment.
+  for (const [variable, field] of Object.entries(mapping.custom_fields)) {
+    if (SECRET_VARS.includes(variable)) {
+      throw new InvalidArgument(
+        `${source}: custom_fields.${variable} routes NetBox field ${field} into a secret; give it in defaults as {from_env: NAME}`,
+        `custom_fields.${variable}`,
+      );
+    }
+  }
   const varMaps: [string, VarMap][] = [['defaults', mapping.defaults]];
   mapping.rules.forEach((r, i) => r.extra_vars && varMaps.push([`rules.${i}.extra_vars`, r.extra_vars]));
   for (const [where, vars] of varMaps) {

@@ -6,7 +6,7 @@ import type { Logger } from './log';
 import { type Decision, decide, type LaunchPlan, MappingError, VM_OBJECT_TYPE } from './map-event';
 import type { Mapping } from './mapping';
 import { type NetboxEvent, parseEvent, PayloadError } from './payload';
-import { checkSignature, SIGNATURE_HEADER } from './signature';
+import { checkSignature, FRESHNESS, SIGNATURE_HEADER } from './signature';
 import { GroupCommit } from './group-commit';
 import { dedupKey, type EventStore, type InsertOutcome } from './store';
 
@@ -25,6 +25,10 @@ export interface BridgeServerOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   readonly log: Logger;
   readonly clock?: Clock;
+  /** Signed `timestamp` older than this is refused (a replay). Default FRESHNESS.maxAgeMs. */
+  readonly maxEventAgeMs?: number;
+  /** Signed `timestamp` further ahead than this is refused. Default FRESHNESS.maxSkewMs. */
+  readonly maxClockSkewMs?: number;
 }
 
 type Answer = { readonly status: number; readonly body: Record<string, unknown> };
@@ -42,7 +46,7 @@ function send(res: ServerResponse, a: Answer, close = false): void {
 /**
  * The webhook receiver. Answers are decided before any launch happens: the event is verified, parsed, mapped and
  * stored durably, then the dispatcher is woken and the answer goes out (202 queued).
- *   401 no signature · 403 bad signature · 413 too big · 400 not JSON / not a NetBox event (names the field)
+ *   401 no signature · 403 bad signature or signed timestamp outside the window · 413 too big · 400 not JSON / not a NetBox event (names the field)
  *   422 a VM event the mapping cannot turn into a launch (names what is missing)
  *   202 queued, or ignored (other object types, statuses without a rule) · 200 duplicate of a stored event
  */
@@ -50,6 +54,8 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
   const clock = o.clock ?? systemClock;
   const max = o.maxBodyBytes ?? 1024 * 1024;
   const path = o.path ?? '/webhook';
+  const maxAge = o.maxEventAgeMs ?? FRESHNESS.maxAgeMs;
+  const maxSkew = o.maxClockSkewMs ?? FRESHNESS.maxSkewMs;
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = (req.url ?? '/').split('?')[0];
@@ -114,6 +120,14 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
     } catch (error) {
       if (error instanceof PayloadError) return { status: 400, body: { error: error.message, field: error.field } };
       throw error;
+    }
+    const stamped = Date.parse(ev.timestamp);
+    if (!Number.isFinite(stamped)) return { status: 400, body: { error: 'field "timestamp" is missing or not a time', field: 'timestamp' } };
+    const age = clock.now() - stamped;
+    if (age > maxAge || -age > maxSkew) {
+      o.log.log('warn', 'refused a signed event outside the freshness window', { request_id: ev.requestId, timestamp: ev.timestamp });
+      const why = age > maxAge ? `older than ${maxAge / 1000} s` : `more than ${maxSkew / 1000} s in the future`;
+      return { status: 403, body: { error: `signed timestamp ${ev.timestamp} is ${why}: replayed, or the clocks of NetBox and the bridge differ`, field: 'timestamp' } };
     }
     // Other object types are answered and forgotten: an event rule may cover more than VMs.
     if (ev.objectType !== VM_OBJECT_TYPE) return { status: 202, body: { status: 'ignored', reason: `object type ${ev.objectType} is not handled` } };

@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type EventState, type EventStore, EVENT_STATES, type InsertOutcome, type NewEvent, type StoredEvent, vmKey } from './store';
 
@@ -62,6 +63,10 @@ export class SqliteEventStore implements EventStore {
 
   /** `mustExist`: for the status and requeue commands, which must not create an empty queue by mistake. */
   constructor(path: string, options: { readonly mustExist?: boolean } = {}) {
+    // The queue holds every survey answer taken from NetBox: owner-only, whatever the umask. SQLite gives the -wal
+    // and -shm files the database file's mode; existing files from older versions are tightened too.
+    if (options.mustExist !== true && path !== ':memory:' && !existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) if (path !== ':memory:' && existsSync(f)) chmodSync(f, 0o600);
     this.db = new Database(path, { fileMustExist: options.mustExist === true });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

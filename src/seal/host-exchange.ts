@@ -40,7 +40,11 @@ export interface SealedExchangeOptions {
 
 export interface SealedExchangeResult {
   readonly protocol: 'v3' | 'hlvmm-v1';
-  readonly state: 'applied';
+  /** `published`: hlvmm-v1, whose guests report no outcome; `observed` and `unobserved` say what was seen. */
+  readonly state: 'applied' | 'published';
+  /** hlvmm-v1: what the host saw the guest do, and what it could not see. */
+  readonly observed?: readonly string[];
+  readonly unobserved?: readonly string[];
   readonly attempt: string;
   /** Number of attempts the host sealed for (1 unless the guest restarted). */
   readonly attempts: number;

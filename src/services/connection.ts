@@ -43,6 +43,8 @@ export const CONNECTION_ENV = {
   known_hosts: 'VIRTSEAL_HOST_KNOWN_HOSTS',
   hypervisor: 'VIRTSEAL_HOST_HYPERVISOR',
   image_library_path: 'VIRTSEAL_HOST_IMAGE_LIBRARY',
+  xapi_url: 'VIRTSEAL_HOST_XAPI_URL',
+  xapi_fingerprint: 'VIRTSEAL_HOST_XAPI_FINGERPRINT',
 } as const;
 
 export function resolveConnection(

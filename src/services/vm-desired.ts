@@ -131,7 +131,8 @@ export function vmSpecFor(d: VmDesired): VmSpec {
     ...(d.notes !== undefined && { notes: d.notes }),
     tags: d.tags ?? [],
     disks: d.disks,
-    nics: d.nics,
+    // vlan_id 0 (remove the VLAN) on a new NIC means untagged.
+    nics: d.nics.map(({ vlanId, ...nic }) => (vlanId ? { ...nic, vlanId } : nic)),
     ...(d.path !== undefined && { path: d.path }),
   };
 }

@@ -113,18 +113,24 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
   for (const nic of desired.nics) {
     const have = actual.nics.find((n) => n.name === nic.name);
     if (!have) {
-      addNics.push(nic);
+      // vlan_id 0 (remove the VLAN) on a new NIC means untagged.
+      const { vlanId, ...rest } = nic;
+      addNics.push(vlanId ? { ...rest, vlanId } : rest);
       continue;
     }
-    const vlanDiffers = (nic.vlanId ?? 0) !== (have.vlanId ?? 0);
+    // An absent vlan_id leaves the NIC's VLAN alone (it may have been set with the nic module); 0 removes it.
+    const vlanId = nic.vlanId === undefined ? have.vlanId : nic.vlanId || undefined;
+    const vlanDiffers = (vlanId ?? 0) !== (have.vlanId ?? 0);
     const macDiffers = nic.mac !== undefined && (!have.staticMac || normalizeMac(have.mac) !== nic.mac);
     if (nic.network !== have.network || vlanDiffers) {
       // A NicSpec without a MAC asks for a dynamic one: keep a static MAC that was not asked to change.
-      const { mac: _wanted, ...rest } = nic;
-      setNics.push(have.staticMac ? { ...rest, mac: normalizeMac(have.mac) } : rest);
+      const { mac: _wanted, vlanId: _asked, ...rest } = nic;
+      const spec: NicSpec = { ...rest, ...(vlanId !== undefined && { vlanId }) };
+      setNics.push(have.staticMac ? { ...spec, mac: normalizeMac(have.mac) } : spec);
     }
     if (macDiffers) {
-      coldNics.push(nic);
+      const { vlanId: _asked, ...rest } = nic;
+      coldNics.push({ ...rest, ...(vlanId !== undefined && { vlanId }) });
       coldOptions.push(`nics.${nic.name}.mac`);
     }
   }

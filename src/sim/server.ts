@@ -25,6 +25,7 @@ import { HyperVPlatform, PlatformError } from './hyperv-platform';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
 import { findPwsh, MODULE_DIR, oemToUtf8, PWSH_HINT, simAssembly, withSimHost } from './pwsh';
+import { FrameScanner, REQUEST_MARKER } from '../transport/ps-frames';
 import { SimRegistry } from './registry';
 import { serveSftp } from './sftp-subsystem';
 
@@ -56,6 +57,8 @@ export interface SimStats {
   sftpSessions: number;
   /** Bytes received through SFTP writes. */
   sftpBytes: number;
+  /** Script requests the transport framed on a PowerShell process's stdin (counted on the wire, as sent). */
+  requests: number;
 }
 
 const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hostItemsChanged: () => undefined, refresh: () => undefined };
@@ -63,7 +66,7 @@ const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hos
 export class HyperVSimulator {
   readonly faults = new FaultRules();
   readonly log = new SimLog();
-  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0, sftpBytes: 0 };
+  readonly stats: SimStats = { connections: 0, execs: 0, sftpSessions: 0, sftpBytes: 0, requests: 0 };
   readonly registry: SimRegistry;
   readonly files: SimFiles;
   readonly clock: Clock;
@@ -326,7 +329,11 @@ export class HyperVSimulator {
     this.execs.set(id, { child, channel, client });
     const oem = program.startsWith('powershell');
     if (this.options.profileNoise) channel.write(this.options.profileNoise);
-    channel.on('data', (c: Buffer) => child.stdin.write(oem ? oemToUtf8(c) : c));
+    const frames = new FrameScanner(REQUEST_MARKER);
+    channel.on('data', (c: Buffer) => {
+      this.stats.requests += frames.push(c.toString('latin1')).length;
+      child.stdin.write(oem ? oemToUtf8(c) : c);
+    });
     channel.on('end', () => child.stdin.end());
     channel.on('close', () => killTree(child));
     child.stdin.on('error', () => undefined);

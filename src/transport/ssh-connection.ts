@@ -4,7 +4,7 @@
  * then EOF is sent, because Windows OpenSSH hands stdin to the child through a pipe that must be closed.
  */
 import type { Duplex } from 'node:stream';
-import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { AuthFailed, HostKeyMismatch, HostUnreachable, InvalidArgument, VirtsealError } from '../core/errors';
 import { checkHostKey, fingerprintOf, normalizeFingerprint } from './host-key';
 import { collect } from './exec-channel';
@@ -112,6 +112,21 @@ export class SshConnection {
       client.exec(command, (error, channel) => {
         if (error) return reject(this.lost(`cannot open a channel for ${what}`, error));
         collect(channel, options.stdin, timeoutMs, what, this.target).then(resolve, reject);
+      });
+    });
+  }
+
+  /**
+   * Open an exec channel and hand it over as it is (a long-lived process the caller talks to through stdin/stdout,
+   * such as the PowerShell runner). The caller ends or closes it.
+   */
+  async openExec(command: string, what = 'remote command'): Promise<ClientChannel> {
+    const client = await this.ensure();
+    this.stats.execs += 1;
+    return new Promise<ClientChannel>((resolve, reject) => {
+      client.exec(command, (error, channel) => {
+        if (error) reject(this.lost(`cannot open a channel for ${what}`, error));
+        else resolve(channel);
       });
     });
   }

@@ -189,9 +189,14 @@ describe('Hyper-V driver contract', function () {
     expect(await t.hv.cluster.hasRole({ vmId: vm.id })).to.equal(false);
   });
 
-  it('uses one SSH connection for the whole suite and one PowerShell process per operation', function () {
+  it('uses one SSH connection and one PowerShell process for the whole suite, except after deliberate drops', function () {
     if (t.kind === 'real') this.skip();
-    expect(t.hv.session.connection.stats.connects).to.be.at.most(3); // the initial one plus the two deliberate drops
+    const connects = t.hv.session.connection.stats.connects;
+    expect(connects).to.be.at.most(3); // the initial one plus the two deliberate drops
     expect(t.sim!.sim.stats.execs).to.equal(t.hv.session.connection.stats.execs);
+    // A process lives as long as its connection: at most one per connection, however many operations ran.
+    expect(t.hv.session.runner.stats.processes).to.equal(t.sim!.sim.stats.execs);
+    expect(t.hv.session.runner.stats.processes).to.be.at.most(connects);
+    expect(t.hv.session.runner.stats.requests).to.be.above(20);
   });
 });

@@ -37,7 +37,8 @@ function canConnect(port: number): Promise<boolean> {
 
 const SSHD = '/usr/sbin/sshd';
 
-export async function startSshd(): Promise<TestSshd> {
+/** `extraConfig`: more sshd_config lines (e.g. `SetEnv PATH=...` to put test programs on the session's PATH). */
+export async function startSshd(extraConfig: readonly string[] = []): Promise<TestSshd> {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-sshd-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'client_key')]);
@@ -51,7 +52,7 @@ export async function startSshd(): Promise<TestSshd> {
       `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
       'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
-      'Subsystem sftp internal-sftp', 'MaxSessions 50', 'MaxStartups 50',
+      'Subsystem sftp internal-sftp', 'MaxSessions 50', 'MaxStartups 50', ...extraConfig,
     ].join('\n');
     writeFileSync(join(dir, 'sshd_config'), `${config}\n`);
     const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });

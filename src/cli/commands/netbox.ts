@@ -4,6 +4,7 @@ import { isVirtsealError, InvalidArgument } from '../../core/errors';
 import { cliIo } from '../io';
 import { startBridge } from '../../netbox/bridge';
 import { positiveInt, readSecret, refuseSecretsOnCommandLine } from '../../netbox/cli-options';
+import { weakSecret } from '../../netbox/signature';
 import { jsonLogger } from '../../netbox/log';
 import { configuredDiskMb } from '../../netbox/map-event';
 import { loadMapping } from '../../netbox/mapping';
@@ -34,6 +35,7 @@ function serveBuilder(y: Argv): Argv {
     .option('path', { type: 'string', default: '/webhook', describe: 'URL path NetBox posts to' })
     .option('tls-cert', { type: 'string', describe: 'PEM certificate file: serve HTTPS' })
     .option('tls-key', { type: 'string', describe: 'PEM private key file for --tls-cert' })
+    .option('insecure-http', { type: 'boolean', default: false, describe: 'allow plain HTTP on a non-loopback --listen address and to non-loopback AWX/NetBox URLs' })
     .option('webhook-secret-file', { type: 'string', describe: 'file holding the NetBox webhook secret (or VIRTSEAL_WEBHOOK_SECRET)' })
     .option('mapping', { type: 'string', describe: 'YAML mapping file (events → actions → survey variables)' })
     .option('db', { type: 'string', default: 'virtseal-netbox.db', describe: 'SQLite file holding the event queue' })
@@ -60,16 +62,44 @@ function serveBuilder(y: Argv): Argv {
     .option('netbox-token', { type: 'string', hidden: true });
 }
 
+const isLoopback = (host: string): boolean => /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i.test(host);
+
+/**
+ * Plain HTTP only where nobody else can listen: the webhook body and signature, the AWX token and the resolved
+ * survey answers, and the NetBox token would otherwise cross the network in clear.
+ */
+function requireTls(a: Args): void {
+  if (a.insecureHttp === true) return;
+  if (!a.tlsCert && !isLoopback(String(a.listen))) {
+    throw new InvalidArgument(`--listen ${String(a.listen)} is not a loopback address: serve HTTPS with --tls-cert/--tls-key, or pass --insecure-http`, 'listen');
+  }
+  for (const [flag, value] of [['awx-url', a.awxUrl], ['netbox-url', a.netboxUrl]] as const) {
+    if (typeof value !== 'string') continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new InvalidArgument(`--${flag}: ${value} is not a URL`, flag);
+    }
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      throw new InvalidArgument(`--${flag}: http to ${url.hostname} would send its token in clear: use https, or pass --insecure-http`, flag);
+    }
+  }
+}
+
 async function serve(a: Args): Promise<void> {
   refuseSecretsOnCommandLine(process.argv);
   const redactor = new Redactor();
   const secret = readSecret('webhook-secret', a.webhookSecret, a.webhookSecretFile, true)!;
   redactor.add(secret);
+  const weak = weakSecret(secret);
+  if (weak) throw new InvalidArgument(`--webhook-secret: the webhook secret ${weak}`, 'webhook-secret');
   const mapping = loadMapping(a.mapping as string | undefined);
   const dryRun = a.dryRun === true;
   if (!dryRun && !a.awxUrl && !a.playbookDir) throw new InvalidArgument('--awx-url or --playbook-dir is required (or --dry-run)', 'awx-url');
   if (a.awxUrl && a.playbookDir) throw new InvalidArgument('--awx-url and --playbook-dir are mutually exclusive', 'playbook-dir');
   if (Boolean(a.tlsCert) !== Boolean(a.tlsKey)) throw new InvalidArgument('--tls-cert and --tls-key go together', a.tlsCert ? 'tls-key' : 'tls-cert');
+  requireTls(a);
   const readCa = (flag: string, file: unknown) => {
     if (typeof file !== 'string') return undefined;
     try {

@@ -58,7 +58,9 @@ export class HyperVHypervisor implements Hypervisor {
     return guestAddresses(this.session, options.vmId);
   }
 
-  close(): Promise<void> {
-    return this.session.connection.close();
+  /** Ends the runner's PowerShell process (stdin EOF), then the SSH connection. */
+  async close(): Promise<void> {
+    await this.session.runner.close();
+    await this.session.connection.close();
   }
 }

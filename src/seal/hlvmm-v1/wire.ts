@@ -8,7 +8,6 @@ import { EnvelopeRejected } from '../../core/errors';
 export const V1 = {
   hostState: 'hlvmm.meta.host_provisioning_system_state',
   guestState: 'hlvmm.meta.guest_provisioning_system_state',
-  guestError: 'hlvmm.meta.guest_provisioning_error',
   version: 'hlvmm.meta.version',
   publicKey: 'hlvmm.meta.guest_provisioning_public_key',
   sharedKey: 'hlvmm.meta.shared_aes_key',
@@ -18,9 +17,10 @@ export const V1 = {
 
 export const V1_HOST_WAITING = 'waitingforpublickey';
 export const V1_HOST_PUBLISHED = 'provisioningdatapublished';
+/** The only state HLVMM's agents (v1.5.400, Linux and Windows) ever write: they report no outcome. */
 export const V1_GUEST_READY = 'waitingforaeskey';
-export const V1_GUEST_APPLIED = 'provisioningapplied';
-export const V1_GUEST_FAILED = 'provisioningfailed';
+/** HLVMM's agents make RSA-2048 keys; anything smaller is refused. */
+export const V1_MIN_KEY_BITS = 2048;
 /** Values longer than this many characters are split into `<key>._0` … `._29`, each encrypted on its own. */
 export const V1_CHUNK_CHARS = 100;
 export const V1_MAX_CHUNKS = 30;
@@ -40,6 +40,13 @@ export function readV1Value(items: ReadonlyMap<string, string>, key: string): st
 
 /** The guest's RSA public key: Linux sends PKCS#1 RSAPublicKey DER, Windows a CAPI PUBLICKEYBLOB. */
 export function parseV1PublicKey(base64: string): KeyObject {
+  const key = decodeV1PublicKey(base64);
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < V1_MIN_KEY_BITS) throw new EnvelopeRejected('public_key', `the hlvmm-v1 guest key is ${bits}-bit RSA; at least ${V1_MIN_KEY_BITS} bits are required`);
+  return key;
+}
+
+function decodeV1PublicKey(base64: string): KeyObject {
   const der = Buffer.from(base64.replace(/\s+/g, ''), 'base64');
   if (der.length > 20 && der[0] === 0x06 && der[1] === 0x02 && der.readUInt32LE(8) === 0x31415352) {
     const bits = der.readUInt32LE(12);

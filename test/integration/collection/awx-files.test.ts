@@ -4,6 +4,7 @@
  * are secret fields, the execution environment adds Node.js >= 20 and the collection, and the guide names files that
  * exist.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -52,7 +53,7 @@ describe('collection: AWX credential type, execution environment, guide', () => 
     expect(secrets).to.deep.equal(["pa'ss $(x)"]);
   });
 
-  it('builds an execution environment with Node.js 20 and the collection (ansible-builder v3)', () => {
+  it('builds an execution environment with Node.js 22 and the collection (ansible-builder v3)', () => {
     const ee = parse(readFileSync(join(ROOT, 'execution-environment.yml'), 'utf8')) as {
       version: number;
       images: { base_image: { name: string } };
@@ -61,10 +62,28 @@ describe('collection: AWX credential type, execution environment, guide', () => 
     };
     expect(ee.version).to.equal(3);
     expect(ee.images.base_image.name).to.match(/^quay\.io\/ansible\/awx-ee:/);
-    expect(ee.additional_build_steps.prepend_final.join('\n')).to.match(/nodejs:20/);
+    expect(ee.additional_build_steps.prepend_final.join('\n')).to.match(/nodejs:22/);
     const append = ee.additional_build_steps.append_final.join('\n');
     expect(append).to.include('ansible-galaxy collection install /tmp/virtseal-core.tar.gz');
     expect(ee.additional_build_files[0]).to.deep.equal({ src: 'virtseal-core.tar.gz', dest: 'collections' });
+  });
+
+  it('awx_setup.yml passes ansible-playbook --syntax-check with awx.awx (Debian\'s ansible package) and sets up all four templates', function () {
+    this.timeout(120_000);
+    // --syntax-check resolves every module name, so a misspelt awx.awx module or a missing collection fails here.
+    const out = execFileSync('ansible-playbook', ['--syntax-check', '-i', 'localhost,', join(ROOT, 'playbooks/awx_setup.yml')], {
+      encoding: 'utf8', cwd: ROOT, env: { ...process.env, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: 'True', ANSIBLE_NOCOLOR: '1' },
+    });
+    expect(out).to.include('playbook: ');
+    const play = (parse(readFileSync(join(ROOT, 'playbooks/awx_setup.yml'), 'utf8')) as { vars: Record<string, unknown>; tasks: Record<string, unknown>[] }[])[0]!;
+    const modules = play.tasks.flatMap((t) => Object.keys(t).filter((k) => k.startsWith('awx.awx.')));
+    expect(modules).to.deep.equal(['awx.awx.execution_environment', 'awx.awx.credential_type', 'awx.awx.project', 'awx.awx.job_template']);
+    const templates = play.vars.awx_templates as { name: string; playbook: string; survey: string }[];
+    expect(templates.map((t) => t.survey).sort()).to.deep.equal(['create', 'delete', 'start', 'stop']);
+    for (const t of templates) {
+      expect(existsSync(join(ROOT, t.playbook)), t.playbook).to.equal(true);
+      expect(existsSync(join(ROOT, 'surveys', `${t.survey}.json`)), t.survey).to.equal(true);
+    }
   });
 
   it('the AWX guide names playbooks, surveys and files that exist', () => {

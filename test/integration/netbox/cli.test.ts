@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { postEvent, fixture } from './events';
 import { runCli, ServeProcess } from './child';
 
-const SECRET = 'cli-webhook-canary-8e8';
+const SECRET = 'cli-webhook-canary-8e8-5f0c2d7a91b34e6f';
 
 describe('virtseal netbox (CLI)', function () {
   this.timeout(60_000);
@@ -37,6 +37,28 @@ describe('virtseal netbox (CLI)', function () {
     expect(r.code).to.equal(2);
     expect(r.stderr).to.equal(`virtseal netbox: ${mapping}: defaults.vm_cpus is not a survey variable of the virtseal playbooks\n`);
     expect((await runCli(['serve', '--dry-run', '--port', '70000'], env)).stderr).to.contain('--port must be 0-65535');
+  });
+
+  it('refuses a weak webhook secret, and plain HTTP beyond loopback unless --insecure-http', async () => {
+    const weak = await runCli(['serve', '--dry-run'], { VIRTSEAL_WEBHOOK_SECRET: 'short-secret' });
+    expect(weak.code).to.equal(2);
+    expect(weak.stderr).to.equal('virtseal netbox: --webhook-secret: the webhook secret is 12 characters; at least 32 are required (for example `openssl rand -hex 32`)\n');
+    const env = { VIRTSEAL_WEBHOOK_SECRET: SECRET, VIRTSEAL_AWX_TOKEN: 'awx-token-canary' };
+    expect((await runCli(['serve', '--dry-run', '--listen', '0.0.0.0'], env)).stderr).to.equal(
+      'virtseal netbox: --listen 0.0.0.0 is not a loopback address: serve HTTPS with --tls-cert/--tls-key, or pass --insecure-http\n',
+    );
+    expect((await runCli(['serve', '--awx-url', 'http://awx.example.com'], env)).stderr).to.equal(
+      'virtseal netbox: --awx-url: http to awx.example.com would send its token in clear: use https, or pass --insecure-http\n',
+    );
+    expect((await runCli(['serve', '--dry-run', '--netbox-url', 'http://netbox.example.com'], { ...env, VIRTSEAL_NETBOX_TOKEN: 'n' })).stderr).to.contain(
+      '--netbox-url: http to netbox.example.com would send its token in clear',
+    );
+    const p = await new ServeProcess(['--dry-run', '--listen', '0.0.0.0', '--insecure-http', '--db', join(dir, 'q.db')], env).ready();
+    try {
+      expect(p.url).to.match(/^http:\/\/0\.0\.0\.0:\d+\/webhook$/);
+    } finally {
+      await p.stop();
+    }
   });
 
   it('--dry-run prints the launch, with secret references unresolved, and stores nothing', async () => {

@@ -4,9 +4,16 @@ import { signBody } from '../../../src/netbox/signature';
 
 const FIXTURE = new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url);
 
-/** The real NetBox 4.6 payload (VM web-01, staged → active). */
+/** The real NetBox 4.6 payload (VM web-01, staged → active), stamped now as NetBox stamps a fresh event. */
 export function fixture(): any {
-  return JSON.parse(readFileSync(FIXTURE, 'utf8'));
+  const body = JSON.parse(readFileSync(FIXTURE, 'utf8'));
+  body.timestamp = netboxTimestamp(Date.now());
+  return body;
+}
+
+/** NetBox's `timezone.now().isoformat()`: microseconds and +00:00. */
+export function netboxTimestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
 }
 
 /** A VM event derived from the fixture: another VM, event and status, with its own request id. */

@@ -6,7 +6,7 @@ import { eventually, postEvent, vmEvent } from './events';
 import { runCli, ServeProcess } from './child';
 import { StandIn } from './stand-ins';
 
-const SECRET = 'restart-webhook-canary-9d2';
+const SECRET = 'restart-webhook-canary-9d2-7c41e0b8a3f65d29';
 const TOKEN = 'restart-awx-canary-41b';
 
 describe('netbox serve: killed with queued events, restarted', function () {

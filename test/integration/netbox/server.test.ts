@@ -11,7 +11,7 @@ import { MemoryEventStore } from '../../../src/netbox/memory-store';
 import { Redactor } from '../../../src/netbox/secrets';
 import { createBridgeServer } from '../../../src/netbox/server';
 import { signBody } from '../../../src/netbox/signature';
-import { eventually, fixture, post, postEvent, vmEvent } from './events';
+import { eventually, fixture, netboxTimestamp, post, postEvent, vmEvent } from './events';
 import { StandIn } from './stand-ins';
 
 const SECRET = 'webhook-canary-5f1e9c';
@@ -55,7 +55,9 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
 
   it('queues the real 4.6 event, answers 202, then launches job template 22 with the token and survey answers', async () => {
     await start();
-    const raw = readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url));
+    // NetBox's bytes as they are, restamped: the signed timestamp must be fresh.
+    const raw = readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8')
+      .replace('2026-03-06T15:24:51.208334+00:00', netboxTimestamp(Date.now()));
     const res = await post(bridge.url, raw, signBody(raw, SECRET));
     expect(res.status).to.equal(202);
     expect(res.body).to.deep.include({ status: 'queued', action: 'start' });
@@ -90,6 +92,22 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect((await postEvent(bridge.url, old, SECRET)).status).to.equal(202);
     await eventually(() => bridge.store!.counts().done === 1, 'the launch');
     expect(awx.launches()[0]!.body.extra_vars).to.deep.include({ vm_name: 'old-01', vm_disk_gb: 80, vm_memory_mb: 8192, vm_cpu_count: 4, vm_start: 'no' });
+  });
+
+  it('refuses a correctly signed event whose signed timestamp is stale or in the future, storing nothing', async () => {
+    await start();
+    const now = Date.now();
+    const at = (ms: number, id: string) => ({ ...vmEvent({ name: 'fresh-01', id: 77, requestId: id }), timestamp: netboxTimestamp(ms) });
+    const old = await postEvent(bridge.url, at(now - 16 * 60_000, 'stale'), SECRET);
+    expect(old.status).to.equal(403);
+    expect(old.body).to.deep.include({ field: 'timestamp' });
+    expect(old.body.error).to.match(/is older than 900 s: replayed/);
+    expect((await postEvent(bridge.url, at(now + 3 * 60_000, 'ahead'), SECRET)).body.error).to.contain('more than 120 s in the future');
+    const missing = vmEvent({ name: 'fresh-01', id: 77, requestId: 'none' });
+    delete missing.timestamp;
+    expect((await postEvent(bridge.url, missing, SECRET)).status).to.equal(400);
+    expect(bridge.store!.list({ limit: 10 })).to.deep.equal([]);
+    expect((await postEvent(bridge.url, at(now - 14 * 60_000, 'late-but-fresh'), SECRET)).status).to.equal(202);
   });
 
   it('refuses unsigned (401), wrongly signed (403), malformed (400) and incomplete (400, naming the field) bodies without storing them', async () => {

@@ -51,6 +51,14 @@ describe('ansible/runner', () => {
     expect(text).to.include('got ********');
   });
 
+  it('a one-character password leaves keys and unrelated text alone and warns', async () => {
+    const r = await runModule(ping, { password: 'o', data: 'pong', count: 'x' });
+    expect(r).to.have.property('option', 'count');
+    expect(r.msg).to.equal("argument 'count' is of type str and we were unable to convert to int: \"x\" cannot be converted to an int");
+    expect(r.warnings).to.satisfy((w: string[]) => w.some((x) => /shorter than 4 characters/.test(x)));
+    expect((r.invocation as { module_args: Record<string, unknown> }).module_args).to.include({ password: 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER', data: 'pong' });
+  });
+
   it('turns a VirtsealError into failed with its reason and message', async () => {
     const r = await runModule(ping, { fail: true, fail_msg: 'nope' });
     expect(r).to.deep.include({ failed: true, changed: false, msg: 'nope', reason: 'ping_failed' });

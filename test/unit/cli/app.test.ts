@@ -27,9 +27,23 @@ describe('cli', () => {
     } finally {
       delete process.env.VIRTSEAL_HOST_USER;
     }
-    const bad = await cli(['version'], { VIRTSEAL_NO_SUCH_FLAG: '1' });
-    expect(bad.code).to.equal(2);
-    expect(bad.err).to.include('noSuchFlag');
+  });
+
+  it('ignores VIRTSEAL_* variables that are no flag of the command (the bridge secret, a typo), keeps real flags', async () => {
+    const envs: Record<string, string>[] = [{ VIRTSEAL_WEBHOOK_SECRET: 'x' }, { VIRTSEAL_NO_SUCH_FLAG: '1' }, { VIRTSEAL_FORMAT: 'json' }, { VIRTSEAL_NETBOX_URL: 'http://127.0.0.1:1' }];
+    for (const env of envs) {
+      const r = await cli(['version'], env);
+      expect(r.code, `${JSON.stringify(env)}: ${r.err}`).to.equal(0);
+      expect(r.out).to.match(/^virtseal \d+\.\d+\.\d+/);
+    }
+    const json = await cli(['version'], { VIRTSEAL_WEBHOOK_SECRET: 'x', VIRTSEAL_JSON: 'true' });
+    expect(JSON.parse(json.out)).to.have.property('virtseal');
+    const doc = await cli(['doc', 'ping'], { VIRTSEAL_JSON: 'true', VIRTSEAL_FORMAT: 'json' });
+    expect(doc.code, doc.err).to.equal(0);
+    expect(JSON.parse(doc.out)).to.have.property('RETURN');
+    const typo = await cli(['version', '--no-such-flag'], { VIRTSEAL_WEBHOOK_SECRET: 'x' });
+    expect(typo.code).to.equal(2);
+    expect(typo.err).to.match(/Unknown argument/);
   });
 
   it('--help lists the commands', async () => {

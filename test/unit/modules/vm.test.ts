@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { runModule } from '../../../src/ansible/runner';
 import guestConfigModule from '../../../src/modules/guest_config';
+import nicModule from '../../../src/modules/nic';
 import vmModule from '../../../src/modules/vm';
 import vmInfoModule from '../../../src/modules/vm_info';
 import { registrySnapshot, startWorld, type SimWorld } from '../services/sim-session';
@@ -93,6 +94,40 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     expect(result.failed, String(result.msg)).to.equal(undefined);
     expect(JSON.stringify(result)).to.not.include('S3cret-in-config');
     expect(result.changes).to.deep.equal(["send the sealed guest configuration to VM 'mod01' and wait for its outcome"]);
+  });
+
+  it('a vm task that names a NIC without vlan_id keeps the VLAN the nic module set', async () => {
+    expect(await runModule(vmModule, { name: 'mod04', nics: [{ network: 'LAN' }] })).to.include({ changed: true });
+    const tagged = await runModule(nicModule, { vm: 'mod04', name: 'nic0', network: 'LAN', vlan_id: 20 });
+    expect(tagged, String(tagged.msg)).to.include({ changed: true });
+    const again = await runModule(vmModule, { name: 'mod04', nics: [{ name: 'nic0', network: 'LAN' }] });
+    expect(again, String(again.msg)).to.include({ changed: false });
+    expect((again.vm as { nics: { vlan_id?: number }[] }).nics[0]!.vlan_id).to.equal(20);
+    const removed = await runModule(vmModule, { name: 'mod04', nics: [{ name: 'nic0', network: 'LAN', vlan_id: 0 }] });
+    expect(removed).to.include({ changed: true });
+    expect((removed.vm as { nics: { vlan_id?: number }[] }).nics[0]!.vlan_id ?? 0).to.equal(0);
+  });
+
+  it('guest_config checks addresses and names before it touches the VM, naming the option config', async () => {
+    expect(await runModule(vmModule, { name: 'mod03', image: 'debian-12-golden' })).to.include({ changed: true });
+    const before = registrySnapshot(world.registry);
+    const bad = await runModule(guestConfigModule, {
+      vm: 'mod03',
+      start: true,
+      config: { hostname: 'web_01!', admin: { name: 'ops', password: 'S3cret-in-config' }, nics: [{ ipv4_address: '192.0.2.10' }] },
+    });
+    expect(bad).to.include({ failed: true, changed: false, reason: 'invalid_argument' });
+    expect(String(bad.msg)).to.match(/^config\.hostname: .*; config\.nics\[0\]\.ipv4_address: /);
+    expect(bad.option).to.equal('config.hostname');
+    expect(world.registry.vmsNamed('mod03')[0]!.state).to.equal('Off');
+    expect(registrySnapshot(world.registry)).to.equal(before);
+    expect(JSON.stringify(bad)).to.not.include('S3cret-in-config');
+  });
+
+  it('never echoes a value under an unknown key, even when the key is a misspelt secret', async () => {
+    const r = await runModule(guestConfigModule, { vm: 'mod03', config: { hostname: 'web01', admin_user: { name: 'ops', password: 'Unknown-key-canary' } } });
+    expect(r).to.include({ failed: true, reason: 'invalid_argument', option: 'config.admin_user' });
+    expect(JSON.stringify(r)).to.not.include('Unknown-key-canary');
   });
 
   it('fails with one line naming the option for bad input, and with a stable reason for host problems', async () => {

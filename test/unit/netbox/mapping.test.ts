@@ -62,6 +62,15 @@ describe('netbox/mapping', () => {
     expect(badKey({ rules: [{ event: 'created', action: 'create', extra_vars: { vm_vlan_id: '12' } }] }).option).to.equal('rules.0.extra_vars.vm_vlan_id');
   });
 
+  it('refuses a mapping that routes a NetBox custom field into a secret survey variable', () => {
+    for (const variable of ['vm_admin_password', 'vm_ansible_ssh_key']) {
+      const e = badKey({ custom_fields: { [variable]: 'root_pw' } });
+      expect(e.option).to.equal(`custom_fields.${variable}`);
+      expect(e.message).to.equal(`m.yml: custom_fields.${variable} routes NetBox field root_pw into a secret; give it in defaults as {from_env: NAME}`);
+    }
+    expect(buildMapping({ custom_fields: { vm_vlan_id: 'vlan' } }).custom_fields).to.deep.equal({ vm_vlan_id: 'vlan' });
+  });
+
   it('loads YAML from a file and reports unreadable or broken files naming --mapping', () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtseal-mapping-'));
     try {

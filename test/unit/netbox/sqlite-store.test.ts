@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -123,6 +123,26 @@ describe('netbox/store (sqlite durability)', () => {
       expect(s2.claimDue(10, 10).map((e) => e.vmName)).to.deep.equal(['vm-2']);
       s2.close();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the database, its -wal and -shm owner-only whatever the umask, and tightens older files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'virtseal-store-'));
+    const umask = process.umask(0o022);
+    try {
+      const path = join(dir, 'q.db');
+      const s1 = new SqliteEventStore(path);
+      s1.insert(ev('a', 1), 0);
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) expect((statSync(f).mode & 0o777).toString(8), f).to.equal('600');
+      s1.close();
+      const old = join(dir, 'old.db');
+      writeFileSync(old, '');
+      chmodSync(old, 0o644);
+      new SqliteEventStore(old).close();
+      expect((statSync(old).mode & 0o777).toString(8)).to.equal('600');
+    } finally {
+      process.umask(umask);
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { ManualClock } from '../../../src/core/clock';
-import { GuestFailed, InvalidArgument } from '../../../src/core/errors';
+import { EnvelopeRejected, GuestTimeout, InvalidArgument } from '../../../src/core/errors';
 import type { GuestConfig } from '../../../src/seal/guest-config';
-import { HLVMM_V1_WARNING } from '../../../src/seal/hlvmm-v1/host-exchange';
+import { HLVMM_V1_WARNING, V1_UNOBSERVED } from '../../../src/seal/hlvmm-v1/host-exchange';
 import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
 import { HlvmmV1Guest } from './hlvmm-v1-guest';
 import { MemoryChannel } from './memory-guest';
@@ -32,16 +32,26 @@ async function drive(options: Omit<SealedExchangeOptions, 'clock'>): Promise<unk
 describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
   this.timeout(60_000);
   for (const flavour of ['linux', 'windows'] as const) {
-    it(`completes the exchange with a v1 ${flavour} guest, warns, and removes every host item`, async () => {
+    it(`finishes on what a v1 ${flavour} guest really does (its new FQDN), reports what it saw, and removes every host item`, async () => {
       const channel = new MemoryChannel();
       const written: string[] = [];
       const write = channel.writeHostItems.bind(channel);
       channel.writeHostItems = async (items) => (written.push(...items.map(([k]) => k)), write(items));
-      const guest = new HlvmmV1Guest(channel, { version: '1.5.400', flavour });
+      const guest = new HlvmmV1Guest(channel, { version: '1.5.400', flavour, ...(flavour === 'windows' ? { fqdnSuffix: 'example.com' } : {}) });
       const warnings: string[] = [];
       const result = await drive({ channel, vmId: VM, config, timeoutMs: 60_000, hlvmmVersion: '1.5.400', warn: (m) => warnings.push(m) });
-      expect(result).to.include({ protocol: 'hlvmm-v1', state: 'applied' });
-      expect(warnings).to.deep.equal([HLVMM_V1_WARNING]);
+      const fqdn = flavour === 'windows' ? 'web01.example.com' : 'web01';
+      expect(result).to.deep.include({ protocol: 'hlvmm-v1', state: 'published', unobserved: [V1_UNOBSERVED] });
+      expect((result as { observed: string[] }).observed).to.deep.equal([
+        'guest published an RSA-2048 key and waitingforaeskey',
+        `guest reports FQDN '${fqdn}' (was '${flavour === 'linux' ? 'localhost.localdomain' : 'WIN-7Q2K1M3N4P5'}'): it read the data and applied its hostname`,
+      ]);
+      expect(warnings[0]).to.equal(HLVMM_V1_WARNING);
+      expect(warnings[1]).to.contain(`FQDN '${fqdn}'`).and.contain(`Not observed: ${V1_UNOBSERVED}`);
+      // The guest wrote its key and one state, nothing else, ever.
+      expect([...channel.guest.keys()].sort()).to.deep.equal(['hlvmm.meta.guest_provisioning_public_key', 'hlvmm.meta.guest_provisioning_system_state']);
+      expect(channel.guest.get('hlvmm.meta.guest_provisioning_system_state')).to.equal('waitingforaeskey');
+      expect(guest.phase).to.equal('phase_two');
       expect(guest.data.get('hlvmm.data.guest_host_name')).to.equal('web01');
       expect(guest.data.get('hlvmm.data.guest_la_pw')).to.equal('Secret-1!');
       expect(guest.data.get('hlvmm.data.guest_v4_cidr_prefix')).to.equal('24');
@@ -74,12 +84,37 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
     });
   }
 
-  it('turns a v1 provisioningfailed into GuestFailed and still cleans up', async () => {
+  it('times out naming what it waited for when a v1 guest stops silently, and still cleans up', async () => {
     const channel = new MemoryChannel();
-    new HlvmmV1Guest(channel, { version: '2', flavour: 'linux', failApply: true });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 60_000, hlvmmVersion: '2' });
-    expect(err).to.be.instanceOf(GuestFailed);
-    expect((err as Error).message).to.match(/apply failed/);
+    const guest = new HlvmmV1Guest(channel, { version: '2', flavour: 'linux', failApply: true });
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '2' });
+    expect(guest.log).to.deep.equal(['a module failed']);
+    expect(err).to.be.instanceOf(GuestTimeout);
+    expect((err as Error).message).to.contain("a v1 guest reports no outcome, and this one never reported its new name 'web01'");
     expect(channel.host.size).to.equal(0);
+  });
+
+  it('refuses a v1 guest key under 2048 bits before sealing anything to it', async () => {
+    const channel = new MemoryChannel();
+    new HlvmmV1Guest(channel, { version: '3', flavour: 'windows', keyBits: 1024 });
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '3' });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as Error).message).to.contain('1024-bit RSA; at least 2048 bits are required');
+    expect([...channel.host.keys()]).to.deep.equal([]);
+    expect(channel.writeBatches).to.deep.equal([1, 1]);
+  });
+
+  it('refuses a platform without intrinsic items, and a VM already named as asked, before writing anything', async () => {
+    const channel = new MemoryChannel();
+    new HlvmmV1Guest(channel, { version: '4', flavour: 'linux' });
+    (channel as { readIntrinsicItems?: unknown }).readIntrinsicItems = undefined;
+    const noPool2 = await drive({ channel, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
+    expect(noPool2).to.be.instanceOf(InvalidArgument).with.property('message').that.contains('intrinsic KVP items');
+    const named = new MemoryChannel();
+    new HlvmmV1Guest(named, { version: '4', flavour: 'linux', initialFqdn: 'WEB01.example.com' });
+    const same = await drive({ channel: named, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
+    expect(same).to.be.instanceOf(InvalidArgument).with.property('message').that.contains("already reports FQDN 'WEB01.example.com'");
+    expect(channel.writeBatches).to.deep.equal([]);
+    expect(named.writeBatches).to.deep.equal([]);
   });
 });

@@ -15,12 +15,18 @@ import { decodePayload } from '../../../src/seal/payload';
 export class MemoryChannel implements GuestChannel {
   readonly host = new Map<string, string>();
   readonly guest = new Map<string, string>();
+  /** Pool 2, what the guest's integration services report (FullyQualifiedDomainName, ...). */
+  readonly intrinsic = new Map<string, string>();
   readonly writeBatches: number[] = [];
   readonly removeBatches: number[] = [];
   onRead: () => void = () => undefined;
   async readGuestItems(): Promise<ReadonlyMap<string, string>> {
     this.onRead();
     return new Map(this.guest);
+  }
+  async readIntrinsicItems(): Promise<ReadonlyMap<string, string>> {
+    this.onRead();
+    return new Map(this.intrinsic);
   }
   async writeHostItems(items: readonly (readonly [string, string])[]): Promise<void> {
     if (items.length > 128) throw new Error('more than 128 items in one call');

@@ -78,6 +78,18 @@ describe('services/vm-plan', () => {
     expect(plan.addNics.map((n) => n.name)).to.deep.equal(['backup']);
   });
 
+  it('leaves the VLAN of an existing NIC alone when vlan_id is left out; 0 removes it; a new NIC with 0 is untagged', () => {
+    expect(planIsEmpty(planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }] })))).to.equal(true);
+    const moved = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'DMZ' }] }));
+    expect(moved.setNics).to.deep.equal([{ name: 'nic0', network: 'DMZ', vlanId: 120 }]);
+    const removed = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 0 }] }));
+    expect(removed.setNics).to.deep.equal([{ name: 'nic0', network: 'LAN' }]);
+    const mac = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', mac: '00:15:5d:0a:0b:0c' }] }));
+    expect(mac.coldNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 120, mac: '00:15:5d:0a:0b:0c' }]);
+    const added = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }, { name: 'b', network: 'Backup', vlan_id: 0 }] }));
+    expect(added.addNics).to.deep.equal([{ name: 'b', network: 'Backup' }]);
+  });
+
   it('warns that the generation cannot change', () => {
     const plan = planVm(actual, vmDesiredFromOptions({ name: 'web01', generation: 1 }));
     expect(planIsEmpty(plan)).to.equal(true);

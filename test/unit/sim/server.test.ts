@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import ssh2 from 'ssh2';
 import { ScriptFailed } from '../../../src/core/errors';
 import { SshConnection } from '../../../src/transport/ssh-connection';
+import { decodeClixmlErrors } from '../../../src/transport/clixml';
 import { FaultRules } from '../../../src/sim/faults';
 import { HyperVSimulator } from '../../../src/sim/server';
 import { ManualClock } from '../../../src/core/clock';
@@ -63,7 +64,8 @@ describe('sim/server', () => {
     expect(r.code).to.equal(1);
     expect(r.stderr.toString()).to.match(/is not recognized as an internal or external command/);
     const b = await conn.exec('powershell.exe -NoProfile -NonInteractive -EncodedCommand ' + Buffer.from('Remove-Item C:\\', 'utf16le').toString('base64'));
-    expect(b.stdout.toString()).to.match(/not the virtseal bootstrap/);
+    expect(b.code).to.equal(1);
+    expect(decodeClixmlErrors(b.stderr.toString())).to.match(/not the virtseal bootstrap/);
   });
 
   it('logs operations and targets but never argument values or the password', async () => {

@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { ScriptFailed } from '../../../src/core/errors';
 import { decodeClixmlErrors, unescapeClixml } from '../../../src/transport/clixml';
-import { asciiJson, BOOTSTRAP_TEXT, bootstrapCommand, displayCall, encodeStdin, parseEnvelope, PowerShellRunner, RESULT_SENTINEL } from '../../../src/transport/powershell-runner';
+import { asciiJson, BOOTSTRAP_TEXT, bootstrapCommand, displayCall, encodeRequest, encodeStdin, parseEnvelope, PowerShellRunner, RESULT_SENTINEL, RUNNER_TEXT, type RequestPayload } from '../../../src/transport/powershell-runner';
+import { FrameScanner } from '../../../src/transport/ps-frames';
 import { SshConnection } from '../../../src/transport/ssh-connection';
 import { hypervScript } from '../../../src/drivers/hyperv/scripts';
 import { clixmlError } from '../../../src/sim/clixml-error';
@@ -16,26 +17,39 @@ describe('transport/powershell-runner', () => {
       expect(command.length).to.be.below(8191);
       expect(command).to.match(new RegExp(`^${exe.replace('.', '\\.')} -NoProfile -NonInteractive -EncodedCommand `));
     }
-    expect(BOOTSTRAP_TEXT).to.include('$input');
+    // stdin is read through a raw-handle reader, never `$input` (the host would read it line by line itself).
+    expect(BOOTSTRAP_TEXT).to.include('[Console]::OpenStandardInput()');
+    expect(BOOTSTRAP_TEXT).to.not.include('$input');
     expect(Buffer.from(bootstrapCommand().split(' ').pop()!, 'base64').toString('utf16le')).to.equal(BOOTSTRAP_TEXT);
   });
 
-  it('sends stdin as 7-bit ASCII lines: runner, name, script, JSON arguments, prelude', () => {
-    const hostile = { Name: "O'Brien 🚀 Привет \u2028 `$(x)`", Items: [{ name: 'k', data: '"; rm -rf /' }] };
-    const stdin = encodeStdin(hypervScript('vm-get'), hostile);
+  it('sends stdin as 7-bit ASCII: the runner line, then one length-prefixed frame per request', () => {
+    const hostile = { Name: "O'Brien 🚀 Привет \u2028 `$(x)`", Items: [{ name: 'k', data: '"; rm -rf /\nVSREQ 1 2\n' }] };
+    const stdin = encodeStdin(hypervScript('vm-get'), hostile, 7);
     expect(stdin).to.match(/^[\x00-\x7f]*$/);
-    const lines = stdin.split('\n');
-    expect(lines[1]).to.equal('vm-get.ps1');
-    expect(Buffer.from(lines[2]!, 'base64').toString('utf8')).to.equal(hypervScript('vm-get').text);
-    expect(JSON.parse(lines[3]!)).to.deep.equal(hostile);
-    expect(lines[4]).to.equal('hyperv-common.ps1');
+    const [runner, header, ...rest] = stdin.split('\n');
+    expect(Buffer.from(runner!, 'base64').toString('utf8')).to.equal(RUNNER_TEXT);
+    const length = Number(/^VSREQ 7 (\d+)$/.exec(header!)![1]);
+    const payload = rest.join('\n');
+    expect(payload.length).to.equal(length + 1);
+    const request = JSON.parse(payload.slice(0, length)) as RequestPayload;
+    expect(request.name).to.equal('vm-get.ps1');
+    expect(Buffer.from(request.script, 'base64').toString('utf8')).to.equal(hypervScript('vm-get').text);
+    expect(request.args).to.deep.equal(hostile);
+    expect(request.prelude!.name).to.equal('hyperv-common.ps1');
     expect(asciiJson({ a: '\u00e9' })).to.equal('{"a":"\\u00e9"}');
+    expect(() => encodeRequest(1, { name: 'a b.ps1', text: '' }, {})).to.throw(/not a plain file name/);
   });
 
-  it('finds the result after profile noise and ignores sentinel-like text inside values', () => {
-    const noisy = `Welcome!\r\n${RESULT_SENTINEL} is my favourite string\r\n\n${RESULT_SENTINEL}\n{"ok":true,"result":{"x":1}}\n`;
-    expect(parseEnvelope(noisy)).to.deep.equal({ ok: true, result: { x: 1 } });
+  it('finds response frames after profile noise, across chunk boundaries, and ignores sentinel-like text', () => {
+    const body = Buffer.from('{"ok":true,"result":{"x":"\u00e9"}}').toString('base64');
+    const noisy = `Welcome!\r\n${RESULT_SENTINEL} is my favourite string\r\n\n${RESULT_SENTINEL} 3 ${body.length}\n${body}\n`;
+    expect(parseEnvelope(noisy)).to.deep.equal({ ok: true, result: { x: '\u00e9' } });
     expect(parseEnvelope('no result here')).to.equal(undefined);
+    const scanner = new FrameScanner(RESULT_SENTINEL);
+    const text = `noise\n${RESULT_SENTINEL} 1 5\nab\ncd\n\n${RESULT_SENTINEL} 2 3\nxyz\n`;
+    const frames = [...text].flatMap((c) => scanner.push(c));
+    expect(frames).to.deep.equal([{ fields: ['1'], payload: 'ab\ncd' }, { fields: ['2'], payload: 'xyz' }]);
   });
 
   it('decodes CLIXML error records, keeping surrogate pairs and dropping progress', () => {
@@ -84,7 +98,12 @@ describe('transport/powershell-runner', () => {
       s.sim.faults.add({ operation: 'vm-list', kind: 'crash', error: 'Program \'powershell.exe\' failed to run: Access is denied' });
       const error = await runner.run(hypervScript('vm-list'), {}).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ScriptFailed);
-      expect((error as Error).message).to.equal("vm-list.ps1: Program 'powershell.exe' failed to run: Access is denied");
+      expect((error as Error).message).to.equal("vm-list.ps1: the powershell.exe process exited with code 1 before answering: Program 'powershell.exe' failed to run: Access is denied");
+      // The next operation gets a fresh process.
+      s.sim.faults.clear();
+      const execs = conn.stats.execs;
+      expect((await runner.run<{ vms: unknown[] }>(hypervScript('vm-list'), {})).vms).to.deep.equal([]);
+      expect(conn.stats.execs).to.equal(execs + 1);
     });
 
     it('reports parameters the script does not declare with PowerShell\'s wording', async () => {

@@ -13,9 +13,10 @@ describe('drivers/hyperv/disk', () => {
   after(() => closeSim(f));
 
   it('adds an empty disk and an image clone by name, each in one script run', async () => {
-    const execs = f.running.sim.stats.execs;
+    const { execs, requests } = f.running.sim.stats;
     const data = await f.hv.disks.addDisk({ vmId: id, disk: { name: 'data', sizeBytes: gibibytes(50) } });
-    expect(f.running.sim.stats.execs - execs).to.equal(1);
+    expect(f.running.sim.stats.requests - requests, 'script runs').to.equal(1);
+    expect(f.running.sim.stats.execs - execs, 'new PowerShell processes').to.equal(0);
     expect(data).to.deep.include({ name: 'data', sizeBytes: gibibytes(50), owned: true });
     const clone = await f.hv.disks.addDisk({ vmId: id, disk: { name: 'tools', image: 'debian-12-golden', clone: 'differencing' } });
     expect(clone.parentPath).to.match(/debian-12-golden\.vhdx$/);

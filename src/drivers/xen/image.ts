@@ -1,0 +1,141 @@
+/**
+ * Golden images as XAPI templates: the raw image is streamed with `PUT /import_raw_vdi` into a new VDI (its
+ * sha256, computed here because XAPI keeps none, goes into the VDI's and the template's other_config), and a
+ * template VM holding that VDI is what `VM.clone` copies per VM. The same hash under the same name skips the
+ * upload; a different file under an existing name is refused, since clones of the old one depend on it.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Conflict, InvalidArgument } from '../../core/errors';
+import { sha256File } from '../../transport/file-hash';
+import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
+import { type XenContext, IMAGE_KEY, IMAGE_SHA_KEY, NAME_KEY, isNullRef, targetSr } from './context';
+import type { Ref, VMRecord } from './xenapi/types';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const MiB = 1024 * 1024;
+
+async function templates(ctx: XenContext): Promise<[Ref<'VM'>, VMRecord][]> {
+  const all = await ctx.client.call('VM.get_all_records');
+  return (Object.entries(all) as [Ref<'VM'>, VMRecord][]).filter(([, r]) => r.is_a_template && !r.is_a_snapshot && r.other_config[IMAGE_KEY] === 'true');
+}
+
+export async function findTemplate(ctx: XenContext, name: string, option: string): Promise<Ref<'VM'>> {
+  const hits = (await templates(ctx)).filter(([, r]) => r.name_label === name);
+  if (hits.length === 0) throw new InvalidArgument(`${option}: no published image named '${name}' in the pool (publish it with virtseal.core.image)`, option);
+  if (hits.length > 1) throw new Conflict(`${option}: ${hits.length} golden templates are named '${name}'`);
+  return hits[0]![0];
+}
+
+async function infoOf(ctx: XenContext, r: VMRecord): Promise<ImageInfo> {
+  let size = 0;
+  for (const b of r.VBDs) {
+    const vdi = await ctx.client.call('VBD.get_VDI', b);
+    if (!isNullRef(vdi)) size = Math.max(size, await ctx.client.call('VDI.get_physical_utilisation', vdi));
+  }
+  return { name: r.name_label, path: `template/${r.uuid}`, sha256: r.other_config[IMAGE_SHA_KEY] ?? '', sizeBytes: size };
+}
+
+export class XenImageDriver implements ImageDriver {
+  constructor(private readonly ctx: XenContext) {}
+
+  async listImages(): Promise<readonly ImageInfo[]> {
+    return Promise.all((await templates(this.ctx)).map(([, r]) => infoOf(this.ctx, r)));
+  }
+
+  async findImage(options: { readonly name: string }): Promise<ImageInfo | undefined> {
+    const hit = (await templates(this.ctx)).find(([, r]) => r.name_label === options.name);
+    return hit ? infoOf(this.ctx, hit[1]) : undefined;
+  }
+
+  async publishImage(options: { readonly localPath: string; readonly name: string; readonly sha256?: string; readonly onProgress?: (p: PublishProgress) => void }): Promise<PublishResult> {
+    if (!NAME.test(options.name)) throw new InvalidArgument(`name '${options.name.slice(0, 40)}' must be 1-100 letters, digits, '.', '_' or '-'`, 'name');
+    const size = (await stat(options.localPath).catch(() => {
+      throw new InvalidArgument(`src '${options.localPath}' cannot be read`, 'src');
+    })).size;
+    const sha256 = (options.sha256 ?? (await sha256File(options.localPath))).toLowerCase();
+    const existing = await this.findImage({ name: options.name });
+    if (existing) {
+      if (existing.sha256 === sha256) return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
+      throw new Conflict(`image '${options.name}' already exists with sha256 ${existing.sha256.slice(0, 12)}…; VMs cloned from it depend on it, so publish under a new name`);
+    }
+    const c = this.ctx.client;
+    const sr = await targetSr(this.ctx);
+    const virtualSize = Math.max(MiB, Math.ceil(size / MiB) * MiB);
+    const vdi = await c.call('VDI.create', {
+      name_label: options.name,
+      name_description: 'virtseal golden image',
+      SR: sr,
+      virtual_size: virtualSize,
+      type: 'user',
+      sharable: false,
+      read_only: false,
+      other_config: { [IMAGE_SHA_KEY]: sha256 },
+    });
+    let template: Ref<'VM'> | undefined;
+    try {
+      const task = await c.call('task.create', `virtseal import ${options.name}`, 'import_raw_vdi');
+      try {
+        let sent = 0;
+        const body = createReadStream(options.localPath);
+        body.on('data', (d) => {
+          sent += d.length;
+          options.onProgress?.({ sentBytes: sent, totalBytes: size });
+        });
+        await c.put('/import_raw_vdi', { task_id: task, vdi, format: 'raw' }, body, size);
+        await c.waitTask(task, 'import_raw_vdi');
+      } finally {
+        await c.call('task.destroy', task).catch(() => undefined);
+      }
+      template = await c.call('VM.create', {
+        name_label: options.name,
+        name_description: 'virtseal golden template',
+        user_version: 1,
+        is_a_template: false,
+        affinity: 'OpaqueRef:NULL',
+        memory_static_max: 1024 * MiB,
+        memory_dynamic_max: 1024 * MiB,
+        memory_dynamic_min: 1024 * MiB,
+        memory_static_min: 1024 * MiB,
+        VCPUs_params: {},
+        VCPUs_max: 1,
+        VCPUs_at_startup: 1,
+        actions_after_shutdown: 'destroy',
+        actions_after_reboot: 'restart',
+        actions_after_crash: 'restart',
+        PV_bootloader: '',
+        PV_kernel: '',
+        PV_ramdisk: '',
+        PV_args: '',
+        PV_bootloader_args: '',
+        PV_legacy_args: '',
+        HVM_boot_policy: 'BIOS order',
+        HVM_boot_params: { order: 'cn', firmware: 'uefi' },
+        platform: { acpi: '1', apic: 'true', pae: 'true', nx: 'true', viridian: 'false', 'device-model': 'qemu-upstream-uefi' },
+        PCI_bus: '',
+        other_config: { [IMAGE_KEY]: 'true', [IMAGE_SHA_KEY]: sha256 },
+        recommendations: '',
+        domain_type: 'hvm',
+      });
+      await c.call('VBD.create', {
+        VM: template,
+        VDI: vdi,
+        userdevice: '0',
+        bootable: true,
+        mode: 'RW',
+        type: 'Disk',
+        empty: false,
+        other_config: { [NAME_KEY]: 'os' },
+        qos_algorithm_type: '',
+        qos_algorithm_params: {},
+      });
+      await c.call('VM.set_is_a_template', template, true);
+    } catch (e) {
+      if (template) await c.call('VM.destroy', template).catch(() => undefined);
+      await c.call('VDI.destroy', vdi).catch(() => undefined);
+      throw e;
+    }
+    const image = await this.findImage({ name: options.name });
+    return { image: image!, skipped: false, resumedFromBytes: 0, sentBytes: size };
+  }
+}
