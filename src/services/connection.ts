@@ -23,7 +23,7 @@ const COMMON_OPTIONS = new Set([
   'known_hosts', 'accept_unknown_host_key', 'hypervisor', 'connect_timeout',
 ]);
 
-const definitions = connectionFragment.definitions as Readonly<Record<string, { readonly default?: unknown }>>;
+const definitions = connectionFragment.definitions as Readonly<Record<string, { readonly default?: unknown; readonly 'x-env-fallback'?: readonly string[] }>>;
 
 /** Every other option of the connection fragment is a driver setting (`image_library_path`, `libvirt_uri`...). */
 export const SETTING_OPTIONS: readonly string[] = Object.keys(definitions).filter((name) => !COMMON_OPTIONS.has(name));
@@ -31,21 +31,10 @@ export const SETTING_OPTIONS: readonly string[] = Object.keys(definitions).filte
 /** The schema's default for `hypervisor`, used when neither the option nor VIRTSEAL_HOST_HYPERVISOR is set. */
 const DEFAULT_HYPERVISOR = String(definitions.hypervisor?.default);
 
-/** Environment variables each option falls back to. */
-export const CONNECTION_ENV = {
-  host: 'VIRTSEAL_HOST',
-  port: 'VIRTSEAL_HOST_PORT',
-  user: 'VIRTSEAL_HOST_USER',
-  password: 'VIRTSEAL_HOST_PASSWORD',
-  private_key: 'VIRTSEAL_HOST_PRIVATE_KEY',
-  private_key_passphrase: 'VIRTSEAL_HOST_PRIVATE_KEY_PASSPHRASE',
-  host_key_fingerprint: 'VIRTSEAL_HOST_KEY_FINGERPRINT',
-  known_hosts: 'VIRTSEAL_HOST_KNOWN_HOSTS',
-  hypervisor: 'VIRTSEAL_HOST_HYPERVISOR',
-  image_library_path: 'VIRTSEAL_HOST_IMAGE_LIBRARY',
-  xapi_url: 'VIRTSEAL_HOST_XAPI_URL',
-  xapi_fingerprint: 'VIRTSEAL_HOST_XAPI_FINGERPRINT',
-} as const;
+/** Environment variables each option falls back to: the first `x-env-fallback` of its schema definition. */
+export const CONNECTION_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(definitions).flatMap(([name, d]) => (d['x-env-fallback']?.length ? [[name, d['x-env-fallback'][0]!]] : [])),
+);
 
 export function resolveConnection(
   options: ConnectionOptions,
@@ -55,7 +44,7 @@ export function resolveConnection(
   const pick = (key: string): string | undefined => {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && value !== null && value !== '') return String(value);
-    const variable = (CONNECTION_ENV as Record<string, string | undefined>)[key];
+    const variable = CONNECTION_ENV[key];
     const fromEnv = variable === undefined ? undefined : env[variable];
     return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
   };
