@@ -63,10 +63,18 @@ const COMPILE_OPTIONS = {
 /** A module option that is one definition of a fragment (`fragments/<f>.schema.json#/definitions/<option>`). */
 const DEFINITION_REF = /^fragments\/([a-z_]+)\.schema\.json#\/definitions\/([a-z_]+)$/;
 
-/** Fragment name → the options a raw module schema takes from that fragment's definitions, one by one. */
-function sharedOptions(raw: Record<string, unknown>): Map<string, string[]> {
+/**
+ * Fragment name → the options a raw module schema takes from that fragment's definitions: all of an `x-fragments`
+ * entry's (less those the module declares itself), and single definitions referenced one by one.
+ */
+function sharedOptions(raw: Record<string, unknown>, fragments: Record<string, object>): Map<string, string[]> {
   const byFragment = new Map<string, string[]>();
-  for (const [option, property] of Object.entries((raw.properties ?? {}) as Record<string, { $ref?: string }>)) {
+  const declared = (raw.properties ?? {}) as Record<string, unknown>;
+  for (const fragment of (raw['x-fragments'] ?? []) as string[]) {
+    const definitions = Object.keys((fragments[fragment] as { definitions: object }).definitions);
+    byFragment.set(fragment, definitions.filter((option) => !(option in declared)));
+  }
+  for (const [option, property] of Object.entries(declared as Record<string, { $ref?: string }>)) {
     const m = DEFINITION_REF.exec(property.$ref ?? '');
     // An option that refines the definition (its own description or default) keeps its own declaration.
     if (!m || m[2] !== option || Object.keys(property).length !== 1) continue;
@@ -153,7 +161,7 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   files.set('src/generated/schemas.ts', registryFile(Object.keys(schemas)));
   const fragments = loadFragments(root);
   const shared = new Map<string, Map<string, string[]>>();
-  for (const name of Object.keys(schemas)) shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`))));
+  for (const name of Object.keys(schemas)) shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`)), fragments));
   for (const fragment of new Set([...shared.values()].flatMap((m) => [...m.keys()]))) {
     files.set(`src/generated/fragment-${fragment}.ts`, await fragmentTypesFile(fragment, resolveDefinitions(fragment, fragments)));
   }
