@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgument } from '../core/errors';
+import { defined } from '../core/objects';
 import { drivers, isHypervisorType } from '../drivers/registry';
 import type { DriverSettings, HostConnection } from '../drivers/types';
 import type { ConnectionOptions } from '../generated/fragment-connection';
@@ -92,19 +93,19 @@ export function resolveConnection(
     );
   }
 
-  const ssh: SshConnectionOptions = {
+  const ssh: SshConnectionOptions = defined({
     host,
     user,
-    ...(port !== undefined && { port }),
-    ...(password !== undefined && { password }),
-    ...(privateKey !== undefined && { privateKey }),
-    ...(passphrase !== undefined && { passphrase }),
-    ...(!password && !privateKey && { agent: true }),
-    ...(pick('host_key_fingerprint') !== undefined && { hostKeyFingerprint: pick('host_key_fingerprint') }),
-    ...(pick('known_hosts') !== undefined && { knownHostsFile: pick('known_hosts') }),
+    port,
+    password,
+    privateKey,
+    passphrase,
+    agent: !password && !privateKey ? true : undefined,
+    hostKeyFingerprint: pick('host_key_fingerprint'),
+    knownHostsFile: pick('known_hosts'),
     acceptUnknownHostKey: options.accept_unknown_host_key ?? false,
-    ...(options.connect_timeout !== undefined && { connectTimeoutMs: options.connect_timeout * 1000 }),
-  };
+    connectTimeoutMs: options.connect_timeout === undefined ? undefined : options.connect_timeout * 1000,
+  });
   const settings: Record<string, string> = {};
   for (const name of SETTING_OPTIONS) {
     const value = pick(name);
