@@ -12,13 +12,21 @@ export interface ImageOptions extends ConnectionOptions {
    */
   name: string;
   /**
-   * Path on the controller of the golden disk image (VHDX for Hyper-V, qcow2 for libvirt).
+   * The golden disk image: a path on the controller, or an C(https://) URL (C(http://) only with I(checksum) or I(sha256)). Any of qcow2, raw, vmdk, VHDX or VHD; it is converted with qemu-img to the host library's format (VHDX for Hyper-V, qcow2 for libvirt) and the result says which conversion ran.
    */
   src: string;
   /**
-   * Expected SHA-256 of I(src); the upload is verified against it. Computed from I(src) when absent.
+   * Expected SHA-256 of I(src) as given (the downloaded file for a URL), verified before anything is published.
    */
   sha256?: string;
+  /**
+   * Checksum of I(src) in C(get_url)'s form: C(sha256:<64 hex digits>), or C(sha256:<URL>) of a C(SHA256SUMS) file listing the file name of I(src). Verified before anything is published.
+   */
+  checksum?: string;
+  /**
+   * Verify the TLS certificate of an C(https://) I(src) or I(checksum) URL.
+   */
+  validate_certs?: boolean;
   /**
    * Publish to these hosts (same credentials) instead of the single I(host).
    */

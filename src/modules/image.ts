@@ -18,7 +18,15 @@ export default defineModule<ImageOptions>({
         const session = await openSession(ctx, options, name);
         targets.push({ host: name ?? options.host ?? process.env.VIRTSEAL_HOST ?? '', session });
       }
-      return toModuleResult(await publishImage(targets, { name: options.name, src: options.src, sha256: options.sha256 }));
+      return toModuleResult(
+        await publishImage(targets, {
+          name: options.name,
+          src: options.src,
+          ...(options.sha256 !== undefined && { sha256: options.sha256 }),
+          ...(options.checksum !== undefined && { checksum: options.checksum }),
+          ...(options.validate_certs !== undefined && { validateCerts: options.validate_certs }),
+        }),
+      );
     } finally {
       await Promise.all(targets.map((t) => t.session.close().catch(() => undefined)));
     }

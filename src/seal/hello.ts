@@ -39,6 +39,10 @@ const HELLO = /^(\d{1,3}(?:,\d{1,3})*) ([0-9a-f-]{1,64}) ([0-9a-f]{32}) ([0-9a-f
 
 /** Parses a hello; does not check the signature (verifyHello does, once the challenge is known to be current). */
 export function parseHello(value: string): Hello {
+  const versions = /^(\d{1,3}(?:,\d{1,3})*) /.exec(value)?.[1];
+  if (versions && !versions.split(',').map(Number).includes(PROTOCOL_VERSION)) {
+    throw new EnvelopeRejected('version', `the guest agent speaks protocol ${versions}, this host speaks ${PROTOCOL_VERSION} (update the agent on the image or media)`);
+  }
   const m = HELLO.exec(value);
   if (!m) {
     throw new EnvelopeRejected('hello', 'guest hello is not "<versions> <vm-id> <attempt> <challenge> <kex-key> <sig-key> <signature>"');

@@ -187,17 +187,14 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
     if (helloText !== undefined) {
       const hello = parseTwice(HELLO_KEY, helloText, () => parseHello(helloText));
       if (!hello) return undefined;
-      if (normalizeVmId(hello.vmId) !== vmId) {
-        throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
-      }
-      if (!hello.versions.includes(PROTOCOL_VERSION)) {
-        throw new EnvelopeRejected('version', `the guest agent speaks protocol ${hello.versions.join(',')}, this host speaks ${PROTOCOL_VERSION} (update the agent on the image or media)`);
-      }
       // A hello that does not answer the current challenge is stale (an earlier boot, a planted item, an attempt
-      // already sealed for): never sealed to; the agent signs the current challenge when it sees it.
+      // already sealed for): never sealed to, whatever it names; the agent signs the current challenge when it sees it.
       if (hello.challenge !== challenge) {
         if (!session) lastSeen = 'only a guest hello that does not answer this run\'s challenge (stale)';
         return undefined;
+      }
+      if (normalizeVmId(hello.vmId) !== vmId) {
+        throw new EnvelopeRejected('vm_id', `the guest hello names VM ${hello.vmId}, expected ${vmId} (foreign data)`);
       }
       if (hello.attempt !== session?.attempt) {
         await sealFor(hello);

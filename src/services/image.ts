@@ -5,15 +5,22 @@
  * host's VMs are built on the image file, so replacing it would corrupt them.
  */
 import { stat } from 'node:fs/promises';
-import { Conflict, InvalidArgument } from '../core/errors';
+import { Conflict } from '../core/errors';
 import { sha256File } from '../transport/file-hash';
+import { type PreparedImage, prepareImageSource } from './image-source';
 import { withOptionNames } from './option-names';
 import type { Session } from './session';
 
 export interface ImageRequest {
   readonly name: string;
+  /** A path on the controller, or an http(s) URL. */
   readonly src: string;
   readonly sha256?: string;
+  /** `sha256:<hex>` or `sha256:<URL of a SHA256SUMS file>`. */
+  readonly checksum?: string;
+  readonly validateCerts?: boolean;
+  /** Where downloads and conversions are kept (default ~/.cache/virtseal/images). */
+  readonly cacheDir?: string;
 }
 
 export interface HostPublishView {
@@ -32,24 +39,35 @@ export interface ImageResult {
   readonly hosts: readonly HostPublishView[];
   readonly changes: readonly string[];
   readonly msg: string;
+  /** Where the image came from: its format and size, and for a URL what was downloaded. */
+  readonly source: PreparedImage['source'];
+  /** The conversion that ran, when the source was not already in the library's format. */
+  readonly conversion?: string;
+  /** Download progress milestones in 25 % steps (a URL source only). */
+  readonly download_progress?: readonly number[];
 }
 
 export async function publishImage(
   targets: readonly { readonly host: string; readonly session: Session }[],
   request: ImageRequest,
 ): Promise<ImageResult> {
-  let size: number;
-  try {
-    const info = await stat(request.src);
-    if (!info.isFile()) throw new Error('not a regular file');
-    size = info.size;
-  } catch (error) {
-    throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
-  }
-  const actual = await sha256File(request.src);
-  if (request.sha256 && request.sha256.toLowerCase() !== actual) {
-    throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
-  }
+  const hypervisor = targets[0]?.session.hv.type ?? 'hyperv';
+  const downloadProgress: number[] = [];
+  const prepared = await prepareImageSource({
+    src: request.src,
+    hypervisor,
+    ...(request.checksum !== undefined && { checksum: request.checksum }),
+    ...(request.sha256 !== undefined && { sha256: request.sha256 }),
+    ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
+    ...(request.cacheDir !== undefined && { cacheDir: request.cacheDir }),
+    onProgress: ({ receivedBytes, totalBytes }) => {
+      const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 4) * 25 : 0;
+      if (totalBytes && downloadProgress[downloadProgress.length - 1] !== percent) downloadProgress.push(percent);
+    },
+  });
+  const file = prepared.path;
+  const size = (await stat(file)).size;
+  const actual = await sha256File(file);
 
   const found = [];
   for (const target of targets) {
@@ -72,7 +90,7 @@ export async function publishImage(
     }
     const progress: number[] = [];
     const result = await withOptionNames((field) => (field === 'localPath' ? 'src' : field), () => session.hv.images.publishImage({
-      localPath: request.src,
+      localPath: file,
       name: request.name,
       sha256: actual,
       onProgress: ({ sentBytes, totalBytes }) => {
@@ -97,6 +115,9 @@ export async function publishImage(
     image: { name: request.name, sha256: actual, size_bytes: size },
     hosts,
     changes,
+    source: prepared.source,
+    ...(prepared.conversion !== undefined && { conversion: prepared.conversion }),
+    ...(downloadProgress.length > 0 && { download_progress: downloadProgress }),
     msg: sent.length
       ? `image '${request.name}' published to ${sent.join(', ')}`
       : `image '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,

@@ -111,9 +111,9 @@ function ConvertTo-DerEcdsaSignature([byte[]]$P1363) {
 }
 
 # ---------------------------------------------------------------- the crypto seam
-function Get-SealCryptoFlavor {
+function Get-SealCryptoFlavor([string]$Edition = $PSVersionTable.PSEdition) {
     # Windows PowerShell 5.1 runs on .NET Framework: CNG classes. PowerShell 7 (any OS): portable classes.
-    if ($PSVersionTable.PSEdition -eq 'Desktop') { return 'Cng' }
+    if ($Edition -eq 'Desktop') { return 'Cng' }
     return 'Portable'
 }
 

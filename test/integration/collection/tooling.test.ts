@@ -13,6 +13,7 @@ import { ROOT } from '../../../build/generate';
 import { registrySnapshot } from '../../unit/services/sim-session';
 import { CollectionHarness, task } from './harness';
 import { createVars } from './vars';
+import { makeDiskImage } from '../../helpers/disk-images';
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -38,7 +39,7 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
 
   it('publish_image.yml uploads a new image once and skips it the second time', async () => {
     const src = join(scratch, 'alma-9.vhdx');
-    writeFileSync(src, Buffer.alloc(1024 * 1024, 7));
+    const size = makeDiskImage(src, 'vhdx', { fill: 7 });
     const vars = { vm_image: 'alma-9', vm_image_src: src };
     // Check mode of create.yml with an image it would publish first: the VM task reports the VM it would make.
     const before = registrySnapshot(h.world.sim.registry);
@@ -59,7 +60,7 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
     expect(first.code, first.stdout + first.stderr).to.equal(0);
     const published = task(first, 'Publish the image').result as { changed: boolean; hosts: { skipped: boolean; sent_bytes: number; progress: number[] }[] };
     expect(published.changed).to.equal(true);
-    expect(published.hosts[0]).to.deep.include({ skipped: false, sent_bytes: 1024 * 1024 });
+    expect(published.hosts[0]).to.deep.include({ skipped: false, sent_bytes: size });
     const second = await h.play('publish_image', vars);
     expect((task(second, 'Publish the image').result as { hosts: { skipped: boolean }[] }).hosts[0]!.skipped).to.equal(true);
     const created = await h.play('create', { ...createVars, vm_name: 'alma01', vm_image: 'alma-9', vm_image_src: src, vm_start: 'no' });

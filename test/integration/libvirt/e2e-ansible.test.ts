@@ -157,10 +157,11 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     const pools = await Promise.all([0, 1].map(async (n) => (await g.read(`/var/lib/virtseal/kvp/.kvp_pool_${n}`)) ?? Buffer.alloc(0)));
     for (const [n, pool] of pools.entries()) expect(pool.includes(Buffer.from(CANARY)), `canary in pool ${n}`).to.equal(false);
     expect(decodePool(pools[0]!).filter(([k]) => k.startsWith('virtseal.')), 'host items left in pool 0').to.deep.equal([]);
-    // The guest keeps only its non-secret "applied" marker (attempt id), so a rerun reports already_applied.
+    // The guest keeps only its applied record (VM id, attempt, salted config digest, MAC; no secret), so a rerun
+    // with the same config reports already_applied.
     const guestItems = decodePool(pools[1]!).filter(([k]) => k.startsWith('virtseal.'));
     expect(guestItems.map(([k]) => k)).to.deep.equal(['virtseal.applied']);
-    expect(guestItems[0]![1]).to.match(/^[0-9a-f]{32}$/);
+    expect(guestItems[0]![1]).to.match(/^3 [0-9a-f-]+ [0-9a-f]{32} [0-9a-f]{32} [0-9a-f]{64} [0-9a-f]{64}$/);
     expect((await g.run(['/bin/ls', '/run/virtseal'])).exitCode, 'the runtime directory is gone').to.not.equal(0);
   });
 

@@ -302,4 +302,21 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(stderr).to.match(/3 different envelopes failed verification/);
     expect(stderr).to.match(/reported failed \(envelope_limit\)/);
   });
+
+  it('withdraws a hello left by an earlier boot before anything else, and says hello only to a challenge', async () => {
+    const stale = `3 ${world.vmId.toLowerCase()} ${'a'.repeat(32)} ${'c'.repeat(64)} AAAA AAAA AAAA`;
+    upsertPoolItems(poolPath(world.kvpDir, 1), [['virtseal.hello', stale]]);
+    const agent = startAgent(world, ['--timeout', '4']);
+    // While it waits for a challenge (no host here), the pool holds no hello: the old one went first.
+    let seenWhileWaiting: string | undefined | null = null;
+    agent.child.stderr!.on('data', (d: Buffer) => {
+      if (seenWhileWaiting === null && d.toString().includes("waiting for the host's challenge")) {
+        seenWhileWaiting = readPoolMap(poolPath(world.kvpDir, 1)).get('virtseal.hello');
+      }
+    });
+    const { code, stderr } = await agent.done;
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/waiting for the host's challenge/).and.not.match(/hello published/);
+    expect(seenWhileWaiting).to.equal(undefined);
+  });
 });

@@ -16,6 +16,11 @@ describe('guest/linux systemd unit', function () {
     expect(unit).to.match(/^RuntimeDirectory=virtseal$/m);
   });
 
+  it('keeps the ephemeral keys and payload out of swap and core dumps', () => {
+    expect(unit).to.match(/^MemorySwapMax=0$/m);
+    expect(unit).to.match(/^LimitCORE=0$/m);
+  });
+
   it('passes only options the agent knows, with the runtime dir on the unit tmpfs', () => {
     const exec = /^ExecStart=(\S+) run (.*)$/m.exec(unit)!;
     const agent = readFileSync('src/guest/linux/virtseal-agent', 'utf8');

@@ -286,6 +286,24 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
     expect(new Set(challenges).size).to.equal(challenges.length);
   });
 
+  it('refuses a protocol 2 agent with one line naming both versions, and seals nothing', async () => {
+    const channel = new MemoryChannel();
+    channel.guest.set(HELLO_KEY, `2 ${VM} ${'a'.repeat(32)} ${'b'.repeat(64)} MIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA`);
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    expect(err).to.be.instanceOf(EnvelopeRejected);
+    expect((err as EnvelopeRejected).check).to.equal('version');
+    expect((err as Error).message).to.match(/speaks protocol 2, this host speaks 3/);
+    expect(channel.writeBatches).to.deep.equal([1]);
+  });
+
+  it('ignores a stale hello that names another VM (never sealed to, never fatal)', async () => {
+    const channel = new MemoryChannel();
+    const k = keys();
+    channel.guest.set(HELLO_KEY, formatHello({ versions: [3], vmId: '99999999-0000-0000-0000-000000000000', attempt: 'a'.repeat(32), challenge: 'c'.repeat(64), kex: k.kex.publicKey, sig: k.sig.publicKey }, k.sig.privateKey));
+    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    expect(err).to.be.instanceOf(GuestTimeout);
+  });
+
   it("refuses 'applied' without the guest's authenticated applied record of this config", async () => {
     const channel = new MemoryChannel();
     new TsGuest(channel, { vmId: VM, outcome: 'applied-no-record' });

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { Conflict } from '../../../src/core/errors';
 import { publishImage } from '../../../src/services/image';
 import { sha256File } from '../../../src/transport/file-hash';
+import { makeDiskImage } from '../../helpers/disk-images';
 import { registrySnapshot, startWorld, type SimWorld } from './sim-session';
 
 describe('services/image against two simulated hosts', function () {
@@ -13,12 +14,13 @@ describe('services/image against two simulated hosts', function () {
   let b: SimWorld;
   let dir: string;
   let src: string;
+  let size = 0;
 
   before(async () => {
     [a, b] = await Promise.all([startWorld(), startWorld()]);
     dir = mkdtempSync(join(tmpdir(), 'virtseal-image-'));
     src = join(dir, 'rocky-9.vhdx');
-    writeFileSync(src, Buffer.alloc(3 * 1024 * 1024 + 17, 0x5a));
+    size = makeDiskImage(src, 'vhdx', { fill: 0x5a });
   });
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -45,10 +47,10 @@ describe('services/image against two simulated hosts', function () {
   it('publishes to both hosts with progress, then skips them on a re-run', async () => {
     const first = await publish(false);
     expect(first.changed).to.equal(true);
-    expect(first.image).to.deep.equal({ name: 'rocky-9', sha256: await sha256File(src), size_bytes: 3 * 1024 * 1024 + 17 });
+    expect(first.image).to.deep.equal({ name: 'rocky-9', sha256: await sha256File(src), size_bytes: size });
     for (const host of first.hosts) {
       expect(host.skipped).to.equal(false);
-      expect(host.sent_bytes).to.equal(3 * 1024 * 1024 + 17);
+      expect(host.sent_bytes).to.equal(size);
       expect(host.progress[host.progress.length - 1]).to.equal(100);
     }
     const again = await publish(false);
@@ -68,8 +70,8 @@ describe('services/image against two simulated hosts', function () {
   it('refuses a different file under a name a host holds, before sending anything to any host', async () => {
     const first = join(dir, 'alma-9-a.vhdx');
     const second = join(dir, 'alma-9-b.vhdx');
-    writeFileSync(first, Buffer.alloc(1024 * 1024, 0x11));
-    writeFileSync(second, Buffer.alloc(1024 * 1024, 0x22));
+    makeDiskImage(first, 'vhdx', { fill: 0x11 });
+    makeDiskImage(second, 'vhdx', { fill: 0x22 });
     await publishTo([b], { name: 'alma-9', src: first });
     const error = await publishTo([a, b], { name: 'alma-9', src: second }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(Conflict);

@@ -57,6 +57,7 @@ Describe 'crypto seam' {
     It 'picks the portable classes on PowerShell 7 (the CNG classes are for Windows PowerShell 5.1)' {
         $PSVersionTable.PSEdition | Should -Be 'Core'
         Get-SealCryptoFlavor | Should -Be 'Portable'
+        Get-SealCryptoFlavor -Edition 'Desktop' | Should -Be 'Cng'
         $a = New-SealAgreementKey
         $a.Key | Should -BeOfType ([System.Security.Cryptography.ECDiffieHellman])
         $a.Key.GetType().Name | Should -Not -Match 'Cng'
@@ -160,6 +161,29 @@ Describe 'accounts the agent keeps to' {
         Set-LocalAccount -Name 'Administrator' -Password (ConvertTo-SecureText 'x') -Admin $true -AllowAdministrator $true
         Should -Invoke Enable-LocalUser -Times 1 -Exactly -ParameterFilter { $Name -eq 'Administrator' }
         Should -Invoke Add-LocalGroupMember -Times 0 -Exactly
+    }
+}
+
+Describe 'apply steps without a domain' {
+    It 'renames the computer when the name differs, and leaves it alone when it matches' {
+        Mock Rename-Computer {}
+        Mock Add-Computer {}
+        $env:COMPUTERNAME = 'TEMPLATE'
+        $script:RebootNeeded = $false
+        Invoke-StepRenameJoin @{ hostname = 'web9' }
+        Should -Invoke Rename-Computer -Times 1 -Exactly -ParameterFilter { $NewName -eq 'web9' -and $Force }
+        $script:RebootNeeded | Should -BeTrue
+        $env:COMPUTERNAME = 'WEB9'
+        Invoke-StepRenameJoin @{ hostname = 'web9' }
+        Should -Invoke Rename-Computer -Times 1 -Exactly
+        Should -Invoke Add-Computer -Times 0 -Exactly
+    }
+    It 'maps IANA time zones to Windows ids and passes a Windows id through' {
+        Mock Set-TimeZone {}
+        Invoke-StepTimezone @{ timezone = 'America/New_York' }
+        Invoke-StepTimezone @{ timezone = 'Tokyo Standard Time' }
+        Should -Invoke Set-TimeZone -Times 1 -Exactly -ParameterFilter { $Id -eq 'Eastern Standard Time' }
+        Should -Invoke Set-TimeZone -Times 1 -Exactly -ParameterFilter { $Id -eq 'Tokyo Standard Time' }
     }
 }
 
