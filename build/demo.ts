@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     ANSIBLE_LOCALHOST_WARNING: 'False',
     ANSIBLE_NOCOLOR: 'True',
     ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'),
+    // Modules whose arguments hold secrets refuse to run without pipelining (nothing written to the managed host).
+    ANSIBLE_PIPELINING: 'True',
     // What the AWX credential type injects:
     VIRTSEAL_HOST_USER: sim.user,
     VIRTSEAL_HOST_PASSWORD: sim.password,
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
       if (name === 'create' && vm) {
         const root = world.bridge.dirs(vm).root;
         const hostname = existsSync(join(root, 'etc/hostname')) ? readFileSync(join(root, 'etc/hostname'), 'utf8').trim() : '(none)';
-        say(`  → in the guest (agent's root): hostname ${hostname}, admin account ${/^admin:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8')) ? 'created' : 'missing'}`);
+        say(`  → in the guest (agent's root): hostname ${hostname}, admin account ${existsSync(join(root, 'etc/passwd')) && /^admin:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8')) ? 'created' : 'missing'}`);
       }
       say();
       if (run.code !== 0) {

@@ -77,6 +77,10 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
    */
   automatic_stop_action?: 'turn_off' | 'save' | 'shutdown';
   /**
+   * Identity of the object that owns the VM, for example netbox/vm/42 from the NetBox bridge. A VM made with it records it (a tag virtseal-owner:<owner>); with it set, every state acts only on a VM that carries exactly this owner, so a VM of the same name that belongs to another object, or to none, is refused. Without it the VM is found by name, as always.
+   */
+  owner?: string;
+  /**
    * Free-text notes on the VM.
    */
   notes?: string;

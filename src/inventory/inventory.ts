@@ -3,6 +3,7 @@
  * expect from a script: groups per hypervisor host, power state and tag, and host vars under `_meta`.
  */
 import type { VmInfo } from '../drivers/types';
+import { OWNER_TAG_PREFIX, ownerOf } from '../services/vm-owner';
 
 export interface HostVms {
   /** The hypervisor host as configured (name or address). */
@@ -46,6 +47,9 @@ export function buildInventory(hosts: readonly HostVms[]): InventoryJson {
       // Two hosts may hold VMs of the same name: qualify those with their host so neither hides the other.
       const name = (names.get(vm.name) ?? 0) > 1 ? `${vm.name}@${host}` : vm.name;
       const address = connectAddress(vm.ipAddresses);
+      // The ownership tag (services/vm-owner.ts) is an identity, not a grouping: shown as virtseal_owner.
+      const tags = vm.tags.filter((t) => !t.startsWith(OWNER_TAG_PREFIX));
+      const owner = ownerOf(vm);
       hostvars[name] = {
         ...(address !== undefined && { ansible_host: address }),
         virtseal_vm_name: vm.name,
@@ -55,13 +59,14 @@ export function buildInventory(hosts: readonly HostVms[]): InventoryJson {
         virtseal_power_state: vm.state,
         virtseal_cpu_count: vm.cpuCount,
         virtseal_memory_mb: vm.memory.startupMb,
-        virtseal_tags: [...vm.tags],
+        virtseal_tags: tags,
+        ...(owner !== undefined && { virtseal_owner: owner }),
         virtseal_ip_addresses: [...vm.ipAddresses],
       };
       add('virtseal', name);
       add(groupName('host', host), name);
       add(groupName('power', vm.state), name);
-      for (const tag of vm.tags) add(groupName('tag', tag), name);
+      for (const tag of tags) add(groupName('tag', tag), name);
     }
   }
   const out: Record<string, unknown> = { _meta: { hostvars } };

@@ -2,7 +2,7 @@ import type { Mapping, MappingRule, VarMap, VarValue } from './mapping';
 import { type NetboxEvent, statusTransition } from './payload';
 import { requiredDefaults } from './survey-defaults';
 import { checkAnswer } from './survey-rules';
-import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
+import { type Action, ACTION_VARS, INTEGER_VARS, OWNER_VAR } from './survey-vars';
 
 export const VM_OBJECT_TYPE = 'virtualization.virtualmachine';
 
@@ -148,6 +148,11 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   for (const layer of [requiredDefaults(action), mapping.defaults, vmVars(mapping, ev, action), rule.extra_vars ?? {}]) {
     for (const [k, v] of Object.entries(layer)) if (allowed.includes(k)) merged[k] = v;
   }
+  // The VM is acted on only if it records this NetBox object as its owner (a name is unique only per cluster and
+  // tenant in NetBox); create records it. Not configurable by the mapping.
+  const id = ev.data.id;
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw new MappingError('data.id is missing: the VM has no NetBox id', 'data.id');
+  merged[OWNER_VAR] = `${mapping.instance}/vm/${id}`;
   // Every answer meets its survey question's rule before it is stored; `{from_env}` references at launch.
   for (const [k, v] of Object.entries(merged)) {
     if (typeof v === 'object') continue;
@@ -162,13 +167,12 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
     throw new MappingError(`VM ${String(merged.vm_name)} has no platform and the mapping sets no defaults.vm_image`, 'data.platform');
   }
   const target = mapping.targets[action];
-  const id = ev.data.id;
   return {
     kind: 'launch',
     plan: {
       action,
       vmName: String(merged.vm_name),
-      objectId: typeof id === 'number' ? id : null,
+      objectId: id,
       ...(target.job_template === undefined ? {} : { jobTemplate: target.job_template }),
       playbook: target.playbook,
       extraVars: merged,

@@ -35,6 +35,11 @@ export const mappingSchema = {
   additionalProperties: false,
   properties: {
     version: { const: 1, description: 'Format version of this file' },
+    instance: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$',
+      description: 'name of this NetBox instance; each VM records <instance>/vm/<id> as its owner',
+    },
     netbox_version: {
       type: 'string',
       pattern: '^\\d+\\.\\d+',

@@ -26,6 +26,8 @@ export interface Target {
 
 export interface Mapping {
   readonly version: 1;
+  /** Name of the NetBox instance, recorded on each VM as its owner `<instance>/vm/<id>`. Default `netbox`. */
+  readonly instance: string;
   readonly netbox_version?: string;
   readonly disk_unit: 'auto' | 'gb' | 'mb';
   readonly filters: { readonly require_tags: readonly string[]; readonly clusters: readonly string[]; readonly ignore_users: readonly string[] };
@@ -55,6 +57,7 @@ export const DEFAULT_RULES: readonly MappingRule[] = [
 
 export const DEFAULT_MAPPING: Mapping = {
   version: 1,
+  instance: 'netbox',
   disk_unit: 'auto',
   filters: { require_tags: [], clusters: [], ignore_users: [] },
   // The job template names docs/awx.md sets up.

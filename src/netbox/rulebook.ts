@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Mapping, MappingRule, VarValue } from './mapping';
 import { requiredDefaults } from './survey-defaults';
-import { type Action, ACTION_VARS, INTEGER_VARS } from './survey-vars';
+import { type Action, ACTION_VARS, INTEGER_VARS, OWNER_VAR } from './survey-vars';
 
 /**
  * The Event-Driven Ansible rulebook equivalent to a mapping: the same rules (event, status before/after, filters)
@@ -95,6 +95,8 @@ export function renderRulebook(mapping: Mapping, options: { readonly diskMb: boo
       ]) {
         for (const [k, v] of Object.entries(layer)) if (allowed.includes(k)) vars[k] = v;
       }
+      // The owner the VM must record (see decide in map-event.ts); the instance name is a plain identifier.
+      vars[OWNER_VAR] = `${mapping.instance}/vm/{{ ${D}.id }}`;
       const from = r.from ? ` from ${r.from.join('/')}` : '';
       const to = r.to ? ` to ${r.to.join('/')}` : '';
       return {

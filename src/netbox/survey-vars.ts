@@ -24,15 +24,22 @@ export const SURVEYS: Readonly<Record<Action, { readonly spec: readonly Question
 
 const questions = Object.values(SURVEYS).flatMap((s) => s.spec);
 
-/** Variables each playbook accepts; anything else would land in AWX's `ignored_fields`, so it is not sent. */
+/** Set by the bridge itself for every action, never by a mapping: the NetBox object the VM belongs to. */
+export const OWNER_VAR = 'vm_owner';
+
+/** What a mapping may answer of a survey: every question but the owner. */
+const answerable = (action: Action): string[] => SURVEYS[action].spec.map((q) => q.variable).filter((v) => v !== OWNER_VAR);
+
+/** Variables each playbook accepts from a mapping; anything else would land in AWX's `ignored_fields`, so it is not sent. */
 export const ACTION_VARS: Readonly<Record<Action, readonly string[]>> = {
-  create: SURVEYS.create.spec.map((q) => q.variable),
-  start: SURVEYS.start.spec.map((q) => q.variable),
-  stop: SURVEYS.stop.spec.map((q) => q.variable),
-  delete: SURVEYS.delete.spec.map((q) => q.variable),
+  create: answerable('create'),
+  start: answerable('start'),
+  stop: answerable('stop'),
+  delete: answerable('delete'),
 };
 
-export const ALL_VARS: readonly string[] = [...new Set(questions.map((q) => q.variable))];
+/** Survey variables a mapping may fill. */
+export const ALL_VARS: readonly string[] = [...new Set(Object.values(ACTION_VARS).flat())];
 
 /** Password questions: only ever given as `{from_env: NAME}`, resolved at launch, never stored or printed. */
 export const SECRET_VARS: readonly string[] = [...new Set(questions.filter((q) => q.type === 'password').map((q) => q.variable))];

@@ -8,6 +8,7 @@ import { runSteps, type Step } from '../core/steps';
 import type { GuestConfig } from '../seal/guest-config';
 import { readGuestConfigStatus } from '../seal/guest-status';
 import { bindOnlyNic } from '../seal/network-config';
+import { withExchangeLock } from './exchange-lock';
 import { explainFlowFailure } from './flow-error';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
@@ -86,8 +87,11 @@ export async function configureGuest(session: Session, request: GuestConfigReque
       ? [{ name: 'detach provisioning media', run: async () => hv.media.detachIso({ vmId: vm.id }) }]
       : []),
   ];
+  // One run per VM at a time, from this controller or another (exchange-lock.ts); check mode writes no lease.
+  const run = () => runSteps(steps, context);
+  const lease = { channel: hv.guestChannel({ vmId: vm.id }), vmName: vm.name, timeoutMs: request.timeoutMs, now: () => session.clock.now() };
   try {
-    await runSteps(steps, context);
+    await (session.dryRun ? run() : withExchangeLock(lease, run));
   } catch (error) {
     const explained = explainFlowFailure(error, `configuring VM '${vm.name}'`);
     if (status.state === 'applied' && (explained as VirtsealError).reason === 'guest_timeout') {

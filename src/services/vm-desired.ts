@@ -15,6 +15,8 @@ export type VmTargetState = 'present' | 'absent' | 'started' | 'stopped' | 'rest
 export interface VmDesired extends Omit<VmChanges, 'memory'> {
   readonly name: string;
   readonly state: VmTargetState;
+  /** Act only on a VM recording this owner (vm-owner.ts); undefined = by name. */
+  readonly owner?: string;
   /** Fields left undefined keep what the VM has (or the creation default). */
   readonly generation?: 1 | 2;
   readonly memory?: Partial<MemorySpec>;
@@ -100,6 +102,7 @@ export function vmDesiredFromOptions(o: VmOptions): VmDesired {
     automaticStartAction: o.automatic_start_action,
     automaticStopAction: o.automatic_stop_action,
     notes: o.notes,
+    ...(o.owner !== undefined && { owner: o.owner }),
     tags: o.tags,
     path: o.path,
     image: o.image,

@@ -11,6 +11,7 @@ import { checkImages, type ImageOptionOf } from './image-check';
 import { atIndex, vmOptionOf, withOptionNames } from './option-names';
 import type { Session } from './session';
 import { type VmDesired, vmSpecFor } from './vm-desired';
+import { checkOwner, withOwnerTags } from './vm-owner';
 import { planIsEmpty, planVm } from './vm-plan';
 import { vmView, type VmView } from './vm-view';
 
@@ -31,9 +32,11 @@ export interface VmServiceHooks {
 
 const isOn = (vm: VmInfo): boolean => vm.state !== 'off' && vm.state !== 'saved';
 
-export async function ensureVm(session: Session, desired: VmDesired, hooks: VmServiceHooks): Promise<VmResult> {
+export async function ensureVm(session: Session, asked: VmDesired, hooks: VmServiceHooks): Promise<VmResult> {
   const { hv } = session;
-  const before = await hv.vms.findVm({ ref: { name: desired.name } });
+  const before = await hv.vms.findVm({ ref: { name: asked.name } });
+  if (before && asked.owner !== undefined) checkOwner(before, asked.owner, asked.state);
+  const desired = withOwnerTags(asked, before);
   let created = false;
   let forced: boolean | undefined;
   let powerCycleRequired: readonly string[] = [];

@@ -288,8 +288,8 @@ export class HyperVPlatform {
       throw new PlatformError(`The virtual machine '${vm.name}' cannot be removed while it is running. Turn off the virtual machine and try again.`, 'VirtualizationException', 'InvalidOperation', 'InvalidState');
     }
     this.ctx.guests.halt(vm);
-    // The configuration goes; virtual hard disks stay (Remove-VM.md). Checkpoint disks stay too, unmerged.
-    rmSync(this.ctx.files.local(`${vm.path}\\Virtual Machines`), { recursive: true, force: true });
+    // The configuration goes; virtual hard disks and folders stay (Remove-VM.md). Checkpoint disks stay too, unmerged.
+    rmSync(this.ctx.files.local(`${vm.path}\\Virtual Machines\\${vm.id.toUpperCase()}.vmcx`), { force: true });
     this.ctx.registry.vms.delete(vm.id);
     return null;
   }
@@ -1046,6 +1046,8 @@ export class HyperVPlatform {
         return { returnValue: 0 };
       }
       case 'MSCluster_ResourceGroup.DestroyGroup': {
+        // Options: None (1), PerformCleanup (2) (MSCluster_ResourceGroup.DestroyGroup).
+        if (![1, 2].includes(Number(value('Options')))) return { returnValue: 87 };
         const vm = this.ctx.registry.vm(String(instance.properties.Id ?? ''));
         if (vm) vm.clustered = false;
         return { returnValue: 0 };

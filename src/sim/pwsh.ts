@@ -75,15 +75,3 @@ export function withSimHost(text: string): string {
     text
   );
 }
-
-/** Code page 437, the OEM code page of an en-US Windows console: how Windows PowerShell decodes bytes >= 0x80 on stdin. */
-const CP437_HIGH =
-  'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
-
-/** Re-encodes bytes read as OEM (CP437) into the UTF-8 pwsh on Linux expects, so stdin means what it would on Windows. */
-export function oemToUtf8(chunk: Buffer): Buffer {
-  if (!chunk.some((b) => b >= 0x80)) return chunk;
-  let text = '';
-  for (const b of chunk) text += b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80]!;
-  return Buffer.from(text, 'utf8');
-}

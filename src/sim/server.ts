@@ -24,7 +24,7 @@ import { SimFiles } from './files';
 import { HyperVPlatform, PlatformError } from './hyperv-platform';
 import { SimJobs } from './jobs';
 import { SimLog } from './log';
-import { findPwsh, MODULE_DIR, oemToUtf8, PWSH_HINT, simAssembly, withSimHost } from './pwsh';
+import { findPwsh, MODULE_DIR, PWSH_HINT, simAssembly, withSimHost } from './pwsh';
 import { FrameScanner, REQUEST_MARKER } from '../transport/ps-frames';
 import { SimRegistry } from './registry';
 import { serveSftp } from './sftp-subsystem';
@@ -327,12 +327,11 @@ export class HyperVSimulator {
       },
     });
     this.execs.set(id, { child, channel, client });
-    const oem = program.startsWith('powershell');
     if (this.options.profileNoise) channel.write(this.options.profileNoise);
     const frames = new FrameScanner(REQUEST_MARKER);
     channel.on('data', (c: Buffer) => {
       this.stats.requests += frames.push(c.toString('latin1')).length;
-      child.stdin.write(oem ? oemToUtf8(c) : c);
+      child.stdin.write(c);
     });
     channel.on('end', () => child.stdin.end());
     channel.on('close', () => killTree(child));

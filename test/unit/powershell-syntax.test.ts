@@ -62,7 +62,9 @@ describe('PowerShell scripts under src/', () => {
       const text = readFileSync(file, 'utf8');
       const code = text.replace(/^#.*$/gm, '').trimStart();
       const prelude = file.endsWith('hyperv-common.ps1');
-      if (!prelude) expect(code.startsWith('param('), 'starts with param(...) after comments').to.equal(true);
+      if (!prelude) expect(/^(\[CmdletBinding\(\)\]\s*)?param\(/.test(code), 'starts with param(...) after comments').to.equal(true);
+      // An advanced script refuses a parameter it does not declare; a simple one would take it silently into $args.
+      if (!prelude && file.startsWith('src/drivers/')) expect(code, 'binds strictly: [CmdletBinding()] or [Parameter()]').to.match(/^\[CmdletBinding\(\)\]|\[Parameter\(/);
       expect(text).to.match(/^Set-StrictMode -Version Latest$/m);
       expect(text).to.match(/^\$ErrorActionPreference = 'Stop'$/m);
       expect(text, 'no Invoke-Expression: data never becomes code').to.not.match(/Invoke-Expression|\biex\b/i);

@@ -19,7 +19,8 @@ description:
   - Every host gets the groups C(virtseal), C(host_<hypervisor host>), C(power_<state>) and C(tag_<tag>), and the
     variables C(virtseal_vm_name), C(virtseal_vm_id), C(virtseal_hypervisor_host), C(virtseal_hypervisor),
     C(virtseal_power_state), C(virtseal_cpu_count), C(virtseal_memory_mb), C(virtseal_tags) and
-    C(virtseal_ip_addresses); C(ansible_host) is the first usable IPv4 address the guest reports.
+    C(virtseal_ip_addresses), and C(virtseal_owner) for a VM made for a NetBox object (its ownership tag is not a
+    C(tag_) group); C(ansible_host) is the first usable IPv4 address the guest reports.
   - A VM name found on two hosts is listed as C(<vm>@<host>) for each, so neither hides the other.
 version_added: 0.1.0
 requirements:

@@ -5,7 +5,7 @@ import type { DiskDriver, DiskInfo, DiskSpec, VmInfo } from '../types';
 import { assertVmId, winJoin, type HyperVSession } from './session';
 import { checkDisk, checkDiskName } from './validate';
 import { toVmInfo, type RawVm } from './vm-info';
-import { imageFile, type HyperVVmDriver } from './vm';
+import { diskFileName, imageFile, type HyperVVmDriver } from './vm';
 
 export class HyperVDiskDriver implements DiskDriver {
   constructor(
@@ -19,7 +19,7 @@ export class HyperVDiskDriver implements DiskDriver {
     const raw = await this.session.run<RawVm>('disk-add', {
       Id: assertVmId(options.vmId, 'vmId'),
       Disk: {
-        fileName: `${d.name}.vhdx`,
+        fileName: diskFileName(d),
         sourcePath: d.image ? winJoin(this.session.settings.imageLibraryPath, imageFile(d.image)) : '',
         clone: d.clone ?? 'differencing',
         sizeBytes: d.sizeBytes ?? 0,

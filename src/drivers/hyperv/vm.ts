@@ -70,7 +70,7 @@ export class HyperVVmDriver implements VmDriver {
     const placeholder = randomUUID().replace(/-/g, '');
     const meta: NotesMeta = {
       tags: [...(spec.tags ?? [])],
-      disks: Object.fromEntries(spec.disks.map((d) => [d.name, { path: d.path ?? `${d.name}.vhdx`, owned: d.path === undefined }])),
+      disks: Object.fromEntries(spec.disks.map((d) => [d.name, { path: d.path ?? diskFileName(d), owned: d.path === undefined }])),
     };
     const library = this.session.settings.imageLibraryPath;
     const raw = await this.session.run<RawVm>('vm-create', {
@@ -80,7 +80,7 @@ export class HyperVVmDriver implements VmDriver {
       Path: spec.path ?? '',
       Config: toConfig({ ...spec, notes: joinNotes(spec.notes ?? '', meta) }),
       Disks: spec.disks.map((d) => ({
-        fileName: `${d.name}.vhdx`,
+        fileName: diskFileName(d),
         sourcePath: d.image ? winJoin(library, imageFile(d.image)) : '',
         clone: d.clone ?? 'differencing',
         sizeBytes: d.sizeBytes ?? 0,
@@ -109,6 +109,12 @@ export class HyperVVmDriver implements VmDriver {
     await this.session.run('vm-delete', { Id: id, RemoveOwnedDisks: options.removeOwnedDisks });
     this.forget(id);
   }
+}
+
+/** A new disk's file name: a clone keeps its image's format (New-VHD takes the format from the extension, and a
+ * differencing child has its parent's format); an empty disk is a VHDX. */
+export function diskFileName(d: { readonly name: string; readonly image?: string | undefined }): string {
+  return `${d.name}${d.image !== undefined && /\.vhd$/i.test(imageFile(d.image)) ? '.vhd' : '.vhdx'}`;
 }
 
 /** Library file of an image name: `<name>.vhdx` unless it already ends in .vhdx/.vhd. */

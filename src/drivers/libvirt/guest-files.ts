@@ -2,12 +2,17 @@
  * Files and programs inside a guest through the QEMU guest agent (guest-file-*, guest-exec), one virsh
  * qemu-agent-command per call. File contents travel base64 in the JSON; a program runs from an argument vector.
  */
-import { GuestFailed } from '../../core/errors';
+import { GuestFailed, GuestTimeout } from '../../core/errors';
 import type { HostCommands } from './virsh';
 
 /** Keeps each virsh argument well below Linux's 128 KiB single-argument limit. */
 const WRITE_CHUNK = 48 * 1024;
 const READ_CHUNK = 1024 * 1024;
+/**
+ * What a read takes from a guest-writable file at most, in bytes and time: guest root can make a pool file a
+ * symlink to /dev/zero or a FIFO, and the controller must not fill its memory or wait for ever.
+ */
+export const READ_LIMITS = { maxBytes: 1024 * 1024, timeoutMs: 60_000 } as const;
 
 export interface GuestExecResult {
   readonly exitCode: number;
@@ -21,8 +26,10 @@ export class GuestFiles {
     private readonly domain: string,
   ) {}
 
-  /** Whole file content, or undefined when the file does not exist. */
-  async read(path: string): Promise<Buffer | undefined> {
+  /** Whole file content, or undefined when the file does not exist; refuses more than `limits` allow. */
+  async read(path: string, limits: { readonly maxBytes?: number; readonly timeoutMs?: number } = {}): Promise<Buffer | undefined> {
+    const max = limits.maxBytes ?? READ_LIMITS.maxBytes;
+    const deadline = Date.now() + (limits.timeoutMs ?? READ_LIMITS.timeoutMs);
     let handle: number;
     try {
       handle = await this.host.agent<number>(this.domain, { execute: 'guest-file-open', arguments: { path, mode: 'r' } });
@@ -32,13 +39,19 @@ export class GuestFiles {
     }
     try {
       const parts: Buffer[] = [];
+      let total = 0;
       for (;;) {
+        // Ask for one byte past the limit at most, so a file of exactly `max` bytes still reads.
         const r = await this.host.agent<{ count: number; 'buf-b64': string; eof: boolean }>(this.domain, {
           execute: 'guest-file-read',
-          arguments: { handle, count: READ_CHUNK },
+          arguments: { handle, count: Math.min(READ_CHUNK, max + 1 - total) },
         });
-        parts.push(Buffer.from(r['buf-b64'], 'base64'));
+        const part = Buffer.from(r['buf-b64'], 'base64');
+        total += part.length;
+        if (total > max) throw new GuestFailed('guest_file_too_large', `${path} in the guest holds more than ${max} bytes: not read (a guest-writable file is read only up to that size)`);
+        parts.push(part);
         if (r.eof || r.count === 0) break;
+        if (Date.now() > deadline) throw new GuestTimeout(`reading ${path} in the guest took longer than ${limits.timeoutMs ?? READ_LIMITS.timeoutMs} ms: not read`);
       }
       return Buffer.concat(parts);
     } finally {

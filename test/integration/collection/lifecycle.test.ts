@@ -92,7 +92,13 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(failedTask(refused).msg).to.equal("refusing to delete: vm_delete_confirm must repeat the VM name exactly ('web01')");
     expect(vmNamed('web01')).to.not.equal(undefined);
 
-    const osDisk = vmNamed('web01')!.disks[0]!.path.toLowerCase();
+    // Launched for a NetBox object (the bridge sets vm_owner): a VM that records no owner, or another, is not its.
+    const foreign = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes', vm_owner: 'netbox/vm/7' });
+    expect(foreign.code).to.not.equal(0);
+    expect(failedTask(foreign).msg).to.match(/^VM 'web01' \(id [0-9a-f-]+\) records no owner \(made by hand or by another tool\), not to netbox\/vm\/7: refusing to delete it$/);
+    expect(vmNamed('web01')).to.not.equal(undefined);
+
+    const osDisk = vmNamed('web01')!.disks[0]!.path;
     const before = registrySnapshot(h.world.sim.registry);
     const checked = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes' }, { check: true });
     expect(task(checked, 'Delete the VM and its owned disks').result.changes).to.have.length(2);
@@ -101,7 +107,7 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     const run = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes' });
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(vmNamed('web01')).to.equal(undefined);
-    expect(h.world.sim.registry.vhds.has(osDisk)).to.equal(false);
+    expect(h.world.sim.files.exists(osDisk), 'the owned disk file is gone from the host').to.equal(false);
     expect(task(await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01' }), 'Delete the VM and its owned disks').status).to.equal('ok');
   });
 });

@@ -74,7 +74,7 @@ describe('virtseal netbox (CLI)', function () {
       expect(r.body).to.deep.equal({ status: 'dry_run', action: 'start', vm: 'web-01' });
       expect(JSON.parse(p.stdout)).to.deep.equal({
         dry_run: true, action: 'start', vm: 'web-01', job_template: 22, playbook: 'playbooks/start.yml',
-        extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01' },
+        extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01', vm_owner: 'netbox/vm/42' },
       });
     } finally {
       expect(await p.stop(), 'exit code after SIGTERM').to.equal(0);

@@ -65,7 +65,7 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     const [call] = awx.launches();
     expect(call!.path).to.equal('/api/v2/job_templates/22/launch/');
     expect(call!.authorization).to.equal(`Bearer ${AWX_TOKEN}`);
-    expect(call!.body).to.deep.equal({ extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01' } });
+    expect(call!.body).to.deep.equal({ extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01', vm_owner: 'netbox/vm/42' } });
     // Write-back: one journal entry on VM 42 with NetBox's token scheme.
     await eventually(() => netbox.calls.length === 1, 'the journal entry');
     expect(netbox.calls[0]).to.deep.include({ method: 'POST', path: '/api/extras/journal-entries/', authorization: `Token ${NETBOX_TOKEN}` });

@@ -30,6 +30,12 @@ describe('inventory', () => {
     expect(inv._meta.hostvars.db01).to.not.have.property('ansible_host');
   });
 
+  it('shows a VM\'s NetBox owner as virtseal_owner, not as a tag group', () => {
+    const inv = buildInventory([{ host: 'hv01', hypervisor: 'hyperv', vms: [vm('web01', 'running', ['web', 'virtseal-owner:netbox/vm/42'], [])] }]);
+    expect(inv._meta.hostvars.web01).to.deep.include({ virtseal_tags: ['web'], virtseal_owner: 'netbox/vm/42' });
+    expect(Object.keys(inv).filter((g) => g.startsWith('tag_'))).to.deep.equal(['tag_web']);
+  });
+
   it('keeps same-named VMs of two hosts apart', () => {
     const inv = buildInventory([
       { host: 'hv01', hypervisor: 'hyperv', vms: [vm('app', 'running', [], [])] },

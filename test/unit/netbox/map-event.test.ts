@@ -32,7 +32,7 @@ describe('netbox/map-event', () => {
   it('maps the real staged → active update to start with the common variables only', () => {
     const p = plan(fixture(), { targets: { start: { job_template: 22 } } });
     expect(p).to.deep.include({ action: 'start', vmName: 'web-01', objectId: 42, jobTemplate: 22, playbook: 'playbooks/start.yml' });
-    expect(p.extraVars).to.deep.equal({ vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01' });
+    expect(p.extraVars).to.deep.equal({ vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01', vm_owner: 'netbox/vm/42' });
   });
 
   it('maps a staged VM to create, powered off, with sizes, image, address, tags and custom fields', () => {
@@ -58,6 +58,7 @@ describe('netbox/map-event', () => {
       vm_ipv4_address: '10.20.30.41/24',
       vm_tags: 'managed-by-ansible',
       vm_vlan_id: 2,
+      vm_owner: 'netbox/vm/42', // the NetBox object the VM records as its owner
       vm_start: 'no',
     });
   });
@@ -108,7 +109,15 @@ describe('netbox/map-event', () => {
       defaults: { vm_network: 'LAN', vm_host: 'fallback' },
       rules: [{ event: 'updated', to: ['offline'], action: 'stop', extra_vars: { vm_force: 'yes', vm_host: 'override' } }],
     });
-    expect(p.extraVars).to.deep.equal({ vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'override', vm_force: 'yes' });
+    expect(p.extraVars).to.deep.equal({ vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'override', vm_force: 'yes', vm_owner: 'netbox/vm/42' });
+  });
+
+  it('names the owner the VM must record: <instance>/vm/<NetBox id>, never from the mapping', () => {
+    expect(plan(transition('active', 'offline'), { instance: 'nb-prod' }).extraVars.vm_owner).to.equal('nb-prod/vm/42');
+    expect(() => buildMapping({ defaults: { vm_owner: 'netbox/vm/1' } })).to.throw(/defaults.vm_owner is not a survey variable/);
+    const noId = transition('active', 'offline');
+    delete noId.data.id;
+    expect(() => decide(buildMapping({}), parseEvent(noId))).to.throw(MappingError, 'data.id is missing');
   });
 
   it('applies the tag, cluster and user filters', () => {

@@ -94,4 +94,19 @@ describe('services/guest-config against the simulator running the Linux agent', 
     expect(vm.dvd).to.equal('');
     expect(vm.kvpHost.size).to.equal(0);
   });
+
+  it('refuses a second concurrent run for the same VM with a conflict naming it, and the first still applies', async () => {
+    await inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name: 'app04', image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), { warn: () => undefined }));
+    const cfg = { ...config, hostname: 'app04', nics: [{ ipv4_address: '192.0.2.64/24', ipv4_gateway: '192.0.2.1' }] };
+    const first = inSession(world, false, (s) => configureGuest(s, request('app04', { config: cfg })));
+    const second = inSession(world, false, (s) => configureGuest(s, request('app04', { config: cfg }))).catch((e: unknown) => e);
+    const [a, b] = await Promise.all([first.catch((e: unknown) => e), second]);
+    const outcomes = [a, b];
+    const refused = outcomes.find((o) => (o as { reason?: string }).reason === 'conflict') as Error | undefined;
+    const applied = outcomes.find((o) => (o as { outcome?: string }).outcome === 'applied');
+    expect(refused, String(outcomes)).not.to.equal(undefined);
+    expect(refused!.message).to.match(/^VM 'app04' is already being configured by another guest_config run \([0-9a-f]{16}, lease until /);
+    expect(applied, String(outcomes)).not.to.equal(undefined);
+    expect(world.registry.vmsNamed('app04')[0]!.kvpHost.size).to.equal(0);
+  });
 });

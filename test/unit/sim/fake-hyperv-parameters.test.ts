@@ -14,7 +14,7 @@ import { findPwsh, MODULE_DIR, PWSH_HINT, simAssembly } from '../../../src/sim/p
 interface DocParam { name: string; type: string; mandatory: boolean }
 type Table = Record<string, { module: string; source: string; parameterSets: Record<string, DocParam[]> }>;
 interface FakeCommand { name: string; module: string; sets: { name: string; parameters: string[] }[] }
-interface ScriptCall { file: string; line: number; command: string; parameters: string[] }
+interface ScriptCall { file: string; line: number; command: string; qualified: boolean; parameters: string[] }
 
 const table = JSON.parse(readFileSync(join(MODULE_DIR, 'parameter-sets.json'), 'utf8')) as Table;
 const COMMON = new Set(['Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction', 'ErrorVariable', 'WarningVariable',
@@ -36,7 +36,7 @@ $calls = foreach ($file in Get-ChildItem -LiteralPath $env:VS_SCRIPTS -Filter *.
         $name = $command.GetCommandName()
         if ($null -eq $name) { continue }
         [ordered]@{
-            file = $file.Name; line = $command.Extent.StartLineNumber; command = ($name -replace '^[^\\\\]+\\\\', '')
+            file = $file.Name; line = $command.Extent.StartLineNumber; command = ($name -replace '^[^\\\\]+\\\\', ''); qualified = ($name -match '^(Hyper-V|CimCmdlets)\\\\')
             parameters = @($command.CommandElements | Where-Object { $_ -is [System.Management.Automation.Language.CommandParameterAst] } | ForEach-Object { $_.ParameterName })
         }
     }
@@ -108,6 +108,12 @@ describe('sim/fake Hyper-V parameter sets', function () {
     console.log(`      ${checked.length} calls of ${new Set(checked.map((c) => c.command)).size} Hyper-V/CIM cmdlets checked in ${new Set(checked.map((c) => c.file)).size} scripts`);
     expect(checked.length).to.be.greaterThan(60);
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
+  });
+
+  it('every Hyper-V and CIM call names its module (another module\'s Get-VM or New-VM, e.g. VMware PowerCLI, cannot win)', () => {
+    const names = new Set(fakes.map((f) => f.name.toLowerCase()));
+    const bare = calls.filter((c) => names.has(c.command.toLowerCase()) && !c.qualified).map((c) => `${c.file}:${c.line} ${c.command}`);
+    expect(bare, bare.join('\n')).to.deep.equal([]);
   });
 
   it('the table itself catches a parameter Hyper-V does not have', () => {

@@ -6,7 +6,7 @@ $ErrorActionPreference = 'Stop'
 
 $vm = Get-VsVm -Id $Id
 [ordered]@{
-    checkpoints = @(Get-VMSnapshot -VM $vm | ForEach-Object {
+    checkpoints = @(Hyper-V\Get-VMSnapshot -VM $vm | ForEach-Object {
         $parent = ''
         if ($_.ParentSnapshotId) { $parent = $_.ParentSnapshotId.ToString() }
         [ordered]@{ id = $_.Id.ToString(); name = [string]$_.Name; createdAt = $_.CreationTime.ToUniversalTime().ToString('o'); parentId = $parent }

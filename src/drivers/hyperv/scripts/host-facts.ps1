@@ -1,12 +1,15 @@
 # Host facts: versions, switches, storage with free space, cluster membership, VM count and session traits that
 # matter over SSH (PowerShell edition, language mode, elevation, OpenSSH version).
+# [CmdletBinding()] makes the script refuse parameters it does not declare (a simple script would take them
+# silently into $args).
+[CmdletBinding()]
 param(
     [string[]]$StoragePaths = @()
 )
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
-$vmHost = Get-VMHost
+$vmHost = Hyper-V\Get-VMHost
 $paths = New-Object System.Collections.Generic.List[string]
 foreach ($p in @([string]$vmHost.VirtualHardDiskPath, [string]$vmHost.VirtualMachinePath) + $StoragePaths) { if ($p -ne '' -and -not $paths.Contains($p)) { $paths.Add($p) } }
 # DriveInfo takes a drive letter and refuses a share's root (\\server\share), so paths on shares are left out
@@ -19,8 +22,8 @@ $storage = @(foreach ($p in $paths) {
 })
 $cluster = $null
 try {
-    $c = Get-CimInstance -Namespace 'root\MSCluster' -ClassName 'MSCluster_Cluster' -ErrorAction Stop
-    $nodes = @(Get-CimInstance -Namespace 'root\MSCluster' -ClassName 'MSCluster_Node' | ForEach-Object { [string]$_.Name })
+    $c = CimCmdlets\Get-CimInstance -Namespace 'root\MSCluster' -ClassName 'MSCluster_Cluster' -ErrorAction Stop
+    $nodes = @(CimCmdlets\Get-CimInstance -Namespace 'root\MSCluster' -ClassName 'MSCluster_Node' | ForEach-Object { [string]$_.Name })
     $cluster = [ordered]@{ name = [string]$c.Name; nodes = $nodes }
 } catch { $cluster = $null }
 $identity = [Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()
@@ -30,10 +33,10 @@ if (Test-Path -LiteralPath $sshd) { $sshVersion = [string](Get-Item -LiteralPath
 [ordered]@{
     hostname = [string]$env:COMPUTERNAME
     version = [string][Environment]::OSVersion.Version
-    switches = @(Get-VMSwitch | ForEach-Object { [ordered]@{ name = [string]$_.Name; type = [string]$_.SwitchType } })
+    switches = @(Hyper-V\Get-VMSwitch | ForEach-Object { [ordered]@{ name = [string]$_.Name; type = [string]$_.SwitchType } })
     storage = $storage
     cluster = $cluster
-    vmCount = @(Get-VM).Count
+    vmCount = @(Hyper-V\Get-VM).Count
     extra = [ordered]@{
         psVersion = [string]$PSVersionTable.PSVersion
         languageMode = [string]$ExecutionContext.SessionState.LanguageMode

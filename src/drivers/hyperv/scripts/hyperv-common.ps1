@@ -10,7 +10,7 @@ function Stop-Vs {
 
 function Get-VsVm {
     param([string]$Id)
-    $found = @(Get-VM | Where-Object { $_.VMId.ToString() -eq $Id })
+    $found = @(Hyper-V\Get-VM | Where-Object { $_.VMId.ToString() -eq $Id })
     if ($found.Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('no VM with id {0}' -f $Id) }
     return $found[0]
 }
@@ -21,7 +21,7 @@ function Get-VsDiskBase {
     param([string]$Path)
     $current = $Path
     while ($current -match '\.avhdx$') {
-        $vhd = Get-VHD -Path $current -ErrorAction SilentlyContinue
+        $vhd = Hyper-V\Get-VHD -Path $current -ErrorAction SilentlyContinue
         if ($null -eq $vhd -or [string]$vhd.ParentPath -eq '') { break }
         $current = [string]$vhd.ParentPath
     }
@@ -31,7 +31,7 @@ function Get-VsDiskBase {
 # The drives of a VM whose base file is Path (compared as Windows does: case-insensitively).
 function Get-VsDrive {
     param($Vm, [string]$Path)
-    @(Get-VMHardDiskDrive -VM $Vm | Where-Object { (Get-VsDiskBase -Path ([string]$_.Path)) -eq $Path })
+    @(Hyper-V\Get-VMHardDiskDrive -VM $Vm | Where-Object { (Get-VsDiskBase -Path ([string]$_.Path)) -eq $Path })
 }
 
 function ConvertTo-VsBootKind {
@@ -50,26 +50,26 @@ function ConvertTo-VsBootKind {
 
 function ConvertTo-VsVmInfo {
     param($Vm)
-    $memory = Get-VMMemory -VM $Vm
+    $memory = Hyper-V\Get-VMMemory -VM $Vm
     $secureBoot = 'off'
     $template = ''
     $tpm = $false
     $bootOrder = @()
     if ($Vm.Generation -eq 2) {
-        $firmware = Get-VMFirmware -VM $Vm
+        $firmware = Hyper-V\Get-VMFirmware -VM $Vm
         if ([string]$firmware.SecureBoot -eq 'On') { $secureBoot = 'on'; $template = [string]$firmware.SecureBootTemplate }
-        $tpm = [bool](Get-VMSecurity -VM $Vm).TpmEnabled
+        $tpm = [bool](Hyper-V\Get-VMSecurity -VM $Vm).TpmEnabled
         $bootOrder = @($firmware.BootOrder | ForEach-Object { ConvertTo-VsBootKind $_ })
     } else {
-        $bootOrder = @((Get-VMBios -VM $Vm).StartupOrder | ForEach-Object { ConvertTo-VsBootKind ([string]$_) })
+        $bootOrder = @((Hyper-V\Get-VMBios -VM $Vm).StartupOrder | ForEach-Object { ConvertTo-VsBootKind ([string]$_) })
     }
-    $disks = @(Get-VMHardDiskDrive -VM $Vm | ForEach-Object {
+    $disks = @(Hyper-V\Get-VMHardDiskDrive -VM $Vm | ForEach-Object {
         $size = [long]0
         $parent = ''
         $base = [string]$_.Path
         if ($_.Path) {
             $base = Get-VsDiskBase -Path ([string]$_.Path)
-            $vhd = Get-VHD -Path $base -ErrorAction SilentlyContinue
+            $vhd = Hyper-V\Get-VHD -Path $base -ErrorAction SilentlyContinue
             if ($null -ne $vhd) { $size = [long]$vhd.Size; $parent = [string]$vhd.ParentPath }
         }
         [ordered]@{
@@ -81,8 +81,8 @@ function ConvertTo-VsVmInfo {
             parentPath = $parent
         }
     })
-    $nics = @(Get-VMNetworkAdapter -VM $Vm | ForEach-Object {
-        $vlan = Get-VMNetworkAdapterVlan -VMNetworkAdapter $_
+    $nics = @(Hyper-V\Get-VMNetworkAdapter -VM $Vm | ForEach-Object {
+        $vlan = Hyper-V\Get-VMNetworkAdapterVlan -VMNetworkAdapter $_
         $vlanId = 0
         if ([string]$vlan.OperationMode -eq 'Access') { $vlanId = [int]$vlan.AccessVlanId }
         [ordered]@{
@@ -94,7 +94,7 @@ function ConvertTo-VsVmInfo {
             ipAddresses = @($_.IPAddresses | ForEach-Object { [string]$_ })
         }
     })
-    $dvd = @(Get-VMDvdDrive -VM $Vm | Where-Object { $_.Path } | ForEach-Object { [string]$_.Path })
+    $dvd = @(Hyper-V\Get-VMDvdDrive -VM $Vm | Where-Object { $_.Path } | ForEach-Object { [string]$_.Path })
     $dvdPath = ''
     if ($dvd.Count -gt 0) { $dvdPath = $dvd[0] }
     return [ordered]@{
@@ -131,7 +131,7 @@ function Wait-VsCimJob {
     while ([int]$current.JobState -lt 7) {
         if ((Get-Date) -gt $deadline) { Stop-Vs -Reason 'timeout' -Message ('job {0} still running after {1} s' -f $current.InstanceID, $TimeoutSeconds) }
         Start-Sleep -Milliseconds 200
-        $current = Get-CimInstance -InputObject $current
+        $current = CimCmdlets\Get-CimInstance -InputObject $current
     }
     if ([int]$current.JobState -ne 7) { Stop-Vs -Reason 'job_failed' -Message ('job failed: {0} (code {1})' -f $current.ErrorDescription, $current.ErrorCode) }
 }
@@ -139,45 +139,45 @@ function Wait-VsCimJob {
 # Applies the configurable settings shared by create and reconfigure; an empty value leaves a setting alone.
 function Set-VsVmConfig {
     param($Vm, [hashtable]$Config)
-    if ($Config.ContainsKey('cpuCount')) { Set-VMProcessor -VM $Vm -Count ([int]$Config.cpuCount) }
+    if ($Config.ContainsKey('cpuCount')) { Hyper-V\Set-VMProcessor -VM $Vm -Count ([int]$Config.cpuCount) }
     if ($Config.ContainsKey('memory')) {
         $m = $Config.memory
         if ([bool]$m.dynamic) {
-            Set-VMMemory -VM $Vm -DynamicMemoryEnabled $true -StartupBytes ([long]$m.startupBytes) -MinimumBytes ([long]$m.minimumBytes) -MaximumBytes ([long]$m.maximumBytes) -Buffer ([int]$m.bufferPercent)
+            Hyper-V\Set-VMMemory -VM $Vm -DynamicMemoryEnabled $true -StartupBytes ([long]$m.startupBytes) -MinimumBytes ([long]$m.minimumBytes) -MaximumBytes ([long]$m.maximumBytes) -Buffer ([int]$m.bufferPercent)
         } else {
-            Set-VMMemory -VM $Vm -DynamicMemoryEnabled $false -StartupBytes ([long]$m.startupBytes)
+            Hyper-V\Set-VMMemory -VM $Vm -DynamicMemoryEnabled $false -StartupBytes ([long]$m.startupBytes)
         }
     }
     if ($Config.ContainsKey('secureBoot') -and $Vm.Generation -eq 2) {
         if ($Config.secureBoot -eq 'off') {
-            Set-VMFirmware -VM $Vm -EnableSecureBoot Off
+            Hyper-V\Set-VMFirmware -VM $Vm -EnableSecureBoot Off
         } elseif ($Config.secureBoot -eq 'on') {
-            Set-VMFirmware -VM $Vm -EnableSecureBoot On
+            Hyper-V\Set-VMFirmware -VM $Vm -EnableSecureBoot On
         } else {
-            Set-VMFirmware -VM $Vm -EnableSecureBoot On -SecureBootTemplate ([string]$Config.secureBoot)
+            Hyper-V\Set-VMFirmware -VM $Vm -EnableSecureBoot On -SecureBootTemplate ([string]$Config.secureBoot)
         }
     }
     if ($Config.ContainsKey('tpm') -and $Vm.Generation -eq 2) {
         if ([bool]$Config.tpm) {
-            if (-not (Get-VMSecurity -VM $Vm).TpmEnabled) {
-                Set-VMKeyProtector -VM $Vm -NewLocalKeyProtector
-                Enable-VMTPM -VM $Vm
+            if (-not (Hyper-V\Get-VMSecurity -VM $Vm).TpmEnabled) {
+                Hyper-V\Set-VMKeyProtector -VM $Vm -NewLocalKeyProtector
+                Hyper-V\Enable-VMTPM -VM $Vm
             }
         } else {
-            Disable-VMTPM -VM $Vm
+            Hyper-V\Disable-VMTPM -VM $Vm
         }
     }
     if ($Config.ContainsKey('bootOrder')) { Set-VsBootOrder -Vm $Vm -Kinds @($Config.bootOrder) }
-    if ($Config.ContainsKey('automaticStartAction')) { Set-VM -VM $Vm -AutomaticStartAction ([string]$Config.automaticStartAction) }
-    if ($Config.ContainsKey('automaticStopAction')) { Set-VM -VM $Vm -AutomaticStopAction ([string]$Config.automaticStopAction) }
-    if ($Config.ContainsKey('notes')) { Set-VM -VM $Vm -Notes ([string]$Config.notes) }
+    if ($Config.ContainsKey('automaticStartAction')) { Hyper-V\Set-VM -VM $Vm -AutomaticStartAction ([string]$Config.automaticStartAction) }
+    if ($Config.ContainsKey('automaticStopAction')) { Hyper-V\Set-VM -VM $Vm -AutomaticStopAction ([string]$Config.automaticStopAction) }
+    if ($Config.ContainsKey('notes')) { Hyper-V\Set-VM -VM $Vm -Notes ([string]$Config.notes) }
 }
 
 function Set-VsBootOrder {
     param($Vm, [string[]]$Kinds)
     if ($Vm.Generation -eq 2) {
         # BootOrder is read once: each read may build new entry objects, and Contains compares them by reference.
-        $entries = @((Get-VMFirmware -VM $Vm).BootOrder)
+        $entries = @((Hyper-V\Get-VMFirmware -VM $Vm).BootOrder)
         $ordered = New-Object System.Collections.Generic.List[object]
         foreach ($kind in $Kinds) {
             foreach ($entry in $entries) {
@@ -185,13 +185,13 @@ function Set-VsBootOrder {
             }
         }
         foreach ($entry in $entries) { if (-not $ordered.Contains($entry)) { $ordered.Add($entry) } }
-        Set-VMFirmware -VM $Vm -BootOrder $ordered.ToArray()
+        Hyper-V\Set-VMFirmware -VM $Vm -BootOrder $ordered.ToArray()
     } else {
         $map = @{ disk = 'IDE'; dvd = 'CD'; network = 'LegacyNetworkAdapter' }
         $order = New-Object System.Collections.Generic.List[string]
         foreach ($kind in $Kinds) { $order.Add($map[$kind]) }
         foreach ($rest in @('IDE', 'CD', 'LegacyNetworkAdapter', 'Floppy')) { if (-not $order.Contains($rest)) { $order.Add($rest) } }
-        Set-VMBios -VM $Vm -StartupOrder $order.ToArray()
+        Hyper-V\Set-VMBios -VM $Vm -StartupOrder $order.ToArray()
     }
 }
 
@@ -200,7 +200,7 @@ function Set-VsBootOrder {
 function New-VsDisk {
     param($Vm, [hashtable]$Disk, [string]$Folder)
     if ([string]$Disk.attachPath -ne '') {
-        Add-VMHardDiskDrive -VM $Vm -Path ([string]$Disk.attachPath)
+        Hyper-V\Add-VMHardDiskDrive -VM $Vm -Path ([string]$Disk.attachPath)
         return [string]$Disk.attachPath
     }
     $null = New-Item -ItemType Directory -Force -Path $Folder
@@ -211,13 +211,13 @@ function New-VsDisk {
         if ([string]$Disk.clone -eq 'copy') {
             Copy-Item -LiteralPath ([string]$Disk.sourcePath) -Destination $target
         } else {
-            $null = New-VHD -Path $target -ParentPath ([string]$Disk.sourcePath) -Differencing
+            $null = Hyper-V\New-VHD -Path $target -ParentPath ([string]$Disk.sourcePath) -Differencing
         }
-        if ([long]$Disk.sizeBytes -gt 0 -and [long]$Disk.sizeBytes -gt (Get-VHD -Path $target).Size) { Resize-VHD -Path $target -SizeBytes ([long]$Disk.sizeBytes) }
+        if ([long]$Disk.sizeBytes -gt 0 -and [long]$Disk.sizeBytes -gt (Hyper-V\Get-VHD -Path $target).Size) { Hyper-V\Resize-VHD -Path $target -SizeBytes ([long]$Disk.sizeBytes) }
     } else {
-        $null = New-VHD -Path $target -SizeBytes ([long]$Disk.sizeBytes) -Dynamic
+        $null = Hyper-V\New-VHD -Path $target -SizeBytes ([long]$Disk.sizeBytes) -Dynamic
     }
-    Add-VMHardDiskDrive -VM $Vm -Path $target
+    Hyper-V\Add-VMHardDiskDrive -VM $Vm -Path $target
     return $target
 }
 
@@ -226,33 +226,33 @@ function Add-VsNic {
     # The static MAC is given at add time: Hyper-V changes a MAC only while the VM is off, and an adapter is hot-added
     # to a running (Generation 2) VM.
     if ([string]$Nic.mac -ne '') {
-        $adapter = Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -StaticMacAddress ([string]$Nic.mac) -Passthru
+        $adapter = Hyper-V\Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -StaticMacAddress ([string]$Nic.mac) -Passthru
     } else {
-        $adapter = Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -Passthru
+        $adapter = Hyper-V\Add-VMNetworkAdapter -VM $Vm -Name ([string]$Nic.name) -SwitchName ([string]$Nic.switchName) -Passthru
     }
     Set-VsNic -Adapter $adapter -Nic $Nic
 }
 
 function Set-VsNic {
     param($Adapter, [hashtable]$Nic)
-    if ([string]$Adapter.SwitchName -ne [string]$Nic.switchName) { Connect-VMNetworkAdapter -VMNetworkAdapter $Adapter -SwitchName ([string]$Nic.switchName) }
+    if ([string]$Adapter.SwitchName -ne [string]$Nic.switchName) { Hyper-V\Connect-VMNetworkAdapter -VMNetworkAdapter $Adapter -SwitchName ([string]$Nic.switchName) }
     if ([int]$Nic.vlanId -gt 0) {
-        Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId ([int]$Nic.vlanId)
+        Hyper-V\Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Access -VlanId ([int]$Nic.vlanId)
     } else {
-        Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Untagged
+        Hyper-V\Set-VMNetworkAdapterVlan -VMNetworkAdapter $Adapter -Untagged
     }
     # Hyper-V changes a MAC only while the VM is off: ask only when the MAC setting really differs.
     if ([string]$Nic.mac -ne '') {
         if ($Adapter.DynamicMacAddressEnabled -or [string]$Adapter.MacAddress -ne [string]$Nic.mac) {
-            Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -StaticMacAddress ([string]$Nic.mac)
+            Hyper-V\Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -StaticMacAddress ([string]$Nic.mac)
         }
     } elseif (-not $Adapter.DynamicMacAddressEnabled) {
-        Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -DynamicMacAddress
+        Hyper-V\Set-VMNetworkAdapter -VMNetworkAdapter $Adapter -DynamicMacAddress
     }
 }
 
 # Integration service ids do not depend on the host language; the KVP exchange is 2A34B1C2-FD73-4043-8A5B-DD2159BC743F.
 function Enable-VsKvp {
     param($Vm)
-    Get-VMIntegrationService -VM $Vm | Where-Object { $_.Id -like '*2A34B1C2-FD73-4043-8A5B-DD2159BC743F' } | Enable-VMIntegrationService
+    Hyper-V\Get-VMIntegrationService -VM $Vm | Where-Object { $_.Id -like '*2A34B1C2-FD73-4043-8A5B-DD2159BC743F' } | Hyper-V\Enable-VMIntegrationService
 }

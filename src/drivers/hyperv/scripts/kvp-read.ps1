@@ -9,7 +9,7 @@ $ErrorActionPreference = 'Stop'
 
 $namespace = 'root\virtualization\v2'
 $null = Get-VsVm -Id $Id
-$component = @(Get-CimInstance -Namespace $namespace -ClassName 'Msvm_KvpExchangeComponent' | Where-Object { $_.SystemName -eq $Id })
+$component = @(CimCmdlets\Get-CimInstance -Namespace $namespace -ClassName 'Msvm_KvpExchangeComponent' | Where-Object { $_.SystemName -eq $Id })
 $guest = @()
 $intrinsic = @()
 if ($component.Count -gt 0) {
@@ -18,7 +18,7 @@ if ($component.Count -gt 0) {
 }
 $hostItems = @()
 if ($IncludeHost) {
-    $settings = @(Get-CimInstance -Namespace $namespace -ClassName 'Msvm_KvpExchangeComponentSettingData' | Where-Object { $_.InstanceID -like ('Microsoft:{0}*' -f $Id) })
+    $settings = @(CimCmdlets\Get-CimInstance -Namespace $namespace -ClassName 'Msvm_KvpExchangeComponentSettingData' | Where-Object { $_.InstanceID -like ('Microsoft:{0}*' -f $Id) })
     if ($settings.Count -gt 0) { $hostItems = @($settings[0].HostExchangeItems | Where-Object { $null -ne $_ }) }
 }
 [ordered]@{ host = $hostItems; guest = $guest; intrinsic = $intrinsic }

@@ -11,8 +11,8 @@ $ErrorActionPreference = 'Stop'
 
 $namespace = 'root\virtualization\v2'
 $null = Get-VsVm -Id $Id
-$service = Get-CimInstance -Namespace $namespace -ClassName 'Msvm_VirtualSystemManagementService'
-$system = @(Get-CimInstance -Namespace $namespace -ClassName 'Msvm_ComputerSystem' | Where-Object { $_.Name -eq $Id })[0]
+$service = CimCmdlets\Get-CimInstance -Namespace $namespace -ClassName 'Msvm_VirtualSystemManagementService'
+$system = @(CimCmdlets\Get-CimInstance -Namespace $namespace -ClassName 'Msvm_ComputerSystem' | Where-Object { $_.Name -eq $Id })[0]
 
 function ConvertTo-VsItemXml {
     param([string]$Name, [string]$Data)
@@ -29,7 +29,15 @@ function ConvertTo-VsItemXml {
         $null = $instance.AppendChild($element)
     }
     $null = $document.AppendChild($instance)
-    return $document.OuterXml
+    # XML parsers turn CR LF into LF (XML 1.0 end-of-line handling), so CR is written as a character reference.
+    $settings = New-Object System.Xml.XmlWriterSettings
+    $settings.OmitXmlDeclaration = $true
+    $settings.NewLineHandling = [System.Xml.NewLineHandling]::Entitize
+    $text = New-Object System.IO.StringWriter
+    $writer = [System.Xml.XmlWriter]::Create($text, $settings)
+    $document.Save($writer)
+    $writer.Flush()
+    return $text.ToString()
 }
 
 function Invoke-VsKvp {
@@ -37,13 +45,13 @@ function Invoke-VsKvp {
     for ($offset = 0; $offset -lt $Batch.Count; $offset += 128) {
         $last = [Math]::Min($offset + 128, $Batch.Count) - 1
         $texts = [string[]]@($Batch[$offset..$last] | ForEach-Object { ConvertTo-VsItemXml -Name ([string]$_.name) -Data ([string]$_.data) })
-        $result = Invoke-CimMethod -InputObject $service -MethodName $Method -Arguments @{ TargetSystem = $system; DataItems = $texts }
-        if ($result.ReturnValue -eq 4096) { Wait-VsCimJob -Job (Get-CimInstance -InputObject $result.Job) -TimeoutSeconds $TimeoutSeconds }
+        $result = CimCmdlets\Invoke-CimMethod -InputObject $service -MethodName $Method -Arguments @{ TargetSystem = $system; DataItems = $texts }
+        if ($result.ReturnValue -eq 4096) { Wait-VsCimJob -Job (CimCmdlets\Get-CimInstance -InputObject $result.Job) -TimeoutSeconds $TimeoutSeconds }
         elseif ($result.ReturnValue -ne 0) { Stop-Vs -Reason 'kvp_failed' -Message ('{0} returned {1}' -f $Method, $result.ReturnValue) }
     }
 }
 
-$settings = @(Get-CimInstance -Namespace $namespace -ClassName 'Msvm_KvpExchangeComponentSettingData' | Where-Object { $_.InstanceID -like ('Microsoft:{0}*' -f $Id) })
+$settings = @(CimCmdlets\Get-CimInstance -Namespace $namespace -ClassName 'Msvm_KvpExchangeComponentSettingData' | Where-Object { $_.InstanceID -like ('Microsoft:{0}*' -f $Id) })
 $existing = @{}
 if ($settings.Count -gt 0) {
     foreach ($text in @($settings[0].HostExchangeItems)) {

@@ -7,8 +7,8 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 $vm = Get-VsVm -Id $Id
-$adapter = @(Get-VMNetworkAdapter -VM $vm | Where-Object { $_.Name -ceq [string]$Nic.name })
+$adapter = @(Hyper-V\Get-VMNetworkAdapter -VM $vm | Where-Object { $_.Name -ceq [string]$Nic.name })
 if ($adapter.Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('VM has no adapter named {0}' -f $Nic.name) }
-if (@(Get-VMSwitch | Where-Object { $_.Name -ceq [string]$Nic.switchName }).Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('no virtual switch named {0}' -f $Nic.switchName) }
+if (@(Hyper-V\Get-VMSwitch | Where-Object { $_.Name -ceq [string]$Nic.switchName }).Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('no virtual switch named {0}' -f $Nic.switchName) }
 Set-VsNic -Adapter $adapter[0] -Nic $Nic
 ConvertTo-VsVmInfo (Get-VsVm -Id $Id)

@@ -11,28 +11,40 @@ $ErrorActionPreference = 'Stop'
 
 function Stop-VsGracefully {
     param($Vm)
-    if ([string]$Vm.State -eq 'Off') { return $false }
-    $component = @(Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_ShutdownComponent' | Where-Object { $_.SystemName -eq $Id })
-    if ($component.Count -gt 0) {
-        $null = Invoke-CimMethod -InputObject $component[0] -MethodName 'InitiateShutdown' -Arguments @{ Force = $true; Reason = 'virtseal shutdown' }
+    $state = [string]$Vm.State
+    if ($state -eq 'Off') { return $false }
+    $initiated = $false
+    # Only a running VM has a shutdown component; InitiateShutdown returns 0 when the guest accepted the request
+    # (32775 invalid state, 32780 not ready, 32781 locked: nothing will happen, so there is nothing to wait for).
+    if ($state -eq 'Running') {
+        $component = @(CimCmdlets\Get-CimInstance -Namespace 'root\virtualization\v2' -ClassName 'Msvm_ShutdownComponent' | Where-Object { $_.SystemName -eq $Id })
+        if ($component.Count -gt 0) {
+            $result = CimCmdlets\Invoke-CimMethod -InputObject $component[0] -MethodName 'InitiateShutdown' -Arguments @{ Force = $true; Reason = 'virtseal shutdown' }
+            $initiated = ([int]$result.ReturnValue -eq 0)
+        }
+    }
+    if ($initiated) {
         $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
         while ((Get-Date) -lt $deadline) {
             if ([string](Get-VsVm -Id $Id).State -eq 'Off') { return $false }
             Start-Sleep -Milliseconds 500
         }
     }
-    if (-not $Force) { Stop-Vs -Reason 'guest_timeout' -Message ('guest did not shut down within {0} s' -f $TimeoutSeconds) }
-    Stop-VM -VM (Get-VsVm -Id $Id) -TurnOff -Force
+    if (-not $Force) {
+        if ($initiated) { Stop-Vs -Reason 'guest_timeout' -Message ('guest did not shut down within {0} s' -f $TimeoutSeconds) }
+        Stop-Vs -Reason 'guest_timeout' -Message ('the guest cannot be asked to shut down (VM is {0}, no shutdown integration service answered); force turns it off' -f $state)
+    }
+    Hyper-V\Stop-VM -VM (Get-VsVm -Id $Id) -TurnOff -Force
     return $true
 }
 
 $vm = Get-VsVm -Id $Id
 $forced = $false
 switch ($Action) {
-    'start' { if ([string]$vm.State -ne 'Running') { Start-VM -VM $vm } }
+    'start' { if ([string]$vm.State -ne 'Running') { Hyper-V\Start-VM -VM $vm } }
     'shutdown' { $forced = Stop-VsGracefully -Vm $vm }
-    'turnoff' { if ([string]$vm.State -ne 'Off') { Stop-VM -VM $vm -TurnOff -Force } }
-    'restart' { $forced = Stop-VsGracefully -Vm $vm; Start-VM -VM (Get-VsVm -Id $Id) }
-    'save' { if ([string]$vm.State -eq 'Running') { Save-VM -VM $vm } }
+    'turnoff' { if ([string]$vm.State -ne 'Off') { Hyper-V\Stop-VM -VM $vm -TurnOff -Force } }
+    'restart' { $forced = Stop-VsGracefully -Vm $vm; Hyper-V\Start-VM -VM (Get-VsVm -Id $Id) }
+    'save' { if ([string]$vm.State -eq 'Running') { Hyper-V\Save-VM -VM $vm } }
 }
 [ordered]@{ state = [string](Get-VsVm -Id $Id).State; forced = $forced }

@@ -14,15 +14,15 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 
 if ($Placeholder -notmatch '^[0-9a-f]{32}$') { Stop-Vs -Reason 'invalid_argument' -Message 'Placeholder must be 32 hex digits' }
-if ($Path -eq '') { $Path = [string](Get-VMHost).VirtualMachinePath }
-if (@(Get-VM | Where-Object { $_.Name -ceq $Name }).Count -gt 0) { Stop-Vs -Reason 'conflict' -Message ('a VM named {0} already exists' -f $Name) }
+if ($Path -eq '') { $Path = [string](Hyper-V\Get-VMHost).VirtualMachinePath }
+if (@(Hyper-V\Get-VM | Where-Object { $_.Name -ceq $Name }).Count -gt 0) { Stop-Vs -Reason 'conflict' -Message ('a VM named {0} already exists' -f $Name) }
 foreach ($nic in $Nics) {
-    if (@(Get-VMSwitch | Where-Object { $_.Name -ceq [string]$nic.switchName }).Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('no virtual switch named {0}' -f $nic.switchName) }
+    if (@(Hyper-V\Get-VMSwitch | Where-Object { $_.Name -ceq [string]$nic.switchName }).Count -eq 0) { Stop-Vs -Reason 'not_found' -Message ('no virtual switch named {0}' -f $nic.switchName) }
 }
-$vm = New-VM -Name $Placeholder -Generation $Generation -Path $Path -NoVHD -MemoryStartupBytes ([long]$Config.memory.startupBytes)
+$vm = Hyper-V\New-VM -Name $Placeholder -Generation $Generation -Path $Path -NoVHD -MemoryStartupBytes ([long]$Config.memory.startupBytes)
 $created = New-Object System.Collections.Generic.List[string]
 try {
-    Get-VMNetworkAdapter -VM $vm | Remove-VMNetworkAdapter
+    Hyper-V\Get-VMNetworkAdapter -VM $vm | Hyper-V\Remove-VMNetworkAdapter
     $folder = Join-Path (Join-Path $Path $Placeholder) 'Virtual Hard Disks'
     foreach ($disk in $Disks) {
         $diskPath = New-VsDisk -Vm $vm -Disk $disk -Folder $folder
@@ -31,10 +31,10 @@ try {
     foreach ($nic in $Nics) { Add-VsNic -Vm $vm -Nic $nic }
     Set-VsVmConfig -Vm $vm -Config $Config
     Enable-VsKvp -Vm $vm
-    Rename-VM -VM $vm -NewName $Name
+    Hyper-V\Rename-VM -VM $vm -NewName $Name
 } catch {
     $failure = $_
-    Remove-VM -VM $vm -Force
+    Hyper-V\Remove-VM -VM $vm -Force
     foreach ($file in $created) { Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue }
     throw $failure
 }

@@ -15,7 +15,8 @@ function ConvertFrom-VsCimList {
         $type = "VirtsealSim.Cim.$($item.className)" -as [type]
         $object = [VirtsealSim.Channel]::Convert(($item.properties | ConvertTo-Json -Depth 10 -Compress), $type)
         if ($item.className -eq 'MSCluster_Resource') {
-            if ($null -ne $item.properties.vmId) { $object.PrivateProperties = [VirtsealSim.Cim.VirtualMachinePrivateProperties]@{ VmID = [string]$item.properties.vmId } }
+            $vmId = $item.properties.PSObject.Properties['vmId']
+            if ($null -ne $vmId) { $object.PrivateProperties = [VirtsealSim.Cim.VirtualMachinePrivateProperties]@{ VmID = [string]$vmId.Value } }
             else { $object.PrivateProperties = [VirtsealSim.Cim.IPAddressPrivateProperties]@{ Address = '192.0.2.250'; SubnetMask = '255.255.255.0' } }
         }
         $object.CimNamespace = [string]$item.namespace

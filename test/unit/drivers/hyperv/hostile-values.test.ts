@@ -10,8 +10,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { embeddedScripts } from '../../../../src/drivers/hyperv/scripts/scripts.generated';
 import { hypervScript, PRELUDE_NAME, type HyperVScriptName } from '../../../../src/drivers/hyperv/scripts';
+import type { PsScript } from '../../../../src/transport/powershell-runner';
 import { HyperVHypervisor } from '../../../../src/drivers/hyperv/index';
-import { bootstrapCommand, encodeStdin, parseEnvelope, RESULT_SENTINEL, type Envelope } from '../../../../src/transport/powershell-runner';
+import { ScriptFailed } from '../../../../src/core/errors';
+import { bootstrapCommand, PowerShellRunner, type Envelope } from '../../../../src/transport/powershell-runner';
 import { SshConnection } from '../../../../src/transport/ssh-connection';
 import { findPwsh, PWSH_HINT } from '../../../../src/sim/pwsh';
 import { HyperVSimulator } from '../../../../src/sim/server';
@@ -52,11 +54,6 @@ $out = foreach ($name in ($env:VS_NAMES -split ',')) {
 }
 ConvertTo-Json -InputObject @($out) -Depth 6 -Compress
 `;
-
-/** Several runner requests in one process: the transport's bootstrap, repeated per request (count line, then lines). */
-const MULTI_BOOTSTRAP =
-  "$ProgressPreference='SilentlyContinue';$all=@($input);$i=0;" +
-  'while($i -lt $all.Count){$n=[int]$all[$i];$l=$all[($i+1)..($i+$n)];& ([ScriptBlock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($l[0])))) $l;$i+=$n+1}';
 
 function hostileArgs(info: ScriptInfo, round: number, vmId: string): Record<string, unknown> {
   const args: Record<string, unknown> = {};
@@ -109,26 +106,27 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
     // Every request of both rounds in one PowerShell process: probe, then the script.
     const plan: { file: string; round: number; args: Record<string, unknown> }[] = [];
     for (const round of [0, 1]) for (const info of infos) plan.push({ file: info.file, round, args: hostileArgs(info, round, vmId) });
-    const lines: string[] = [];
+    // The transport keeps one PowerShell process per connection: every request below goes to the same process.
+    const runner = new PowerShellRunner(conn, { timeoutMs: 120_000 });
+    const before = sim.pwshProcesses;
+    const ask = async (script: PsScript, args: Record<string, unknown>): Promise<Envelope> => {
+      try {
+        return { ok: true, result: await runner.run(script, args) };
+      } catch (error) {
+        if (!(error instanceof ScriptFailed)) throw error;
+        return { ok: false, error: { message: String(error.details.scriptMessage ?? error.message) } };
+      }
+    };
     for (const item of plan) {
       const info = infos.find((i) => i.file === item.file)!;
       const probe = { name: item.file, text: `${info.paramBlock}\n[ordered]@{ bound = $PSBoundParameters }\n` };
-      for (const script of [probe, hypervScript(item.file.replace(/\.ps1$/, '') as HyperVScriptName)]) {
-        const request = encodeStdin(script, item.args).replace(/\n$/, '').split('\n');
-        lines.push(String(request.length), ...request);
-      }
-    }
-    const command = `pwsh.exe -NoProfile -NonInteractive -EncodedCommand ${Buffer.from(MULTI_BOOTSTRAP, 'utf16le').toString('base64')}`;
-    const before = sim.pwshProcesses;
-    const r = await conn.exec(command, { stdin: `${lines.join('\n')}\n`, timeoutMs: 500_000, what: 'hostile values' });
-    expect(sim.pwshProcesses - before, 'one PowerShell process').to.equal(1);
-    const envelopes = r.stdout.toString('utf8').replace(/\r\n/g, '\n').split(`\n${RESULT_SENTINEL}\n`).slice(1).map((chunk) => parseEnvelope(`\n${RESULT_SENTINEL}\n${chunk}`)!);
-    expect(envelopes.length, r.stderr.toString('utf8').slice(0, 2000)).to.equal(plan.length * 2);
-    plan.forEach((item, n) => {
+      const probed = await ask(probe, item.args);
+      const run = await ask(hypervScript(item.file.replace(/\.ps1$/, '') as HyperVScriptName), item.args);
       const list = results.get(item.file) ?? [];
-      list.push({ round: item.round, args: item.args, probe: envelopes[2 * n]!, run: envelopes[2 * n + 1]! });
+      list.push({ round: item.round, args: item.args, probe: probed, run });
       results.set(item.file, list);
-    });
+    }
+    expect(sim.pwshProcesses - before, 'one PowerShell process').to.equal(1);
     console.log(`      ${plan.length} script runs and ${plan.length} binding probes in one pwsh process over SSH`);
   });
   after(async () => {
@@ -162,6 +160,18 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
       }
     });
   }
+
+  it('ran every host-side .ps1 under src/ in real pwsh', () => {
+    const all = (readdirSync('src', { recursive: true }) as string[]).filter((p) => p.endsWith('.ps1')).map((p) => `src/${p}`);
+    const ran = new Set([
+      ...[...results.entries()].filter(([, runs]) => runs.every((r) => r.run !== undefined)).map(([f]) => `src/drivers/hyperv/scripts/${f}`),
+      `src/drivers/hyperv/scripts/${PRELUDE_NAME}`,
+      'src/transport/powershell/runner.ps1',
+    ]);
+    const host = all.filter((p) => !p.startsWith('src/guest/'));
+    console.log(`      ${host.filter((p) => ran.has(p)).length} of ${host.length} host-side .ps1 files under src/ ran in real pwsh here; the ${all.length - host.length} of the Windows guest agent run under Pester (test/unit/guest/windows-pester.test.ts)`);
+    expect(host.filter((p) => !ran.has(p))).to.deep.equal([]);
+  });
 
   it('no value ran as code on the host', () => {
     const c = sim.files.local('C:\\');

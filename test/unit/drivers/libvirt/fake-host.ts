@@ -18,6 +18,8 @@ export class FakeHost implements CommandRunner {
   readonly guestFiles = new Map<string, Buffer>();
   readonly hostFiles = new Map<string, string>();
   readonly execs: string[][] = [];
+  /** Every guest-agent command executed, in order (`guest-file-read`, ...). */
+  readonly agentCalls: string[] = [];
   private handlers: Handler[] = [];
   private handles = new Map<number, { path: string; pos: number }>();
   private nextHandle = 1000;
@@ -67,6 +69,7 @@ export class FakeHost implements CommandRunner {
 
   private agent(cmd: { execute: string; arguments?: Record<string, unknown> }): CommandResult {
     if (!this.agentUp) return { code: 1, stdout: '', stderr: 'error: Guest agent is not responding: QEMU guest agent is not connected' };
+    this.agentCalls.push(cmd.execute);
     const a = cmd.arguments ?? {};
     const reply = (value: unknown): CommandResult => ok(JSON.stringify({ return: value }));
     switch (cmd.execute) {

@@ -44,6 +44,17 @@ describe('libvirt driver: guest-agent channel', () => {
     expect(await channel.listHostItems()).to.deep.equal(['b']);
   });
 
+  it('reads at most 1 MiB of a guest-writable pool (guest root can point it at /dev/zero)', async () => {
+    const { host, channel } = setup();
+    host.guestFiles.set(`${DIR}/.kvp_pool_1`, Buffer.alloc(64 * 1024 * 1024));
+    const reads = () => host.agentCalls.filter((c) => c === 'guest-file-read').length;
+    const e = await channel.readGuestItems().catch((err: Error) => err);
+    expect((e as Error).message).to.equal(`${DIR}/.kvp_pool_1 in the guest holds more than 1048576 bytes: not read (a guest-writable file is read only up to that size)`);
+    expect(reads(), 'one read of 1 MiB and one of a single byte past it').to.equal(2);
+    host.guestFiles.set(`${DIR}/.kvp_pool_1`, encodePool(Array.from({ length: 409 }, (_, i) => [`k${i}`, 'v'] as [string, string])));
+    expect((await channel.readGuestItems()).size).to.equal(409);
+  });
+
   it('reads the guest items from pool 1, and nothing when the guest wrote none yet', async () => {
     const { host, channel } = setup();
     expect((await channel.readGuestItems()).size).to.equal(0);
