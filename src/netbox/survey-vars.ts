@@ -41,8 +41,13 @@ export const ACTION_VARS: Readonly<Record<Action, readonly string[]>> = {
 /** Survey variables a mapping may fill. */
 export const ALL_VARS: readonly string[] = [...new Set(Object.values(ACTION_VARS).flat())];
 
-/** Password questions: only ever given as `{from_env: NAME}`, resolved at launch, never stored or printed. */
-export const SECRET_VARS: readonly string[] = [...new Set(questions.filter((q) => q.type === 'password').map((q) => q.variable))];
+/**
+ * Answers only ever given as `{from_env: NAME}`, resolved at launch, never stored or printed: the password questions,
+ * and the Ansible account's key, which grants passwordless sudo on every VM and so is kept out of NetBox fields too.
+ */
+export const SECRET_VARS: readonly string[] = [
+  ...new Set([...questions.filter((q) => q.type === 'password').map((q) => q.variable), 'vm_ansible_ssh_key']),
+];
 
 /** Integer questions: sent as JSON numbers (AWX refuses "4" for an integer question). */
 export const INTEGER_VARS: readonly string[] = [...new Set(questions.filter((q) => q.type === 'integer').map((q) => q.variable))];
