@@ -57,6 +57,7 @@ export function buildMedia(outDir: string): MediaResult {
       'virtseal/virtseal-agent.ps1': source('src/guest/windows/virtseal-agent.ps1'),
       'virtseal/seal-crypto.ps1': source('src/guest/windows/seal-crypto.ps1'),
       'virtseal/agent-kvp.ps1': source('src/guest/windows/agent-kvp.ps1'),
+      'virtseal/agent-xenstore.ps1': source('src/guest/windows/agent-xenstore.ps1'),
       'virtseal/agent-steps.ps1': source('src/guest/windows/agent-steps.ps1'),
       'virtseal/agent-core.ps1': source('src/guest/windows/agent-core.ps1'),
       'virtseal/install-agent.ps1': source('src/guest/windows/install-agent.ps1'),

@@ -55,7 +55,7 @@ describe('collection: AWX surveys', () => {
         const defaults = new Set(Object.keys((parse(read(`playbooks/${name}.yml`)) as { vars?: object }[])[0]!.vars ?? {}));
         const used = new Set(playbook.match(/\bvm_[a-z0-9_]+/g));
         for (const v of used) {
-          if (['vm_created', 'vm_configured', 'vm_started', 'vm_stopped', 'vm_deleted', 'vm_host_facts', 'vm_guest_config', 'vm_published'].includes(v)) continue;
+          if (['vm_created', 'vm_configured', 'vm_started', 'vm_stopped', 'vm_deleted', 'vm_host_facts', 'vm_guest_config', 'vm_published', 'vm_agent_media'].includes(v)) continue;
           expect(asked.has(v) || defaults.has(v), `${v} is neither asked nor defaulted`).to.equal(true);
         }
       });
@@ -69,14 +69,15 @@ describe('collection: AWX surveys', () => {
 
   it('offers enums and yes/no as choices, with limits from the schema', () => {
     const create = survey('create');
-    expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt'], default: 'hyperv' });
+    // Empty by default: the job's credential (its Hypervisor field) decides unless the operator picks one.
+    expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt', 'xen'], default: '', required: false });
     expect(question(create, 'vm_cluster_role')).to.deep.include({ type: 'multiplechoice', choices: ['yes', 'no'], default: 'no' });
     expect(question(create, 'vm_cpu_count')).to.deep.include({ type: 'integer', min: 1, max: 240, required: true });
     // generation is an enum of numbers: asked as a number bounded by it (a "2" choice would reach rulebooks as 2)
     const generation = question(create, 'vm_generation');
     expect(generation).to.deep.include({ type: 'integer', min: 1, max: 2, default: 2 });
     expect(generation).to.not.have.property('choices');
-    expect(question(create, 'vm_vlan_id')).to.deep.include({ type: 'integer', min: 1, max: 4094, required: false });
+    expect(question(create, 'vm_vlan_id')).to.deep.include({ type: 'integer', min: 0, max: 4094, required: false });
     expect(question(create, 'vm_name')).to.deep.include({ type: 'text', min: 1, max: 100, required: true });
     expect(question(survey('stop'), 'vm_force')).to.deep.include({ choices: ['yes', 'no'], default: 'no' });
   });
@@ -87,7 +88,7 @@ describe('collection: AWX surveys', () => {
     expect(launchErrors(create, withoutName)).to.deep.equal(["'vm_name' value missing"]);
     expect(launchErrors(create, { ...good.create, vm_cpu_count: 0 })[0]).to.include("'vm_cpu_count' value 0 is too small");
     expect(launchErrors(create, { ...good.create, vm_vlan_id: 5000 })[0]).to.include("'vm_vlan_id' value 5000 is too large");
-    expect(launchErrors(create, { ...good.create, vm_hypervisor: 'xen' })[0]).to.include("for 'vm_hypervisor' expected to be one of");
+    expect(launchErrors(create, { ...good.create, vm_hypervisor: 'vmware' })[0]).to.include("for 'vm_hypervisor' expected to be one of");
     expect(launchErrors(create, { ...good.create, vm_memory_mb: '4096' })[0]).to.include("for 'vm_memory_mb' expected to be an integer");
   });
 });
