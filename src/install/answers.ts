@@ -31,6 +31,13 @@ export const UNIT_PATH = '/etc/systemd/system/virtseal-agent.service';
 
 /** Checks `config` with guest_config's rules (the admin password is not asked for: it comes later, sealed). */
 export function validateInstallConfig(config: InstallConfig, base: string): void {
+  if ((config.nics?.length ?? 0) > 1) {
+    throw new InvalidArgument(`${base}.nics: installer answers configure one NIC (the one the installer uses); configure the others with guest_config`);
+  }
+  const nic = config.nics?.[0];
+  if (nic?.ipv6_address !== undefined || nic?.ipv6_gateway !== undefined) {
+    throw new InvalidArgument(`${base}.nics[0].ipv6_address: installer answers configure IPv4 or DHCP only; set static IPv6 with guest_config`);
+  }
   const problems = validateGuestConfig(config as never, base).filter((p) => p.path !== `${base}.admin.password`);
   // Messages quote the value; a line break in it is shown escaped so the message stays one line.
   if (problems.length > 0) throw new InvalidArgument(problems[0]!.message.replace(/[\0-\x1f]/g, (c) => JSON.stringify(c).slice(1, -1)));
@@ -81,7 +88,27 @@ export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): st
   if (config.admin) {
     d('passwd/user-fullname', 'string', plain(config.admin.name, 'admin.name'));
     d('passwd/username', 'string', plain(config.admin.name, 'admin.name'));
+    // `!` is a locked password, not a secret: the sealed exchange sets the real one at first boot.
+    d('passwd/user-password-crypted', 'password', '!');
+  } else {
+    d('passwd/make-user', 'boolean', 'false');
   }
+  d('passwd/root-password-crypted', 'password', '!');
+  // The rest of an unattended install: Debian's mirror, the whole first disk, GRUB on it, no reboot prompt.
+  d('mirror/country', 'string', 'manual');
+  d('mirror/http/hostname', 'string', 'deb.debian.org');
+  d('mirror/http/directory', 'string', '/debian');
+  d('mirror/http/proxy', 'string', '');
+  d('partman-auto/method', 'string', 'regular');
+  d('partman-auto/choose_recipe', 'select', 'atomic');
+  d('partman-partitioning/confirm_write_new_label', 'boolean', 'true');
+  d('partman/choose_partition', 'select', 'finish');
+  d('partman/confirm', 'boolean', 'true');
+  d('partman/confirm_nooverwrite', 'boolean', 'true');
+  d('tasksel/first', 'multiselect', 'standard, ssh-server');
+  d('popularity-contest/participate', 'boolean', 'false');
+  d('grub-installer/bootdev', 'string', 'default');
+  d('finish-install/reboot_in_progress', 'note', '');
   d('pkgsel/include', 'string', 'openssl');
   // Static text only: copy the agent from the seed into the target and enable it for the first boot.
   d('preseed/late_command', 'string', [

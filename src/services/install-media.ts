@@ -56,7 +56,8 @@ export function seedBytes(installer: Installer, answers: string): Buffer {
 
 export function validateRequest(request: Omit<InstallMediaRequest, 'check'>): string {
   if ((request.vm === undefined) !== (request.mediaPath === undefined)) {
-    throw new InvalidArgument(`${request.vm === undefined ? 'media_path' : 'vm'}: vm and media_path go together (media_path is the seed ISO's path on the host)`, request.vm === undefined ? 'media_path' : 'vm');
+    const missing = request.vm === undefined ? 'vm' : 'media_path';
+    throw new InvalidArgument(`${missing}: vm and media_path go together (media_path is the seed ISO's path on the host)`, missing);
   }
   if (request.vm !== undefined && request.installer === 'preseed') {
     throw new InvalidArgument('vm: a preseed seed is an initrd appendix, not an ISO; boot the installer with it directly (kernel_cmdline)', 'vm');

@@ -36,7 +36,9 @@ describe('install_media', function () {
     expect(preseed).to.include('d-i time/zone string Europe/Berlin\n');
     expect(preseed).to.include('d-i passwd/username string opsadmin\n');
     expect(preseed).to.match(/preseed\/late_command string .*virtseal-agent\.service/);
-    expect(preseed).not.to.match(/passwd\/(user-password|root-password)/);
+    expect(preseed).to.include('d-i passwd/user-password-crypted password !\n');
+    expect(preseed).to.include('d-i passwd/root-password-crypted password !\n');
+    expect(preseed).not.to.match(/passwd\/(user|root)-password(-again)? /);
     const ks = renderKickstart(config);
     expect(ks).to.include('network --activate --onboot=yes --bootproto=static --ip=192.0.2.10 --netmask=255.255.255.0 --gateway=192.0.2.1 --nameserver=192.0.2.53 --hostname=web01.example.com\n');
     expect(ks).to.include('user --name=opsadmin --groups=wheel --lock\n');
@@ -56,6 +58,18 @@ describe('install_media', function () {
     ['a shell character in the admin name', { admin: { name: 'ops;reboot' } }, 'config.admin.name'],
     ['a newline in a DNS server', { nics: [{ ipv4_address: '192.0.2.10/24', dns_servers: ['192.0.2.53\nd-i x string y'] }] }, 'config.nics[0].dns_servers[0]'],
   ];
+  it('refuses what an installer answer cannot carry with one line naming the option', async () => {
+    const two = await runModule(installMedia, { installer: 'preseed', dest: join(dir, 's'), config: { nics: [{ mac: '00:15:5d:00:00:01' }, { mac: '00:15:5d:00:00:02' }] } });
+    expect(String(two.msg)).to.match(/^config\.nics: installer answers configure one NIC/);
+    const v6 = await runModule(installMedia, { installer: 'kickstart', dest: join(dir, 's'), config: { nics: [{ ipv6_address: '2001:db8::10/64' }] } });
+    expect(String(v6.msg)).to.match(/^config\.nics\[0\]\.ipv6_address: /);
+    const preseedOnVm = await runModule(installMedia, { installer: 'preseed', dest: join(dir, 's'), vm: 'web01', media_path: '/x.iso', config });
+    expect(String(preseedOnVm.msg)).to.match(/^vm: a preseed seed is an initrd appendix/);
+    const half = await runModule(installMedia, { installer: 'kickstart', dest: join(dir, 's'), vm: 'web01', config });
+    expect(String(half.msg)).to.match(/^media_path: vm and media_path go together/);
+    expect(existsSync(join(dir, 's'))).to.equal(false);
+  });
+
   for (const [what, bad, option] of hostile) {
     for (const installer of ['preseed', 'kickstart', 'autoinstall']) {
       it(`refuses ${what} (${installer}) with one line naming ${option}, writing nothing`, async () => {
