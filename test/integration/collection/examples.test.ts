@@ -8,7 +8,8 @@
  * so publishing it again is idempotent), each task name gets its module as a prefix, and the example that
  * deliberately fails gets `ignore_errors`. The simulator gets the `Backup` switch the examples name. The VM
  * `web01` is made by the first two vm examples, then every module's examples run, then all vm examples again
- * (which end by deleting web01). Examples written for a libvirt host (LIBVIRT_EXAMPLES) are not run here.
+ * (which end by deleting web01). Examples written for a libvirt host (LIBVIRT_EXAMPLES) are not run here; install_media's are covered by
+ * test/unit/install (its seeds are controller files, its attach a libvirt example).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ const examples = (module: string): Record<string, unknown>[] => parse(moduleDocs
  * Modules whose examples show a libvirt host: they need libvirtd and a real domain, so they are not run here
  * (vm_console: test/integration/console runs the same lookup against a real QEMU guest through the driver).
  */
-const LIBVIRT_EXAMPLES = new Set(['vm_console']);
+const LIBVIRT_EXAMPLES = new Set(['vm_console', 'install_media']);
 /** Examples that show a failure on purpose. */
 const EXPECTED_FAILURES = new Set(['[ping] Induce a failure to test error handling']);
 
