@@ -19,8 +19,7 @@ import { formatHello } from '../src/seal/hello';
 import { runSealedExchange } from '../src/seal/host-exchange';
 import { poolFileChannel } from '../src/seal/kvp-pool-file';
 import { gibibytes } from '../src/core/units';
-import { HyperVHypervisor } from '../src/drivers/hyperv/index';
-import { startStandardSim } from '../src/sim/standard-sim';
+import { startSimHost } from '../src/testing/with-sim';
 import { makeWorld, startAgent } from '../test/integration/seal/agent-harness';
 
 /** Issue target for agent start → applied on the pool-file path, and the RSA-3072 keygen it was set against. */
@@ -107,10 +106,9 @@ export default async function sealBench(iterations = 20): Promise<void> {
     );
 
     // The same exchange through the Hyper-V driver (SSH + PowerShell bootstrap) against the host simulator.
-    const s = await startStandardSim({ guestAgent: true });
-    const ssh = s.sim.sshOptions();
-    const hv = await HyperVHypervisor.connect(ssh);
+    const host = await startSimHost({ guestAgent: true });
     try {
+      const hv = await host.connect();
       const vm = await hv.vms.createVm({ spec: { name: 'bench-01', generation: 2, cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }], nics: [{ name: 'eth0', network: 'LAN' }] } });
       const simStart = performance.now();
       await hv.power.start({ id: vm.id });
@@ -119,8 +117,7 @@ export default async function sealBench(iterations = 20): Promise<void> {
       console.log(`exchange over the Hyper-V driver + simulator      ${sim.toFixed(0).padStart(9)} ms`);
       console.log(`ratio simulator (SSH/PowerShell channel) / pool files: ${(sim / applied).toFixed(1)}x`);
     } finally {
-      await hv.close();
-      await s.stop();
+      await host.stop();
     }
   } finally {
     world.cleanup();

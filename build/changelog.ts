@@ -93,8 +93,19 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** The releases of changelog.yaml with the pending fragments folded into `currentVersion`, newest first. */
-export function loadReleases(dir: string, currentVersion: string): { config: Config; releases: Release[] } {
+/** A module of the collection as its documentation names it (antsibull-changelog finds new plugins the same way). */
+export interface DocumentedModule {
+  readonly name: string;
+  readonly description: string;
+  readonly versionAdded: string;
+}
+
+/**
+ * The releases of changelog.yaml with the pending fragments folded into `currentVersion`, newest first. A module
+ * whose version_added is a release (or the current version) and that no release lists yet is added to that release's
+ * new modules, as `antsibull-changelog release` does.
+ */
+export function loadReleases(dir: string, currentVersion: string, modules: readonly DocumentedModule[] = []): { config: Config; releases: Release[] } {
   const config = loadConfig(dir);
   const changes = readYaml(join(dir, config.changesFile)) as { releases?: Record<string, Record<string, unknown>> } | null;
   const recorded = changes?.releases ?? {};
@@ -124,6 +135,14 @@ export function loadReleases(dir: string, currentVersion: string): { config: Con
         else target.changes[key] = [...((target.changes[key] as string[] | undefined) ?? []), ...(value as string[])];
       }
     }
+  }
+  const listedModules = new Set([...releases.values()].flatMap((r) => r.modules.map((m) => m.name)));
+  for (const m of modules) {
+    if (listedModules.has(m.name)) continue;
+    if (m.versionAdded !== currentVersion && !releases.has(m.versionAdded)) continue;
+    const target = releases.get(m.versionAdded) ?? { changes: {}, modules: [], plugins: {} };
+    releases.set(m.versionAdded, target);
+    target.modules.push({ name: m.name, description: m.description, namespace: '' });
   }
   const list = [...releases.entries()]
     .sort(([a], [b]) => compareVersions(b, a))
@@ -178,7 +197,14 @@ export function renderChangelog(config: Config, releases: readonly Release[], na
 /** CHANGELOG.md for the collection in `root` (changelogs/ and collection/galaxy.yml). */
 export function changelogMarkdown(root = ROOT): string {
   const galaxy = readYaml(join(root, 'collection/galaxy.yml')) as { namespace: string; name: string; version: string };
-  const { config, releases } = loadReleases(join(root, 'changelogs'), galaxy.version);
+  const modulesDir = join(root, 'collection/plugins/modules');
+  const modules = existsSync(modulesDir)
+    ? readdirSync(modulesDir).filter((f) => f.endsWith('.yml')).map((f) => {
+      const doc = (readYaml(join(modulesDir, f)) as { DOCUMENTATION: { module: string; short_description: string; version_added?: string } }).DOCUMENTATION;
+      return { name: doc.module, description: doc.short_description, versionAdded: String(doc.version_added ?? '') };
+    })
+    : [];
+  const { config, releases } = loadReleases(join(root, 'changelogs'), galaxy.version, modules);
   return renderChangelog(config, releases, `${galaxy.namespace}.${galaxy.name}`);
 }
 

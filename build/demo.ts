@@ -2,6 +2,7 @@
  * `npm run demo`: build the collection, start the Hyper-V host simulator (which runs the real Linux guest agent in
  * its VMs), and run the AWX playbooks create → stop → start → delete with ansible-playbook against it, exactly as a
  * job template would (credentials as VIRTSEAL_HOST_* variables, survey answers as extra vars). Prints what happened.
+ * `npm run demo -- --xen` does the same against the fake XAPI pool (hypervisor xen, sealed exchange over xenstore).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { buildAll } from './build';
 import { ROOT } from './generate';
 import { startStandardSim } from '../src/sim/standard-sim';
+import { startStandardXenSim } from '../src/sim/xapi/standard';
 
 interface TaskReport {
   readonly name: string;
@@ -48,8 +50,64 @@ function describeTask(task: TaskReport): string[] {
   return lines;
 }
 
+/** The demo's target: how to reach it, and what it holds for the report lines. */
+interface DemoWorld {
+  readonly label: string;
+  readonly host: string;
+  readonly image: string;
+  readonly network: string;
+  readonly credentials: Record<string, string>;
+  readonly extraVars: Record<string, unknown>;
+  describeVm(): string;
+  guestRoot(): string | undefined;
+  stop(): Promise<void>;
+}
+
+async function hypervWorld(): Promise<DemoWorld> {
+  const world = await startStandardSim({ password: randomBytes(18).toString('base64url') });
+  const { sim } = world;
+  const vm = () => sim.registry.vmsNamed('demo01')[0];
+  return {
+    label: `Hyper-V host ${sim.registry.host.name} on ${sim.host}:${sim.port}, switch LAN, image ${world.preset.imageName}`,
+    host: `${sim.host}:${sim.port}`,
+    image: world.preset.imageName,
+    network: world.preset.switchName,
+    credentials: { VIRTSEAL_HOST_USER: sim.user, VIRTSEAL_HOST_PASSWORD: sim.password, VIRTSEAL_HOST_KEY_FINGERPRINT: sim.hostKeyFingerprint },
+    extraVars: {},
+    describeVm: () => (vm() ? `VM demo01 is ${vm()!.state}, ${vm()!.disks.length} disk(s), ${vm()!.kvpHost.size} KVP host item(s) left` : 'no VM demo01'),
+    guestRoot: () => (vm() ? world.bridge.dirs(vm()!).root : undefined),
+    stop: () => world.stop(),
+  };
+}
+
+async function xenWorld(): Promise<DemoWorld> {
+  const world = await startStandardXenSim();
+  const db = world.fake.state.db;
+  const vm = () => db.all('VM').find(([, r]) => r.name_label === 'demo01' && !r.is_a_template)?.[1];
+  return {
+    label: `fake XAPI pool master on ${world.fake.url}, network ${world.networkName}, image ${world.imageName}`,
+    host: world.fake.url.replace('https://', ''),
+    image: world.imageName,
+    network: world.networkName,
+    credentials: {
+      VIRTSEAL_HOST_HYPERVISOR: 'xen',
+      VIRTSEAL_HOST_USER: world.user,
+      VIRTSEAL_HOST_PASSWORD: world.password,
+      VIRTSEAL_HOST_XAPI_FINGERPRINT: world.fake.tls.fingerprint256,
+    },
+    extraVars: { vm_secure_boot: 'on', vm_tpm: 'no' },
+    describeVm: () => {
+      const r = vm();
+      return r ? `VM demo01 is ${String(r.power_state)}, ${(r.VBDs as string[]).length} disk(s), ${Object.keys(r.xenstore_data as object).length} xenstore_data item(s) left` : 'no VM demo01';
+    },
+    guestRoot: () => (vm() && existsSync(join(world.guests.dirs(String(vm()!.uuid)).root, 'etc/passwd')) ? world.guests.dirs(String(vm()!.uuid)).root : undefined),
+    stop: () => world.stop(),
+  };
+}
+
 async function main(): Promise<void> {
-  say('virtseal demo: build → Hyper-V host simulator → create, stop, start, delete with ansible-playbook');
+  const xen = process.argv.includes('--xen');
+  say(`virtseal demo: build → ${xen ? 'fake XAPI pool' : 'Hyper-V host simulator'} → create, stop, start, delete with ansible-playbook`);
   say();
   const { tarball } = await buildAll({ typecheck: false, log: (line) => say(`  build: ${line}`) });
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-demo-'));
@@ -57,9 +115,8 @@ async function main(): Promise<void> {
   execFileSync('ansible-galaxy', ['collection', 'install', '--force', '-p', collections, tarball!], { stdio: 'pipe' });
   say(`  installed virtseal.core into ${collections}`);
 
-  const world = await startStandardSim({ password: randomBytes(18).toString('base64url') });
-  const { sim } = world;
-  say(`  simulator: Hyper-V host ${sim.registry.host.name} on ${sim.host}:${sim.port}, switch LAN, image ${world.preset.imageName}`);
+  const world = xen ? await xenWorld() : await hypervWorld();
+  say(`  simulator: ${world.label}`);
   say();
   const env: NodeJS.ProcessEnv = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ANSIBLE_'))),
@@ -73,15 +130,13 @@ async function main(): Promise<void> {
     // Modules whose arguments hold secrets refuse to run without pipelining (nothing written to the managed host).
     ANSIBLE_PIPELINING: 'True',
     // What the AWX credential type injects:
-    VIRTSEAL_HOST_USER: sim.user,
-    VIRTSEAL_HOST_PASSWORD: sim.password,
-    VIRTSEAL_HOST_KEY_FINGERPRINT: sim.hostKeyFingerprint,
+    ...world.credentials,
   };
-  const host = `${sim.host}:${sim.port}`;
+  const host = world.host;
   const steps: [string, Record<string, unknown>][] = [
     ['create', {
-      vm_name: 'demo01', vm_host: host, vm_image: world.preset.imageName, vm_cpu_count: 2, vm_memory_mb: 2048, vm_disk_gb: 20,
-      vm_network: world.preset.switchName, vm_ipv4_address: '192.0.2.50/24', vm_ipv4_gateway: '192.0.2.1', vm_dns_servers: '192.0.2.53',
+      vm_name: 'demo01', vm_host: host, vm_image: world.image, vm_cpu_count: 2, vm_memory_mb: 2048, vm_disk_gb: 20,
+      vm_network: world.network, ...world.extraVars, vm_ipv4_address: '192.0.2.50/24', vm_ipv4_gateway: '192.0.2.1', vm_dns_servers: '192.0.2.53',
       vm_domain: 'example.com', vm_tags: 'demo', vm_admin_user: 'admin', vm_admin_password: randomBytes(12).toString('base64url'),
       vm_ssh_authorized_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHv1rLvdL8a6u8Xj1+5QZ0sJmU3u5nV0O2bqUe5kq9pF admin@demo',
       vm_guest_config_timeout: 120, vm_wait_timeout: 60,
@@ -96,10 +151,9 @@ async function main(): Promise<void> {
       say(`ansible-playbook playbooks/${name}.yml`);
       const run = await runPlaybook(dir, env, name, vars);
       for (const task of run.tasks) for (const line of describeTask(task)) say(line);
-      const vm = sim.registry.vmsNamed('demo01')[0];
-      say(`  → on the host: ${vm ? `VM demo01 is ${vm.state}, ${vm.disks.length} disk(s), ${vm.kvpHost.size} KVP host item(s) left` : 'no VM demo01'}`);
-      if (name === 'create' && vm) {
-        const root = world.bridge.dirs(vm).root;
+      say(`  → on the host: ${world.describeVm()}`);
+      const root = world.guestRoot();
+      if (name === 'create' && root) {
         const hostname = existsSync(join(root, 'etc/hostname')) ? readFileSync(join(root, 'etc/hostname'), 'utf8').trim() : '(none)';
         say(`  → in the guest (agent's root): hostname ${hostname}, admin account ${existsSync(join(root, 'etc/passwd')) && /^admin:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8')) ? 'created' : 'missing'}`);
       }

@@ -2,7 +2,9 @@
  * `npm run generate`: everything derived from src/schemas. Types (src/generated/<module>.ts), the schema registries
  * (src/generated/fragments.ts, src/generated/schemas.ts), ansible-doc sidecars (collection/plugins/modules/<module>.yml)
  * AWX surveys (surveys/<name>.json from surveys/src/<name>.survey.yaml) and the hypervisor choices of the AWX
- * credential type (collection/awx/credential_type.json, from the connection fragment's enum). `--check` writes nothing and exits 1
+ * credential type (collection/awx/credential_type.json, from the connection fragment's enum), and the PowerShell
+ * scripts embedded for the single-file bundles (<dir>/scripts.generated.ts beside the .ps1 files of each
+ * EMBEDDED_SCRIPT_DIRS entry). `--check` writes nothing and exits 1
  * when a file is out of date (the golden test does the same through `generateAll`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,10 +63,18 @@ const COMPILE_OPTIONS = {
 /** A module option that is one definition of a fragment (`fragments/<f>.schema.json#/definitions/<option>`). */
 const DEFINITION_REF = /^fragments\/([a-z_]+)\.schema\.json#\/definitions\/([a-z_]+)$/;
 
-/** Fragment name → the options a raw module schema takes from that fragment's definitions, one by one. */
-function sharedOptions(raw: Record<string, unknown>): Map<string, string[]> {
+/**
+ * Fragment name → the options a raw module schema takes from that fragment's definitions: all of an `x-fragments`
+ * entry's (less those the module declares itself), and single definitions referenced one by one.
+ */
+function sharedOptions(raw: Record<string, unknown>, fragments: Record<string, object>): Map<string, string[]> {
   const byFragment = new Map<string, string[]>();
-  for (const [option, property] of Object.entries((raw.properties ?? {}) as Record<string, { $ref?: string }>)) {
+  const declared = (raw.properties ?? {}) as Record<string, unknown>;
+  for (const fragment of (raw['x-fragments'] ?? []) as string[]) {
+    const definitions = Object.keys((fragments[fragment] as { definitions: object }).definitions);
+    byFragment.set(fragment, definitions.filter((option) => !(option in declared)));
+  }
+  for (const [option, property] of Object.entries(declared as Record<string, { $ref?: string }>)) {
     const m = DEFINITION_REF.exec(property.$ref ?? '');
     // An option that refines the definition (its own description or default) keeps its own declaration.
     if (!m || m[2] !== option || Object.keys(property).length !== 1) continue;
@@ -131,6 +141,18 @@ function credentialTypeFile(root: string, fragments: Record<string, object>): st
   return `${JSON.stringify(type, null, 2)}\n`;
 }
 
+/**
+ * Folders whose .ps1 files travel inside the bundles: a bundled module is one file, so the scripts it sends to a host
+ * are embedded as strings. They are data to the transport, sent on stdin, never assembled from values.
+ */
+export const EMBEDDED_SCRIPT_DIRS = ['src/transport/powershell', 'src/drivers/hyperv/scripts'] as const;
+
+function embeddedScriptsFile(root: string, dir: string): string {
+  const names = readdirSync(join(root, dir)).filter((n) => n.endsWith('.ps1')).sort();
+  const entries = names.map((n) => `  ${JSON.stringify(n)}: ${JSON.stringify(readFileSync(join(root, dir, n), 'utf8'))},`);
+  return [HEADER(`${dir}/*.ps1`), 'export const embeddedScripts: Readonly<Record<string, string>> = {', ...entries, '};', ''].join('\n');
+}
+
 /** Every generated file, path (relative to root) → content. */
 export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -139,7 +161,7 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   files.set('src/generated/schemas.ts', registryFile(Object.keys(schemas)));
   const fragments = loadFragments(root);
   const shared = new Map<string, Map<string, string[]>>();
-  for (const name of Object.keys(schemas)) shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`))));
+  for (const name of Object.keys(schemas)) shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`)), fragments));
   for (const fragment of new Set([...shared.values()].flatMap((m) => [...m.keys()]))) {
     files.set(`src/generated/fragment-${fragment}.ts`, await fragmentTypesFile(fragment, resolveDefinitions(fragment, fragments)));
   }
@@ -147,9 +169,13 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
     files.set(`src/generated/${name}.ts`, await typesFile(name, schema, shared.get(name)!, fragments));
     files.set(`collection/plugins/modules/${name}.yml`, renderDocsYaml(name, schema));
   }
+  for (const dir of EMBEDDED_SCRIPT_DIRS) {
+    if (existsSync(join(root, dir))) files.set(`${dir}/scripts.generated.ts`, embeddedScriptsFile(root, dir));
+  }
   if (existsSync(join(root, 'collection/awx/credential_type.json'))) {
     files.set('collection/awx/credential_type.json', credentialTypeFile(root, fragments));
   }
+  files.set('src/generated/linux-agent.ts', linuxAgentFile(root));
   const surveyDir = join(root, 'surveys/src');
   if (existsSync(surveyDir)) {
     for (const file of readdirSync(surveyDir).filter((f) => f.endsWith('.survey.yaml')).sort()) {
@@ -159,6 +185,17 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
     }
   }
   return files;
+}
+
+/** The Linux guest agent and its unit as base64 text, for installer answers that install the agent (install_media). */
+function linuxAgentFile(root: string): string {
+  const b64 = (rel: string): string => readFileSync(join(root, rel)).toString('base64');
+  return [
+    '/** Generated by build/generate.ts from src/guest/linux: the Linux guest agent and its systemd unit, base64. */',
+    `export const LINUX_AGENT_B64 = '${b64('src/guest/linux/virtseal-agent')}';`,
+    `export const LINUX_AGENT_UNIT_B64 = '${b64('src/guest/linux/virtseal-agent.service')}';`,
+    '',
+  ].join('\n');
 }
 
 /** Writes (or with write=false only compares) every generated file; returns the paths that differ from disk. */

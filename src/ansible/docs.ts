@@ -48,12 +48,13 @@ function optionsDoc(schema: OptionSchema): Record<string, unknown> {
 }
 
 /** Modules that only read: check mode is trivially supported and diff mode does not apply. */
-const INFO_MODULES = new Set(['vm_info', 'host_info']);
+const INFO_MODULES = new Set(['vm_info', 'host_info', 'vm_console']);
 
 /** Related modules each page links to. */
 const SEE_ALSO: Readonly<Record<string, readonly string[]>> = {
   vm: ['image', 'guest_config', 'disk', 'nic', 'vm_info'],
-  vm_info: ['vm', 'host_info'],
+  vm_info: ['vm', 'host_info', 'vm_console'],
+  vm_console: ['vm_info', 'vm'],
   host_info: ['vm_info', 'image'],
   image: ['vm', 'host_info'],
   guest_config: ['vm', 'vm_info'],

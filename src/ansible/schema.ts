@@ -58,13 +58,33 @@ function pointer(root: unknown, fragment: string, ref: string): unknown {
 }
 
 /**
- * Returns a copy of `schema` with every `$ref` inlined. `fragments` maps a fragment name (file name without
+ * A module schema's `"x-fragments": ["connection"]` takes every definition of those fragments as an option, except
+ * the options the module declares itself: the fragment is named once per schema, and a definition added to it
+ * reaches every module that takes it.
+ */
+export function expandFragments(schema: object, fragments: Readonly<Record<string, object>> = generatedFragments): object {
+  const { 'x-fragments': names, ...rest } = schema as { 'x-fragments'?: readonly string[]; properties?: Record<string, unknown> };
+  if (!names?.length) return schema;
+  const properties: Record<string, unknown> = { ...rest.properties };
+  for (const name of names) {
+    const fragment = fragments[name] as { definitions?: Record<string, unknown> } | undefined;
+    if (!fragment?.definitions) throw new Error(`x-fragments: no fragment "${name}" with definitions (run npm run generate)`);
+    for (const option of Object.keys(fragment.definitions)) {
+      properties[option] ??= { $ref: `fragments/${name}.schema.json#/definitions/${option}` };
+    }
+  }
+  return { ...rest, properties };
+}
+
+/**
+ * Returns a copy of `schema` with its `x-fragments` expanded and every `$ref` inlined. `fragments` maps a fragment name (file name without
  * `.schema.json`) to its schema; by default the generated registry of src/schemas/fragments.
  */
 export function resolveSchema(
   schema: object,
   fragments: Readonly<Record<string, object>> = generatedFragments,
 ): OptionSchema {
+  schema = expandFragments(schema, fragments);
   const walk = (node: unknown, root: unknown, depth: number): unknown => {
     if (depth > 64) throw new Error('$ref nesting deeper than 64: recursive schema?');
     if (Array.isArray(node)) return node.map((n) => walk(n, root, depth));

@@ -215,12 +215,17 @@ export interface PublishResult {
   readonly sentBytes: number;
 }
 
+/** What a library file is: a golden disk (VHDX/qcow2) or an ISO (the guest-agent media). */
+export type ImageKind = 'disk' | 'iso';
+
 export interface ImageDriver {
   listImages(): Promise<readonly ImageInfo[]>;
-  findImage(options: { readonly name: string }): Promise<ImageInfo | undefined>;
+  findImage(options: { readonly name: string; readonly kind?: ImageKind }): Promise<ImageInfo | undefined>;
   publishImage(options: {
     readonly localPath: string;
     readonly name: string;
+    /** Default disk. */
+    readonly kind?: ImageKind;
     readonly sha256?: string;
     readonly onProgress?: (progress: PublishProgress) => void;
   }): Promise<PublishResult>;

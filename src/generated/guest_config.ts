@@ -6,7 +6,7 @@ import type {ConnectionOptions} from './fragment-connection';
 /**
  * Options of virtseal.core.guest_config.
  */
-export interface GuestConfigOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'> {
+export interface GuestConfigOptions extends ConnectionOptions {
   /**
    * Name of the VM to configure.
    */

@@ -6,4 +6,4 @@ import type {ConnectionOptions} from './fragment-connection';
 /**
  * Options of virtseal.core.host_info.
  */
-export interface HostInfoOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'> {}
+export interface HostInfoOptions extends ConnectionOptions {}

@@ -6,7 +6,7 @@ import type {ConnectionOptions} from './fragment-connection';
 /**
  * Options of virtseal.core.image.
  */
-export interface ImageOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'> {
+export interface ImageOptions extends ConnectionOptions {
   /**
    * Name of the image in the host library; VMs refer to it with their image option.
    */
@@ -15,6 +15,10 @@ export interface ImageOptions extends Pick<ConnectionOptions, 'host' | 'port' | 
    * The golden disk image: a path on the controller, or an C(https://) URL (C(http://) only with I(checksum) or I(sha256)). Any of qcow2, raw, vmdk, VHDX or VHD; it is converted with qemu-img to the host library's format (VHDX for Hyper-V, qcow2 for libvirt) and the result says which conversion ran.
    */
   src: string;
+  /**
+   * C(disk): a golden disk image (VHDX for Hyper-V, qcow2 for libvirt), stored as I(name).vhdx or I(name).qcow2. C(iso): an ISO 9660 image such as the release's guest-agent media (C(virtseal-linux-<version>.iso), C(virtseal-windows-<version>.iso)), stored as I(name).iso; pass the returned C(hosts[].path) to virtseal.core.guest_config's I(media). The version is in the name, so a host that already holds the same name and SHA-256 is skipped.
+   */
+  kind?: 'disk' | 'iso';
   /**
    * Expected SHA-256 of I(src) as given (the downloaded file for a URL), verified before anything is published.
    */

@@ -4,6 +4,7 @@ import disk from '../schemas/disk.schema.json';
 import guest_config from '../schemas/guest_config.schema.json';
 import host_info from '../schemas/host_info.schema.json';
 import image from '../schemas/image.schema.json';
+import install_media from '../schemas/install_media.schema.json';
 import nic from '../schemas/nic.schema.json';
 import ping from '../schemas/ping.schema.json';
 import vm from '../schemas/vm.schema.json';
@@ -17,6 +18,7 @@ export const moduleSchemas: Readonly<Record<string, object>> = {
   guest_config,
   host_info,
   image,
+  install_media,
   nic,
   ping,
   vm,

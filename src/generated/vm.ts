@@ -7,7 +7,7 @@ import type {WaitOptions} from './fragment-wait';
 /**
  * Options of virtseal.core.vm.
  */
-export interface VmOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'>, WaitOptions {
+export interface VmOptions extends ConnectionOptions, WaitOptions {
   /**
    * Name of the VM. Must be unique on the host.
    */

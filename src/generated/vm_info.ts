@@ -6,7 +6,7 @@ import type {ConnectionOptions} from './fragment-connection';
 /**
  * Options of virtseal.core.vm_info.
  */
-export interface VmInfoOptions extends Pick<ConnectionOptions, 'host' | 'port' | 'user' | 'password' | 'private_key' | 'private_key_file' | 'private_key_passphrase' | 'host_key_fingerprint' | 'known_hosts' | 'accept_unknown_host_key' | 'hypervisor' | 'libvirt_uri' | 'image_library_path' | 'connect_timeout'> {
+export interface VmInfoOptions extends ConnectionOptions {
   /**
    * Only this VM. All VMs on the host when absent.
    */

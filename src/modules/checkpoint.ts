@@ -8,8 +8,5 @@ import { withSession } from '../services/module-session';
 export default defineModule<CheckpointOptions>({
   name: 'checkpoint',
   schema,
-  run: (ctx) =>
-    withSession(ctx, (session) =>
-      ensureCheckpoint(session, { vm: ctx.options.vm, name: ctx.options.name, state: ctx.options.state ?? 'present' }),
-    ),
+  run: (ctx) => withSession(ctx, (session) => ensureCheckpoint(session, ctx.options)),
 });

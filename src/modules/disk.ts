@@ -8,5 +8,5 @@ import { withSession } from '../services/module-session';
 export default defineModule<DiskOptions>({
   name: 'disk',
   schema,
-  run: (ctx) => withSession(ctx, (session) => ensureDisk(session, { ...ctx.options, state: ctx.options.state ?? 'present' }, ctx.warn)),
+  run: (ctx) => withSession(ctx, (session) => ensureDisk(session, ctx.options, ctx.warn)),
 });

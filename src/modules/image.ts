@@ -1,4 +1,4 @@
-/** virtseal.core.image: publish a golden image to one or more hosts. */
+/** virtseal.core.image: publish a golden image (or an ISO, such as the guest-agent media) to one or more hosts. */
 import { defineModule } from '../ansible/module';
 import type { ImageOptions } from '../generated/image';
 import schema from '../schemas/image.schema.json';
@@ -25,6 +25,7 @@ export default defineModule<ImageOptions>({
           ...(options.sha256 !== undefined && { sha256: options.sha256 }),
           ...(options.checksum !== undefined && { checksum: options.checksum }),
           ...(options.validate_certs !== undefined && { validateCerts: options.validate_certs }),
+          ...(options.kind !== undefined && { kind: options.kind }),
         }),
       );
     } finally {

@@ -8,5 +8,5 @@ import { ensureNic } from '../services/nic';
 export default defineModule<NicOptions>({
   name: 'nic',
   schema,
-  run: (ctx) => withSession(ctx, (session) => ensureNic(session, { ...ctx.options, state: ctx.options.state ?? 'present' }, ctx.warn)),
+  run: (ctx) => withSession(ctx, (session) => ensureNic(session, ctx.options, ctx.warn)),
 });

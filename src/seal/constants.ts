@@ -3,8 +3,6 @@
  * deployed guests: add a version instead.
  */
 export const PROTOCOL_VERSION = 3;
-/** Versions this host side can speak, best first. */
-export const SUPPORTED_VERSIONS: readonly number[] = [3];
 
 export const KEY_PREFIX = 'virtseal.';
 /** Host → guest: `<version> <challenge>`, fresh for every attempt (written at start and again after each seal). */

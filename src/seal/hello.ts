@@ -5,6 +5,7 @@
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { EnvelopeRejected } from '../core/errors';
+import { agentProtocolMismatchMessage, agentSpeaksHostProtocol } from './agent-media';
 import { GUEST_STATES, HELLO_LABEL, INFO_APPLIED, PROTOCOL_VERSION, type GuestState } from './constants';
 import { equalsConstantTime, hmacSha256, p256FromSpki, spkiOf } from './crypto';
 
@@ -40,8 +41,8 @@ const HELLO = /^(\d{1,3}(?:,\d{1,3})*) ([0-9a-f-]{1,64}) ([0-9a-f]{32}) ([0-9a-f
 /** Parses a hello; does not check the signature (verifyHello does, once the challenge is known to be current). */
 export function parseHello(value: string): Hello {
   const versions = /^(\d{1,3}(?:,\d{1,3})*) /.exec(value)?.[1];
-  if (versions && !versions.split(',').map(Number).includes(PROTOCOL_VERSION)) {
-    throw new EnvelopeRejected('version', `the guest agent speaks protocol ${versions}, this host speaks ${PROTOCOL_VERSION} (update the agent on the image or media)`);
+  if (versions && !agentSpeaksHostProtocol(versions.split(',').map(Number), PROTOCOL_VERSION)) {
+    throw new EnvelopeRejected('version', agentProtocolMismatchMessage(versions.split(',').map(Number), PROTOCOL_VERSION));
   }
   const m = HELLO.exec(value);
   if (!m) {

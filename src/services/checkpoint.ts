@@ -1,14 +1,13 @@
 /** Ensure one checkpoint of a VM: present, absent, or applied (reverting the VM to it, which always changes). */
 import { NotFound } from '../core/errors';
 import type { CheckpointInfo } from '../drivers/types';
+import type { CheckpointOptions } from '../generated/checkpoint';
+import type { ConnectionOptions } from '../generated/fragment-connection';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
 
-export interface CheckpointRequest {
-  readonly vm: string;
-  readonly name: string;
-  readonly state: 'present' | 'absent' | 'applied';
-}
+/** The checkpoint module's options (generated from its schema), less the connection. */
+export type CheckpointRequest = Omit<CheckpointOptions, keyof ConnectionOptions>;
 
 interface CheckpointView {
   readonly id: string;
@@ -30,10 +29,11 @@ export async function ensureCheckpoint(session: Session, request: CheckpointRequ
   const existing = await hv.checkpoints.listCheckpoints({ vmId: vm.id });
   const before = existing.find((c) => c.name === request.name);
   let after = before;
-  if (request.state === 'absent') {
+  const state = request.state ?? 'present';
+  if (state === 'absent') {
     if (before) await hv.checkpoints.removeCheckpoint({ vmId: vm.id, name: request.name });
     after = undefined;
-  } else if (request.state === 'applied') {
+  } else if (state === 'applied') {
     if (!before) throw new NotFound(`checkpoint '${request.name}' of VM '${request.vm}' does not exist`, { details: { option: 'name' } });
     await hv.checkpoints.applyCheckpoint({ vmId: vm.id, name: request.name });
   } else if (!before) {
@@ -46,6 +46,6 @@ export async function ensureCheckpoint(session: Session, request: CheckpointRequ
     ...(after && { checkpoint: view(after) }),
     checkpoints: all.map(view),
     changes,
-    msg: changes.length ? changes.join('; ') : `checkpoint '${request.name}' of VM '${request.vm}' is already ${request.state}`,
+    msg: changes.length ? changes.join('; ') : `checkpoint '${request.name}' of VM '${request.vm}' is already ${state}`,
   };
 }

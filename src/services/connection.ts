@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidArgument } from '../core/errors';
+import { defined } from '../core/objects';
 import { drivers, isHypervisorType } from '../drivers/registry';
 import type { DriverSettings, HostConnection } from '../drivers/types';
 import type { ConnectionOptions } from '../generated/fragment-connection';
@@ -23,7 +24,7 @@ const COMMON_OPTIONS = new Set([
   'known_hosts', 'accept_unknown_host_key', 'hypervisor', 'connect_timeout',
 ]);
 
-const definitions = connectionFragment.definitions as Readonly<Record<string, { readonly default?: unknown }>>;
+const definitions = connectionFragment.definitions as Readonly<Record<string, { readonly default?: unknown; readonly 'x-env-fallback'?: readonly string[] }>>;
 
 /** Every other option of the connection fragment is a driver setting (`image_library_path`, `libvirt_uri`...). */
 export const SETTING_OPTIONS: readonly string[] = Object.keys(definitions).filter((name) => !COMMON_OPTIONS.has(name));
@@ -31,21 +32,10 @@ export const SETTING_OPTIONS: readonly string[] = Object.keys(definitions).filte
 /** The schema's default for `hypervisor`, used when neither the option nor VIRTSEAL_HOST_HYPERVISOR is set. */
 const DEFAULT_HYPERVISOR = String(definitions.hypervisor?.default);
 
-/** Environment variables each option falls back to. */
-export const CONNECTION_ENV = {
-  host: 'VIRTSEAL_HOST',
-  port: 'VIRTSEAL_HOST_PORT',
-  user: 'VIRTSEAL_HOST_USER',
-  password: 'VIRTSEAL_HOST_PASSWORD',
-  private_key: 'VIRTSEAL_HOST_PRIVATE_KEY',
-  private_key_passphrase: 'VIRTSEAL_HOST_PRIVATE_KEY_PASSPHRASE',
-  host_key_fingerprint: 'VIRTSEAL_HOST_KEY_FINGERPRINT',
-  known_hosts: 'VIRTSEAL_HOST_KNOWN_HOSTS',
-  hypervisor: 'VIRTSEAL_HOST_HYPERVISOR',
-  image_library_path: 'VIRTSEAL_HOST_IMAGE_LIBRARY',
-  xapi_url: 'VIRTSEAL_HOST_XAPI_URL',
-  xapi_fingerprint: 'VIRTSEAL_HOST_XAPI_FINGERPRINT',
-} as const;
+/** Environment variables each option falls back to: the first `x-env-fallback` of its schema definition. */
+export const CONNECTION_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(definitions).flatMap(([name, d]) => (d['x-env-fallback']?.length ? [[name, d['x-env-fallback'][0]!]] : [])),
+);
 
 export function resolveConnection(
   options: ConnectionOptions,
@@ -55,7 +45,7 @@ export function resolveConnection(
   const pick = (key: string): string | undefined => {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined && value !== null && value !== '') return String(value);
-    const variable = (CONNECTION_ENV as Record<string, string | undefined>)[key];
+    const variable = CONNECTION_ENV[key];
     const fromEnv = variable === undefined ? undefined : env[variable];
     return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
   };
@@ -103,19 +93,19 @@ export function resolveConnection(
     );
   }
 
-  const ssh: SshConnectionOptions = {
+  const ssh: SshConnectionOptions = defined({
     host,
     user,
-    ...(port !== undefined && { port }),
-    ...(password !== undefined && { password }),
-    ...(privateKey !== undefined && { privateKey }),
-    ...(passphrase !== undefined && { passphrase }),
-    ...(!password && !privateKey && { agent: true }),
-    ...(pick('host_key_fingerprint') !== undefined && { hostKeyFingerprint: pick('host_key_fingerprint') }),
-    ...(pick('known_hosts') !== undefined && { knownHostsFile: pick('known_hosts') }),
+    port,
+    password,
+    privateKey,
+    passphrase,
+    agent: !password && !privateKey ? true : undefined,
+    hostKeyFingerprint: pick('host_key_fingerprint'),
+    knownHostsFile: pick('known_hosts'),
     acceptUnknownHostKey: options.accept_unknown_host_key ?? false,
-    ...(options.connect_timeout !== undefined && { connectTimeoutMs: options.connect_timeout * 1000 }),
-  };
+    connectTimeoutMs: options.connect_timeout === undefined ? undefined : options.connect_timeout * 1000,
+  });
   const settings: Record<string, string> = {};
   for (const name of SETTING_OPTIONS) {
     const value = pick(name);

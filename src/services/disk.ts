@@ -2,22 +2,16 @@
 import { InvalidArgument } from '../core/errors';
 import { gibibytes } from '../core/units';
 import type { DiskSpec } from '../drivers/types';
+import type { ConnectionOptions } from '../generated/fragment-connection';
+import type { DiskOptions } from '../generated/disk';
 import { checkImages } from './image-check';
 import { deviceOptionOf, withOptionNames } from './option-names';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
 import { diskView, type DiskView } from './vm-view';
 
-export interface DiskRequest {
-  readonly vm: string;
-  readonly name: string;
-  readonly state: 'present' | 'absent';
-  readonly size_gb?: number;
-  readonly image?: string;
-  readonly clone?: 'differencing' | 'copy';
-  readonly path?: string;
-  readonly delete_file?: boolean;
-}
+/** The disk module's options (generated from its schema), less the connection. */
+export type DiskRequest = Omit<DiskOptions, keyof ConnectionOptions>;
 
 export interface DiskResult {
   readonly changed: boolean;
@@ -32,7 +26,7 @@ export async function ensureDisk(session: Session, request: DiskRequest, warn: (
   const vm = await requireVm(hv, request.vm);
   const before = vm.disks.find((d) => d.name === request.name);
   let after = before;
-  if (request.state === 'absent') {
+  if ((request.state ?? 'present') === 'absent') {
     if (before) {
       await withOptionNames(deviceOptionOf, () => hv.disks.removeDisk({ vmId: vm.id, name: request.name, deleteFile: (request.delete_file ?? true) && before.owned }));
     }

@@ -4,8 +4,9 @@
  * under a name a host already holds is refused before anything is sent to any host: the differencing disks of that
  * host's VMs are built on the image file, so replacing it would corrupt them.
  */
-import { stat } from 'node:fs/promises';
-import { Conflict } from '../core/errors';
+import { open, stat } from 'node:fs/promises';
+import { Conflict, InvalidArgument } from '../core/errors';
+import type { ImageKind } from '../drivers/types';
 import { sha256File } from '../transport/file-hash';
 import { type PreparedImage, prepareImageSource } from './image-source';
 import { withOptionNames } from './option-names';
@@ -21,7 +22,45 @@ export interface ImageRequest {
   readonly validateCerts?: boolean;
   /** Where downloads and conversions are kept (default ~/.cache/virtseal/images). */
   readonly cacheDir?: string;
+  /** disk (default): a golden disk; iso: an ISO such as the guest-agent media, for guest_config's media option. */
+  readonly kind?: ImageKind;
 }
+
+/** ISO 9660: the primary volume descriptor's `CD001` at byte 32769. */
+async function isIso9660(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const id = Buffer.alloc(5);
+    await fh.read(id, 0, 5, 32769);
+    return id.toString('latin1') === 'CD001';
+  } finally {
+    await fh.close();
+  }
+}
+
+/** An ISO is published as it is: a local file, checked to be ISO 9660, never converted. */
+async function prepareIso(request: ImageRequest): Promise<PreparedImage> {
+  if (/^https?:\/\//i.test(request.src)) throw new InvalidArgument('kind: iso takes a local src, not a URL', 'src');
+  let size: number;
+  try {
+    const info = await stat(request.src);
+    if (!info.isFile()) throw new Error('not a regular file');
+    size = info.size;
+  } catch (error) {
+    throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
+  }
+  if (!(await isIso9660(request.src))) throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
+  if (request.sha256) {
+    const actual = await sha256File(request.src);
+    if (request.sha256.toLowerCase() !== actual) {
+      throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
+    }
+  }
+  return { path: request.src, source: { format: 'iso', virtual_size_bytes: size } };
+}
+
+/** Bytes sent to one host so far (for a live progress display; the result keeps the 25 % milestones). */
+export type PublishBytesListener = (host: string, sentBytes: number, totalBytes: number) => void;
 
 export interface HostPublishView {
   readonly host: string;
@@ -35,7 +74,7 @@ export interface HostPublishView {
 
 export interface ImageResult {
   readonly changed: boolean;
-  readonly image: { readonly name: string; readonly sha256: string; readonly size_bytes: number };
+  readonly image: { readonly name: string; readonly kind: ImageKind; readonly sha256: string; readonly size_bytes: number };
   readonly hosts: readonly HostPublishView[];
   readonly changes: readonly string[];
   readonly msg: string;
@@ -50,10 +89,13 @@ export interface ImageResult {
 export async function publishImage(
   targets: readonly { readonly host: string; readonly session: Session }[],
   request: ImageRequest,
+  onBytes?: PublishBytesListener,
 ): Promise<ImageResult> {
   const hypervisor = targets[0]?.session.hv.type ?? 'hyperv';
+  const kind = request.kind ?? 'disk';
+  const what = kind === 'iso' ? 'ISO' : 'image';
   const downloadProgress: number[] = [];
-  const prepared = await prepareImageSource({
+  const prepared = kind === 'iso' ? await prepareIso(request) : await prepareImageSource({
     src: request.src,
     hypervisor,
     ...(request.checksum !== undefined && { checksum: request.checksum }),
@@ -71,10 +113,10 @@ export async function publishImage(
 
   const found = [];
   for (const target of targets) {
-    const existing = await target.session.hv.images.findImage({ name: request.name });
+    const existing = await target.session.hv.images.findImage({ name: request.name, kind });
     if (existing && existing.sha256.toLowerCase() !== actual) {
       throw new Conflict(
-        `image '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
+        `${what} '${request.name}' already exists on ${target.host} with SHA-256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
         { details: { option: 'name' } },
       );
     }
@@ -92,8 +134,10 @@ export async function publishImage(
     const result = await withOptionNames((field) => (field === 'localPath' ? 'src' : field), () => session.hv.images.publishImage({
       localPath: file,
       name: request.name,
+      kind,
       sha256: actual,
       onProgress: ({ sentBytes, totalBytes }) => {
+        onBytes?.(host, sentBytes, totalBytes);
         const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
         if (progress[progress.length - 1] !== percent) progress.push(percent);
       },
@@ -112,14 +156,14 @@ export async function publishImage(
   const sent = hosts.filter((h) => !h.skipped).map((h) => h.host);
   return {
     changed: changes.length > 0,
-    image: { name: request.name, sha256: actual, size_bytes: size },
+    image: { name: request.name, kind, sha256: actual, size_bytes: size },
     hosts,
     changes,
     source: prepared.source,
     ...(prepared.conversion !== undefined && { conversion: prepared.conversion }),
     ...(downloadProgress.length > 0 && { download_progress: downloadProgress }),
     msg: sent.length
-      ? `image '${request.name}' published to ${sent.join(', ')}`
-      : `image '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
+      ? `${what} '${request.name}' published to ${sent.join(', ')}`
+      : `${what} '${request.name}' is already on ${hosts.map((h) => h.host).join(', ')}`,
   };
 }

@@ -7,19 +7,15 @@
 import { Conflict, InvalidArgument } from '../core/errors';
 import { normalizeMac } from '../core/mac';
 import type { NicSpec } from '../drivers/types';
+import type { ConnectionOptions } from '../generated/fragment-connection';
+import type { NicOptions } from '../generated/nic';
 import type { Session } from './session';
 import { deviceOptionOf, withOptionNames } from './option-names';
 import { requireVm } from './vm-lookup';
 import { nicView, type NicView } from './vm-view';
 
-export interface NicRequest {
-  readonly vm: string;
-  readonly name: string;
-  readonly state: 'present' | 'absent';
-  readonly network?: string;
-  readonly vlan_id?: number;
-  readonly mac?: string;
-}
+/** The nic module's options (generated from its schema), less the connection. */
+export type NicRequest = Omit<NicOptions, keyof ConnectionOptions>;
 
 export interface NicResult {
   readonly changed: boolean;
@@ -34,7 +30,7 @@ export async function ensureNic(session: Session, request: NicRequest, warn: (me
   const vm = await requireVm(hv, request.vm);
   const before = vm.nics.find((n) => n.name === request.name);
   let after = before;
-  if (request.state === 'absent') {
+  if ((request.state ?? 'present') === 'absent') {
     if (before) await hv.nics.removeNic({ vmId: vm.id, name: request.name });
     after = undefined;
   } else {

@@ -7,6 +7,7 @@ import { InvalidArgument } from '../core/errors';
 import { normalizeMac } from '../core/mac';
 import { gibibytes } from '../core/units';
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmSpec } from '../drivers/types';
+import type { VmOptions } from '../generated/vm';
 
 export type VmTargetState = 'present' | 'absent' | 'started' | 'stopped' | 'restarted';
 
@@ -33,49 +34,10 @@ export interface VmDesired extends Omit<VmChanges, 'memory'> {
   readonly waitTimeoutMs: number;
 }
 
-/** The vm module's own options (the connection fragment is handled apart). */
-export interface VmModuleOptions {
-  readonly name: string;
-  readonly state?: VmTargetState;
-  readonly image?: string;
-  readonly clone?: 'differencing' | 'copy';
-  readonly os_disk_size_gb?: number;
-  readonly generation?: 1 | 2;
-  readonly cpu_count?: number;
-  readonly memory_mb?: number;
-  readonly dynamic_memory?: boolean;
-  readonly memory_min_mb?: number;
-  readonly memory_max_mb?: number;
-  readonly memory_buffer_percent?: number;
-  readonly secure_boot?: VmSpec['secureBoot'];
-  readonly tpm?: boolean;
-  readonly boot_order?: readonly ('disk' | 'dvd' | 'network')[];
-  readonly automatic_start_action?: VmSpec['automaticStartAction'];
-  readonly automatic_stop_action?: VmSpec['automaticStopAction'];
-  readonly notes?: string;
-  readonly owner?: string;
-  readonly tags?: readonly string[];
-  readonly disks?: readonly {
-    readonly name: string;
-    readonly size_gb?: number;
-    readonly image?: string;
-    readonly clone?: 'differencing' | 'copy';
-    readonly path?: string;
-  }[];
-  readonly nics?: readonly { readonly name?: string; readonly network: string; readonly vlan_id?: number; readonly mac?: string }[];
-  readonly path?: string;
-  readonly cluster_role?: boolean;
-  readonly force?: boolean;
-  readonly shutdown_timeout?: number;
-  readonly allow_power_cycle?: boolean;
-  readonly keep_on_failure?: boolean;
-  readonly wait_for_ip?: boolean;
-  readonly wait_timeout?: number;
-}
-
 export const CREATE_DEFAULTS = { generation: 2, cpuCount: 2, memoryMb: 2048 } as const;
 
-export function vmDesiredFromOptions(o: VmModuleOptions): VmDesired {
+/** The vm module's options (generated from its schema); the connection options are read apart. */
+export function vmDesiredFromOptions(o: VmOptions): VmDesired {
   const disks: DiskSpec[] = [];
   if (o.image) {
     disks.push({

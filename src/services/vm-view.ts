@@ -4,6 +4,7 @@
  */
 import type { DiskInfo, GuestConfigStatus, NicInfo, VmInfo } from '../drivers/types';
 import { isUnsetMac } from '../core/mac';
+import { defined } from '../core/objects';
 
 const GiB = 1024 ** 3;
 
@@ -50,8 +51,6 @@ export interface VmView {
   readonly guest_config?: { readonly state: string; readonly reason?: string; readonly attempt_id?: string };
 }
 
-const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export const diskView = (d: DiskInfo): DiskView =>
   defined({ name: d.name, path: d.path, size_gb: Math.round((d.sizeBytes / GiB) * 100) / 100, parent_path: d.parentPath, owned: d.owned });

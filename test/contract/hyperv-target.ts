@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HyperVHypervisor } from '../../src/drivers/hyperv/index';
-import { startStandardSim, type StandardSim } from '../../src/sim/standard-sim';
+import type { StandardSim } from '../../src/sim/standard-sim';
+import { startSimHost } from '../../src/testing/with-sim';
 
 export interface ContractTarget {
   readonly kind: 'simulator' | 'real';
@@ -48,20 +49,16 @@ export async function openTarget(): Promise<ContractTarget> {
       close: () => hv.close(),
     };
   }
-  const sim = await startStandardSim({ guestAgent: false });
-  const ssh = sim.sim.sshOptions();
-  const hv = await HyperVHypervisor.connect(ssh);
+  const host = await startSimHost();
+  const sim = host.standard;
   return {
     kind: 'simulator',
-    hv,
+    hv: await host.connect(),
     sim,
     switchName: sim.preset.switchName,
     imageName: sim.preset.imageName,
     name,
-    async close() {
-      await hv.close();
-      await sim.stop();
-    },
+    close: () => host.stop(),
   };
 }
 

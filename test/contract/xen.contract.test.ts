@@ -85,7 +85,7 @@ describe('Xen driver contract', function () {
     expect(vm.tags).to.deep.equal(['contract']);
     expect(vm.disks).to.have.length(1);
     expect(vm.disks[0]).to.deep.include({ name: 'os', owned: true, sizeBytes: gibibytes(16) });
-    expect(vm.disks[0]!.parentPath, 'a copy-on-write clone of the template disk').to.be.a('string');
+    expect(vm.disks[0]!.parentPath, 'a copy-on-write clone of the template disk').to.equal((await t.hv.images.findImage({ name: image }))!.path);
     expect(vm.nics).to.deep.equal([{ name: 'eth0', network: t.network, mac: '02:11:22:33:44:55', staticMac: true, ipAddresses: [] }]);
     expect((await t.hv.vms.findVm({ ref: { name: t.name('a') } }))?.id).to.equal(vm.id);
     await t.hv.vms.createVm({ spec: spec('a') }).then(
@@ -186,9 +186,14 @@ describe('Xen driver contract', function () {
   it('writes, lists and removes host items through VM.xenstore_data', async () => {
     const vm = await create('kvp');
     const ch = t.hv.guestChannel({ vmId: vm.id });
-    await ch.writeHostItems([['virtseal.manifest', '2 ab 1 5'], ['virtseal.chunk.0', 'hello']]);
-    expect([...(await ch.listHostItems())].sort()).to.deep.equal(['virtseal.chunk.0', 'virtseal.manifest']);
-    await ch.removeHostItems(['virtseal.chunk.0', 'virtseal.manifest']);
+    const lock = 'virtseal-lock.0123456789abcdef.1796307050';
+    await ch.writeHostItems([['virtseal.manifest', '2 ab 1 5'], ['virtseal.chunk.0', 'hello'], [lock, '']]);
+    expect([...(await ch.listHostItems())].sort()).to.deep.equal(['virtseal-lock.0123456789abcdef.1796307050', 'virtseal.chunk.0', 'virtseal.manifest']);
+    await ch.writeHostItems([['virtseal.chunk.0', 'x'.repeat(2049)]]).then(
+      () => expect.fail('a value over 2,048 bytes must be refused before it reaches xenstore'),
+      (e: unknown) => expect((e as Error).message).to.match(/2048/),
+    );
+    await ch.removeHostItems(['virtseal.chunk.0', 'virtseal.manifest', lock]);
     expect(await ch.listHostItems()).to.deep.equal([]);
   });
 });

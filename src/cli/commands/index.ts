@@ -7,3 +7,4 @@ export { default as sim } from './sim';
 export { default as seal } from './seal';
 export { default as inventory } from './inventory';
 export { default as console } from './console';
+export { default as image } from './image';

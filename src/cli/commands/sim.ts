@@ -1,11 +1,13 @@
 /**
- * `virtseal sim`: start the Hyper-V host simulator on loopback with the standard preset and print how to connect.
+ * `virtseal sim`: start the Hyper-V host simulator (or, with --xen, the fake XAPI pool master) on loopback with the
+ * standard preset and print how to connect.
  * It runs until interrupted. The README's demo uses it as its default host.
  */
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { InvalidArgument } from '../../core/errors';
 import { startStandardSim } from '../../sim/standard-sim';
+import { startStandardXenSim } from '../../sim/xapi/standard';
 import { cliIo } from '../io';
 
 interface SimArgs {
@@ -15,6 +17,7 @@ interface SimArgs {
   readonly 'guest-agent'?: boolean;
   readonly 'kvp-job-ms': number;
   readonly agent?: string;
+  readonly xen: boolean;
 }
 
 const command: CommandModule<object, SimArgs> = {
@@ -27,7 +30,8 @@ const command: CommandModule<object, SimArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print the connection details as one JSON line' })
       .option('guest-agent', { type: 'boolean', describe: 'Run the Linux guest agent in started VMs (default: when present)' })
       .option('kvp-job-ms', { type: 'number', default: 0, describe: 'Simulated duration of each KVP job' })
-      .option('agent', { type: 'string', describe: 'Path of the Linux guest agent to run in started VMs (default: the one in this checkout)' }),
+      .option('agent', { type: 'string', describe: 'Path of the Linux guest agent to run in started VMs (default: the one in this checkout)' })
+      .option('xen', { type: 'boolean', default: false, describe: 'Start the fake XAPI pool master (hypervisor xen) instead of the Hyper-V simulator' }),
   handler: async (args) => {
     let password: string | undefined;
     if (args['password-file']) {
@@ -36,6 +40,10 @@ const command: CommandModule<object, SimArgs> = {
       } catch (error) {
         throw new InvalidArgument(`password-file cannot be read: ${(error as Error).message}`, 'password-file');
       }
+    }
+    if (args.xen) {
+      await runXen(args, password);
+      return;
     }
     const running = await startStandardSim({
       port: args.port,
@@ -88,5 +96,49 @@ const command: CommandModule<object, SimArgs> = {
     await running.stop();
   },
 };
+
+async function runXen(args: SimArgs, password: string | undefined): Promise<void> {
+  const running = await startStandardXenSim({ ...(args.port ? { port: args.port } : {}), ...(password ? { password } : {}) });
+  const url = new URL(running.fake.url);
+  const details = {
+    hypervisor: 'xen',
+    host: url.hostname,
+    port: Number(url.port),
+    xapi_url: running.fake.url,
+    user: running.user,
+    password: running.password,
+    xapi_fingerprint: running.fake.tls.fingerprint256,
+    network: running.networkName,
+    image: running.imageName,
+  };
+  if (args.json) {
+    cliIo().out(JSON.stringify(details));
+  } else {
+    cliIo().out(
+      [
+        'virtseal fake XAPI pool master is listening (Ctrl-C stops it)',
+        `  xapi_url:    ${details.xapi_url}`,
+        `  user:        ${details.user}`,
+        `  password:    ${details.password}`,
+        `  fingerprint: ${details.xapi_fingerprint}`,
+        `  network:     ${details.network}`,
+        `  image:       ${details.image}`,
+        '',
+        'For the virtseal.core modules:',
+        '  export VIRTSEAL_HOST_HYPERVISOR=xen',
+        `  export VIRTSEAL_HOST_USER=${details.user}`,
+        `  export VIRTSEAL_HOST_PASSWORD='${details.password}'`,
+        `  export VIRTSEAL_HOST_XAPI_FINGERPRINT='${details.xapi_fingerprint}'`,
+        `  # vm_host=${details.host}:${details.port}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await running.stop();
+}
 
 export default command;

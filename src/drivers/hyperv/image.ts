@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { Conflict, HostUnreachable, InvalidArgument, VirtsealError } from '../../core/errors';
 import { sha256File } from '../../transport/file-hash';
 import { remoteSize, safeResumeOffset, uploadFile } from '../../transport/sftp-upload';
-import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
+import type { ImageDriver, ImageInfo, ImageKind, PublishProgress, PublishResult } from '../types';
 import { sftpPath, winJoin, type HyperVSession } from './session';
 import { checkImageName } from './validate';
 import { imageFile } from './vm';
@@ -22,9 +22,15 @@ function hashTimeoutMs(session: HyperVSession, bytes: number): number {
   return session.settings.scriptTimeoutMs + Math.ceil(bytes / (20 * 1024 * 1024)) * 1000;
 }
 
+/** The library file of an image: `<name>.vhdx` for a disk, `<name>.iso` for media. */
+function libraryFile(name: string, kind: ImageKind | undefined): string {
+  return kind === 'iso' ? `${name}.iso` : imageFile(name);
+}
+
 export interface PublishOptions {
   readonly localPath: string;
   readonly name: string;
+  readonly kind?: ImageKind;
   readonly sha256?: string;
   readonly onProgress?: (progress: PublishProgress) => void;
 }
@@ -46,9 +52,9 @@ export class HyperVImageDriver implements ImageDriver {
     return r.images.map((i) => ({ name: i.file.replace(/\.vhdx?$/i, ''), path: i.path, sha256: i.sha256, sizeBytes: i.sizeBytes }));
   }
 
-  async findImage(options: { readonly name: string }): Promise<ImageInfo | undefined> {
+  async findImage(options: { readonly name: string; readonly kind?: ImageKind }): Promise<ImageInfo | undefined> {
     checkImageName(options.name, 'name');
-    const path = winJoin(this.library, imageFile(options.name));
+    const path = winJoin(this.library, libraryFile(options.name, options.kind));
     const r = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: `${path}.partial`, Hash: true });
     return r.final ? { name: options.name, path, sha256: r.final.sha256, sizeBytes: r.final.sizeBytes } : undefined;
   }
@@ -61,7 +67,7 @@ export class HyperVImageDriver implements ImageDriver {
     const localSize = (await stat(options.localPath).catch((e: Error) => {
       throw new InvalidArgument(`image file ${options.localPath} cannot be read: ${e.message}`, 'localPath');
     })).size;
-    const path = winJoin(this.library, imageFile(options.name));
+    const path = winJoin(this.library, libraryFile(options.name, options.kind));
     const partial = `${path}.partial`;
     const found = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: partial, Hash: true }, { timeoutMs: hashTimeoutMs(this.session, localSize) });
     let expected = options.sha256?.toLowerCase();

@@ -13,6 +13,6 @@ export type HyperVScriptName =
 export function hypervScript(name: HyperVScriptName): PsScript {
   const file = `${name}.ps1`;
   const text = embeddedScripts[file];
-  if (text === undefined) throw new Error(`script ${file} is not embedded (run src/transport/embed-scripts.ts)`);
+  if (text === undefined) throw new Error(`script ${file} is not embedded (run npm run generate)`);
   return { name: file, text, prelude: { name: PRELUDE_NAME, text: embeddedScripts[PRELUDE_NAME]! } };
 }

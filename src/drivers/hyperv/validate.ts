@@ -12,17 +12,6 @@ export function checkVmName(name: string, field = 'name'): void {
   if ([...name].length > 100) throw new InvalidArgument("the VM name is longer than Hyper-V's 100 characters", field);
 }
 
-/** Hyper-V assigns memory in 2 MB steps and refuses other sizes ("The memory value assigned ... is not properly aligned"). */
-export function checkMemory(memory: MemorySpec, field = 'memory'): void {
-  const sizes = [['startupMb', 'startup_mb'], ['minimumMb', 'minimum_mb'], ['maximumMb', 'maximum_mb']] as const;
-  for (const [key, name] of sizes) {
-    const value = memory[key];
-    if (value !== undefined && value % 2 !== 0) {
-      throw new InvalidArgument(`${field}.${name} must be an even number of MiB (Hyper-V assigns memory in 2 MB steps), got ${value}`, `${field}.${name}`);
-    }
-  }
-}
-
 /** A plain file name: disks become `<name>.vhdx` in the VM's folder, images `<name>.vhdx` in the library. */
 function checkFileName(name: string, what: string, field: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) || name.includes('..')) {
@@ -32,6 +21,16 @@ function checkFileName(name: string, what: string, field: string): void {
 
 export function checkDiskName(name: string, field = 'name'): void {
   checkFileName(name, 'disk name', field);
+}
+
+/** Hyper-V assigns memory in 2 MB steps and refuses other sizes ("The memory value assigned ... is not properly aligned"). */
+export function checkMemory(memory: Partial<MemorySpec>, field = 'memory'): void {
+  for (const key of ['startupMb', 'minimumMb', 'maximumMb'] as const) {
+    const value = memory[key];
+    if (value !== undefined && value % 2 !== 0) {
+      throw new InvalidArgument(`memory sizes must be an even number of MiB (Hyper-V assigns memory in 2 MB steps), got ${value}`, `${field}.${key}`);
+    }
+  }
 }
 
 export function checkImageName(name: string, field = 'name'): void {

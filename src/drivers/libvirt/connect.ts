@@ -35,10 +35,10 @@ export async function connect(connection: HostConnection, env: NodeJS.ProcessEnv
   const uri = connection.settings.libvirt_uri;
   return createLibvirtHypervisor({
     runner,
-    ...(uri !== undefined ? { uri: String(uri) } : {}),
-    ...(poolPath !== undefined ? { poolPath } : {}),
-    ...(guestKvpDir !== undefined ? { guestKvpDir } : {}),
-    ...(consoleLogDir !== undefined ? { consoleLogDir } : {}),
-    ...(domainType === 'kvm' || domainType === 'qemu' ? { domainType } : {}),
+    uri: uri === undefined ? undefined : String(uri),
+    poolPath,
+    guestKvpDir,
+    consoleLogDir,
+    domainType: domainType === 'kvm' || domainType === 'qemu' ? domainType : undefined,
   });
 }

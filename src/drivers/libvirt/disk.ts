@@ -28,7 +28,7 @@ export class LibvirtDiskDriver implements DiskDriver {
       const path = posix.join(vmDir(ctx, domain.uuid), `${dev}.qcow2`);
       await ctx.host.exec(['mkdir', '-p', '-m', '0711', '--', vmDir(ctx, domain.uuid)]);
       const from = spec.image === undefined ? undefined : await imagePath(ctx, spec.image, 'disk.image');
-      await createVolume(ctx, { path, option: 'disk', ...(from ? { from } : {}), ...(spec.clone ? { clone: spec.clone } : {}), ...(spec.sizeBytes !== undefined ? { sizeBytes: spec.sizeBytes } : {}) });
+      await createVolume(ctx, { path, option: 'disk', from, clone: spec.clone, sizeBytes: spec.sizeBytes });
       disk = { name: spec.name, dev, path, format: 'qcow2', owned: true };
     }
     try {

@@ -12,7 +12,7 @@ import { dirname, posix, resolve } from 'node:path';
 import { Conflict, InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
 import { sha256File } from '../../transport/file-hash';
 import { safeResumeOffset } from '../../transport/sftp-upload';
-import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
+import type { ImageDriver, ImageInfo, ImageKind, PublishProgress, PublishResult } from '../types';
 import { type LibvirtContext, checkFileName, imagesDir } from './context';
 
 export class LibvirtImageDriver implements ImageDriver {
@@ -31,14 +31,25 @@ export class LibvirtImageDriver implements ImageDriver {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async findImage(options: { readonly name: string }): Promise<ImageInfo | undefined> {
+  async findImage(options: { readonly name: string; readonly kind?: ImageKind }): Promise<ImageInfo | undefined> {
     checkFileName(options.name, 'name');
+    if (options.kind === 'iso') return this.findIso(options.name);
     return (await this.listImages()).find((i) => i.name === options.name);
+  }
+
+  /** An ISO in the images directory: `<name>.iso` with its `<name>.iso.sha256` sidecar. */
+  private async findIso(name: string): Promise<ImageInfo | undefined> {
+    const path = posix.join(imagesDir(this.ctx), `${name}.iso`);
+    const size = await this.ctx.host.runner.run(['stat', '-c', '%s', '--', path]);
+    if (size.code !== 0) return undefined;
+    const sum = await this.ctx.host.runner.run(['cat', '--', `${path}.sha256`]);
+    return { name, path, sizeBytes: Number(size.stdout.trim()), sha256: sum.code === 0 ? sum.stdout.trim() : '' };
   }
 
   async publishImage(options: {
     readonly localPath: string;
     readonly name: string;
+    readonly kind?: ImageKind;
     readonly sha256?: string;
     readonly onProgress?: (progress: PublishProgress) => void;
   }): Promise<PublishResult> {
@@ -46,6 +57,7 @@ export class LibvirtImageDriver implements ImageDriver {
     const name = checkFileName(options.name, 'name');
     const local = await stat(options.localPath).catch(() => undefined);
     if (!local?.isFile()) throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'localPath' } });
+    if (options.kind === 'iso') return this.publishIso(name, options, local.size);
     await checkQcow2(options.localPath);
     const sha256 = await sha256File(options.localPath);
     if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
@@ -81,6 +93,31 @@ export class LibvirtImageDriver implements ImageDriver {
     await this.writeSmall(posix.join(dir, `${name}.sha256`), `${sha256}\n`);
     await ctx.host.runner.run(['rm', '-f', '--', `${partial}.sha256`]);
     return { image: { name, path: target, sha256, sizeBytes: local.size }, skipped: false, resumedFromBytes: resumedFrom, sentBytes: sent };
+  }
+
+  /** Publishes an ISO (guest-agent media): verified like a disk image, never replaced under the same name. */
+  private async publishIso(name: string, options: { readonly localPath: string; readonly sha256?: string; readonly onProgress?: (p: PublishProgress) => void }, size: number): Promise<PublishResult> {
+    const ctx = this.ctx;
+    const sha256 = await sha256File(options.localPath);
+    if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
+      throw new InvalidArgument(`${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`, 'sha256');
+    }
+    const existing = await this.findIso(name);
+    if (existing?.sha256 === sha256) return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
+    if (existing) throw new Conflict(`ISO ${name} already exists on the host with sha256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`);
+    const dir = imagesDir(ctx);
+    await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
+    const target = posix.join(dir, `${name}.iso`);
+    const partial = posix.join(dir, `.${name}.iso.partial`);
+    const sent = await upload(ctx, options.localPath, partial, 0, size, options.onProgress);
+    const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
+    if (remoteHash !== sha256) {
+      await ctx.host.runner.run(['rm', '-f', '--', partial]);
+      throw new ScriptFailed(`the uploaded ISO's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`);
+    }
+    await ctx.host.exec(['mv', '-f', '--', partial, target]);
+    await this.writeSmall(`${target}.sha256`, `${sha256}\n`);
+    return { image: { name, path: target, sha256, sizeBytes: size }, skipped: false, resumedFromBytes: 0, sentBytes: sent };
   }
 
   private async publishBootFiles(name: string, boot: BootSidecar): Promise<void> {

@@ -39,7 +39,7 @@ export const DEFAULT_POOL_PATH = '/var/lib/libvirt/images/virtseal';
 export const DEFAULT_GUEST_KVP_DIR = '/var/lib/virtseal/kvp';
 
 export async function createLibvirtHypervisor(options: LibvirtDriverOptions): Promise<Hypervisor> {
-  const host = new HostCommands({ runner: options.runner, ...(options.uri !== undefined ? { uri: options.uri } : {}) });
+  const host = new HostCommands({ runner: options.runner, uri: options.uri });
   const ctx: LibvirtContext = {
     host,
     poolPath: options.poolPath ?? DEFAULT_POOL_PATH,

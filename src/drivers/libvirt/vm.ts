@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { posix } from 'node:path';
 import { Conflict, InvalidArgument, NotFound } from '../../core/errors';
+import { defined } from '../../core/objects';
 import { runSteps, FlowFailed } from '../../core/steps';
 import type { VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
 import { type LibvirtContext, domainState, imagesDir, readDomain, vmDir } from './context';
@@ -73,7 +74,7 @@ export class LibvirtVmDriver implements VmDriver {
               }
               const path = posix.join(dir, `${dev}.qcow2`);
               const from = d.image === undefined ? undefined : await imagePath(ctx, d.image, `${option}.image`);
-              await createVolume(ctx, { path, option, ...(from ? { from } : {}), ...(d.clone ? { clone: d.clone } : {}), ...(d.sizeBytes !== undefined ? { sizeBytes: d.sizeBytes } : {}) });
+              await createVolume(ctx, { path, option, from, clone: d.clone, sizeBytes: d.sizeBytes });
               disks.push({ name: d.name, dev, path, format: 'qcow2', owned: true });
               if (index === 0 && d.image !== undefined) directBoot = await readDirectBoot(ctx, d.image);
               if (directBoot && spec.secureBoot !== undefined && spec.secureBoot !== 'off') {
@@ -115,14 +116,16 @@ export class LibvirtVmDriver implements VmDriver {
     }
     const next: DomainModel = {
       ...current,
-      ...(c.cpuCount !== undefined ? { cpuCount: c.cpuCount } : {}),
-      ...(c.memory !== undefined ? { memory: c.memory } : {}),
-      ...(c.secureBoot !== undefined ? { secureBoot: c.secureBoot === 'off' ? 'off' : 'on' } : {}),
-      ...(c.tpm !== undefined ? { tpm: c.tpm } : {}),
-      ...(c.bootOrder !== undefined ? { bootOrder: c.bootOrder } : {}),
-      ...(c.automaticStopAction !== undefined ? { automaticStopAction: c.automaticStopAction } : {}),
-      ...(c.notes !== undefined ? { notes: c.notes } : {}),
-      ...(c.tags !== undefined ? { tags: c.tags } : {}),
+      ...(defined({
+        cpuCount: c.cpuCount,
+        memory: c.memory,
+        secureBoot: c.secureBoot === undefined ? undefined : c.secureBoot === 'off' ? ('off' as const) : ('on' as const),
+        tpm: c.tpm,
+        bootOrder: c.bootOrder,
+        automaticStopAction: c.automaticStopAction,
+        notes: c.notes,
+        tags: c.tags,
+      }) as Partial<DomainModel>),
     };
     // UEFI variables come from a template that matches the firmware (enrolled keys or none): a secure boot change
     // only takes effect with fresh variables, which libvirt creates at a start, so the VM has to be off.

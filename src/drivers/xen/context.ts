@@ -22,6 +22,8 @@ export const OWNER_KEY = 'virtseal-owner';
 export const IMAGE_SHA_KEY = 'virtseal-image-sha256';
 export const IMAGE_KEY = 'virtseal-image';
 export const STOP_ACTION_KEY = 'virtseal-stop-action';
+/** On a disk cloned from a golden template: the uuid of the template's disk (the image's `path`). */
+export const BASE_KEY = 'virtseal-base';
 export const NULL_REF = 'OpaqueRef:NULL';
 
 export const isNullRef = (r: string | undefined): boolean => !r || r === NULL_REF;
@@ -113,7 +115,8 @@ export async function readParts(ctx: XenContext, ref: Ref<'VM'>): Promise<VmPart
 }
 
 export function diskInfoOf(vm: VMRecord, vbd: VBDRecord, vdi: VDIRecord): DiskInfo {
-  const parent = vdi.sm_config['vhd-parent'];
+  // XAPI's own vhd-parent names a hidden base VHD on real SRs, not the template's disk: virtseal records its base.
+  const parent = vdi.other_config[BASE_KEY];
   return {
     name: vbd.other_config[NAME_KEY] ?? `disk${vbd.userdevice}`,
     path: vdi.uuid,

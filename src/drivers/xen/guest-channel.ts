@@ -16,8 +16,9 @@ import type { Ref } from './xenapi/types';
 
 /** oxenstored's default quota-maxsize. */
 export const XENSTORE_MAX_VALUE = 2048;
-export const HOST_PREFIX = 'vm-data/virtseal/';
-const KEY = /^virtseal\.[A-Za-z0-9_.-]+$/;
+/** Host items live under vm-data/virtseal… (`virtseal.*` exchange items, `virtseal-lock.*` the exchange lock). */
+export const HOST_PREFIX = 'vm-data/virtseal';
+const KEY = /^virtseal[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 export const hostPath = (key: string): string => {
   if (!KEY.test(key)) throw new GuestFailed('bad_key', `'${key}' cannot be a xenstore path`);
@@ -83,7 +84,7 @@ export class XenstoreChannel implements GuestChannel {
 
   async listHostItems(): Promise<readonly string[]> {
     const data = await this.ctx.client.call('VM.get_xenstore_data', await this.vm());
-    return Object.keys(data).filter((k) => k.startsWith(HOST_PREFIX)).map(hostKey);
+    return Object.keys(data).filter((k) => k.startsWith(HOST_PREFIX) && /^vm-data\/virtseal[A-Za-z0-9_-]*\//.test(k)).map(hostKey);
   }
 
   /**

@@ -27,13 +27,19 @@ export async function findTemplate(ctx: XenContext, name: string, option: string
   return hits[0]![0];
 }
 
-async function infoOf(ctx: XenContext, r: VMRecord): Promise<ImageInfo> {
-  let size = 0;
+/** The golden template's disk: its uuid is the image's `path`, which disks cloned from it record as their base. */
+export async function templateDisk(ctx: XenContext, r: VMRecord): Promise<{ readonly ref: Ref<'VDI'>; readonly uuid: string; readonly bytes: number } | undefined> {
   for (const b of r.VBDs) {
     const vdi = await ctx.client.call('VBD.get_VDI', b);
-    if (!isNullRef(vdi)) size = Math.max(size, await ctx.client.call('VDI.get_physical_utilisation', vdi));
+    if (isNullRef(vdi)) continue;
+    return { ref: vdi, uuid: await ctx.client.call('VDI.get_uuid', vdi), bytes: await ctx.client.call('VDI.get_physical_utilisation', vdi) };
   }
-  return { name: r.name_label, path: `template/${r.uuid}`, sha256: r.other_config[IMAGE_SHA_KEY] ?? '', sizeBytes: size };
+  return undefined;
+}
+
+async function infoOf(ctx: XenContext, r: VMRecord): Promise<ImageInfo> {
+  const disk = await templateDisk(ctx, r);
+  return { name: r.name_label, path: disk?.uuid ?? '', sha256: r.other_config[IMAGE_SHA_KEY] ?? '', sizeBytes: disk?.bytes ?? 0 };
 }
 
 export class XenImageDriver implements ImageDriver {

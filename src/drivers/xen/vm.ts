@@ -6,11 +6,12 @@
 import { Conflict, InvalidArgument, NotFound, Unsupported } from '../../core/errors';
 import { FlowFailed, runSteps } from '../../core/steps';
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
-import { type XenContext, NAME_KEY, NULL_REF, OWNER_KEY, STOP_ACTION_KEY, isNullRef, networkByName, readParts, targetSr, vmInfoOf, vmRef } from './context';
-import { findTemplate } from './image';
+import { type XenContext, BASE_KEY, NAME_KEY, NULL_REF, OWNER_KEY, STOP_ACTION_KEY, isNullRef, networkByName, readParts, targetSr, vmInfoOf, vmRef } from './context';
+import { findTemplate, templateDisk } from './image';
 import type { Ref, VMCreateArgs, VMRecord } from './xenapi/types';
 
 const MiB = 1024 * 1024;
+const isClone = (d: DiskSpec): boolean => d.clone !== 'copy';
 
 export function memoryLimits(m: MemorySpec): { staticMin: number; staticMax: number; dynamicMin: number; dynamicMax: number } {
   const startup = m.startupMb * MiB;
@@ -131,7 +132,13 @@ export class XenVmDriver implements VmDriver {
               const vbd = await c.call('VBD.get_record', b);
               if (vbd.type === 'Disk' && !isNullRef(vbd.VDI)) inherited.push([b, vbd.VDI] as const);
             }
-            for (const [, vdi] of inherited) await c.call('VDI.add_to_other_config', vdi, OWNER_KEY, uuid);
+            const baseUuid = template && isClone(base!) ? (await templateDisk(this.ctx, await c.call('VM.get_record', template)))?.uuid : undefined;
+            for (const [, vdi] of inherited) {
+              const other: Record<string, string> = { ...(await c.call('VDI.get_other_config', vdi)), [OWNER_KEY]: uuid };
+              delete other[BASE_KEY];
+              if (baseUuid && vdi === inherited[0]![1]) other[BASE_KEY] = baseUuid;
+              await c.call('VDI.set_other_config', vdi, other);
+            }
             for (const [i, d] of spec.disks.entries()) {
               if (i === 0 && template) {
                 const first = inherited[0];
@@ -255,7 +262,8 @@ export async function attachDisk(ctx: XenContext, vm: Ref<'VM'>, vmUuid: string,
     const source = (await readParts(ctx, template)).vbds.find(([, b, v]) => b.type === 'Disk' && v)?.[3];
     if (!source) throw new InvalidArgument(`image '${d.image}' has no disk`, `${option}.image`);
     vdi = (d.clone === 'copy' ? await c.callAsync('VDI.copy', source, await targetSr(ctx), NULL_REF, NULL_REF) : await c.callAsync('VDI.clone', source, {})) as Ref<'VDI'>;
-    await c.call('VDI.set_other_config', vdi, { [OWNER_KEY]: vmUuid });
+    const baseUuid = d.clone === 'copy' ? undefined : await c.call('VDI.get_uuid', source);
+    await c.call('VDI.set_other_config', vdi, { [OWNER_KEY]: vmUuid, ...(baseUuid ? { [BASE_KEY]: baseUuid } : {}) });
     if (d.sizeBytes !== undefined && d.sizeBytes > (await c.call('VDI.get_virtual_size', vdi))) await c.call('VDI.resize', vdi, d.sizeBytes);
   } else {
     if (d.sizeBytes === undefined) throw new InvalidArgument(`${option}: a new disk needs size`, `${option}.size`);

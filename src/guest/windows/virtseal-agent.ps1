@@ -12,6 +12,12 @@ Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 $script:AgentStateKey = $StateKey
 foreach ($part in @('seal-crypto.ps1', 'agent-kvp.ps1', 'agent-steps.ps1', 'agent-core.ps1')) { . (Join-Path $PSScriptRoot $part) }
+# Xen guests with the xeniface driver and no Hyper-V KVP: the item functions come from xenstore instead.
+$xeniface = $false
+if (-not (Test-Path -LiteralPath $script:PoolFacts)) {
+    try { $xeniface = $null -ne (Get-CimClass -Namespace root\wmi -ClassName '*XenStoreBase' -ErrorAction Stop | Select-Object -First 1) } catch { $xeniface = $false }
+}
+if ($xeniface) { . (Join-Path $PSScriptRoot 'agent-xenstore.ps1') }
 
 $code = Invoke-VirtsealAgent -TimeoutSeconds $TimeoutSeconds -AckTimeoutSeconds $AckTimeoutSeconds
 if ($code -eq 0 -and $SelfRemove) {

@@ -3,14 +3,20 @@
  * small wrapper commands (xenstore-read, -write, -rm, -list, -exists, -chmod) that send one request each, as the
  * guest's domain. What the tools print and how they fail follows xenstore-utils.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Xenstore, XenstoreError } from './xenstore';
 
 export const XS_TOOLS = ['xenstore-read', 'xenstore-write', 'xenstore-rm', 'xenstore-list', 'xenstore-exists', 'xenstore-chmod'] as const;
-const CLI = fileURLToPath(new URL('./xenstore-cli.mjs', import.meta.url));
+/** The tools' client: beside this source, or (from a bundled dist/ build) in the checkout's src/, or under the cwd. */
+const CLI =
+  [
+    fileURLToPath(new URL('./xenstore-cli.mjs', import.meta.url)),
+    fileURLToPath(new URL('../src/sim/xapi/xenstore-cli.mjs', import.meta.url)),
+    join(process.cwd(), 'src/sim/xapi/xenstore-cli.mjs'),
+  ].find((p) => existsSync(p)) ?? fileURLToPath(new URL('./xenstore-cli.mjs', import.meta.url));
 
 interface Reply {
   out: string;

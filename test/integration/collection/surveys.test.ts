@@ -55,7 +55,7 @@ describe('collection: AWX surveys', () => {
         const defaults = new Set(Object.keys((parse(read(`playbooks/${name}.yml`)) as { vars?: object }[])[0]!.vars ?? {}));
         const used = new Set(playbook.match(/\bvm_[a-z0-9_]+/g));
         for (const v of used) {
-          if (['vm_created', 'vm_configured', 'vm_started', 'vm_stopped', 'vm_deleted', 'vm_host_facts', 'vm_guest_config', 'vm_published'].includes(v)) continue;
+          if (['vm_created', 'vm_configured', 'vm_started', 'vm_stopped', 'vm_deleted', 'vm_host_facts', 'vm_guest_config', 'vm_published', 'vm_agent_media'].includes(v)) continue;
           expect(asked.has(v) || defaults.has(v), `${v} is neither asked nor defaulted`).to.equal(true);
         }
       });
@@ -69,7 +69,8 @@ describe('collection: AWX surveys', () => {
 
   it('offers enums and yes/no as choices, with limits from the schema', () => {
     const create = survey('create');
-    expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt', 'xen'], default: '' });
+    // Empty by default: the job's credential (its Hypervisor field) decides unless the operator picks one.
+    expect(question(create, 'vm_hypervisor')).to.deep.include({ type: 'multiplechoice', choices: ['hyperv', 'libvirt', 'xen'], default: '', required: false });
     expect(question(create, 'vm_cluster_role')).to.deep.include({ type: 'multiplechoice', choices: ['yes', 'no'], default: 'no' });
     expect(question(create, 'vm_cpu_count')).to.deep.include({ type: 'integer', min: 1, max: 240, required: true });
     // generation is an enum of numbers: asked as a number bounded by it (a "2" choice would reach rulebooks as 2)

@@ -10,11 +10,13 @@ import { HyperVHypervisor } from '../../../src/drivers/hyperv/index';
 import { gibibytes } from '../../../src/core/units';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { GuestBridge } from '../../../src/sim/guest-bridge';
-import { startStandardSim, type StandardSim } from '../../../src/sim/standard-sim';
+import type { StandardSim } from '../../../src/sim/standard-sim';
+import { startSimHost, type SimHost } from '../../../src/testing/with-sim';
 
 const SECRET = 'Canary-Admin-Secret-4417';
 
 describe('sealed exchange over the Hyper-V driver against the simulator (real Linux agent)', function () {
+  let host: SimHost;
   let s: StandardSim;
   let hv: HyperVHypervisor;
   before(async function () {
@@ -22,14 +24,11 @@ describe('sealed exchange over the Hyper-V driver against the simulator (real Li
       console.log('      skipped: src/guest/linux/virtseal-agent is not in this checkout');
       this.skip();
     }
-    s = await startStandardSim({ guestAgent: true });
-    const ssh = s.sim.sshOptions();
-    hv = await HyperVHypervisor.connect(ssh);
+    host = await startSimHost({ guestAgent: true });
+    s = host.standard;
+    hv = await host.connect();
   });
-  after(async () => {
-    await hv?.close();
-    await s?.stop();
-  });
+  after(async () => host?.stop());
 
   it('applies the config in the guest, removes every host item and keeps secrets out of logs', async () => {
     const vm = await hv.vms.createVm({

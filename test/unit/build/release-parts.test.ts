@@ -59,6 +59,15 @@ describe('release parts', function () {
       expect(() => loadReleases(dir, '1.1.0')).to.throw(ChangelogError, /bad\.yml: 'bugfixes' must be a non-empty list of strings/);
     });
 
+    it('lists a module under the release of its version_added, and not one documented for a later version', function () {
+      const { releases } = loadReleases(dir, '1.1.0', [
+        { name: 'fresh', description: 'New in 1.1.0', versionAdded: '1.1.0' },
+        { name: 'old', description: 'From 1.0.0', versionAdded: '1.0.0' },
+        { name: 'later', description: 'Not yet', versionAdded: '2.0.0' },
+      ]);
+      expect(releases.map((r) => [r.version, r.modules.map((m) => m.name)])).to.deep.equal([['1.1.0', ['fresh']], ['1.0.0', ['old']]]);
+    });
+
     it('the repository changelog renders', function () {
       const { config, releases } = loadReleases(join(ROOT, 'changelogs'), '0.1.0');
       expect(renderChangelog(config, releases, 'virtseal.core')).to.match(/^# Virtseal\.Core Release Notes/);

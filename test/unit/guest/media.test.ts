@@ -56,6 +56,6 @@ describe('build/media (provisioning ISOs)', function () {
     const iso = join(a, `virtseal-windows-${VERSION}.iso`);
     expect(xorriso(iso, '-pvd_info')).to.match(/Volume Id\s*:\s*VIRTSEAL/);
     const files = xorriso(iso, '-find', '/', '-type', 'f').trim().split('\n').map((l) => l.replace(/'/g, '')).sort();
-    expect(files).to.deep.equal(['/VERSION', '/virtseal/agent-core.ps1', '/virtseal/agent-kvp.ps1', '/virtseal/agent-steps.ps1', '/virtseal/install-agent.ps1', '/virtseal/seal-crypto.ps1', '/virtseal/unattend.xml', '/virtseal/virtseal-agent.ps1']);
+    expect(files).to.deep.equal(['/VERSION', '/virtseal/agent-core.ps1', '/virtseal/agent-kvp.ps1', '/virtseal/agent-steps.ps1', '/virtseal/agent-xenstore.ps1', '/virtseal/install-agent.ps1', '/virtseal/seal-crypto.ps1', '/virtseal/unattend.xml', '/virtseal/virtseal-agent.ps1']);
   });
 });

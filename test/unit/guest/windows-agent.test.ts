@@ -33,7 +33,7 @@ const scriptVar = (name: string): string => {
 describe('guest/windows agent', () => {
   const scripts = readdirSync(DIR).filter((f) => f.endsWith('.ps1'));
   it('has the agent, its crypto and the installer', () => {
-    expect(scripts.sort()).to.deep.equal(['agent-core.ps1', 'agent-kvp.ps1', 'agent-steps.ps1', 'install-agent.ps1', 'seal-crypto.ps1', 'virtseal-agent.ps1']);
+    expect(scripts.sort()).to.deep.equal(['agent-core.ps1', 'agent-kvp.ps1', 'agent-steps.ps1', 'agent-xenstore.ps1', 'install-agent.ps1', 'seal-crypto.ps1', 'virtseal-agent.ps1']);
   });
   for (const file of scripts) {
     it(`${file} parses without syntax errors (tree-sitter-powershell)`, () => {

@@ -12,7 +12,8 @@ import vmInfoModule from '../../../src/modules/vm_info';
 import { registrySnapshot, startWorld, type SimWorld } from '../services/sim-session';
 
 describe('modules: vm, vm_info, guest_config through the module runtime', function () {
-  this.timeout(120_000);
+  // The simulator runs the host scripts in pwsh: several seconds per module call on a busy machine.
+  this.timeout(600_000);
   let world: SimWorld;
   const saved: Record<string, string | undefined> = {};
   const setEnv = (values: Record<string, string | undefined>): void => {

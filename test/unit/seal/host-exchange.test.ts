@@ -292,7 +292,7 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('version');
-    expect((err as Error).message).to.match(/speaks protocol 2, this host speaks 3/);
+    expect((err as Error).message).to.match(/^the guest agent speaks protocol 2 but this host side speaks 3: attach virtseal-linux-\S+\.iso \(Linux\) or virtseal-windows-\S+\.iso \(Windows\)/);
     expect(channel.writeBatches).to.deep.equal([1]);
   });
 

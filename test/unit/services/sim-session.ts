@@ -3,14 +3,13 @@
  * agent) through the real driver and transport, no stubs: one simulator per suite, one driver connection per
  * session, check mode through the same recording driver the modules use.
  */
-import { openHypervisor } from '../../../src/drivers/registry';
-import type { Hypervisor } from '../../../src/drivers/types';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import type { PresetInfo } from '../../../src/sim/presets';
 import type { SimRegistry } from '../../../src/sim/registry';
 import type { HyperVSimulator } from '../../../src/sim/server';
-import { startStandardSim, type StandardSim } from '../../../src/sim/standard-sim';
+import type { StandardSim } from '../../../src/sim/standard-sim';
+import { startSimHost } from '../../../src/testing/with-sim';
 import { createSession, type Session } from '../../../src/services/session';
 
 export interface SimWorld {
@@ -23,26 +22,21 @@ export interface SimWorld {
 }
 
 export async function startWorld(options: { readonly guestAgent?: boolean } = {}): Promise<SimWorld> {
-  const standard = await startStandardSim({ guestAgent: options.guestAgent ?? false });
+  const host = await startSimHost({ guestAgent: options.guestAgent ?? false });
+  const { standard } = host;
   const { sim } = standard;
-  const open: Hypervisor[] = [];
   return {
     sim,
     standard,
     registry: sim.registry,
     preset: standard.preset,
     async open(check = false) {
-      const hv = await openHypervisor(sim.connection());
-      open.push(hv);
-      return createSession(hv, {
+      return createSession(await host.connect(), {
         check,
         runExchange: async (r) => ({ attemptId: (await runSealedExchange({ ...r, config: r.config as GuestConfig })).attempt }),
       });
     },
-    async stop() {
-      await Promise.all(open.map((hv) => hv.close().catch(() => undefined)));
-      await standard.stop();
-    },
+    stop: () => host.stop(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { InvalidArgument, type VirtsealError } from '../../../src/core/errors';
-import { vmDesiredFromOptions, type VmModuleOptions } from '../../../src/services/vm-desired';
+import type { VmOptions as VmModuleOptions } from '../../../src/generated/vm';
+import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
 import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
 

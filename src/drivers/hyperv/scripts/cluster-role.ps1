@@ -17,7 +17,12 @@ function Get-VsVmResource {
 
 $vm = Get-VsVm -Id $Id
 $cluster = @(CimCmdlets\Get-CimInstance -Namespace $namespace -ClassName 'MSCluster_Cluster' -ErrorAction SilentlyContinue)
-if ($cluster.Count -eq 0) { Stop-Vs -Reason 'unsupported' -Message 'this host is not a failover cluster node' }
+# A VM on a host that is no cluster node has no role: only adding one is refused.
+if ($cluster.Count -eq 0) {
+    if ($Action -eq 'add') { Stop-Vs -Reason 'unsupported' -Message 'this host is not a failover cluster node' }
+    [ordered]@{ clustered = $false }
+    return
+}
 $resource = @(Get-VsVmResource)
 if ($Action -eq 'add' -and $resource.Count -eq 0) {
     $null = CimCmdlets\Invoke-CimMethod -InputObject $cluster[0] -MethodName 'AddVirtualMachine' -Arguments @{ VirtualMachine = [string]$vm.Name }

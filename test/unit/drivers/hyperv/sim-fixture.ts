@@ -1,26 +1,24 @@
 /** Starts the standard simulator and a driver connected to it, per test file. */
 import type { ManualClock } from '../../../../src/core/clock';
-import { HyperVHypervisor } from '../../../../src/drivers/hyperv/index';
+import type { HyperVHypervisor } from '../../../../src/drivers/hyperv/index';
 import type { VmSpec } from '../../../../src/drivers/types';
 import { gibibytes } from '../../../../src/core/units';
-import { startStandardSim, type StandardSim, type StandardSimOptions } from '../../../../src/sim/standard-sim';
+import type { StandardSim, StandardSimOptions } from '../../../../src/sim/standard-sim';
+import { startSimHost, type SimHost } from '../../../../src/testing/with-sim';
 
 export interface SimFixture {
-  running: StandardSim;
-  hv: HyperVHypervisor;
+  readonly host: SimHost;
+  readonly running: StandardSim;
+  readonly hv: HyperVHypervisor;
 }
 
 export async function openSim(options: StandardSimOptions = {}): Promise<SimFixture> {
-  const running = await startStandardSim({ guestAgent: false, ...options });
-  const ssh = running.sim.sshOptions();
-  const hv = await HyperVHypervisor.connect(ssh);
-  return { running, hv };
+  const host = await startSimHost(options);
+  return { host, running: host.standard, hv: await host.connect() };
 }
 
 export async function closeSim(f: SimFixture | undefined): Promise<void> {
-  if (!f) return;
-  await f.hv.close();
-  await f.running.stop();
+  await f?.host.stop();
 }
 
 export function basicSpec(name: string, extra: Partial<VmSpec> = {}): VmSpec {

@@ -96,6 +96,7 @@ describe('drivers/hyperv/vm', () => {
     const bad = [
       [basicSpec(''), 'name'],
       [basicSpec('x'.repeat(101)), 'name'],
+      [basicSpec('x', { memory: { startupMb: 1025 } }), 'memory.startupMb'],
       [basicSpec('x', { disks: [{ name: 'os', image: 'debian-12-golden' }, { name: '../evil', sizeBytes: gibibytes(1) }] }), 'disks[1].name'],
       [basicSpec('x', { disks: [{ name: 'os', image: '..\\..\\Windows\\x' }] }), 'disks[0].image'],
       [basicSpec('x', { nics: [{ name: 'eth0', network: 'LAN', mac: 'zz' }] }), 'nics[0].mac'],
