@@ -11,12 +11,14 @@
  * (which end by deleting web01). Examples written for a libvirt host (LIBVIRT_EXAMPLES) are not run here; install_media's are covered by
  * test/unit/install (its seeds are controller files, its attach a libvirt example).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { loadResolvedSchemas } from '../../../build/generate';
 import { moduleDocs } from '../../../src/ansible/docs';
+import { makeDiskImage } from '../../helpers/disk-images';
 import { returnProblems } from '../../helpers/return-check';
 import { CollectionHarness } from './harness';
 
@@ -47,7 +49,12 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
     const hv02 = `localhost:${h.world.sim.port}`;
     const src = join(h.ws.dir, 'srv/images/debian-12-golden.vhdx');
     mkdirSync(join(h.ws.dir, 'srv/images'), { recursive: true });
-    writeFileSync(src, readFileSync(h.world.sim.files.local(h.world.preset.imagePath)));
+    // The image module checks src with qemu-img, so the library's golden image becomes a real VHDX (with its
+    // checksum beside it, as publishing leaves it) and src holds the same bytes.
+    const library = h.world.sim.files.local(h.world.preset.imagePath);
+    makeDiskImage(library, 'vhdx');
+    writeFileSync(`${library}.sha256`, `${createHash('sha256').update(readFileSync(library)).digest('hex')}\r\n`);
+    writeFileSync(src, readFileSync(library));
     mkdirSync(join(h.ws.dir, 'files'), { recursive: true });
     writeFileSync(join(h.ws.dir, 'files/admin.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBf0ni2JbCmb0sRGYwT9cD7WQn1kzQx5C3dD3PNWm1mf admin@example\n');
 
