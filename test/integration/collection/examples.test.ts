@@ -5,7 +5,8 @@
  * The examples run as written, with these substitutions only: the host names hv01.example.com and
  * hv02.example.com become the simulator's address (two spellings of it, so the image example publishes to "two"
  * hosts), the image source path moves into the test's workspace (holding the bytes of the library's golden image,
- * so publishing it again is idempotent), each task name gets its module as a prefix, and the example that
+ * so publishing it again is idempotent), the upstream URL of the image example points to a loopback HTTP server
+ * serving a qcow2 made here and its SHA256SUMS, each task name gets its module as a prefix, and the example that
  * deliberately fails gets `ignore_errors`. The simulator gets the `Backup` switch the examples name. The VM
  * `web01` is made by the first two vm examples, then every module's examples run, then all vm examples again
  * (which end by deleting web01). Examples written for a libvirt host (LIBVIRT_EXAMPLES) are not run here; install_media's are covered by
@@ -13,6 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -36,11 +39,13 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
   // About 25 module calls, each running the simulator's PowerShell scripts in pwsh.
   this.timeout(1_800_000);
   let h: CollectionHarness;
+  let mirror: Server | undefined;
   before(async () => {
     h = await CollectionHarness.start();
     h.world.sim.registry.switches.push({ name: 'Backup', type: 'Internal', subnet: '198.51.100' });
   });
   after(async () => {
+    mirror?.close();
     await h?.stop();
   });
 
@@ -58,8 +63,24 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
     mkdirSync(join(h.ws.dir, 'files'), { recursive: true });
     writeFileSync(join(h.ws.dir, 'files/admin.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBf0ni2JbCmb0sRGYwT9cD7WQn1kzQx5C3dD3PNWm1mf admin@example\n');
 
+    // The upstream image of the URL example: a qcow2 made here and its SHA256SUMS, from a loopback HTTP server.
+    const upstream = join(h.ws.dir, 'upstream');
+    mkdirSync(upstream, { recursive: true });
+    makeDiskImage(join(upstream, 'debian-12-generic-amd64.qcow2'), 'qcow2', { fill: 0x64 });
+    const qcow2 = readFileSync(join(upstream, 'debian-12-generic-amd64.qcow2'));
+    const sums = `${createHash('sha256').update(qcow2).digest('hex')}  debian-12-generic-amd64.qcow2\n`;
+    mirror = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const body = path === '/images/debian-12/debian-12-generic-amd64.qcow2' ? qcow2 : path === '/images/debian-12/SHA256SUMS' ? Buffer.from(sums) : undefined;
+      if (!body) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-length': String(body.length) }).end(body);
+    });
+    await new Promise<void>((resolve) => mirror!.listen(0, '127.0.0.1', resolve));
+    const mirrorBase = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/`;
+
     const rewrite = (value: unknown): unknown => {
       if (typeof value === 'string') {
+        if (value.includes('https://cloud.example.org/')) return value.replaceAll('https://cloud.example.org/', mirrorBase);
         return value === 'hv01.example.com' ? hv01 : value === 'hv02.example.com' ? hv02 : value === '/srv/images/debian-12-golden.vhdx' ? src : value;
       }
       if (Array.isArray(value)) return value.map(rewrite);
