@@ -10,6 +10,7 @@ import { Conflict, InvalidArgument } from '../../core/errors';
 import { sha256File } from '../../transport/file-hash';
 import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
 import { type XenContext, IMAGE_KEY, IMAGE_SHA_KEY, NAME_KEY, isNullRef, targetSr } from './context';
+import { newVmRecord } from './vm-record';
 import type { Ref, VMRecord } from './xenapi/types';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -93,35 +94,12 @@ export class XenImageDriver implements ImageDriver {
       } finally {
         await c.call('task.destroy', task).catch(() => undefined);
       }
+      const golden = 1024 * MiB;
       template = await c.call('VM.create', {
-        name_label: options.name,
+        ...newVmRecord(options.name, { staticMin: golden, staticMax: golden, dynamicMin: golden, dynamicMax: golden }),
         name_description: 'virtseal golden template',
-        user_version: 1,
-        is_a_template: false,
-        affinity: 'OpaqueRef:NULL',
-        memory_static_max: 1024 * MiB,
-        memory_dynamic_max: 1024 * MiB,
-        memory_dynamic_min: 1024 * MiB,
-        memory_static_min: 1024 * MiB,
-        VCPUs_params: {},
-        VCPUs_max: 1,
-        VCPUs_at_startup: 1,
-        actions_after_shutdown: 'destroy',
-        actions_after_reboot: 'restart',
-        actions_after_crash: 'restart',
-        PV_bootloader: '',
-        PV_kernel: '',
-        PV_ramdisk: '',
-        PV_args: '',
-        PV_bootloader_args: '',
-        PV_legacy_args: '',
-        HVM_boot_policy: 'BIOS order',
         HVM_boot_params: { order: 'cn', firmware: 'uefi' },
-        platform: { acpi: '1', apic: 'true', pae: 'true', nx: 'true', viridian: 'false', 'device-model': 'qemu-upstream-uefi' },
-        PCI_bus: '',
         other_config: { [IMAGE_KEY]: 'true', [IMAGE_SHA_KEY]: sha256 },
-        recommendations: '',
-        domain_type: 'hvm',
       });
       await c.call('VBD.create', {
         VM: template,

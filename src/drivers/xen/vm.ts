@@ -8,7 +8,8 @@ import { FlowFailed, runSteps } from '../../core/steps';
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
 import { type XenContext, BASE_KEY, NAME_KEY, NULL_REF, OWNER_KEY, STOP_ACTION_KEY, isNullRef, networkByName, readParts, targetSr, vmInfoOf, vmRef } from './context';
 import { findTemplate, templateDisk } from './image';
-import type { Ref, VMCreateArgs, VMRecord } from './xenapi/types';
+import { newVmRecord } from './vm-record';
+import type { Ref, VMRecord } from './xenapi/types';
 
 const MiB = 1024 * 1024;
 const isClone = (d: DiskSpec): boolean => d.clone !== 'copy';
@@ -202,37 +203,6 @@ export class XenVmDriver implements VmDriver {
   }
 }
 
-function newVmRecord(name: string, l: ReturnType<typeof memoryLimits>): VMCreateArgs & { name_label: string } {
-  return {
-    name_label: name,
-    user_version: 1,
-    is_a_template: false,
-    affinity: 'OpaqueRef:NULL',
-    memory_static_max: l.staticMax,
-    memory_dynamic_max: l.dynamicMax,
-    memory_dynamic_min: l.dynamicMin,
-    memory_static_min: l.staticMin,
-    VCPUs_params: {},
-    VCPUs_max: 1,
-    VCPUs_at_startup: 1,
-    actions_after_shutdown: 'destroy',
-    actions_after_reboot: 'restart',
-    actions_after_crash: 'restart',
-    PV_bootloader: '',
-    PV_kernel: '',
-    PV_ramdisk: '',
-    PV_args: '',
-    PV_bootloader_args: '',
-    PV_legacy_args: '',
-    HVM_boot_policy: 'BIOS order',
-    HVM_boot_params: { order: 'cn' },
-    platform: { acpi: '1', apic: 'true', pae: 'true', viridian: 'false', nx: 'true', 'device-model': 'qemu-upstream-uefi' },
-    PCI_bus: '',
-    other_config: {},
-    recommendations: '',
-    domain_type: 'hvm',
-  };
-}
 
 /** VCPUs_max and VCPUs_at_startup in the order that keeps at_startup ≤ max at every step. */
 async function setCpus(ctx: XenContext, ref: Ref<'VM'>, vm: VMRecord, n: number): Promise<void> {
