@@ -63,6 +63,10 @@ export async function configureGuest(session: Session, request: GuestConfigReque
   }
 
   const context: { attemptId?: string } = {};
+  // One run per VM at a time, from this controller or another (exchange-lock.ts), taken once the VM runs: a lease is
+  // a host item, which a libvirt guest only takes while running. Check mode writes no lease.
+  const lease = { channel: hv.guestChannel({ vmId: vm.id }), vmName: vm.name, timeoutMs: request.timeoutMs, now: () => session.clock.now() };
+  const exchange = () => session.exchange({ vmId: vm.id, vmName: vm.name, config: request.config, timeoutMs: request.timeoutMs });
   const attachMedia: Step<typeof context> = {
     name: 'attach provisioning media',
     run: async () => hv.media.attachIso({ vmId: vm.id, path: request.media! }),
@@ -79,7 +83,7 @@ export async function configureGuest(session: Session, request: GuestConfigReque
     {
       name: 'sealed exchange',
       run: async (c) => {
-        const outcome = await session.exchange({ vmId: vm.id, vmName: vm.name, config: request.config, timeoutMs: request.timeoutMs });
+        const outcome = await (session.dryRun ? exchange() : withExchangeLock(lease, exchange));
         c.attemptId = outcome.attemptId;
       },
     },
@@ -87,11 +91,8 @@ export async function configureGuest(session: Session, request: GuestConfigReque
       ? [{ name: 'detach provisioning media', run: async () => hv.media.detachIso({ vmId: vm.id }) }]
       : []),
   ];
-  // One run per VM at a time, from this controller or another (exchange-lock.ts); check mode writes no lease.
-  const run = () => runSteps(steps, context);
-  const lease = { channel: hv.guestChannel({ vmId: vm.id }), vmName: vm.name, timeoutMs: request.timeoutMs, now: () => session.clock.now() };
   try {
-    await (session.dryRun ? run() : withExchangeLock(lease, run));
+    await runSteps(steps, context);
   } catch (error) {
     const explained = explainFlowFailure(error, `configuring VM '${vm.name}'`);
     if (status.state === 'applied' && (explained as VirtsealError).reason === 'guest_timeout') {

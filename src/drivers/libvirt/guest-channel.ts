@@ -6,11 +6,15 @@
  */
 import { posix } from 'node:path';
 import { GuestFailed } from '../../core/errors';
+import { waitFor } from '../../core/wait';
 import type { GuestChannel } from '../types';
 import { type LibvirtContext, readDomain } from './context';
 import { GuestFiles } from './guest-files';
 import { GuestAgentUnavailable } from './virsh';
 import { decodePool, encodePool, mergeItems, type PoolEntry } from '../../seal/kvp-pool-file';
+
+/** How long a write waits for a running guest's agent to come up (a TCG guest boots in minutes). */
+const AGENT_WAIT_MS = 10 * 60_000;
 
 export class QemuAgentChannel implements GuestChannel {
   private readonly files: GuestFiles;
@@ -44,11 +48,23 @@ export class QemuAgentChannel implements GuestChannel {
 
   async writeHostItems(items: readonly (readonly [key: string, value: string])[]): Promise<void> {
     if (items.length > 128) throw new GuestFailed('too_many_items', `at most 128 items per write, got ${items.length}`);
-    await this.serial(async () => {
-      await this.prepare();
-      const current = await this.hostItems();
-      await this.files.replace(this.pool(0), encodePool(mergeItems(current, items)));
-    });
+    // A guest that is still booting has no agent yet: host items wait for it (as Hyper-V's KVP waits for the
+    // integration services), while a domain that is not running at all fails at once.
+    await waitFor(
+      () =>
+        this.serial(async () => {
+          await this.prepare();
+          const current = await this.hostItems();
+          await this.files.replace(this.pool(0), encodePool(mergeItems(current, items)));
+          return true as const;
+        }).catch(async (e: unknown) => {
+          if (!(e instanceof GuestAgentUnavailable)) throw e;
+          const state = (await this.ctx.host.virsh(['domstate', `--domain=${this.vmId}`]).catch(() => '')).trim();
+          if (state !== 'running') throw e;
+          return undefined;
+        }),
+      { timeoutMs: AGENT_WAIT_MS, clock: this.ctx.clock, initialDelayMs: 1_000, maxDelayMs: 5_000, what: `the QEMU guest agent of ${this.vmId}` },
+    );
   }
 
   async removeHostItems(keys: readonly string[]): Promise<void> {
