@@ -5,7 +5,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
@@ -166,8 +166,4 @@ export async function fetchText(url: string, options: Omit<FetchOptions, 'url' |
     parts.push(chunk as Buffer);
   }
   return Buffer.concat(parts).toString('utf8');
-}
-
-export async function removeQuietly(path: string): Promise<void> {
-  await rm(path, { force: true });
 }

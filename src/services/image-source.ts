@@ -5,7 +5,7 @@
  * an unreachable URL or an unsupported format fails with nothing left in any host's library.
  */
 import { homedir } from 'node:os';
-import { rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgument } from '../core/errors';
 import type { HypervisorType } from '../drivers/types';
@@ -32,8 +32,8 @@ export interface ImageSourceRequest {
 export interface PreparedImage {
   /** The file to publish. */
   readonly path: string;
-  /** SHA-256 the source must have (the downloaded or local file as given), when known. */
-  readonly sourceSha256?: string;
+  /** SHA-256 of `path` when it was already computed on the way (so the file is not read again). */
+  readonly sha256?: string;
   readonly source: {
     readonly url?: string;
     readonly format: string;
@@ -146,14 +146,15 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
     ...(download && { downloaded_bytes: download.sizeBytes - download.resumedFromBytes, resumed_from_bytes: download.resumedFromBytes }),
     ...(download?.resume !== undefined && { resume: download.resume }),
   };
-  if (info.format === target) return { path, ...(expected !== undefined && { sourceSha256: expected }), source };
+  // Unconverted, the file published is the one whose hash is already known (verified, or hashed while downloading).
+  const known = expected ?? download?.sha256;
+  if (info.format === target) return { path, ...(known !== undefined && { sha256: known }), source };
 
   // Conversions are kept by source hash: a VHDX carries random ids, so converting again would give another file
   // (and another SHA-256) for the same image, and hosts that already hold it would see a different image.
   const sourceSha = expected ?? download?.sha256 ?? (await sha256File(path));
   const converted = join(cacheDir, `${sourceSha}.${target}`);
   if (!(await stat(converted).then((s) => s.isFile(), () => false))) {
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(cacheDir, { recursive: true, mode: 0o700 });
     const partial = `${converted}.part`;
     try {
@@ -164,5 +165,5 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
       await rm(partial, { force: true });
     }
   }
-  return { path: converted, sourceSha256: sourceSha, source, conversion: `${info.format} → ${target} (qemu-img convert)` };
+  return { path: converted, source, conversion: `${info.format} → ${target} (qemu-img convert)` };
 }

@@ -55,6 +55,7 @@ async function prepareIso(request: ImageRequest): Promise<PreparedImage> {
     if (request.sha256.toLowerCase() !== actual) {
       throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
     }
+    return { path: request.src, sha256: actual, source: { format: 'iso', virtual_size_bytes: size } };
   }
   return { path: request.src, source: { format: 'iso', virtual_size_bytes: size } };
 }
@@ -109,7 +110,7 @@ export async function publishImage(
   });
   const file = prepared.path;
   const size = (await stat(file)).size;
-  const actual = await sha256File(file);
+  const actual = prepared.sha256 ?? (await sha256File(file));
 
   const found = [];
   for (const target of targets) {
