@@ -47,7 +47,7 @@ describe('services/image against two simulated hosts', function () {
   it('publishes to both hosts with progress, then skips them on a re-run', async () => {
     const first = await publish(false);
     expect(first.changed).to.equal(true);
-    expect(first.image).to.deep.equal({ name: 'rocky-9', sha256: await sha256File(src), size_bytes: size });
+    expect(first.image).to.deep.equal({ name: 'rocky-9', kind: 'disk', sha256: await sha256File(src), size_bytes: size });
     for (const host of first.hosts) {
       expect(host.skipped).to.equal(false);
       expect(host.sent_bytes).to.equal(size);
