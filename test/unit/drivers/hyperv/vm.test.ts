@@ -101,7 +101,7 @@ describe('drivers/hyperv/vm', () => {
       [basicSpec('x', { disks: [{ name: 'os', image: '..\\..\\Windows\\x' }] }), 'disks[0].image'],
       [basicSpec('x', { nics: [{ name: 'eth0', network: 'LAN', mac: 'zz' }] }), 'nics[0].mac'],
       // Hyper-V refuses memory that is not a multiple of 2 MB ("not properly aligned").
-      [basicSpec('x', { memory: { startupMb: 4019 } }), 'memory.startup_mb'],
+      [basicSpec('x', { memory: { startupMb: 4019 } }), 'memory.startupMb'],
     ] as const;
     const before = f.running.sim.stats.requests;
     for (const [spec, field] of bad) {
