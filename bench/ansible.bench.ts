@@ -36,13 +36,22 @@ export default async function ansibleBench(): Promise<void> {
       tasks: [
         // Warm-up: first SSH connection, ansible's first-use caches, node's and python's file caches.
         ...CANDIDATES.map((c) => ({ name: `warm ${c.key}`, [c.module]: {} })),
-        ...rounds.flatMap((r) => CANDIDATES.map((c) => ({ name: `bench ${c.key} ${r}`, [c.module]: { data: 'bench' }, loop: `{{ range(${N / ROUNDS}) | list }}` }))),
+        ...rounds.flatMap((r) =>
+          CANDIDATES.map((c) => ({
+            name: `bench ${c.key} ${r}`,
+            [c.module]: { data: 'bench' },
+            loop: `{{ range(${N / ROUNDS}) | list }}`,
+          })),
+        ),
       ],
     }));
     const load = loadavg()[0]!.toFixed(1);
     const run = await ws.runPlaybook(plays, { inventory });
-    if (run.code !== 0 || !run.report) throw new Error(`playbook failed (${run.code}): ${run.stderr || run.stdout.slice(-2000)}`);
-    console.log(`   ${N} invocations per module in one ansible-playbook run, ANSIBLE_PIPELINING=True, ${ROUNDS} alternating rounds, median per call (load average ${load})`);
+    if (run.code !== 0 || !run.report)
+      throw new Error(`playbook failed (${run.code}): ${run.stderr || run.stdout.slice(-2000)}`);
+    console.log(
+      `   ${N} invocations per module in one ansible-playbook run, ANSIBLE_PIPELINING=True, ${ROUNDS} alternating rounds, median per call (load average ${load})`,
+    );
     for (const host of ['local', 'ssh']) {
       const ms: Record<string, number> = {};
       for (const c of CANDIDATES) {
@@ -52,15 +61,19 @@ export default async function ansibleBench(): Promise<void> {
           if (res.status !== 'ok') throw new Error(`${c.module} on ${host}: ${res.status}`);
           res.items.forEach((t, i) => durations.push((t - (i === 0 ? 0 : res.items[i - 1]!)) * 1000));
         }
-        if (durations.length !== N) throw new Error(`${c.module} on ${host}: ${durations.length} item timings, expected ${N}`);
+        if (durations.length !== N)
+          throw new Error(`${c.module} on ${host}: ${durations.length} item timings, expected ${N}`);
         ms[c.key] = median(durations);
       }
       const where = host === 'local' ? 'localhost (local connection)' : 'OpenSSH on loopback (ssh, pipelining)';
       console.log(`   ${where}:`);
-      for (const c of CANDIDATES) console.log(`     ${c.label.padEnd(42)} ${ms[c.key]!.toFixed(0).padStart(5)} ms/call`);
+      for (const c of CANDIDATES)
+        console.log(`     ${c.label.padEnd(42)} ${ms[c.key]!.toFixed(0).padStart(5)} ms/call`);
       const ratio = ms.node! / ms.python!;
       const target = host === 'local' ? ` (target <= 0.6: ${ratio <= 0.6 ? 'met' : 'NOT met'})` : '';
-      console.log(`     ratio node/python ${ratio.toFixed(2)}${target}; WANT_JSON/embedded ${(ms.want_json! / ms.node!).toFixed(2)}`);
+      console.log(
+        `     ratio node/python ${ratio.toFixed(2)}${target}; WANT_JSON/embedded ${(ms.want_json! / ms.node!).toFixed(2)}`,
+      );
     }
   } finally {
     ws.close();

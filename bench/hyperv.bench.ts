@@ -37,12 +37,25 @@ async function operationCosts(s: StandardSim): Promise<void> {
   await measure('facts', () => hv.facts());
   await measure('find (absent)', () => hv.vms.findVm({ ref: { name: 'bench-vm' } }));
   await measure('create', async () => {
-    id = (await hv.vms.createVm({ spec: { name: 'bench-vm', generation: 2, cpuCount: 2, memory: { startupMb: 2048 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }], nics: [{ name: 'eth0', network: 'LAN' }] } })).id;
+    id = (
+      await hv.vms.createVm({
+        spec: {
+          name: 'bench-vm',
+          generation: 2,
+          cpuCount: 2,
+          memory: { startupMb: 2048 },
+          disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(20) }],
+          nics: [{ name: 'eth0', network: 'LAN' }],
+        },
+      })
+    ).id;
   });
   await measure('reconfigure', () => hv.vms.reconfigureVm({ id, changes: { cpuCount: 4 } }));
   await measure('retag', () => hv.vms.reconfigureVm({ id, changes: { tags: ['bench'], notes: 'bench run' } }));
   await measure('start', () => hv.power.start({ id }));
-  await measure('kvp write 200 items', () => hv.guestChannel({ vmId: id }).writeHostItems(Array.from({ length: 200 }, (_, i) => [`k${i}`, `v${i}`] as const)));
+  await measure('kvp write 200 items', () =>
+    hv.guestChannel({ vmId: id }).writeHostItems(Array.from({ length: 200 }, (_, i) => [`k${i}`, `v${i}`] as const)),
+  );
   await measure('kvp read guest', () => hv.guestChannel({ vmId: id }).readGuestItems());
   await measure('guest addresses', () => hv.guestAddresses({ vmId: id }));
   await measure('shutdown', () => hv.power.shutdown({ id, timeoutMs: 60_000, force: true }));
@@ -53,8 +66,12 @@ async function operationCosts(s: StandardSim): Promise<void> {
   const processes = rows.reduce((a, [, , p]) => a + p, 0);
   console.log('Script runs and new PowerShell processes per operation (simulated host):');
   for (const [label, n, p] of rows) console.log(`  ${label.padEnd(22)} scripts ${n}   new processes ${p}`);
-  console.log(`PowerShell processes per module run (target 1): ${processes} for ${rows.length} operations, ${scripts} script runs`);
-  console.log(`  processes/operation ratio: ${(processes / rows.length).toFixed(2)} (one process per script run would give ${(scripts / rows.length).toFixed(2)})`);
+  console.log(
+    `PowerShell processes per module run (target 1): ${processes} for ${rows.length} operations, ${scripts} script runs`,
+  );
+  console.log(
+    `  processes/operation ratio: ${(processes / rows.length).toFixed(2)} (one process per script run would give ${(scripts / rows.length).toFixed(2)})`,
+  );
   console.log(`SSH connections per module run (target 1): ${connects}`);
 }
 
@@ -107,11 +124,19 @@ async function realPwshCosts(operations: number, rounds: number): Promise<void> 
   const perOp = (runs: { ms: number }[]): number => median(runs.map((r) => r.ms / operations));
   const [k, f] = [perOp(kept), perOp(fresh)];
   console.log(`Real pwsh (${pwsh}): module runs of ${operations} operations, median of ${rounds} alternating rounds:`);
-  console.log(`  one process per module run    processes/run ${median(kept.map((r) => r.processes))}   ${k.toFixed(0)} ms/operation (process start included)`);
-  console.log(`  fresh process per operation   processes/run ${median(fresh.map((r) => r.processes))}   ${f.toFixed(0)} ms/operation (baseline)`);
-  console.log(`  per-operation cost ratio kept/fresh: ${(k / f).toFixed(3)} (fresh costs ${(f / k).toFixed(1)}x as much)`);
+  console.log(
+    `  one process per module run    processes/run ${median(kept.map((r) => r.processes))}   ${k.toFixed(0)} ms/operation (process start included)`,
+  );
+  console.log(
+    `  fresh process per operation   processes/run ${median(fresh.map((r) => r.processes))}   ${f.toFixed(0)} ms/operation (baseline)`,
+  );
+  console.log(
+    `  per-operation cost ratio kept/fresh: ${(k / f).toFixed(3)} (fresh costs ${(f / k).toFixed(1)}x as much)`,
+  );
   const later = median(kept.map((r) => r.laterMs / (operations - 1)));
-  console.log(`  an operation after the first in a kept process: ratio ${(later / f).toFixed(4)} of a fresh-process operation`);
+  console.log(
+    `  an operation after the first in a kept process: ratio ${(later / f).toFixed(4)} of a fresh-process operation`,
+  );
   console.log('  (a Windows host also loads the Hyper-V module in every fresh process, so there the gap is wider)');
 }
 
@@ -134,10 +159,15 @@ async function publishThroughput(s: StandardSim, sizeMiB: number): Promise<void>
     for (let round = 0; round < 5; round += 1) {
       const sftp = await plain.sftp();
       let t = performance.now();
-      await new Promise<void>((resolve, reject) => sftp.fastPut(file, `${library}/plain-${round}.vhdx`, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        sftp.fastPut(file, `${library}/plain-${round}.vhdx`, (e) => (e ? reject(e) : resolve())),
+      );
       times.plain.push(performance.now() - t);
       t = performance.now();
-      await uploadFile(await hv.session.connection.sftp(), { localPath: file, remotePath: `${library}/upload-${round}.vhdx` });
+      await uploadFile(await hv.session.connection.sftp(), {
+        localPath: file,
+        remotePath: `${library}/upload-${round}.vhdx`,
+      });
       times.upload.push(performance.now() - t);
       t = performance.now();
       await hv.images.publishImage({ localPath: file, name: `bench-${round}` });
@@ -150,17 +180,30 @@ async function publishThroughput(s: StandardSim, sizeMiB: number): Promise<void>
     await hv.close();
     const mb = sizeMiB * 1.048576;
     const rate = (ms: number): number => mb / (ms / 1000);
-    const [plainMs, uploadMs, publishMs, hashMs] = [median(times.plain), median(times.upload), median(times.publish), median(times.hash)];
-    console.log(`Image publish of ${sizeMiB} MiB over loopback (median of 5 alternating rounds, same run, same simulated host):`);
+    const [plainMs, uploadMs, publishMs, hashMs] = [
+      median(times.plain),
+      median(times.upload),
+      median(times.publish),
+      median(times.hash),
+    ];
+    console.log(
+      `Image publish of ${sizeMiB} MiB over loopback (median of 5 alternating rounds, same run, same simulated host):`,
+    );
     console.log(`  plain SFTP copy (ssh2 fastPut)        ${rate(plainMs).toFixed(1)} MB/s`);
-    console.log(`  virtseal upload (resumable writes)    ${rate(uploadMs).toFixed(1)} MB/s   ratio ${(plainMs / uploadMs).toFixed(2)} (target >= 0.90)`);
-    console.log(`  full publish (+ SHA256 on the host)   ${rate(publishMs).toFixed(1)} MB/s   ratio ${(plainMs / publishMs).toFixed(2)}`);
+    console.log(
+      `  virtseal upload (resumable writes)    ${rate(uploadMs).toFixed(1)} MB/s   ratio ${(plainMs / uploadMs).toFixed(2)} (target >= 0.90)`,
+    );
+    console.log(
+      `  full publish (+ SHA256 on the host)   ${rate(publishMs).toFixed(1)} MB/s   ratio ${(plainMs / publishMs).toFixed(2)}`,
+    );
     // The host must read the whole file once more to verify it (Get-FileHash after the upload closes the file), so on
     // loopback, where the copy is nearly as fast as hashing, verification dominates. At a 1 GbE link (~40 MB/s to
     // Windows OpenSSH, W#697) the same verification cost gives:
     const link = 40;
-    const projected = (mb / link) / (mb / link + (mb / rate(hashMs)));
-    console.log(`  SHA256 rate here ${rate(hashMs).toFixed(0)} MB/s -> projected publish/plain ratio at ${link} MB/s: ${projected.toFixed(2)}`);
+    const projected = mb / link / (mb / link + mb / rate(hashMs));
+    console.log(
+      `  SHA256 rate here ${rate(hashMs).toFixed(0)} MB/s -> projected publish/plain ratio at ${link} MB/s: ${projected.toFixed(2)}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -170,7 +213,10 @@ export default async function run(sizeMiB = 64): Promise<void> {
   const s = await startStandardSim({ guestAgent: false });
   try {
     await operationCosts(s);
-    await realPwshCosts(Number(process.env.VIRTSEAL_BENCH_PWSH_OPS ?? 10), Number(process.env.VIRTSEAL_BENCH_PWSH_ROUNDS ?? 3));
+    await realPwshCosts(
+      Number(process.env.VIRTSEAL_BENCH_PWSH_OPS ?? 10),
+      Number(process.env.VIRTSEAL_BENCH_PWSH_ROUNDS ?? 3),
+    );
     await publishThroughput(s, sizeMiB);
   } finally {
     await s.stop();

@@ -27,7 +27,18 @@ export default async function bench(sizeMiB = Number(process.argv[3] ?? 128)): P
   try {
     // Incompressible data, so the image is as large as its contents.
     writeFileSync(join(dir, 'image.raw'), randomBytes(sizeMiB * 1024 * 1024));
-    execFileSync('qemu-img', ['convert', '-q', '-f', 'raw', '-O', 'vhdx', '-o', 'subformat=dynamic', join(dir, 'image.raw'), join(dir, 'image.vhdx')]);
+    execFileSync('qemu-img', [
+      'convert',
+      '-q',
+      '-f',
+      'raw',
+      '-O',
+      'vhdx',
+      '-o',
+      'subformat=dynamic',
+      join(dir, 'image.raw'),
+      join(dir, 'image.vhdx'),
+    ]);
     rmSync(join(dir, 'image.raw'));
     const bytes = statSync(join(dir, 'image.vhdx')).size;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,14 +52,23 @@ export default async function bench(sizeMiB = Number(process.argv[3] ?? 128)): P
 
     const session = await world.open();
     const t1 = process.hrtime.bigint();
-    const result = await publishImage([{ host: 'sim', session }], { name: 'bench', src: url, sha256, cacheDir: join(dir, 'cache') });
+    const result = await publishImage([{ host: 'sim', session }], {
+      name: 'bench',
+      src: url,
+      sha256,
+      cacheDir: join(dir, 'cache'),
+    });
     const virtsealS = Number(process.hrtime.bigint() - t1) / 1e9;
     await session.close();
     if (!result.changed) throw new Error('the image was not published');
 
     console.log(`   image: ${(bytes / 1048576).toFixed(0)} MiB VHDX from a loopback HTTP server; no conversion`);
-    console.log(`   download + verify + check + publish (SFTP to the simulator) vs curl to disk: throughput ratio ${(curlS / virtsealS).toFixed(2)} (curl = 1.00)`);
-    console.log('   (virtseal also hashes while receiving, runs qemu-img info/check, uploads over SSH and verifies on the host)');
+    console.log(
+      `   download + verify + check + publish (SFTP to the simulator) vs curl to disk: throughput ratio ${(curlS / virtsealS).toFixed(2)} (curl = 1.00)`,
+    );
+    console.log(
+      '   (virtseal also hashes while receiving, runs qemu-img info/check, uploads over SSH and verifies on the host)',
+    );
   } finally {
     server.close();
     await world.stop();

@@ -15,11 +15,18 @@ import { Redactor } from '../src/netbox/secrets';
 import { signBody } from '../src/netbox/signature';
 
 const SECRET = 'bench-secret';
-const base = JSON.parse(readFileSync(new URL('../test/fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8'));
+const base = JSON.parse(
+  readFileSync(new URL('../test/fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8'),
+);
 
 function bodies(count: number, tag: string): { raw: string; sig: string }[] {
   return Array.from({ length: count }, (_, i) => {
-    const e = { ...base, timestamp: new Date().toISOString(), request_id: `${tag}-${i}`, data: { ...base.data, id: 10_000 + i, name: `bench-${i}` } };
+    const e = {
+      ...base,
+      timestamp: new Date().toISOString(),
+      request_id: `${tag}-${i}`,
+      data: { ...base.data, id: 10_000 + i, name: `bench-${i}` },
+    };
     const raw = JSON.stringify(e);
     return { raw, sig: signBody(raw, SECRET) };
   });
@@ -27,10 +34,22 @@ function bodies(count: number, tag: string): { raw: string; sig: string }[] {
 
 function post(agent: Agent, url: string, b: { raw: string; sig: string }): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(b.raw)), 'x-hook-signature': b.sig } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(b.raw)),
+          'x-hook-signature': b.sig,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(b.raw);
   });
@@ -39,8 +58,14 @@ function post(agent: Agent, url: string, b: { raw: string; sig: string }): Promi
 async function measure(durable: boolean, count: number, concurrency: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-bench-netbox-'));
   const bridge = await startBridge({
-    host: '127.0.0.1', port: 0, secret: SECRET, mapping: buildMapping({}), db: durable ? join(dir, 'q.db') : null,
-    env: {}, redactor: new Redactor(), log: silentLogger,
+    host: '127.0.0.1',
+    port: 0,
+    secret: SECRET,
+    mapping: buildMapping({}),
+    db: durable ? join(dir, 'q.db') : null,
+    env: {},
+    redactor: new Redactor(),
+    log: silentLogger,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
@@ -69,7 +94,11 @@ async function measure(durable: boolean, count: number, concurrency: number): Pr
 }
 
 /** Alternates the two modes `rounds` times and keeps the best of each, so a busy machine skews both alike. */
-export async function benchNetbox(count = 1000, concurrency = 16, rounds = 3): Promise<{ durable: number; memory: number; ratio: number }> {
+export async function benchNetbox(
+  count = 1000,
+  concurrency = 16,
+  rounds = 3,
+): Promise<{ durable: number; memory: number; ratio: number }> {
   let memory = 0;
   let durable = 0;
   for (let i = 0; i < rounds; i++) {
@@ -83,7 +112,9 @@ export async function benchNetbox(count = 1000, concurrency = 16, rounds = 3): P
 export default async function main(): Promise<void> {
   const count = Number(process.env.BENCH_NETBOX_EVENTS ?? 1000);
   const r = await benchNetbox(count);
-  console.log(`   netbox bridge: ${count} signed VM events per round, best of 3 alternating rounds, 16 keep-alive clients, loopback`);
+  console.log(
+    `   netbox bridge: ${count} signed VM events per round, best of 3 alternating rounds, 16 keep-alive clients, loopback`,
+  );
   console.log(`   storage off (memory):            ${r.memory.toFixed(0)} events/s`);
   console.log(`   durable SQLite (WAL, sync FULL): ${r.durable.toFixed(0)} events/s`);
   console.log(`   ratio durable / memory:          ${r.ratio.toFixed(2)}`);

@@ -40,11 +40,19 @@ function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
 }
 
-async function createAndSeal(ws: AnsibleWorkspace, sims: readonly StandardSim[], password: string, count: number, forks: number, label: string): Promise<Measured> {
+async function createAndSeal(
+  ws: AnsibleWorkspace,
+  sims: readonly StandardSim[],
+  password: string,
+  count: number,
+  forks: number,
+  label: string,
+): Promise<Measured> {
   const hosts: Record<string, Record<string, unknown>> = {};
   for (let i = 0; i < count; i += 1) {
     const sim = sims[i % sims.length]!.sim;
@@ -52,25 +60,47 @@ async function createAndSeal(ws: AnsibleWorkspace, sims: readonly StandardSim[],
     hosts[name] = { vm_name: name, vm_host: `${sim.host}:${sim.port}`, vm_host_key: sim.hostKeyFingerprint };
   }
   const inventory = join(ws.dir, `inventory-${label}.yml`);
-  writeFileSync(inventory, stringify({ all: { hosts, vars: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' } } }));
+  writeFileSync(
+    inventory,
+    stringify({
+      all: { hosts, vars: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' } },
+    }),
+  );
   const preset = sims[0]!.preset;
   const play = {
     hosts: 'all',
     gather_facts: false,
-    module_defaults: { 'group/virtseal.core.all': { host: '{{ vm_host }}', hypervisor: 'hyperv', host_key_fingerprint: '{{ vm_host_key }}' } },
+    module_defaults: {
+      'group/virtseal.core.all': {
+        host: '{{ vm_host }}',
+        hypervisor: 'hyperv',
+        host_key_fingerprint: '{{ vm_host_key }}',
+      },
+    },
     tasks: [
       {
         name: 'create',
         'virtseal.core.vm': {
-          name: '{{ vm_name }}', image: preset.imageName, os_disk_size_gb: 20, cpu_count: 2, memory_mb: 2048,
-          nics: [{ name: 'nic0', network: preset.switchName }], state: 'present',
+          name: '{{ vm_name }}',
+          image: preset.imageName,
+          os_disk_size_gb: 20,
+          cpu_count: 2,
+          memory_mb: 2048,
+          nics: [{ name: 'nic0', network: preset.switchName }],
+          state: 'present',
         },
       },
       {
         name: 'seal',
         'virtseal.core.guest_config': {
-          vm: '{{ vm_name }}', start: true, timeout: 600,
-          config: { hostname: '{{ vm_name }}', domain: 'scale.example', nics: [{ dhcp4: true, dns_servers: ['192.0.2.53'] }] },
+          vm: '{{ vm_name }}',
+          start: true,
+          timeout: 600,
+          config: {
+            hostname: '{{ vm_name }}',
+            domain: 'scale.example',
+            nics: [{ dhcp4: true, dns_servers: ['192.0.2.53'] }],
+          },
         },
       },
     ],
@@ -79,11 +109,18 @@ async function createAndSeal(ws: AnsibleWorkspace, sims: readonly StandardSim[],
   const report = join(ws.dir, `scale-${label}-report.json`);
   const usage = join(ws.dir, `scale-${label}-rusage`);
   writeFileSync(playbook, stringify([play]));
-  const env = ws.env({ VIRTSEAL_CALLBACK_OUT: report, VIRTSEAL_HOST_USER: sims[0]!.sim.user, VIRTSEAL_HOST_PASSWORD: password });
+  const env = ws.env({
+    VIRTSEAL_CALLBACK_OUT: report,
+    VIRTSEAL_HOST_USER: sims[0]!.sim.user,
+    VIRTSEAL_HOST_PASSWORD: password,
+  });
   const t = performance.now();
   const code = await new Promise<number>((resolve) => {
-    execFile('python3', ['-c', RUSAGE, usage, 'ansible-playbook', '-i', inventory, '--forks', String(forks), playbook], { cwd: ws.dir, env, maxBuffer: 256 * 1024 * 1024 }, (error) =>
-      resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
+    execFile(
+      'python3',
+      ['-c', RUSAGE, usage, 'ansible-playbook', '-i', inventory, '--forks', String(forks), playbook],
+      { cwd: ws.dir, env, maxBuffer: 256 * 1024 * 1024 },
+      (error) => resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
     );
   });
   const wallMs = performance.now() - t;
@@ -94,8 +131,10 @@ async function createAndSeal(ws: AnsibleWorkspace, sims: readonly StandardSim[],
     for (const task of ['create', 'seal']) {
       try {
         const r = taskResult(parsed, task, host);
-        if (r.status === 'failed' || r.status === 'unreachable') failed.push(`${host} ${task}: ${String((r.result as { msg?: unknown }).msg ?? r.status)}`);
-        else if (task === 'seal' && r.result.outcome !== 'applied') failed.push(`${host} seal: outcome ${String(r.result.outcome)}, expected applied`);
+        if (r.status === 'failed' || r.status === 'unreachable')
+          failed.push(`${host} ${task}: ${String((r.result as { msg?: unknown }).msg ?? r.status)}`);
+        else if (task === 'seal' && r.result.outcome !== 'applied')
+          failed.push(`${host} seal: outcome ${String(r.result.outcome)}, expected applied`);
       } catch {
         failed.push(`${host} ${task}: no result`);
       }
@@ -120,16 +159,34 @@ export default async function scaleBench(): Promise<void> {
     await createAndSeal(ws, sims.slice(0, 1), password, 1, 1, 'warm');
     const alone = await createAndSeal(ws, sims.slice(0, 1), password, 1, 1, 'alone');
     const scaled = await createAndSeal(ws, sims, password, vms, forks, 'scale');
-    const perVm = (m: Measured): { wall: number; cpu: number } => ({ wall: m.wallMs / 1000 / m.vms, cpu: m.cpuS / m.vms });
+    const perVm = (m: Measured): { wall: number; cpu: number } => ({
+      wall: m.wallMs / 1000 / m.vms,
+      cpu: m.cpuS / m.vms,
+    });
     const [a, s] = [perVm(alone), perVm(scaled)];
-    console.log(`   create + seal (sealed exchange to 'applied' with the real Linux agent), ansible-playbook, connection local`);
-    console.log(`   1 VM alone (forks 1)                  wall ${a.wall.toFixed(2)} s/VM   controller CPU ${a.cpu.toFixed(2)} s/VM   failures ${alone.failed.length}`);
-    console.log(`   ${vms} VMs / ${hostCount} hosts / forks ${forks}`.padEnd(41) + `wall ${s.wall.toFixed(2)} s/VM   controller CPU ${s.cpu.toFixed(2)} s/VM   failures ${scaled.failed.length}`);
-    console.log(`   per-VM ratio scaled/alone: wall ${(s.wall / a.wall).toFixed(2)} (target <= 1), controller CPU ${(s.cpu / a.cpu).toFixed(2)}`);
-    console.log(`   whole scaled run: ${(scaled.wallMs / 1000).toFixed(1)} s wall, ${scaled.cpuS.toFixed(1)} s controller CPU`);
+    console.log(
+      `   create + seal (sealed exchange to 'applied' with the real Linux agent), ansible-playbook, connection local`,
+    );
+    console.log(
+      `   1 VM alone (forks 1)                  wall ${a.wall.toFixed(2)} s/VM   controller CPU ${a.cpu.toFixed(2)} s/VM   failures ${alone.failed.length}`,
+    );
+    console.log(
+      `   ${vms} VMs / ${hostCount} hosts / forks ${forks}`.padEnd(41) +
+        `wall ${s.wall.toFixed(2)} s/VM   controller CPU ${s.cpu.toFixed(2)} s/VM   failures ${scaled.failed.length}`,
+    );
+    console.log(
+      `   per-VM ratio scaled/alone: wall ${(s.wall / a.wall).toFixed(2)} (target <= 1), controller CPU ${(s.cpu / a.cpu).toFixed(2)}`,
+    );
+    console.log(
+      `   whole scaled run: ${(scaled.wallMs / 1000).toFixed(1)} s wall, ${scaled.cpuS.toFixed(1)} s controller CPU`,
+    );
     for (const line of [...alone.failed, ...scaled.failed].slice(0, 10)) console.log(`   FAILED ${line}`);
-    if (alone.failed.length + scaled.failed.length > 0) throw new Error(`${alone.failed.length + scaled.failed.length} VM task(s) failed`);
-    const left = sims.reduce((n, x) => n + [...x.sim.registry.vms.values()].filter((vm) => vm.kvpHost.size > 0).length, 0);
+    if (alone.failed.length + scaled.failed.length > 0)
+      throw new Error(`${alone.failed.length + scaled.failed.length} VM task(s) failed`);
+    const left = sims.reduce(
+      (n, x) => n + [...x.sim.registry.vms.values()].filter((vm) => vm.kvpHost.size > 0).length,
+      0,
+    );
     console.log(`   VMs with host KVP items left after sealing: ${left} (expected 0)`);
   } finally {
     for (const s of sims) await s.stop();

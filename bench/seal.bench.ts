@@ -38,7 +38,14 @@ function timeIt(label: string, iterations: number, fn: () => void): number {
 export default async function sealBench(iterations = 20): Promise<void> {
   const kex = newEphemeralKey();
   const sig = newEphemeralKey();
-  const h = { versions: [3], vmId: '5c0ffee0-1234-4321-abcd-00155d010203', attempt: 'a'.repeat(32), challenge: 'b'.repeat(64), kex: kex.publicKey, sig: sig.publicKey };
+  const h = {
+    versions: [3],
+    vmId: '5c0ffee0-1234-4321-abcd-00155d010203',
+    attempt: 'a'.repeat(32),
+    challenge: 'b'.repeat(64),
+    kex: kex.publicKey,
+    sig: sig.publicKey,
+  };
   const binding = { vmId: h.vmId, attempt: h.attempt, challenge: h.challenge, hello: formatHello(h, sig.privateKey) };
   const payload = randomBytes(64 * 1024);
   const node = timeIt('node:crypto seal + open (64 KiB)', iterations, () => {
@@ -52,19 +59,53 @@ export default async function sealBench(iterations = 20): Promise<void> {
     writeFileSync(join(dir, 'kex.pem'), kex.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(dir, 'kex.pub'), kex.publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'payload'), payload);
-    const ossl = (args: string[], input?: Buffer): Buffer => execFileSync('openssl', args, { input, maxBuffer: 1 << 24 });
+    const ossl = (args: string[], input?: Buffer): Buffer =>
+      execFileSync('openssl', args, { input, maxBuffer: 1 << 24 });
     const cli = timeIt('openssl CLI seal + open (64 KiB, same steps)', iterations, () => {
       ossl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', join(dir, 'eph.pem')]);
       ossl(['pkey', '-in', join(dir, 'eph.pem'), '-pubout', '-out', join(dir, 'eph.pub')]);
       const z = ossl(['pkeyutl', '-derive', '-inkey', join(dir, 'eph.pem'), '-peerkey', join(dir, 'kex.pub')]);
-      const pass = ossl(['dgst', '-sha256', '-r'], Buffer.concat([Buffer.from('enc\n'), z])).toString().split(' ')[0]!; // benchmark key only
-      const ct = ossl(['enc', '-aes-256-cbc', '-pbkdf2', '-iter', '1', '-md', 'sha256', '-pass', 'stdin', '-in', join(dir, 'payload')], Buffer.from(`${pass}\n`));
+      const pass = ossl(['dgst', '-sha256', '-r'], Buffer.concat([Buffer.from('enc\n'), z]))
+        .toString()
+        .split(' ')[0]!; // benchmark key only
+      const ct = ossl(
+        [
+          'enc',
+          '-aes-256-cbc',
+          '-pbkdf2',
+          '-iter',
+          '1',
+          '-md',
+          'sha256',
+          '-pass',
+          'stdin',
+          '-in',
+          join(dir, 'payload'),
+        ],
+        Buffer.from(`${pass}\n`),
+      );
       writeFileSync(join(dir, 'ct'), ct);
       ossl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${pass}`, join(dir, 'ct')]);
       const z2 = ossl(['pkeyutl', '-derive', '-inkey', join(dir, 'kex.pem'), '-peerkey', join(dir, 'eph.pub')]);
       if (!z2.equals(z)) throw new Error('ECDH mismatch');
       ossl(['dgst', '-sha256', '-mac', 'HMAC', '-macopt', `hexkey:${pass}`, join(dir, 'ct')]);
-      const back = ossl(['enc', '-d', '-aes-256-cbc', '-pbkdf2', '-iter', '1', '-md', 'sha256', '-pass', 'stdin', '-in', join(dir, 'ct')], Buffer.from(`${pass}\n`));
+      const back = ossl(
+        [
+          'enc',
+          '-d',
+          '-aes-256-cbc',
+          '-pbkdf2',
+          '-iter',
+          '1',
+          '-md',
+          'sha256',
+          '-pass',
+          'stdin',
+          '-in',
+          join(dir, 'ct'),
+        ],
+        Buffer.from(`${pass}\n`),
+      );
       if (back.length !== payload.length) throw new Error('CLI round trip failed');
     });
     console.log(`ratio openssl CLI / node:crypto: ${(cli / node).toFixed(1)}x (node:crypto is that many times faster)`);
@@ -76,7 +117,9 @@ export default async function sealBench(iterations = 20): Promise<void> {
   const keygens: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
-    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
     keygens.push(performance.now() - t);
   }
   const keygen = median(keygens);
@@ -88,7 +131,12 @@ export default async function sealBench(iterations = 20): Promise<void> {
       try {
         const start = performance.now();
         const agent = startAgent(w);
-        await runSealedExchange({ channel: poolFileChannel(w.kvpDir), vmId: w.vmId, timeoutMs: 60_000, config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } } });
+        await runSealedExchange({
+          channel: poolFileChannel(w.kvpDir),
+          vmId: w.vmId,
+          timeoutMs: 60_000,
+          config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } },
+        });
         runs.push(performance.now() - start);
         await agent.done;
       } finally {
@@ -109,10 +157,24 @@ export default async function sealBench(iterations = 20): Promise<void> {
     const host = await startSimHost({ guestAgent: true });
     try {
       const hv = await host.connect();
-      const vm = await hv.vms.createVm({ spec: { name: 'bench-01', generation: 2, cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }], nics: [{ name: 'eth0', network: 'LAN' }] } });
+      const vm = await hv.vms.createVm({
+        spec: {
+          name: 'bench-01',
+          generation: 2,
+          cpuCount: 1,
+          memory: { startupMb: 1024 },
+          disks: [{ name: 'os', image: 'debian-12-golden', sizeBytes: gibibytes(10) }],
+          nics: [{ name: 'eth0', network: 'LAN' }],
+        },
+      });
       const simStart = performance.now();
       await hv.power.start({ id: vm.id });
-      await runSealedExchange({ channel: hv.guestChannel({ vmId: vm.id }), vmId: vm.id, timeoutMs: 120_000, config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } } });
+      await runSealedExchange({
+        channel: hv.guestChannel({ vmId: vm.id }),
+        vmId: vm.id,
+        timeoutMs: 120_000,
+        config: { hostname: 'bench01', admin: { name: 'alice', password: 'bench-only' } },
+      });
       const sim = performance.now() - simStart;
       console.log(`exchange over the Hyper-V driver + simulator      ${sim.toFixed(0).padStart(9)} ms`);
       console.log(`ratio simulator (SSH/PowerShell channel) / pool files: ${(sim / applied).toFixed(1)}x`);

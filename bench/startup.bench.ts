@@ -53,24 +53,38 @@ interface Case {
 }
 
 // Asynchronous on purpose: the loopback server of the connect scenario runs on this process's event loop.
-interface Run { readonly ms: number; readonly cpuMs: number; readonly result: Record<string, unknown> }
+interface Run {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly result: Record<string, unknown>;
+}
 
-const CPU_PRELOAD = "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\nVIRTSEAL_BENCH_CPU_US ' + (u.user + u.system) + '\\n'); });\n";
+const CPU_PRELOAD =
+  "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\nVIRTSEAL_BENCH_CPU_US ' + (u.user + u.system) + '\\n'); });\n";
 
 function runOnce(bundle: string, argsFile: string, env: NodeJS.ProcessEnv, preload: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    execFile(process.execPath, ['--require', preload, bundle, argsFile], { env, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const line = stdout.trim().split('\n').pop() ?? '';
-      const cpu = /VIRTSEAL_BENCH_CPU_US (\d+)/.exec(stderr);
-      try {
-        if (!cpu) throw new Error('no CPU figure');
-        resolve({ ms, cpuMs: Number(cpu[1]) / 1000, result: JSON.parse(line) as Record<string, unknown> });
-      } catch {
-        reject(new Error(`${bundle}: no JSON result (${error?.message ?? 'exit 0'}): ${stdout.slice(-500)} ${stderr.slice(-500)}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--require', preload, bundle, argsFile],
+      { env, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const line = stdout.trim().split('\n').pop() ?? '';
+        const cpu = /VIRTSEAL_BENCH_CPU_US (\d+)/.exec(stderr);
+        try {
+          if (!cpu) throw new Error('no CPU figure');
+          resolve({ ms, cpuMs: Number(cpu[1]) / 1000, result: JSON.parse(line) as Record<string, unknown> });
+        } catch {
+          reject(
+            new Error(
+              `${bundle}: no JSON result (${error?.message ?? 'exit 0'}): ${stdout.slice(-500)} ${stderr.slice(-500)}`,
+            ),
+          );
+        }
+      },
+    );
   });
 }
 
@@ -95,15 +109,30 @@ export default async function startupBench(): Promise<void> {
       writeFileSync(file, JSON.stringify({ ANSIBLE_MODULE_ARGS: args }));
       return file;
     };
-    const pingOk = (r: Record<string, unknown>) => (r.ping === 'pong' && !r.failed ? undefined : `ping did not pong: ${JSON.stringify(r)}`);
-    const connection = { host: '127.0.0.1', port, user: 'bench', password: 'bench-password', accept_unknown_host_key: true, connect_timeout: 10, hypervisor: 'hyperv' };
+    const pingOk = (r: Record<string, unknown>) =>
+      r.ping === 'pong' && !r.failed ? undefined : `ping did not pong: ${JSON.stringify(r)}`;
+    const connection = {
+      host: '127.0.0.1',
+      port,
+      user: 'bench',
+      password: 'bench-password',
+      accept_unknown_host_key: true,
+      connect_timeout: 10,
+      hypervisor: 'hyperv',
+    };
     const scenarios: { name: string; cases: Case[] }[] = [
       {
         name: 'bad-args (missing required option, fails before any connection)',
         cases: modules.map((m) => ({
           module: m,
           argsFile: write(`${m}-bad`, {}),
-          expect: m === 'ping' ? pingOk : (r) => (r.failed && r.reason === 'invalid_argument' && typeof r.option === 'string' ? undefined : `expected invalid_argument: ${JSON.stringify(r)}`),
+          expect:
+            m === 'ping'
+              ? pingOk
+              : (r) =>
+                  r.failed && r.reason === 'invalid_argument' && typeof r.option === 'string'
+                    ? undefined
+                    : `expected invalid_argument: ${JSON.stringify(r)}`,
         })),
       },
       {
@@ -111,11 +140,19 @@ export default async function startupBench(): Promise<void> {
         cases: modules.map((m) => ({
           module: m,
           argsFile: write(`${m}-connect`, m === 'ping' ? {} : { ...VALID[m], ...connection }),
-          expect: m === 'ping' ? pingOk : (r) => (r.failed && r.reason !== 'invalid_argument' && r.reason !== 'internal_error' ? undefined : `expected a host failure: ${JSON.stringify(r)}`),
+          expect:
+            m === 'ping'
+              ? pingOk
+              : (r) =>
+                  r.failed && r.reason !== 'invalid_argument' && r.reason !== 'internal_error'
+                    ? undefined
+                    : `expected a host failure: ${JSON.stringify(r)}`,
         })),
       },
     ];
-    console.log(`   node ${process.version}, ${N} runs per module and scenario in alternating rounds, median wall time per process (load average ${loadavg()[0]!.toFixed(1)})`);
+    console.log(
+      `   node ${process.version}, ${N} runs per module and scenario in alternating rounds, median wall time per process (load average ${loadavg()[0]!.toFixed(1)})`,
+    );
     for (const scenario of scenarios) {
       const times: Record<string, number[]> = {};
       const cpu: Record<string, number[]> = {};
@@ -136,7 +173,9 @@ export default async function startupBench(): Promise<void> {
       const ping = median(times.ping!);
       const pingCpu = median(cpu.ping!);
       console.log(`   ${scenario.name}:`);
-      console.log(`     ${'module'.padEnd(14)} ${'size'.padStart(10)} ${'wall'.padStart(8)} ${'/ping'.padStart(6)} ${'cpu'.padStart(8)} ${'/ping'.padStart(6)}`);
+      console.log(
+        `     ${'module'.padEnd(14)} ${'size'.padStart(10)} ${'wall'.padStart(8)} ${'/ping'.padStart(6)} ${'cpu'.padStart(8)} ${'/ping'.padStart(6)}`,
+      );
       const ratios: number[] = [];
       const cpuRatios: number[] = [];
       for (const c of scenario.cases) {
@@ -146,9 +185,13 @@ export default async function startupBench(): Promise<void> {
           ratios.push(ms / ping);
           cpuRatios.push(cpuMs / pingCpu);
         }
-        console.log(`     ${c.module.padEnd(14)} ${(sizes[c.module]! / 1024).toFixed(0).padStart(6)} KiB ${ms.toFixed(0).padStart(5)} ms ${(ms / ping).toFixed(2).padStart(6)} ${cpuMs.toFixed(0).padStart(5)} ms ${(cpuMs / pingCpu).toFixed(2).padStart(6)}`);
+        console.log(
+          `     ${c.module.padEnd(14)} ${(sizes[c.module]! / 1024).toFixed(0).padStart(6)} KiB ${ms.toFixed(0).padStart(5)} ms ${(ms / ping).toFixed(2).padStart(6)} ${cpuMs.toFixed(0).padStart(5)} ms ${(cpuMs / pingCpu).toFixed(2).padStart(6)}`,
+        );
       }
-      console.log(`     lifecycle modules, median ratio to ping: wall ${median(ratios).toFixed(2)}, cpu ${median(cpuRatios).toFixed(2)}`);
+      console.log(
+        `     lifecycle modules, median ratio to ping: wall ${median(ratios).toFixed(2)}, cpu ${median(cpuRatios).toFixed(2)}`,
+      );
     }
   } finally {
     server.close();

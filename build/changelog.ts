@@ -25,7 +25,11 @@ interface Config {
   readonly changesFile: string;
 }
 
-interface PluginEntry { readonly name: string; readonly description: string; readonly namespace?: string | null }
+interface PluginEntry {
+  readonly name: string;
+  readonly description: string;
+  readonly namespace?: string | null;
+}
 
 export interface Release {
   readonly version: string;
@@ -62,11 +66,13 @@ function loadConfig(dir: string): Config {
 
 /** Checks one fragment; returns its changes. */
 export function lintFragment(path: string, content: unknown, config: Config): Record<string, string | string[]> {
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new ChangelogError(`${path}: a fragment is a YAML mapping of section names to entries`);
+  if (typeof content !== 'object' || content === null || Array.isArray(content))
+    throw new ChangelogError(`${path}: a fragment is a YAML mapping of section names to entries`);
   const known = new Set([config.preludeName, config.trivialName, ...config.sections.map(([n]) => n)]);
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(content)) {
-    if (!known.has(key)) throw new ChangelogError(`${path}: unknown section '${key}' (known: ${[...known].join(', ')})`);
+    if (!known.has(key))
+      throw new ChangelogError(`${path}: unknown section '${key}' (known: ${[...known].join(', ')})`);
     if (key === config.preludeName) {
       if (typeof value !== 'string') throw new ChangelogError(`${path}: '${key}' must be a string`);
       out[key] = value;
@@ -105,12 +111,26 @@ export interface DocumentedModule {
  * whose version_added is a release (or the current version) and that no release lists yet is added to that release's
  * new modules, as `antsibull-changelog release` does.
  */
-export function loadReleases(dir: string, currentVersion: string, modules: readonly DocumentedModule[] = []): { config: Config; releases: Release[] } {
+export function loadReleases(
+  dir: string,
+  currentVersion: string,
+  modules: readonly DocumentedModule[] = [],
+): { config: Config; releases: Release[] } {
   const config = loadConfig(dir);
-  const changes = readYaml(join(dir, config.changesFile)) as { releases?: Record<string, Record<string, unknown>> } | null;
+  const changes = readYaml(join(dir, config.changesFile)) as {
+    releases?: Record<string, Record<string, unknown>>;
+  } | null;
   const recorded = changes?.releases ?? {};
   const listed = new Set<string>();
-  const releases = new Map<string, { date?: string; changes: Record<string, string | string[]>; modules: PluginEntry[]; plugins: Record<string, PluginEntry[]> }>();
+  const releases = new Map<
+    string,
+    {
+      date?: string;
+      changes: Record<string, string | string[]>;
+      modules: PluginEntry[];
+      plugins: Record<string, PluginEntry[]>;
+    }
+  >();
   for (const [version, r] of Object.entries(recorded)) {
     for (const f of (r.fragments as string[] | undefined) ?? []) listed.add(f);
     const ch = lintFragment(`${config.changesFile}: releases.${version}.changes`, r.changes ?? {}, config);
@@ -123,7 +143,9 @@ export function loadReleases(dir: string, currentVersion: string, modules: reado
   }
   const fragmentsDir = join(dir, config.notesdir);
   const pending = existsSync(fragmentsDir)
-    ? readdirSync(fragmentsDir).filter((f) => /\.ya?ml$/.test(f) && !listed.has(f)).sort()
+    ? readdirSync(fragmentsDir)
+        .filter((f) => /\.ya?ml$/.test(f) && !listed.has(f))
+        .sort()
     : [];
   if (pending.length > 0) {
     const target = releases.get(currentVersion) ?? { changes: {}, modules: [], plugins: {} };
@@ -152,10 +174,17 @@ export function loadReleases(dir: string, currentVersion: string, modules: reado
 
 /** RST inline literals (``x``) as Markdown code; everything else is kept as written. */
 function inline(text: string): string {
-  return text.replace(/``([^`]+)``/g, '`$1`').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/``([^`]+)``/g, '`$1`')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
-const anchor = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const anchor = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export function renderChangelog(config: Config, releases: readonly Release[], namespace: string): string {
   const out: string[] = [`# ${config.title} Release Notes`, '', '**Topics**', ''];
@@ -164,7 +193,9 @@ export function renderChangelog(config: Config, releases: readonly Release[], na
     if (r.changes[config.preludeName]) s.push([config.preludeName, config.preludeTitle]);
     for (const [name, title] of config.sections) if (r.changes[name]) s.push([name, title]);
     if (r.modules.length > 0) s.push(['new_modules', 'New Modules']);
-    for (const kind of Object.keys(r.plugins).sort()) if (r.plugins[kind]!.length > 0) s.push([`new_plugins_${kind}`, `New Plugins (${kind[0]!.toUpperCase()}${kind.slice(1)})`]);
+    for (const kind of Object.keys(r.plugins).sort())
+      if (r.plugins[kind]!.length > 0)
+        s.push([`new_plugins_${kind}`, `New Plugins (${kind[0]!.toUpperCase()}${kind.slice(1)})`]);
     return s;
   };
   for (const r of releases) {
@@ -173,17 +204,25 @@ export function renderChangelog(config: Config, releases: readonly Release[], na
   }
   out.push('');
   for (const r of releases) {
-    out.push(`<a id="v${anchor(r.version)}"></a>`, `## v${r.version}`, '', r.date ? `Released ${r.date}.` : 'Unreleased.', '');
+    out.push(
+      `<a id="v${anchor(r.version)}"></a>`,
+      `## v${r.version}`,
+      '',
+      r.date ? `Released ${r.date}.` : 'Unreleased.',
+      '',
+    );
     for (const [name, title] of sectionsOf(r)) {
       out.push(`<a id="v${anchor(r.version)}-${anchor(title)}"></a>`, `### ${title}`, '');
       if (name === config.preludeName) {
         out.push(inline(String(r.changes[name])), '');
       } else if (name === 'new_modules') {
-        for (const m of [...r.modules].sort((a, b) => a.name.localeCompare(b.name))) out.push(`* ${namespace}.${m.name} - ${inline(m.description)}`);
+        for (const m of [...r.modules].sort((a, b) => a.name.localeCompare(b.name)))
+          out.push(`* ${namespace}.${m.name} - ${inline(m.description)}`);
         out.push('');
       } else if (name.startsWith('new_plugins_')) {
         const kind = name.slice('new_plugins_'.length);
-        for (const p of [...r.plugins[kind]!].sort((a, b) => a.name.localeCompare(b.name))) out.push(`* ${namespace}.${p.name} - ${inline(p.description)}`);
+        for (const p of [...r.plugins[kind]!].sort((a, b) => a.name.localeCompare(b.name)))
+          out.push(`* ${namespace}.${p.name} - ${inline(p.description)}`);
         out.push('');
       } else {
         for (const entry of r.changes[name] as string[]) out.push(`* ${inline(entry)}`);
@@ -199,10 +238,20 @@ export function changelogMarkdown(root = ROOT): string {
   const galaxy = readYaml(join(root, 'collection/galaxy.yml')) as { namespace: string; name: string; version: string };
   const modulesDir = join(root, 'collection/plugins/modules');
   const modules = existsSync(modulesDir)
-    ? readdirSync(modulesDir).filter((f) => f.endsWith('.yml')).map((f) => {
-      const doc = (readYaml(join(modulesDir, f)) as { DOCUMENTATION: { module: string; short_description: string; version_added?: string } }).DOCUMENTATION;
-      return { name: doc.module, description: doc.short_description, versionAdded: String(doc.version_added ?? '') };
-    })
+    ? readdirSync(modulesDir)
+        .filter((f) => f.endsWith('.yml'))
+        .map((f) => {
+          const doc = (
+            readYaml(join(modulesDir, f)) as {
+              DOCUMENTATION: { module: string; short_description: string; version_added?: string };
+            }
+          ).DOCUMENTATION;
+          return {
+            name: doc.module,
+            description: doc.short_description,
+            versionAdded: String(doc.version_added ?? ''),
+          };
+        })
     : [];
   const { config, releases } = loadReleases(join(root, 'changelogs'), galaxy.version, modules);
   return renderChangelog(config, releases, `${galaxy.namespace}.${galaxy.name}`);

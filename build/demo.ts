@@ -22,7 +22,12 @@ interface TaskReport {
 const CALLBACKS = join(ROOT, 'test/helpers/ansible/callback_plugins');
 const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
-function runPlaybook(dir: string, env: NodeJS.ProcessEnv, name: string, vars: Record<string, unknown>): Promise<{ code: number; tasks: TaskReport[]; output: string }> {
+function runPlaybook(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  name: string,
+  vars: Record<string, unknown>,
+): Promise<{ code: number; tasks: TaskReport[]; output: string }> {
   const varsFile = join(dir, `${name}-vars.json`);
   const report = join(dir, `${name}-report.json`);
   writeFileSync(varsFile, JSON.stringify(vars), { mode: 0o600 });
@@ -32,7 +37,9 @@ function runPlaybook(dir: string, env: NodeJS.ProcessEnv, name: string, vars: Re
       ['-i', 'localhost,', '-e', `@${varsFile}`, join(ROOT, 'playbooks', `${name}.yml`)],
       { env: { ...env, VIRTSEAL_CALLBACK_OUT: report }, cwd: dir, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        const tasks = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { tasks: TaskReport[] }).tasks : [];
+        const tasks = existsSync(report)
+          ? (JSON.parse(readFileSync(report, 'utf8')) as { tasks: TaskReport[] }).tasks
+          : [];
         resolve({ code: error ? 1 : 0, tasks, output: `${stdout}${stderr}` });
       },
     );
@@ -72,9 +79,16 @@ async function hypervWorld(): Promise<DemoWorld> {
     host: `${sim.host}:${sim.port}`,
     image: world.preset.imageName,
     network: world.preset.switchName,
-    credentials: { VIRTSEAL_HOST_USER: sim.user, VIRTSEAL_HOST_PASSWORD: sim.password, VIRTSEAL_HOST_KEY_FINGERPRINT: sim.hostKeyFingerprint },
+    credentials: {
+      VIRTSEAL_HOST_USER: sim.user,
+      VIRTSEAL_HOST_PASSWORD: sim.password,
+      VIRTSEAL_HOST_KEY_FINGERPRINT: sim.hostKeyFingerprint,
+    },
     extraVars: {},
-    describeVm: () => (vm() ? `VM demo01 is ${vm()!.state}, ${vm()!.disks.length} disk(s), ${vm()!.kvpHost.size} KVP host item(s) left` : 'no VM demo01'),
+    describeVm: () =>
+      vm()
+        ? `VM demo01 is ${vm()!.state}, ${vm()!.disks.length} disk(s), ${vm()!.kvpHost.size} KVP host item(s) left`
+        : 'no VM demo01',
     guestRoot: () => (vm() ? world.bridge.dirs(vm()!).root : undefined),
     stop: () => world.stop(),
   };
@@ -98,16 +112,23 @@ async function xenWorld(): Promise<DemoWorld> {
     extraVars: { vm_secure_boot: 'on', vm_tpm: 'no' },
     describeVm: () => {
       const r = vm();
-      return r ? `VM demo01 is ${String(r.power_state)}, ${(r.VBDs as string[]).length} disk(s), ${Object.keys(r.xenstore_data as object).length} xenstore_data item(s) left` : 'no VM demo01';
+      return r
+        ? `VM demo01 is ${String(r.power_state)}, ${(r.VBDs as string[]).length} disk(s), ${Object.keys(r.xenstore_data as object).length} xenstore_data item(s) left`
+        : 'no VM demo01';
     },
-    guestRoot: () => (vm() && existsSync(join(world.guests.dirs(String(vm()!.uuid)).root, 'etc/passwd')) ? world.guests.dirs(String(vm()!.uuid)).root : undefined),
+    guestRoot: () =>
+      vm() && existsSync(join(world.guests.dirs(String(vm()!.uuid)).root, 'etc/passwd'))
+        ? world.guests.dirs(String(vm()!.uuid)).root
+        : undefined,
     stop: () => world.stop(),
   };
 }
 
 async function main(): Promise<void> {
   const xen = process.argv.includes('--xen');
-  say(`virtseal demo: build → ${xen ? 'fake XAPI pool' : 'Hyper-V host simulator'} → create, stop, start, delete with ansible-playbook`);
+  say(
+    `virtseal demo: build → ${xen ? 'fake XAPI pool' : 'Hyper-V host simulator'} → create, stop, start, delete with ansible-playbook`,
+  );
   say();
   const { tarball } = await buildAll({ typecheck: false, log: (line) => say(`  build: ${line}`) });
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-demo-'));
@@ -134,13 +155,30 @@ async function main(): Promise<void> {
   };
   const host = world.host;
   const steps: [string, Record<string, unknown>][] = [
-    ['create', {
-      vm_name: 'demo01', vm_host: host, vm_image: world.image, vm_cpu_count: 2, vm_memory_mb: 2048, vm_disk_gb: 20,
-      vm_network: world.network, ...world.extraVars, vm_ipv4_address: '192.0.2.50/24', vm_ipv4_gateway: '192.0.2.1', vm_dns_servers: '192.0.2.53',
-      vm_domain: 'example.com', vm_tags: 'demo', vm_admin_user: 'admin', vm_admin_password: randomBytes(12).toString('base64url'),
-      vm_ssh_authorized_key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHv1rLvdL8a6u8Xj1+5QZ0sJmU3u5nV0O2bqUe5kq9pF admin@demo',
-      vm_guest_config_timeout: 120, vm_wait_timeout: 60,
-    }],
+    [
+      'create',
+      {
+        vm_name: 'demo01',
+        vm_host: host,
+        vm_image: world.image,
+        vm_cpu_count: 2,
+        vm_memory_mb: 2048,
+        vm_disk_gb: 20,
+        vm_network: world.network,
+        ...world.extraVars,
+        vm_ipv4_address: '192.0.2.50/24',
+        vm_ipv4_gateway: '192.0.2.1',
+        vm_dns_servers: '192.0.2.53',
+        vm_domain: 'example.com',
+        vm_tags: 'demo',
+        vm_admin_user: 'admin',
+        vm_admin_password: randomBytes(12).toString('base64url'),
+        vm_ssh_authorized_key:
+          'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHv1rLvdL8a6u8Xj1+5QZ0sJmU3u5nV0O2bqUe5kq9pF admin@demo',
+        vm_guest_config_timeout: 120,
+        vm_wait_timeout: 60,
+      },
+    ],
     ['stop', { vm_name: 'demo01', vm_host: host, vm_force: 'no' }],
     ['start', { vm_name: 'demo01', vm_host: host }],
     ['delete', { vm_name: 'demo01', vm_host: host, vm_delete_confirm: 'demo01', vm_force: 'yes' }],
@@ -154,8 +192,12 @@ async function main(): Promise<void> {
       say(`  → on the host: ${world.describeVm()}`);
       const root = world.guestRoot();
       if (name === 'create' && root) {
-        const hostname = existsSync(join(root, 'etc/hostname')) ? readFileSync(join(root, 'etc/hostname'), 'utf8').trim() : '(none)';
-        say(`  → in the guest (agent's root): hostname ${hostname}, admin account ${existsSync(join(root, 'etc/passwd')) && /^admin:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8')) ? 'created' : 'missing'}`);
+        const hostname = existsSync(join(root, 'etc/hostname'))
+          ? readFileSync(join(root, 'etc/hostname'), 'utf8').trim()
+          : '(none)';
+        say(
+          `  → in the guest (agent's root): hostname ${hostname}, admin account ${existsSync(join(root, 'etc/passwd')) && /^admin:/m.test(readFileSync(join(root, 'etc/passwd'), 'utf8')) ? 'created' : 'missing'}`,
+        );
       }
       say();
       if (run.code !== 0) {
@@ -168,7 +210,11 @@ async function main(): Promise<void> {
     await world.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  say(failed ? 'demo FAILED' : 'demo done: created, configured through the sealed exchange, stopped, started and deleted.');
+  say(
+    failed
+      ? 'demo FAILED'
+      : 'demo done: created, configured through the sealed exchange, stopped, started and deleted.',
+  );
   process.exitCode = failed ? 1 : 0;
 }
 

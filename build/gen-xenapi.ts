@@ -15,28 +15,81 @@ export const TYPES_PATH = join(ROOT, 'src/drivers/xen/xenapi/types.ts');
 
 /** Classes the driver and the fake XAPI use. */
 export const CLASSES = [
-  'session', 'task', 'event', 'pool', 'host', 'host_metrics', 'VM', 'VM_metrics', 'VM_guest_metrics',
-  'VDI', 'VBD', 'VIF', 'SR', 'PBD', 'network',
+  'session',
+  'task',
+  'event',
+  'pool',
+  'host',
+  'host_metrics',
+  'VM',
+  'VM_metrics',
+  'VM_guest_metrics',
+  'VDI',
+  'VBD',
+  'VIF',
+  'SR',
+  'PBD',
+  'network',
 ] as const;
 
-interface RawParam { readonly name: string; readonly type: string }
-interface RawMessage { readonly name: string; readonly params: readonly RawParam[]; readonly result: readonly string[]; readonly roles: readonly string[]; readonly implicit: boolean }
-interface RawField { readonly name: string; readonly type: string; readonly qualifier: string; readonly default?: string }
-interface RawEnum { readonly name: string; readonly values: readonly { readonly name: string }[] }
-interface RawClass { readonly name: string; readonly fields: readonly RawField[]; readonly messages: readonly RawMessage[]; readonly enums: readonly RawEnum[] }
+interface RawParam {
+  readonly name: string;
+  readonly type: string;
+}
+interface RawMessage {
+  readonly name: string;
+  readonly params: readonly RawParam[];
+  readonly result: readonly string[];
+  readonly roles: readonly string[];
+  readonly implicit: boolean;
+}
+interface RawField {
+  readonly name: string;
+  readonly type: string;
+  readonly qualifier: string;
+  readonly default?: string;
+}
+interface RawEnum {
+  readonly name: string;
+  readonly values: readonly { readonly name: string }[];
+}
+interface RawClass {
+  readonly name: string;
+  readonly fields: readonly RawField[];
+  readonly messages: readonly RawMessage[];
+  readonly enums: readonly RawEnum[];
+}
 
 /**
  * Fields newer than the published xenapi.json snapshot, from xen-api's ocaml/idl/datamodel.ml and
  * datamodel_lifecycle.ml. They carry the release that added them; older hosts omit them, so their types are optional.
  */
-export const ADDITIONS: readonly { readonly cls: string; readonly field: readonly [string, string, string, string]; readonly since: string }[] = [
+export const ADDITIONS: readonly {
+  readonly cls: string;
+  readonly field: readonly [string, string, string, string];
+  readonly since: string;
+}[] = [
   { cls: 'VM_guest_metrics', field: ['services', '(string -> string) map', 'RO/runtime', '{}'], since: '25.15.0' },
 ];
 
-export interface SubsetMessage { readonly name: string; readonly params: readonly [string, string][]; readonly result: string; readonly minRole: string; readonly implicit: boolean }
+export interface SubsetMessage {
+  readonly name: string;
+  readonly params: readonly [string, string][];
+  readonly result: string;
+  readonly minRole: string;
+  readonly implicit: boolean;
+}
 /** Fields are [name, type, qualifier, default?]: a default means a create call may leave the field out. */
-export interface SubsetClass { readonly name: string; readonly fields: readonly (readonly [string, string, string, string?, string?])[]; readonly messages: readonly SubsetMessage[] }
-export interface Subset { readonly source: string; readonly classes: readonly SubsetClass[]; readonly enums: Readonly<Record<string, readonly string[]>> }
+export interface SubsetClass {
+  readonly name: string;
+  readonly fields: readonly (readonly [string, string, string, string?, string?])[];
+  readonly messages: readonly SubsetMessage[];
+}
+export interface Subset {
+  readonly source: string;
+  readonly classes: readonly SubsetClass[];
+  readonly enums: Readonly<Record<string, readonly string[]>>;
+}
 
 export function makeSubset(all: readonly RawClass[], source: string): Subset {
   const enums: Record<string, string[]> = {};
@@ -47,8 +100,14 @@ export function makeSubset(all: readonly RawClass[], source: string): Subset {
     return {
       name,
       fields: [
-        ...c.fields.map((f) => (f.default === undefined ? [f.name, f.type, f.qualifier] as const : [f.name, f.type, f.qualifier, f.default] as const)),
-        ...ADDITIONS.filter((a) => a.cls === name && !c.fields.some((f) => f.name === a.field[0])).map((a) => [...a.field, `since ${a.since}`] as const),
+        ...c.fields.map((f) =>
+          f.default === undefined
+            ? ([f.name, f.type, f.qualifier] as const)
+            : ([f.name, f.type, f.qualifier, f.default] as const),
+        ),
+        ...ADDITIONS.filter((a) => a.cls === name && !c.fields.some((f) => f.name === a.field[0])).map(
+          (a) => [...a.field, `since ${a.since}`] as const,
+        ),
       ],
       messages: c.messages.map((m) => ({
         name: m.name,
@@ -61,9 +120,25 @@ export function makeSubset(all: readonly RawClass[], source: string): Subset {
     };
   });
   const used = new Set<string>();
-  const visit = (t: string) => { for (const m of t.matchAll(/enum (\w+)/g)) used.add(m[1]!); };
-  for (const c of classes) { for (const f of c.fields) visit(f[1]); for (const m of c.messages) { visit(m.result); for (const p of m.params) visit(p[1]); } }
-  return { source, classes, enums: Object.fromEntries(Object.entries(enums).filter(([k]) => used.has(k)).sort(([a], [b]) => a.localeCompare(b))) };
+  const visit = (t: string) => {
+    for (const m of t.matchAll(/enum (\w+)/g)) used.add(m[1]!);
+  };
+  for (const c of classes) {
+    for (const f of c.fields) visit(f[1]);
+    for (const m of c.messages) {
+      visit(m.result);
+      for (const p of m.params) visit(p[1]);
+    }
+  }
+  return {
+    source,
+    classes,
+    enums: Object.fromEntries(
+      Object.entries(enums)
+        .filter(([k]) => used.has(k))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ),
+  };
 }
 
 const classNames = new Set<string>(CLASSES);
@@ -79,15 +154,40 @@ export function tsType(t: string): string {
   if ((m = /^enum (\w+)$/.exec(t))) return enumName(m[1]!);
   if ((m = /^(\w+) record$/.exec(t))) return classNames.has(m[1]!) ? recordName(m[1]!) : 'Record<string, unknown>';
   switch (t) {
-    case 'string': case 'datetime': return 'string';
-    case 'int': case 'float': return 'number';
-    case 'bool': return 'boolean';
-    case 'void': return "''";
-    case 'an event batch': return 'EventBatch';
-    default: return 'unknown';
+    case 'string':
+    case 'datetime':
+      return 'string';
+    case 'int':
+    case 'float':
+      return 'number';
+    case 'bool':
+      return 'boolean';
+    case 'void':
+      return "''";
+    case 'an event batch':
+      return 'EventBatch';
+    default:
+      return 'unknown';
   }
 }
-const RESERVED = new Set(['function', 'class', 'default', 'new', 'delete', 'in', 'enum', 'public', 'interface', 'private', 'package', 'protected', 'static', 'let', 'yield', 'implements']);
+const RESERVED = new Set([
+  'function',
+  'class',
+  'default',
+  'new',
+  'delete',
+  'in',
+  'enum',
+  'public',
+  'interface',
+  'private',
+  'package',
+  'protected',
+  'static',
+  'let',
+  'yield',
+  'implements',
+]);
 const wrap = (t: string) => (/^[\w<>', ]+$/.test(t) && !t.includes('|') ? t : `(${t})`);
 
 export function renderTypes(subset: Subset, subsetText: string): string {
@@ -98,18 +198,20 @@ export function renderTypes(subset: Subset, subsetText: string): string {
     '/* eslint-disable */',
     '',
     '/** An opaque XAPI reference (`OpaqueRef:…`), valid only within the session that returned it. */',
-    "export type Ref<C extends string> = string & { readonly __xapiClass?: C };",
+    'export type Ref<C extends string> = string & { readonly __xapiClass?: C };',
     '',
-    'export interface XapiEvent { readonly id: string | number; readonly timestamp?: string; readonly class: string; readonly operation: \'add\' | \'mod\' | \'del\'; readonly ref: string; readonly snapshot?: unknown }',
+    "export interface XapiEvent { readonly id: string | number; readonly timestamp?: string; readonly class: string; readonly operation: 'add' | 'mod' | 'del'; readonly ref: string; readonly snapshot?: unknown }",
     'export interface EventBatch { readonly events: readonly XapiEvent[]; readonly token: string; readonly valid_ref_counts: Readonly<Record<string, number>> }',
     '',
   ];
-  for (const [name, values] of Object.entries(subset.enums)) out.push(`export type ${enumName(name)} = ${values.map((v) => `'${v}'`).join(' | ')};`);
+  for (const [name, values] of Object.entries(subset.enums))
+    out.push(`export type ${enumName(name)} = ${values.map((v) => `'${v}'`).join(' | ')};`);
   out.push('');
   for (const c of subset.classes) {
     if (!c.fields.length) continue;
     out.push(`export interface ${recordName(c.name)} {`);
-    for (const [f, t, , , since] of c.fields) out.push(`  readonly ${f}${since ? '?' : ''}: ${tsType(t)};${since ? ` // ${since}` : ''}`);
+    for (const [f, t, , , since] of c.fields)
+      out.push(`  readonly ${f}${since ? '?' : ''}: ${tsType(t)};${since ? ` // ${since}` : ''}`);
     out.push('}', '');
     // What `<class>.create` takes: the fields a caller may set; those with a default may be left out.
     const settable = c.fields.filter(([, , q]) => q === 'RW' || q === 'RO/constructor');
@@ -119,11 +221,18 @@ export function renderTypes(subset: Subset, subsetText: string): string {
       out.push('}', '');
     }
   }
-  out.push('/** Every method of the classes above: arguments after the session, and the result. */', 'export interface XapiMethods {');
+  out.push(
+    '/** Every method of the classes above: arguments after the session, and the result. */',
+    'export interface XapiMethods {',
+  );
   for (const c of subset.classes) {
     for (const m of c.messages) {
-      const params = m.params[0]?.[1] === 'session ref' && m.params[0][0] === 'session_id' ? m.params.slice(1) : m.params;
-      const argType = (t: string) => (m.name === 'create' && t === `${c.name} record` ? `${c.name.charAt(0).toUpperCase()}${c.name.slice(1)}CreateArgs` : tsType(t));
+      const params =
+        m.params[0]?.[1] === 'session ref' && m.params[0][0] === 'session_id' ? m.params.slice(1) : m.params;
+      const argType = (t: string) =>
+        m.name === 'create' && t === `${c.name} record`
+          ? `${c.name.charAt(0).toUpperCase()}${c.name.slice(1)}CreateArgs`
+          : tsType(t);
       const args = params.map(([n, t]) => `${RESERVED.has(n) ? `${n}_` : n}: ${argType(t)}`).join(', ');
       out.push(`  '${c.name}.${m.name}': (${args}) => ${tsType(m.result)};`);
     }
@@ -136,10 +245,16 @@ export function renderTypes(subset: Subset, subsetText: string): string {
 export function formatSubset(subset: Subset): string {
   const lines = ['{', ` "source": ${JSON.stringify(subset.source)},`, ' "enums": {'];
   const enums = Object.entries(subset.enums);
-  enums.forEach(([k, v], i) => lines.push(`  ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < enums.length - 1 ? ',' : ''}`));
+  enums.forEach(([k, v], i) =>
+    lines.push(`  ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < enums.length - 1 ? ',' : ''}`),
+  );
   lines.push(' },', ' "classes": [');
   subset.classes.forEach((c, ci) => {
-    lines.push(`  {"name": ${JSON.stringify(c.name)},`, `   "fields": ${JSON.stringify(c.fields)},`, '   "messages": [');
+    lines.push(
+      `  {"name": ${JSON.stringify(c.name)},`,
+      `   "fields": ${JSON.stringify(c.fields)},`,
+      '   "messages": [',
+    );
     c.messages.forEach((m, i) => lines.push(`    ${JSON.stringify(m)}${i < c.messages.length - 1 ? ',' : ''}`));
     lines.push(`  ]}${ci < subset.classes.length - 1 ? ',' : ''}`);
   });

@@ -17,40 +17,76 @@ import { resolveSchema, type OptionSchema } from '../src/ansible/schema';
 import { surveyFromDefinition, type SurveyDefinition } from '../src/ansible/survey';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const HEADER = (source: string) => `// generated — do not edit. Source: ${source}; regenerate with \`npm run generate\`.`;
+const HEADER = (source: string) =>
+  `// generated — do not edit. Source: ${source}; regenerate with \`npm run generate\`.`;
 
 function listSchemas(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.schema.json')).map((f) => f.slice(0, -'.schema.json'.length)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .map((f) => f.slice(0, -'.schema.json'.length))
+    .sort();
 }
 
-const pascal = (name: string) => name.split(/[_-]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+const pascal = (name: string) =>
+  name
+    .split(/[_-]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
 const ident = (name: string) => name.replace(/[^A-Za-z0-9_]/g, '_');
-const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 
 export function moduleNames(root = ROOT): string[] {
   return listSchemas(join(root, 'src/schemas'));
 }
 
 export function loadFragments(root = ROOT): Record<string, object> {
-  return Object.fromEntries(listSchemas(join(root, 'src/schemas/fragments')).map((n) => [n, readJson(join(root, 'src/schemas/fragments', `${n}.schema.json`))]));
+  return Object.fromEntries(
+    listSchemas(join(root, 'src/schemas/fragments')).map((n) => [
+      n,
+      readJson(join(root, 'src/schemas/fragments', `${n}.schema.json`)),
+    ]),
+  );
 }
 
 export function loadResolvedSchemas(root = ROOT): Record<string, OptionSchema> {
   const fragments = loadFragments(root);
-  return Object.fromEntries(moduleNames(root).map((n) => [n, resolveSchema(readJson(join(root, 'src/schemas', `${n}.schema.json`)), fragments)]));
+  return Object.fromEntries(
+    moduleNames(root).map((n) => [
+      n,
+      resolveSchema(readJson(join(root, 'src/schemas', `${n}.schema.json`)), fragments),
+    ]),
+  );
 }
 
 function fragmentsFile(names: string[]): string {
   const imports = names.map((n) => `import ${ident(n)} from '../schemas/fragments/${n}.schema.json';`);
   const entries = names.map((n) => `  '${n}': ${ident(n)},`);
-  return [HEADER('src/schemas/fragments/*.schema.json'), ...imports, '', 'export const fragments: Readonly<Record<string, object>> = {', ...entries, '};', ''].join('\n');
+  return [
+    HEADER('src/schemas/fragments/*.schema.json'),
+    ...imports,
+    '',
+    'export const fragments: Readonly<Record<string, object>> = {',
+    ...entries,
+    '};',
+    '',
+  ].join('\n');
 }
 
 function registryFile(names: string[]): string {
   const imports = names.map((n) => `import ${ident(n)} from '../schemas/${n}.schema.json';`);
   const entries = names.map((n) => `  ${ident(n)},`);
-  return [HEADER('src/schemas/*.schema.json'), ...imports, '', '/** Every module schema by module name (raw; resolve with resolveSchema). */', 'export const moduleSchemas: Readonly<Record<string, object>> = {', ...entries, '};', ''].join('\n');
+  return [
+    HEADER('src/schemas/*.schema.json'),
+    ...imports,
+    '',
+    '/** Every module schema by module name (raw; resolve with resolveSchema). */',
+    'export const moduleSchemas: Readonly<Record<string, object>> = {',
+    ...entries,
+    '};',
+    '',
+  ].join('\n');
 }
 
 const COMPILE_OPTIONS = {
@@ -72,7 +108,10 @@ function sharedOptions(raw: Record<string, unknown>, fragments: Record<string, o
   const declared = (raw.properties ?? {}) as Record<string, unknown>;
   for (const fragment of (raw['x-fragments'] ?? []) as string[]) {
     const definitions = Object.keys((fragments[fragment] as { definitions: object }).definitions);
-    byFragment.set(fragment, definitions.filter((option) => !(option in declared)));
+    byFragment.set(
+      fragment,
+      definitions.filter((option) => !(option in declared)),
+    );
   }
   for (const [option, property] of Object.entries(declared as Record<string, { $ref?: string }>)) {
     const m = DEFINITION_REF.exec(property.$ref ?? '');
@@ -86,13 +125,20 @@ function sharedOptions(raw: Record<string, unknown>, fragments: Record<string, o
 /** A fragment's definitions, each with its own references resolved. */
 function resolveDefinitions(fragment: string, fragments: Record<string, object>): Record<string, object> {
   const names = Object.keys((fragments[fragment] as { definitions: object }).definitions);
-  const refs = Object.fromEntries(names.map((n) => [n, { $ref: `fragments/${fragment}.schema.json#/definitions/${n}` }]));
+  const refs = Object.fromEntries(
+    names.map((n) => [n, { $ref: `fragments/${fragment}.schema.json#/definitions/${n}` }]),
+  );
   return resolveSchema({ type: 'object', properties: refs }, fragments).properties as Record<string, object>;
 }
 
 /** One interface per fragment whose definitions modules take as options (ConnectionOptions, ...). */
 async function fragmentTypesFile(fragment: string, definitions: Record<string, object>): Promise<string> {
-  const input = { type: 'object', title: `${pascal(fragment)}Options`, additionalProperties: false, properties: structuredClone(definitions) };
+  const input = {
+    type: 'object',
+    title: `${pascal(fragment)}Options`,
+    additionalProperties: false,
+    properties: structuredClone(definitions),
+  };
   return compile(input as Parameters<typeof compile>[0], `${pascal(fragment)}Options`, {
     ...COMPILE_OPTIONS,
     bannerComment: `${HEADER(`src/schemas/fragments/${fragment}.schema.json`)}\n/* eslint-disable */`,
@@ -103,15 +149,24 @@ async function fragmentTypesFile(fragment: string, definitions: Record<string, o
  * A module's options type. Options taken one by one from a fragment's definitions are not restated: the interface
  * extends that fragment's generated interface (or the part of it the module takes).
  */
-async function typesFile(name: string, schema: OptionSchema, shared: Map<string, string[]>, fragments: Record<string, object>): Promise<string> {
-  const input = structuredClone({ ...schema, title: `${pascal(name)}Options` }) as Record<string, unknown> & { properties: Record<string, unknown>; required?: string[] };
+async function typesFile(
+  name: string,
+  schema: OptionSchema,
+  shared: Map<string, string[]>,
+  fragments: Record<string, object>,
+): Promise<string> {
+  const input = structuredClone({ ...schema, title: `${pascal(name)}Options` }) as Record<string, unknown> & {
+    properties: Record<string, unknown>;
+    required?: string[];
+  };
   const bases: string[] = [];
   const imports: string[] = [];
   for (const [fragment, options] of [...shared].sort(([a], [b]) => a.localeCompare(b))) {
     const all = Object.keys((fragments[fragment] as { definitions: object }).definitions);
     const base = `${pascal(fragment)}Options`;
     const required = options.filter((o) => input.required?.includes(o));
-    if (required.length) throw new Error(`${name}: required options ${required.join(', ')} from fragment ${fragment} cannot be shared`);
+    if (required.length)
+      throw new Error(`${name}: required options ${required.join(', ')} from fragment ${fragment} cannot be shared`);
     for (const option of options) delete input.properties[option];
     imports.push(`import type { ${base} } from './fragment-${fragment}';`);
     bases.push(options.length === all.length ? base : `Pick<${base}, ${options.map((o) => `'${o}'`).join(' | ')}>`);
@@ -133,7 +188,8 @@ async function typesFile(name: string, schema: OptionSchema, shared: Map<string,
 function credentialTypeFile(root: string, fragments: Record<string, object>): string {
   const path = join(root, 'collection/awx/credential_type.json');
   const type = readJson(path) as { inputs: { fields: { id: string; choices?: unknown; default?: unknown }[] } };
-  const hypervisor = (fragments.connection as { definitions: Record<string, { enum: string[]; default: string }> }).definitions.hypervisor!;
+  const hypervisor = (fragments.connection as { definitions: Record<string, { enum: string[]; default: string }> })
+    .definitions.hypervisor!;
   const field = type.inputs.fields.find((f) => f.id === 'hypervisor');
   if (!field) throw new Error(`${path}: no input field 'hypervisor'`);
   field.choices = hypervisor.enum;
@@ -148,9 +204,19 @@ function credentialTypeFile(root: string, fragments: Record<string, object>): st
 export const EMBEDDED_SCRIPT_DIRS = ['src/transport/powershell', 'src/drivers/hyperv/scripts'] as const;
 
 function embeddedScriptsFile(root: string, dir: string): string {
-  const names = readdirSync(join(root, dir)).filter((n) => n.endsWith('.ps1')).sort();
-  const entries = names.map((n) => `  ${JSON.stringify(n)}: ${JSON.stringify(readFileSync(join(root, dir, n), 'utf8'))},`);
-  return [HEADER(`${dir}/*.ps1`), 'export const embeddedScripts: Readonly<Record<string, string>> = {', ...entries, '};', ''].join('\n');
+  const names = readdirSync(join(root, dir))
+    .filter((n) => n.endsWith('.ps1'))
+    .sort();
+  const entries = names.map(
+    (n) => `  ${JSON.stringify(n)}: ${JSON.stringify(readFileSync(join(root, dir, n), 'utf8'))},`,
+  );
+  return [
+    HEADER(`${dir}/*.ps1`),
+    'export const embeddedScripts: Readonly<Record<string, string>> = {',
+    ...entries,
+    '};',
+    '',
+  ].join('\n');
 }
 
 /** Every generated file, path (relative to root) → content. */
@@ -161,9 +227,13 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   files.set('src/generated/schemas.ts', registryFile(Object.keys(schemas)));
   const fragments = loadFragments(root);
   const shared = new Map<string, Map<string, string[]>>();
-  for (const name of Object.keys(schemas)) shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`)), fragments));
+  for (const name of Object.keys(schemas))
+    shared.set(name, sharedOptions(readJson(join(root, 'src/schemas', `${name}.schema.json`)), fragments));
   for (const fragment of new Set([...shared.values()].flatMap((m) => [...m.keys()]))) {
-    files.set(`src/generated/fragment-${fragment}.ts`, await fragmentTypesFile(fragment, resolveDefinitions(fragment, fragments)));
+    files.set(
+      `src/generated/fragment-${fragment}.ts`,
+      await fragmentTypesFile(fragment, resolveDefinitions(fragment, fragments)),
+    );
   }
   for (const [name, schema] of Object.entries(schemas)) {
     files.set(`src/generated/${name}.ts`, await typesFile(name, schema, shared.get(name)!, fragments));
@@ -178,7 +248,9 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
   files.set('src/generated/linux-agent.ts', linuxAgentFile(root));
   const surveyDir = join(root, 'surveys/src');
   if (existsSync(surveyDir)) {
-    for (const file of readdirSync(surveyDir).filter((f) => f.endsWith('.survey.yaml')).sort()) {
+    for (const file of readdirSync(surveyDir)
+      .filter((f) => f.endsWith('.survey.yaml'))
+      .sort()) {
       const definition = parseYaml(readFileSync(join(surveyDir, file), 'utf8')) as SurveyDefinition;
       const spec = surveyFromDefinition(definition, schemas);
       files.set(`surveys/${file.slice(0, -'.survey.yaml'.length)}.json`, `${JSON.stringify(spec, null, 2)}\n`);
@@ -191,7 +263,9 @@ export async function renderAll(root = ROOT): Promise<Map<string, string>> {
 function linuxAgentFile(root: string): string {
   const b64 = (rel: string): string => readFileSync(join(root, rel)).toString('base64');
   return [
-    HEADER('src/guest/linux/virtseal-agent and virtseal-agent.service (the Linux guest agent and its systemd unit, base64)'),
+    HEADER(
+      'src/guest/linux/virtseal-agent and virtseal-agent.service (the Linux guest agent and its systemd unit, base64)',
+    ),
     `export const LINUX_AGENT_B64 = '${b64('src/guest/linux/virtseal-agent')}';`,
     `export const LINUX_AGENT_UNIT_B64 = '${b64('src/guest/linux/virtseal-agent.service')}';`,
     '',

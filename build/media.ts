@@ -27,11 +27,26 @@ export function linuxUserData(version: string): string {
   const unit = source('src/guest/linux/virtseal-agent.service');
   const doc = {
     write_files: [
-      { path: '/usr/local/sbin/virtseal-agent', permissions: '0755', owner: 'root:root', encoding: 'b64', content: agent.toString('base64') },
-      { path: '/etc/systemd/system/virtseal-agent.service', permissions: '0644', owner: 'root:root', encoding: 'b64', content: unit.toString('base64') },
+      {
+        path: '/usr/local/sbin/virtseal-agent',
+        permissions: '0755',
+        owner: 'root:root',
+        encoding: 'b64',
+        content: agent.toString('base64'),
+      },
+      {
+        path: '/etc/systemd/system/virtseal-agent.service',
+        permissions: '0644',
+        owner: 'root:root',
+        encoding: 'b64',
+        content: unit.toString('base64'),
+      },
       { path: '/etc/virtseal/media-version', permissions: '0644', owner: 'root:root', content: `${version}\n` },
     ],
-    runcmd: [['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', '--no-block', 'virtseal-agent.service']],
+    runcmd: [
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', '--now', '--no-block', 'virtseal-agent.service'],
+    ],
   };
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }
@@ -44,25 +59,33 @@ export function buildMedia(outDir: string): MediaResult {
   const work = mkdtempSync(join(tmpdir(), 'virtseal-media-'));
   try {
     const linuxDir = join(work, 'linux');
-    stageFiles(linuxDir, {
-      'meta-data': `instance-id: virtseal-media-${version}\n`,
-      'user-data': linuxUserData(version),
-      VERSION: `${version}\n`,
-      'virtseal/virtseal-agent': source('src/guest/linux/virtseal-agent'),
-      'virtseal/virtseal-agent.service': source('src/guest/linux/virtseal-agent.service'),
-    }, isAgent);
+    stageFiles(
+      linuxDir,
+      {
+        'meta-data': `instance-id: virtseal-media-${version}\n`,
+        'user-data': linuxUserData(version),
+        VERSION: `${version}\n`,
+        'virtseal/virtseal-agent': source('src/guest/linux/virtseal-agent'),
+        'virtseal/virtseal-agent.service': source('src/guest/linux/virtseal-agent.service'),
+      },
+      isAgent,
+    );
     const windowsDir = join(work, 'windows');
-    stageFiles(windowsDir, {
-      VERSION: `${version}\n`,
-      'virtseal/virtseal-agent.ps1': source('src/guest/windows/virtseal-agent.ps1'),
-      'virtseal/seal-crypto.ps1': source('src/guest/windows/seal-crypto.ps1'),
-      'virtseal/agent-kvp.ps1': source('src/guest/windows/agent-kvp.ps1'),
-      'virtseal/agent-xenstore.ps1': source('src/guest/windows/agent-xenstore.ps1'),
-      'virtseal/agent-steps.ps1': source('src/guest/windows/agent-steps.ps1'),
-      'virtseal/agent-core.ps1': source('src/guest/windows/agent-core.ps1'),
-      'virtseal/install-agent.ps1': source('src/guest/windows/install-agent.ps1'),
-      'virtseal/unattend.xml': source('src/guest/windows/unattend.xml'),
-    }, isAgent);
+    stageFiles(
+      windowsDir,
+      {
+        VERSION: `${version}\n`,
+        'virtseal/virtseal-agent.ps1': source('src/guest/windows/virtseal-agent.ps1'),
+        'virtseal/seal-crypto.ps1': source('src/guest/windows/seal-crypto.ps1'),
+        'virtseal/agent-kvp.ps1': source('src/guest/windows/agent-kvp.ps1'),
+        'virtseal/agent-xenstore.ps1': source('src/guest/windows/agent-xenstore.ps1'),
+        'virtseal/agent-steps.ps1': source('src/guest/windows/agent-steps.ps1'),
+        'virtseal/agent-core.ps1': source('src/guest/windows/agent-core.ps1'),
+        'virtseal/install-agent.ps1': source('src/guest/windows/install-agent.ps1'),
+        'virtseal/unattend.xml': source('src/guest/windows/unattend.xml'),
+      },
+      isAgent,
+    );
     const linuxIso = join(outDir, `virtseal-linux-${version}.iso`);
     const windowsIso = join(outDir, `virtseal-windows-${version}.iso`);
     makeIso(linuxDir, 'CIDATA', linuxIso);

@@ -42,7 +42,8 @@ export function lockedPackages(dirs: readonly string[], root: string): LockedPac
     if (!entry?.version) throw new Error(`THIRD-PARTY-NOTICES: ${dir} is bundled but not in package-lock.json`);
     // The lock file copies package.json's `license`; packages that use the older `licenses` array have none there.
     const license = entry.license ?? legacyLicenses(join(root, dir));
-    if (!license) throw new Error(`THIRD-PARTY-NOTICES: neither package-lock.json nor ${dir}/package.json declares a licence`);
+    if (!license)
+      throw new Error(`THIRD-PARTY-NOTICES: neither package-lock.json nor ${dir}/package.json declares a licence`);
     const name = entry.name ?? dir.slice(dir.lastIndexOf('node_modules/') + 'node_modules/'.length);
     return { dir, name, version: entry.version, license, ...(entry.resolved ? { resolved: entry.resolved } : {}) };
   });
@@ -86,7 +87,13 @@ export function thirdPartyNotices(dirs: readonly string[], root: string): string
       out.push(`The package ships no licence file; its package.json declares the licence ${p.license}.`, '');
     }
     for (const f of files) {
-      out.push(`--- ${f} ---`, readFileSync(join(root, p.dir, f), 'utf8').replace(/\r\n/g, '\n').trimEnd(), '');
+      out.push(
+        `--- ${f} ---`,
+        readFileSync(join(root, p.dir, f), 'utf8')
+          .replace(/\r\n/g, '\n')
+          .trimEnd(),
+        '',
+      );
     }
   }
   return `${out.join('\n')}\n`;

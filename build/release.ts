@@ -58,11 +58,25 @@ export function releaseExecutionEnvironment(version: string, root = ROOT): strin
     throw new BuildError(`execution-environment.yml does not copy virtseal-core.tar.gz; cannot point it at ${tarball}`);
   }
   const header = `# virtseal ${version} execution environment: run in this directory\n#   ansible-builder build -f execution-environment.yml -t <registry>/virtseal-ee:${version}\n`;
-  return header + out.split('\n').filter((l) => !/^#/.test(l)).join('\n').replace(/^\n+/, '');
+  return (
+    header +
+    out
+      .split('\n')
+      .filter((l) => !/^#/.test(l))
+      .join('\n')
+      .replace(/^\n+/, '')
+  );
 }
 
 export function sha256sums(dir: string, names: readonly string[]): string {
-  return names.map((n) => `${createHash('sha256').update(readFileSync(join(dir, n))).digest('hex')}  ${n}\n`).join('');
+  return names
+    .map(
+      (n) =>
+        `${createHash('sha256')
+          .update(readFileSync(join(dir, n)))
+          .digest('hex')}  ${n}\n`,
+    )
+    .join('');
 }
 
 /**
@@ -75,23 +89,35 @@ export function assembleRelease(outDir: string, options: { root?: string; collec
   const version = collectionVersion(root);
   const media = buildMedia(outDir);
   if (basename(media.linuxIso) !== `virtseal-linux-${version}.iso`) {
-    throw new BuildError(`the guest media are version ${media.version} but the collection is ${version}; keep package.json and galaxy.yml in step`);
+    throw new BuildError(
+      `the guest media are version ${media.version} but the collection is ${version}; keep package.json and galaxy.yml in step`,
+    );
   }
   writeFileSync(join(outDir, 'execution-environment.yml'), releaseExecutionEnvironment(version, root));
   writeFileSync(join(outDir, 'CHANGELOG.md'), changelogMarkdown(root));
   copyFileSync(join(root, 'LICENSE'), join(outDir, 'LICENSE'));
   copyFileSync(join(collectionDir, 'THIRD-PARTY-NOTICES'), join(outDir, 'THIRD-PARTY-NOTICES'));
   const files = releaseFileNames(version);
-  writeFileSync(join(outDir, 'SHA256SUMS'), sha256sums(outDir, files.filter((f) => f !== 'SHA256SUMS')));
+  writeFileSync(
+    join(outDir, 'SHA256SUMS'),
+    sha256sums(
+      outDir,
+      files.filter((f) => f !== 'SHA256SUMS'),
+    ),
+  );
   return { version, files };
 }
 
-export async function release(options: { typecheck?: boolean; log?: (line: string) => void } = {}): Promise<ReleaseFiles> {
+export async function release(
+  options: { typecheck?: boolean; log?: (line: string) => void } = {},
+): Promise<ReleaseFiles> {
   const log = options.log ?? ((line: string) => console.log(line));
   const { tarball } = await buildAll({ typecheck: options.typecheck ?? true, log });
   const outDir = join(ROOT, 'dist');
   if (!tarball || resolve(tarball) !== join(outDir, `virtseal-core-${collectionVersion()}.tar.gz`)) {
-    throw new BuildError(`the build wrote ${tarball ?? 'no tarball'}, not dist/virtseal-core-${collectionVersion()}.tar.gz`);
+    throw new BuildError(
+      `the build wrote ${tarball ?? 'no tarball'}, not dist/virtseal-core-${collectionVersion()}.tar.gz`,
+    );
   }
   const result = assembleRelease(outDir);
   for (const f of result.files) log(`release: dist/${f}`);

@@ -8,16 +8,31 @@ import addFormatsModule from 'ajv-formats';
 import type { OptionSchema } from './schema';
 
 export const X_KEYWORDS = [
-  'x-no-log', 'x-ansible-type', 'x-aliases', 'x-survey', 'x-mutually-exclusive', 'x-required-together', 'x-module', 'x-env-fallback',
+  'x-no-log',
+  'x-ansible-type',
+  'x-aliases',
+  'x-survey',
+  'x-mutually-exclusive',
+  'x-required-together',
+  'x-module',
+  'x-env-fallback',
 ];
 
 // ajv-formats is CommonJS with a default export; under esbuild/tsx interop it may arrive wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 /** A new ajv, strict about schema typos but aware of virtseal's `x-*` keywords. `standalone` emits source code. */
 export function createAjv(standalone = false): Ajv {
   const ajv = new Ajv({
-    allErrors: false, verbose: true, strict: true, strictRequired: false, strictTypes: false, useDefaults: false, coerceTypes: false,
+    allErrors: false,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    useDefaults: false,
+    coerceTypes: false,
     ...(standalone ? { code: { source: true } } : {}),
   });
   addFormats(ajv);

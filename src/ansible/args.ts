@@ -16,7 +16,10 @@ declare global {
 /** Extracts the substituted args JSON from the banner function's source text, if ansible substituted it. */
 export function embeddedArgsText(fn: unknown = globalThis.__virtsealEmbeddedArgs): string | undefined {
   if (typeof fn !== 'function') return undefined;
-  const line = fn.toString().split('\n').find((l: string) => l.startsWith('//'));
+  const line = fn
+    .toString()
+    .split('\n')
+    .find((l: string) => l.startsWith('//'));
   const text = line?.slice(2).trim();
   // Unsubstituted, the line still holds the marker, which starts with '<'.
   return text !== undefined && text.startsWith('{') ? text : undefined;
@@ -36,17 +39,25 @@ function parseObject(text: string, where: string): Record<string, unknown> {
   } catch (err) {
     throw new Error(`module arguments in ${where} are not JSON: ${(err as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`module arguments in ${where} are not a JSON object`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`module arguments in ${where} are not a JSON object`);
   // ansible wraps args as {"ANSIBLE_MODULE_ARGS": {...}} for jsonargs/WANT_JSON; accept both shapes.
   const wrapped = (parsed as Record<string, unknown>).ANSIBLE_MODULE_ARGS;
-  return wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped) ? (wrapped as Record<string, unknown>) : (parsed as Record<string, unknown>);
+  return wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped)
+    ? (wrapped as Record<string, unknown>)
+    : (parsed as Record<string, unknown>);
 }
 
-export function loadRawArgs(argv: readonly string[] = process.argv, embedded: string | undefined = embeddedArgsText()): RawArgs {
+export function loadRawArgs(
+  argv: readonly string[] = process.argv,
+  embedded: string | undefined = embeddedArgsText(),
+): RawArgs {
   if (embedded !== undefined) return { source: 'embedded', args: parseObject(embedded, 'the module source') };
   const file = argv[2];
   if (file) return { source: 'file', args: parseObject(readFileSync(file, 'utf8'), file) };
-  throw new Error('no module arguments: run this module from ansible, or pass a JSON file of arguments as the first argument');
+  throw new Error(
+    'no module arguments: run this module from ansible, or pass a JSON file of arguments as the first argument',
+  );
 }
 
 /** The `_ansible_*` keys ansible adds to every module's arguments, with the defaults ansible implies. */
@@ -67,7 +78,10 @@ function flag(v: unknown): boolean {
   return v === true || v === 'True' || v === 'true' || v === 1;
 }
 
-export function splitInternals(all: Readonly<Record<string, unknown>>): { params: Record<string, unknown>; internals: AnsibleInternals } {
+export function splitInternals(all: Readonly<Record<string, unknown>>): {
+  params: Record<string, unknown>;
+  internals: AnsibleInternals;
+} {
   const params: Record<string, unknown> = {};
   const raw: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(all)) {

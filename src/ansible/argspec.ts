@@ -54,14 +54,16 @@ function optionSpec(schema: OptionSchema, required: boolean): ArgSpecOption {
 function optionsSpec(schema: OptionSchema): Record<string, ArgSpecOption> {
   const required = new Set(schema.required ?? []);
   const out: Record<string, ArgSpecOption> = {};
-  for (const [name, prop] of Object.entries(schema.properties ?? {})) out[name] = optionSpec(prop, required.has(name) && prop.default === undefined);
+  for (const [name, prop] of Object.entries(schema.properties ?? {}))
+    out[name] = optionSpec(prop, required.has(name) && prop.default === undefined);
   return out;
 }
 
 /** The argument_spec (and module-level groups) of a resolved module schema. */
 export function argumentSpec(schema: OptionSchema): ArgumentSpec {
   const out: ArgumentSpec = { argument_spec: optionsSpec(schema) };
-  if (schema['x-mutually-exclusive']?.length) out.mutually_exclusive = schema['x-mutually-exclusive'].map((g) => [...g]);
+  if (schema['x-mutually-exclusive']?.length)
+    out.mutually_exclusive = schema['x-mutually-exclusive'].map((g) => [...g]);
   if (schema['x-required-together']?.length) out.required_together = schema['x-required-together'].map((g) => [...g]);
   return out;
 }

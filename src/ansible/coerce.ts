@@ -29,11 +29,16 @@ function pyType(value: unknown): string {
   if (value === null) return 'NoneType';
   if (Array.isArray(value)) return 'list';
   switch (typeof value) {
-    case 'string': return 'str';
-    case 'boolean': return 'bool';
-    case 'number': return Number.isInteger(value) ? 'int' : 'float';
-    case 'object': return 'dict';
-    default: return typeof value;
+    case 'string':
+      return 'str';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(value) ? 'int' : 'float';
+    case 'object':
+      return 'dict';
+    default:
+      return typeof value;
   }
 }
 
@@ -61,10 +66,21 @@ export function pyFloatText(x: number): string {
 
 export function toBool(value: unknown, secret = false): boolean {
   if (typeof value === 'boolean') return value;
-  const word = typeof value === 'number' ? (value === 1 ? '1' : value === 0 ? '0' : undefined) : typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  const word =
+    typeof value === 'number'
+      ? value === 1
+        ? '1'
+        : value === 0
+          ? '0'
+          : undefined
+      : typeof value === 'string'
+        ? value.trim().toLowerCase()
+        : undefined;
   if (word !== undefined && TRUE_WORDS.has(word)) return true;
   if (word !== undefined && FALSE_WORDS.has(word)) return false;
-  throw new Unconvertible(`the value ${show(value, secret)} is not a valid boolean. Valid booleans include: yes, no, true, false, on, off, 1, 0`);
+  throw new Unconvertible(
+    `the value ${show(value, secret)} is not a valid boolean. Valid booleans include: yes, no, true, false, on, off, 1, 0`,
+  );
 }
 
 /** Unicode decimal digits (what Python's int() and float() accept) as ASCII digits. */
@@ -124,7 +140,10 @@ function keyValueDict(text: string, secret: boolean, original: unknown): Record<
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const eq = field.indexOf('=');
-    if (eq < 0) throw new Unconvertible(`${show(original, secret)} cannot be converted to a dict: '${secret ? '…' : field}' is not key=value`);
+    if (eq < 0)
+      throw new Unconvertible(
+        `${show(original, secret)} cannot be converted to a dict: '${secret ? '…' : field}' is not key=value`,
+      );
     out[field.slice(0, eq)] = field.slice(eq + 1);
   }
   return out;
@@ -140,10 +159,14 @@ function toDict(value: unknown, secret: boolean): Record<string, unknown> {
       } catch {
         /* fall through to the error below */
       }
-      throw new Unconvertible(`${show(value, secret)} cannot be converted to a dict: unable to evaluate string as dictionary`);
+      throw new Unconvertible(
+        `${show(value, secret)} cannot be converted to a dict: unable to evaluate string as dictionary`,
+      );
     }
     if (value.includes('=')) return keyValueDict(value, secret, value);
-    throw new Unconvertible(`${show(value, secret)} cannot be converted to a dict: dictionary requested, could not parse JSON or key=value`);
+    throw new Unconvertible(
+      `${show(value, secret)} cannot be converted to a dict: dictionary requested, could not parse JSON or key=value`,
+    );
   }
   throw new Unconvertible(`${pyType(value)} cannot be converted to a dict`);
 }
@@ -181,32 +204,53 @@ export function expandPath(value: string, env: Readonly<Record<string, string | 
   return home.replace(/\/+$/, '') + vars.slice(slash) || '/';
 }
 
-function convert(type: AnsibleType, value: unknown, secret: boolean, ctx: NormalizeContext, env: Readonly<Record<string, string | undefined>>): unknown {
+function convert(
+  type: AnsibleType,
+  value: unknown,
+  secret: boolean,
+  ctx: NormalizeContext,
+  env: Readonly<Record<string, string | undefined>>,
+): unknown {
   switch (type) {
     case 'str':
     case 'path': {
       let text: string;
       if (typeof value === 'string') text = value;
       else if (typeof value === 'number' || typeof value === 'boolean') {
-        text = typeof value === 'boolean' ? (value ? 'True' : 'False') : Number.isInteger(value) ? String(value) : pyFloatText(value);
-        if (!secret) ctx.warnings.push(`The value ${JSON.stringify(value)} (type ${pyType(value)}) in a string field was converted to '${text}' (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.`);
+        text =
+          typeof value === 'boolean'
+            ? value
+              ? 'True'
+              : 'False'
+            : Number.isInteger(value)
+              ? String(value)
+              : pyFloatText(value);
+        if (!secret)
+          ctx.warnings.push(
+            `The value ${JSON.stringify(value)} (type ${pyType(value)}) in a string field was converted to '${text}' (type string). If this does not look like what you expect, quote the entire value to ensure it does not change.`,
+          );
       } else {
         // ansible would store Python's repr of the list or dict; virtseal refuses (docs/ansible-modules.md).
         throw new Unconvertible(`a ${pyType(value)} cannot be used as a string`);
       }
       return type === 'path' ? expandPath(text, env) : text;
     }
-    case 'int': return toInt(value, secret);
-    case 'float': return toFloat(value, secret);
-    case 'bool': return toBool(value, secret);
+    case 'int':
+      return toInt(value, secret);
+    case 'float':
+      return toFloat(value, secret);
+    case 'bool':
+      return toBool(value, secret);
     case 'list':
       if (Array.isArray(value)) return value;
       if (typeof value === 'string') return value.split(',');
       if (typeof value === 'number') return [Number.isInteger(value) ? String(value) : pyFloatText(value)];
       if (typeof value === 'boolean') return [value ? 'True' : 'False'];
       throw new Unconvertible(`${pyType(value)} cannot be converted to a list`);
-    case 'dict': return toDict(value, secret);
-    case 'raw': return value;
+    case 'dict':
+      return toDict(value, secret);
+    case 'raw':
+      return value;
   }
 }
 
@@ -214,7 +258,8 @@ function convert(type: AnsibleType, value: unknown, secret: boolean, ctx: Normal
 function subSpecOf(schema: OptionSchema): OptionSchema | undefined {
   const type = ansibleType(schema);
   if (type === 'dict' && schema.properties) return schema;
-  if (type === 'list' && schema.items && ansibleType(schema.items) === 'dict' && schema.items.properties) return schema.items;
+  if (type === 'list' && schema.items && ansibleType(schema.items) === 'dict' && schema.items.properties)
+    return schema.items;
   return undefined;
 }
 
@@ -235,7 +280,9 @@ function pyText(value: unknown): string {
 /** Python `==` as `in` uses it for choices: 1 == 1.0 == True, 0 == False. */
 function pyEquals(a: unknown, b: unknown): boolean {
   const num = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v);
-  return num(a) === num(b) || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+  return (
+    num(a) === num(b) || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+  );
 }
 
 /** The one string choice a YAML 1.1 boolean stands for ('True' → 'on' among on/off), as ansible maps it back. */
@@ -257,7 +304,11 @@ function booleanChoice(value: unknown, choices: readonly unknown[]): unknown {
  * ansible's `_list_no_log_values` pass: for each option with sub-options that is given (by its own name), every
  * element must be a dict or a string that converts to one; it recurses into them. Returns the first problem.
  */
-function scanSubOptions(schema: OptionSchema, params: Readonly<Record<string, unknown>>, path: string): Problem | undefined {
+function scanSubOptions(
+  schema: OptionSchema,
+  params: Readonly<Record<string, unknown>>,
+  path: string,
+): Problem | undefined {
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     const sub = subSpecOf(prop);
     const value = params[name];
@@ -271,10 +322,17 @@ function scanSubOptions(schema: OptionSchema, params: Readonly<Record<string, un
           dict = toDict(element, false);
         } catch (err) {
           if (!(err instanceof Unconvertible)) throw err;
-          return { message: `argument '${where}' is of type str and we were unable to convert to dict: ${err.message}`, option: where };
+          return {
+            message: `argument '${where}' is of type str and we were unable to convert to dict: ${err.message}`,
+            option: where,
+          };
         }
       }
-      if (!isDict(dict)) return { message: `argument '${where}' is of type ${pyType(dict)} and we were unable to convert to dict: ${pyType(dict)} cannot be converted to a dict`, option: where };
+      if (!isDict(dict))
+        return {
+          message: `argument '${where}' is of type ${pyType(dict)} and we were unable to convert to dict: ${pyType(dict)} cannot be converted to a dict`,
+          option: where,
+        };
       const inner = scanSubOptions(sub, dict, where);
       if (inner) return inner;
     }
@@ -308,7 +366,13 @@ function foundIn(path: string): string {
 }
 
 /** Validates one level (the module's options, or one dict of sub-options) in ansible's order. Mutates `params`. */
-function level(schema: OptionSchema, params: Record<string, unknown>, path: string, run: Run, secretAbove: boolean): Record<string, unknown> {
+function level(
+  schema: OptionSchema,
+  params: Record<string, unknown>,
+  path: string,
+  run: Run,
+  secretAbove: boolean,
+): Record<string, unknown> {
   const props = schema.properties ?? {};
   const entries = Object.entries(props);
   const at = (name: string) => joinPath(path, name);
@@ -345,7 +409,8 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
   if (!free) {
     const supported = entries.flatMap(([n, p]) => [n, ...(p['x-aliases'] ?? [])]).sort();
     for (const key of Object.keys(params)) {
-      if (!(key in props) && !aliases.has(key)) run.unsupported.push({ path: at(key), flat: flatName(at(key)), supported });
+      if (!(key in props) && !aliases.has(key))
+        run.unsupported.push({ path: at(key), flat: flatName(at(key)), supported });
     }
   }
 
@@ -353,7 +418,10 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
   const exclusive = (schema['x-mutually-exclusive'] ?? []).filter((group) => group.filter(has).length > 1);
   if (exclusive.length > 0) {
     const first = exclusive[0]!.find(has)!;
-    run.problems.push({ message: `parameters are mutually exclusive: ${exclusive.map((g) => g.map(at).join('|')).join(', ')}`, option: at(first) });
+    run.problems.push({
+      message: `parameters are mutually exclusive: ${exclusive.map((g) => g.map(at).join('|')).join(', ')}`,
+      option: at(first),
+    });
   }
 
   // 5. Defaults that are not null, before the required check.
@@ -364,7 +432,10 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
   // 6. Required options.
   const missing = (schema.required ?? []).filter((k) => !has(k)).sort();
   if (missing.length > 0) {
-    run.problems.push({ message: `missing required arguments: ${missing.map(at).join(', ')}${foundIn(path)}`, option: at(missing[0]!) });
+    run.problems.push({
+      message: `missing required arguments: ${missing.map(at).join(', ')}${foundIn(path)}`,
+      option: at(missing[0]!),
+    });
   }
 
   // 7. Types, option by option in schema order; list elements converted to the element type.
@@ -378,7 +449,10 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
       converted = convert(type, value, secret, run.ctx, run.env);
     } catch (err) {
       if (!(err instanceof Unconvertible)) throw err;
-      run.problems.push({ message: `argument '${at(name)}' is of type ${pyType(value)} and we were unable to convert to ${type}: ${err.message}`, option: at(name) });
+      run.problems.push({
+        message: `argument '${at(name)}' is of type ${pyType(value)} and we were unable to convert to ${type}: ${err.message}`,
+        option: at(name),
+      });
       continue;
     }
     if (type === 'list' && prop.items) {
@@ -390,7 +464,10 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
         } catch (err) {
           if (!(err instanceof Unconvertible)) throw err;
           const where = joinPath(at(name), i);
-          run.problems.push({ message: `argument '${where}' is of type ${pyType(element)} and we were unable to convert to ${elementType}: ${err.message}`, option: where });
+          run.problems.push({
+            message: `argument '${where}' is of type ${pyType(element)} and we were unable to convert to ${elementType}: ${err.message}`,
+            option: where,
+          });
         }
       });
       converted = kept;
@@ -409,14 +486,20 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
       const bad = value.filter((v) => !choices.some((c) => pyEquals(c, v)));
       if (bad.length > 0) {
         const index = value.findIndex((v) => !choices.some((c) => pyEquals(c, v)));
-        run.problems.push({ message: `value of ${at(name)} must be one or more of: ${list}. Got no match for: ${secret ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : bad.map(pyText).join(', ')}`, option: joinPath(at(name), index) });
+        run.problems.push({
+          message: `value of ${at(name)} must be one or more of: ${list}. Got no match for: ${secret ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : bad.map(pyText).join(', ')}`,
+          option: joinPath(at(name), index),
+        });
       }
     } else if (!choices.some((c) => pyEquals(c, value))) {
       const mapped = booleanChoice(value, choices);
       if (mapped !== undefined) {
         params[name] = mapped;
       } else {
-        run.problems.push({ message: `value of ${at(name)} must be one of: ${list}, got: ${secret ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : pyText(value)}`, option: at(name) });
+        run.problems.push({
+          message: `value of ${at(name)} must be one of: ${list}, got: ${secret ? 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' : pyText(value)}`,
+          option: at(name),
+        });
       }
     } else {
       // Keep the schema's own spelling of the choice (1 for a given true, 'on' for 'on').
@@ -427,7 +510,10 @@ function level(schema: OptionSchema, params: Record<string, unknown>, path: stri
   // 9. Required-together groups (ansible raises on the first incomplete group).
   const together = (schema['x-required-together'] ?? []).find((group) => group.some(has) && !group.every(has));
   if (together) {
-    run.problems.push({ message: `parameters are required together: ${together.map(at).join(', ')}${foundIn(path)}`, option: at(together.find((k) => !has(k))!) });
+    run.problems.push({
+      message: `parameters are required together: ${together.map(at).join(', ')}${foundIn(path)}`,
+      option: at(together.find((k) => !has(k))!),
+    });
   }
 
   // 10. Sub-options, depth first.

@@ -13,9 +13,17 @@ export async function main<Options>(definition: ModuleDefinition<Options>): Prom
   try {
     const { source, args } = loadRawArgs();
     const file = argsFile(source);
-    result = definition.argsOffDisk && file !== undefined ? refuseArgsOnDisk(definition.name, source, file) : await runModule(definition, args);
+    result =
+      definition.argsOffDisk && file !== undefined
+        ? refuseArgsOnDisk(definition.name, source, file)
+        : await runModule(definition, args);
   } catch (err) {
-    result = { failed: true, changed: false, reason: 'internal_error', msg: `virtseal module ${definition.name}: ${err instanceof Error ? err.message : String(err)}` };
+    result = {
+      failed: true,
+      changed: false,
+      reason: 'internal_error',
+      msg: `virtseal module ${definition.name}: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
   const code = result.failed ? 1 : 0;
   // Exit once stdout is flushed, even if a driver left a socket or timer open.

@@ -50,8 +50,14 @@ export function maskNoLogOptions(schema: OptionSchema | undefined, args: unknown
   for (const [key, value] of Object.entries(args)) {
     const prop = props[key] ?? props[aliases.get(key) ?? ''];
     // An unknown key may be a misspelt secret option (admin_pasword): its value is not echoed either.
-    const unknown = !prop && schema.properties !== undefined && (schema.additionalProperties === undefined || schema.additionalProperties === false);
-    out[key] = (prop?.['x-no-log'] || unknown) && value !== null && value !== undefined ? NO_LOG_PLACEHOLDER : maskNoLogOptions(prop, value);
+    const unknown =
+      !prop &&
+      schema.properties !== undefined &&
+      (schema.additionalProperties === undefined || schema.additionalProperties === false);
+    out[key] =
+      (prop?.['x-no-log'] || unknown) && value !== null && value !== undefined
+        ? NO_LOG_PLACEHOLDER
+        : maskNoLogOptions(prop, value);
   }
   return out;
 }
@@ -65,8 +71,10 @@ export const MIN_KEY_MASK_LENGTH = 8;
 export function shortSecretWarning(secrets: Iterable<string>): string | undefined {
   const short = [...new Set(secrets)].filter((s) => s !== '' && [...s].length < MIN_MASKABLE_LENGTH);
   if (short.length === 0) return undefined;
-  return `${short.length === 1 ? 'a no_log value is' : `${short.length} no_log values are`} shorter than ${MIN_MASKABLE_LENGTH} characters: ` +
-    'it is masked where it is a whole value, but not inside longer text, where masking it would rewrite unrelated words. Use a longer secret.';
+  return (
+    `${short.length === 1 ? 'a no_log value is' : `${short.length} no_log values are`} shorter than ${MIN_MASKABLE_LENGTH} characters: ` +
+    'it is masked where it is a whole value, but not inside longer text, where masking it would rewrite unrelated words. Use a longer secret.'
+  );
 }
 
 /**

@@ -27,7 +27,10 @@ function failureMessage(err: unknown): string {
   return String(err);
 }
 
-export async function runModule<Options>(definition: ModuleDefinition<Options>, allArgs: Readonly<Record<string, unknown>>): Promise<AnsibleResult> {
+export async function runModule<Options>(
+  definition: ModuleDefinition<Options>,
+  allArgs: Readonly<Record<string, unknown>>,
+): Promise<AnsibleResult> {
   const { params, internals } = splitInternals(allArgs);
   const warnings: string[] = [];
   const debugLog: string[] = [];
@@ -59,7 +62,12 @@ export async function runModule<Options>(definition: ModuleDefinition<Options>, 
 }
 
 function makeContext<Options>(
-  options: Options, internals: AnsibleInternals, moduleName: string, warnings: string[], debugLog: string[], secrets: Set<string>,
+  options: Options,
+  internals: AnsibleInternals,
+  moduleName: string,
+  warnings: string[],
+  debugLog: string[],
+  secrets: Set<string>,
 ): ModuleContext<Options> {
   return {
     options,
@@ -93,7 +101,9 @@ function failure(err: unknown, internals: AnsibleInternals): AnsibleResult {
   if (isVirtsealError(err)) {
     result.reason = err.reason;
     if (err instanceof InvalidArgument && err.option !== undefined) result.option = err.option;
-    const details = Object.fromEntries(Object.entries(err.details).filter(([k, v]) => k !== 'option' && v !== undefined));
+    const details = Object.fromEntries(
+      Object.entries(err.details).filter(([k, v]) => k !== 'option' && v !== undefined),
+    );
     if (Object.keys(details).length > 0) result.details = details;
   } else {
     // Not a VirtsealError: a bug or an unexpected environment. Say so, keep the message, trace only at -vvv.

@@ -62,13 +62,20 @@ function pointer(root: unknown, fragment: string, ref: string): unknown {
  * the options the module declares itself: the fragment is named once per schema, and a definition added to it
  * reaches every module that takes it.
  */
-export function expandFragments(schema: object, fragments: Readonly<Record<string, object>> = generatedFragments): object {
-  const { 'x-fragments': names, ...rest } = schema as { 'x-fragments'?: readonly string[]; properties?: Record<string, unknown> };
+export function expandFragments(
+  schema: object,
+  fragments: Readonly<Record<string, object>> = generatedFragments,
+): object {
+  const { 'x-fragments': names, ...rest } = schema as {
+    'x-fragments'?: readonly string[];
+    properties?: Record<string, unknown>;
+  };
   if (!names?.length) return schema;
   const properties: Record<string, unknown> = { ...rest.properties };
   for (const name of names) {
     const fragment = fragments[name] as { definitions?: Record<string, unknown> } | undefined;
-    if (!fragment?.definitions) throw new Error(`x-fragments: no fragment "${name}" with definitions (run npm run generate)`);
+    if (!fragment?.definitions)
+      throw new Error(`x-fragments: no fragment "${name}" with definitions (run npm run generate)`);
     for (const option of Object.keys(fragment.definitions)) {
       properties[option] ??= { $ref: `fragments/${name}.schema.json#/definitions/${option}` };
     }
@@ -98,7 +105,10 @@ export function resolveSchema(
       const m = FRAGMENT_REF.exec(ref);
       if (m) {
         const fragment = fragments[m[1]!];
-        if (!fragment) throw new Error(`$ref ${ref}: no fragment "${m[1]}" (is src/generated/fragments.ts up to date? run npm run generate)`);
+        if (!fragment)
+          throw new Error(
+            `$ref ${ref}: no fragment "${m[1]}" (is src/generated/fragments.ts up to date? run npm run generate)`,
+          );
         targetRoot = fragment;
         target = pointer(fragment, m[2] ?? '', ref);
       } else if (ref.startsWith('#')) {
@@ -130,13 +140,20 @@ export function primaryType(schema: OptionSchema): JsonType | undefined {
 export function ansibleType(schema: OptionSchema): AnsibleType {
   if (schema['x-ansible-type']) return schema['x-ansible-type'];
   switch (primaryType(schema)) {
-    case 'string': return 'str';
-    case 'integer': return 'int';
-    case 'number': return 'float';
-    case 'boolean': return 'bool';
-    case 'array': return 'list';
-    case 'object': return 'dict';
-    default: return 'raw';
+    case 'string':
+      return 'str';
+    case 'integer':
+      return 'int';
+    case 'number':
+      return 'float';
+    case 'boolean':
+      return 'bool';
+    case 'array':
+      return 'list';
+    case 'object':
+      return 'dict';
+    default:
+      return 'raw';
   }
 }
 

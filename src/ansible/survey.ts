@@ -6,7 +6,14 @@
  */
 import { ansibleType, descriptionLines, primaryType, type OptionSchema } from './schema';
 
-export type SurveyQuestionType = 'text' | 'textarea' | 'password' | 'multiplechoice' | 'multiselect' | 'integer' | 'float';
+export type SurveyQuestionType =
+  | 'text'
+  | 'textarea'
+  | 'password'
+  | 'multiplechoice'
+  | 'multiselect'
+  | 'integer'
+  | 'float';
 
 export interface SurveyQuestion {
   question_name: string;
@@ -66,7 +73,13 @@ function firstSentence(lines: string[]): string {
 const yesNo = (v: unknown): string => (v === true ? 'yes' : 'no');
 
 /** One survey question for an option. `name` is the option name (used for a default question text). */
-export function questionFromOption(variable: string, name: string, option: OptionSchema, required: boolean, overrides: QuestionOverrides = {}): SurveyQuestion {
+export function questionFromOption(
+  variable: string,
+  name: string,
+  option: OptionSchema,
+  required: boolean,
+  overrides: QuestionOverrides = {},
+): SurveyQuestion {
   const hints = { ...(option['x-survey'] ?? {}), ...overrides } as QuestionOverrides;
   const jsonType = primaryType(option);
   const atype = ansibleType(option);
@@ -93,13 +106,19 @@ export function questionFromOption(variable: string, name: string, option: Optio
     type = 'multiselect';
     choices = option.items.enum.map(String);
     dflt = Array.isArray(dflt) ? dflt.map(String).join('\n') : dflt;
-  } else if (jsonType === 'array' && option.items && ['string', 'integer', 'number'].includes(primaryType(option.items) ?? '')) {
+  } else if (
+    jsonType === 'array' &&
+    option.items &&
+    ['string', 'integer', 'number'].includes(primaryType(option.items) ?? '')
+  ) {
     type = 'text';
     dflt = Array.isArray(dflt) ? dflt.map(String).join(',') : dflt;
   } else if (atype === 'str' || atype === 'path' || atype === 'raw') {
     type = 'text';
   } else if (!hints.type) {
-    throw new SurveyError(`option ${name} (${atype}) has no survey question type; give one with x-survey or the definition's type`);
+    throw new SurveyError(
+      `option ${name} (${atype}) has no survey question type; give one with x-survey or the definition's type`,
+    );
   } else {
     type = hints.type;
   }
@@ -161,14 +180,21 @@ export function surveyFromSchema(moduleName: string, schema: OptionSchema): Surv
   const spec: SurveyQuestion[] = [];
   for (const [name, option] of Object.entries(schema.properties ?? {})) {
     const t = primaryType(option);
-    if ((t === 'object' || (t === 'array' && primaryType(option.items ?? {}) === 'object')) && !option['x-survey']?.type) continue;
+    if (
+      (t === 'object' || (t === 'array' && primaryType(option.items ?? {}) === 'object')) &&
+      !option['x-survey']?.type
+    )
+      continue;
     spec.push(questionFromOption(name, name, option, required.has(name)));
   }
   return { name: moduleName, description: firstSentence(descriptionLines(schema)), spec };
 }
 
 /** Finds the option at a dotted path (`guest.users[].name`) and whether every step of it is required. */
-export function optionAt(schema: OptionSchema, path: string): { option: OptionSchema; name: string; required: boolean } {
+export function optionAt(
+  schema: OptionSchema,
+  path: string,
+): { option: OptionSchema; name: string; required: boolean } {
   let node = schema;
   let required = true;
   let name = '';
@@ -184,7 +210,10 @@ export function optionAt(schema: OptionSchema, path: string): { option: OptionSc
 }
 
 /** Builds a survey from a definition; `schemas` maps module names to resolved schemas. */
-export function surveyFromDefinition(definition: SurveyDefinition, schemas: Readonly<Record<string, OptionSchema>>): SurveySpec {
+export function surveyFromDefinition(
+  definition: SurveyDefinition,
+  schemas: Readonly<Record<string, OptionSchema>>,
+): SurveySpec {
   const seen = new Set<string>();
   const spec = definition.variables.map((v) => {
     if (seen.has(v.variable)) throw new SurveyError(`variable ${v.variable} is defined twice`);
@@ -192,7 +221,13 @@ export function surveyFromDefinition(definition: SurveyDefinition, schemas: Read
     const { variable, from, ...overrides } = v;
     if (!from) {
       if (!overrides.type) throw new SurveyError(`${variable}: needs either from: <module>#<option> or a type`);
-      return questionFromOption(variable, variable, { type: 'string', description: overrides.description ?? '' }, overrides.required ?? false, overrides);
+      return questionFromOption(
+        variable,
+        variable,
+        { type: 'string', description: overrides.description ?? '' },
+        overrides.required ?? false,
+        overrides,
+      );
     }
     const hash = from.indexOf('#');
     if (hash <= 0) throw new SurveyError(`${variable}: from must look like <module>#<option path>, got ${from}`);

@@ -38,16 +38,33 @@ export function describeAjvError(error: ErrorObject, schema: OptionSchema): Inva
   const got = secret || error.data === undefined ? '' : `, got ${JSON.stringify(error.data)}`;
   let text: string;
   switch (error.keyword) {
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
       text = `${arg} must be ${String(p.comparison)} ${String(p.limit)}${got}`;
       break;
-    case 'minLength': text = `${arg} must be at least ${plural(p.limit, 'character')} long`; break;
-    case 'maxLength': text = `${arg} must be at most ${plural(p.limit, 'character')} long`; break;
-    case 'minItems': text = `${arg} must have at least ${plural(p.limit, 'item')}`; break;
-    case 'maxItems': text = `${arg} must have at most ${plural(p.limit, 'item')}`; break;
-    case 'pattern': text = `${arg} must match the pattern ${String(p.pattern)}${got}`; break;
-    case 'format': text = `${arg} must be a valid ${String(p.format)}${got}`; break;
-    case 'enum': text = `value of ${name} must be one of: ${((p.allowedValues as unknown[]) ?? []).map(String).join(', ')}${secret ? '' : `, got: ${String(error.data)}`}`; break;
+    case 'minLength':
+      text = `${arg} must be at least ${plural(p.limit, 'character')} long`;
+      break;
+    case 'maxLength':
+      text = `${arg} must be at most ${plural(p.limit, 'character')} long`;
+      break;
+    case 'minItems':
+      text = `${arg} must have at least ${plural(p.limit, 'item')}`;
+      break;
+    case 'maxItems':
+      text = `${arg} must have at most ${plural(p.limit, 'item')}`;
+      break;
+    case 'pattern':
+      text = `${arg} must match the pattern ${String(p.pattern)}${got}`;
+      break;
+    case 'format':
+      text = `${arg} must be a valid ${String(p.format)}${got}`;
+      break;
+    case 'enum':
+      text = `value of ${name} must be one of: ${((p.allowedValues as unknown[]) ?? []).map(String).join(', ')}${secret ? '' : `, got: ${String(error.data)}`}`;
+      break;
     case 'required': {
       const missing = name === '' ? String(p.missingProperty) : `${name}.${String(p.missingProperty)}`;
       return new InvalidArgument(`missing required arguments: ${missing}`, missing);
@@ -56,7 +73,8 @@ export function describeAjvError(error: ErrorObject, schema: OptionSchema): Inva
       const extra = name === '' ? String(p.additionalProperty) : `${name}.${String(p.additionalProperty)}`;
       return new InvalidArgument(`Unsupported parameters: ${extra}`, extra);
     }
-    default: text = `${arg} ${error.message ?? 'is invalid'}`;
+    default:
+      text = `${arg} ${error.message ?? 'is invalid'}`;
   }
   return new InvalidArgument(text, name === '' ? undefined : name);
 }

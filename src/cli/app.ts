@@ -35,7 +35,10 @@ const camel = (text: string) => text.toLowerCase().replace(/[-_]+([a-z0-9])/g, (
  * command being run (the bridge's webhook secret, a credential's variables, a typo), so they cannot make a command
  * fail with "Unknown argument". Flags given on the command line are untouched.
  */
-function ignoreForeignEnv(argv: Record<string, unknown>, y: { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }): void {
+function ignoreForeignEnv(
+  argv: Record<string, unknown>,
+  y: { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } },
+): void {
   const options = y.getOptions();
   const known = new Set<string>();
   for (const key of Object.keys(options.key)) known.add(camel(key));
@@ -70,13 +73,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       .exitProcess(false)
       .fail((msg, err) => {
         failure = msg ?? (err ? String(err.message) : 'error');
-        if (err && !isVirtsealError(err) && !(err instanceof UsageError) && process.env.VIRTSEAL_DEBUG) failure = err.stack ?? failure;
+        if (err && !isVirtsealError(err) && !(err instanceof UsageError) && process.env.VIRTSEAL_DEBUG)
+          failure = err.stack ?? failure;
       });
     for (const command of Object.values(commands) as CommandModule[]) parser.command(command);
     // Env parsing and strict validation happen before this middleware; command handlers see the full environment.
     const restoreEnv = hideNonFlagEnv();
     // yargs passes the command's yargs instance as a second argument, which its types leave out.
-    const dropForeign = (args: Record<string, unknown>, y: Parameters<typeof ignoreForeignEnv>[1]) => ignoreForeignEnv(args, y);
+    const dropForeign = (args: Record<string, unknown>, y: Parameters<typeof ignoreForeignEnv>[1]) =>
+      ignoreForeignEnv(args, y);
     parser.middleware(dropForeign as unknown as MiddlewareFunction, true);
     parser.middleware(() => restoreEnv());
     let helpText: string | undefined;

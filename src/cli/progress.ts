@@ -17,8 +17,10 @@ export function formatProgress(label: string, sent: number, total: number, elaps
   const filled = Math.round(fraction * WIDTH);
   const rate = elapsedMs > 0 ? sent / MIB / (elapsedMs / 1000) : 0;
   const percent = Math.floor(fraction * 100);
-  return `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${String(percent).padStart(3)}% ` +
-    `${(sent / MIB).toFixed(1)}/${(total / MIB).toFixed(1)} MiB ${rate.toFixed(1)} MiB/s`;
+  return (
+    `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${String(percent).padStart(3)}% ` +
+    `${(sent / MIB).toFixed(1)}/${(total / MIB).toFixed(1)} MiB ${rate.toFixed(1)} MiB/s`
+  );
 }
 
 export class ProgressBar {
@@ -26,7 +28,10 @@ export class ProgressBar {
   private readonly lastStep = new Map<string, number>();
   private drawn = false;
 
-  constructor(private readonly sink: ProgressSink, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly sink: ProgressSink,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   update(label: string, sent: number, total: number): void {
     if (!this.started.has(label)) this.started.set(label, this.now());

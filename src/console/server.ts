@@ -102,7 +102,8 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
       if (url.pathname === '/') {
         const check = tokens.check(url.searchParams.get('token'));
-        if (check !== 'ok') return send(res, 403, `console token ${check}: run 'virtseal console' again for a new one\n`);
+        if (check !== 'ok')
+          return send(res, 403, `console token ${check}: run 'virtseal console' again for a new one\n`);
         return send(res, 200, page(options.title), TYPES['.html']);
       }
       if (url.pathname === '/console.js') return send(res, 200, PAGE_SCRIPT, TYPES['.js']);
@@ -123,7 +124,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (code: number, why: string): void => {
       log(`console: WebSocket refused: ${why}`);
-      socket.end(`HTTP/1.1 ${code} ${code === 403 ? 'Forbidden' : 'Bad Request'}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${why}\n`);
+      socket.end(
+        `HTTP/1.1 ${code} ${code === 403 ? 'Forbidden' : 'Bad Request'}\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${why}\n`,
+      );
     };
     const url = new URL(req.url ?? '/', 'http://loopback');
     if (!own(req.headers.host) || url.pathname !== '/websockify') return refuse(400, 'not a console WebSocket');

@@ -4,4 +4,5 @@
  * an undefined value would differ from no key (spread over another object, a result, JSON, deep equality), the
  * object is built with `defined({...})`.
  */
-export const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+export const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

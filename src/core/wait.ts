@@ -33,8 +33,10 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
     const elapsed = clock.now() - start;
     const left = options.timeoutMs - elapsed;
     if (left <= 0) {
-      throw options.onTimeout?.(elapsed) ??
-        new OperationTimeout(`timed out after ${Math.round(elapsed / 1000)} s waiting for ${options.what}`);
+      throw (
+        options.onTimeout?.(elapsed) ??
+        new OperationTimeout(`timed out after ${Math.round(elapsed / 1000)} s waiting for ${options.what}`)
+      );
     }
     await clock.sleep(Math.min(delay, left));
     delay = Math.min(maxDelay, delay * factor);

@@ -29,7 +29,8 @@ export interface RecordingHypervisor extends Hypervisor {
 
 const DRY = 'dry-run-';
 const MiB = 1024 * 1024;
-const gib = (b: number | undefined): string => (b === undefined ? 'default-size' : `${Math.round((b / 1024 / MiB) * 10) / 10} GiB`);
+const gib = (b: number | undefined): string =>
+  b === undefined ? 'default-size' : `${Math.round((b / 1024 / MiB) * 10) / 10} GiB`;
 
 export function describeVmSpec(spec: VmSpec): string {
   const mem = spec.memory.dynamic
@@ -42,7 +43,8 @@ export function describeVmSpec(spec: VmSpec): string {
 
 export function describeDisk(d: DiskSpec): string {
   if (d.path) return `${d.name} = existing ${d.path}`;
-  if (d.image) return `${d.name} = ${d.clone === 'copy' ? 'copy' : 'differencing disk'} of image '${d.image}'${d.sizeBytes ? ` grown to ${gib(d.sizeBytes)}` : ''}`;
+  if (d.image)
+    return `${d.name} = ${d.clone === 'copy' ? 'copy' : 'differencing disk'} of image '${d.image}'${d.sizeBytes ? ` grown to ${gib(d.sizeBytes)}` : ''}`;
   return `${d.name} = new ${gib(d.sizeBytes)}`;
 }
 
@@ -69,7 +71,11 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
   const simulatedOnly = (id: string): boolean => id.startsWith(DRY);
 
   /** Live: run, then record. Dry: record, then simulate. */
-  async function act<T>(line: string | (() => Promise<string>), run: () => Promise<T>, simulate: () => Promise<T>): Promise<T> {
+  async function act<T>(
+    line: string | (() => Promise<string>),
+    run: () => Promise<T>,
+    simulate: () => Promise<T>,
+  ): Promise<T> {
     const text = typeof line === 'string' ? line : await line();
     if (live) {
       const result = await run();
@@ -98,7 +104,12 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
     staticMac: !!nic.mac || !!previous?.staticMac,
     ipAddresses: previous?.ipAddresses ?? [],
   });
-  const diskInfo = (d: DiskSpec): DiskInfo => ({ name: d.name, path: d.path ?? `(new disk ${d.name})`, sizeBytes: d.sizeBytes ?? 0, owned: !d.path });
+  const diskInfo = (d: DiskSpec): DiskInfo => ({
+    name: d.name,
+    path: d.path ?? `(new disk ${d.name})`,
+    sizeBytes: d.sizeBytes ?? 0,
+    owned: !d.path,
+  });
 
   const vms: Hypervisor['vms'] = {
     async listVms() {
@@ -113,36 +124,44 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
       return found && !deleted.has(found.id) ? (vmsById.get(found.id) ?? found) : undefined;
     },
     createVm: ({ spec }) =>
-      act(describeVmSpec(spec), () => inner.vms.createVm({ spec }), async () => {
-        const vm: VmInfo = {
-          id: nextId('vm'),
-          name: spec.name,
-          state: 'off',
-          generation: spec.generation,
-          cpuCount: spec.cpuCount,
-          memory: spec.memory,
-          secureBoot: spec.secureBoot,
-          tpm: spec.tpm,
-          bootOrder: spec.bootOrder,
-          automaticStartAction: spec.automaticStartAction,
-          automaticStopAction: spec.automaticStopAction,
-          notes: spec.notes,
-          tags: spec.tags ?? [],
-          disks: spec.disks.map(diskInfo),
-          nics: spec.nics.map((n) => nicInfo(n)),
-          ipAddresses: [],
-        };
-        vmsById.set(vm.id, vm);
-        return vm;
-      }),
+      act(
+        describeVmSpec(spec),
+        () => inner.vms.createVm({ spec }),
+        async () => {
+          const vm: VmInfo = {
+            id: nextId('vm'),
+            name: spec.name,
+            state: 'off',
+            generation: spec.generation,
+            cpuCount: spec.cpuCount,
+            memory: spec.memory,
+            secureBoot: spec.secureBoot,
+            tpm: spec.tpm,
+            bootOrder: spec.bootOrder,
+            automaticStartAction: spec.automaticStartAction,
+            automaticStopAction: spec.automaticStopAction,
+            notes: spec.notes,
+            tags: spec.tags ?? [],
+            disks: spec.disks.map(diskInfo),
+            nics: spec.nics.map((n) => nicInfo(n)),
+            ipAddresses: [],
+          };
+          vmsById.set(vm.id, vm);
+          return vm;
+        },
+      ),
     reconfigureVm: ({ id, changes: wanted }) =>
-      act(async () => `reconfigure VM '${await nameOf(id)}': ${describeVmChanges(wanted)}`, () => inner.vms.reconfigureVm({ id, changes: wanted }), async () => {
-        const set = Object.fromEntries(Object.entries(wanted).filter(([, v]) => v !== undefined));
-        await patch(id, (vm) => ({ ...vm, ...set }));
-        const vm = await current(id);
-        if (!vm) throw new Error(`dry run: VM ${id} is gone`);
-        return vm;
-      }),
+      act(
+        async () => `reconfigure VM '${await nameOf(id)}': ${describeVmChanges(wanted)}`,
+        () => inner.vms.reconfigureVm({ id, changes: wanted }),
+        async () => {
+          const set = Object.fromEntries(Object.entries(wanted).filter(([, v]) => v !== undefined));
+          await patch(id, (vm) => ({ ...vm, ...set }));
+          const vm = await current(id);
+          if (!vm) throw new Error(`dry run: VM ${id} is gone`);
+          return vm;
+        },
+      ),
     deleteVm: ({ id, removeOwnedDisks }) =>
       act(
         async () => {
@@ -158,47 +177,81 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
   };
 
   const power: Hypervisor['power'] = {
-    start: ({ id }) => act(async () => `start VM '${await nameOf(id)}'`, () => inner.power.start({ id }), () => setState(id, 'running')),
+    start: ({ id }) =>
+      act(
+        async () => `start VM '${await nameOf(id)}'`,
+        () => inner.power.start({ id }),
+        () => setState(id, 'running'),
+      ),
     shutdown: (o) =>
       act(
-        async () => `shut down VM '${await nameOf(o.id)}'${o.force ? ', turning it off if the guest does not respond' : ''}`,
+        async () =>
+          `shut down VM '${await nameOf(o.id)}'${o.force ? ', turning it off if the guest does not respond' : ''}`,
         () => inner.power.shutdown(o),
         async () => (await setState(o.id, 'off'), { forced: false }),
       ),
-    turnOff: ({ id }) => act(async () => `turn off VM '${await nameOf(id)}'`, () => inner.power.turnOff({ id }), () => setState(id, 'off')),
-    restart: (o) => act(async () => `restart VM '${await nameOf(o.id)}'`, () => inner.power.restart(o), () => setState(o.id, 'running')),
-    save: ({ id }) => act(async () => `save VM '${await nameOf(id)}'`, () => inner.power.save({ id }), () => setState(id, 'saved')),
+    turnOff: ({ id }) =>
+      act(
+        async () => `turn off VM '${await nameOf(id)}'`,
+        () => inner.power.turnOff({ id }),
+        () => setState(id, 'off'),
+      ),
+    restart: (o) =>
+      act(
+        async () => `restart VM '${await nameOf(o.id)}'`,
+        () => inner.power.restart(o),
+        () => setState(o.id, 'running'),
+      ),
+    save: ({ id }) =>
+      act(
+        async () => `save VM '${await nameOf(id)}'`,
+        () => inner.power.save({ id }),
+        () => setState(id, 'saved'),
+      ),
   };
 
   const disks: Hypervisor['disks'] = {
     addDisk: ({ vmId, disk }) =>
-      act(async () => `add disk ${describeDisk(disk)} to VM '${await nameOf(vmId)}'`, () => inner.disks.addDisk({ vmId, disk }), async () => {
-        const info = diskInfo(disk);
-        await patch(vmId, (vm) => ({ ...vm, disks: [...vm.disks, info] }));
-        return info;
-      }),
+      act(
+        async () => `add disk ${describeDisk(disk)} to VM '${await nameOf(vmId)}'`,
+        () => inner.disks.addDisk({ vmId, disk }),
+        async () => {
+          const info = diskInfo(disk);
+          await patch(vmId, (vm) => ({ ...vm, disks: [...vm.disks, info] }));
+          return info;
+        },
+      ),
     removeDisk: (o) =>
       act(
-        async () => `remove disk '${o.name}' from VM '${await nameOf(o.vmId)}'${o.deleteFile ? ' and delete its file' : ''}`,
+        async () =>
+          `remove disk '${o.name}' from VM '${await nameOf(o.vmId)}'${o.deleteFile ? ' and delete its file' : ''}`,
         () => inner.disks.removeDisk(o),
         () => patch(o.vmId, (vm) => ({ ...vm, disks: vm.disks.filter((d) => d.name !== o.name) })),
       ),
     resizeDisk: (o) =>
-      act(async () => `grow disk '${o.name}' of VM '${await nameOf(o.vmId)}' to ${gib(o.sizeBytes)}`, () => inner.disks.resizeDisk(o), async () => {
-        const before = (await current(o.vmId))?.disks.find((d) => d.name === o.name);
-        const after: DiskInfo = { ...(before ?? { name: o.name, path: '', owned: true }), sizeBytes: o.sizeBytes };
-        await patch(o.vmId, (vm) => ({ ...vm, disks: vm.disks.map((d) => (d.name === o.name ? after : d)) }));
-        return after;
-      }),
+      act(
+        async () => `grow disk '${o.name}' of VM '${await nameOf(o.vmId)}' to ${gib(o.sizeBytes)}`,
+        () => inner.disks.resizeDisk(o),
+        async () => {
+          const before = (await current(o.vmId))?.disks.find((d) => d.name === o.name);
+          const after: DiskInfo = { ...(before ?? { name: o.name, path: '', owned: true }), sizeBytes: o.sizeBytes };
+          await patch(o.vmId, (vm) => ({ ...vm, disks: vm.disks.map((d) => (d.name === o.name ? after : d)) }));
+          return after;
+        },
+      ),
   };
 
   const nics: Hypervisor['nics'] = {
     addNic: ({ vmId, nic }) =>
-      act(async () => `add NIC ${describeNic(nic)} to VM '${await nameOf(vmId)}'`, () => inner.nics.addNic({ vmId, nic }), async () => {
-        const info = nicInfo(nic);
-        await patch(vmId, (vm) => ({ ...vm, nics: [...vm.nics, info] }));
-        return info;
-      }),
+      act(
+        async () => `add NIC ${describeNic(nic)} to VM '${await nameOf(vmId)}'`,
+        () => inner.nics.addNic({ vmId, nic }),
+        async () => {
+          const info = nicInfo(nic);
+          await patch(vmId, (vm) => ({ ...vm, nics: [...vm.nics, info] }));
+          return info;
+        },
+      ),
     removeNic: (o) =>
       act(
         async () => `remove NIC '${o.name}' from VM '${await nameOf(o.vmId)}'`,
@@ -206,34 +259,46 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
         () => patch(o.vmId, (vm) => ({ ...vm, nics: vm.nics.filter((n) => n.name !== o.name) })),
       ),
     setNic: ({ vmId, nic }) =>
-      act(async () => `set NIC ${describeNic(nic)} of VM '${await nameOf(vmId)}'`, () => inner.nics.setNic({ vmId, nic }), async () => {
-        const previous = (await current(vmId))?.nics.find((n) => n.name === nic.name);
-        const info = nicInfo(nic, previous);
-        await patch(vmId, (vm) => ({ ...vm, nics: vm.nics.map((n) => (n.name === nic.name ? info : n)) }));
-        return info;
-      }),
+      act(
+        async () => `set NIC ${describeNic(nic)} of VM '${await nameOf(vmId)}'`,
+        () => inner.nics.setNic({ vmId, nic }),
+        async () => {
+          const previous = (await current(vmId))?.nics.find((n) => n.name === nic.name);
+          const info = nicInfo(nic, previous);
+          await patch(vmId, (vm) => ({ ...vm, nics: vm.nics.map((n) => (n.name === nic.name ? info : n)) }));
+          return info;
+        },
+      ),
   };
 
   const images: Hypervisor['images'] = {
     listImages: () => inner.images.listImages(),
     findImage: (o) => inner.images.findImage(o),
     publishImage: (o) =>
-      act(`publish image '${o.name}' from ${o.localPath}`, () => inner.images.publishImage(o), async () => ({
-        image: { name: o.name, path: `(library)/${o.name}`, sha256: o.sha256 ?? '', sizeBytes: 0 },
-        skipped: false,
-        resumedFromBytes: 0,
-        sentBytes: 0,
-      })),
+      act(
+        `publish image '${o.name}' from ${o.localPath}`,
+        () => inner.images.publishImage(o),
+        async () => ({
+          image: { name: o.name, path: `(library)/${o.name}`, sha256: o.sha256 ?? '', sizeBytes: 0 },
+          skipped: false,
+          resumedFromBytes: 0,
+          sentBytes: 0,
+        }),
+      ),
   };
 
   const media: Hypervisor['media'] = {
     attachIso: (o) =>
-      act(async () => `attach ISO ${o.path} to VM '${await nameOf(o.vmId)}'`, () => inner.media.attachIso(o), () =>
-        patch(o.vmId, (vm) => ({ ...vm, dvd: o.path })),
+      act(
+        async () => `attach ISO ${o.path} to VM '${await nameOf(o.vmId)}'`,
+        () => inner.media.attachIso(o),
+        () => patch(o.vmId, (vm) => ({ ...vm, dvd: o.path })),
       ),
     detachIso: (o) =>
-      act(async () => `detach ISO from VM '${await nameOf(o.vmId)}'`, () => inner.media.detachIso(o), () =>
-        patch(o.vmId, (vm) => ({ ...vm, dvd: undefined })),
+      act(
+        async () => `detach ISO from VM '${await nameOf(o.vmId)}'`,
+        () => inner.media.detachIso(o),
+        () => patch(o.vmId, (vm) => ({ ...vm, dvd: undefined })),
       ),
   };
 
@@ -242,29 +307,52 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
   const checkpoints: Hypervisor['checkpoints'] = {
     listCheckpoints: ({ vmId }) => listCheckpoints(vmId),
     createCheckpoint: (o) =>
-      act(async () => `create checkpoint '${o.name}' of VM '${await nameOf(o.vmId)}'`, () => inner.checkpoints.createCheckpoint(o), async () => {
-        const info: CheckpointInfo = { id: nextId('checkpoint'), name: o.name, createdAt: new Date().toISOString() };
-        checkpointLists.set(o.vmId, [...(await listCheckpoints(o.vmId)), info]);
-        return info;
-      }),
+      act(
+        async () => `create checkpoint '${o.name}' of VM '${await nameOf(o.vmId)}'`,
+        () => inner.checkpoints.createCheckpoint(o),
+        async () => {
+          const info: CheckpointInfo = { id: nextId('checkpoint'), name: o.name, createdAt: new Date().toISOString() };
+          checkpointLists.set(o.vmId, [...(await listCheckpoints(o.vmId)), info]);
+          return info;
+        },
+      ),
     applyCheckpoint: (o) =>
-      act(async () => `apply checkpoint '${o.name}' to VM '${await nameOf(o.vmId)}'`, () => inner.checkpoints.applyCheckpoint(o), async () => undefined),
+      act(
+        async () => `apply checkpoint '${o.name}' to VM '${await nameOf(o.vmId)}'`,
+        () => inner.checkpoints.applyCheckpoint(o),
+        async () => undefined,
+      ),
     removeCheckpoint: (o) =>
-      act(async () => `remove checkpoint '${o.name}' of VM '${await nameOf(o.vmId)}'`, () => inner.checkpoints.removeCheckpoint(o), async () => {
-        checkpointLists.set(o.vmId, (await listCheckpoints(o.vmId)).filter((c) => c.name !== o.name));
-      }),
+      act(
+        async () => `remove checkpoint '${o.name}' of VM '${await nameOf(o.vmId)}'`,
+        () => inner.checkpoints.removeCheckpoint(o),
+        async () => {
+          checkpointLists.set(
+            o.vmId,
+            (await listCheckpoints(o.vmId)).filter((c) => c.name !== o.name),
+          );
+        },
+      ),
   };
 
   const cluster: Hypervisor['cluster'] = {
     hasRole: async ({ vmId }) => roles.get(vmId) ?? (simulatedOnly(vmId) ? false : inner.cluster.hasRole({ vmId })),
     addRole: ({ vmId }) =>
-      act(async () => `make VM '${await nameOf(vmId)}' a failover cluster role`, () => inner.cluster.addRole({ vmId }), async () => {
-        roles.set(vmId, true);
-      }),
+      act(
+        async () => `make VM '${await nameOf(vmId)}' a failover cluster role`,
+        () => inner.cluster.addRole({ vmId }),
+        async () => {
+          roles.set(vmId, true);
+        },
+      ),
     removeRole: ({ vmId }) =>
-      act(async () => `remove the failover cluster role of VM '${await nameOf(vmId)}'`, () => inner.cluster.removeRole({ vmId }), async () => {
-        roles.set(vmId, false);
-      }),
+      act(
+        async () => `remove the failover cluster role of VM '${await nameOf(vmId)}'`,
+        () => inner.cluster.removeRole({ vmId }),
+        async () => {
+          roles.set(vmId, false);
+        },
+      ),
   };
 
   const guestChannel = ({ vmId }: { readonly vmId: string }): GuestChannel => {

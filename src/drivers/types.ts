@@ -176,7 +176,11 @@ export interface VmDriver {
 export interface PowerDriver {
   start(options: { readonly id: string }): Promise<void>;
   /** Graceful shutdown through the guest; after `timeoutMs`, turn off when `force` (else GuestTimeout). */
-  shutdown(options: { readonly id: string; readonly timeoutMs: number; readonly force: boolean }): Promise<{ readonly forced: boolean }>;
+  shutdown(options: {
+    readonly id: string;
+    readonly timeoutMs: number;
+    readonly force: boolean;
+  }): Promise<{ readonly forced: boolean }>;
   turnOff(options: { readonly id: string }): Promise<void>;
   restart(options: { readonly id: string; readonly timeoutMs: number; readonly force: boolean }): Promise<void>;
   save(options: { readonly id: string }): Promise<void>;

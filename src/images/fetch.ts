@@ -52,23 +52,35 @@ function get(url: string, options: FetchOptions, offset = 0, hops = 0): Promise<
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : undefined;
-    if (!send) return reject(new InvalidArgument(`${option}: only http:// and https:// URLs are supported, got ${target.protocol}`, option));
+    if (!send)
+      return reject(
+        new InvalidArgument(`${option}: only http:// and https:// URLs are supported, got ${target.protocol}`, option),
+      );
     const req = send(target, {
       method: 'GET',
       headers: { 'user-agent': 'virtseal', accept: '*/*', ...(offset > 0 ? { range: `bytes=${offset}-` } : {}) },
       ...(target.protocol === 'https:' ? { rejectUnauthorized: options.validateCerts ?? true } : {}),
       timeout: options.stallTimeoutMs ?? 60_000,
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${Math.round((options.stallTimeoutMs ?? 60_000) / 1000)} s`)));
-    req.on('error', (error) => reject(new InvalidArgument(`${option}: cannot download ${redact(url)}: ${error.message}`, option)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer within ${Math.round((options.stallTimeoutMs ?? 60_000) / 1000)} s`)),
+    );
+    req.on('error', (error) =>
+      reject(new InvalidArgument(`${option}: cannot download ${redact(url)}: ${error.message}`, option)),
+    );
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
-        if (hops >= MAX_REDIRECTS) return reject(new InvalidArgument(`${option}: more than ${MAX_REDIRECTS} redirects from ${redact(url)}`, option));
+        if (hops >= MAX_REDIRECTS)
+          return reject(
+            new InvalidArgument(`${option}: more than ${MAX_REDIRECTS} redirects from ${redact(url)}`, option),
+          );
         const next = new URL(res.headers.location, target).toString();
         if (target.protocol === 'https:' && next.startsWith('http:')) {
-          return reject(new InvalidArgument(`${option}: ${redact(url)} redirects from https to plain http; refused`, option));
+          return reject(
+            new InvalidArgument(`${option}: ${redact(url)} redirects from https to plain http; refused`, option),
+          );
         }
         return get(next, options, offset, hops + 1).then(resolve, reject);
       }
@@ -105,7 +117,10 @@ export async function fetchToCache(options: FetchOptions): Promise<Fetched> {
   await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
   const key = createHash('sha256').update(options.url).digest('hex').slice(0, 32);
   const part = join(options.cacheDir, `${key}.part`);
-  const have = await stat(part).then((s) => s.size, () => 0);
+  const have = await stat(part).then(
+    (s) => s.size,
+    () => 0,
+  );
   const res = await get(options.url, options, have);
   const partial = res.statusCode === 206;
   const hash = createHash('sha256');
@@ -153,7 +168,11 @@ export async function fetchToCache(options: FetchOptions): Promise<Fetched> {
 }
 
 /** A small text resource (a SHA256SUMS file), at most `limit` bytes. */
-export async function fetchText(url: string, options: Omit<FetchOptions, 'url' | 'cacheDir'>, limit = 1 << 20): Promise<string> {
+export async function fetchText(
+  url: string,
+  options: Omit<FetchOptions, 'url' | 'cacheDir'>,
+  limit = 1 << 20,
+): Promise<string> {
   const res = await get(url, { ...options, url, cacheDir: '' });
   const parts: Buffer[] = [];
   let size = 0;
@@ -161,7 +180,10 @@ export async function fetchText(url: string, options: Omit<FetchOptions, 'url' |
     size += (chunk as Buffer).length;
     if (size > limit) {
       res.destroy();
-      throw new InvalidArgument(`${options.option ?? 'checksum'}: ${redact(url)} is larger than ${limit} bytes; not a checksum file`, options.option ?? 'checksum');
+      throw new InvalidArgument(
+        `${options.option ?? 'checksum'}: ${redact(url)} is larger than ${limit} bytes; not a checksum file`,
+        options.option ?? 'checksum',
+      );
     }
     parts.push(chunk as Buffer);
   }

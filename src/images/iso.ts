@@ -12,7 +12,11 @@ export const FIXED_DATE = new Date(Date.UTC(2026, 0, 1));
 const XORRISO_DATE = '2026010100000000';
 
 /** Writes `files` under `dir` with fixed modes (0755 for names in `executables`, else 0644) and fixed dates. */
-export function stageFiles(dir: string, files: Record<string, Buffer | string>, isExecutable: (name: string) => boolean = () => false): void {
+export function stageFiles(
+  dir: string,
+  files: Record<string, Buffer | string>,
+  isExecutable: (name: string) => boolean = () => false,
+): void {
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const path = join(dir, name);
     mkdirSync(dirname(path), { recursive: true });
@@ -20,7 +24,14 @@ export function stageFiles(dir: string, files: Record<string, Buffer | string>, 
     chmodSync(path, isExecutable(name) ? 0o755 : 0o644);
     utimesSync(path, FIXED_DATE, FIXED_DATE);
   }
-  const dirs = new Set(Object.keys(files).flatMap((n) => n.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))));
+  const dirs = new Set(
+    Object.keys(files).flatMap((n) =>
+      n
+        .split('/')
+        .slice(0, -1)
+        .map((_, i, a) => a.slice(0, i + 1).join('/')),
+    ),
+  );
   for (const d of [...dirs, '']) {
     chmodSync(join(dir, d), 0o755);
     utimesSync(join(dir, d), FIXED_DATE, FIXED_DATE);
@@ -29,13 +40,42 @@ export function stageFiles(dir: string, files: Record<string, Buffer | string>, 
 
 /** Builds `out` from the staged directory `dir` with the volume label `label`. */
 export function makeIso(dir: string, label: string, out: string): void {
-  execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-o', out, '-V', label, '-J', '-joliet-long', '-r',
-    `--modification-date=${XORRISO_DATE}`, '--set_all_file_dates', XORRISO_DATE, '-uid', '0', '-gid', '0', dir],
-  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_DATE.getTime() / 1000) } });
+  execFileSync(
+    'xorriso',
+    [
+      '-as',
+      'mkisofs',
+      '-quiet',
+      '-o',
+      out,
+      '-V',
+      label,
+      '-J',
+      '-joliet-long',
+      '-r',
+      `--modification-date=${XORRISO_DATE}`,
+      '--set_all_file_dates',
+      XORRISO_DATE,
+      '-uid',
+      '0',
+      '-gid',
+      '0',
+      dir,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, SOURCE_DATE_EPOCH: String(FIXED_DATE.getTime() / 1000) },
+    },
+  );
 }
 
 /** Stages `files` in a temporary directory and builds the ISO `out` from them; the directory is removed after. */
-export function buildIso(files: Record<string, Buffer | string>, label: string, out: string, isExecutable?: (name: string) => boolean): void {
+export function buildIso(
+  files: Record<string, Buffer | string>,
+  label: string,
+  out: string,
+  isExecutable?: (name: string) => boolean,
+): void {
   const work = mkdtempSync(join(tmpdir(), 'virtseal-iso-'));
   try {
     stageFiles(work, files, isExecutable);

@@ -17,22 +17,41 @@ export interface ImageFileInfo {
   readonly backingFile?: string;
 }
 
-function run(args: readonly string[], timeoutMs = 30 * 60_000): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: readonly string[],
+  timeoutMs = 30 * 60_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile('qemu-img', args, { encoding: 'utf8', maxBuffer: 16 << 20, timeout: timeoutMs }, (error, stdout, stderr) => {
-      if (error && typeof error.code === 'string') {
-        reject(new InvalidArgument(`qemu-img is needed on the machine running the module to read or convert images (${error.code}); install qemu-utils`, 'src'));
-        return;
-      }
-      resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
-    });
+    execFile(
+      'qemu-img',
+      args,
+      { encoding: 'utf8', maxBuffer: 16 << 20, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code === 'string') {
+          reject(
+            new InvalidArgument(
+              `qemu-img is needed on the machine running the module to read or convert images (${error.code}); install qemu-utils`,
+              'src',
+            ),
+          );
+          return;
+        }
+        resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 export async function imageInfo(path: string): Promise<ImageFileInfo> {
   const r = await run(['info', '--output=json', '-U', '--', path]);
-  if (r.code !== 0) throw new InvalidArgument(`src is not a disk image qemu-img can read: ${r.stderr.trim().split('\n')[0]}`, 'src');
-  const info = JSON.parse(r.stdout) as { format: string; 'virtual-size': number; 'actual-size'?: number; 'backing-filename'?: string };
+  if (r.code !== 0)
+    throw new InvalidArgument(`src is not a disk image qemu-img can read: ${r.stderr.trim().split('\n')[0]}`, 'src');
+  const info = JSON.parse(r.stdout) as {
+    format: string;
+    'virtual-size': number;
+    'actual-size'?: number;
+    'backing-filename'?: string;
+  };
   return {
     format: info.format,
     virtualSizeBytes: info['virtual-size'],
@@ -55,5 +74,9 @@ export async function convertImage(input: string, from: string, output: string, 
   // Hyper-V takes dynamically expanding VHDX; qcow2 stays sparse by default.
   const options = to === 'vhdx' ? ['-o', 'subformat=dynamic'] : [];
   const r = await run(['convert', '-f', from, '-O', to, ...options, '--', input, output]);
-  if (r.code !== 0) throw new InvalidArgument(`src: qemu-img cannot convert the ${from} image to ${to}: ${r.stderr.trim().split('\n')[0]}`, 'src');
+  if (r.code !== 0)
+    throw new InvalidArgument(
+      `src: qemu-img cannot convert the ${from} image to ${to}: ${r.stderr.trim().split('\n')[0]}`,
+      'src',
+    );
 }

@@ -32,29 +32,42 @@ export const UNIT_PATH = '/etc/systemd/system/virtseal-agent.service';
 /** Checks `config` with guest_config's rules (the admin password is not asked for: it comes later, sealed). */
 export function validateInstallConfig(config: InstallConfig, base: string): void {
   if ((config.nics?.length ?? 0) > 1) {
-    throw new InvalidArgument(`${base}.nics: installer answers configure one NIC (the one the installer uses); configure the others with guest_config`);
+    throw new InvalidArgument(
+      `${base}.nics: installer answers configure one NIC (the one the installer uses); configure the others with guest_config`,
+    );
   }
   const nic = config.nics?.[0];
   if (nic?.ipv6_address !== undefined || nic?.ipv6_gateway !== undefined) {
-    throw new InvalidArgument(`${base}.nics[0].ipv6_address: installer answers configure IPv4 or DHCP only; set static IPv6 with guest_config`);
+    throw new InvalidArgument(
+      `${base}.nics[0].ipv6_address: installer answers configure IPv4 or DHCP only; set static IPv6 with guest_config`,
+    );
   }
   const problems = validateGuestConfig(config as never, base).filter((p) => p.path !== `${base}.admin.password`);
   // Messages quote the value; a line break in it is shown escaped so the message stays one line.
-  if (problems.length > 0) throw new InvalidArgument(problems[0]!.message.replace(/[\0-\x1f]/g, (c) => JSON.stringify(c).slice(1, -1)));
+  if (problems.length > 0)
+    throw new InvalidArgument(problems[0]!.message.replace(/[\0-\x1f]/g, (c) => JSON.stringify(c).slice(1, -1)));
 }
 
 /** A value every format here carries verbatim as data: no space, quote, line break, `#`, `$`, `;` or backslash. */
 const PLAIN = /^[A-Za-z0-9._:/+-]+$/;
 function plain(value: string, what: string): string {
-  if (!PLAIN.test(value)) throw new InvalidArgument(`${what}: '${JSON.stringify(value).slice(1, -1)}' holds characters an installer answer cannot carry as data`);
+  if (!PLAIN.test(value))
+    throw new InvalidArgument(
+      `${what}: '${JSON.stringify(value).slice(1, -1)}' holds characters an installer answer cannot carry as data`,
+    );
   return value;
 }
 
-interface Ipv4 { readonly address: string; readonly netmask: string; readonly gateway?: string }
+interface Ipv4 {
+  readonly address: string;
+  readonly netmask: string;
+  readonly gateway?: string;
+}
 function staticIpv4(nic: GuestNicConfig | undefined): Ipv4 | undefined {
   if (!nic?.ipv4_address) return undefined;
   const cidr = parseCidr4(nic.ipv4_address);
-  if (!cidr) throw new InvalidArgument(`nics[0].ipv4_address: '${nic.ipv4_address}' is not an IPv4 address in CIDR notation`);
+  if (!cidr)
+    throw new InvalidArgument(`nics[0].ipv4_address: '${nic.ipv4_address}' is not an IPv4 address in CIDR notation`);
   const m = ipv4Mask(cidr.prefix);
   const netmask = [24, 16, 8, 0].map((s) => (m >>> s) & 255).join('.');
   return { address: nic.ipv4_address.split('/')[0]!, netmask, ...(nic.ipv4_gateway && { gateway: nic.ipv4_gateway }) };
@@ -63,7 +76,9 @@ function staticIpv4(nic: GuestNicConfig | undefined): Ipv4 | undefined {
 /** Debian/Ubuntu debian-installer preseed. `agentDir` is where the agent files are when late_command runs. */
 export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): string {
   const lines: string[] = ['# virtseal install_media: no secret here; the first boot runs the sealed exchange.'];
-  const d = (question: string, type: string, value: string): void => { lines.push(`d-i ${question} ${type} ${value}`); };
+  const d = (question: string, type: string, value: string): void => {
+    lines.push(`d-i ${question} ${type} ${value}`);
+  };
   d('debian-installer/locale', 'string', 'en_US.UTF-8');
   d('keyboard-configuration/xkb-keymap', 'select', 'us');
   d('netcfg/choose_interface', 'select', 'auto');
@@ -74,7 +89,12 @@ export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): st
     d('netcfg/get_ipaddress', 'string', plain(v4.address, 'nics[0].ipv4_address'));
     d('netcfg/get_netmask', 'string', v4.netmask);
     if (v4.gateway) d('netcfg/get_gateway', 'string', plain(v4.gateway, 'nics[0].ipv4_gateway'));
-    if (nic?.dns_servers?.length) d('netcfg/get_nameservers', 'string', nic.dns_servers.map((s, i) => plain(s, `nics[0].dns_servers[${i}]`)).join(' '));
+    if (nic?.dns_servers?.length)
+      d(
+        'netcfg/get_nameservers',
+        'string',
+        nic.dns_servers.map((s, i) => plain(s, `nics[0].dns_servers[${i}]`)).join(' '),
+      );
     d('netcfg/confirm_static', 'boolean', 'true');
   }
   if (config.hostname) {
@@ -111,25 +131,37 @@ export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): st
   d('finish-install/reboot_in_progress', 'note', '');
   d('pkgsel/include', 'string', 'openssl');
   // Static text only: copy the agent from the seed into the target and enable it for the first boot.
-  d('preseed/late_command', 'string', [
-    `install -D -m 0755 ${agentDir}/virtseal-agent /target${AGENT_PATH}`,
-    `install -D -m 0644 ${agentDir}/virtseal-agent.service /target${UNIT_PATH}`,
-    'in-target systemctl enable virtseal-agent.service',
-  ].join('; '));
+  d(
+    'preseed/late_command',
+    'string',
+    [
+      `install -D -m 0755 ${agentDir}/virtseal-agent /target${AGENT_PATH}`,
+      `install -D -m 0644 ${agentDir}/virtseal-agent.service /target${UNIT_PATH}`,
+      'in-target systemctl enable virtseal-agent.service',
+    ].join('; '),
+  );
   return `${lines.join('\n')}\n`;
 }
 
 /** RHEL-like kickstart (Anaconda). Values are checked plain, so no quote, option or line break can get in. */
 export function renderKickstart(config: InstallConfig): string {
-  const lines: string[] = ['# virtseal install_media: no secret here; the first boot runs the sealed exchange.', 'text', 'lang en_US.UTF-8', 'keyboard us'];
-  const fqdn = config.hostname ? plain(config.domain ? `${config.hostname}.${config.domain}` : config.hostname, 'hostname') : undefined;
+  const lines: string[] = [
+    '# virtseal install_media: no secret here; the first boot runs the sealed exchange.',
+    'text',
+    'lang en_US.UTF-8',
+    'keyboard us',
+  ];
+  const fqdn = config.hostname
+    ? plain(config.domain ? `${config.hostname}.${config.domain}` : config.hostname, 'hostname')
+    : undefined;
   const nic = config.nics?.[0];
   const v4 = staticIpv4(nic);
   const net = ['network', '--activate', '--onboot=yes'];
   if (v4) {
     net.push('--bootproto=static', `--ip=${plain(v4.address, 'nics[0].ipv4_address')}`, `--netmask=${v4.netmask}`);
     if (v4.gateway) net.push(`--gateway=${plain(v4.gateway, 'nics[0].ipv4_gateway')}`);
-    if (nic?.dns_servers?.length) net.push(`--nameserver=${nic.dns_servers.map((s, i) => plain(s, `nics[0].dns_servers[${i}]`)).join(',')}`);
+    if (nic?.dns_servers?.length)
+      net.push(`--nameserver=${nic.dns_servers.map((s, i) => plain(s, `nics[0].dns_servers[${i}]`)).join(',')}`);
   } else net.push('--bootproto=dhcp');
   if (fqdn) net.push(`--hostname=${fqdn}`);
   lines.push(net.join(' '));
@@ -137,10 +169,20 @@ export function renderKickstart(config: InstallConfig): string {
   lines.push('rootpw --lock');
   if (config.admin) lines.push(`user --name=${plain(config.admin.name, 'admin.name')} --groups=wheel --lock`);
   lines.push('%packages', '@^minimal-environment', 'openssl', '%end', '');
-  lines.push('%post --erroronfail', 'set -e', `mkdir -p /usr/local/sbin /etc/systemd/system`,
-    `base64 -d > ${AGENT_PATH} <<'VIRTSEAL_AGENT'`, ...wrap(LINUX_AGENT_B64), 'VIRTSEAL_AGENT',
-    `base64 -d > ${UNIT_PATH} <<'VIRTSEAL_UNIT'`, ...wrap(LINUX_AGENT_UNIT_B64), 'VIRTSEAL_UNIT',
-    `chmod 0755 ${AGENT_PATH}`, 'systemctl enable virtseal-agent.service', '%end');
+  lines.push(
+    '%post --erroronfail',
+    'set -e',
+    `mkdir -p /usr/local/sbin /etc/systemd/system`,
+    `base64 -d > ${AGENT_PATH} <<'VIRTSEAL_AGENT'`,
+    ...wrap(LINUX_AGENT_B64),
+    'VIRTSEAL_AGENT',
+    `base64 -d > ${UNIT_PATH} <<'VIRTSEAL_UNIT'`,
+    ...wrap(LINUX_AGENT_UNIT_B64),
+    'VIRTSEAL_UNIT',
+    `chmod 0755 ${AGENT_PATH}`,
+    'systemctl enable virtseal-agent.service',
+    '%end',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -150,22 +192,33 @@ export function renderAutoinstall(config: InstallConfig): string {
   const v4 = staticIpv4(nic);
   const ethernet = v4
     ? {
-        match: nic?.mac ? { macaddress: plain(nic.mac.toLowerCase().replace(/-/g, ':'), 'nics[0].mac') } : { name: 'en*' },
+        match: nic?.mac
+          ? { macaddress: plain(nic.mac.toLowerCase().replace(/-/g, ':'), 'nics[0].mac') }
+          : { name: 'en*' },
         addresses: [plain(nic!.ipv4_address!, 'nics[0].ipv4_address')],
         ...(v4.gateway && { routes: [{ to: 'default', via: plain(v4.gateway, 'nics[0].ipv4_gateway') }] }),
-        ...(nic?.dns_servers?.length && { nameservers: { addresses: nic.dns_servers.map((s, i) => plain(s, `nics[0].dns_servers[${i}]`)) } }),
+        ...(nic?.dns_servers?.length && {
+          nameservers: { addresses: nic.dns_servers.map((s, i) => plain(s, `nics[0].dns_servers[${i}]`)) },
+        }),
       }
     : { match: { name: 'en*' }, dhcp4: true };
   const userData: Record<string, unknown> = {
     ...(config.hostname && { hostname: plain(config.hostname, 'hostname') }),
     ...(config.hostname && config.domain && { fqdn: plain(`${config.hostname}.${config.domain}`, 'domain') }),
     ...(config.timezone && { timezone: plain(config.timezone, 'timezone') }),
-    ...(config.admin && { users: [{ name: plain(config.admin.name, 'admin.name'), groups: ['sudo'], shell: '/bin/bash', lock_passwd: true }] }),
+    ...(config.admin && {
+      users: [
+        { name: plain(config.admin.name, 'admin.name'), groups: ['sudo'], shell: '/bin/bash', lock_passwd: true },
+      ],
+    }),
     write_files: [
       { path: AGENT_PATH, permissions: '0755', owner: 'root:root', encoding: 'b64', content: LINUX_AGENT_B64 },
       { path: UNIT_PATH, permissions: '0644', owner: 'root:root', encoding: 'b64', content: LINUX_AGENT_UNIT_B64 },
     ],
-    runcmd: [['systemctl', 'daemon-reload'], ['systemctl', 'enable', '--now', '--no-block', 'virtseal-agent.service']],
+    runcmd: [
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', '--now', '--no-block', 'virtseal-agent.service'],
+    ],
   };
   const doc = {
     autoinstall: {

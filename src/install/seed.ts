@@ -11,7 +11,9 @@ import type { Installer } from './answers';
 const FIXED_MTIME = Date.UTC(2026, 0, 1) / 1000;
 
 /** One newc (SVR4, no CRC) cpio archive of `entries` (directories are implied by and created before their files). */
-export function newcCpio(entries: readonly { readonly name: string; readonly mode: number; readonly data: Buffer }[]): Buffer {
+export function newcCpio(
+  entries: readonly { readonly name: string; readonly mode: number; readonly data: Buffer }[],
+): Buffer {
   const parts: Buffer[] = [];
   let ino = 1;
   const pad4 = (n: number): Buffer => Buffer.alloc((4 - (n % 4)) % 4);
@@ -21,7 +23,16 @@ export function newcCpio(entries: readonly { readonly name: string; readonly mod
     const head = Buffer.concat([Buffer.from(header, 'ascii'), Buffer.from(`${name}\0`, 'utf8')]);
     parts.push(head, pad4(head.length), data, pad4(data.length));
   };
-  const dirs = [...new Set(entries.flatMap((e) => e.name.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))))].sort();
+  const dirs = [
+    ...new Set(
+      entries.flatMap((e) =>
+        e.name
+          .split('/')
+          .slice(0, -1)
+          .map((_, i, a) => a.slice(0, i + 1).join('/')),
+      ),
+    ),
+  ].sort();
   for (const d of dirs) record(d, 0o040755, Buffer.alloc(0));
   for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : 1))) record(e.name, 0o100000 | e.mode, e.data);
   record('TRAILER!!!', 0, Buffer.alloc(0));
@@ -50,7 +61,12 @@ export function kernelCommandLine(installer: Installer, extra: readonly string[]
 }
 
 /** Writes the seed of `installer` holding `answers` to `out` (an initrd appendix for preseed, an ISO otherwise). */
-export function buildSeed(installer: Installer, answers: string, out: string, writeFile: (path: string, data: Buffer) => void): void {
+export function buildSeed(
+  installer: Installer,
+  answers: string,
+  out: string,
+  writeFile: (path: string, data: Buffer) => void,
+): void {
   if (installer === 'preseed') writeFile(out, preseedInitrdAppendix(answers));
   else if (installer === 'kickstart') buildIso({ 'ks.cfg': answers }, 'OEMDRV', out);
   else buildIso({ 'user-data': answers, 'meta-data': 'instance-id: virtseal-install\n' }, 'cidata', out);

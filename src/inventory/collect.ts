@@ -30,7 +30,9 @@ export async function collectHosts(
     }
   }
   if (failures.length && (config.strict || results.length === 0)) {
-    throw new Error(`cannot read ${failures.length === config.hosts.length ? 'any' : 'every'} hypervisor host: ${failures.join('; ')}`);
+    throw new Error(
+      `cannot read ${failures.length === config.hosts.length ? 'any' : 'every'} hypervisor host: ${failures.join('; ')}`,
+    );
   }
   return results;
 }

@@ -19,7 +19,10 @@ export interface InventoryJson {
 
 /** Group names are identifiers for ansible: letters, digits and underscores. */
 export function groupName(prefix: string, value: string): string {
-  const cleaned = value.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const cleaned = value
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return `${prefix}_${cleaned || 'unnamed'}`;
 }
 

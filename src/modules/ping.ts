@@ -23,9 +23,19 @@ export default defineModule<PingOptions>({
       pings: Array.from({ length: options.count ?? 1 }, () => data),
       changes: changed ? [`${ctx.check ? 'would set' : 'set'} data to ${data}`] : [],
       ...(options.secret !== undefined ? { secret_length: options.secret.length } : {}),
-      ...(changed && ctx.diff ? { diff: { before: 'pong\n', after: `${data}\n`, before_header: 'data', after_header: 'data' } } : {}),
+      ...(changed && ctx.diff
+        ? { diff: { before: 'pong\n', after: `${data}\n`, before_header: 'data', after_header: 'data' } }
+        : {}),
       ...(options.mode === 'verbose'
-        ? { runtime: { node: process.version, check_mode: ctx.check, diff_mode: ctx.diff, verbosity: ctx.verbosity, module_name: ctx.moduleName } }
+        ? {
+            runtime: {
+              node: process.version,
+              check_mode: ctx.check,
+              diff_mode: ctx.diff,
+              verbosity: ctx.verbosity,
+              module_name: ctx.moduleName,
+            },
+          }
         : {}),
     };
     ctx.debug(`ping returns ${result.pings.length} item(s)`);

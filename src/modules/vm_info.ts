@@ -9,5 +9,8 @@ export default defineModule<VmInfoOptions>({
   name: 'vm_info',
   schema,
   run: (ctx) =>
-    withSession(ctx, async ({ hv }) => ({ changed: false, ...(await readVms(hv, { name: ctx.options.name, tags: ctx.options.tags })) })),
+    withSession(ctx, async ({ hv }) => ({
+      changed: false,
+      ...(await readVms(hv, { name: ctx.options.name, tags: ctx.options.tags })),
+    })),
 });

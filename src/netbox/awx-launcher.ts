@@ -24,7 +24,10 @@ const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 export function describeAwxError(body: unknown, text: string): string {
   if (typeof body !== 'object' || body === null) return text.trim() || '(empty answer)';
   return Object.entries(body as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(String).join('; ') : typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Array.isArray(v) ? v.map(String).join('; ') : typeof v === 'string' ? v : JSON.stringify(v)}`,
+    )
     .join('; ');
 }
 
@@ -44,7 +47,13 @@ export class AwxLauncher implements Launcher {
   }
 
   private async get(path: string) {
-    return requestJson({ method: 'GET', url: `${this.base}${path}`, headers: this.headers(), timeoutMs: this.options.timeoutMs, ca: this.options.ca });
+    return requestJson({
+      method: 'GET',
+      url: `${this.base}${path}`,
+      headers: this.headers(),
+      timeoutMs: this.options.timeoutMs,
+      ca: this.options.ca,
+    });
   }
 
   /** A template given by name is looked up once; ids are used as they are. */
@@ -64,9 +73,11 @@ export class AwxLauncher implements Launcher {
 
   private async lookupTemplate(ref: string): Promise<number | { error: string; retry: boolean }> {
     const res = await this.get(`/api/v2/job_templates/?name=${encodeURIComponent(ref)}`);
-    if (res.status !== 200) return { error: `looking up job template "${ref}": HTTP ${res.status}`, retry: RETRYABLE.has(res.status) };
+    if (res.status !== 200)
+      return { error: `looking up job template "${ref}": HTTP ${res.status}`, retry: RETRYABLE.has(res.status) };
     const results = (res.body as { results?: { id: number }[] } | undefined)?.results ?? [];
-    if (results.length !== 1) return { error: `job template "${ref}" not found in AWX (${results.length} matches)`, retry: false };
+    if (results.length !== 1)
+      return { error: `job template "${ref}" not found in AWX (${results.length} matches)`, retry: false };
     return results[0]!.id;
   }
 
@@ -82,7 +93,8 @@ export class AwxLauncher implements Launcher {
     }
     try {
       const id = await this.templateId(plan.jobTemplate);
-      if (typeof id !== 'number') return id.retry ? { kind: 'retry', error: id.error } : { kind: 'failed', error: id.error };
+      if (typeof id !== 'number')
+        return id.retry ? { kind: 'retry', error: id.error } : { kind: 'failed', error: id.error };
       const res = await requestJson({
         method: 'POST',
         url: `${this.base}/api/v2/job_templates/${id}/launch/`,
@@ -95,7 +107,8 @@ export class AwxLauncher implements Launcher {
       if (res.status === 201 || res.status === 200) {
         const body = res.body as { job?: number; id?: number; ignored_fields?: Record<string, unknown> } | undefined;
         const jobId = body?.job ?? body?.id;
-        if (typeof jobId !== 'number') return { kind: 'failed', error: `AWX answered ${res.status} without a job id for ${where}` };
+        if (typeof jobId !== 'number')
+          return { kind: 'failed', error: `AWX answered ${res.status} without a job id for ${where}` };
         const ignored = Object.keys(body?.ignored_fields ?? {});
         const note = ignored.length ? ` (AWX ignored: ${ignored.join(', ')})` : '';
         const summary = `AWX job ${jobId} launched from ${where}${note}`;
@@ -120,7 +133,9 @@ export class AwxLauncher implements Launcher {
       const id = await this.templateId(plan.jobTemplate);
       if (typeof id !== 'number') return { kind: 'unknown', error: id.error };
       const since = new Date(sinceMs - (this.options.clockSkewMs ?? 10_000)).toISOString();
-      const res = await this.get(`/api/v2/job_templates/${id}/jobs/?created__gte=${encodeURIComponent(since)}&order_by=created&page_size=200`);
+      const res = await this.get(
+        `/api/v2/job_templates/${id}/jobs/?created__gte=${encodeURIComponent(since)}&order_by=created&page_size=200`,
+      );
       if (res.status !== 200) return { kind: 'unknown', error: `listing jobs of template ${id}: HTTP ${res.status}` };
       const jobs = (res.body as { results?: { id: number; extra_vars?: string }[] } | undefined)?.results ?? [];
       for (const job of jobs) {
@@ -147,10 +162,14 @@ export class AwxLauncher implements Launcher {
   async follow(jobId: number): Promise<FollowOutcome> {
     try {
       const res = await this.get(`/api/v2/jobs/${jobId}/`);
-      if (res.status !== 200) return RETRYABLE.has(res.status) ? { kind: 'running' } : { kind: 'failed', error: `AWX job ${jobId}: HTTP ${res.status}` };
+      if (res.status !== 200)
+        return RETRYABLE.has(res.status)
+          ? { kind: 'running' }
+          : { kind: 'failed', error: `AWX job ${jobId}: HTTP ${res.status}` };
       const status = (res.body as { status?: string } | undefined)?.status ?? '';
       if (status === 'successful') return { kind: 'done', summary: `AWX job ${jobId} successful` };
-      if (['failed', 'error', 'canceled'].includes(status)) return { kind: 'failed', error: `AWX job ${jobId} ${status}` };
+      if (['failed', 'error', 'canceled'].includes(status))
+        return { kind: 'failed', error: `AWX job ${jobId} ${status}` };
       return { kind: 'running' };
     } catch {
       return { kind: 'running' };

@@ -27,7 +27,12 @@ export interface BridgeOptions {
   readonly tlsKey?: string;
   readonly maxBodyBytes?: number;
   readonly awx?: { readonly url: string; readonly token: string; readonly follow: boolean; readonly ca?: string };
-  readonly local?: { readonly projectDir: string; readonly inventory?: string; readonly command?: string; readonly passEnv?: readonly string[] };
+  readonly local?: {
+    readonly projectDir: string;
+    readonly inventory?: string;
+    readonly command?: string;
+    readonly passEnv?: readonly string[];
+  };
   readonly netbox?: { readonly url: string; readonly token: string; readonly ca?: string };
   readonly dryRun?: (plan: LaunchPlan, event: NetboxEvent) => void;
   readonly concurrency?: number;
@@ -53,7 +58,14 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
   const store = dry ? undefined : o.db === null ? new MemoryEventStore() : new SqliteEventStore(o.db);
   let launcher = o.launcher;
   if (!launcher && o.awx) {
-    launcher = new AwxLauncher({ url: o.awx.url, token: o.awx.token, follow: o.awx.follow, ca: o.awx.ca, env: o.env, redactor: o.redactor });
+    launcher = new AwxLauncher({
+      url: o.awx.url,
+      token: o.awx.token,
+      follow: o.awx.follow,
+      ca: o.awx.ca,
+      env: o.env,
+      redactor: o.redactor,
+    });
   } else if (!launcher && o.local) {
     launcher = new LocalLauncher({ ...o.local, env: o.env, redactor: o.redactor });
   }
@@ -61,13 +73,27 @@ export async function startBridge(o: BridgeOptions): Promise<RunningBridge> {
   const dispatcher =
     store && launcher
       ? new Dispatcher({
-          store, launcher, log: o.log, writer, writeBack: o.mapping.write_back, concurrency: o.concurrency,
-          retryInitialMs: o.retryInitialMs, retryMaxMs: o.retryMaxMs, pollMs: o.pollMs, retainMs: o.retainMs,
+          store,
+          launcher,
+          log: o.log,
+          writer,
+          writeBack: o.mapping.write_back,
+          concurrency: o.concurrency,
+          retryInitialMs: o.retryInitialMs,
+          retryMaxMs: o.retryMaxMs,
+          pollMs: o.pollMs,
+          retainMs: o.retainMs,
         })
       : undefined;
   const server = createBridgeServer({
-    secret: o.secret, mapping: o.mapping, store, dispatcher, onDryRun: o.dryRun, maxBodyBytes: o.maxBodyBytes,
-    path: o.path, log: o.log,
+    secret: o.secret,
+    mapping: o.mapping,
+    store,
+    dispatcher,
+    onDryRun: o.dryRun,
+    maxBodyBytes: o.maxBodyBytes,
+    path: o.path,
+    log: o.log,
     ...(o.tlsCert && o.tlsKey ? { tls: { cert: readFileSync(o.tlsCert), key: readFileSync(o.tlsKey) } } : {}),
   });
   await new Promise<void>((resolve, reject) => {

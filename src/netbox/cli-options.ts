@@ -8,7 +8,10 @@ export function refuseSecretsOnCommandLine(argv: readonly string[]): void {
   for (const flag of SECRET_FLAGS) {
     if (argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`))) {
       const env = `VIRTSEAL_${flag.toUpperCase().replace(/-/g, '_')}`;
-      throw new InvalidArgument(`--${flag} must not be given on the command line: set ${env} or use --${flag}-file`, flag);
+      throw new InvalidArgument(
+        `--${flag} must not be given on the command line: set ${env} or use --${flag}-file`,
+        flag,
+      );
     }
   }
 }
@@ -35,6 +38,7 @@ export function readSecret(flag: string, fromEnv: unknown, file: unknown, requir
 
 export function positiveInt(value: unknown, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgument(`--${flag} must be a positive integer, got ${String(value)}`, flag);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgument(`--${flag} must be a positive integer, got ${String(value)}`, flag);
   return n;
 }

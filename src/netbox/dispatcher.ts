@@ -50,8 +50,13 @@ export class Dispatcher {
   start(): void {
     const uncertain = this.o.store.recoverInFlight(this.clock.now());
     if (uncertain > 0) {
-      const how = this.o.launcher.reconcile ? `checking ${this.o.launcher.name} for their jobs` : 'requeue them after checking';
-      this.o.log.log('warn', `${uncertain} event(s) were being launched when the bridge stopped: marked uncertain, never relaunched blindly; ${how}`);
+      const how = this.o.launcher.reconcile
+        ? `checking ${this.o.launcher.name} for their jobs`
+        : 'requeue them after checking';
+      this.o.log.log(
+        'warn',
+        `${uncertain} event(s) were being launched when the bridge stopped: marked uncertain, never relaunched blindly; ${how}`,
+      );
     }
     this.stopped = false;
     this.wake();
@@ -168,7 +173,9 @@ export class Dispatcher {
     this.lastReconcile.set(e.id, this.clock.now());
     this.reconciling.add(e.id);
     try {
-      const outcome = await this.o.launcher.reconcile(e.plan, e.claimedAt ?? e.receivedAt, (job) => this.o.store.jobKnown(job));
+      const outcome = await this.o.launcher.reconcile(e.plan, e.claimedAt ?? e.receivedAt, (job) =>
+        this.o.store.jobKnown(job),
+      );
       const now = this.clock.now();
       const fields = { event_id: e.id, action: e.plan.action, vm: e.plan.vmName };
       if (outcome.kind === 'found') {
@@ -192,7 +199,12 @@ export class Dispatcher {
     if (!w || e.objectId === null || !e.plan) return;
     try {
       if (this.o.writeBack?.journal !== false) {
-        await w.journal(e.objectType, e.objectId, kind, `virtseal ${e.plan.action} (NetBox request ${e.requestId}): ${text}`);
+        await w.journal(
+          e.objectType,
+          e.objectId,
+          kind,
+          `virtseal ${e.plan.action} (NetBox request ${e.requestId}): ${text}`,
+        );
       }
       const status = this.o.writeBack?.status_on_failure;
       if (kind === 'danger' && status) await w.setVmStatus(e.objectId, status);

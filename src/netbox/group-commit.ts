@@ -29,7 +29,10 @@ export class GroupCommit {
     const batch = this.pending.splice(0);
     this.scheduled = false;
     try {
-      const outcomes = this.store.insertMany(batch.map((b) => b.event), this.clock.now());
+      const outcomes = this.store.insertMany(
+        batch.map((b) => b.event),
+        this.clock.now(),
+      );
       batch.forEach((b, i) => b.resolve(outcomes[i]!));
     } catch (error) {
       for (const b of batch) b.reject(error);

@@ -32,8 +32,20 @@ export interface LocalLauncherOptions {
  * sources, which reach the playbook only as the survey answers they fill.
  */
 export const CHILD_ENV_ALLOW: readonly (string | RegExp)[] = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'SSH_AUTH_SOCK', 'PYTHONPATH', 'VIRTUAL_ENV',
-  /^LC_[A-Z]+$/, /^ANSIBLE_[A-Z0-9_]+$/, /^VIRTSEAL_HOST_[A-Z0-9_]+$/,
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'SSH_AUTH_SOCK',
+  'PYTHONPATH',
+  'VIRTUAL_ENV',
+  /^LC_[A-Z]+$/,
+  /^ANSIBLE_[A-Z0-9_]+$/,
+  /^VIRTSEAL_HOST_[A-Z0-9_]+$/,
 ];
 
 /** The bridge's secrets are never passed on, even when an allow rule or `--pass-env` would match them. */
@@ -88,7 +100,10 @@ export class LocalLauncher implements Launcher {
       const argv = [...(this.options.inventory ? ['-i', this.options.inventory] : []), '-e', `@${file}`, playbook];
       this.options.onSpawn?.(argv);
       const { code, output } = await run(
-        this.options.command ?? 'ansible-playbook', argv, this.options.projectDir, childEnv(this.options.env, this.options.passEnv),
+        this.options.command ?? 'ansible-playbook',
+        argv,
+        this.options.projectDir,
+        childEnv(this.options.env, this.options.passEnv),
       );
       const tail = this.options.redactor.redact(output.slice(-1500)).trim();
       const what = `ansible-playbook ${plan.playbook} for ${plan.vmName}`;
@@ -101,9 +116,18 @@ export class LocalLauncher implements Launcher {
   }
 }
 
-function run(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | string; output: string }> {
+function run(
+  command: string,
+  argv: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | string; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, argv, { cwd, env: { ...env, ANSIBLE_NOCOLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, {
+      cwd,
+      env: { ...env, ANSIBLE_NOCOLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const keep = (c: Buffer) => {
       output = (output + c.toString('utf8')).slice(-8192);

@@ -33,13 +33,15 @@ export class MappingError extends Error {
 }
 
 type Rec = Readonly<Record<string, unknown>>;
-const rec = (v: unknown): Rec | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined);
+const rec = (v: unknown): Rec | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function num(v: unknown, field: string): number | undefined {
   if (v === null || v === undefined || v === '') return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < 0) throw new MappingError(`data.${field} is not a non-negative number`, `data.${field}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new MappingError(`data.${field} is not a non-negative number`, `data.${field}`);
   return n;
 }
 
@@ -66,7 +68,9 @@ export function diskUnit(mapping: Mapping, ev: NetboxEvent): 'gb' | 'mb' {
 
 function tagNames(data: Rec): string[] {
   const tags = Array.isArray(data.tags) ? data.tags : [];
-  return tags.map((t) => (typeof t === 'string' ? t : (str(rec(t)?.slug) ?? str(rec(t)?.name) ?? ''))).filter((t) => t !== '');
+  return tags
+    .map((t) => (typeof t === 'string' ? t : (str(rec(t)?.slug) ?? str(rec(t)?.name) ?? '')))
+    .filter((t) => t !== '');
 }
 
 function ruleMatches(rule: MappingRule, ev: NetboxEvent, from: string | undefined, to: string | undefined): boolean {
@@ -108,7 +112,8 @@ export function vmVars(mapping: Mapping, ev: NetboxEvent, action: Action): Recor
   for (const [variable, field] of Object.entries(mapping.custom_fields)) {
     const value = cf[field];
     // AWX refuses "12" for an integer question: a numeric text custom field is sent as a number.
-    if (typeof value === 'string' && value !== '') out[variable] = INTEGER_VARS.includes(variable) && /^\d+$/.test(value) ? Number(value) : value;
+    if (typeof value === 'string' && value !== '')
+      out[variable] = INTEGER_VARS.includes(variable) && /^\d+$/.test(value) ? Number(value) : value;
     else if (typeof value === 'number' || typeof value === 'boolean') out[variable] = value;
   }
   if (action === 'delete') out.vm_delete_confirm = name;
@@ -122,7 +127,8 @@ export function matchRule(mapping: Mapping, ev: NetboxEvent): MappingRule | unde
 }
 
 export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
-  if (ev.objectType !== VM_OBJECT_TYPE) return { kind: 'ignore', reason: `object type ${ev.objectType} is not handled` };
+  if (ev.objectType !== VM_OBJECT_TYPE)
+    return { kind: 'ignore', reason: `object type ${ev.objectType} is not handled` };
   if (mapping.filters.ignore_users.includes(ev.username)) {
     return { kind: 'ignore', reason: `changes by ${ev.username} are ignored (filters.ignore_users)` };
   }
@@ -145,13 +151,19 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
   const allowed = ACTION_VARS[action];
   const merged: Record<string, VarValue> = {};
   // Lowest first: what AWX's launch form would fill in, the mapping's defaults, the VM itself, the rule.
-  for (const layer of [requiredDefaults(action), mapping.defaults, vmVars(mapping, ev, action), rule.extra_vars ?? {}]) {
+  for (const layer of [
+    requiredDefaults(action),
+    mapping.defaults,
+    vmVars(mapping, ev, action),
+    rule.extra_vars ?? {},
+  ]) {
     for (const [k, v] of Object.entries(layer)) if (allowed.includes(k)) merged[k] = v;
   }
   // The VM is acted on only if it records this NetBox object as its owner (a name is unique only per cluster and
   // tenant in NetBox); create records it. Not configurable by the mapping.
   const id = ev.data.id;
-  if (typeof id !== 'number' || !Number.isInteger(id)) throw new MappingError('data.id is missing: the VM has no NetBox id', 'data.id');
+  if (typeof id !== 'number' || !Number.isInteger(id))
+    throw new MappingError('data.id is missing: the VM has no NetBox id', 'data.id');
   merged[OWNER_VAR] = `${mapping.instance}/vm/${id}`;
   // Every answer meets its survey question's rule before it is stored; `{from_env}` references at launch.
   for (const [k, v] of Object.entries(merged)) {
@@ -161,10 +173,16 @@ export function decide(mapping: Mapping, ev: NetboxEvent): Decision {
     merged[k] = checked;
   }
   if (merged.vm_host === undefined) {
-    throw new MappingError(`VM ${String(merged.vm_name)} has no cluster and the mapping sets no defaults.vm_host`, 'data.cluster');
+    throw new MappingError(
+      `VM ${String(merged.vm_name)} has no cluster and the mapping sets no defaults.vm_host`,
+      'data.cluster',
+    );
   }
   if (action === 'create' && merged.vm_image === undefined) {
-    throw new MappingError(`VM ${String(merged.vm_name)} has no platform and the mapping sets no defaults.vm_image`, 'data.platform');
+    throw new MappingError(
+      `VM ${String(merged.vm_name)} has no platform and the mapping sets no defaults.vm_image`,
+      'data.platform',
+    );
   }
   const target = mapping.targets[action];
   return {

@@ -30,7 +30,11 @@ export interface Mapping {
   readonly instance: string;
   readonly netbox_version?: string;
   readonly disk_unit: 'auto' | 'gb' | 'mb';
-  readonly filters: { readonly require_tags: readonly string[]; readonly clusters: readonly string[]; readonly ignore_users: readonly string[] };
+  readonly filters: {
+    readonly require_tags: readonly string[];
+    readonly clusters: readonly string[];
+    readonly ignore_users: readonly string[];
+  };
   readonly targets: Readonly<Record<Action, Target>>;
   readonly rules: readonly MappingRule[];
   readonly defaults: VarMap;
@@ -90,7 +94,10 @@ function describe(error: ErrorObject): { key: string; message: string } {
     case 'required':
       return { key: at(String(error.params.missingProperty)), message: 'is required' };
     case 'enum':
-      return { key: path || '(root)', message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}` };
+      return {
+        key: path || '(root)',
+        message: `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`,
+      };
     default:
       return { key: path || '(root)', message: error.message ?? 'is invalid' };
   }
@@ -105,9 +112,15 @@ export function buildMapping(doc: unknown, source = 'mapping'): Mapping {
     const { key, message } = describe(errors[0]!);
     throw new InvalidArgument(`${source}: ${key} ${message}`, key);
   }
-  const d = doc as Partial<Mapping> & { filters?: Partial<Mapping['filters']>; targets?: Partial<Record<Action, Partial<Target>>> };
+  const d = doc as Partial<Mapping> & {
+    filters?: Partial<Mapping['filters']>;
+    targets?: Partial<Record<Action, Partial<Target>>>;
+  };
   const targets = Object.fromEntries(
-    (Object.keys(DEFAULT_MAPPING.targets) as Action[]).map((a) => [a, { ...DEFAULT_MAPPING.targets[a], ...d.targets?.[a] }]),
+    (Object.keys(DEFAULT_MAPPING.targets) as Action[]).map((a) => [
+      a,
+      { ...DEFAULT_MAPPING.targets[a], ...d.targets?.[a] },
+    ]),
   ) as Record<Action, Target>;
   const mapping: Mapping = {
     ...DEFAULT_MAPPING,
@@ -134,7 +147,10 @@ export function buildMapping(doc: unknown, source = 'mapping'): Mapping {
     for (const [name, value] of Object.entries(vars)) {
       const isRef = typeof value === 'object';
       if (SECRET_VARS.includes(name) && !isRef) {
-        throw new InvalidArgument(`${source}: ${where}.${name} is a secret: give it as {from_env: NAME}, not inline`, `${where}.${name}`);
+        throw new InvalidArgument(
+          `${source}: ${where}.${name} is a secret: give it as {from_env: NAME}, not inline`,
+          `${where}.${name}`,
+        );
       }
       if (INTEGER_VARS.includes(name) && !isRef && !Number.isInteger(value)) {
         throw new InvalidArgument(`${source}: ${where}.${name} must be an integer`, `${where}.${name}`);
@@ -150,13 +166,17 @@ export function loadMapping(path: string | undefined): Mapping {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new InvalidArgument(`--mapping: cannot read ${path}: ${(error as Error).message}`, 'mapping', { cause: error });
+    throw new InvalidArgument(`--mapping: cannot read ${path}: ${(error as Error).message}`, 'mapping', {
+      cause: error,
+    });
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (error) {
-    throw new InvalidArgument(`--mapping: ${path} is not valid YAML: ${(error as Error).message}`, 'mapping', { cause: error });
+    throw new InvalidArgument(`--mapping: ${path} is not valid YAML: ${(error as Error).message}`, 'mapping', {
+      cause: error,
+    });
   }
   return buildMapping(doc, path);
 }

@@ -1,4 +1,12 @@
-import { type EventState, type EventStore, EVENT_STATES, type InsertOutcome, type NewEvent, type StoredEvent, vmKey } from './store';
+import {
+  type EventState,
+  type EventStore,
+  EVENT_STATES,
+  type InsertOutcome,
+  type NewEvent,
+  type StoredEvent,
+  vmKey,
+} from './store';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -11,8 +19,16 @@ export class MemoryEventStore implements EventStore {
     const known = this.byKey.get(e.dedupKey);
     if (known) return { id: known.id, inserted: false, state: known.state, reason: known.reason };
     const stored: Mutable<StoredEvent> = {
-      ...e, id: this.events.length + 1, action: e.plan?.action ?? null, attempts: 0, nextAttemptAt: now,
-      receivedAt: now, updatedAt: now, jobId: null, result: null, claimedAt: null,
+      ...e,
+      id: this.events.length + 1,
+      action: e.plan?.action ?? null,
+      attempts: 0,
+      nextAttemptAt: now,
+      receivedAt: now,
+      updatedAt: now,
+      jobId: null,
+      result: null,
+      claimedAt: null,
     };
     this.events.push(stored);
     this.byKey.set(e.dedupKey, stored);
@@ -80,11 +96,15 @@ export class MemoryEventStore implements EventStore {
   }
   nextDue(): number | undefined {
     let min: number | undefined;
-    for (const e of this.events) if (e.state === 'queued' && (min === undefined || e.nextAttemptAt < min)) min = e.nextAttemptAt;
+    for (const e of this.events)
+      if (e.state === 'queued' && (min === undefined || e.nextAttemptAt < min)) min = e.nextAttemptAt;
     return min;
   }
   list(options: { readonly state?: EventState; readonly limit: number }): StoredEvent[] {
-    return this.events.filter((e) => !options.state || e.state === options.state).slice(-options.limit).reverse();
+    return this.events
+      .filter((e) => !options.state || e.state === options.state)
+      .slice(-options.limit)
+      .reverse();
   }
   counts(): Readonly<Record<EventState, number>> {
     const out = Object.fromEntries(EVENT_STATES.map((s) => [s, 0])) as Record<EventState, number>;

@@ -25,7 +25,14 @@ export class NetboxWriter {
   }
 
   private async send(method: 'POST' | 'PATCH', path: string, body: unknown): Promise<void> {
-    const res = await requestJson({ method, url: `${this.base}${path}`, headers: this.headers(), body, ca: this.options.ca, timeoutMs: this.options.timeoutMs ?? 10_000 });
+    const res = await requestJson({
+      method,
+      url: `${this.base}${path}`,
+      headers: this.headers(),
+      body,
+      ca: this.options.ca,
+      timeoutMs: this.options.timeoutMs ?? 10_000,
+    });
     if (res.status < 200 || res.status > 299) throw new Error(`NetBox ${method} ${path}: HTTP ${res.status}`);
   }
 

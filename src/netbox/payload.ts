@@ -44,7 +44,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function requireString(body: Record<string, unknown>, key: string): string {
   const value = body[key];
-  if (typeof value !== 'string' || value === '') throw new PayloadError(`field "${key}" is missing or not a string`, key);
+  if (typeof value !== 'string' || value === '')
+    throw new PayloadError(`field "${key}" is missing or not a string`, key);
   return value;
 }
 

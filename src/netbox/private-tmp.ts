@@ -32,8 +32,16 @@ export class PrivateTmp {
     mkdirSync(root, { recursive: true, mode: 0o700 });
     const st = lstatSync(root);
     const uid = process.getuid?.();
-    if (st.isSymbolicLink() || !st.isDirectory()) throw new InvalidArgument(`temporary directory ${root} is not a plain directory: refusing to keep survey answers there`, 'tmp');
-    if (uid !== undefined && st.uid !== uid) throw new InvalidArgument(`temporary directory ${root} belongs to uid ${st.uid}, not to this process (${uid})`, 'tmp');
+    if (st.isSymbolicLink() || !st.isDirectory())
+      throw new InvalidArgument(
+        `temporary directory ${root} is not a plain directory: refusing to keep survey answers there`,
+        'tmp',
+      );
+    if (uid !== undefined && st.uid !== uid)
+      throw new InvalidArgument(
+        `temporary directory ${root} belongs to uid ${st.uid}, not to this process (${uid})`,
+        'tmp',
+      );
     if ((st.mode & 0o777) !== 0o700) chmodSync(root, 0o700);
     const tmp = new PrivateTmp(root);
     tmp.sweep();

@@ -19,7 +19,8 @@ const D = `${P}.data`;
 const json = (v: unknown) => JSON.stringify(v);
 const list = (values: readonly string[]) => `[${values.map(json).join(', ')}]`;
 /** `table[key]`, falling back to the key itself, as map-event.ts does for cluster_hosts and platform_images. */
-const lookup = (table: Readonly<Record<string, string>>, key: string) => (Object.keys(table).length ? `${json(table)}.get(${key}, ${key})` : key);
+const lookup = (table: Readonly<Record<string, string>>, key: string) =>
+  Object.keys(table).length ? `${json(table)}.get(${key}, ${key})` : key;
 
 function conditions(mapping: Mapping, rule: MappingRule): string[] {
   const c = [
@@ -34,7 +35,8 @@ function conditions(mapping: Mapping, rule: MappingRule): string[] {
   if (mapping.filters.ignore_users.length > 0) c.push(`${P}.username not in ${list(mapping.filters.ignore_users)}`);
   // The bridge answers 422 for these; a rulebook can only decline to fire.
   if (mapping.defaults.vm_host === undefined) c.push(`${D}.cluster.name is defined`);
-  if (rule.action === 'create' && mapping.defaults.vm_image === undefined && !mapping.image_custom_field) c.push(`${D}.platform.slug is defined`);
+  if (rule.action === 'create' && mapping.defaults.vm_image === undefined && !mapping.image_custom_field)
+    c.push(`${D}.platform.slug is defined`);
   if (rule.action === 'create') for (const f of ['vcpus', 'memory', 'disk']) c.push(`${D}.${f} is defined`);
   return c;
 }
@@ -53,13 +55,18 @@ function vmTemplates(mapping: Mapping, action: Action, diskMb: boolean): Record<
   t.vm_host = `{{ ${lookup(mapping.cluster_hosts, cluster)}${fallbackHost !== undefined && typeof fallbackHost !== 'object' ? ` or ${json(fallbackHost)}` : ''} }}`;
   if (action === 'create') {
     const slug = `(${D}.platform or {}).get("slug")`;
-    const cf = mapping.image_custom_field ? `(${D}.custom_fields or {}).get(${json(mapping.image_custom_field)}) or ` : '';
+    const cf = mapping.image_custom_field
+      ? `(${D}.custom_fields or {}).get(${json(mapping.image_custom_field)}) or `
+      : '';
     const fallbackImage = mapping.defaults.vm_image;
-    const orDefault = fallbackImage !== undefined && typeof fallbackImage !== 'object' ? ` or ${json(fallbackImage)}` : '';
+    const orDefault =
+      fallbackImage !== undefined && typeof fallbackImage !== 'object' ? ` or ${json(fallbackImage)}` : '';
     t.vm_image = `{{ ${cf}${lookup(mapping.platform_images, slug)}${orDefault} }}`;
     t.vm_cpu_count = `{{ [1, ${D}.vcpus | float | round(0, "ceil") | int] | max }}`;
     t.vm_memory_mb = `{{ ${D}.memory | float | round | int }}`;
-    t.vm_disk_gb = diskMb ? `{{ (${D}.disk | float / 1024) | round(0, "ceil") | int }}` : `{{ ${D}.disk | float | round | int }}`;
+    t.vm_disk_gb = diskMb
+      ? `{{ (${D}.disk | float / 1024) | round(0, "ceil") | int }}`
+      : `{{ ${D}.disk | float | round | int }}`;
     t.vm_ipv4_address = `{{ (${D}.primary_ip4 or {}).get("address") or "" }}`;
     t.vm_ipv6_address = `{{ (${D}.primary_ip6 or {}).get("address") or "" }}`;
     t.vm_tags = `{{ ${D}.tags | map(attribute="slug") | join(",") }}`;

@@ -33,5 +33,7 @@ export function resolveVars(vars: VarMap, env: NodeJS.ProcessEnv, redactor: Reda
 
 /** Display form of survey answers: references stay references, nothing is resolved. */
 export function displayVars(vars: VarMap): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'object' ? `{from_env: ${v.from_env}}` : v]));
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k, typeof v === 'object' ? `{from_env: ${v.from_env}}` : v]),
+  );
 }

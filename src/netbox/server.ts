@@ -122,15 +122,26 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
       throw error;
     }
     const stamped = Date.parse(ev.timestamp);
-    if (!Number.isFinite(stamped)) return { status: 400, body: { error: 'field "timestamp" is missing or not a time', field: 'timestamp' } };
+    if (!Number.isFinite(stamped))
+      return { status: 400, body: { error: 'field "timestamp" is missing or not a time', field: 'timestamp' } };
     const age = clock.now() - stamped;
     if (age > maxAge || -age > maxSkew) {
-      o.log.log('warn', 'refused a signed event outside the freshness window', { request_id: ev.requestId, timestamp: ev.timestamp });
+      o.log.log('warn', 'refused a signed event outside the freshness window', {
+        request_id: ev.requestId,
+        timestamp: ev.timestamp,
+      });
       const why = age > maxAge ? `older than ${maxAge / 1000} s` : `more than ${maxSkew / 1000} s in the future`;
-      return { status: 403, body: { error: `signed timestamp ${ev.timestamp} is ${why}: replayed, or the clocks of NetBox and the bridge differ`, field: 'timestamp' } };
+      return {
+        status: 403,
+        body: {
+          error: `signed timestamp ${ev.timestamp} is ${why}: replayed, or the clocks of NetBox and the bridge differ`,
+          field: 'timestamp',
+        },
+      };
     }
     // Other object types are answered and forgotten: an event rule may cover more than VMs.
-    if (ev.objectType !== VM_OBJECT_TYPE) return { status: 202, body: { status: 'ignored', reason: `object type ${ev.objectType} is not handled` } };
+    if (ev.objectType !== VM_OBJECT_TYPE)
+      return { status: 202, body: { status: 'ignored', reason: `object type ${ev.objectType} is not handled` } };
     let decision: Decision;
     let rejected: MappingError | undefined;
     try {
@@ -147,29 +158,34 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
       return { status: 202, body: { status: 'dry_run', action: decision.plan.action, vm: decision.plan.vmName } };
     }
     const name = typeof ev.data.name === 'string' ? ev.data.name : null;
-    const stored: InsertOutcome = await commits!.insert(
-      {
-        dedupKey: dedupKey(ev.requestId, ev.event, ev.objectType, ev.data.id),
-        requestId: ev.requestId,
-        event: ev.event,
-        objectType: ev.objectType,
-        objectId: typeof ev.data.id === 'number' ? ev.data.id : null,
-        vmName: name,
-        state: rejected ? 'rejected' : decision.kind === 'launch' ? 'queued' : 'ignored',
-        reason: decision.kind === 'ignore' ? decision.reason : null,
-        plan: decision.kind === 'launch' ? decision.plan : null,
-      },
-    );
+    const stored: InsertOutcome = await commits!.insert({
+      dedupKey: dedupKey(ev.requestId, ev.event, ev.objectType, ev.data.id),
+      requestId: ev.requestId,
+      event: ev.event,
+      objectType: ev.objectType,
+      objectId: typeof ev.data.id === 'number' ? ev.data.id : null,
+      vmName: name,
+      state: rejected ? 'rejected' : decision.kind === 'launch' ? 'queued' : 'ignored',
+      reason: decision.kind === 'ignore' ? decision.reason : null,
+      plan: decision.kind === 'launch' ? decision.plan : null,
+    });
     if (stored.inserted) {
       o.log.log('info', `event ${stored.id} ${stored.state}`, {
-        request_id: ev.requestId, event: ev.event, vm: name, ...(decision.kind === 'launch' ? { action: decision.plan.action } : { reason: decision.reason }),
+        request_id: ev.requestId,
+        event: ev.event,
+        vm: name,
+        ...(decision.kind === 'launch' ? { action: decision.plan.action } : { reason: decision.reason }),
       });
       if (stored.state === 'queued') o.dispatcher?.wake();
     }
     if (stored.state === 'rejected') return { status: 422, body: { error: stored.reason, id: stored.id } };
     if (!stored.inserted) return { status: 200, body: { status: 'duplicate', id: stored.id, state: stored.state } };
-    if (stored.state === 'ignored') return { status: 202, body: { status: 'ignored', id: stored.id, reason: stored.reason } };
-    return { status: 202, body: { status: 'queued', id: stored.id, action: decision.kind === 'launch' ? decision.plan.action : null } };
+    if (stored.state === 'ignored')
+      return { status: 202, body: { status: 'ignored', id: stored.id, reason: stored.reason } };
+    return {
+      status: 202,
+      body: { status: 'queued', id: stored.id, action: decision.kind === 'launch' ? decision.plan.action : null },
+    };
   };
 
   const guarded = (req: IncomingMessage, res: ServerResponse) => {

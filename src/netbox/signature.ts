@@ -39,8 +39,10 @@ export const MIN_SECRET_BITS = 128;
  */
 export function weakSecret(secret: string): string | undefined {
   const chars = [...secret];
-  if (chars.length < MIN_SECRET_CHARS) return `is ${chars.length} characters; at least ${MIN_SECRET_CHARS} are required (for example \`openssl rand -hex 32\`)`;
+  if (chars.length < MIN_SECRET_CHARS)
+    return `is ${chars.length} characters; at least ${MIN_SECRET_CHARS} are required (for example \`openssl rand -hex 32\`)`;
   const bits = chars.length * Math.log2(new Set(chars).size);
-  if (bits < MIN_SECRET_BITS) return `has too few distinct characters (about ${Math.floor(bits)} bits; ${MIN_SECRET_BITS} required): use a random secret such as \`openssl rand -hex 32\``;
+  if (bits < MIN_SECRET_BITS)
+    return `has too few distinct characters (about ${Math.floor(bits)} bits; ${MIN_SECRET_BITS} required): use a random secret such as \`openssl rand -hex 32\``;
   return undefined;
 }

@@ -1,6 +1,14 @@
 import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { type EventState, type EventStore, EVENT_STATES, type InsertOutcome, type NewEvent, type StoredEvent, vmKey } from './store';
+import {
+  type EventState,
+  type EventStore,
+  EVENT_STATES,
+  type InsertOutcome,
+  type NewEvent,
+  type StoredEvent,
+  vmKey,
+} from './store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -87,12 +95,18 @@ export class SqliteEventStore implements EventStore {
                            AND o.state IN ('queued', 'dispatching', 'launched', 'uncertain'))
          ORDER BY e.id LIMIT ?`,
       ),
-      claim: db.prepare(`UPDATE events SET state = 'dispatching', attempts = attempts + 1, updated_at = @now, claimed_at = @now WHERE id = @id AND state = 'queued'`),
+      claim: db.prepare(
+        `UPDATE events SET state = 'dispatching', attempts = attempts + 1, updated_at = @now, claimed_at = @now WHERE id = @id AND state = 'queued'`,
+      ),
       launched: db.prepare(`UPDATE events SET state = 'launched', job_id = ?, updated_at = ? WHERE id = ?`),
-      done: db.prepare(`UPDATE events SET state = 'done', result = ?, reason = NULL, updated_at = ?, job_id = COALESCE(?, job_id) WHERE id = ?`),
+      done: db.prepare(
+        `UPDATE events SET state = 'done', result = ?, reason = NULL, updated_at = ?, job_id = COALESCE(?, job_id) WHERE id = ?`,
+      ),
       uncertain: db.prepare(`SELECT * FROM events WHERE state = 'uncertain' ORDER BY id`),
       jobKnown: db.prepare(`SELECT 1 FROM events WHERE job_id = ? LIMIT 1`),
-      retry: db.prepare(`UPDATE events SET state = 'queued', next_attempt_at = ?, reason = ?, updated_at = ? WHERE id = ?`),
+      retry: db.prepare(
+        `UPDATE events SET state = 'queued', next_attempt_at = ?, reason = ?, updated_at = ? WHERE id = ?`,
+      ),
       failed: db.prepare(`UPDATE events SET state = 'failed', reason = ?, updated_at = ? WHERE id = ?`),
       listLaunched: db.prepare(`SELECT * FROM events WHERE state = 'launched' ORDER BY id`),
       recover: db.prepare(
@@ -117,9 +131,15 @@ export class SqliteEventStore implements EventStore {
       plan: e.plan ? JSON.stringify(e.plan) : null,
       now,
     });
-    if (info.changes === 1) return { id: Number(info.lastInsertRowid), inserted: true, state: e.state, reason: e.reason };
+    if (info.changes === 1)
+      return { id: Number(info.lastInsertRowid), inserted: true, state: e.state, reason: e.reason };
     const row = this.stmts.byKey.get(e.dedupKey) as Row;
-    return { id: row.id as number, inserted: false, state: row.state as EventState, reason: (row.reason as string | null) ?? null };
+    return {
+      id: row.id as number,
+      inserted: false,
+      state: row.state as EventState,
+      reason: (row.reason as string | null) ?? null,
+    };
   }
 
   insertMany(events: readonly NewEvent[], now: number): InsertOutcome[] {
@@ -170,7 +190,9 @@ export class SqliteEventStore implements EventStore {
   }
   list(options: { readonly state?: EventState; readonly limit: number }): StoredEvent[] {
     const rows = options.state
-      ? this.db.prepare('SELECT * FROM events WHERE state = ? ORDER BY id DESC LIMIT ?').all(options.state, options.limit)
+      ? this.db
+          .prepare('SELECT * FROM events WHERE state = ? ORDER BY id DESC LIMIT ?')
+          .all(options.state, options.limit)
       : this.db.prepare('SELECT * FROM events ORDER BY id DESC LIMIT ?').all(options.limit);
     return (rows as Row[]).map(toEvent);
   }

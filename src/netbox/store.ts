@@ -10,8 +10,25 @@ import type { LaunchPlan } from './map-event';
  *   absent ─► queued); local runs stay uncertain, listed by `status`, until the operator requeues them.
  *   ignored / rejected: kept for dedup and audit, never dispatched.
  */
-export type EventState = 'queued' | 'dispatching' | 'launched' | 'done' | 'failed' | 'uncertain' | 'ignored' | 'rejected';
-export const EVENT_STATES: readonly EventState[] = ['queued', 'dispatching', 'launched', 'done', 'failed', 'uncertain', 'ignored', 'rejected'];
+export type EventState =
+  | 'queued'
+  | 'dispatching'
+  | 'launched'
+  | 'done'
+  | 'failed'
+  | 'uncertain'
+  | 'ignored'
+  | 'rejected';
+export const EVENT_STATES: readonly EventState[] = [
+  'queued',
+  'dispatching',
+  'launched',
+  'done',
+  'failed',
+  'uncertain',
+  'ignored',
+  'rejected',
+];
 
 export interface NewEvent {
   /** request_id + event + object type + object id: one bulk edit in NetBox sends one request_id for many VMs. */

@@ -10,7 +10,9 @@ import stopSurvey from '../../surveys/stop.json';
 import type { SurveyQuestion } from '../ansible/survey';
 import type { Action } from './survey-vars';
 
-type Rule = Pick<SurveyQuestion, 'variable' | 'type' | 'required' | 'min' | 'max'> & { readonly choices?: readonly string[] };
+type Rule = Pick<SurveyQuestion, 'variable' | 'type' | 'required' | 'min' | 'max'> & {
+  readonly choices?: readonly string[];
+};
 
 const SURVEYS: Readonly<Record<Action, { readonly spec: readonly Rule[] }>> = {
   create: createSurvey as { spec: Rule[] },
@@ -40,9 +42,11 @@ export function checkAnswer(action: Action, variable: string, value: Answer): An
       if (typeof value === 'boolean') return fail('must be text, not a boolean');
       const text = typeof value === 'number' ? String(value) : value;
       if (rule.required && text === '') return fail('is required and empty');
-      if (text !== '' && rule.min !== null && [...text].length < rule.min) return fail(`is shorter than ${rule.min} characters`);
+      if (text !== '' && rule.min !== null && [...text].length < rule.min)
+        return fail(`is shorter than ${rule.min} characters`);
       if (rule.max !== null && [...text].length > rule.max) return fail(`is longer than ${rule.max} characters`);
-      if ((rule.type === 'textarea' ? CONTROL_TEXTAREA : CONTROL_TEXT).test(text)) return fail('holds a control character');
+      if ((rule.type === 'textarea' ? CONTROL_TEXTAREA : CONTROL_TEXT).test(text))
+        return fail('holds a control character');
       if (/[\ud800-\udfff]/u.test(text)) return fail('holds an unpaired surrogate');
       return text;
     }
@@ -55,7 +59,8 @@ export function checkAnswer(action: Action, variable: string, value: Answer): An
     }
     case 'multiplechoice': {
       if (value === '' && !rule.required) return value;
-      if (typeof value !== 'string' || !(rule.choices ?? []).includes(value)) return fail(`must be one of ${(rule.choices ?? []).join(', ')}`);
+      if (typeof value !== 'string' || !(rule.choices ?? []).includes(value))
+        return fail(`must be one of ${(rule.choices ?? []).join(', ')}`);
       return value;
     }
     default:

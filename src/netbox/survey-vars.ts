@@ -28,7 +28,8 @@ const questions = Object.values(SURVEYS).flatMap((s) => s.spec);
 export const OWNER_VAR = 'vm_owner';
 
 /** What a mapping may answer of a survey: every question but the owner. */
-const answerable = (action: Action): string[] => SURVEYS[action].spec.map((q) => q.variable).filter((v) => v !== OWNER_VAR);
+const answerable = (action: Action): string[] =>
+  SURVEYS[action].spec.map((q) => q.variable).filter((v) => v !== OWNER_VAR);
 
 /** Variables each playbook accepts from a mapping; anything else would land in AWX's `ignored_fields`, so it is not sent. */
 export const ACTION_VARS: Readonly<Record<Action, readonly string[]>> = {
@@ -50,4 +51,6 @@ export const SECRET_VARS: readonly string[] = [
 ];
 
 /** Integer questions: sent as JSON numbers (AWX refuses "4" for an integer question). */
-export const INTEGER_VARS: readonly string[] = [...new Set(questions.filter((q) => q.type === 'integer').map((q) => q.variable))];
+export const INTEGER_VARS: readonly string[] = [
+  ...new Set(questions.filter((q) => q.type === 'integer').map((q) => q.variable)),
+];

@@ -9,7 +9,8 @@ import type { ResolvedVars } from './secrets';
 export function unsafeExtraVarsYaml(vars: ResolvedVars): string {
   const lines = ['---'];
   for (const [name, value] of Object.entries(vars)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`extra var name ${JSON.stringify(name)} is not a variable name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new Error(`extra var name ${JSON.stringify(name)} is not a variable name`);
     lines.push(`${name}: ${scalar(value)}`);
   }
   return `${lines.join('\n')}\n`;

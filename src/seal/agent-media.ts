@@ -8,7 +8,10 @@ import pkg from '../../package.json';
 export const AGENT_MEDIA_VERSION: string = pkg.version;
 
 /** File names of this release's agent ISOs, by guest family. */
-export function agentMediaFiles(version: string = AGENT_MEDIA_VERSION): { readonly linux: string; readonly windows: string } {
+export function agentMediaFiles(version: string = AGENT_MEDIA_VERSION): {
+  readonly linux: string;
+  readonly windows: string;
+} {
   return { linux: `virtseal-linux-${version}.iso`, windows: `virtseal-windows-${version}.iso` };
 }
 
@@ -21,9 +24,15 @@ export function agentSpeaksHostProtocol(guestVersions: readonly number[], hostVe
 }
 
 /** One line for a guest whose agent speaks another protocol: the versions on both sides and the ISO to attach. */
-export function agentProtocolMismatchMessage(guestVersions: readonly number[], hostVersion: number, version: string = AGENT_MEDIA_VERSION): string {
+export function agentProtocolMismatchMessage(
+  guestVersions: readonly number[],
+  hostVersion: number,
+  version: string = AGENT_MEDIA_VERSION,
+): string {
   const iso = agentMediaFiles(version);
-  return `the guest agent speaks protocol ${guestVersions.join(',')} but this host side speaks ${hostVersion}: ` +
+  return (
+    `the guest agent speaks protocol ${guestVersions.join(',')} but this host side speaks ${hostVersion}: ` +
     `attach ${iso.linux} (Linux) or ${iso.windows} (Windows) with guest_config's media option ` +
-    `(publish it first with virtseal.core.image, kind: iso), or update the agent in the image`;
+    `(publish it first with virtseal.core.image, kind: iso), or update the agent in the image`
+  );
 }

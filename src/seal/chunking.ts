@@ -3,7 +3,14 @@
  * own after every chunk, so a guest that sees the manifest for its attempt can expect all chunks to follow.
  */
 import { EnvelopeRejected } from '../core/errors';
-import { CHUNK_BYTES, CHUNK_PREFIX, MANIFEST_KEY, MAX_CHUNKS, MAX_ITEMS_PER_BATCH, PROTOCOL_VERSION } from './constants';
+import {
+  CHUNK_BYTES,
+  CHUNK_PREFIX,
+  MANIFEST_KEY,
+  MAX_CHUNKS,
+  MAX_ITEMS_PER_BATCH,
+  PROTOCOL_VERSION,
+} from './constants';
 
 export type HostItem = readonly [key: string, value: string];
 
@@ -23,9 +30,13 @@ export function parseManifest(value: string): Manifest {
   if (!m) throw new EnvelopeRejected('manifest', 'manifest is not "<version> <attempt> <chunks> <bytes>"');
   const manifest = { version: Number(m[1]), attempt: m[2]!, chunks: Number(m[3]), bytes: Number(m[4]) };
   if (manifest.version !== PROTOCOL_VERSION) {
-    throw new EnvelopeRejected('version', `manifest version ${manifest.version} is not supported (expected ${PROTOCOL_VERSION})`);
+    throw new EnvelopeRejected(
+      'version',
+      `manifest version ${manifest.version} is not supported (expected ${PROTOCOL_VERSION})`,
+    );
   }
-  if (manifest.chunks < 1 || manifest.chunks > MAX_CHUNKS) throw new EnvelopeRejected('manifest', 'manifest chunk count out of range');
+  if (manifest.chunks < 1 || manifest.chunks > MAX_CHUNKS)
+    throw new EnvelopeRejected('manifest', 'manifest chunk count out of range');
   return manifest;
 }
 
@@ -38,7 +49,12 @@ export function envelopeItems(envelope: string, attempt: string): HostItem[][] {
   if (chunks.length > MAX_CHUNKS) throw new Error(`envelope needs ${chunks.length} chunks, more than ${MAX_CHUNKS}`);
   const batches: HostItem[][] = [];
   for (let i = 0; i < chunks.length; i += MAX_ITEMS_PER_BATCH) batches.push(chunks.slice(i, i + MAX_ITEMS_PER_BATCH));
-  const manifest = formatManifest({ version: PROTOCOL_VERSION, attempt, chunks: chunks.length, bytes: envelope.length });
+  const manifest = formatManifest({
+    version: PROTOCOL_VERSION,
+    attempt,
+    chunks: chunks.length,
+    bytes: envelope.length,
+  });
   batches.push([[MANIFEST_KEY, manifest]]);
   return batches;
 }
@@ -56,7 +72,10 @@ export function assembleEnvelope(items: ReadonlyMap<string, string>, manifest: M
   }
   const text = parts.join('');
   if (text.length !== manifest.bytes) {
-    throw new EnvelopeRejected('length', `joined chunks are ${text.length} bytes, the manifest announced ${manifest.bytes} (truncated)`);
+    throw new EnvelopeRejected(
+      'length',
+      `joined chunks are ${text.length} bytes, the manifest announced ${manifest.bytes} (truncated)`,
+    );
   }
   return text;
 }

@@ -29,7 +29,8 @@ import {
 export type RandomSource = (bytes: number) => Buffer;
 export const secureRandom: RandomSource = (n) => randomBytes(n);
 
-export const hmacSha256 = (key: Buffer, data: Buffer | string): Buffer => createHmac('sha256', key).update(data).digest();
+export const hmacSha256 = (key: Buffer, data: Buffer | string): Buffer =>
+  createHmac('sha256', key).update(data).digest();
 export const sha256 = (...parts: (Buffer | string)[]): Buffer => {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
@@ -66,7 +67,8 @@ export function newEphemeralKey(): { privateKey: KeyObject; publicKey: KeyObject
 export const ecdh = (privateKey: KeyObject, publicKey: KeyObject): Buffer => diffieHellman({ privateKey, publicKey });
 
 /** SHA-256 over the transcript: the guest's hello (as published) and the host's ephemeral key (base64 SPKI). */
-export const transcriptHash = (hello: string, epkBase64: string): Buffer => sha256(`${TRANSCRIPT_LABEL}\n${hello}\n${epkBase64}\n`);
+export const transcriptHash = (hello: string, epkBase64: string): Buffer =>
+  sha256(`${TRANSCRIPT_LABEL}\n${hello}\n${epkBase64}\n`);
 
 /**
  * K = SHA-256(label ‖ LF ‖ Z ‖ TH): what `ECDiffieHellmanCng` derives with KeyDerivationFunction Hash, SHA-256,
@@ -98,7 +100,11 @@ export function encryptData(encKey: Buffer, plaintext: Buffer, salt: Buffer): Bu
 
 /** Inverse of encryptData; throws on a malformed container or bad padding (only reached after the MAC passed). */
 export function decryptData(encKey: Buffer, container: Buffer): Buffer {
-  if (container.length < 32 || container.subarray(0, 8).toString('latin1') !== 'Salted__' || (container.length - 16) % 16 !== 0) {
+  if (
+    container.length < 32 ||
+    container.subarray(0, 8).toString('latin1') !== 'Salted__' ||
+    (container.length - 16) % 16 !== 0
+  ) {
     throw new Error('malformed ciphertext container');
   }
   const { key, iv } = cipherParams(encKey, container.subarray(8, 16));

@@ -88,7 +88,11 @@ export function sealEnvelope(options: SealOptions): Sealed {
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** Parses, checks the session binding, derives, verifies the MAC, decrypts. Throws EnvelopeRejected(check). */
-export function openEnvelope(envelope: string, guestKexPrivate: KeyObject, expected: SessionBinding): { payload: Buffer; keys: SessionKeys } {
+export function openEnvelope(
+  envelope: string,
+  guestKexPrivate: KeyObject,
+  expected: SessionBinding,
+): { payload: Buffer; keys: SessionKeys } {
   const lines = envelope.split('\n');
   if (lines.length !== 9 || lines[8] !== '' || lines[0] !== ENVELOPE_MAGIC) {
     if (lines[0]?.startsWith('virtseal-envelope ') && lines[0] !== ENVELOPE_MAGIC) {
@@ -112,9 +116,12 @@ export function openEnvelope(envelope: string, guestKexPrivate: KeyObject, expec
   const data = field(6, 'data', B64);
   const mac = field(7, 'mac', /^[0-9a-f]{64}$/);
   if (alg !== ALGORITHM) throw new EnvelopeRejected('algorithm', `envelope algorithm '${alg}' is not ${ALGORITHM}`);
-  if (vm !== normalizeVmId(expected.vmId)) throw new EnvelopeRejected('vm_id', 'envelope is sealed for another VM (foreign data)');
-  if (attempt !== expected.attempt) throw new EnvelopeRejected('attempt', 'envelope belongs to another attempt (stale or replayed)');
-  if (challenge !== expected.challenge) throw new EnvelopeRejected('challenge', 'envelope answers another challenge (replayed)');
+  if (vm !== normalizeVmId(expected.vmId))
+    throw new EnvelopeRejected('vm_id', 'envelope is sealed for another VM (foreign data)');
+  if (attempt !== expected.attempt)
+    throw new EnvelopeRejected('attempt', 'envelope belongs to another attempt (stale or replayed)');
+  if (challenge !== expected.challenge)
+    throw new EnvelopeRejected('challenge', 'envelope answers another challenge (replayed)');
   let z: Buffer;
   try {
     z = ecdh(guestKexPrivate, p256FromSpki(Buffer.from(epk, 'base64'), 'key_agreement', 'the envelope key'));
@@ -124,7 +131,10 @@ export function openEnvelope(envelope: string, guestKexPrivate: KeyObject, expec
   const keys = deriveSessionKeys(z, transcriptHash(expected.hello, epk));
   const body = lines.slice(0, 7).join('\n') + '\n';
   if (!equalsConstantTime(hmacSha256(keys.mac, body), Buffer.from(mac, 'hex'))) {
-    throw new EnvelopeRejected('mac', 'envelope MAC does not verify (tampered, truncated, reordered or for another hello)');
+    throw new EnvelopeRejected(
+      'mac',
+      'envelope MAC does not verify (tampered, truncated, reordered or for another hello)',
+    );
   }
   try {
     return { payload: decryptData(keys.enc, Buffer.from(data, 'base64')), keys };

@@ -33,15 +33,52 @@ const CRYPT_HASH = /^\$(1|5|6|y|2[aby])\$[./A-Za-z0-9$,=]+$/;
  * says so before anything is sent. `Administrator` is accepted as admin.name only (it names itself explicitly).
  */
 const RESERVED_USERS = new Set([
-  'root', 'daemon', 'bin', 'sys', 'sync', 'games', 'man', 'lp', 'mail', 'news', 'uucp', 'proxy', 'www-data', 'backup',
-  'list', 'irc', 'gnats', 'nobody', 'nfsnobody', 'operator', 'adm', 'halt', 'shutdown', 'ftp', 'sshd', 'messagebus',
-  'polkitd', 'systemd-network', 'systemd-resolve', 'systemd-timesync', 'systemd-coredump', '_apt', 'tss', 'dbus',
-  'guest', 'defaultaccount', 'wdagutilityaccount', 'krbtgt',
+  'root',
+  'daemon',
+  'bin',
+  'sys',
+  'sync',
+  'games',
+  'man',
+  'lp',
+  'mail',
+  'news',
+  'uucp',
+  'proxy',
+  'www-data',
+  'backup',
+  'list',
+  'irc',
+  'gnats',
+  'nobody',
+  'nfsnobody',
+  'operator',
+  'adm',
+  'halt',
+  'shutdown',
+  'ftp',
+  'sshd',
+  'messagebus',
+  'polkitd',
+  'systemd-network',
+  'systemd-resolve',
+  'systemd-timesync',
+  'systemd-coredump',
+  '_apt',
+  'tss',
+  'dbus',
+  'guest',
+  'defaultaccount',
+  'wdagutilityaccount',
+  'krbtgt',
 ]);
 
 export function isDnsName(text: string): boolean {
   if (text.length === 0 || text.length > 253) return false;
-  return text.replace(/\.$/, '').split('.').every((l) => LABEL.test(l));
+  return text
+    .replace(/\.$/, '')
+    .split('.')
+    .every((l) => LABEL.test(l));
 }
 
 const controlChars = (s: string): boolean => /[\0\r\n]/.test(s);
@@ -57,7 +94,8 @@ export function validateGuestConfig(config: GuestConfig, base = 'guest_config'):
   } else if (config.hostname && config.domain_join && config.hostname.length > 15) {
     bad('hostname', 'must be at most 15 characters when joining a Windows domain (NetBIOS name)');
   }
-  if (config.domain !== undefined && !isDnsName(config.domain)) bad('domain', `'${config.domain}' is not a valid DNS domain name`);
+  if (config.domain !== undefined && !isDnsName(config.domain))
+    bad('domain', `'${config.domain}' is not a valid DNS domain name`);
   if (config.timezone !== undefined && !TIMEZONE.test(config.timezone)) {
     bad('timezone', 'must be an IANA time zone name such as Europe/Berlin or UTC');
   }
@@ -81,7 +119,8 @@ export function validateGuestConfig(config: GuestConfig, base = 'guest_config'):
 
   if (config.admin) {
     const a = config.admin;
-    if (!USER.test(a.name)) bad('admin.name', 'must start with a letter or _ and use only letters, digits, _ or - (max 32)');
+    if (!USER.test(a.name))
+      bad('admin.name', 'must start with a letter or _ and use only letters, digits, _ or - (max 32)');
     else if (RESERVED_USERS.has(a.name.toLowerCase())) bad('admin.name', `'${a.name}' is a reserved system account`);
     if (a.password !== undefined && a.password_hash !== undefined) {
       bad('admin.password_hash', 'give either password or password_hash, not both');
@@ -99,11 +138,11 @@ export function validateGuestConfig(config: GuestConfig, base = 'guest_config'):
 
   if (config.ansible) {
     const an = config.ansible;
-    if (!USER.test(an.user)) bad('ansible.user', 'must start with a letter or _ and use only letters, digits, _ or - (max 32)');
+    if (!USER.test(an.user))
+      bad('ansible.user', 'must start with a letter or _ and use only letters, digits, _ or - (max 32)');
     else if (RESERVED_USERS.has(an.user.toLowerCase()) || an.user.toLowerCase() === 'administrator') {
       bad('ansible.user', `'${an.user}' is a reserved system account`);
-    }
-    else if (config.admin && config.admin.name === an.user) bad('ansible.user', 'must differ from admin.name');
+    } else if (config.admin && config.admin.name === an.user) bad('ansible.user', 'must differ from admin.name');
     if (!an.ssh_authorized_keys || an.ssh_authorized_keys.length === 0) {
       bad('ansible.ssh_authorized_keys', 'needs at least one key (the Ansible user has no password)');
     }
@@ -113,7 +152,8 @@ export function validateGuestConfig(config: GuestConfig, base = 'guest_config'):
   if (config.domain_join) {
     const d = config.domain_join;
     if (!isDnsName(d.domain)) bad('domain_join.domain', `'${d.domain}' is not a valid DNS domain name`);
-    if (!d.user || controlChars(d.user) || d.user.length > 256) bad('domain_join.user', 'is required (user, DOMAIN\\user or user@domain)');
+    if (!d.user || controlChars(d.user) || d.user.length > 256)
+      bad('domain_join.user', 'is required (user, DOMAIN\\user or user@domain)');
     if (!d.password) bad('domain_join.password', `is required to join '${d.domain}'`);
     else if (controlChars(d.password)) bad('domain_join.password', 'must not contain line breaks or NUL');
     if (d.ou !== undefined && !/^(OU|CN)=[^,]+(,(OU|CN|DC)=[^,]+)*$/i.test(d.ou)) {
@@ -139,11 +179,14 @@ function validateNic(nic: GuestNicConfig, p: string, bad: (path: string, message
   if (nic.ipv4_address !== undefined) {
     v4 = parseCidr4(nic.ipv4_address);
     if (!v4) bad(`${p}.ipv4_address`, `'${nic.ipv4_address}' is not an IPv4 address in CIDR notation (192.0.2.10/24)`);
-    else if (v4.prefix < 8 || v4.prefix > 32) bad(`${p}.ipv4_address`, `prefix /${v4.prefix} is not usable for a host (8-32)`);
+    else if (v4.prefix < 8 || v4.prefix > 32)
+      bad(`${p}.ipv4_address`, `prefix /${v4.prefix} is not usable for a host (8-32)`);
     else if (v4.prefix <= 30) {
       const mask = ipv4Mask(v4.prefix);
-      if (((v4.address & mask) >>> 0) === v4.address) bad(`${p}.ipv4_address`, 'is the network address of its subnet, not a host address');
-      else if (((v4.address | ~mask) >>> 0) === v4.address) bad(`${p}.ipv4_address`, 'is the broadcast address of its subnet');
+      if ((v4.address & mask) >>> 0 === v4.address)
+        bad(`${p}.ipv4_address`, 'is the network address of its subnet, not a host address');
+      else if ((v4.address | ~mask) >>> 0 === v4.address)
+        bad(`${p}.ipv4_address`, 'is the broadcast address of its subnet');
     }
     if (nic.dhcp4) bad(`${p}.dhcp4`, 'cannot be true together with a static ipv4_address');
   }
@@ -169,16 +212,22 @@ function validateNic(nic: GuestNicConfig, p: string, bad: (path: string, message
     }
   }
   (nic.dns_servers ?? []).forEach((s, j) => {
-    if (parseIpv4(s) === undefined && !parseIpv6(s)) bad(`${p}.dns_servers[${j}]`, `'${s}' is not an IPv4 or IPv6 address`);
+    if (parseIpv4(s) === undefined && !parseIpv6(s))
+      bad(`${p}.dns_servers[${j}]`, `'${s}' is not an IPv4 or IPv6 address`);
   });
   (nic.search_domains ?? []).forEach((s, j) => {
     if (!isDnsName(s)) bad(`${p}.search_domains[${j}]`, `'${s}' is not a valid DNS domain name`);
   });
 }
 
-function checkKeys(keys: readonly string[] | undefined, path: string, bad: (path: string, message: string) => void): void {
+function checkKeys(
+  keys: readonly string[] | undefined,
+  path: string,
+  bad: (path: string, message: string) => void,
+): void {
   (keys ?? []).forEach((k, i) => {
-    if (!SSH_KEY.test(k.trim())) bad(`${path}[${i}]`, 'is not a single-line OpenSSH public key (ssh-ed25519 AAAA... comment)');
+    if (!SSH_KEY.test(k.trim()))
+      bad(`${path}[${i}]`, 'is not a single-line OpenSSH public key (ssh-ed25519 AAAA... comment)');
   });
 }
 

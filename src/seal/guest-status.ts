@@ -18,7 +18,10 @@ export interface GuestStatusQuery {
   readonly config?: GuestConfig;
 }
 
-export async function readGuestConfigStatus(channel: GuestChannel, query?: GuestStatusQuery): Promise<GuestConfigStatus> {
+export async function readGuestConfigStatus(
+  channel: GuestChannel,
+  query?: GuestStatusQuery,
+): Promise<GuestConfigStatus> {
   const items = await channel.readGuestItems();
   const status = /^(applying|failed) ([0-9a-f]{32}) ([a-z0-9_.-]{1,64}) /.exec(items.get(STATUS_KEY) ?? '');
   if (status) {
@@ -35,7 +38,10 @@ export async function readGuestConfigStatus(channel: GuestChannel, query?: Guest
     if (record.vmId !== vmId) return { ...base, applied: 'other_vm' };
     if (!query.config) return { ...base, applied: 'unknown' };
     const digest = configDigest(buildPayload(query.config), vmId, Buffer.from(record.salt, 'hex'));
-    return { ...base, applied: equalsConstantTime(digest, Buffer.from(record.digest, 'hex')) ? 'this_config' : 'other_config' };
+    return {
+      ...base,
+      applied: equalsConstantTime(digest, Buffer.from(record.digest, 'hex')) ? 'this_config' : 'other_config',
+    };
   }
   return { state: 'none' };
 }

@@ -31,22 +31,36 @@ export function formatHello(
   h: { versions: readonly number[]; vmId: string; attempt: string; challenge: string; kex: KeyObject; sig: KeyObject },
   sigPrivateKey: KeyObject,
 ): string {
-  const fields = [h.versions.join(','), h.vmId, h.attempt, h.challenge, spkiOf(h.kex).toString('base64'), spkiOf(h.sig).toString('base64')].join(' ');
+  const fields = [
+    h.versions.join(','),
+    h.vmId,
+    h.attempt,
+    h.challenge,
+    spkiOf(h.kex).toString('base64'),
+    spkiOf(h.sig).toString('base64'),
+  ].join(' ');
   const signature = sign('sha256', Buffer.from(helloSignedText(fields)), { key: sigPrivateKey, dsaEncoding: 'der' });
   return `${fields} ${signature.toString('base64')}`;
 }
 
-const HELLO = /^(\d{1,3}(?:,\d{1,3})*) ([0-9a-f-]{1,64}) ([0-9a-f]{32}) ([0-9a-f]{64}) ([A-Za-z0-9+/]+={0,2}) ([A-Za-z0-9+/]+={0,2}) ([A-Za-z0-9+/]+={0,2})$/;
+const HELLO =
+  /^(\d{1,3}(?:,\d{1,3})*) ([0-9a-f-]{1,64}) ([0-9a-f]{32}) ([0-9a-f]{64}) ([A-Za-z0-9+/]+={0,2}) ([A-Za-z0-9+/]+={0,2}) ([A-Za-z0-9+/]+={0,2})$/;
 
 /** Parses a hello; does not check the signature (verifyHello does, once the challenge is known to be current). */
 export function parseHello(value: string): Hello {
   const versions = /^(\d{1,3}(?:,\d{1,3})*) /.exec(value)?.[1];
   if (versions && !agentSpeaksHostProtocol(versions.split(',').map(Number), PROTOCOL_VERSION)) {
-    throw new EnvelopeRejected('version', agentProtocolMismatchMessage(versions.split(',').map(Number), PROTOCOL_VERSION));
+    throw new EnvelopeRejected(
+      'version',
+      agentProtocolMismatchMessage(versions.split(',').map(Number), PROTOCOL_VERSION),
+    );
   }
   const m = HELLO.exec(value);
   if (!m) {
-    throw new EnvelopeRejected('hello', 'guest hello is not "<versions> <vm-id> <attempt> <challenge> <kex-key> <sig-key> <signature>"');
+    throw new EnvelopeRejected(
+      'hello',
+      'guest hello is not "<versions> <vm-id> <attempt> <challenge> <kex-key> <sig-key> <signature>"',
+    );
   }
   return {
     versions: m[1]!.split(',').map(Number),
@@ -71,7 +85,8 @@ export function verifyHello(hello: Hello): { kex: KeyObject } {
   } catch {
     ok = false;
   }
-  if (!ok) throw new EnvelopeRejected('hello_signature', 'the guest hello signature does not verify (no proof of possession)');
+  if (!ok)
+    throw new EnvelopeRejected('hello_signature', 'the guest hello signature does not verify (no proof of possession)');
   return { kex };
 }
 
@@ -88,7 +103,13 @@ export function statusMacInput(vmId: string, attempt: string, state: string, rea
   return `virtseal/3 status\n${vmId}\n${attempt}\n${state}\n${reason}\n`;
 }
 
-export function formatStatus(vmId: string, attempt: string, state: GuestState, reason: string, statusKey?: Buffer): string {
+export function formatStatus(
+  vmId: string,
+  attempt: string,
+  state: GuestState,
+  reason: string,
+  statusKey?: Buffer,
+): string {
   const mac = statusKey ? hmacSha256(statusKey, statusMacInput(vmId, attempt, state, reason)).toString('hex') : '-';
   return `${state} ${attempt} ${reason} ${mac}`;
 }

@@ -9,7 +9,16 @@ import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '..
 import { waitFor } from '../core/wait';
 import type { GuestChannel } from '../drivers/types';
 import { envelopeItems } from './chunking';
-import { APPLIED_KEY, CHALLENGE_KEY, HELLO_KEY, KEY_PREFIX, MAX_ITEMS_PER_BATCH, MAX_PAYLOAD_BYTES, PROTOCOL_VERSION, STATUS_KEY } from './constants';
+import {
+  APPLIED_KEY,
+  CHALLENGE_KEY,
+  HELLO_KEY,
+  KEY_PREFIX,
+  MAX_ITEMS_PER_BATCH,
+  MAX_PAYLOAD_BYTES,
+  PROTOCOL_VERSION,
+  STATUS_KEY,
+} from './constants';
 import { secureRandom, type RandomSource, type SessionKeys } from './crypto';
 import { normalizeVmId, sealEnvelope } from './envelope';
 import type { GuestConfig } from './guest-config';
@@ -102,20 +111,39 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
 
   const sealFor = async (hello: ReturnType<typeof parseHello>): Promise<void> => {
     if (sealedCount >= maxAttempts) {
-      throw new GuestFailed('too_many_attempts', `the guest agent restarted ${sealedCount} times without finishing; giving up`);
+      throw new GuestFailed(
+        'too_many_attempts',
+        `the guest agent restarted ${sealedCount} times without finishing; giving up`,
+      );
     }
     const { kex } = verifyHello(hello);
     // A previous attempt's manifest goes first, so the guest never pairs it with new chunks.
-    const old = [...written].filter((k) => k !== CHALLENGE_KEY).sort((a, b) => (a.endsWith('manifest') ? -1 : b.endsWith('manifest') ? 1 : 0));
+    const old = [...written]
+      .filter((k) => k !== CHALLENGE_KEY)
+      .sort((a, b) => (a.endsWith('manifest') ? -1 : b.endsWith('manifest') ? 1 : 0));
     if (old.length) await removeKeys(old);
-    const sealed = sealEnvelope({ payload: payload.payload, vmId, attempt: hello.attempt, challenge: hello.challenge, hello: hello.text, guestKey: kex, random });
+    const sealed = sealEnvelope({
+      payload: payload.payload,
+      vmId,
+      attempt: hello.attempt,
+      challenge: hello.challenge,
+      hello: hello.text,
+      guestKey: kex,
+      random,
+    });
     const batches = envelopeItems(sealed.envelope, hello.attempt);
     for (const batch of batches) {
       for (const [k] of batch) written.add(k);
       await channel.writeHostItems(batch);
     }
     sealedCount++;
-    session = { attempt: hello.attempt, keys: sealed.keys, chunks: batches.flat().length - 1, salt: payload.salt, digest: payload.digest };
+    session = {
+      attempt: hello.attempt,
+      keys: sealed.keys,
+      chunks: batches.flat().length - 1,
+      salt: payload.salt,
+      digest: payload.digest,
+    };
     // The answered challenge is spent: a restarted agent (a new attempt) must sign a new one.
     await newChallenge();
     lastSeen = `envelope sealed for attempt ${hello.attempt}, no outcome reported`;
@@ -147,10 +175,14 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       const status = parseTwice(STATUS_KEY, statusText, () => parseStatus(statusText, vmId, keys.status));
       if (!status) return undefined;
       if (status.state === 'failed') {
-        throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}'${status.authenticated ? '' : ' (before it held the session key)'}`);
+        throw new GuestFailed(
+          status.reason,
+          `the guest agent reported failure '${status.reason}'${status.authenticated ? '' : ' (before it held the session key)'}`,
+        );
       }
       if (status.state === 'applied') {
-        if (!status.authenticated) throw new EnvelopeRejected('status_mac', "the guest reported 'applied' without a valid MAC");
+        if (!status.authenticated)
+          throw new EnvelopeRejected('status_mac', "the guest reported 'applied' without a valid MAC");
         const record = parseAppliedRecord(items.get(APPLIED_KEY) ?? '');
         if (
           !record ||
@@ -161,7 +193,10 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
           record.digest !== session.digest ||
           !appliedRecordMacValid(record, keys.status)
         ) {
-          throw new EnvelopeRejected('applied_record', "the guest reported 'applied' without the authenticated applied record of this configuration");
+          throw new EnvelopeRejected(
+            'applied_record',
+            "the guest reported 'applied' without the authenticated applied record of this configuration",
+          );
         }
         return {
           protocol: 'v3',
@@ -181,7 +216,11 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
     }
     if (!session && statusText !== undefined && statusText.startsWith('failed ')) {
       const status = parseTwice(STATUS_KEY, statusText, () => parseStatus(statusText, vmId, undefined));
-      if (status) throw new GuestFailed(status.reason, `the guest agent reported failure '${status.reason}' before the exchange started`);
+      if (status)
+        throw new GuestFailed(
+          status.reason,
+          `the guest agent reported failure '${status.reason}' before the exchange started`,
+        );
     }
     const helloText = items.get(HELLO_KEY);
     if (helloText !== undefined) {
@@ -190,7 +229,7 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       // A hello that does not answer the current challenge is stale (an earlier boot, a planted item, an attempt
       // already sealed for): never sealed to, whatever it names; the agent signs the current challenge when it sees it.
       if (hello.challenge !== challenge) {
-        if (!session) lastSeen = 'only a guest hello that does not answer this run\'s challenge (stale)';
+        if (!session) lastSeen = "only a guest hello that does not answer this run's challenge (stale)";
         return undefined;
       }
       if (normalizeVmId(hello.vmId) !== vmId) {
@@ -222,9 +261,12 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
         maxDelayMs: options.maxDelayMs ?? 1_000,
         what: 'the guest agent',
         onTimeout: () =>
-          new GuestTimeout(`no outcome from the guest agent after ${Math.round((clock.now() - start) / 1000)} s (${lastSeen})`, {
-            details: { attempts: sealedCount },
-          }),
+          new GuestTimeout(
+            `no outcome from the guest agent after ${Math.round((clock.now() - start) / 1000)} s (${lastSeen})`,
+            {
+              details: { attempts: sealedCount },
+            },
+          ),
       });
       if (poll !== 'progress') {
         outcome = poll;

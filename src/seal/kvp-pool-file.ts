@@ -46,10 +46,16 @@ export function encodePool(entries: readonly PoolEntry[]): Buffer {
     const k = Buffer.from(key, 'utf8');
     const v = Buffer.from(value, 'utf8');
     if (k.length === 0 || k.length >= KEY_BYTES || k.includes(0)) {
-      throw new InvalidArgument(`a KVP key must be 1-${KEY_BYTES - 1} UTF-8 bytes without NUL, got ${k.length} bytes`, 'key');
+      throw new InvalidArgument(
+        `a KVP key must be 1-${KEY_BYTES - 1} UTF-8 bytes without NUL, got ${k.length} bytes`,
+        'key',
+      );
     }
     if (v.length >= VALUE_BYTES || v.includes(0)) {
-      throw new InvalidArgument(`the KVP value under '${key}' must be under ${VALUE_BYTES} UTF-8 bytes without NUL, got ${v.length}`, 'value');
+      throw new InvalidArgument(
+        `the KVP value under '${key}' must be under ${VALUE_BYTES} UTF-8 bytes without NUL, got ${v.length}`,
+        'value',
+      );
     }
     k.copy(out, i * RECORD_BYTES);
     v.copy(out, i * RECORD_BYTES + KEY_BYTES);
@@ -97,7 +103,10 @@ export function upsertPoolItems(path: string, items: readonly PoolEntry[]): void
 export function removePoolItems(path: string, keys: readonly string[]): void {
   if (!existsSync(path)) return;
   const drop = new Set(keys);
-  writePool(path, readPool(path).filter(([k]) => !drop.has(k)));
+  writePool(
+    path,
+    readPool(path).filter(([k]) => !drop.has(k)),
+  );
 }
 
 /**

@@ -81,7 +81,7 @@ export function ipv4Mask(prefix: number): number {
 
 export function sameIpv4Subnet(a: number, b: number, prefix: number): boolean {
   const mask = ipv4Mask(prefix);
-  return ((a & mask) >>> 0) === ((b & mask) >>> 0);
+  return (a & mask) >>> 0 === (b & mask) >>> 0;
 }
 
 export interface Cidr6 {

@@ -14,7 +14,7 @@ export function renderNetworkConfig(nics: readonly GuestNicConfig[]): string | u
       match: nic.mac ? { macaddress: nic.mac.toLowerCase().replace(/-/g, ':') } : { name: 'e*' },
     };
     const addresses = [nic.ipv4_address, nic.ipv6_address].filter((a): a is string => !!a);
-    eth.dhcp4 = nic.ipv4_address ? false : nic.dhcp4 ?? true;
+    eth.dhcp4 = nic.ipv4_address ? false : (nic.dhcp4 ?? true);
     if (nic.dhcp6 || nic.ipv6_address) eth.dhcp6 = !!nic.dhcp6 && !nic.ipv6_address;
     if (addresses.length) eth.addresses = addresses;
     const routes = [nic.ipv4_gateway, nic.ipv6_gateway]

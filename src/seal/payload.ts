@@ -24,7 +24,7 @@ export function payloadEntries(config: GuestConfig): Map<string, string> {
   (config.nics ?? []).forEach((nic, i) => {
     const p = `nic.${idx(i)}`;
     put(`${p}.mac`, nic.mac?.toLowerCase().replace(/-/g, ':'));
-    put(`${p}.dhcp4`, nic.ipv4_address ? false : nic.dhcp4 ?? true);
+    put(`${p}.dhcp4`, nic.ipv4_address ? false : (nic.dhcp4 ?? true));
     put(`${p}.ipv4_address`, nic.ipv4_address);
     put(`${p}.ipv4_gateway`, nic.ipv4_gateway);
     put(`${p}.dhcp6`, nic.dhcp6);
@@ -72,7 +72,11 @@ export const buildPayload = (config: GuestConfig): Buffer => encodePayload(paylo
  * What one envelope carries: the config plus the applied record the guest must leave (`record.salt`,
  * `record.digest`: a salted, slow digest of the config bound to the VM id, docs/protocol.md §6).
  */
-export function sealedPayload(config: GuestConfig, vmId: string, salt: Buffer): { payload: Buffer; salt: string; digest: string } {
+export function sealedPayload(
+  config: GuestConfig,
+  vmId: string,
+  salt: Buffer,
+): { payload: Buffer; salt: string; digest: string } {
   const digest = configDigest(buildPayload(config), vmId, salt).toString('hex');
   const entries = payloadEntries(config);
   entries.set('record.salt', salt.toString('hex'));

@@ -34,7 +34,10 @@ export async function ensureCheckpoint(session: Session, request: CheckpointRequ
     if (before) await hv.checkpoints.removeCheckpoint({ vmId: vm.id, name: request.name });
     after = undefined;
   } else if (state === 'applied') {
-    if (!before) throw new NotFound(`checkpoint '${request.name}' of VM '${request.vm}' does not exist`, { details: { option: 'name' } });
+    if (!before)
+      throw new NotFound(`checkpoint '${request.name}' of VM '${request.vm}' does not exist`, {
+        details: { option: 'name' },
+      });
     await hv.checkpoints.applyCheckpoint({ vmId: vm.id, name: request.name });
   } else if (!before) {
     after = await hv.checkpoints.createCheckpoint({ vmId: vm.id, name: request.name });

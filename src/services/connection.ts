@@ -20,11 +20,23 @@ export interface ResolvedConnection {
 
 /** Connection options that are not driver settings: where the host is, how to log in, which driver. */
 const COMMON_OPTIONS = new Set([
-  'host', 'port', 'user', 'password', 'private_key', 'private_key_file', 'private_key_passphrase', 'host_key_fingerprint',
-  'known_hosts', 'accept_unknown_host_key', 'hypervisor', 'connect_timeout',
+  'host',
+  'port',
+  'user',
+  'password',
+  'private_key',
+  'private_key_file',
+  'private_key_passphrase',
+  'host_key_fingerprint',
+  'known_hosts',
+  'accept_unknown_host_key',
+  'hypervisor',
+  'connect_timeout',
 ]);
 
-const definitions = connectionFragment.definitions as Readonly<Record<string, { readonly default?: unknown; readonly 'x-env-fallback'?: readonly string[] }>>;
+const definitions = connectionFragment.definitions as Readonly<
+  Record<string, { readonly default?: unknown; readonly 'x-env-fallback'?: readonly string[] }>
+>;
 
 /** Every other option of the connection fragment is a driver setting (`image_library_path`, `libvirt_uri`...). */
 export const SETTING_OPTIONS: readonly string[] = Object.keys(definitions).filter((name) => !COMMON_OPTIONS.has(name));
@@ -34,7 +46,9 @@ const DEFAULT_HYPERVISOR = String(definitions.hypervisor?.default);
 
 /** Environment variables each option falls back to: the first `x-env-fallback` of its schema definition. */
 export const CONNECTION_ENV: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(definitions).flatMap(([name, d]) => (d['x-env-fallback']?.length ? [[name, d['x-env-fallback'][0]!]] : [])),
+  Object.entries(definitions).flatMap(([name, d]) =>
+    d['x-env-fallback']?.length ? [[name, d['x-env-fallback'][0]!]] : [],
+  ),
 );
 
 export function resolveConnection(
@@ -57,14 +71,25 @@ export function resolveConnection(
   };
 
   const hostText = hostOverride ?? pick('host');
-  if (!hostText) throw new InvalidArgument(`missing required option 'host' (or environment variable ${CONNECTION_ENV.host})`, 'host');
+  if (!hostText)
+    throw new InvalidArgument(
+      `missing required option 'host' (or environment variable ${CONNECTION_ENV.host})`,
+      'host',
+    );
   const { host, port: hostPort } = splitHostPort(hostText);
   const user = pick('user');
-  if (!user) throw new InvalidArgument(`missing required option 'user' (or environment variable ${CONNECTION_ENV.user})`, 'user');
+  if (!user)
+    throw new InvalidArgument(
+      `missing required option 'user' (or environment variable ${CONNECTION_ENV.user})`,
+      'user',
+    );
 
   const hypervisor = pick('hypervisor') ?? DEFAULT_HYPERVISOR;
   if (!isHypervisorType(hypervisor)) {
-    throw new InvalidArgument(`option 'hypervisor' must be one of ${Object.keys(drivers).join(', ')}, got '${hypervisor}'`, 'hypervisor');
+    throw new InvalidArgument(
+      `option 'hypervisor' must be one of ${Object.keys(drivers).join(', ')}, got '${hypervisor}'`,
+      'hypervisor',
+    );
   }
   const portText = pick('port') ?? hostPort;
   const port = portText === undefined ? undefined : Number(portText);
@@ -77,7 +102,10 @@ export function resolveConnection(
     try {
       privateKey = readFileSync(options.private_key_file, 'utf8');
     } catch (error) {
-      throw new InvalidArgument(`cannot read private_key_file ${options.private_key_file}: ${(error as Error).message}`, 'private_key_file');
+      throw new InvalidArgument(
+        `cannot read private_key_file ${options.private_key_file}: ${(error as Error).message}`,
+        'private_key_file',
+      );
     }
     secrets.push(privateKey);
   }
@@ -111,7 +139,9 @@ export function resolveConnection(
     const value = pick(name);
     if (value !== undefined) settings[name] = value;
   }
-  const connection: HostConnection = local ? { hypervisor, settings } : { hypervisor, ssh, settings: settings satisfies DriverSettings };
+  const connection: HostConnection = local
+    ? { hypervisor, settings }
+    : { hypervisor, ssh, settings: settings satisfies DriverSettings };
   return { connection, secrets };
 }
 

@@ -17,23 +17,39 @@ export interface DiskResult {
   readonly changed: boolean;
   readonly disk?: DiskView;
   readonly changes: readonly string[];
-  readonly diff: { readonly before: DiskView | Record<string, never>; readonly after: DiskView | Record<string, never> };
+  readonly diff: {
+    readonly before: DiskView | Record<string, never>;
+    readonly after: DiskView | Record<string, never>;
+  };
   readonly msg: string;
 }
 
-export async function ensureDisk(session: Session, request: DiskRequest, warn: (m: string) => void): Promise<DiskResult> {
+export async function ensureDisk(
+  session: Session,
+  request: DiskRequest,
+  warn: (m: string) => void,
+): Promise<DiskResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
   const before = vm.disks.find((d) => d.name === request.name);
   let after = before;
   if ((request.state ?? 'present') === 'absent') {
     if (before) {
-      await withOptionNames(deviceOptionOf, () => hv.disks.removeDisk({ vmId: vm.id, name: request.name, deleteFile: (request.delete_file ?? true) && before.owned }));
+      await withOptionNames(deviceOptionOf, () =>
+        hv.disks.removeDisk({
+          vmId: vm.id,
+          name: request.name,
+          deleteFile: (request.delete_file ?? true) && before.owned,
+        }),
+      );
     }
     after = undefined;
   } else if (!before) {
     if (!request.image && !request.path && request.size_gb === undefined) {
-      throw new InvalidArgument(`disk '${request.name}' does not exist yet: give 'size_gb', 'image' or 'path'`, 'size_gb');
+      throw new InvalidArgument(
+        `disk '${request.name}' does not exist yet: give 'size_gb', 'image' or 'path'`,
+        'size_gb',
+      );
     }
     const spec: DiskSpec = {
       name: request.name,
@@ -45,8 +61,12 @@ export async function ensureDisk(session: Session, request: DiskRequest, warn: (
     after = await withOptionNames(deviceOptionOf, () => hv.disks.addDisk({ vmId: vm.id, disk: spec }));
   } else if (request.size_gb !== undefined) {
     const wanted = gibibytes(request.size_gb);
-    if (wanted > before.sizeBytes) after = await withOptionNames(deviceOptionOf, () => hv.disks.resizeDisk({ vmId: vm.id, name: request.name, sizeBytes: wanted }));
-    else if (wanted < before.sizeBytes) warn(`disk '${request.name}' is larger than ${request.size_gb} GiB; disks never shrink`);
+    if (wanted > before.sizeBytes)
+      after = await withOptionNames(deviceOptionOf, () =>
+        hv.disks.resizeDisk({ vmId: vm.id, name: request.name, sizeBytes: wanted }),
+      );
+    else if (wanted < before.sizeBytes)
+      warn(`disk '${request.name}' is larger than ${request.size_gb} GiB; disks never shrink`);
   }
   const changes = [...hv.changes];
   return {

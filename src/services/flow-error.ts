@@ -14,8 +14,14 @@ export function explainFlowFailure(error: unknown, what: string): unknown {
   if (error.outcome.undone.length) notes.push(`undone: ${error.outcome.undone.join(', ')}`);
   if (error.outcome.leftBehind.length) notes.push(`left behind: ${error.outcome.leftBehind.join(', ')}`);
   const suffix = notes.length ? ` (${what} failed at '${error.failedStep}'; ${notes.join('; ')})` : '';
-  const details = { ...base?.details, failed_step: error.failedStep, undone: error.outcome.undone, left_behind: error.outcome.leftBehind };
+  const details = {
+    ...base?.details,
+    failed_step: error.failedStep,
+    undone: error.outcome.undone,
+    left_behind: error.outcome.leftBehind,
+  };
   // Bad input keeps its kind, so the module still reports the option it names.
-  if (base instanceof InvalidArgument) return new InvalidArgument(`${message}${suffix}`, base.option, { cause, details });
+  if (base instanceof InvalidArgument)
+    return new InvalidArgument(`${message}${suffix}`, base.option, { cause, details });
   return new VirtsealError(base?.reason ?? 'internal_error', `${message}${suffix}`, { cause, details });
 }

@@ -34,7 +34,10 @@ export async function configureGuest(session: Session, request: GuestConfigReque
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
   // Compared as the exchange would send it (a config with one NIC and no MAC is bound to the VM's only adapter).
-  const config = bindOnlyNic(request.config, vm.nics.map((n) => n.mac)) as GuestConfig;
+  const config = bindOnlyNic(
+    request.config,
+    vm.nics.map((n) => n.mac),
+  ) as GuestConfig;
   const status = await readGuestConfigStatus(hv.guestChannel({ vmId: vm.id }), {
     vmId: vm.id,
     ...(config && typeof config === 'object' && config.protocol !== 'hlvmm-v1' ? { config } : {}),
@@ -43,10 +46,14 @@ export async function configureGuest(session: Session, request: GuestConfigReque
     // The agent provisions once and removes itself: a config it did not apply cannot reach it until re-armed.
     const rearm = `re-arm the agent in the guest, then run again with force: true (docs/guest-agents.md)`;
     if (status.applied === 'other_vm') {
-      throw new Conflict(`VM '${vm.name}' carries the applied record of another VM (its disk is a clone of a provisioned VM), so its configuration was never sent to it; ${rearm}`);
+      throw new Conflict(
+        `VM '${vm.name}' carries the applied record of another VM (its disk is a clone of a provisioned VM), so its configuration was never sent to it; ${rearm}`,
+      );
     }
     if (status.applied === 'other_config') {
-      throw new Conflict(`VM '${vm.name}' applied a different configuration earlier (attempt ${status.attemptId}); this one (for example a rotated password) was not sent: ${rearm}`);
+      throw new Conflict(
+        `VM '${vm.name}' applied a different configuration earlier (attempt ${status.attemptId}); this one (for example a rotated password) was not sent: ${rearm}`,
+      );
     }
     if (status.applied === 'this_config') {
       return {
@@ -65,8 +72,14 @@ export async function configureGuest(session: Session, request: GuestConfigReque
   const context: { attemptId?: string } = {};
   // One run per VM at a time, from this controller or another (exchange-lock.ts), taken once the VM runs: a lease is
   // a host item, which a libvirt guest only takes while running. Check mode writes no lease.
-  const lease = { channel: hv.guestChannel({ vmId: vm.id }), vmName: vm.name, timeoutMs: request.timeoutMs, now: () => session.clock.now() };
-  const exchange = () => session.exchange({ vmId: vm.id, vmName: vm.name, config: request.config, timeoutMs: request.timeoutMs });
+  const lease = {
+    channel: hv.guestChannel({ vmId: vm.id }),
+    vmName: vm.name,
+    timeoutMs: request.timeoutMs,
+    now: () => session.clock.now(),
+  };
+  const exchange = () =>
+    session.exchange({ vmId: vm.id, vmName: vm.name, config: request.config, timeoutMs: request.timeoutMs });
   const attachMedia: Step<typeof context> = {
     name: 'attach provisioning media',
     run: async () => hv.media.attachIso({ vmId: vm.id, path: request.media! }),
@@ -98,7 +111,11 @@ export async function configureGuest(session: Session, request: GuestConfigReque
     if (status.state === 'applied' && (explained as VirtsealError).reason === 'guest_timeout') {
       // The agent provisions once and removes itself: a forced resend finds nobody listening unless re-armed.
       const e = explained as VirtsealError;
-      throw new VirtsealError(e.reason, `${e.message}. VM '${vm.name}' had already applied a configuration and its agent removes itself afterwards: re-arm the agent in the guest before force: true (docs/guest-agents.md)`, { cause: e, details: e.details });
+      throw new VirtsealError(
+        e.reason,
+        `${e.message}. VM '${vm.name}' had already applied a configuration and its agent removes itself afterwards: re-arm the agent in the guest before force: true (docs/guest-agents.md)`,
+        { cause: e, details: e.details },
+      );
     }
     throw explained;
   }

@@ -12,7 +12,12 @@ export interface HostInfoResult {
     readonly vm_count: number;
     readonly extra: Readonly<Record<string, unknown>>;
   };
-  readonly images: readonly { readonly name: string; readonly path: string; readonly sha256: string; readonly size_bytes: number }[];
+  readonly images: readonly {
+    readonly name: string;
+    readonly path: string;
+    readonly sha256: string;
+    readonly size_bytes: number;
+  }[];
 }
 
 export async function readHost(hv: Hypervisor): Promise<HostInfoResult> {

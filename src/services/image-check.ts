@@ -21,13 +21,24 @@ export async function checkImages(
   for (const disk of disks) if (disk.image && !asked.has(disk.image)) asked.set(disk.image, disk);
   for (const [image, disk] of asked) {
     const option = optionOf(disk);
-    if (await withOptionNames(() => option, () => session.hv.images.findImage({ name: image }))) continue;
+    if (
+      await withOptionNames(
+        () => option,
+        () => session.hv.images.findImage({ name: image }),
+      )
+    )
+      continue;
     if (session.dryRun) {
-      warn(`image '${image}' (option '${option}') is not on the host yet: the real run fails unless an earlier task publishes it`);
+      warn(
+        `image '${image}' (option '${option}') is not on the host yet: the real run fails unless an earlier task publishes it`,
+      );
       continue;
     }
-    throw new NotFound(`image '${image}' (option '${option}') is not in the host's image library; publish it first with virtseal.core.image`, {
-      details: { option },
-    });
+    throw new NotFound(
+      `image '${image}' (option '${option}') is not in the host's image library; publish it first with virtseal.core.image`,
+      {
+        details: { option },
+      },
+    );
   }
 }

@@ -54,12 +54,20 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Reads `sha256:<hex>` / `sha256:<url>`; any other algorithm is refused, naming the option. */
 export function parseChecksum(text: string): { readonly hex: string } | { readonly url: string } {
   const m = /^([A-Za-z0-9]+):(.+)$/.exec(text.trim());
-  if (!m) throw new InvalidArgument(`checksum must be 'sha256:<64 hex digits>' or 'sha256:<URL of a SHA256SUMS file>', got '${text.slice(0, 80)}'`, 'checksum');
-  if (m[1]!.toLowerCase() !== 'sha256') throw new InvalidArgument(`checksum: only sha256 is supported, got ${m[1]}`, 'checksum');
+  if (!m)
+    throw new InvalidArgument(
+      `checksum must be 'sha256:<64 hex digits>' or 'sha256:<URL of a SHA256SUMS file>', got '${text.slice(0, 80)}'`,
+      'checksum',
+    );
+  if (m[1]!.toLowerCase() !== 'sha256')
+    throw new InvalidArgument(`checksum: only sha256 is supported, got ${m[1]}`, 'checksum');
   const value = m[2]!.trim();
   if (/^[0-9a-fA-F]{64}$/.test(value)) return { hex: value.toLowerCase() };
   if (isUrl(value)) return { url: value };
-  throw new InvalidArgument('checksum must be sha256:<64 hex digits> or sha256:<http(s) URL of a SHA256SUMS file>', 'checksum');
+  throw new InvalidArgument(
+    'checksum must be sha256:<64 hex digits> or sha256:<http(s) URL of a SHA256SUMS file>',
+    'checksum',
+  );
 }
 
 /** The hash a SHA256SUMS file gives for `file` (GNU `hex  name`, `hex *name`, or BSD `SHA256 (name) = hex`). */
@@ -73,21 +81,30 @@ export function findInSums(sums: string, file: string): string | undefined {
   return undefined;
 }
 
-async function expectedSha256(request: ImageSourceRequest): Promise<{ readonly hex: string; readonly option: 'sha256' | 'checksum' } | undefined> {
+async function expectedSha256(
+  request: ImageSourceRequest,
+): Promise<{ readonly hex: string; readonly option: 'sha256' | 'checksum' } | undefined> {
   let fromChecksum: string | undefined;
   if (request.checksum !== undefined) {
     const parsed = parseChecksum(request.checksum);
     if ('hex' in parsed) {
       fromChecksum = parsed.hex;
     } else {
-      const sums = await fetchText(parsed.url, { option: 'checksum', ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }) });
-      const file = isUrl(request.src) ? decodeURIComponent(basename(new URL(request.src).pathname)) : basename(request.src);
+      const sums = await fetchText(parsed.url, {
+        option: 'checksum',
+        ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
+      });
+      const file = isUrl(request.src)
+        ? decodeURIComponent(basename(new URL(request.src).pathname))
+        : basename(request.src);
       fromChecksum = findInSums(sums, file);
-      if (!fromChecksum) throw new InvalidArgument(`checksum: ${redact(parsed.url)} lists no SHA-256 for ${file}`, 'checksum');
+      if (!fromChecksum)
+        throw new InvalidArgument(`checksum: ${redact(parsed.url)} lists no SHA-256 for ${file}`, 'checksum');
     }
   }
   const given = request.sha256?.toLowerCase();
-  if (given && fromChecksum && given !== fromChecksum) throw new InvalidArgument('sha256 and checksum name different hashes; give one', 'checksum');
+  if (given && fromChecksum && given !== fromChecksum)
+    throw new InvalidArgument('sha256 and checksum name different hashes; give one', 'checksum');
   if (fromChecksum) return { hex: fromChecksum, option: 'checksum' };
   return given ? { hex: given, option: 'sha256' } : undefined;
 }
@@ -95,7 +112,10 @@ async function expectedSha256(request: ImageSourceRequest): Promise<{ readonly h
 export async function prepareImageSource(request: ImageSourceRequest): Promise<PreparedImage> {
   const url = isUrl(request.src) ? request.src : undefined;
   if (url && /^http:/i.test(url) && request.checksum === undefined && request.sha256 === undefined) {
-    throw new InvalidArgument('src: a plain http:// URL needs a checksum (sha256:<hex> or the URL of a SHA256SUMS file); or use https://', 'checksum');
+    throw new InvalidArgument(
+      'src: a plain http:// URL needs a checksum (sha256:<hex> or the URL of a SHA256SUMS file); or use https://',
+      'checksum',
+    );
   }
   const want = await expectedSha256(request);
   const expected = want?.hex;
@@ -105,13 +125,27 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
   let download: Awaited<ReturnType<typeof fetchToCache>> | undefined;
   if (url) {
     const cached = expected ? join(cacheDir, `${expected}.download`) : undefined;
-    if (cached && (await stat(cached).then((s) => s.isFile(), () => false))) {
+    if (
+      cached &&
+      (await stat(cached).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    ) {
       path = cached;
     } else {
-      download = await fetchToCache({ url, cacheDir, ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }), ...(request.onProgress && { onProgress: request.onProgress }) });
+      download = await fetchToCache({
+        url,
+        cacheDir,
+        ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
+        ...(request.onProgress && { onProgress: request.onProgress }),
+      });
       if (expected && download.sha256 !== expected) {
         await rm(download.path, { force: true });
-        throw new InvalidArgument(`${want!.option}: ${redact(url)} has SHA-256 ${download.sha256}, not the expected ${expected}; nothing was published`, want!.option);
+        throw new InvalidArgument(
+          `${want!.option}: ${redact(url)} has SHA-256 ${download.sha256}, not the expected ${expected}; nothing was published`,
+          want!.option,
+        );
       }
       path = download.path;
     }
@@ -123,18 +157,26 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
     }
     if (want) {
       const actual = await sha256File(path);
-      if (actual !== want.hex) throw new InvalidArgument(`src ${path} has SHA-256 ${actual}, not the expected ${want.hex}`, want.option);
+      if (actual !== want.hex)
+        throw new InvalidArgument(`src ${path} has SHA-256 ${actual}, not the expected ${want.hex}`, want.option);
     }
   }
 
   const info = await imageInfo(path);
   if (!(SOURCE_FORMATS as readonly string[]).includes(info.format)) {
-    throw new InvalidArgument(`src: ${info.format} images are not supported; give qcow2, raw, vmdk, vhdx or vhd`, 'src');
+    throw new InvalidArgument(
+      `src: ${info.format} images are not supported; give qcow2, raw, vmdk, vhdx or vhd`,
+      'src',
+    );
   }
-  if (info.backingFile !== undefined) throw new InvalidArgument('src: the image has a backing file; flatten it first (qemu-img convert)', 'src');
+  if (info.backingFile !== undefined)
+    throw new InvalidArgument('src: the image has a backing file; flatten it first (qemu-img convert)', 'src');
   // qemu-img calls anything it does not recognise raw: a raw disk is at least a sector and whole sectors long.
   if (info.format === 'raw' && (info.virtualSizeBytes < 1 << 20 || info.virtualSizeBytes % 512 !== 0)) {
-    throw new InvalidArgument(`src: not a disk image (qemu-img sees ${info.virtualSizeBytes} bytes of raw data, not whole 512-byte sectors of at least 1 MiB)`, 'src');
+    throw new InvalidArgument(
+      `src: not a disk image (qemu-img sees ${info.virtualSizeBytes} bytes of raw data, not whole 512-byte sectors of at least 1 MiB)`,
+      'src',
+    );
   }
   await checkImage(path, info.format);
 
@@ -143,7 +185,10 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
     ...(url !== undefined && { url: redact(url) }),
     format: info.format,
     virtual_size_bytes: info.virtualSizeBytes,
-    ...(download && { downloaded_bytes: download.sizeBytes - download.resumedFromBytes, resumed_from_bytes: download.resumedFromBytes }),
+    ...(download && {
+      downloaded_bytes: download.sizeBytes - download.resumedFromBytes,
+      resumed_from_bytes: download.resumedFromBytes,
+    }),
     ...(download?.resume !== undefined && { resume: download.resume }),
   };
   // Unconverted, the file published is the one whose hash is already known (verified, or hashed while downloading).
@@ -154,7 +199,12 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
   // (and another SHA-256) for the same image, and hosts that already hold it would see a different image.
   const sourceSha = expected ?? download?.sha256 ?? (await sha256File(path));
   const converted = join(cacheDir, `${sourceSha}.${target}`);
-  if (!(await stat(converted).then((s) => s.isFile(), () => false))) {
+  if (
+    !(await stat(converted).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+  ) {
     await mkdir(cacheDir, { recursive: true, mode: 0o700 });
     const partial = `${converted}.part`;
     try {

@@ -49,11 +49,15 @@ async function prepareIso(request: ImageRequest): Promise<PreparedImage> {
   } catch (error) {
     throw new InvalidArgument(`cannot read image src ${request.src}: ${(error as Error).message}`, 'src');
   }
-  if (!(await isIso9660(request.src))) throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
+  if (!(await isIso9660(request.src)))
+    throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
   if (request.sha256) {
     const actual = await sha256File(request.src);
     if (request.sha256.toLowerCase() !== actual) {
-      throw new InvalidArgument(`src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`, 'sha256');
+      throw new InvalidArgument(
+        `src ${request.src} has SHA-256 ${actual}, not the expected ${request.sha256.toLowerCase()}`,
+        'sha256',
+      );
     }
     return { path: request.src, sha256: actual, source: { format: 'iso', virtual_size_bytes: size } };
   }
@@ -75,7 +79,12 @@ export interface HostPublishView {
 
 export interface ImageResult {
   readonly changed: boolean;
-  readonly image: { readonly name: string; readonly kind: ImageKind; readonly sha256: string; readonly size_bytes: number };
+  readonly image: {
+    readonly name: string;
+    readonly kind: ImageKind;
+    readonly sha256: string;
+    readonly size_bytes: number;
+  };
   readonly hosts: readonly HostPublishView[];
   readonly changes: readonly string[];
   readonly msg: string;
@@ -96,18 +105,21 @@ export async function publishImage(
   const kind = request.kind ?? 'disk';
   const what = kind === 'iso' ? 'ISO' : 'image';
   const downloadProgress: number[] = [];
-  const prepared = kind === 'iso' ? await prepareIso(request) : await prepareImageSource({
-    src: request.src,
-    hypervisor,
-    ...(request.checksum !== undefined && { checksum: request.checksum }),
-    ...(request.sha256 !== undefined && { sha256: request.sha256 }),
-    ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
-    ...(request.cacheDir !== undefined && { cacheDir: request.cacheDir }),
-    onProgress: ({ receivedBytes, totalBytes }) => {
-      const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 4) * 25 : 0;
-      if (totalBytes && downloadProgress[downloadProgress.length - 1] !== percent) downloadProgress.push(percent);
-    },
-  });
+  const prepared =
+    kind === 'iso'
+      ? await prepareIso(request)
+      : await prepareImageSource({
+          src: request.src,
+          hypervisor,
+          ...(request.checksum !== undefined && { checksum: request.checksum }),
+          ...(request.sha256 !== undefined && { sha256: request.sha256 }),
+          ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
+          ...(request.cacheDir !== undefined && { cacheDir: request.cacheDir }),
+          onProgress: ({ receivedBytes, totalBytes }) => {
+            const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 4) * 25 : 0;
+            if (totalBytes && downloadProgress[downloadProgress.length - 1] !== percent) downloadProgress.push(percent);
+          },
+        });
   const file = prepared.path;
   const size = (await stat(file)).size;
   const actual = prepared.sha256 ?? (await sha256File(file));
@@ -132,17 +144,21 @@ export async function publishImage(
       continue;
     }
     const progress: number[] = [];
-    const result = await withOptionNames((field) => (field === 'localPath' ? 'src' : field), () => session.hv.images.publishImage({
-      localPath: file,
-      name: request.name,
-      kind,
-      sha256: actual,
-      onProgress: ({ sentBytes, totalBytes }) => {
-        onBytes?.(host, sentBytes, totalBytes);
-        const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
-        if (progress[progress.length - 1] !== percent) progress.push(percent);
-      },
-    }));
+    const result = await withOptionNames(
+      (field) => (field === 'localPath' ? 'src' : field),
+      () =>
+        session.hv.images.publishImage({
+          localPath: file,
+          name: request.name,
+          kind,
+          sha256: actual,
+          onProgress: ({ sentBytes, totalBytes }) => {
+            onBytes?.(host, sentBytes, totalBytes);
+            const percent = totalBytes > 0 ? Math.floor((sentBytes / totalBytes) * 4) * 25 : 100;
+            if (progress[progress.length - 1] !== percent) progress.push(percent);
+          },
+        }),
+    );
     if (progress[progress.length - 1] !== 100) progress.push(100);
     hosts.push({
       host,

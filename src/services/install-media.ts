@@ -8,7 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InvalidArgument } from '../core/errors';
-import { type InstallConfig, type Installer, renderAutoinstall, renderKickstart, renderPreseed, validateInstallConfig } from '../install/answers';
+import {
+  type InstallConfig,
+  type Installer,
+  renderAutoinstall,
+  renderKickstart,
+  renderPreseed,
+  validateInstallConfig,
+} from '../install/answers';
 import { buildSeed, kernelCommandLine } from '../install/seed';
 import type { Session } from './session';
 import { requireVm } from './vm-lookup';
@@ -57,10 +64,16 @@ export function seedBytes(installer: Installer, answers: string): Buffer {
 export function validateRequest(request: Omit<InstallMediaRequest, 'check'>): string {
   if ((request.vm === undefined) !== (request.mediaPath === undefined)) {
     const missing = request.vm === undefined ? 'vm' : 'media_path';
-    throw new InvalidArgument(`${missing}: vm and media_path go together (media_path is the seed ISO's path on the host)`, missing);
+    throw new InvalidArgument(
+      `${missing}: vm and media_path go together (media_path is the seed ISO's path on the host)`,
+      missing,
+    );
   }
   if (request.vm !== undefined && request.installer === 'preseed') {
-    throw new InvalidArgument('vm: a preseed seed is an initrd appendix, not an ISO; boot the installer with it directly (kernel_cmdline)', 'vm');
+    throw new InvalidArgument(
+      'vm: a preseed seed is an initrd appendix, not an ISO; boot the installer with it directly (kernel_cmdline)',
+      'vm',
+    );
   }
   return renderAnswers(request.installer, request.config);
 }

@@ -36,7 +36,9 @@ export async function openSession(
   const { connection, secrets } = resolveConnection(connectionOptions, process.env, hostOverride);
   secrets.forEach((s) => ctx.addSecret(s));
   const { ssh } = connection;
-  ctx.debug(`connecting to ${ssh ? `${ssh.user}@${ssh.host}:${ssh.port ?? 22}` : 'the local host'} (${connection.hypervisor})`);
+  ctx.debug(
+    `connecting to ${ssh ? `${ssh.user}@${ssh.host}:${ssh.port ?? 22}` : 'the local host'} (${connection.hypervisor})`,
+  );
   const inner = await openHypervisor(connection);
   return createSession(inner, { check: ctx.check, runExchange: exchangeRunner(ctx) });
 }

@@ -25,7 +25,11 @@ export interface NicResult {
   readonly msg: string;
 }
 
-export async function ensureNic(session: Session, request: NicRequest, warn: (message: string) => void = () => undefined): Promise<NicResult> {
+export async function ensureNic(
+  session: Session,
+  request: NicRequest,
+  warn: (message: string) => void = () => undefined,
+): Promise<NicResult> {
   const { hv } = session;
   const vm = await requireVm(hv, request.vm);
   const before = vm.nics.find((n) => n.name === request.name);
@@ -37,11 +41,17 @@ export async function ensureNic(session: Session, request: NicRequest, warn: (me
     const network = request.network ?? before?.network;
     if (!network) throw new InvalidArgument(`NIC '${request.name}' does not exist yet: give 'network'`, 'network');
     const asked = request.mac !== undefined ? normalizeMac(request.mac) : undefined;
-    const macDiffers = before !== undefined && asked !== undefined && (!before.staticMac || normalizeMac(before.mac) !== asked);
+    const macDiffers =
+      before !== undefined && asked !== undefined && (!before.staticMac || normalizeMac(before.mac) !== asked);
     // A spec without a MAC asks for a dynamic one: keep a static MAC that was not asked to change.
     const mac = asked ?? (before?.staticMac ? normalizeMac(before.mac) : undefined);
     const vlanId = request.vlan_id !== undefined ? request.vlan_id || undefined : before?.vlanId;
-    const spec: NicSpec = { name: request.name, network, ...(vlanId !== undefined && { vlanId }), ...(mac !== undefined && { mac }) };
+    const spec: NicSpec = {
+      name: request.name,
+      network,
+      ...(vlanId !== undefined && { vlanId }),
+      ...(mac !== undefined && { mac }),
+    };
     if (!before) {
       after = await withOptionNames(deviceOptionOf, () => hv.nics.addNic({ vmId: vm.id, nic: spec }));
     } else {

@@ -70,7 +70,8 @@ export function vmOptionOf(desired: Pick<VmDesired, 'image'>): OptionOf {
     if (!device) return VM_OPTIONS[field];
     const [, list, index, leaf] = device as unknown as [string, 'disks' | 'nics', string, string | undefined];
     const i = Number(index);
-    if (list === 'disks' && i < osDisks) return leaf === 'sizeBytes' ? 'os_disk_size_gb' : leaf === 'clone' ? 'clone' : 'image';
+    if (list === 'disks' && i < osDisks)
+      return leaf === 'sizeBytes' ? 'os_disk_size_gb' : leaf === 'clone' ? 'clone' : 'image';
     const at = `${list}[${list === 'disks' ? i - osDisks : i}]`;
     return leaf === undefined ? at : `${at}.${LEAF_OPTIONS[leaf] ?? leaf}`;
   };
@@ -81,5 +82,6 @@ export function vmOptionOf(desired: Pick<VmDesired, 'image'>): OptionOf {
  * `disks[index].sizeBytes` of the spec. The VM's id is not an option.
  */
 export function atIndex(optionOf: OptionOf, list: 'disks' | 'nics', index: number): OptionOf {
-  return (field) => (field === 'vmId' ? undefined : optionOf(`${list}[${index}].${field.replace(/^(disk|nic)\./, '')}`));
+  return (field) =>
+    field === 'vmId' ? undefined : optionOf(`${list}[${index}].${field.replace(/^(disk|nic)\./, '')}`);
 }

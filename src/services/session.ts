@@ -30,7 +30,11 @@ export interface Session {
   readonly clock: Clock;
   readonly dryRun: boolean;
   /** Waits until the guest reports at least one IP address; returns the addresses. */
-  waitForIp(options: { readonly vmId: string; readonly vmName: string; readonly timeoutMs: number }): Promise<readonly string[]>;
+  waitForIp(options: {
+    readonly vmId: string;
+    readonly vmName: string;
+    readonly timeoutMs: number;
+  }): Promise<readonly string[]>;
   /** Runs the sealed exchange with one VM, recorded as one change. */
   exchange(request: Omit<ExchangeRequest, 'clock' | 'channel'> & { readonly vmName: string }): Promise<ExchangeOutcome>;
   close(): Promise<void>;
@@ -65,7 +69,9 @@ export function createSession(inner: Hypervisor, options: SessionOptions): Sessi
           initialDelayMs: 250,
           what: `an IP address from VM '${vmName}'`,
           onTimeout: (elapsed) =>
-            new OperationTimeout(`VM '${vmName}' reported no IP address within ${Math.round(elapsed / 1000)} s (wait_timeout)`),
+            new OperationTimeout(
+              `VM '${vmName}' reported no IP address within ${Math.round(elapsed / 1000)} s (wait_timeout)`,
+            ),
         },
       );
     },
@@ -78,7 +84,13 @@ export function createSession(inner: Hypervisor, options: SessionOptions): Sessi
       // Read after start: Hyper-V gives a dynamic MAC only when the VM first runs.
       const vm = await hv.vms.findVm({ ref: { id: vmId } });
       const bound = bindOnlyNic(config, vm?.nics.map((n) => n.mac) ?? []);
-      const outcome = await options.runExchange({ channel: hv.guestChannel({ vmId }), vmId, config: bound, timeoutMs, clock });
+      const outcome = await options.runExchange({
+        channel: hv.guestChannel({ vmId }),
+        vmId,
+        config: bound,
+        timeoutMs,
+        clock,
+      });
       hv.record(line);
       return outcome;
     },

@@ -17,7 +17,8 @@ export interface VmConsoleResult {
 }
 
 export async function describeConsole(hv: Hypervisor, name: string, host: string): Promise<VmConsoleResult> {
-  if (hv.console === undefined) throw new VirtsealError('unsupported', `the ${hv.type} driver cannot describe consoles`);
+  if (hv.console === undefined)
+    throw new VirtsealError('unsupported', `the ${hv.type} driver cannot describe consoles`);
   const vm = await requireVm(hv, name);
   const info = await hv.console.describe({ vmId: vm.id });
   return {

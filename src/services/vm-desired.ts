@@ -47,10 +47,14 @@ export function vmDesiredFromOptions(o: VmOptions): VmDesired {
       ...(o.os_disk_size_gb !== undefined && { sizeBytes: gibibytes(o.os_disk_size_gb) }),
     });
   } else if (o.os_disk_size_gb !== undefined) {
-    throw new InvalidArgument("option 'os_disk_size_gb' needs 'image' (the OS disk is made from it)", 'os_disk_size_gb');
+    throw new InvalidArgument(
+      "option 'os_disk_size_gb' needs 'image' (the OS disk is made from it)",
+      'os_disk_size_gb',
+    );
   }
   (o.disks ?? []).forEach((d, i) => {
-    if (disks.some((x) => x.name === d.name)) throw new InvalidArgument(`disk name '${d.name}' is used twice`, `disks[${i}].name`);
+    if (disks.some((x) => x.name === d.name))
+      throw new InvalidArgument(`disk name '${d.name}' is used twice`, `disks[${i}].name`);
     if (d.image && d.path) throw new InvalidArgument("a disk takes 'image' or 'path', not both", `disks[${i}]`);
     if (!d.image && !d.path && d.size_gb === undefined) {
       throw new InvalidArgument(`disk '${d.name}' needs 'size_gb', 'image' or 'path'`, `disks[${i}]`);
@@ -69,7 +73,8 @@ export function vmDesiredFromOptions(o: VmOptions): VmDesired {
     ...(n.mac !== undefined && { mac: normalizeMac(n.mac) }),
   }));
   nics.forEach((n, i) => {
-    if (nics.findIndex((x) => x.name === n.name) !== i) throw new InvalidArgument(`NIC name '${n.name}' is used twice`, `nics[${i}].name`);
+    if (nics.findIndex((x) => x.name === n.name) !== i)
+      throw new InvalidArgument(`NIC name '${n.name}' is used twice`, `nics[${i}].name`);
   });
 
   const dynamic = o.dynamic_memory;
@@ -77,8 +82,10 @@ export function vmDesiredFromOptions(o: VmOptions): VmDesired {
     throw new InvalidArgument('memory_min_mb must not exceed memory_max_mb', 'memory_min_mb');
   }
   if (dynamic && o.memory_mb !== undefined) {
-    if (o.memory_min_mb !== undefined && o.memory_mb < o.memory_min_mb) throw new InvalidArgument('memory_mb is below memory_min_mb', 'memory_mb');
-    if (o.memory_max_mb !== undefined && o.memory_mb > o.memory_max_mb) throw new InvalidArgument('memory_mb is above memory_max_mb', 'memory_mb');
+    if (o.memory_min_mb !== undefined && o.memory_mb < o.memory_min_mb)
+      throw new InvalidArgument('memory_mb is below memory_min_mb', 'memory_mb');
+    if (o.memory_max_mb !== undefined && o.memory_mb > o.memory_max_mb)
+      throw new InvalidArgument('memory_mb is above memory_max_mb', 'memory_mb');
   }
   const memory: Partial<MemorySpec> = Object.fromEntries(
     Object.entries({

@@ -19,7 +19,8 @@ export async function readVms(hv: Hypervisor, request: VmInfoRequest): Promise<{
   const tags = request.tags ?? [];
   vms = vms.filter((vm) => tags.every((t) => vm.tags.includes(t)));
   const views: VmView[] = [];
-  for (const vm of [...vms].sort((a, b) => a.name.localeCompare(b.name))) views.push(vmView(vm, await guestStatus(hv, vm)));
+  for (const vm of [...vms].sort((a, b) => a.name.localeCompare(b.name)))
+    views.push(vmView(vm, await guestStatus(hv, vm)));
   return { vms: views };
 }
 

@@ -16,14 +16,23 @@ export function ownerOf(vm: VmInfo): string | undefined {
   return reserved(vm.tags)[0]?.slice(OWNER_TAG_PREFIX.length);
 }
 
-const WHAT: Readonly<Record<string, string>> = { absent: 'delete', started: 'start', stopped: 'stop', restarted: 'restart', present: 'reconfigure' };
+const WHAT: Readonly<Record<string, string>> = {
+  absent: 'delete',
+  started: 'start',
+  stopped: 'stop',
+  restarted: 'restart',
+  present: 'reconfigure',
+};
 
 /** Refuses (Conflict) to act for `owner` on a VM that carries another owner or none. */
 export function checkOwner(vm: VmInfo, owner: string, state: string): void {
   const has = ownerOf(vm);
   if (has === owner) return;
   const whose = has === undefined ? 'records no owner (made by hand or by another tool)' : `belongs to ${has}`;
-  throw new Conflict(`VM '${vm.name}' (id ${vm.id}) ${whose}, not to ${owner}: refusing to ${WHAT[state] ?? state} it`, { details: { option: 'owner' } });
+  throw new Conflict(
+    `VM '${vm.name}' (id ${vm.id}) ${whose}, not to ${owner}: refusing to ${WHAT[state] ?? state} it`,
+    { details: { option: 'owner' } },
+  );
 }
 
 /**
@@ -32,7 +41,14 @@ export function checkOwner(vm: VmInfo, owner: string, state: string): void {
  */
 export function withOwnerTags(desired: VmDesired, vm: VmInfo | undefined): VmDesired {
   const claimed = reserved(desired.tags ?? []);
-  if (claimed.length > 0) throw new InvalidArgument(`tags: ${claimed[0]} uses the reserved prefix ${OWNER_TAG_PREFIX}; set owner instead`, 'tags');
-  if (!vm) return desired.owner === undefined ? desired : { ...desired, tags: [...(desired.tags ?? []), `${OWNER_TAG_PREFIX}${desired.owner}`] };
+  if (claimed.length > 0)
+    throw new InvalidArgument(
+      `tags: ${claimed[0]} uses the reserved prefix ${OWNER_TAG_PREFIX}; set owner instead`,
+      'tags',
+    );
+  if (!vm)
+    return desired.owner === undefined
+      ? desired
+      : { ...desired, tags: [...(desired.tags ?? []), `${OWNER_TAG_PREFIX}${desired.owner}`] };
   return desired.tags === undefined ? desired : { ...desired, tags: [...desired.tags, ...reserved(vm.tags)] };
 }

@@ -41,7 +41,9 @@ function memoryChange(actual: MemorySpec, wanted: Partial<MemorySpec> | undefine
   if (!wanted) return undefined;
   const merged: MemorySpec = { ...actual, ...wanted } as MemorySpec;
   const keys: (keyof MemorySpec)[] = ['startupMb', 'dynamic', 'minimumMb', 'maximumMb', 'bufferPercent'];
-  const differs = keys.some((k) => wanted[k] !== undefined && (k === 'dynamic' ? !!actual[k] !== !!wanted[k] : actual[k] !== wanted[k]));
+  const differs = keys.some(
+    (k) => wanted[k] !== undefined && (k === 'dynamic' ? !!actual[k] !== !!wanted[k] : actual[k] !== wanted[k]),
+  );
   return differs ? merged : undefined;
 }
 

@@ -79,7 +79,8 @@ export async function ensureVm(session: Session, asked: VmDesired, hooks: VmServ
 
 function summary(desired: VmDesired, changes: readonly string[], created: boolean, pending: readonly string[]): string {
   const pendingText = pending.length ? `; needs a power cycle for ${pending.join(', ')}` : '';
-  if (changes.length === 0) return `VM '${desired.name}' is already ${desired.state === 'absent' ? 'absent' : 'as asked'}${pendingText}`;
+  if (changes.length === 0)
+    return `VM '${desired.name}' is already ${desired.state === 'absent' ? 'absent' : 'as asked'}${pendingText}`;
   if (desired.state === 'absent') return `VM '${desired.name}' deleted`;
   return `VM '${desired.name}' ${created ? 'created' : 'updated'} (${changes.length} change${changes.length > 1 ? 's' : ''})${pendingText}`;
 }
@@ -97,7 +98,9 @@ async function reread(session: Session, id: string): Promise<VmInfo> {
 async function checkSameOrigin(session: Session, vm: VmInfo, desired: VmDesired): Promise<void> {
   if (!desired.image) return;
   const taken = (why: string): never => {
-    throw new Conflict(`name taken: a VM named '${vm.name}' already exists on the host and ${why}`, { details: { option: 'name' } });
+    throw new Conflict(`name taken: a VM named '${vm.name}' already exists on the host and ${why}`, {
+      details: { option: 'name' },
+    });
   };
   const os = vm.disks.find((d) => d.name === 'os');
   if (!os) taken(`has no OS disk made from image '${desired.image}'`);
@@ -108,8 +111,14 @@ async function checkSameOrigin(session: Session, vm: VmInfo, desired: VmDesired)
 }
 
 /** The vm module's option a disk's image came from. */
-const imageOption = (desired: VmDesired): ImageOptionOf => (disk) =>
-  atIndex(vmOptionOf(desired), 'disks', desired.disks.findIndex((d) => d.name === disk.name))('image')!;
+const imageOption =
+  (desired: VmDesired): ImageOptionOf =>
+  (disk) =>
+    atIndex(
+      vmOptionOf(desired),
+      'disks',
+      desired.disks.findIndex((d) => d.name === disk.name),
+    )('image')!;
 
 async function createVm(session: Session, desired: VmDesired, hooks: VmServiceHooks): Promise<VmInfo> {
   const { hv } = session;
@@ -141,11 +150,26 @@ async function createVm(session: Session, desired: VmDesired, hooks: VmServiceHo
   return context.vm!;
 }
 
-async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hooks: VmServiceHooks): Promise<readonly string[]> {
+async function reconfigure(
+  session: Session,
+  vm: VmInfo,
+  desired: VmDesired,
+  hooks: VmServiceHooks,
+): Promise<readonly string[]> {
   const { hv } = session;
   const optionOf = vmOptionOf(desired);
-  const disk = (name: string) => atIndex(optionOf, 'disks', desired.disks.findIndex((d) => d.name === name));
-  const nic = (name: string) => atIndex(optionOf, 'nics', desired.nics.findIndex((n) => n.name === name));
+  const disk = (name: string) =>
+    atIndex(
+      optionOf,
+      'disks',
+      desired.disks.findIndex((d) => d.name === name),
+    );
+  const nic = (name: string) =>
+    atIndex(
+      optionOf,
+      'nics',
+      desired.nics.findIndex((n) => n.name === name),
+    );
   const plan = planVm(vm, desired);
   plan.warnings.forEach((w) => hooks.warn(w));
   // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway. A saved VM is not
@@ -154,18 +178,24 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
   // A NIC whose MAC changes then gets its switch and VLAN with the MAC, in one change.
   const nicsSetCold = new Set(coldInThisRun ? plan.coldNics.map((n) => n.name) : []);
   const applyCold = async (): Promise<void> => {
-    if (Object.keys(plan.cold).length) await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold }));
+    if (Object.keys(plan.cold).length)
+      await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold }));
     for (const n of plan.coldNics) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
   };
   if (!planIsEmpty(plan)) {
     await checkImages(session, plan.addDisks, imageOption(desired), (m) => hooks.warn(m));
-    if (Object.keys(plan.hot).length) await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot }));
-    for (const d of plan.addDisks) await withOptionNames(disk(d.name), () => hv.disks.addDisk({ vmId: vm.id, disk: d }));
+    if (Object.keys(plan.hot).length)
+      await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot }));
+    for (const d of plan.addDisks)
+      await withOptionNames(disk(d.name), () => hv.disks.addDisk({ vmId: vm.id, disk: d }));
     for (const grow of plan.growDisks) {
-      await withOptionNames(disk(grow.name), () => hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never }));
+      await withOptionNames(disk(grow.name), () =>
+        hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never }),
+      );
     }
     for (const n of plan.addNics) await withOptionNames(nic(n.name), () => hv.nics.addNic({ vmId: vm.id, nic: n }));
-    for (const n of plan.setNics) if (!nicsSetCold.has(n.name)) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
+    for (const n of plan.setNics)
+      if (!nicsSetCold.has(n.name)) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
   }
   let pending: readonly string[] = [];
   if (plan.coldOptions.length) {
@@ -185,11 +215,17 @@ async function reconfigure(session: Session, vm: VmInfo, desired: VmDesired, hoo
       if (desired.state === 'present') await hv.power.start({ id: vm.id });
     } else {
       pending = plan.coldOptions;
-      const how = vm.state === 'saved' ? 'set allow_power_cycle: true (resumes, shuts down and starts it) or state: stopped (discards the saved state)' : 'set allow_power_cycle: true or stop it first';
+      const how =
+        vm.state === 'saved'
+          ? 'set allow_power_cycle: true (resumes, shuts down and starts it) or state: stopped (discards the saved state)'
+          : 'set allow_power_cycle: true or stop it first';
       hooks.warn(`VM '${vm.name}' is ${vm.state}: ${pending.join(', ')} change only with the VM off; ${how}`);
     }
   }
-  if (desired.clusterRole !== undefined && (vm.clusterRole ?? (await hv.cluster.hasRole({ vmId: vm.id }))) !== desired.clusterRole) {
+  if (
+    desired.clusterRole !== undefined &&
+    (vm.clusterRole ?? (await hv.cluster.hasRole({ vmId: vm.id }))) !== desired.clusterRole
+  ) {
     await (desired.clusterRole ? hv.cluster.addRole({ vmId: vm.id }) : hv.cluster.removeRole({ vmId: vm.id }));
   }
   return pending;
@@ -207,9 +243,11 @@ async function setPower(session: Session, vm: VmInfo, desired: VmDesired): Promi
         await hv.power.turnOff({ id: vm.id });
         return undefined;
       }
-      return (await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force })).forced;
+      return (await hv.power.shutdown({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force }))
+        .forced;
     case 'restarted':
-      if (vm.state === 'running') await hv.power.restart({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
+      if (vm.state === 'running')
+        await hv.power.restart({ id: vm.id, timeoutMs: desired.shutdownTimeoutMs, force: desired.force });
       else await hv.power.start({ id: vm.id });
       return undefined;
     default:

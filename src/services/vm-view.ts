@@ -51,9 +51,14 @@ export interface VmView {
   readonly guest_config?: { readonly state: string; readonly reason?: string; readonly attempt_id?: string };
 }
 
-
 export const diskView = (d: DiskInfo): DiskView =>
-  defined({ name: d.name, path: d.path, size_gb: Math.round((d.sizeBytes / GiB) * 100) / 100, parent_path: d.parentPath, owned: d.owned });
+  defined({
+    name: d.name,
+    path: d.path,
+    size_gb: Math.round((d.sizeBytes / GiB) * 100) / 100,
+    parent_path: d.parentPath,
+    owned: d.owned,
+  });
 
 export const nicView = (n: NicInfo): NicView =>
   defined({
@@ -90,7 +95,11 @@ export function vmView(vm: VmInfo, guestConfig?: GuestConfigStatus): VmView {
     cluster_role: vm.clusterRole,
     // A record another VM left (this disk is a clone of a provisioned one) is not this VM's configuration.
     guest_config: guestConfig
-      ? defined({ state: guestConfig.applied === 'other_vm' ? 'none' : guestConfig.state, reason: guestConfig.reason, attempt_id: guestConfig.applied === 'other_vm' ? undefined : guestConfig.attemptId })
+      ? defined({
+          state: guestConfig.applied === 'other_vm' ? 'none' : guestConfig.state,
+          reason: guestConfig.reason,
+          attempt_id: guestConfig.applied === 'other_vm' ? undefined : guestConfig.attemptId,
+        })
       : undefined,
   });
 }

@@ -39,7 +39,11 @@ export class FaultRules {
   }
 
   /** The first live rule matching, consumed; undefined when none. `peek` leaves the count alone. */
-  match(operation: string, targets: readonly string[], options: { peek?: boolean; bytes?: number } = {}): FaultRule | undefined {
+  match(
+    operation: string,
+    targets: readonly string[],
+    options: { peek?: boolean; bytes?: number } = {},
+  ): FaultRule | undefined {
     for (const active of this.rules) {
       const r = active.rule;
       if (active.remaining <= 0) continue;

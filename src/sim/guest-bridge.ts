@@ -55,7 +55,13 @@ export class GuestBridge implements GuestHooks {
 
   dirs(vm: SimVm): { kvp: string; root: string; state: string; runtime: string; log: string } {
     const base = join(this.workDir, vm.id);
-    return { kvp: join(base, 'kvp'), root: join(base, 'root'), state: join(base, 'state'), runtime: join(base, 'run'), log: join(base, 'agent.log') };
+    return {
+      kvp: join(base, 'kvp'),
+      root: join(base, 'root'),
+      state: join(base, 'state'),
+      runtime: join(base, 'run'),
+      log: join(base, 'agent.log'),
+    };
   }
 
   /** A minimal guest filesystem for the agent to configure (users, hosts, hostname), made on first boot. */
@@ -84,13 +90,30 @@ export class GuestBridge implements GuestHooks {
     ]);
     writePool(join(d.kvp, '.kvp_pool_1'), vm.kvpGuest);
     const [program, ...lead] = this.options.command ?? ['sh', DEFAULT_AGENT];
-    const args = [...lead, 'run', '--kvp-dir', d.kvp, '--root', d.root, '--state-dir', d.state, '--runtime-dir', d.runtime, ...(this.options.extraArgs ?? [])];
+    const args = [
+      ...lead,
+      'run',
+      '--kvp-dir',
+      d.kvp,
+      '--root',
+      d.root,
+      '--state-dir',
+      d.state,
+      '--runtime-dir',
+      d.runtime,
+      ...(this.options.extraArgs ?? []),
+    ];
     const child = spawn(program!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(d.log, { flags: 'a' });
     child.stdout.pipe(log);
     child.stderr.pipe(log);
     let settle: (code: number | null) => void = () => undefined;
-    const run: GuestRun = { vmId: vm.id, process: child, exitCode: undefined, exited: new Promise((r) => (settle = r)) };
+    const run: GuestRun = {
+      vmId: vm.id,
+      process: child,
+      exitCode: undefined,
+      exited: new Promise((r) => (settle = r)),
+    };
     child.on('exit', (code) => {
       run.exitCode = code;
       this.refresh(vm);

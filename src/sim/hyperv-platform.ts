@@ -18,7 +18,12 @@ import type { SimJob } from './jobs';
 export class PlatformError extends Error {
   constructor(
     message: string,
-    readonly type: 'VirtualizationException' | 'VirtualizationInvalidArgumentException' | 'CimException' | 'ArgumentException' | 'ItemNotFoundException' = 'VirtualizationException',
+    readonly type:
+      | 'VirtualizationException'
+      | 'VirtualizationInvalidArgumentException'
+      | 'CimException'
+      | 'ArgumentException'
+      | 'ItemNotFoundException' = 'VirtualizationException',
     readonly category = 'InvalidOperation',
     readonly errorId = 'InvalidState',
   ) {
@@ -67,7 +72,13 @@ export class HyperVPlatform {
   /** Answers one request; throws PlatformError for a Hyper-V error. */
   async call(cmdlet: string, args: Args): Promise<unknown> {
     const method = (this as unknown as Record<string, (a: Args) => unknown>)[cmdlet];
-    if (typeof method !== 'function' || cmdlet === 'call' || cmdlet.startsWith('_')) throw new PlatformError(`The term '${cmdlet}' is not recognized`, 'ItemNotFoundException', 'ObjectNotFound', 'CommandNotFoundException');
+    if (typeof method !== 'function' || cmdlet === 'call' || cmdlet.startsWith('_'))
+      throw new PlatformError(
+        `The term '${cmdlet}' is not recognized`,
+        'ItemNotFoundException',
+        'ObjectNotFound',
+        'CommandNotFoundException',
+      );
     try {
       return await method.call(this, args);
     } finally {
@@ -79,7 +90,13 @@ export class HyperVPlatform {
   private vmOf(args: Args): SimVm {
     const id = str(args, 'vmId');
     const vm = this.ctx.registry.vm(id);
-    if (!vm) throw new PlatformError(`Hyper-V was unable to find a virtual machine with ID "${id}".`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    if (!vm)
+      throw new PlatformError(
+        `Hyper-V was unable to find a virtual machine with ID "${id}".`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     return vm;
   }
 
@@ -154,7 +171,10 @@ export class HyperVPlatform {
       Connected: n.switchName !== '',
       MacAddress: n.mac,
       DynamicMacAddressEnabled: !n.staticMac,
-      IPAddresses: running && n === vm.nics[0] ? (vm.intrinsic.get('NetworkAddressIPv4') ?? '').split(';').filter((a) => a !== '') : [],
+      IPAddresses:
+        running && n === vm.nics[0]
+          ? (vm.intrinsic.get('NetworkAddressIPv4') ?? '').split(';').filter((a) => a !== '')
+          : [],
     };
   }
 
@@ -166,7 +186,8 @@ export class HyperVPlatform {
   /** Gen2 firmware boot entries, kept in step with the devices: a new device's entry goes last, a removed one's goes. */
   private bootEntries(vm: SimVm): { id: string; device: Record<string, unknown>; type: 'Drive' | 'Network' }[] {
     const devices = new Map<string, { device: Record<string, unknown>; type: 'Drive' | 'Network' }>();
-    for (const d of this.drives(vm)) devices.set(d.id!, { device: this.driveObject(vm, d, 'HardDiskDrive'), type: 'Drive' });
+    for (const d of this.drives(vm))
+      devices.set(d.id!, { device: this.driveObject(vm, d, 'HardDiskDrive'), type: 'Drive' });
     const dvd = this.dvdDrive(vm);
     if (dvd) devices.set(dvd.id!, { device: this.driveObject(vm, dvd, 'DvdDrive'), type: 'Drive' });
     for (const n of this.nics(vm)) devices.set(n.id!, { device: this.nicObject(vm, n), type: 'Network' });
@@ -181,7 +202,11 @@ export class HyperVPlatform {
   private pruneBootEntries(): void {
     for (const vm of this.ctx.registry.vms.values()) {
       if (!vm.bootEntries || vm.bootEntries.length === 0) continue;
-      const ids = new Set<string | undefined>([...vm.disks.map((d) => d.id), vm.dvdDrive?.id, ...vm.nics.map((n) => n.id)]);
+      const ids = new Set<string | undefined>([
+        ...vm.disks.map((d) => d.id),
+        vm.dvdDrive?.id,
+        ...vm.nics.map((n) => n.id),
+      ]);
       const kept = vm.bootEntries.filter((id) => ids.has(id));
       if (kept.length !== vm.bootEntries.length) vm.bootEntries = kept;
     }
@@ -205,12 +230,20 @@ export class HyperVPlatform {
 
   private writeVhd(path: string, sizeBytes: number, parentPath: string): void {
     const local = this.ctx.files.ensureParent(path);
-    writeFileSync(local, `vhdx simulated virtual disk; virtual-size=${sizeBytes}\n${parentPath ? `parent=${parentPath}\n` : ''}`);
+    writeFileSync(
+      local,
+      `vhdx simulated virtual disk; virtual-size=${sizeBytes}\n${parentPath ? `parent=${parentPath}\n` : ''}`,
+    );
     this.ctx.registry.vhds.set(this.vhdPathKey(path), { path, sizeBytes, parentPath });
   }
 
   private vhdMissing(path: string): PlatformError {
-    return new PlatformError(`Getting the mounted storage instance for the path '${path}' failed. The system cannot find the file specified.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    return new PlatformError(
+      `Getting the mounted storage instance for the path '${path}' failed. The system cannot find the file specified.`,
+      'VirtualizationException',
+      'ObjectNotFound',
+      'ObjectNotFound',
+    );
   }
 
   // ------------------------------------------------------------------------------------------------ host, clock
@@ -230,14 +263,28 @@ export class HyperVPlatform {
 
   'Get-VMHost'(): unknown {
     const h = this.ctx.registry.host;
-    return [{ ComputerName: h.name, Name: h.name, VirtualMachinePath: h.virtualMachinePath, VirtualHardDiskPath: h.virtualHardDiskPath, LogicalProcessorCount: 16, MemoryCapacity: 256 * 2 ** 30 }];
+    return [
+      {
+        ComputerName: h.name,
+        Name: h.name,
+        VirtualMachinePath: h.virtualMachinePath,
+        VirtualHardDiskPath: h.virtualHardDiskPath,
+        LogicalProcessorCount: 16,
+        MemoryCapacity: 256 * 2 ** 30,
+      },
+    ];
   }
 
   'Get-VMSwitch'(args: Args): unknown {
     const names = (args.names as string[] | undefined) ?? undefined;
     return this.ctx.registry.switches
       .filter((s) => !names || names.some((n) => n.toLowerCase() === s.name.toLowerCase()))
-      .map((s) => ({ ComputerName: this.ctx.registry.host.name, Name: s.name, Id: '00000000-0000-0000-0000-' + s.name.length.toString().padStart(12, '0'), SwitchType: s.type }));
+      .map((s) => ({
+        ComputerName: this.ctx.registry.host.name,
+        Name: s.name,
+        Id: '00000000-0000-0000-0000-' + s.name.length.toString().padStart(12, '0'),
+        SwitchType: s.type,
+      }));
   }
 
   // ------------------------------------------------------------------------------------------------- VMs
@@ -247,19 +294,46 @@ export class HyperVPlatform {
     if (id !== '') vms = vms.filter((v) => v.id === id.toLowerCase());
     const names = args.names as string[] | undefined;
     if (names) {
-      vms = vms.filter((v) => names.some((n) => new RegExp(`^${n.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(v.name)));
+      vms = vms.filter((v) =>
+        names.some((n) =>
+          new RegExp(
+            `^${n
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '.*')
+              .replace(/\?/g, '.')}$`,
+            'i',
+          ).test(v.name),
+        ),
+      );
       if (vms.length === 0 && names.every((n) => !/[*?]/.test(n))) {
-        throw new PlatformError(`Hyper-V was unable to find a virtual machine with name "${names[0]}".`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+        throw new PlatformError(
+          `Hyper-V was unable to find a virtual machine with name "${names[0]}".`,
+          'VirtualizationException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
       }
     }
-    if (id !== '' && vms.length === 0) throw new PlatformError(`Hyper-V was unable to find a virtual machine with ID "${id}".`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+    if (id !== '' && vms.length === 0)
+      throw new PlatformError(
+        `Hyper-V was unable to find a virtual machine with ID "${id}".`,
+        'VirtualizationException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     return vms.map((v) => this.vmObject(v));
   }
 
   'New-VM'(args: Args): unknown {
     const name = str(args, 'name') || 'New Virtual Machine';
     const generation = Number(args.generation ?? 1);
-    if (generation !== 1 && generation !== 2) throw new PlatformError(`The generation '${generation}' is not valid.`, 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+    if (generation !== 1 && generation !== 2)
+      throw new PlatformError(
+        `The generation '${generation}' is not valid.`,
+        'VirtualizationInvalidArgumentException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     const memory = Number(args.memoryStartupBytes ?? 0) || (generation === 2 ? 1024 * MB : 512 * MB);
     this.checkMemory(name, memory, 'startup');
     const root = str(args, 'path') || this.ctx.registry.host.virtualMachinePath;
@@ -276,7 +350,10 @@ export class HyperVPlatform {
     const switchName = str(args, 'switchName');
     vm.nics.push({ name: 'Network Adapter', switchName, vlanId: 0, mac: UNSET_MAC, staticMac: false });
     this.ctx.files.ensureParent(`${vm.path}\\Virtual Machines\\${vm.id.toUpperCase()}.vmcx`);
-    writeFileSync(this.ctx.files.local(`${vm.path}\\Virtual Machines\\${vm.id.toUpperCase()}.vmcx`), 'simulated VM configuration\n');
+    writeFileSync(
+      this.ctx.files.local(`${vm.path}\\Virtual Machines\\${vm.id.toUpperCase()}.vmcx`),
+      'simulated VM configuration\n',
+    );
     return [this.vmObject(vm)];
   }
 
@@ -300,7 +377,12 @@ export class HyperVPlatform {
   'Remove-VM'(args: Args): unknown {
     const vm = this.vmOf(args);
     if (vm.state !== 'Off' && vm.state !== 'Saved') {
-      throw new PlatformError(`The virtual machine '${vm.name}' cannot be removed while it is running. Turn off the virtual machine and try again.`, 'VirtualizationException', 'InvalidOperation', 'InvalidState');
+      throw new PlatformError(
+        `The virtual machine '${vm.name}' cannot be removed while it is running. Turn off the virtual machine and try again.`,
+        'VirtualizationException',
+        'InvalidOperation',
+        'InvalidState',
+      );
     }
     this.ctx.guests.halt(vm);
     // The configuration goes; virtual hard disks and folders stay (Remove-VM.md). Checkpoint disks stay too, unmerged.
@@ -318,7 +400,9 @@ export class HyperVPlatform {
     // Automatic actions live in the VM's configuration, which Hyper-V only changes while the VM is off.
     if ('AutomaticStartAction' in args || 'AutomaticStopAction' in args || 'CheckpointType' in args) {
       if (vm.state !== 'Off') {
-        throw new PlatformError(`'${vm.name}' failed to modify settings. (Virtual machine ID ${vm.id.toUpperCase()}) The operation cannot be performed while the virtual machine is in its current state.`);
+        throw new PlatformError(
+          `'${vm.name}' failed to modify settings. (Virtual machine ID ${vm.id.toUpperCase()}) The operation cannot be performed while the virtual machine is in its current state.`,
+        );
       }
     }
     if ('AutomaticStartAction' in args) vm.automaticStartAction = str(args, 'AutomaticStartAction');
@@ -334,7 +418,13 @@ export class HyperVPlatform {
     if ('count' in args) {
       const count = Number(args.count);
       if (count !== vm.cpuCount) this.requireOff(vm, 'Processor');
-      if (count < 1 || count > 240) throw new PlatformError(`'${vm.name}' failed to modify device 'Processor'. The processor count ${count} is out of range.`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+      if (count < 1 || count > 240)
+        throw new PlatformError(
+          `'${vm.name}' failed to modify device 'Processor'. The processor count ${count} is out of range.`,
+          'VirtualizationException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
       vm.cpuCount = count;
     }
     return null;
@@ -343,7 +433,17 @@ export class HyperVPlatform {
   'Get-VMMemory'(args: Args): unknown {
     const vm = this.vmOf(args);
     const m = vm.memory;
-    return [{ Startup: m.startupBytes, DynamicMemoryEnabled: m.dynamic, Minimum: m.minimumBytes, Maximum: m.maximumBytes, Buffer: m.bufferPercent, VMId: vm.id, VMName: vm.name }];
+    return [
+      {
+        Startup: m.startupBytes,
+        DynamicMemoryEnabled: m.dynamic,
+        Minimum: m.minimumBytes,
+        Maximum: m.maximumBytes,
+        Buffer: m.bufferPercent,
+        VMId: vm.id,
+        VMName: vm.name,
+      },
+    ];
   }
 
   'Set-VMMemory'(args: Args): unknown {
@@ -354,15 +454,25 @@ export class HyperVPlatform {
     if ('MinimumBytes' in args) next.minimumBytes = Number(args.MinimumBytes);
     if ('MaximumBytes' in args) next.maximumBytes = Number(args.MaximumBytes);
     if ('Buffer' in args) next.bufferPercent = Number(args.Buffer);
-    for (const [what, value] of [['startup', next.startupBytes], ['minimum', next.minimumBytes], ['maximum', next.maximumBytes]] as const) {
+    for (const [what, value] of [
+      ['startup', next.startupBytes],
+      ['minimum', next.minimumBytes],
+      ['maximum', next.maximumBytes],
+    ] as const) {
       if (what === 'startup' || next.dynamic) this.checkMemory(vm.name, value, what);
     }
     if (vm.state !== 'Off') {
       // Turning dynamic memory on or off, and changing the startup amount, need the VM off.
-      if (next.dynamic !== vm.memory.dynamic || next.startupBytes !== vm.memory.startupBytes) throw wrongState(vm, 'Memory');
+      if (next.dynamic !== vm.memory.dynamic || next.startupBytes !== vm.memory.startupBytes)
+        throw wrongState(vm, 'Memory');
     }
     if (next.dynamic && (next.minimumBytes > next.startupBytes || next.startupBytes > next.maximumBytes)) {
-      throw new PlatformError(`'${vm.name}' failed to modify device 'Memory'. The minimum memory must be less than or equal to the startup memory, and the startup memory less than or equal to the maximum.`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+      throw new PlatformError(
+        `'${vm.name}' failed to modify device 'Memory'. The minimum memory must be less than or equal to the startup memory, and the startup memory less than or equal to the maximum.`,
+        'VirtualizationException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     }
     vm.memory = next;
     return null;
@@ -370,12 +480,23 @@ export class HyperVPlatform {
 
   'Get-VMFirmware'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 2) throw new PlatformError(`The operation is not supported for Generation 1 virtual machines ('${vm.name}').`, 'VirtualizationException', 'InvalidOperation', 'InvalidParameter');
+    if (vm.generation !== 2)
+      throw new PlatformError(
+        `The operation is not supported for Generation 1 virtual machines ('${vm.name}').`,
+        'VirtualizationException',
+        'InvalidOperation',
+        'InvalidParameter',
+      );
     return [
       {
         SecureBoot: vm.secureBoot === 'on' ? 'On' : 'Off',
         SecureBootTemplate: vm.secureBootTemplate || 'MicrosoftWindows',
-        BootOrder: this.bootEntries(vm).map((e) => ({ BootType: e.type, Description: e.type === 'Network' ? 'EFI Network' : 'EFI SCSI Device', FirmwarePath: e.id, Device: e.device })),
+        BootOrder: this.bootEntries(vm).map((e) => ({
+          BootType: e.type,
+          Description: e.type === 'Network' ? 'EFI Network' : 'EFI SCSI Device',
+          FirmwarePath: e.id,
+          Device: e.device,
+        })),
         VMId: vm.id,
         VMName: vm.name,
       },
@@ -384,21 +505,45 @@ export class HyperVPlatform {
 
   'Set-VMFirmware'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 2) throw new PlatformError(`The operation is not supported for Generation 1 virtual machines ('${vm.name}').`, 'VirtualizationException', 'InvalidOperation', 'InvalidParameter');
+    if (vm.generation !== 2)
+      throw new PlatformError(
+        `The operation is not supported for Generation 1 virtual machines ('${vm.name}').`,
+        'VirtualizationException',
+        'InvalidOperation',
+        'InvalidParameter',
+      );
     if ('enableSecureBoot' in args || 'secureBootTemplate' in args) this.requireOff(vm, 'Firmware');
     if ('enableSecureBoot' in args) vm.secureBoot = str(args, 'enableSecureBoot') === 'On' ? 'on' : 'off';
     if ('secureBootTemplate' in args) {
       const template = str(args, 'secureBootTemplate');
       if (!['MicrosoftWindows', 'MicrosoftUEFICertificateAuthority', 'OpenSourceShieldedVM'].includes(template)) {
-        throw new PlatformError(`The secure boot template '${template}' is not valid.`, 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+        throw new PlatformError(
+          `The secure boot template '${template}' is not valid.`,
+          'VirtualizationInvalidArgumentException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
       }
       vm.secureBootTemplate = template;
     }
     if ('bootOrder' in args) {
       const known = new Set(this.bootEntries(vm).map((e) => e.id));
       const wanted = (args.bootOrder as string[]).map((e) => e.replace(/^device:/, ''));
-      for (const id of wanted) if (!known.has(id)) throw new PlatformError(`The boot entry '${id}' does not belong to '${vm.name}'.`, 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
-      if (new Set(wanted).size !== wanted.length) throw new PlatformError('The boot order contains the same device more than once.', 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+      for (const id of wanted)
+        if (!known.has(id))
+          throw new PlatformError(
+            `The boot entry '${id}' does not belong to '${vm.name}'.`,
+            'VirtualizationInvalidArgumentException',
+            'InvalidArgument',
+            'InvalidParameter',
+          );
+      if (new Set(wanted).size !== wanted.length)
+        throw new PlatformError(
+          'The boot order contains the same device more than once.',
+          'VirtualizationInvalidArgumentException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
       // "Any existing boot entries not specified by this command will be removed" (Set-VMFirmware.md).
       vm.bootEntries = wanted;
     }
@@ -407,18 +552,37 @@ export class HyperVPlatform {
 
   'Get-VMBios'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 1) throw new PlatformError(`The operation is not supported for Generation 2 virtual machines ('${vm.name}').`, 'VirtualizationException', 'InvalidOperation', 'InvalidParameter');
+    if (vm.generation !== 1)
+      throw new PlatformError(
+        `The operation is not supported for Generation 2 virtual machines ('${vm.name}').`,
+        'VirtualizationException',
+        'InvalidOperation',
+        'InvalidParameter',
+      );
     const map: Record<string, string> = { dvd: 'CD', disk: 'IDE', network: 'LegacyNetworkAdapter', floppy: 'Floppy' };
-    return [{ NumLockEnabled: false, StartupOrder: vm.bootOrder.map((k) => map[k] ?? k), VMId: vm.id, VMName: vm.name }];
+    return [
+      { NumLockEnabled: false, StartupOrder: vm.bootOrder.map((k) => map[k] ?? k), VMId: vm.id, VMName: vm.name },
+    ];
   }
 
   'Set-VMBios'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 1) throw new PlatformError(`The operation is not supported for Generation 2 virtual machines ('${vm.name}').`, 'VirtualizationException', 'InvalidOperation', 'InvalidParameter');
+    if (vm.generation !== 1)
+      throw new PlatformError(
+        `The operation is not supported for Generation 2 virtual machines ('${vm.name}').`,
+        'VirtualizationException',
+        'InvalidOperation',
+        'InvalidParameter',
+      );
     const order = (args.startupOrder as string[] | undefined) ?? [];
     const all = ['CD', 'IDE', 'LegacyNetworkAdapter', 'Floppy'];
     if (order.length !== 4 || all.some((d) => !order.includes(d))) {
-      throw new PlatformError('The startup order must list each of CD, IDE, LegacyNetworkAdapter and Floppy exactly once.', 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+      throw new PlatformError(
+        'The startup order must list each of CD, IDE, LegacyNetworkAdapter and Floppy exactly once.',
+        'VirtualizationInvalidArgumentException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     }
     const back: Record<string, string> = { CD: 'dvd', IDE: 'disk', LegacyNetworkAdapter: 'network', Floppy: 'floppy' };
     vm.bootOrder = order.map((d) => back[d]!);
@@ -439,9 +603,13 @@ export class HyperVPlatform {
 
   'Enable-VMTPM'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 2) throw new PlatformError(`The operation is not supported for Generation 1 virtual machines ('${vm.name}').`);
+    if (vm.generation !== 2)
+      throw new PlatformError(`The operation is not supported for Generation 1 virtual machines ('${vm.name}').`);
     this.requireOff(vm, 'Security');
-    if (!vm.keyProtector) throw new PlatformError(`'${vm.name}' failed to enable the virtual TPM: the virtual machine has no key protector. Use Set-VMKeyProtector first.`);
+    if (!vm.keyProtector)
+      throw new PlatformError(
+        `'${vm.name}' failed to enable the virtual TPM: the virtual machine has no key protector. Use Set-VMKeyProtector first.`,
+      );
     vm.tpm = true;
     return null;
   }
@@ -462,20 +630,52 @@ export class HyperVPlatform {
   'Add-VMHardDiskDrive'(args: Args): unknown {
     const vm = this.vmOf(args);
     const path = str(args, 'path');
-    if (!this.ctx.files.exists(path)) throw new PlatformError(`Failed to add device 'Virtual Hard Disk'. The system cannot find the file '${path}'.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
-    if (!/\.a?vhdx?$/i.test(path)) throw new PlatformError(`Failed to add device 'Virtual Hard Disk'. '${path}' is not a virtual hard disk file.`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+    if (!this.ctx.files.exists(path))
+      throw new PlatformError(
+        `Failed to add device 'Virtual Hard Disk'. The system cannot find the file '${path}'.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
+    if (!/\.a?vhdx?$/i.test(path))
+      throw new PlatformError(
+        `Failed to add device 'Virtual Hard Disk'. '${path}' is not a virtual hard disk file.`,
+        'VirtualizationException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     if (vm.generation === 2 && /\.vhd$/i.test(path)) {
-      throw new PlatformError(`Failed to add device 'Virtual Hard Disk'. Generation 2 virtual machines support VHDX files only ('${path}').`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+      throw new PlatformError(
+        `Failed to add device 'Virtual Hard Disk'. Generation 2 virtual machines support VHDX files only ('${path}').`,
+        'VirtualizationException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     }
     this.vhdInfo(path);
     const used = (type: string, n: number, l: number): boolean =>
       vm.disks.some((d) => d.controllerType === type && d.controllerNumber === n && d.controllerLocation === l) ||
-      (vm.dvdDrive !== undefined && vm.dvdDrive.controllerType === type && vm.dvdDrive.controllerNumber === n && vm.dvdDrive.controllerLocation === l);
+      (vm.dvdDrive !== undefined &&
+        vm.dvdDrive.controllerType === type &&
+        vm.dvdDrive.controllerNumber === n &&
+        vm.dvdDrive.controllerLocation === l);
     // Generation 1: IDE first ("If not specified, IDE is attempted first"), 2 controllers x 2 locations, no hot-add;
     // New-VM gives a Generation 1 VM no SCSI controller. Generation 2: SCSI only, 64 locations, hot-add allowed.
     const wantedType = str(args, 'controllerType') || (vm.generation === 1 ? 'IDE' : 'SCSI');
-    if (vm.generation === 2 && wantedType === 'IDE') throw new PlatformError('Generation 2 virtual machines have no IDE controller.', 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
-    if (vm.generation === 1 && wantedType === 'SCSI') throw new PlatformError(`'${vm.name}' has no SCSI controller.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    if (vm.generation === 2 && wantedType === 'IDE')
+      throw new PlatformError(
+        'Generation 2 virtual machines have no IDE controller.',
+        'VirtualizationInvalidArgumentException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
+    if (vm.generation === 1 && wantedType === 'SCSI')
+      throw new PlatformError(
+        `'${vm.name}' has no SCSI controller.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     if (wantedType === 'IDE' && vm.state !== 'Off') throw wrongState(vm, 'Virtual Hard Disk');
     const numbers = wantedType === 'IDE' ? [0, 1] : [0];
     const locations = wantedType === 'IDE' ? [0, 1] : Array.from({ length: 64 }, (_, i) => i);
@@ -485,8 +685,19 @@ export class HyperVPlatform {
         if (!slot && !used(wantedType, n, l)) slot = [n, l];
       }
     }
-    if (!slot) throw new PlatformError(`Failed to add device 'Virtual Hard Disk'. No available location on the ${wantedType} controllers of '${vm.name}'.`, 'VirtualizationException', 'ResourceUnavailable', 'ObjectNotFound');
-    const drive: SimDrive = { path, controllerType: wantedType as 'IDE' | 'SCSI', controllerNumber: slot[0], controllerLocation: slot[1] };
+    if (!slot)
+      throw new PlatformError(
+        `Failed to add device 'Virtual Hard Disk'. No available location on the ${wantedType} controllers of '${vm.name}'.`,
+        'VirtualizationException',
+        'ResourceUnavailable',
+        'ObjectNotFound',
+      );
+    const drive: SimDrive = {
+      path,
+      controllerType: wantedType as 'IDE' | 'SCSI',
+      controllerNumber: slot[0],
+      controllerLocation: slot[1],
+    };
     drive.id = this.deviceId(vm);
     vm.disks.push(drive);
     return [this.driveObject(vm, drive, 'HardDiskDrive')];
@@ -494,9 +705,18 @@ export class HyperVPlatform {
 
   private findDrive(vm: SimVm, args: Args): number {
     const index = vm.disks.findIndex(
-      (d) => d.controllerType === str(args, 'controllerType') && d.controllerNumber === Number(args.controllerNumber) && d.controllerLocation === Number(args.controllerLocation),
+      (d) =>
+        d.controllerType === str(args, 'controllerType') &&
+        d.controllerNumber === Number(args.controllerNumber) &&
+        d.controllerLocation === Number(args.controllerLocation),
     );
-    if (index < 0) throw new PlatformError(`No hard disk drive found at ${str(args, 'controllerType')} ${String(args.controllerNumber)}:${String(args.controllerLocation)} of '${vm.name}'.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    if (index < 0)
+      throw new PlatformError(
+        `No hard disk drive found at ${str(args, 'controllerType')} ${String(args.controllerNumber)}:${String(args.controllerLocation)} of '${vm.name}'.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     return index;
   }
 
@@ -512,7 +732,9 @@ export class HyperVPlatform {
     const path = str(args, 'path');
     const info = this.vhdInfo(path);
     if (!info) throw this.vhdMissing(path);
-    const attached = [...this.ctx.registry.vms.values()].some((v) => v.state !== 'Off' && v.disks.some((d) => d.path.toLowerCase() === path.toLowerCase()));
+    const attached = [...this.ctx.registry.vms.values()].some(
+      (v) => v.state !== 'Off' && v.disks.some((d) => d.path.toLowerCase() === path.toLowerCase()),
+    );
     return [
       {
         ComputerName: this.ctx.registry.host.name,
@@ -530,8 +752,20 @@ export class HyperVPlatform {
 
   'New-VHD'(args: Args): unknown {
     const path = str(args, 'path');
-    if (!/\.vhdx?$/i.test(path)) throw new PlatformError(`The file extension of '${path}' is not valid: use .vhd or .vhdx.`, 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
-    if (this.ctx.files.exists(path)) throw new PlatformError(`Failed to create the virtual hard disk. The file '${path}' already exists.`, 'VirtualizationException', 'ResourceExists', 'InvalidParameter');
+    if (!/\.vhdx?$/i.test(path))
+      throw new PlatformError(
+        `The file extension of '${path}' is not valid: use .vhd or .vhdx.`,
+        'VirtualizationInvalidArgumentException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
+    if (this.ctx.files.exists(path))
+      throw new PlatformError(
+        `Failed to create the virtual hard disk. The file '${path}' already exists.`,
+        'VirtualizationException',
+        'ResourceExists',
+        'InvalidParameter',
+      );
     const parentPath = str(args, 'parentPath');
     let size = Number(args.sizeBytes ?? 0);
     if (str(args, 'type') === 'Differencing') {
@@ -539,12 +773,28 @@ export class HyperVPlatform {
       if (!parent) throw this.vhdMissing(parentPath);
       // "The file name extension you specify determines the format" (New-VHD.md): a child keeps its parent's format.
       if (/\.vhd$/i.test(parentPath) !== /\.vhd$/i.test(path)) {
-        throw new PlatformError(`Failed to create the virtual hard disk. The format of '${path}' differs from the format of its parent '${parentPath}'.`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+        throw new PlatformError(
+          `Failed to create the virtual hard disk. The format of '${path}' differs from the format of its parent '${parentPath}'.`,
+          'VirtualizationException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
       }
       size = size || parent.sizeBytes;
-      if (size < parent.sizeBytes) throw new PlatformError('A differencing disk cannot be smaller than its parent.', 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+      if (size < parent.sizeBytes)
+        throw new PlatformError(
+          'A differencing disk cannot be smaller than its parent.',
+          'VirtualizationInvalidArgumentException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
     } else if (size < 3 * MB) {
-      throw new PlatformError(`The size ${size} is below the minimum virtual hard disk size of 3 MB.`, 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+      throw new PlatformError(
+        `The size ${size} is below the minimum virtual hard disk size of 3 MB.`,
+        'VirtualizationInvalidArgumentException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     }
     this.writeVhd(path, size, str(args, 'type') === 'Differencing' ? parentPath : '');
     return this['Get-VHD']({ path });
@@ -560,12 +810,31 @@ export class HyperVPlatform {
       // "If the virtual disk file connects to a virtual machine's IDE chain, you cannot resize the virtual disk while
       // the virtual machine is online" (Resize-VHD.md).
       if (drive && drive.controllerType === 'IDE' && vm.state !== 'Off') {
-        throw new PlatformError(`Failed to resize the virtual disk '${path}': it is attached to the IDE controller of '${vm.name}', which is running.`, 'VirtualizationException', 'InvalidOperation', 'InvalidState');
+        throw new PlatformError(
+          `Failed to resize the virtual disk '${path}': it is attached to the IDE controller of '${vm.name}', which is running.`,
+          'VirtualizationException',
+          'InvalidOperation',
+          'InvalidState',
+        );
       }
     }
-    const child = [...this.ctx.registry.vhds.values()].find((v) => v.parentPath.toLowerCase() === path.toLowerCase() && this.ctx.files.exists(v.path));
-    if (child) throw new PlatformError(`Failed to resize the virtual disk '${path}': it is the parent of '${child.path}' (a checkpoint or differencing disk depends on it).`, 'VirtualizationException', 'InvalidOperation', 'InvalidState');
-    if (size < info.sizeBytes) throw new PlatformError(`Failed to resize the virtual disk '${path}': shrinking below the current size needs -ToMinimumSize or free space at the end.`, 'VirtualizationException', 'InvalidArgument', 'InvalidParameter');
+    const child = [...this.ctx.registry.vhds.values()].find(
+      (v) => v.parentPath.toLowerCase() === path.toLowerCase() && this.ctx.files.exists(v.path),
+    );
+    if (child)
+      throw new PlatformError(
+        `Failed to resize the virtual disk '${path}': it is the parent of '${child.path}' (a checkpoint or differencing disk depends on it).`,
+        'VirtualizationException',
+        'InvalidOperation',
+        'InvalidState',
+      );
+    if (size < info.sizeBytes)
+      throw new PlatformError(
+        `Failed to resize the virtual disk '${path}': shrinking below the current size needs -ToMinimumSize or free space at the end.`,
+        'VirtualizationException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     this.writeVhd(path, size, info.parentPath);
     return this['Get-VHD']({ path });
   }
@@ -580,14 +849,24 @@ export class HyperVPlatform {
 
   private switchNamed(name: string): void {
     if (name !== '' && !this.ctx.registry.switches.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
-      throw new PlatformError(`Hyper-V was unable to find a virtual switch with name "${name}".`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+      throw new PlatformError(
+        `Hyper-V was unable to find a virtual switch with name "${name}".`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     }
   }
 
   private validMac(mac: string): string {
     const clean = mac.replace(/[-:]/g, '').toUpperCase();
     if (!/^[0-9A-F]{12}$/.test(clean) || (parseInt(clean.slice(0, 2), 16) & 1) === 1) {
-      throw new PlatformError(`The MAC address '${mac}' is not valid.`, 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+      throw new PlatformError(
+        `The MAC address '${mac}' is not valid.`,
+        'VirtualizationInvalidArgumentException',
+        'InvalidArgument',
+        'InvalidParameter',
+      );
     }
     return clean;
   }
@@ -613,7 +892,13 @@ export class HyperVPlatform {
   private adapterOf(args: Args): { vm: SimVm; nic: SimNic } {
     const vm = this.vmOf(args);
     const nic = this.nics(vm).find((n) => n.id === str(args, 'adapterId'));
-    if (!nic) throw new PlatformError(`The network adapter '${str(args, 'adapterId')}' of '${vm.name}' no longer exists.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    if (!nic)
+      throw new PlatformError(
+        `The network adapter '${str(args, 'adapterId')}' of '${vm.name}' no longer exists.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     return { vm, nic };
   }
 
@@ -633,14 +918,29 @@ export class HyperVPlatform {
 
   'Get-VMNetworkAdapterVlan'(args: Args): unknown {
     const { vm, nic } = this.adapterOf(args);
-    return [{ OperationMode: nic.vlanId > 0 ? 'Access' : 'Untagged', AccessVlanId: nic.vlanId, NativeVlanId: 0, ParentAdapterName: nic.name, VMId: vm.id, VMName: vm.name }];
+    return [
+      {
+        OperationMode: nic.vlanId > 0 ? 'Access' : 'Untagged',
+        AccessVlanId: nic.vlanId,
+        NativeVlanId: 0,
+        ParentAdapterName: nic.name,
+        VMId: vm.id,
+        VMName: vm.name,
+      },
+    ];
   }
 
   'Set-VMNetworkAdapterVlan'(args: Args): unknown {
     const { nic } = this.adapterOf(args);
     if (args.access === true) {
       const id = Number(args.vlanId);
-      if (args.vlanIdGiven !== true || id < 1 || id > 4094) throw new PlatformError('The VLAN identifier must be between 1 and 4094 in access mode.', 'VirtualizationInvalidArgumentException', 'InvalidArgument', 'InvalidParameter');
+      if (args.vlanIdGiven !== true || id < 1 || id > 4094)
+        throw new PlatformError(
+          'The VLAN identifier must be between 1 and 4094 in access mode.',
+          'VirtualizationInvalidArgumentException',
+          'InvalidArgument',
+          'InvalidParameter',
+        );
       nic.vlanId = id;
     } else if (args.untagged === true) {
       nic.vlanId = 0;
@@ -673,21 +973,48 @@ export class HyperVPlatform {
 
   'Add-VMDvdDrive'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.dvdDrive) throw new PlatformError(`'${vm.name}' already has a DVD drive at that location.`, 'VirtualizationException', 'ResourceExists', 'InvalidParameter');
+    if (vm.dvdDrive)
+      throw new PlatformError(
+        `'${vm.name}' already has a DVD drive at that location.`,
+        'VirtualizationException',
+        'ResourceExists',
+        'InvalidParameter',
+      );
     // No DVD hot-add: a drive is added to a stopped VM (Generation 2: SCSI; Generation 1: IDE 1:0).
     if (vm.state !== 'Off') throw wrongState(vm, 'DVD Drive');
     const path = str(args, 'path');
-    if (path !== '' && !this.ctx.files.exists(path)) throw new PlatformError(`Failed to add device 'Virtual CD/DVD Disk'. The system cannot find the file '${path}'.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
-    vm.dvdDrive = vm.generation === 1 ? { path: '', controllerType: 'IDE', controllerNumber: 1, controllerLocation: 0 } : { path: '', controllerType: 'SCSI', controllerNumber: 0, controllerLocation: vm.disks.length };
+    if (path !== '' && !this.ctx.files.exists(path))
+      throw new PlatformError(
+        `Failed to add device 'Virtual CD/DVD Disk'. The system cannot find the file '${path}'.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
+    vm.dvdDrive =
+      vm.generation === 1
+        ? { path: '', controllerType: 'IDE', controllerNumber: 1, controllerLocation: 0 }
+        : { path: '', controllerType: 'SCSI', controllerNumber: 0, controllerLocation: vm.disks.length };
     vm.dvd = path;
     return null;
   }
 
   'Set-VMDvdDrive'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (!vm.dvdDrive) throw new PlatformError(`No DVD drive found on '${vm.name}'.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    if (!vm.dvdDrive)
+      throw new PlatformError(
+        `No DVD drive found on '${vm.name}'.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     const path = str(args, 'path');
-    if (path !== '' && !this.ctx.files.exists(path)) throw new PlatformError(`Failed to add device 'Virtual CD/DVD Disk'. The system cannot find the file '${path}'.`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    if (path !== '' && !this.ctx.files.exists(path))
+      throw new PlatformError(
+        `Failed to add device 'Virtual CD/DVD Disk'. The system cannot find the file '${path}'.`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     vm.dvd = path;
     return null;
   }
@@ -718,7 +1045,8 @@ export class HyperVPlatform {
       vm.state = 'Running';
       return null;
     }
-    if (vm.disks.length === 0 && vm.guest !== 'plain' && vm.guest !== 'linux-agent' && vm.guest !== 'unresponsive') throw wrongState(vm, 'Boot');
+    if (vm.disks.length === 0 && vm.guest !== 'plain' && vm.guest !== 'linux-agent' && vm.guest !== 'unresponsive')
+      throw wrongState(vm, 'Boot');
     vm.state = 'Running';
     // Hyper-V assigns a dynamic adapter's MAC from the host's pool at the VM's first start, and keeps it after.
     for (const nic of vm.nics) if (!nic.staticMac && nic.mac === UNSET_MAC) nic.mac = this.ctx.registry.nextMac();
@@ -749,7 +1077,9 @@ export class HyperVPlatform {
       return null;
     }
     if (vm.guest === 'unresponsive' || !vm.kvpIntegration) {
-      throw new PlatformError(`'${vm.name}' failed to shut down: the shutdown integration service did not respond. Use -TurnOff to turn the virtual machine off.`);
+      throw new PlatformError(
+        `'${vm.name}' failed to shut down: the shutdown integration service did not respond. Use -TurnOff to turn the virtual machine off.`,
+      );
     }
     this.halt(vm);
     return null;
@@ -793,13 +1123,19 @@ export class HyperVPlatform {
   'Checkpoint-VM'(args: Args): unknown {
     const vm = this.vmOf(args);
     const type = vm.checkpointType ?? 'Production';
-    if (type === 'Disabled') throw new PlatformError(`Checkpoint operation failed for '${vm.name}'. Checkpoints are disabled for this virtual machine.`);
+    if (type === 'Disabled')
+      throw new PlatformError(
+        `Checkpoint operation failed for '${vm.name}'. Checkpoints are disabled for this virtual machine.`,
+      );
     // Production checkpoints need the guest's VSS / file-system freeze; without it 'Production' falls back to a
     // standard checkpoint and 'ProductionOnly' fails (checkpoints.md).
     const guestCooperates = vm.state === 'Running' ? vm.guest === 'linux-agent' && vm.kvpIntegration : true;
     let kind: 'Production' | 'Standard' = type === 'Standard' ? 'Standard' : 'Production';
     if (kind === 'Production' && !guestCooperates) {
-      if (type === 'ProductionOnly') throw new PlatformError(`Checkpoint operation failed for '${vm.name}'. Production checkpoints could not be created because the guest did not respond.`);
+      if (type === 'ProductionOnly')
+        throw new PlatformError(
+          `Checkpoint operation failed for '${vm.name}'. Production checkpoints could not be created because the guest did not respond.`,
+        );
       kind = 'Standard';
     }
     const { kvpGuest: _g, intrinsic: _i, checkpoints: _c, ...rest } = vm;
@@ -819,7 +1155,12 @@ export class HyperVPlatform {
       name: str(args, 'snapshotName') || `${vm.name} - (${new Date(this.ctx.clock.now()).toISOString()})`,
       createdAt: new Date(this.ctx.clock.now()).toISOString(),
       parentId: vm.currentCheckpoint ?? '',
-      snapshot: JSON.stringify({ ...rest, kvpHost: [...vm.kvpHost], state, disks: children.map((c, i) => ({ ...vm.disks[i], path: c.base })) }),
+      snapshot: JSON.stringify({
+        ...rest,
+        kvpHost: [...vm.kvpHost],
+        state,
+        disks: children.map((c, i) => ({ ...vm.disks[i], path: c.base })),
+      }),
       type: kind,
       children,
     };
@@ -829,8 +1170,16 @@ export class HyperVPlatform {
   }
 
   private snapshotOf(vm: SimVm, args: Args): SimCheckpoint {
-    const c = vm.checkpoints.find((x) => x.id === str(args, 'snapshotId').toLowerCase() || x.id === str(args, 'snapshotId'));
-    if (!c) throw new PlatformError(`Hyper-V was unable to find a checkpoint with ID "${str(args, 'snapshotId')}".`, 'VirtualizationException', 'ObjectNotFound', 'ObjectNotFound');
+    const c = vm.checkpoints.find(
+      (x) => x.id === str(args, 'snapshotId').toLowerCase() || x.id === str(args, 'snapshotId'),
+    );
+    if (!c)
+      throw new PlatformError(
+        `Hyper-V was unable to find a checkpoint with ID "${str(args, 'snapshotId')}".`,
+        'VirtualizationException',
+        'ObjectNotFound',
+        'ObjectNotFound',
+      );
     return c;
   }
 
@@ -848,13 +1197,21 @@ export class HyperVPlatform {
       return { ...d, path: child };
     });
     // Deleting this checkpoint later merges the new differencing disks into its disks.
-    (c as { children?: { base: string; child: string }[] }).children = saved.disks.map((d, i) => ({ base: d.path, child: disks[i]!.path }));
+    (c as { children?: { base: string; child: string }[] }).children = saved.disks.map((d, i) => ({
+      base: d.path,
+      child: disks[i]!.path,
+    }));
     for (const path of previous) this.discardIfUnused(vm, path);
     const { kvpHost, disks: _d, ...config } = saved;
     Object.assign(vm, config, { disks, kvpHost: new Map(kvpHost), guest: vm.guest });
     // A production checkpoint holds no memory: after applying it the VM is Off (checkpoints.md); a standard one
     // taken while running restores the saved state.
-    vm.state = c.type === 'Standard' && saved.state === 'Running' ? 'Saved' : c.type === 'Standard' ? (saved.state ?? 'Off') : 'Off';
+    vm.state =
+      c.type === 'Standard' && saved.state === 'Running'
+        ? 'Saved'
+        : c.type === 'Standard'
+          ? (saved.state ?? 'Off')
+          : 'Off';
     vm.currentCheckpoint = c.id;
     this.ctx.guests.hostItemsChanged(vm);
     return null;
@@ -863,7 +1220,9 @@ export class HyperVPlatform {
   private discardIfUnused(vm: SimVm, path: string): void {
     if (!/\.avhdx$/i.test(path)) return;
     const referenced = vm.checkpoints.some((c) => c.children?.some((x) => x.base.toLowerCase() === path.toLowerCase()));
-    const parentOf = [...this.ctx.registry.vhds.values()].some((v) => v.parentPath.toLowerCase() === path.toLowerCase() && this.ctx.files.exists(v.path));
+    const parentOf = [...this.ctx.registry.vhds.values()].some(
+      (v) => v.parentPath.toLowerCase() === path.toLowerCase() && this.ctx.files.exists(v.path),
+    );
     if (referenced || parentOf) return;
     rmSync(this.ctx.files.local(path), { force: true });
     this.ctx.registry.vhds.delete(path.toLowerCase());
@@ -873,7 +1232,8 @@ export class HyperVPlatform {
     const vm = this.vmOf(args);
     const c = this.snapshotOf(vm, args);
     if (args.includeChildren === true) {
-      for (const child of vm.checkpoints.filter((x) => x.parentId === c.id)) this['Remove-VMSnapshot']({ vmId: vm.id, snapshotId: child.id, includeChildren: true });
+      for (const child of vm.checkpoints.filter((x) => x.parentId === c.id))
+        this['Remove-VMSnapshot']({ vmId: vm.id, snapshotId: child.id, includeChildren: true });
     }
     // Deleting a checkpoint merges its differencing disk into the parent (checkpoints.md): whatever used the .avhdx
     // (the running state or a later checkpoint's disk) now uses the parent, and the .avhdx goes.
@@ -881,16 +1241,19 @@ export class HyperVPlatform {
       if (!this.ctx.files.exists(child)) continue;
       for (const d of vm.disks) if (d.path.toLowerCase() === child.toLowerCase()) d.path = base;
       for (const v of this.ctx.registry.vhds.values()) {
-        if (v.parentPath.toLowerCase() === child.toLowerCase() && this.ctx.files.exists(v.path)) this.writeVhd(v.path, v.sizeBytes, base);
+        if (v.parentPath.toLowerCase() === child.toLowerCase() && this.ctx.files.exists(v.path))
+          this.writeVhd(v.path, v.sizeBytes, base);
       }
       for (const other of vm.checkpoints) {
         if (other === c || !other.children) continue;
-        for (const x of other.children as { base: string; child: string }[]) if (x.base.toLowerCase() === child.toLowerCase()) x.base = base;
+        for (const x of other.children as { base: string; child: string }[])
+          if (x.base.toLowerCase() === child.toLowerCase()) x.base = base;
       }
       rmSync(this.ctx.files.local(child), { force: true });
       this.ctx.registry.vhds.delete(child.toLowerCase());
     }
-    for (const other of vm.checkpoints) if (other.parentId === c.id) (other as { parentId: string }).parentId = c.parentId;
+    for (const other of vm.checkpoints)
+      if (other.parentId === c.id) (other as { parentId: string }).parentId = c.parentId;
     vm.checkpoints = vm.checkpoints.filter((x) => x !== c);
     if (vm.currentCheckpoint === c.id) vm.currentCheckpoint = c.parentId || undefined;
     return null;
@@ -901,7 +1264,12 @@ export class HyperVPlatform {
     const ns = str(args, 'namespace').replace(/\//g, '\\').toLowerCase();
     if (ns === 'root\\virtualization\\v2') return ns;
     if (ns === 'root\\mscluster' && this.ctx.registry.host.cluster) return ns;
-    throw new PlatformError('Invalid namespace ', 'CimException', 'MetadataError', 'HRESULT 0x8004100e,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand');
+    throw new PlatformError(
+      'Invalid namespace ',
+      'CimException',
+      'MetadataError',
+      'HRESULT 0x8004100e,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand',
+    );
   }
 
   private cim(className: string, namespace: string, properties: Record<string, unknown>): Record<string, unknown> {
@@ -929,8 +1297,18 @@ export class HyperVPlatform {
       switch (cls) {
         case 'Msvm_ComputerSystem':
           return [
-            this.cim(cls, ns, { Name: this.ctx.registry.host.name, ElementName: this.ctx.registry.host.name, EnabledState: 2 }),
-            ...vms.map((v) => this.cim(cls, ns, { Name: v.id.toUpperCase(), ElementName: v.name, EnabledState: v.state === 'Running' ? 2 : 3 })),
+            this.cim(cls, ns, {
+              Name: this.ctx.registry.host.name,
+              ElementName: this.ctx.registry.host.name,
+              EnabledState: 2,
+            }),
+            ...vms.map((v) =>
+              this.cim(cls, ns, {
+                Name: v.id.toUpperCase(),
+                ElementName: v.name,
+                EnabledState: v.state === 'Running' ? 2 : 3,
+              }),
+            ),
           ];
         case 'Msvm_VirtualSystemManagementService':
           return [this.cim(cls, ns, { Name: 'vmms', SystemName: this.ctx.registry.host.name })];
@@ -947,13 +1325,30 @@ export class HyperVPlatform {
               });
             });
         case 'Msvm_KvpExchangeComponentSettingData':
-          return vms.map((v) => this.cim(cls, ns, { InstanceID: `Microsoft:${v.id.toUpperCase()}\\${KVP_COMPONENT}`, HostExchangeItems: [...v.kvpHost].map(([k, d]) => kvpItemXml(k, d, 0)) }));
+          return vms.map((v) =>
+            this.cim(cls, ns, {
+              InstanceID: `Microsoft:${v.id.toUpperCase()}\\${KVP_COMPONENT}`,
+              HostExchangeItems: [...v.kvpHost].map(([k, d]) => kvpItemXml(k, d, 0)),
+            }),
+          );
         case 'Msvm_ShutdownComponent':
-          return vms.filter((v) => v.state === 'Running' && v.kvpIntegration).map((v) => this.cim(cls, ns, { SystemName: v.id.toUpperCase(), DeviceID: `Microsoft:${v.id.toUpperCase()}\\9F8233AC-BE49-4C79-8EE3-E7E1985B2077` }));
+          return vms
+            .filter((v) => v.state === 'Running' && v.kvpIntegration)
+            .map((v) =>
+              this.cim(cls, ns, {
+                SystemName: v.id.toUpperCase(),
+                DeviceID: `Microsoft:${v.id.toUpperCase()}\\9F8233AC-BE49-4C79-8EE3-E7E1985B2077`,
+              }),
+            );
         case 'Msvm_ConcreteJob':
           return [...this.kvpJobs.keys()].map((id) => this.kvpJob(id));
         default:
-          throw new PlatformError('Invalid class ', 'CimException', 'MetadataError', 'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand');
+          throw new PlatformError(
+            'Invalid class ',
+            'CimException',
+            'MetadataError',
+            'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand',
+          );
       }
     }
     const cluster = this.ctx.registry.host.cluster!;
@@ -965,31 +1360,68 @@ export class HyperVPlatform {
       case 'MSCluster_Resource':
         return [
           this.cim(cls, ns, { Name: 'Cluster IP Address', Type: 'IP Address', OwnerGroup: 'Cluster Group' }),
-          ...vms.filter((v) => v.clustered).map((v) => this.cim(cls, ns, { Name: `Virtual Machine ${v.name}`, Type: 'Virtual Machine', OwnerGroup: v.name, vmId: v.id.toUpperCase() })),
+          ...vms
+            .filter((v) => v.clustered)
+            .map((v) =>
+              this.cim(cls, ns, {
+                Name: `Virtual Machine ${v.name}`,
+                Type: 'Virtual Machine',
+                OwnerGroup: v.name,
+                vmId: v.id.toUpperCase(),
+              }),
+            ),
         ];
       case 'MSCluster_ResourceGroup':
-        return [this.cim(cls, ns, { Name: 'Cluster Group', Id: 'cluster' }), ...vms.filter((v) => v.clustered).map((v) => this.cim(cls, ns, { Name: v.name, Id: v.id }))];
+        return [
+          this.cim(cls, ns, { Name: 'Cluster Group', Id: 'cluster' }),
+          ...vms.filter((v) => v.clustered).map((v) => this.cim(cls, ns, { Name: v.name, Id: v.id })),
+        ];
       default:
-        throw new PlatformError('Invalid class ', 'CimException', 'MetadataError', 'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand');
+        throw new PlatformError(
+          'Invalid class ',
+          'CimException',
+          'MetadataError',
+          'HRESULT 0x80041010,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand',
+        );
     }
   }
 
   'cim.get'(args: Args): unknown {
     const instance = args.instance as { className: string; properties: Record<string, unknown> };
-    if (instance.className === 'Msvm_ConcreteJob') return [this.kvpJob(String(instance.properties.InstanceID ?? instance.properties.instanceID))];
-    const all = this['cim.enumerate']({ namespace: args.namespace, className: instance.className }) as { properties: Record<string, unknown> }[];
-    const key = ['Name', 'InstanceID', 'SystemName'].find((k) => instance.properties[k] !== undefined && instance.properties[k] !== '');
-    const found = all.filter((c) => key !== undefined && String(c.properties[key]) === String(instance.properties[key]));
-    if (found.length === 0) throw new PlatformError('Not found ', 'CimException', 'ObjectNotFound', 'HRESULT 0x80041002,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand');
+    if (instance.className === 'Msvm_ConcreteJob')
+      return [this.kvpJob(String(instance.properties.InstanceID ?? instance.properties.instanceID))];
+    const all = this['cim.enumerate']({ namespace: args.namespace, className: instance.className }) as {
+      properties: Record<string, unknown>;
+    }[];
+    const key = ['Name', 'InstanceID', 'SystemName'].find(
+      (k) => instance.properties[k] !== undefined && instance.properties[k] !== '',
+    );
+    const found = all.filter(
+      (c) => key !== undefined && String(c.properties[key]) === String(instance.properties[key]),
+    );
+    if (found.length === 0)
+      throw new PlatformError(
+        'Not found ',
+        'CimException',
+        'ObjectNotFound',
+        'HRESULT 0x80041002,Microsoft.Management.Infrastructure.CimCmdlets.GetCimInstanceCommand',
+      );
     return found;
   }
 
   'cim.associated'(args: Args): unknown {
     const instance = args.instance as { className: string; properties: Record<string, unknown> };
     const ns = this.cimNamespace(args);
-    if (instance.className === 'MSCluster_Resource' && (str(args, 'resultClassName') === '' || str(args, 'resultClassName') === 'MSCluster_ResourceGroup')) {
+    if (
+      instance.className === 'MSCluster_Resource' &&
+      (str(args, 'resultClassName') === '' || str(args, 'resultClassName') === 'MSCluster_ResourceGroup')
+    ) {
       const group = String(instance.properties.OwnerGroup ?? '');
-      return (this['cim.enumerate']({ namespace: ns, className: 'MSCluster_ResourceGroup' }) as { properties: Record<string, unknown> }[]).filter((g) => g.properties.Name === group);
+      return (
+        this['cim.enumerate']({ namespace: ns, className: 'MSCluster_ResourceGroup' }) as {
+          properties: Record<string, unknown>;
+        }[]
+      ).filter((g) => g.properties.Name === group);
     }
     return [];
   }
@@ -997,13 +1429,22 @@ export class HyperVPlatform {
   async 'cim.invoke'(args: Args): Promise<unknown> {
     const instance = args.instance as { className: string; properties: Record<string, unknown> };
     const method = str(args, 'method');
-    const given = (args.arguments ?? {}) as Record<string, { value?: unknown; ref?: { className: string; properties: Record<string, unknown> } }>;
+    const given = (args.arguments ?? {}) as Record<
+      string,
+      { value?: unknown; ref?: { className: string; properties: Record<string, unknown> } }
+    >;
     const value = (name: string): unknown => given[name]?.value;
     const vmByRef = (name: string): SimVm => {
       const ref = given[name]?.ref;
       const id = String(ref?.properties.Name ?? '').toLowerCase();
       const vm = ref?.className === 'Msvm_ComputerSystem' ? this.ctx.registry.vm(id) : undefined;
-      if (!vm) throw new PlatformError('Invalid parameter ', 'CimException', 'InvalidArgument', 'HRESULT 0x80041008,Microsoft.Management.Infrastructure.CimCmdlets.InvokeCimMethodCommand');
+      if (!vm)
+        throw new PlatformError(
+          'Invalid parameter ',
+          'CimException',
+          'InvalidArgument',
+          'HRESULT 0x80041008,Microsoft.Management.Infrastructure.CimCmdlets.InvokeCimMethodCommand',
+        );
       return vm;
     };
     switch (`${instance.className}.${method}`) {
@@ -1015,10 +1456,13 @@ export class HyperVPlatform {
         const texts = (value('DataItems') as unknown[] | undefined) ?? [];
         const items = texts.map((t) => parseKvpItem(String(t)));
         // Msvm_KvpExchangeDataItem: Name and Data are strings of at most 1024 characters (MAXLEN in the MOF).
-        if (items.some((i) => i === undefined || i.name.length > 1024 || i.data.length > 1024 || i.name === '')) return { returnValue: 32773 };
+        if (items.some((i) => i === undefined || i.name.length > 1024 || i.data.length > 1024 || i.name === ''))
+          return { returnValue: 32773 };
         const job = this.ctx.jobs.run('kvp', vm.id, this.ctx.timings.kvpJobMs);
         const instanceId = randomUUID().toUpperCase();
-        const entry: { job: SimJob; failed?: { code: number; text: string } } = { job: this.ctx.jobs.all[this.ctx.jobs.all.length - 1]! };
+        const entry: { job: SimJob; failed?: { code: number; text: string } } = {
+          job: this.ctx.jobs.all[this.ctx.jobs.all.length - 1]!,
+        };
         this.kvpJobs.set(instanceId, entry);
         const apply = (): void => {
           if (method === 'ModifyKvpItems' && items.some((i) => !vm.kvpHost.has(i!.name))) {
@@ -1031,7 +1475,8 @@ export class HyperVPlatform {
             return;
           }
           for (const i of items) {
-            if (method === 'RemoveKvpItems') vm.kvpHost.delete(i!.name); // success even when absent (build >= 9600)
+            if (method === 'RemoveKvpItems')
+              vm.kvpHost.delete(i!.name); // success even when absent (build >= 9600)
             else vm.kvpHost.set(i!.name, i!.data);
           }
           this.ctx.guests.hostItemsChanged(vm);
@@ -1068,8 +1513,12 @@ export class HyperVPlatform {
         return { returnValue: 0 };
       }
       default:
-        throw new PlatformError('Method not found ', 'CimException', 'MetadataError', 'HRESULT 0x80041055,Microsoft.Management.Infrastructure.CimCmdlets.InvokeCimMethodCommand');
+        throw new PlatformError(
+          'Method not found ',
+          'CimException',
+          'MetadataError',
+          'HRESULT 0x80041055,Microsoft.Management.Infrastructure.CimCmdlets.InvokeCimMethodCommand',
+        );
     }
   }
 }
-

@@ -16,7 +16,14 @@ export class SimJobs {
   constructor(private readonly clock: Clock) {}
 
   async run(kind: string, target: string, durationMs: number): Promise<SimJob> {
-    const job: SimJob = { id: this.all.length + 1, kind, target, startedAt: this.clock.now(), durationMs, state: 'running' };
+    const job: SimJob = {
+      id: this.all.length + 1,
+      kind,
+      target,
+      startedAt: this.clock.now(),
+      durationMs,
+      state: 'running',
+    };
     this.all.push(job);
     if (durationMs > 0) await this.clock.sleep(durationMs);
     job.state = 'completed';

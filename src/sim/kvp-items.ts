@@ -3,7 +3,10 @@
 /** XML character data: markup characters become entities, so a value can never become markup; CR is written as a
  * character reference because XML parsers normalise a literal CR LF to LF. */
 function xmlEscape(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[c]!);
+  return text.replace(
+    /[&<>"'\r]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' })[c]!,
+  );
 }
 
 /** The CIM-XML text Hyper-V returns for one data item. */

@@ -27,6 +27,8 @@ export class SimLog {
   }
 
   text(): string {
-    return this.entries.map((e) => `${e.seq} c${e.connection} ${e.op} ${e.target} ${e.outcome}${e.message ? `: ${e.message}` : ''}`).join('\n');
+    return this.entries
+      .map((e) => `${e.seq} c${e.connection} ${e.op} ${e.target} ${e.outcome}${e.message ? `: ${e.message}` : ''}`)
+      .join('\n');
   }
 }

@@ -21,13 +21,21 @@ export interface PresetInfo {
 }
 
 export function standardRegistry(): SimRegistry {
-  const registry = new SimRegistry({ name: 'HV-SIM01', virtualMachinePath: 'D:\\Hyper-V', virtualHardDiskPath: 'D:\\Hyper-V\\Virtual Hard Disks' });
+  const registry = new SimRegistry({
+    name: 'HV-SIM01',
+    virtualMachinePath: 'D:\\Hyper-V',
+    virtualHardDiskPath: 'D:\\Hyper-V\\Virtual Hard Disks',
+  });
   registry.switches.push({ name: 'LAN', type: 'External', subnet: '192.0.2' });
   return registry;
 }
 
 /** Writes the golden image into the host's library and registers it. */
-export function publishGolden(registry: SimRegistry, files: SimFiles, libraryPath = defaultHyperVSettings.imageLibraryPath): PresetInfo {
+export function publishGolden(
+  registry: SimRegistry,
+  files: SimFiles,
+  libraryPath = defaultHyperVSettings.imageLibraryPath,
+): PresetInfo {
   const imagePath = winJoin(libraryPath, `${GOLDEN_IMAGE}.vhdx`);
   const local = files.local(imagePath);
   mkdirSync(dirname(local), { recursive: true });
@@ -36,5 +44,11 @@ export function publishGolden(registry: SimRegistry, files: SimFiles, libraryPat
   writeFileSync(`${local}.sha256`, `${createHash('sha256').update(content).digest('hex')}\r\n`);
   registry.vhds.set(imagePath.toLowerCase(), { path: imagePath, sizeBytes: 8 * 2 ** 30, parentPath: '' });
   mkdirSync(files.local(registry.host.virtualMachinePath), { recursive: true });
-  return { switchName: 'LAN', imageName: GOLDEN_IMAGE, imagePath, libraryPath, storagePath: registry.host.virtualMachinePath };
+  return {
+    switchName: 'LAN',
+    imageName: GOLDEN_IMAGE,
+    imagePath,
+    libraryPath,
+    storagePath: registry.host.virtualMachinePath,
+  };
 }

@@ -18,7 +18,8 @@ export const MODULE_DIR =
   ].find((p) => existsSync(join(p, 'VirtsealSim.cs'))) ?? fileURLToPath(new URL('./hyperv-module', import.meta.url));
 
 /** What to tell someone without pwsh. */
-export const PWSH_HINT = 'pwsh (PowerShell 7) is not installed: run build/install-deps.sh on a machine with the .NET SDK (it installs pwsh 7.6.10 from NuGet)';
+export const PWSH_HINT =
+  'pwsh (PowerShell 7) is not installed: run build/install-deps.sh on a machine with the .NET SDK (it installs pwsh 7.6.10 from NuGet)';
 
 let found: string | null | undefined;
 
@@ -27,11 +28,17 @@ let found: string | null | undefined;
 export function findPwsh(): string | undefined {
   if (found !== undefined) return found ?? undefined;
   const forced = process.env.VIRTSEAL_PWSH;
-  const candidates = forced !== undefined ? [forced] : [
-    ...(process.env.PATH ?? '').split(delimiter).filter((d) => d !== '').map((d) => join(d, 'pwsh')),
-    '/usr/local/bin/pwsh',
-    join(homedir(), '.dotnet/tools/pwsh'),
-  ];
+  const candidates =
+    forced !== undefined
+      ? [forced]
+      : [
+          ...(process.env.PATH ?? '')
+            .split(delimiter)
+            .filter((d) => d !== '')
+            .map((d) => join(d, 'pwsh')),
+          '/usr/local/bin/pwsh',
+          join(homedir(), '.dotnet/tools/pwsh'),
+        ];
   found = null;
   for (const c of candidates) {
     try {
@@ -56,12 +63,18 @@ export function simAssembly(pwsh: string): Promise<string> {
   compiling ??= new Promise<string>((resolve, reject) => {
     const partial = `${target}.${process.pid}.tmp`;
     const command = `Add-Type -Path '${source.replace(/'/g, "''")}' -OutputAssembly '${partial.replace(/'/g, "''")}' -OutputType Library`;
-    execFile(pwsh, ['-NoProfile', '-NonInteractive', '-Command', command], { timeout: 180_000 }, (error, _stdout, stderr) => {
-      compiling = undefined;
-      if (error) return reject(new Error(`compiling the simulated host's object model failed: ${stderr || error.message}`));
-      renameSync(partial, target);
-      resolve(target);
-    });
+    execFile(
+      pwsh,
+      ['-NoProfile', '-NonInteractive', '-Command', command],
+      { timeout: 180_000 },
+      (error, _stdout, stderr) => {
+        compiling = undefined;
+        if (error)
+          return reject(new Error(`compiling the simulated host's object model failed: ${stderr || error.message}`));
+        renameSync(partial, target);
+        resolve(target);
+      },
+    );
   });
   return compiling;
 }

@@ -61,7 +61,12 @@ export interface SimStats {
   requests: number;
 }
 
-const noGuests: GuestHooks = { boot: () => undefined, halt: () => undefined, hostItemsChanged: () => undefined, refresh: () => undefined };
+const noGuests: GuestHooks = {
+  boot: () => undefined,
+  halt: () => undefined,
+  hostItemsChanged: () => undefined,
+  refresh: () => undefined,
+};
 
 export class HyperVSimulator {
   readonly faults = new FaultRules();
@@ -106,10 +111,13 @@ export class HyperVSimulator {
     const { hostKey, publicBlob } = loadHostKey(options.hostKey);
     this.hostKeyFingerprint = fingerprintOf(publicBlob);
     // Identifies like Win32-OpenSSH, so clients treat it as they would a Windows host.
-    this.server = new ssh2.Server({ hostKeys: [hostKey], ident: 'OpenSSH_for_Windows_9.5' }, (client) => this.accept(client));
+    this.server = new ssh2.Server({ hostKeys: [hostKey], ident: 'OpenSSH_for_Windows_9.5' }, (client) =>
+      this.accept(client),
+    );
     this.platform = new HyperVPlatform(this.context);
     // The host's drives exist from the start (C: system, plus the drives of its VM and disk paths).
-    for (const path of ['C:\\Windows', this.registry.host.virtualMachinePath, this.registry.host.virtualHardDiskPath]) mkdirSync(this.files.local(path), { recursive: true });
+    for (const path of ['C:\\Windows', this.registry.host.virtualMachinePath, this.registry.host.virtualHardDiskPath])
+      mkdirSync(this.files.local(path), { recursive: true });
   }
 
   static async start(options: SimulatorOptions = {}): Promise<HyperVSimulator> {
@@ -127,7 +135,14 @@ export class HyperVSimulator {
 
   /** SSH options for the simulator: password auth, host key pinned. */
   sshOptions(extra: Partial<SshConnectionOptions> = {}): SshConnectionOptions {
-    return { host: this.host, port: this.port, user: this.user, password: this.password, hostKeyFingerprint: this.hostKeyFingerprint, ...extra };
+    return {
+      host: this.host,
+      port: this.port,
+      user: this.user,
+      password: this.password,
+      hostKeyFingerprint: this.hostKeyFingerprint,
+      ...extra,
+    };
   }
 
   /** The host connection a driver registry opens: the Hyper-V driver over `sshOptions()`. */
@@ -136,7 +151,14 @@ export class HyperVSimulator {
   }
 
   get context(): SimContext {
-    return { registry: this.registry, files: this.files, clock: this.clock, jobs: this.jobs, timings: this.timings, guests: this.guests };
+    return {
+      registry: this.registry,
+      files: this.files,
+      clock: this.clock,
+      jobs: this.jobs,
+      timings: this.timings,
+      guests: this.guests,
+    };
   }
 
   /** Cut every SSH connection (the client sees a dropped link). */
@@ -167,7 +189,13 @@ export class HyperVSimulator {
       if (ctx.method === 'publickey' && this.keyAllowed(ctx.key.algo, ctx.key.data)) {
         if (!ctx.signature) return ctx.accept();
         const key = ssh2.utils.parseKey(`${ctx.key.algo} ${ctx.key.data.toString('base64')}`);
-        if (!(key instanceof Error) && !Array.isArray(key) && ctx.blob && key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true) return ctx.accept();
+        if (
+          !(key instanceof Error) &&
+          !Array.isArray(key) &&
+          ctx.blob &&
+          key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true
+        )
+          return ctx.accept();
       }
       ctx.reject(['password', 'publickey']);
     });
@@ -182,7 +210,12 @@ export class HyperVSimulator {
         });
         session.on('sftp', (accept) => {
           this.stats.sftpSessions += 1;
-          serveSftp(accept(), { files: this.files, faults: this.faults, drop: () => client.end(), onBytes: (n) => (this.stats.sftpBytes += n) });
+          serveSftp(accept(), {
+            files: this.files,
+            faults: this.faults,
+            drop: () => client.end(),
+            onBytes: (n) => (this.stats.sftpBytes += n),
+          });
         });
         session.on('pty', (_accept, reject) => reject?.());
         session.on('env', (_accept, reject) => reject?.());
@@ -238,14 +271,20 @@ export class HyperVSimulator {
     const exec = this.execs.get(request.connection);
     const connection = Number(request.connection.split(':')[0] ?? 0);
     const op = request.script || request.cmdlet;
-    const target = [request.cmdlet, typeof params.vmId === 'string' ? params.vmId : ''].filter((t) => t !== '').join(' ');
+    const target = [request.cmdlet, typeof params.vmId === 'string' ? params.vmId : '']
+      .filter((t) => t !== '')
+      .join(' ');
     const argNames = Object.keys(params);
-    if (this.options.recordCalls) this.calls.push({ connection: request.connection, script: request.script, cmdlet: request.cmdlet, params });
+    if (this.options.recordCalls)
+      this.calls.push({ connection: request.connection, script: request.script, cmdlet: request.cmdlet, params });
     const reply = (body: unknown): void => {
       if (!socket.destroyed) socket.write(`${JSON.stringify(body)}\n`);
     };
     const internal = request.cmdlet.startsWith('clock.') || request.cmdlet === 'host.info';
-    const rule = internal ? undefined : this.faults.match(op, [request.cmdlet, ...stringValues(params)]) ?? this.faults.match(request.cmdlet, stringValues(params));
+    const rule = internal
+      ? undefined
+      : (this.faults.match(op, [request.cmdlet, ...stringValues(params)]) ??
+        this.faults.match(request.cmdlet, stringValues(params)));
     if (rule) {
       if (rule.delayMs) await this.clock.sleep(rule.delayMs);
       this.log.add({ connection, op, target, argNames, outcome: 'fault', message: rule.kind ?? 'error' });
@@ -264,7 +303,15 @@ export class HyperVSimulator {
           }
           return;
         default:
-          reply({ ok: false, error: { message: rule.error ?? 'simulated failure', type: 'VirtualizationException', category: 'NotSpecified', errorId: 'Unspecified' } });
+          reply({
+            ok: false,
+            error: {
+              message: rule.error ?? 'simulated failure',
+              type: 'VirtualizationException',
+              category: 'NotSpecified',
+              errorId: 'Unspecified',
+            },
+          });
           return;
       }
     }
@@ -273,7 +320,10 @@ export class HyperVSimulator {
       if (!internal) this.log.add({ connection, op, target, argNames, outcome: 'ok' });
       reply({ ok: true, result: result ?? null });
     } catch (error) {
-      const e = error instanceof PlatformError ? error : new PlatformError((error as Error).message, 'VirtualizationException', 'NotSpecified', 'Unspecified');
+      const e =
+        error instanceof PlatformError
+          ? error
+          : new PlatformError((error as Error).message, 'VirtualizationException', 'NotSpecified', 'Unspecified');
       // Only the cmdlet and outcome are logged: a message can quote an argument value.
       this.log.add({ connection, op, target, argNames, outcome: 'error', message: e.errorId });
       reply({ ok: false, error: { message: e.message, type: e.type, category: e.category, errorId: e.errorId } });
@@ -286,7 +336,9 @@ export class HyperVSimulator {
     const program = (words[0] ?? '').toLowerCase();
     if (!['powershell.exe', 'powershell', 'pwsh.exe', 'pwsh'].includes(program)) {
       this.log.add({ connection, op: 'exec', target: '', argNames: [], outcome: 'error', message: 'not a program' });
-      channel.stderr.write(`'${words[0] ?? ''}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`);
+      channel.stderr.write(
+        `'${words[0] ?? ''}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`,
+      );
       channel.exit(1);
       channel.end();
       return;
@@ -381,7 +433,8 @@ function loadHostKey(given: string | undefined): { hostKey: string; publicBlob: 
   for (let attempt = 0; ; attempt += 1) {
     const hostKey = given ?? ssh2.utils.generateKeyPairSync('ed25519').private;
     const parsed = ssh2.utils.parseKey(hostKey);
-    if (!(parsed instanceof Error)) return { hostKey, publicBlob: (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH() };
+    if (!(parsed instanceof Error))
+      return { hostKey, publicBlob: (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH() };
     if (given !== undefined || attempt >= 10) throw parsed;
   }
 }

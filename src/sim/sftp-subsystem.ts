@@ -3,7 +3,20 @@
  * directory. Writes honour their offsets, so a resumed upload (`r+` at an offset) behaves as on Windows. The
  * `sftp.write` fault rule can drop the connection once enough bytes have arrived.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import ssh2, { type SFTPWrapper } from 'ssh2';
 import type { FaultRules } from './faults';
 import type { SimFiles } from './files';
@@ -11,7 +24,14 @@ import type { SimFiles } from './files';
 const { STATUS_CODE, flagsToString } = ssh2.utils.sftp;
 
 function attrs(s: Stats): { mode: number; uid: number; gid: number; size: number; atime: number; mtime: number } {
-  return { mode: s.mode, uid: 0, gid: 0, size: s.size, atime: Math.floor(s.atimeMs / 1000), mtime: Math.floor(s.mtimeMs / 1000) };
+  return {
+    mode: s.mode,
+    uid: 0,
+    gid: 0,
+    size: s.size,
+    atime: Math.floor(s.atimeMs / 1000),
+    mtime: Math.floor(s.mtimeMs / 1000),
+  };
 }
 
 export interface SftpSessionOptions {
@@ -113,7 +133,9 @@ export function serveSftp(sftp: SFTPWrapper, o: SftpSessionOptions): void {
     const h = handles.get(handleOf(handle));
     if (!h?.dir) return sftp.status(reqid, STATUS_CODE.FAILURE);
     if (h.dir.length === 0) return sftp.status(reqid, STATUS_CODE.EOF);
-    const names = h.dir.splice(0).map((filename) => ({ filename, longname: filename, attrs: attrs(statSync(`${h.path}/${filename}`)) }));
+    const names = h.dir
+      .splice(0)
+      .map((filename) => ({ filename, longname: filename, attrs: attrs(statSync(`${h.path}/${filename}`)) }));
     sftp.name(reqid, names);
   });
   sftp.on('MKDIR', (reqid, path) => {

@@ -18,7 +18,10 @@ export function decodeClixmlErrors(stderr: string): string {
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '' && line.trim() !== '#< CLIXML')
     .join('\n');
-  return [parts.join(''), plain].filter((p) => p.trim() !== '').join('\n').trim();
+  return [parts.join(''), plain]
+    .filter((p) => p.trim() !== '')
+    .join('\n')
+    .trim();
 }
 
 export function unescapeClixml(text: string): string {
@@ -36,6 +39,9 @@ export function unescapeClixml(text: string): string {
 
 /** First meaningful line of a decoded error text, for one-line messages. */
 export function firstLine(text: string): string {
-  const line = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !/^(At line:|\+ |CategoryInfo|FullyQualifiedErrorId)/.test(l));
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !/^(At line:|\+ |CategoryInfo|FullyQualifiedErrorId)/.test(l));
   return line ?? '';
 }

@@ -40,7 +40,9 @@ export function checkHostKey(policy: HostKeyPolicy, keyBlob: Buffer): HostKeyVer
   const actual = fingerprintOf(keyBlob);
   if (policy.fingerprint !== undefined) {
     const expected = normalizeFingerprint(policy.fingerprint);
-    return expected === actual ? { kind: 'trusted', via: 'fingerprint' } : { kind: 'mismatch', expected, via: 'fingerprint' };
+    return expected === actual
+      ? { kind: 'trusted', via: 'fingerprint' }
+      : { kind: 'mismatch', expected, via: 'fingerprint' };
   }
   if (policy.knownHostsFile !== undefined) {
     const entries = knownHostsEntriesFor(readKnownHosts(policy.knownHostsFile), policy.host, policy.port);
@@ -67,9 +69,13 @@ function readKnownHosts(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InvalidArgument(`known_hosts_file ${file} cannot be read: ${(error as Error).message}`, 'known_hosts_file', {
-      cause: error,
-    });
+    throw new InvalidArgument(
+      `known_hosts_file ${file} cannot be read: ${(error as Error).message}`,
+      'known_hosts_file',
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -115,6 +121,9 @@ function hostMatches(patterns: string, name: string): boolean {
 }
 
 function globMatch(glob: string, value: string): boolean {
-  const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(value);
 }

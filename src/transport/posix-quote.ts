@@ -6,7 +6,8 @@
 import { InvalidArgument } from '../core/errors';
 
 export function quotePosixArg(arg: string): string {
-  if (arg.includes('\0')) throw new InvalidArgument('a command argument contains a NUL byte, which no shell can pass', 'argv');
+  if (arg.includes('\0'))
+    throw new InvalidArgument('a command argument contains a NUL byte, which no shell can pass', 'argv');
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -60,12 +60,15 @@ const PLAIN_NAME = /^[A-Za-z0-9._-]+$/;
 
 export function requestPayload(id: number, script: PsScript, args: Readonly<Record<string, unknown>>): RequestPayload {
   if (!PLAIN_NAME.test(script.name)) throw new Error(`script name ${script.name} is not a plain file name`);
-  if (script.prelude && !PLAIN_NAME.test(script.prelude.name)) throw new Error(`prelude name ${script.prelude.name} is not a plain file name`);
+  if (script.prelude && !PLAIN_NAME.test(script.prelude.name))
+    throw new Error(`prelude name ${script.prelude.name} is not a plain file name`);
   return {
     id,
     name: script.name,
     script: Buffer.from(script.text, 'utf8').toString('base64'),
-    prelude: script.prelude ? { name: script.prelude.name, script: Buffer.from(script.prelude.text, 'utf8').toString('base64') } : null,
+    prelude: script.prelude
+      ? { name: script.prelude.name, script: Buffer.from(script.prelude.text, 'utf8').toString('base64') }
+      : null,
     args,
   };
 }
@@ -94,7 +97,9 @@ export interface ScriptErrorRecord {
   readonly line?: number;
 }
 
-export type Envelope = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly error: ScriptErrorRecord };
+export type Envelope =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly error: ScriptErrorRecord };
 
 /** A response frame's payload: base64 of the UTF-8 JSON envelope. */
 export function decodeResponse(payload: string): Envelope {
@@ -183,14 +188,24 @@ class RunnerProcess {
     return this.process.pid;
   }
 
-  request(id: number, script: PsScript, args: Readonly<Record<string, unknown>>, timeoutMs: number, endAfter: boolean): Promise<Envelope> {
+  request(
+    id: number,
+    script: PsScript,
+    args: Readonly<Record<string, unknown>>,
+    timeoutMs: number,
+    endAfter: boolean,
+  ): Promise<Envelope> {
     const frame = encodeRequest(id, script, args);
     return new Promise<Envelope>((resolve, reject) => {
       const timer = setTimeout(() => {
         if (this.pending?.id !== id) return;
         this.pending = undefined;
         this.kill();
-        reject(new OperationTimeout(`${script.name} on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s`));
+        reject(
+          new OperationTimeout(
+            `${script.name} on ${this.target} did not finish within ${Math.round(timeoutMs / 1000)} s`,
+          ),
+        );
       }, timeoutMs);
       this.pending = {
         id,
@@ -228,7 +243,11 @@ class RunnerProcess {
       try {
         pending.resolve(decodeResponse(frame.payload));
       } catch (error) {
-        pending.reject(new ScriptFailed(`${pending.name}: the runner's answer is not JSON (${(error as Error).message})`, { details: { script: pending.name } }));
+        pending.reject(
+          new ScriptFailed(`${pending.name}: the runner's answer is not JSON (${(error as Error).message})`, {
+            details: { script: pending.name },
+          }),
+        );
       }
     }
   }
@@ -245,9 +264,12 @@ class RunnerProcess {
     const decoded = oneLine(firstLine(decodeClixmlErrors(this.stderr)) || end.message || '');
     const how = end.code === null ? 'ended' : `exited with code ${end.code}`;
     pending.reject(
-      new ScriptFailed(`${pending.name}: the ${this.executable} process ${how} before answering${decoded ? `: ${decoded}` : ''}`, {
-        details: { script: pending.name, exitCode: end.code },
-      }),
+      new ScriptFailed(
+        `${pending.name}: the ${this.executable} process ${how} before answering${decoded ? `: ${decoded}` : ''}`,
+        {
+          details: { script: pending.name, exitCode: end.code },
+        },
+      ),
     );
   }
 }
@@ -318,7 +340,14 @@ function scriptError(name: string, envelope: Envelope): VirtsealError {
   const where = e.line ? ` (${file}line ${e.line})` : '';
   const message = oneLine(e.message);
   return new ScriptFailed(`${name}: ${message}${where}`, {
-    details: { script: name, file: e.script ?? name, scriptMessage: message, errorId: e.errorId, type: e.type, category: e.category },
+    details: {
+      script: name,
+      file: e.script ?? name,
+      scriptMessage: message,
+      errorId: e.errorId,
+      type: e.type,
+      category: e.category,
+    },
   });
 }
 

@@ -11,7 +11,10 @@ export const RESULT_SENTINEL = '__VIRTSEAL_RESULT__';
 
 /** JSON with every character outside printable ASCII escaped, so no code page can alter it. */
 export function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function encodeFrame(marker: string, fields: readonly (string | number)[], payload: string): string {
@@ -34,7 +37,10 @@ export class FrameScanner {
   /** Header of the frame whose payload is still arriving. */
   private open: { readonly fields: string[]; readonly length: number; parts: string[]; have: number } | undefined;
 
-  constructor(readonly marker: string, private readonly maxNoise = 64 * 1024) {
+  constructor(
+    readonly marker: string,
+    private readonly maxNoise = 64 * 1024,
+  ) {
     this.header = new RegExp(`(?:^|\\n)${marker}((?: [^ \\n]+)*) (\\d{1,10})\\r?\\n`);
   }
 

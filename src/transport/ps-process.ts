@@ -43,7 +43,10 @@ export function sshLauncher(connection: SshConnection): PsLauncher {
       return connection.target;
     },
     async start(executable, encodedCommand, what) {
-      const channel = await connection.openExec(`${executable} -NoProfile -NonInteractive -EncodedCommand ${encodedCommand}`, what);
+      const channel = await connection.openExec(
+        `${executable} -NoProfile -NonInteractive -EncodedCommand ${encodedCommand}`,
+        what,
+      );
       return channelProcess(channel);
     },
   };
@@ -89,7 +92,11 @@ export function localLauncher(executablePath = 'pwsh', env: NodeJS.ProcessEnv = 
   return {
     target: `local ${executablePath}`,
     start(_executable, encodedCommand) {
-      const child = spawn(executablePath, ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodedCommand], { stdio: ['pipe', 'pipe', 'pipe'], env, shell: false });
+      const child = spawn(executablePath, ['-NoProfile', '-NonInteractive', '-EncodedCommand', encodedCommand], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env,
+        shell: false,
+      });
       let ended = false;
       const endListeners: ((end: PsProcessEnd) => void)[] = [];
       const finish = (code: number | null, message?: string): void => {

@@ -29,7 +29,12 @@ export const DEFAULT_CHUNK = 65_536;
 export const DEFAULT_CONCURRENCY = 64;
 
 /** Bytes below this offset are known written even if the upload died with `concurrency` writes in flight. */
-export function safeResumeOffset(remoteSize: number, localSize: number, chunkBytes = DEFAULT_CHUNK, concurrency = DEFAULT_CONCURRENCY): number {
+export function safeResumeOffset(
+  remoteSize: number,
+  localSize: number,
+  chunkBytes = DEFAULT_CHUNK,
+  concurrency = DEFAULT_CONCURRENCY,
+): number {
   if (remoteSize > localSize) return 0;
   const safe = remoteSize - chunkBytes * concurrency;
   return safe > 0 ? Math.floor(safe / chunkBytes) * chunkBytes : 0;
@@ -74,7 +79,9 @@ export async function uploadFile(sftp: SFTPWrapper, options: UploadOptions): Pro
     return { totalBytes: total, sentBytes: total - start };
   } catch (error) {
     if (handle) sftp.close(handle, () => undefined);
-    throw new HostUnreachable(`upload of ${options.remotePath} was interrupted: ${(error as Error).message}`, { cause: error });
+    throw new HostUnreachable(`upload of ${options.remotePath} was interrupted: ${(error as Error).message}`, {
+      cause: error,
+    });
   } finally {
     await local.close();
   }
@@ -91,12 +98,18 @@ interface PumpOptions {
 /** Local reads are 1 MiB blocks sliced into `chunk`-sized writes: few file-system calls, many writes in flight. */
 const READ_BLOCK = 1 << 20;
 
-async function pump(sftp: SFTPWrapper, handle: Buffer, local: import('node:fs/promises').FileHandle, o: PumpOptions): Promise<void> {
+async function pump(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  local: import('node:fs/promises').FileHandle,
+  o: PumpOptions,
+): Promise<void> {
   let inFlight = 0;
   let acked = o.start;
   let failure: Error | undefined;
   const waiters: (() => void)[] = [];
-  const slot = (): Promise<void> => (inFlight < o.concurrency || failure ? Promise.resolve() : new Promise((r) => waiters.push(r)));
+  const slot = (): Promise<void> =>
+    inFlight < o.concurrency || failure ? Promise.resolve() : new Promise((r) => waiters.push(r));
   const read = async (position: number): Promise<{ block: Buffer; bytesRead: number }> => {
     const block = Buffer.allocUnsafe(Math.min(READ_BLOCK, o.total - position));
     const { bytesRead } = await local.read(block, 0, block.length, position);

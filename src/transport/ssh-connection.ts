@@ -98,7 +98,16 @@ export class SshConnection {
   async forwardOut(host: string, port: number): Promise<Duplex> {
     const client = await this.ensure();
     return new Promise((resolve, reject) => {
-      client.forwardOut('127.0.0.1', 0, host, port, (error, channel) => (error ? reject(new HostUnreachable(`${this.target}: cannot open a channel to ${host}:${port} on the host: ${error.message}`, { cause: error })) : resolve(channel)));
+      client.forwardOut('127.0.0.1', 0, host, port, (error, channel) =>
+        error
+          ? reject(
+              new HostUnreachable(
+                `${this.target}: cannot open a channel to ${host}:${port} on the host: ${error.message}`,
+                { cause: error },
+              ),
+            )
+          : resolve(channel),
+      );
     });
   }
 
@@ -201,7 +210,10 @@ export class SshConnection {
       keepaliveCountMax: o.keepaliveCountMax ?? 4,
       hostVerifier: (key: Buffer) => {
         this.fingerprint = fingerprintOf(key);
-        const verdict = checkHostKey({ host: o.host, port, fingerprint: o.hostKeyFingerprint, knownHostsFile: o.knownHostsFile }, key);
+        const verdict = checkHostKey(
+          { host: o.host, port, fingerprint: o.hostKeyFingerprint, knownHostsFile: o.knownHostsFile },
+          key,
+        );
         if (verdict.kind === 'trusted') return true;
         if (verdict.kind === 'mismatch') {
           keyProblem = new HostKeyMismatch(
@@ -256,7 +268,9 @@ export class SshConnection {
         settled = true;
         const message = (error as Error).message;
         if (/privateKey|passphrase|decrypt/i.test(message)) {
-          reject(new AuthFailed(`private key cannot be used (wrong passphrase or unsupported format)`, { cause: error }));
+          reject(
+            new AuthFailed(`private key cannot be used (wrong passphrase or unsupported format)`, { cause: error }),
+          );
         } else reject(new InvalidArgument(`SSH options are invalid: ${message}`, 'host', { cause: error }));
       }
     });
@@ -266,11 +280,17 @@ export class SshConnection {
     const o = this.options;
     const where = `${o.host}:${o.port ?? 22}`;
     if (error.level === 'client-authentication') {
-      const methods = [o.privateKey && 'publickey', o.agent && 'agent', o.password !== undefined && 'password'].filter(Boolean);
-      return new AuthFailed(`authentication as ${o.user} on ${where} failed (tried ${methods.join(', ')})`, { cause: error });
+      const methods = [o.privateKey && 'publickey', o.agent && 'agent', o.password !== undefined && 'password'].filter(
+        Boolean,
+      );
+      return new AuthFailed(`authentication as ${o.user} on ${where} failed (tried ${methods.join(', ')})`, {
+        cause: error,
+      });
     }
     if (error.level === 'client-timeout') {
-      return new HostUnreachable(`no SSH handshake from ${where} within ${o.connectTimeoutMs ?? 15_000} ms`, { cause: error });
+      return new HostUnreachable(`no SSH handshake from ${where} within ${o.connectTimeoutMs ?? 15_000} ms`, {
+        cause: error,
+      });
     }
     return new HostUnreachable(`cannot reach ${where}: ${error.code ?? error.message}`, { cause: error });
   }

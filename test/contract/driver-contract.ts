@@ -72,36 +72,48 @@ export function driverContract(title: string, open: (suite: Mocha.Context) => Pr
       expect((await t.hv.images.findImage({ name: image }))?.sha256).to.equal(first.image.sha256);
       const again = await t.hv.images.publishImage({ localPath: await t.makeImage(dir, 1), name: image });
       expect(again).to.include({ skipped: true, sentBytes: 0 });
-      const other = await t.hv.images.publishImage({ localPath: await t.makeImage(dir, 2), name: image }).catch((e: unknown) => e);
+      const other = await t.hv.images
+        .publishImage({ localPath: await t.makeImage(dir, 2), name: image })
+        .catch((e: unknown) => e);
       expect(other).to.be.instanceOf(Conflict);
       expect((await t.hv.images.findImage({ name: image }))?.sha256).to.equal(first.image.sha256);
     });
 
-    it_('lifecycle', 'creates a VM with a data.1 disk and a NIC, finds it by name and id, and deletes it with its disks', async (t) => {
-      const vm = await t.hv.vms.createVm({
-        spec: spec(t, 'life', {
-          disks: [{ name: 'os', image }, { name: 'data.1', sizeBytes: gibibytes(1) }],
-          nics: [{ name: 'lan', network: t.network }],
-          tags: ['contract'],
-        }),
-      });
-      created.push(vm.id);
-      expect(vm.state).to.equal('off');
-      expect(vm.disks.map((d) => d.name)).to.deep.equal(['os', 'data.1']);
-      expect(vm.disks.every((d) => d.owned)).to.equal(true);
-      expect(vm.nics.map((n) => n.name)).to.deep.equal(['lan']);
-      expect(vm.tags).to.deep.equal(['contract']);
-      expect((await t.hv.vms.findVm({ ref: { name: vm.name } }))?.id).to.equal(vm.id);
-      expect((await t.hv.vms.findVm({ ref: { id: vm.id } }))?.name).to.equal(vm.name);
-      expect((await t.hv.vms.listVms()).map((v) => v.id)).to.include(vm.id);
-      await t.hv.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });
-      expect(await t.hv.vms.findVm({ ref: { id: vm.id } })).to.equal(undefined);
-    });
+    it_(
+      'lifecycle',
+      'creates a VM with a data.1 disk and a NIC, finds it by name and id, and deletes it with its disks',
+      async (t) => {
+        const vm = await t.hv.vms.createVm({
+          spec: spec(t, 'life', {
+            disks: [
+              { name: 'os', image },
+              { name: 'data.1', sizeBytes: gibibytes(1) },
+            ],
+            nics: [{ name: 'lan', network: t.network }],
+            tags: ['contract'],
+          }),
+        });
+        created.push(vm.id);
+        expect(vm.state).to.equal('off');
+        expect(vm.disks.map((d) => d.name)).to.deep.equal(['os', 'data.1']);
+        expect(vm.disks.every((d) => d.owned)).to.equal(true);
+        expect(vm.nics.map((n) => n.name)).to.deep.equal(['lan']);
+        expect(vm.tags).to.deep.equal(['contract']);
+        expect((await t.hv.vms.findVm({ ref: { name: vm.name } }))?.id).to.equal(vm.id);
+        expect((await t.hv.vms.findVm({ ref: { id: vm.id } }))?.name).to.equal(vm.name);
+        expect((await t.hv.vms.listVms()).map((v) => v.id)).to.include(vm.id);
+        await t.hv.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });
+        expect(await t.hv.vms.findVm({ ref: { id: vm.id } })).to.equal(undefined);
+      },
+    );
 
     it_('reconfigure', 'changes CPU count, memory and notes of a VM that is off, and reads them back', async (t) => {
       const vm = await t.hv.vms.createVm({ spec: spec(t, 'conf') });
       created.push(vm.id);
-      const after = await t.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 2, memory: { startupMb: 512 }, notes: 'contract' } });
+      const after = await t.hv.vms.reconfigureVm({
+        id: vm.id,
+        changes: { cpuCount: 2, memory: { startupMb: 512 }, notes: 'contract' },
+      });
       expect(after).to.deep.include({ cpuCount: 2, notes: 'contract' });
       expect(after.memory.startupMb).to.equal(512);
       expect((await t.hv.vms.findVm({ ref: { id: vm.id } }))?.cpuCount).to.equal(2);

@@ -56,7 +56,13 @@ describe('Hyper-V driver contract', function () {
 
   it('creates a VM from the golden image and reads back its actual configuration', async () => {
     const vm = await create('a', { tags: ['contract'], notes: "O'Brien $(x) 🚀", automaticStopAction: 'shutdown' });
-    expect(vm).to.deep.include({ name: t.name('a'), state: 'off', cpuCount: 2, generation: 2, notes: "O'Brien $(x) 🚀" });
+    expect(vm).to.deep.include({
+      name: t.name('a'),
+      state: 'off',
+      cpuCount: 2,
+      generation: 2,
+      notes: "O'Brien $(x) 🚀",
+    });
     expect(vm.tags).to.deep.equal(['contract']);
     expect(vm.disks[0]).to.deep.include({ name: 'os', owned: true, sizeBytes: gibibytes(16) });
     expect(vm.nics[0]!.network).to.equal(t.switchName);
@@ -73,7 +79,11 @@ describe('Hyper-V driver contract', function () {
     const vm = (await t.hv.vms.findVm({ ref: { name: t.name('a') } }))!;
     const after = await t.hv.vms.reconfigureVm({
       id: vm.id,
-      changes: { cpuCount: 4, memory: { startupMb: 2048, dynamic: true, minimumMb: 1024, maximumMb: 4096 }, secureBoot: 'MicrosoftUEFICertificateAuthority' },
+      changes: {
+        cpuCount: 4,
+        memory: { startupMb: 2048, dynamic: true, minimumMb: 1024, maximumMb: 4096 },
+        secureBoot: 'MicrosoftUEFICertificateAuthority',
+      },
     });
     expect(after.cpuCount).to.equal(4);
     expect(after.memory).to.deep.include({ startupMb: 2048, dynamic: true, minimumMb: 1024, maximumMb: 4096 });
@@ -84,7 +94,9 @@ describe('Hyper-V driver contract', function () {
     const vm = (await t.hv.vms.findVm({ ref: { name: t.name('a') } }))!;
     const disk = await t.hv.disks.addDisk({ vmId: vm.id, disk: { name: 'data', sizeBytes: gibibytes(1) } });
     expect(disk.sizeBytes).to.equal(gibibytes(1));
-    expect((await t.hv.disks.resizeDisk({ vmId: vm.id, name: 'data', sizeBytes: gibibytes(2) })).sizeBytes).to.equal(gibibytes(2));
+    expect((await t.hv.disks.resizeDisk({ vmId: vm.id, name: 'data', sizeBytes: gibibytes(2) })).sizeBytes).to.equal(
+      gibibytes(2),
+    );
     await t.hv.disks.removeDisk({ vmId: vm.id, name: 'data', deleteFile: true });
     const nic = await t.hv.nics.addNic({ vmId: vm.id, nic: { name: 'backup', network: t.switchName, vlanId: 10 } });
     expect(nic.vlanId).to.equal(10);
@@ -95,7 +107,10 @@ describe('Hyper-V driver contract', function () {
   it('writes, lists and removes host KVP items', async () => {
     const vm = (await t.hv.vms.findVm({ ref: { name: t.name('a') } }))!;
     const channel = t.hv.guestChannel({ vmId: vm.id });
-    await channel.writeHostItems([['virtseal.contract.a', '1'], ['virtseal.contract.b', "O'Brien 🚀"]]);
+    await channel.writeHostItems([
+      ['virtseal.contract.a', '1'],
+      ['virtseal.contract.b', "O'Brien 🚀"],
+    ]);
     await channel.writeHostItems([['virtseal.contract.a', '2']]);
     expect([...(await channel.listHostItems())].sort()).to.deep.equal(['virtseal.contract.a', 'virtseal.contract.b']);
     await channel.removeHostItems(['virtseal.contract.a', 'virtseal.contract.b']);
@@ -124,16 +139,22 @@ describe('Hyper-V driver contract', function () {
   it('refuses to delete a disk another VM uses, then deletes VMs with their own disks', async () => {
     const base = await create('base', { disks: [{ name: 'os', image: t.imageName, clone: 'copy' }] });
     const user = await create('user', { disks: [{ name: 'shared', path: base.disks[0]!.path }] });
-    expect(await t.hv.vms.deleteVm({ id: base.id, removeOwnedDisks: true }).catch((e: unknown) => e)).to.be.instanceOf(Conflict);
+    expect(await t.hv.vms.deleteVm({ id: base.id, removeOwnedDisks: true }).catch((e: unknown) => e)).to.be.instanceOf(
+      Conflict,
+    );
     await t.hv.vms.deleteVm({ id: user.id, removeOwnedDisks: true });
     await t.hv.vms.deleteVm({ id: base.id, removeOwnedDisks: true });
     expect(await t.hv.vms.findVm({ ref: { id: base.id } })).to.equal(undefined);
-    expect(await t.hv.vms.deleteVm({ id: base.id, removeOwnedDisks: true }).catch((e: unknown) => e)).to.be.instanceOf(NotFound);
+    expect(await t.hv.vms.deleteVm({ id: base.id, removeOwnedDisks: true }).catch((e: unknown) => e)).to.be.instanceOf(
+      NotFound,
+    );
   });
 
   it('publishes an image once and skips it when the same hash is there', async function () {
     if (t.kind === 'real' && !process.env.VIRTSEAL_HYPERV_PUBLISH) {
-      console.log('      skipped on a real host: set VIRTSEAL_HYPERV_PUBLISH=1 to allow a test file in the image library');
+      console.log(
+        '      skipped on a real host: set VIRTSEAL_HYPERV_PUBLISH=1 to allow a test file in the image library',
+      );
       this.skip();
     }
     const file = join(dir, 'contract.vhdx');
@@ -147,7 +168,7 @@ describe('Hyper-V driver contract', function () {
   });
 
   it('resumes a publish after the SSH connection drops', async function () {
-    const sim = simulatorOnly(this, t, 'dropping the connection mid-transfer needs the simulator\'s sftp.write fault');
+    const sim = simulatorOnly(this, t, "dropping the connection mid-transfer needs the simulator's sftp.write fault");
     const file = join(dir, 'drop.vhdx');
     writeFileSync(file, randomBytes(4 * 1024 * 1024));
     sim.sim.faults.add({ operation: 'sftp.write', afterBytes: 2 * 1024 * 1024, kind: 'drop', count: 1 });
@@ -161,17 +182,25 @@ describe('Hyper-V driver contract', function () {
     const vm = await create('s');
     sim.sim.registry.vm(vm.id)!.guest = 'unresponsive';
     await t.hv.power.start({ id: vm.id });
-    expect(await t.hv.power.shutdown({ id: vm.id, timeoutMs: 1000, force: false }).catch((e: unknown) => e)).to.be.instanceOf(GuestTimeout);
+    expect(
+      await t.hv.power.shutdown({ id: vm.id, timeoutMs: 1000, force: false }).catch((e: unknown) => e),
+    ).to.be.instanceOf(GuestTimeout);
     expect(await t.hv.power.shutdown({ id: vm.id, timeoutMs: 1000, force: true })).to.deep.equal({ forced: true });
   });
 
   it('surfaces a host-side script error as one line, and a dropped link as HostUnreachable', async function () {
     const sim = simulatorOnly(this, t, 'host errors and dropped links are injected by simulator fault rules');
-    sim.sim.faults.add({ operation: 'vm-list', count: 1, error: 'Hyper-V encountered an error.\r\nThe operation failed.' });
+    sim.sim.faults.add({
+      operation: 'vm-list',
+      count: 1,
+      error: 'Hyper-V encountered an error.\r\nThe operation failed.',
+    });
     const e1 = await t.hv.vms.listVms().catch((e: unknown) => e);
     expect(e1).to.be.instanceOf(ScriptFailed);
     // One line, with the position of the failing call in vm-list.ps1.
-    expect((e1 as Error).message).to.match(/^vm-list\.ps1: Hyper-V encountered an error\. The operation failed\. \(line \d+\)$/);
+    expect((e1 as Error).message).to.match(
+      /^vm-list\.ps1: Hyper-V encountered an error\. The operation failed\. \(line \d+\)$/,
+    );
     sim.sim.faults.add({ operation: 'vm-list', count: 1, kind: 'drop' });
     expect(await t.hv.vms.listVms().catch((e: unknown) => e)).to.be.instanceOf(HostUnreachable);
     expect(Array.isArray(await t.hv.vms.listVms())).to.equal(true);

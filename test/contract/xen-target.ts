@@ -33,10 +33,21 @@ export async function openXenTarget(): Promise<XenTarget> {
       ...(env.VIRTSEAL_XAPI_CA_FILE ? { caPem: readFileSync(env.VIRTSEAL_XAPI_CA_FILE, 'utf8') } : {}),
       ...(env.VIRTSEAL_XAPI_SR ? { sr: env.VIRTSEAL_XAPI_SR } : {}),
     });
-    return { kind: 'real', hv, network: env.VIRTSEAL_XAPI_NETWORK ?? 'Pool-wide network associated with eth0', name, close: () => hv.close() };
+    return {
+      kind: 'real',
+      hv,
+      network: env.VIRTSEAL_XAPI_NETWORK ?? 'Pool-wide network associated with eth0',
+      name,
+      close: () => hv.close(),
+    };
   }
   const fake = await FakeXapi.start();
-  const hv = await XenHypervisor.connect({ url: fake.url, username: 'root', password: 'xapi-secret', fingerprint: fake.tls.fingerprint256 });
+  const hv = await XenHypervisor.connect({
+    url: fake.url,
+    username: 'root',
+    password: 'xapi-secret',
+    fingerprint: fake.tls.fingerprint256,
+  });
   return {
     kind: 'fake',
     hv,

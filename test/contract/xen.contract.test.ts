@@ -79,14 +79,30 @@ describe('Xen driver contract', function () {
   });
 
   it('clones a VM from the golden template and reads back its configuration', async () => {
-    const vm = await create('a', { tags: ['contract'], notes: "O'Brien $(x) 🚀", secureBoot: 'on', nics: [{ name: 'eth0', network: t.network, mac: '02:11:22:33:44:55' }] });
-    expect(vm).to.deep.include({ name: t.name('a'), state: 'off', cpuCount: 2, generation: 2, secureBoot: 'on', notes: "O'Brien $(x) 🚀" });
+    const vm = await create('a', {
+      tags: ['contract'],
+      notes: "O'Brien $(x) 🚀",
+      secureBoot: 'on',
+      nics: [{ name: 'eth0', network: t.network, mac: '02:11:22:33:44:55' }],
+    });
+    expect(vm).to.deep.include({
+      name: t.name('a'),
+      state: 'off',
+      cpuCount: 2,
+      generation: 2,
+      secureBoot: 'on',
+      notes: "O'Brien $(x) 🚀",
+    });
     expect(vm.memory.startupMb).to.equal(1024);
     expect(vm.tags).to.deep.equal(['contract']);
     expect(vm.disks).to.have.length(1);
     expect(vm.disks[0]).to.deep.include({ name: 'os', owned: true, sizeBytes: gibibytes(16) });
-    expect(vm.disks[0]!.parentPath, 'a copy-on-write clone of the template disk').to.equal((await t.hv.images.findImage({ name: image }))!.path);
-    expect(vm.nics).to.deep.equal([{ name: 'eth0', network: t.network, mac: '02:11:22:33:44:55', staticMac: true, ipAddresses: [] }]);
+    expect(vm.disks[0]!.parentPath, 'a copy-on-write clone of the template disk').to.equal(
+      (await t.hv.images.findImage({ name: image }))!.path,
+    );
+    expect(vm.nics).to.deep.equal([
+      { name: 'eth0', network: t.network, mac: '02:11:22:33:44:55', staticMac: true, ipAddresses: [] },
+    ]);
     expect((await t.hv.vms.findVm({ ref: { name: t.name('a') } }))?.id).to.equal(vm.id);
     await t.hv.vms.createVm({ spec: spec('a') }).then(
       () => expect.fail('a second VM of the same name must be refused'),
@@ -97,15 +113,24 @@ describe('Xen driver contract', function () {
   it('makes a full copy when asked, and a VM without an image from scratch', async () => {
     const copy = await create('copy', { disks: [{ name: 'os', image, clone: 'copy' }] });
     expect(copy.disks[0]!.parentPath).to.equal(undefined);
-    const bare = await create('bare', { generation: 1, disks: [{ name: 'data', sizeBytes: gibibytes(2) }], memory: { startupMb: 512, dynamic: true, minimumMb: 256, maximumMb: 1024 } });
+    const bare = await create('bare', {
+      generation: 1,
+      disks: [{ name: 'data', sizeBytes: gibibytes(2) }],
+      memory: { startupMb: 512, dynamic: true, minimumMb: 256, maximumMb: 1024 },
+    });
     expect(bare).to.deep.include({ generation: 1, cpuCount: 2 });
     expect(bare.memory).to.deep.equal({ startupMb: 512, dynamic: true, minimumMb: 256, maximumMb: 1024 });
-    expect(bare.disks).to.deep.equal([{ name: 'data', path: bare.disks[0]!.path, sizeBytes: gibibytes(2), owned: true }]);
+    expect(bare.disks).to.deep.equal([
+      { name: 'data', path: bare.disks[0]!.path, sizeBytes: gibibytes(2), owned: true },
+    ]);
   });
 
   it('reconfigures CPU, memory, secure boot, notes and tags', async () => {
     const vm = await create('re');
-    const after = await t.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 4, memory: { startupMb: 2048 }, secureBoot: 'off', tags: ['x', 'y'], notes: 'n' } });
+    const after = await t.hv.vms.reconfigureVm({
+      id: vm.id,
+      changes: { cpuCount: 4, memory: { startupMb: 2048 }, secureBoot: 'off', tags: ['x', 'y'], notes: 'n' },
+    });
     expect(after).to.deep.include({ cpuCount: 4, secureBoot: 'off', notes: 'n' });
     expect(after.memory.startupMb).to.equal(2048);
     expect(after.tags).to.deep.equal(['x', 'y']);
@@ -117,7 +142,9 @@ describe('Xen driver contract', function () {
     const vm = await create('dn');
     const disk = await t.hv.disks.addDisk({ vmId: vm.id, disk: { name: 'data', sizeBytes: gibibytes(1) } });
     expect(disk).to.deep.include({ name: 'data', owned: true, sizeBytes: gibibytes(1) });
-    expect((await t.hv.disks.resizeDisk({ vmId: vm.id, name: 'data', sizeBytes: gibibytes(2) })).sizeBytes).to.equal(gibibytes(2));
+    expect((await t.hv.disks.resizeDisk({ vmId: vm.id, name: 'data', sizeBytes: gibibytes(2) })).sizeBytes).to.equal(
+      gibibytes(2),
+    );
     const nic = await t.hv.nics.addNic({ vmId: vm.id, nic: { name: 'eth1', network: t.network } });
     expect(nic.mac).to.match(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     expect(nic.staticMac).to.equal(false);
@@ -169,7 +196,12 @@ describe('Xen driver contract', function () {
 
   it('deletes a VM with the VDIs it owns, which XAPI alone leaves behind', async () => {
     const vdisBefore = t.fake?.state.db.all('VDI').length;
-    const vm = await create('del', { disks: [{ name: 'os', image }, { name: 'data', sizeBytes: gibibytes(1) }] });
+    const vm = await create('del', {
+      disks: [
+        { name: 'os', image },
+        { name: 'data', sizeBytes: gibibytes(1) },
+      ],
+    });
     await t.hv.checkpoints.createCheckpoint({ vmId: vm.id, name: 'snap' });
     const paths = vm.disks.map((d) => d.path);
     await t.hv.power.start({ id: vm.id });
@@ -178,7 +210,10 @@ describe('Xen driver contract', function () {
     if (t.fake) {
       const left = t.fake.state.db.all('VDI').map(([, r]) => r.uuid);
       for (const p of paths) expect(left).to.not.include(p);
-      expect(t.fake.state.db.all('VDI')).to.have.length(vdisBefore!, 'neither the disks nor the snapshot disks are left');
+      expect(t.fake.state.db.all('VDI')).to.have.length(
+        vdisBefore!,
+        'neither the disks nor the snapshot disks are left',
+      );
       expect(t.fake.state.db.find('VM', (r) => r.name_label === 'snap')).to.deep.equal([]);
     }
   });
@@ -187,8 +222,16 @@ describe('Xen driver contract', function () {
     const vm = await create('kvp');
     const ch = t.hv.guestChannel({ vmId: vm.id });
     const lock = 'virtseal-lock.0123456789abcdef.1796307050';
-    await ch.writeHostItems([['virtseal.manifest', '2 ab 1 5'], ['virtseal.chunk.0', 'hello'], [lock, '']]);
-    expect([...(await ch.listHostItems())].sort()).to.deep.equal(['virtseal-lock.0123456789abcdef.1796307050', 'virtseal.chunk.0', 'virtseal.manifest']);
+    await ch.writeHostItems([
+      ['virtseal.manifest', '2 ab 1 5'],
+      ['virtseal.chunk.0', 'hello'],
+      [lock, ''],
+    ]);
+    expect([...(await ch.listHostItems())].sort()).to.deep.equal([
+      'virtseal-lock.0123456789abcdef.1796307050',
+      'virtseal.chunk.0',
+      'virtseal.manifest',
+    ]);
     await ch.writeHostItems([['virtseal.chunk.0', 'x'.repeat(2049)]]).then(
       () => expect.fail('a value over 2,048 bytes must be refused before it reaches xenstore'),
       (e: unknown) => expect((e as Error).message).to.match(/2048/),

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { buildTarball, bundleInventory, bundleModule, moduleEntries, writeThirdPartyNotices, type ArgsMode } from '../../build/build';
+import {
+  buildTarball,
+  bundleInventory,
+  bundleModule,
+  moduleEntries,
+  writeThirdPartyNotices,
+  type ArgsMode,
+} from '../../build/build';
 import { ROOT } from '../../build/generate';
 import type { TestSshd } from './sshd';
 
@@ -59,7 +66,10 @@ export class AnsibleWorkspace {
   }
 
   install(tarball: string, collectionsPath = this.collectionsPath): void {
-    execFileSync('ansible-galaxy', ['collection', 'install', '--force', '-p', collectionsPath, tarball], { stdio: 'pipe', cwd: this.dir });
+    execFileSync('ansible-galaxy', ['collection', 'install', '--force', '-p', collectionsPath, tarball], {
+      stdio: 'pipe',
+      cwd: this.dir,
+    });
   }
 
   /** Absolute path of an installed file of virtseal.core. */
@@ -71,7 +81,10 @@ export class AnsibleWorkspace {
     const hosts: Record<string, Record<string, unknown>> = { local: { ansible_connection: 'local' } };
     if (sshd) {
       hosts.ssh = {
-        ansible_connection: 'ssh', ansible_host: '127.0.0.1', ansible_port: sshd.port, ansible_user: sshd.user,
+        ansible_connection: 'ssh',
+        ansible_host: '127.0.0.1',
+        ansible_port: sshd.port,
+        ansible_user: sshd.user,
         ansible_ssh_private_key_file: sshd.keyFile,
         ansible_ssh_common_args: '-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR',
       };
@@ -106,23 +119,48 @@ export class AnsibleWorkspace {
 
   private emptyConfig(): string {
     const path = join(this.dir, 'ansible.cfg');
-    if (!existsSync(path)) writeFileSync(path, '# virtseal tests: ansible defaults, settings come from the environment\n');
+    if (!existsSync(path))
+      writeFileSync(path, '# virtseal tests: ansible defaults, settings come from the environment\n');
     return path;
   }
 
   /** Runs a playbook (given as a list of plays). `callback: 'default'` gives ansible's human output instead. */
-  runPlaybook(plays: unknown[], options: { inventory: string; args?: string[]; env?: Record<string, string>; callback?: 'json' | 'default'; collectionsPath?: string } ): Promise<PlaybookRun> {
+  runPlaybook(
+    plays: unknown[],
+    options: {
+      inventory: string;
+      args?: string[];
+      env?: Record<string, string>;
+      callback?: 'json' | 'default';
+      collectionsPath?: string;
+    },
+  ): Promise<PlaybookRun> {
     const n = ++this.runs;
     const playbook = join(this.dir, `playbook-${n}.yml`);
     const reportFile = join(this.dir, `report-${n}.json`);
     writeFileSync(playbook, stringify(plays));
-    const env = this.env({ ...(options.callback === 'default' ? { ANSIBLE_STDOUT_CALLBACK: 'default' } : { VIRTSEAL_CALLBACK_OUT: reportFile }), ...options.env }, options.collectionsPath);
+    const env = this.env(
+      {
+        ...(options.callback === 'default'
+          ? { ANSIBLE_STDOUT_CALLBACK: 'default' }
+          : { VIRTSEAL_CALLBACK_OUT: reportFile }),
+        ...options.env,
+      },
+      options.collectionsPath,
+    );
     return new Promise((resolve) => {
-      execFile('ansible-playbook', ['-i', options.inventory, ...(options.args ?? []), playbook], { cwd: this.dir, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as PlaybookReport) : undefined;
-        resolve({ code, stdout, stderr, ...(report ? { report } : {}) });
-      });
+      execFile(
+        'ansible-playbook',
+        ['-i', options.inventory, ...(options.args ?? []), playbook],
+        { cwd: this.dir, env, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          const report = existsSync(reportFile)
+            ? (JSON.parse(readFileSync(reportFile, 'utf8')) as PlaybookReport)
+            : undefined;
+          resolve({ code, stdout, stderr, ...(report ? { report } : {}) });
+        },
+      );
     });
   }
 
@@ -132,7 +170,9 @@ export class AnsibleWorkspace {
     if (existsSync(cp)) {
       for (const sock of readdirSync(cp)) {
         try {
-          execFileSync('ssh', ['-o', `ControlPath=${join(cp, sock)}`, '-O', 'exit', 'virtseal-test'], { stdio: 'ignore' });
+          execFileSync('ssh', ['-o', `ControlPath=${join(cp, sock)}`, '-O', 'exit', 'virtseal-test'], {
+            stdio: 'ignore',
+          });
         } catch {
           /* master already gone */
         }
@@ -144,7 +184,8 @@ export class AnsibleWorkspace {
 
 export function taskResult(report: PlaybookReport | undefined, task: string, host: string): HostReport {
   const h = report?.tasks.find((x) => x.name === task && x.hosts[host])?.hosts[host];
-  if (!h) throw new Error(`no result for task "${task}" on ${host}; tasks: ${report?.tasks.map((x) => x.name).join(', ')}`);
+  if (!h)
+    throw new Error(`no result for task "${task}" on ${host}; tasks: ${report?.tasks.map((x) => x.name).join(', ')}`);
   return h;
 }
 

@@ -1,12 +1,36 @@
 import { expect } from 'chai';
 import { ENCRYPTED, launchErrors, saveSurveySpec, surveySpecError } from './awx-survey-rules';
 
-const q = (over: Record<string, unknown> = {}) => ({ question_name: 'Name', question_description: '', required: true, type: 'text', variable: 'vm_name', min: 1, max: 15, default: '', ...over });
-const spec = (items: unknown[], over: Record<string, unknown> = {}) => ({ name: 's', description: 'd', spec: items, ...over });
+const q = (over: Record<string, unknown> = {}) => ({
+  question_name: 'Name',
+  question_description: '',
+  required: true,
+  type: 'text',
+  variable: 'vm_name',
+  min: 1,
+  max: 15,
+  default: '',
+  ...over,
+});
+const spec = (items: unknown[], over: Record<string, unknown> = {}) => ({
+  name: 's',
+  description: 'd',
+  spec: items,
+  ...over,
+});
 
 describe('helpers/awx-survey-rules (save time)', () => {
   it('accepts a well-formed spec', () => {
-    expect(surveySpecError(spec([q(), q({ variable: 'n', type: 'integer', default: 4, min: 1, max: 8 }), q({ variable: 'c', type: 'multiplechoice', choices: ['yes', 'no'], default: 'yes', min: null, max: null }), q({ variable: 'f', type: 'multiselect', choices: 'a\nb', default: 'a\nb' })]))).to.equal(undefined);
+    expect(
+      surveySpecError(
+        spec([
+          q(),
+          q({ variable: 'n', type: 'integer', default: 4, min: 1, max: 8 }),
+          q({ variable: 'c', type: 'multiplechoice', choices: ['yes', 'no'], default: 'yes', min: null, max: null }),
+          q({ variable: 'f', type: 'multiselect', choices: 'a\nb', default: 'a\nb' }),
+        ]),
+      ),
+    ).to.equal(undefined);
   });
 
   const bad: [string, unknown, RegExp][] = [
@@ -15,21 +39,50 @@ describe('helpers/awx-survey-rules (save time)', () => {
     ['1: spec not a list', { name: 'n', description: 'd', spec: {} }, /must be a list/],
     ['2: empty spec', spec([]), /doesn't contain any items/],
     ['3: item not an object', spec(['x']), /not a json object/],
-    ['4: type missing', spec([{ ...q(), type: undefined }].map((i) => { const { type: _t, ...rest } = i; return rest; })), /'type' missing/],
+    [
+      '4: type missing',
+      spec(
+        [{ ...q(), type: undefined }].map((i) => {
+          const { type: _t, ...rest } = i;
+          return rest;
+        }),
+      ),
+      /'type' missing/,
+    ],
     ['4: variable not a string', spec([q({ variable: 3 })]), /'variable' .* expected to be string/],
     ['4: required not boolean', spec([q({ required: 'yes' })]), /'required' .* expected to be boolean/],
     ['5: duplicate variable', spec([q(), q()]), /duplicated/],
     ['6: unknown type', spec([q({ type: 'checkbox' })]), /not one of/],
-    ['7: list default for multiselect', spec([q({ type: 'multiselect', choices: ['a'], default: ['a'] })]), /expected to be str/],
+    [
+      '7: list default for multiselect',
+      spec([q({ type: 'multiselect', choices: ['a'], default: ['a'] })]),
+      /expected to be str/,
+    ],
     ['7: string default for integer', spec([q({ type: 'integer', default: '4' })]), /expected to be int/],
     ['7: string default for float', spec([q({ type: 'float', default: '0.5' })]), /expected to be float/],
     ['8: empty-string min', spec([q({ min: '' })]), /'min' .* expected to be int/],
     ['8: float max', spec([q({ max: 1.5 })]), /'max' .* expected to be int/],
     ['9: multiplechoice without choices', spec([q({ type: 'multiplechoice', default: '' })]), /must specify choices/],
-    ['10: two defaults for multiplechoice', spec([q({ type: 'multiplechoice', choices: ['a', 'b'], default: 'a\nb' })]), /only have one default/],
-    ['11: default not a choice', spec([q({ type: 'multiplechoice', choices: ['a', 'b'], default: 'c' })]), /not a valid choice/],
-    ['11: multiselect default not a choice', spec([q({ type: 'multiselect', choices: ['a', 'b'], default: 'a\nz' })]), /Default choice z/],
-    ['12: $encrypted$ on a new password question', spec([q({ type: 'password', default: ENCRYPTED })]), /reserved keyword/],
+    [
+      '10: two defaults for multiplechoice',
+      spec([q({ type: 'multiplechoice', choices: ['a', 'b'], default: 'a\nb' })]),
+      /only have one default/,
+    ],
+    [
+      '11: default not a choice',
+      spec([q({ type: 'multiplechoice', choices: ['a', 'b'], default: 'c' })]),
+      /not a valid choice/,
+    ],
+    [
+      '11: multiselect default not a choice',
+      spec([q({ type: 'multiselect', choices: ['a', 'b'], default: 'a\nz' })]),
+      /Default choice z/,
+    ],
+    [
+      '12: $encrypted$ on a new password question',
+      spec([q({ type: 'password', default: ENCRYPTED })]),
+      /reserved keyword/,
+    ],
     ['12: $encrypted$ on a text question', spec([q({ default: ENCRYPTED })]), /reserved keyword/],
   ];
   for (const [rule, input, message] of bad) {

@@ -2,13 +2,25 @@
  * AWX's survey rules, as JobTemplateSurveySpec validation applies them on save (first failure wins, HTTP 400) and
  * as job launch checks answers. Test-only: it lets the tests prove generated surveys would be accepted by AWX.
  */
-export const QUESTION_TYPES = ['text', 'textarea', 'password', 'multiplechoice', 'multiselect', 'integer', 'float'] as const;
+export const QUESTION_TYPES = [
+  'text',
+  'textarea',
+  'password',
+  'multiplechoice',
+  'multiselect',
+  'integer',
+  'float',
+] as const;
 const STRING_TYPES = new Set(['text', 'textarea', 'password', 'multiplechoice', 'multiselect']);
 export const ENCRYPTED = '$encrypted$';
 
 type Item = Record<string, unknown>;
 /** A survey spec as AWX stores it (items are checked, so they are typed loosely). */
-export interface Spec { name: string; description: string; spec: readonly unknown[] }
+export interface Spec {
+  name: string;
+  description: string;
+  spec: readonly unknown[];
+}
 
 /** Python truthiness, which AWX uses to decide whether a default is "given". */
 function truthy(v: unknown): boolean {
@@ -44,7 +56,8 @@ export function surveySpecError(input: unknown, previous?: Spec): string | undef
   const variables = new Set<string>();
   for (const [idx, raw] of spec.spec.entries()) {
     // Rule 3: each item an object.
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return `Survey question ${idx} is not a json object.`;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      return `Survey question ${idx} is not a json object.`;
     const item = raw as Item;
     // Rule 4: required keys with their types.
     for (const key of ['type', 'question_name', 'variable'] as const) {
@@ -59,16 +72,19 @@ export function surveySpecError(input: unknown, previous?: Spec): string | undef
     if (variables.has(variable)) return `'variable' '${variable}' duplicated in survey question ${idx}.`;
     variables.add(variable);
     // Rule 6: allowed type.
-    if (!(QUESTION_TYPES as readonly string[]).includes(type)) return `'${type}' in survey question ${idx} is not one of '${QUESTION_TYPES.join(', ')}' allowed question types.`;
+    if (!(QUESTION_TYPES as readonly string[]).includes(type))
+      return `'${type}' in survey question ${idx} is not one of '${QUESTION_TYPES.join(', ')}' allowed question types.`;
     // Rule 7: default of the type's Python type.
     const dflt = item.default;
     if (truthy(dflt)) {
       const ok = STRING_TYPES.has(type) ? typeof dflt === 'string' : type === 'integer' ? isInt(dflt) : isNum(dflt);
-      if (!ok) return `Default value ${JSON.stringify(dflt)} in survey question ${idx} expected to be ${STRING_TYPES.has(type) ? 'str' : type === 'integer' ? 'int' : 'float'}.`;
+      if (!ok)
+        return `Default value ${JSON.stringify(dflt)} in survey question ${idx} expected to be ${STRING_TYPES.has(type) ? 'str' : type === 'integer' ? 'int' : 'float'}.`;
     }
     // Rule 8: min/max null or integers.
     for (const key of ['min', 'max'] as const) {
-      if (key in item && item[key] !== null && !isInt(item[key])) return `'${key}' value ${JSON.stringify(item[key])} in survey question ${idx} expected to be int.`;
+      if (key in item && item[key] !== null && !isInt(item[key]))
+        return `'${key}' value ${JSON.stringify(item[key])} in survey question ${idx} expected to be int.`;
     }
     if (type === 'multiplechoice' || type === 'multiselect') {
       // Rule 9: choices needed.
@@ -77,9 +93,11 @@ export function surveySpecError(input: unknown, previous?: Spec): string | undef
       if (truthy(dflt) && typeof dflt === 'string') {
         const defaults = dflt.split('\n');
         // Rule 10: one default for multiplechoice.
-        if (type === 'multiplechoice' && defaults.length > 1) return `Multiple Choice (Single Select) can only have one default value in survey question ${idx}.`;
+        if (type === 'multiplechoice' && defaults.length > 1)
+          return `Multiple Choice (Single Select) can only have one default value in survey question ${idx}.`;
         // Rule 11: defaults among the choices.
-        for (const d of defaults) if (!choices.includes(d)) return `Default choice ${d} is not a valid choice in survey question ${idx}.`;
+        for (const d of defaults)
+          if (!choices.includes(d)) return `Default choice ${d} is not a valid choice in survey question ${idx}.`;
       }
     }
     // Rule 12: $encrypted$ only for password questions that already had an (encrypted) default.
@@ -116,25 +134,52 @@ export function launchErrors(spec: Spec, answers: Readonly<Record<string, unknow
     const min = q.min as number | null | undefined;
     const max = q.max as number | null | undefined;
     if (type === 'text' || type === 'textarea' || type === 'password') {
-      if (typeof value !== 'string') { errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be a string.`); continue; }
+      if (typeof value !== 'string') {
+        errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be a string.`);
+        continue;
+      }
       if (type === 'password' && value === ENCRYPTED) continue;
-      if (isInt(min) && value.length < min) errors.push(`'${variable}' value ${type === 'password' ? '' : value} is too small (length is ${value.length} must be at least ${min}).`);
-      if (isInt(max) && value.length > max) errors.push(`'${variable}' value ${type === 'password' ? '' : value} is too large (must be no more than ${max}).`);
+      if (isInt(min) && value.length < min)
+        errors.push(
+          `'${variable}' value ${type === 'password' ? '' : value} is too small (length is ${value.length} must be at least ${min}).`,
+        );
+      if (isInt(max) && value.length > max)
+        errors.push(
+          `'${variable}' value ${type === 'password' ? '' : value} is too large (must be no more than ${max}).`,
+        );
     } else if (type === 'integer') {
-      if (!isInt(value)) { errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be an integer.`); continue; }
-      if (isInt(min) && value < min) errors.push(`'${variable}' value ${value} is too small (must be at least ${min}).`);
-      if (isInt(max) && value > max) errors.push(`'${variable}' value ${value} is too large (must be no more than ${max}).`);
+      if (!isInt(value)) {
+        errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be an integer.`);
+        continue;
+      }
+      if (isInt(min) && value < min)
+        errors.push(`'${variable}' value ${value} is too small (must be at least ${min}).`);
+      if (isInt(max) && value > max)
+        errors.push(`'${variable}' value ${value} is too large (must be no more than ${max}).`);
     } else if (type === 'float') {
-      if (!isNum(value)) { errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be a numeric type.`); continue; }
-      if (isInt(min) && value < min) errors.push(`'${variable}' value ${value} is too small (must be at least ${min}).`);
-      if (isInt(max) && value > max) errors.push(`'${variable}' value ${value} is too large (must be no more than ${max}).`);
+      if (!isNum(value)) {
+        errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be a numeric type.`);
+        continue;
+      }
+      if (isInt(min) && value < min)
+        errors.push(`'${variable}' value ${value} is too small (must be at least ${min}).`);
+      if (isInt(max) && value > max)
+        errors.push(`'${variable}' value ${value} is too large (must be no more than ${max}).`);
     } else if (type === 'multiselect') {
-      if (!Array.isArray(value)) { errors.push(`'${variable}' value is expected to be a list.`); continue; }
+      if (!Array.isArray(value)) {
+        errors.push(`'${variable}' value is expected to be a list.`);
+        continue;
+      }
       const choices = choiceList(q.choices);
-      for (const v of value) if (!choices.includes(String(v))) errors.push(`Value ${String(v)} for '${variable}' expected to be one of ${JSON.stringify(choices)}.`);
+      for (const v of value)
+        if (!choices.includes(String(v)))
+          errors.push(`Value ${String(v)} for '${variable}' expected to be one of ${JSON.stringify(choices)}.`);
     } else if (type === 'multiplechoice') {
       const choices = choiceList(q.choices);
-      if (!choices.includes(value as string)) errors.push(`Value ${JSON.stringify(value)} for '${variable}' expected to be one of ${JSON.stringify(choices)}.`);
+      if (!choices.includes(value as string))
+        errors.push(
+          `Value ${JSON.stringify(value)} for '${variable}' expected to be one of ${JSON.stringify(choices)}.`,
+        );
     }
   }
   return errors;

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { findPwsh, PWSH_HINT } from '../../src/sim/pwsh';
 
-const NEEDS_PWSH = /sim-fixture|standard-sim|sim\/server|sim-session|sim\/pwsh|collection\/harness|hyperv-target|HyperVSimulator/;
+const NEEDS_PWSH =
+  /sim-fixture|standard-sim|sim\/server|sim-session|sim\/pwsh|collection\/harness|hyperv-target|HyperVSimulator/;
 
 interface SuiteLike {
   file?: string;

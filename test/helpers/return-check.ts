@@ -5,7 +5,19 @@
  */
 
 /** Keys ansible itself adds or reserves; modules do not document them. */
-const ANSIBLE_KEYS = new Set(['changed', 'failed', 'invocation', 'warnings', 'deprecations', 'diff', 'skipped', 'skip_reason', 'exception', 'debug_log', 'ansible_facts']);
+const ANSIBLE_KEYS = new Set([
+  'changed',
+  'failed',
+  'invocation',
+  'warnings',
+  'deprecations',
+  'diff',
+  'skipped',
+  'skip_reason',
+  'exception',
+  'debug_log',
+  'ansible_facts',
+]);
 
 interface ReturnDoc {
   readonly type?: string;
@@ -16,18 +28,34 @@ interface ReturnDoc {
 
 function typeOk(type: string | undefined, value: unknown): boolean {
   switch (type) {
-    case undefined: case 'raw': return true;
-    case 'str': return typeof value === 'string';
-    case 'int': return typeof value === 'number' && Number.isInteger(value);
-    case 'float': return typeof value === 'number';
-    case 'bool': return typeof value === 'boolean';
-    case 'list': return Array.isArray(value);
-    case 'dict': case 'complex': return value !== null && typeof value === 'object' && !Array.isArray(value);
-    default: return false;
+    case undefined:
+    case 'raw':
+      return true;
+    case 'str':
+      return typeof value === 'string';
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'float':
+      return typeof value === 'number';
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'list':
+      return Array.isArray(value);
+    case 'dict':
+    case 'complex':
+      return value !== null && typeof value === 'object' && !Array.isArray(value);
+    default:
+      return false;
   }
 }
 
-function checkLevel(docs: Readonly<Record<string, ReturnDoc>>, value: Record<string, unknown>, path: string, top: boolean, problems: string[]): void {
+function checkLevel(
+  docs: Readonly<Record<string, ReturnDoc>>,
+  value: Record<string, unknown>,
+  path: string,
+  top: boolean,
+  problems: string[],
+): void {
   for (const [key, v] of Object.entries(value)) {
     if (top && (ANSIBLE_KEYS.has(key) || key.startsWith('_ansible'))) continue;
     const where = path === '' ? key : `${path}.${key}`;
@@ -43,8 +71,12 @@ function checkLevel(docs: Readonly<Record<string, ReturnDoc>>, value: Record<str
     }
     if (doc.type === 'list' && doc.elements) {
       (v as unknown[]).forEach((item, i) => {
-        if (!typeOk(doc.elements, item)) problems.push(`${where}[${i}]: documented elements ${doc.elements}, returned ${JSON.stringify(item).slice(0, 60)}`);
-        else if (doc.contains && doc.elements === 'dict') checkLevel(doc.contains, item as Record<string, unknown>, `${where}[${i}]`, false, problems);
+        if (!typeOk(doc.elements, item))
+          problems.push(
+            `${where}[${i}]: documented elements ${doc.elements}, returned ${JSON.stringify(item).slice(0, 60)}`,
+          );
+        else if (doc.contains && doc.elements === 'dict')
+          checkLevel(doc.contains, item as Record<string, unknown>, `${where}[${i}]`, false, problems);
       });
     } else if (doc.type === 'dict' && doc.contains) {
       checkLevel(doc.contains, v as Record<string, unknown>, where, false, problems);
@@ -52,13 +84,18 @@ function checkLevel(docs: Readonly<Record<string, ReturnDoc>>, value: Record<str
   }
 }
 
-export function returnProblems(docs: Readonly<Record<string, unknown>>, result: Record<string, unknown>, failed = result.failed === true): string[] {
+export function returnProblems(
+  docs: Readonly<Record<string, unknown>>,
+  result: Record<string, unknown>,
+  failed = result.failed === true,
+): string[] {
   const problems: string[] = [];
   const table = docs as Readonly<Record<string, ReturnDoc>>;
   checkLevel(table, result, '', true, problems);
   if (!failed) {
     for (const [key, doc] of Object.entries(table)) {
-      if (doc.returned === 'always' && !(key in result)) problems.push(`${key}: documented as returned always, missing`);
+      if (doc.returned === 'always' && !(key in result))
+        problems.push(`${key}: documented as returned always, missing`);
     }
   }
   return problems;

@@ -30,7 +30,10 @@ export function freePort(): Promise<number> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -49,20 +52,37 @@ export async function startSshd(extraConfig: readonly string[] = []): Promise<Te
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const config = [
-      `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${join(dir, 'host_key')}`, `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`, 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes', 'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', 'LogLevel ERROR',
-      'Subsystem sftp internal-sftp', 'MaxSessions 50', 'MaxStartups 50', ...extraConfig,
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'PermitRootLogin prohibit-password',
+      'StrictModes no',
+      'UsePAM no',
+      'LogLevel ERROR',
+      'Subsystem sftp internal-sftp',
+      'MaxSessions 50',
+      'MaxStartups 50',
+      ...extraConfig,
     ].join('\n');
     writeFileSync(join(dir, 'sshd_config'), `${config}\n`);
-    const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     for (let i = 0; i < 100 && child.exitCode === null; i++) {
       if (await canConnect(port)) {
         return {
-          port, user: userInfo().username, keyFile: join(dir, 'client_key'), dir,
+          port,
+          user: userInfo().username,
+          keyFile: join(dir, 'client_key'),
+          dir,
           async stop() {
             if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
             await exited;

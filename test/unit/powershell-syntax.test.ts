@@ -28,7 +28,9 @@ function syntaxErrors(text: string): string[] {
   const walk = (node: Parser.SyntaxNode): void => {
     const bad = node.children.filter((c) => c.hasError);
     if (node.hasError && bad.length === 0) {
-      out.push(`line ${node.startPosition.row + 1}: ${node.isMissing ? `missing ${node.type}` : node.type} ${JSON.stringify(text.slice(node.startIndex, node.startIndex + 60))}`);
+      out.push(
+        `line ${node.startPosition.row + 1}: ${node.isMissing ? `missing ${node.type}` : node.type} ${JSON.stringify(text.slice(node.startIndex, node.startIndex + 60))}`,
+      );
     }
     bad.forEach(walk);
   };
@@ -36,7 +38,9 @@ function syntaxErrors(text: string): string[] {
   return out;
 }
 
-const files = ps1Files('src').map((f) => relative('.', f)).sort();
+const files = ps1Files('src')
+  .map((f) => relative('.', f))
+  .sort();
 
 describe('PowerShell scripts under src/', () => {
   it('finds the Hyper-V scripts and the runner', () => {
@@ -62,13 +66,21 @@ describe('PowerShell scripts under src/', () => {
       const text = readFileSync(file, 'utf8');
       const code = text.replace(/^#.*$/gm, '').trimStart();
       const prelude = file.endsWith('hyperv-common.ps1');
-      if (!prelude) expect(/^(\[CmdletBinding\(\)\]\s*)?param\(/.test(code), 'starts with param(...) after comments').to.equal(true);
+      if (!prelude)
+        expect(/^(\[CmdletBinding\(\)\]\s*)?param\(/.test(code), 'starts with param(...) after comments').to.equal(
+          true,
+        );
       // An advanced script refuses a parameter it does not declare; a simple one would take it silently into $args.
-      if (!prelude && file.startsWith('src/drivers/')) expect(code, 'binds strictly: [CmdletBinding()] or [Parameter()]').to.match(/^\[CmdletBinding\(\)\]|\[Parameter\(/);
+      if (!prelude && file.startsWith('src/drivers/'))
+        expect(code, 'binds strictly: [CmdletBinding()] or [Parameter()]').to.match(
+          /^\[CmdletBinding\(\)\]|\[Parameter\(/,
+        );
       expect(text).to.match(/^Set-StrictMode -Version Latest$/m);
       expect(text).to.match(/^\$ErrorActionPreference = 'Stop'$/m);
       expect(text, 'no Invoke-Expression: data never becomes code').to.not.match(/Invoke-Expression|\biex\b/i);
-      expect(text, 'no numeric multiplier literals (1GB): the grammar rejects them').to.not.match(/\b\d+(KB|MB|GB|TB)\b/);
+      expect(text, 'no numeric multiplier literals (1GB): the grammar rejects them').to.not.match(
+        /\b\d+(KB|MB|GB|TB)\b/,
+      );
     });
   }
 });

@@ -22,12 +22,29 @@ const configs: Record<string, GuestConfig> = {
     domain: 'corp.example.com',
     timezone: 'Europe/Berlin',
     nics: [
-      { mac: '00:15:5D:01:02:03', ipv4_address: '192.0.2.10/24', ipv4_gateway: '192.0.2.1', dns_servers: ['192.0.2.53', '2001:db8::53'], search_domains: ['corp.example.com'], ipv6_address: '2001:db8::10/64', ipv6_gateway: 'fe80::1' },
+      {
+        mac: '00:15:5D:01:02:03',
+        ipv4_address: '192.0.2.10/24',
+        ipv4_gateway: '192.0.2.1',
+        dns_servers: ['192.0.2.53', '2001:db8::53'],
+        search_domains: ['corp.example.com'],
+        ipv6_address: '2001:db8::10/64',
+        ipv6_gateway: 'fe80::1',
+      },
       { mac: '00:15:5d:01:02:04', dhcp4: true },
     ],
-    admin: { name: 'O_Brien', password: "it's-Secret1 $(Remove-Item C:\\) `\"; rm -rf / Пароль 🔑", ssh_authorized_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHVlY3RvcmtleQ vector@test'] },
+    admin: {
+      name: 'O_Brien',
+      password: 'it\'s-Secret1 $(Remove-Item C:\\) `"; rm -rf / Пароль 🔑',
+      ssh_authorized_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHVlY3RvcmtleQ vector@test'],
+    },
     ansible: { user: 'ansible', ssh_authorized_keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEFuc2libGU ansible@ctl'] },
-    domain_join: { domain: 'corp.example.com', user: 'CORP\\joiner', password: 'J0in!"pw', ou: 'OU=Servers,DC=corp,DC=example,DC=com' },
+    domain_join: {
+      domain: 'corp.example.com',
+      user: 'CORP\\joiner',
+      password: 'J0in!"pw',
+      ou: 'OU=Servers,DC=corp,DC=example,DC=com',
+    },
     run_once: ['echo first', 'echo "second"'],
     user_data: '#cloud-config\npackages: [htop]\n',
   },
@@ -47,8 +64,19 @@ const cases = Object.entries(configs).map(([name, config]) => {
   const challenge = fixedBytes(`challenge ${name}`, 32).toString('hex');
   const salt = fixedBytes(`salt ${name}`, 8);
   const record = sealedPayload(config, vmId, fixedBytes(`record ${name}`, 16));
-  const hello = formatHello({ versions: [3], vmId, attempt, challenge, kex: kex.publicKey, sig: sig.publicKey }, sig.privateKey);
-  const sealed = sealEnvelope({ payload: record.payload, vmId, attempt, challenge, hello, guestKey: kex.publicKey, fixed: { ephemeral, salt } });
+  const hello = formatHello(
+    { versions: [3], vmId, attempt, challenge, kex: kex.publicKey, sig: sig.publicKey },
+    sig.privateKey,
+  );
+  const sealed = sealEnvelope({
+    payload: record.payload,
+    vmId,
+    attempt,
+    challenge,
+    hello,
+    guestKey: kex.publicKey,
+    fixed: { ephemeral, salt },
+  });
   const epk = spkiOf(ephemeral.publicKey).toString('base64');
   const z = ecdh(ephemeral.privateKey, kex.publicKey);
   const th = transcriptHash(hello, epk);

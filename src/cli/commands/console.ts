@@ -28,18 +28,32 @@ interface ConsoleArgs {
 
 const command: CommandModule<object, ConsoleArgs> = {
   command: 'console <vm>',
-  describe: "Open a VM's console in the browser (libvirt: noVNC on 127.0.0.1 behind a one-time token, tunnelled over SSH)",
+  describe:
+    "Open a VM's console in the browser (libvirt: noVNC on 127.0.0.1 behind a one-time token, tunnelled over SSH)",
   builder: (yargs) =>
     yargs
       // The connection's secrets arrive as VIRTSEAL_HOST_* variables, as for the modules.
       .strict(false)
       .positional('vm', { type: 'string', demandOption: true, describe: 'VM name' })
-      .option('host', { type: 'string', describe: "Hypervisor host ('local' for libvirt on this machine); default VIRTSEAL_HOST" })
+      .option('host', {
+        type: 'string',
+        describe: "Hypervisor host ('local' for libvirt on this machine); default VIRTSEAL_HOST",
+      })
       .option('user', { type: 'string', describe: 'SSH user; default VIRTSEAL_HOST_USER' })
       .option('hypervisor', { type: 'string', describe: 'hyperv or libvirt; default VIRTSEAL_HOST_HYPERVISOR' })
-      .option('libvirt-uri', { type: 'string', describe: 'libvirt connection URI on the host (default qemu:///system)' })
-      .option('host-key-fingerprint', { type: 'string', describe: 'Pinned SSH host key; default VIRTSEAL_HOST_KEY_FINGERPRINT' })
-      .option('port', { type: 'number', default: 0, describe: 'Local port on 127.0.0.1 for the console page (0 = any free port)' })
+      .option('libvirt-uri', {
+        type: 'string',
+        describe: 'libvirt connection URI on the host (default qemu:///system)',
+      })
+      .option('host-key-fingerprint', {
+        type: 'string',
+        describe: 'Pinned SSH host key; default VIRTSEAL_HOST_KEY_FINGERPRINT',
+      })
+      .option('port', {
+        type: 'number',
+        default: 0,
+        describe: 'Local port on 127.0.0.1 for the console page (0 = any free port)',
+      })
       .option('open', { type: 'boolean', default: false, describe: 'Open the page with xdg-open' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the page URL as one JSON line' }),
   handler: async (args) => {
@@ -59,7 +73,8 @@ const command: CommandModule<object, ConsoleArgs> = {
       if (info.kind !== 'vnc' || hv.console?.openVnc === undefined) {
         throw new VirtsealError('unsupported', `'${args.vm}' is on ${hv.type}: open its console with: ${info.command}`);
       }
-      if (!info.available) throw new VirtsealError('console_unavailable', `no console for '${args.vm}': ${info.reason ?? 'no display'}`);
+      if (!info.available)
+        throw new VirtsealError('console_unavailable', `no console for '${args.vm}': ${info.reason ?? 'no display'}`);
       const console = hv.console;
       const server = await startConsoleServer({
         title: vm.name,
@@ -70,7 +85,10 @@ const command: CommandModule<object, ConsoleArgs> = {
       const url = server.url();
       if (args.json) cliIo().out(JSON.stringify({ url, vm: vm.name, vm_id: vm.id }));
       else cliIo().out(`console of '${vm.name}': ${url}\n(the link works once; Ctrl-C stops the console)`);
-      if (args.open) spawn('xdg-open', [url], { stdio: 'ignore', detached: true }).on('error', () => cliIo().err('xdg-open is not available: open the link by hand')).unref();
+      if (args.open)
+        spawn('xdg-open', [url], { stdio: 'ignore', detached: true })
+          .on('error', () => cliIo().err('xdg-open is not available: open the link by hand'))
+          .unref();
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());

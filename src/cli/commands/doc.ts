@@ -13,12 +13,18 @@ const command: CommandModule<object, DocArgs> = {
   describe: 'Print the ansible-doc documentation generated from a module schema (DOCUMENTATION, EXAMPLES, RETURN)',
   builder: (y) =>
     y
-      .positional('module', { type: 'string', demandOption: true, describe: 'Module name (ping or virtseal.core.ping)' })
+      .positional('module', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Module name (ping or virtseal.core.ping)',
+      })
       .option('format', { choices: ['yaml', 'json'] as const, default: 'yaml' as const, describe: 'Output format' }),
   handler: (argv) => {
     const name = argv.module.replace(/^virtseal\.core\./, '');
     const schema = resolvedModuleSchema(name);
-    cliIo().out(argv.format === 'json' ? JSON.stringify(moduleDocs(name, schema), null, 2) : renderDocsYaml(name, schema));
+    cliIo().out(
+      argv.format === 'json' ? JSON.stringify(moduleDocs(name, schema), null, 2) : renderDocsYaml(name, schema),
+    );
   },
 };
 

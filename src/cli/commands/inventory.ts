@@ -14,7 +14,8 @@ interface InventoryArgs {
 
 const command: CommandModule<object, InventoryArgs> = {
   command: 'inventory',
-  describe: 'Print the dynamic inventory of the VMs on the configured hypervisor hosts (ansible inventory script protocol)',
+  describe:
+    'Print the dynamic inventory of the VMs on the configured hypervisor hosts (ansible inventory script protocol)',
   builder: (yargs) =>
     yargs
       // The credentials and host list arrive as VIRTSEAL_HOST_* / VIRTSEAL_INVENTORY_* variables, which the global

@@ -35,28 +35,63 @@ function serveBuilder(y: Argv): Argv {
     .option('path', { type: 'string', default: '/webhook', describe: 'URL path NetBox posts to' })
     .option('tls-cert', { type: 'string', describe: 'PEM certificate file: serve HTTPS' })
     .option('tls-key', { type: 'string', describe: 'PEM private key file for --tls-cert' })
-    .option('insecure-http', { type: 'boolean', default: false, describe: 'allow plain HTTP on a non-loopback --listen address and to non-loopback AWX/NetBox URLs' })
-    .option('webhook-secret-file', { type: 'string', describe: 'file holding the NetBox webhook secret (or VIRTSEAL_WEBHOOK_SECRET)' })
+    .option('insecure-http', {
+      type: 'boolean',
+      default: false,
+      describe: 'allow plain HTTP on a non-loopback --listen address and to non-loopback AWX/NetBox URLs',
+    })
+    .option('webhook-secret-file', {
+      type: 'string',
+      describe: 'file holding the NetBox webhook secret (or VIRTSEAL_WEBHOOK_SECRET)',
+    })
     .option('mapping', { type: 'string', describe: 'YAML mapping file (events → actions → survey variables)' })
     .option('db', { type: 'string', default: 'virtseal-netbox.db', describe: 'SQLite file holding the event queue' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'print what would be launched; store and launch nothing' })
+    .option('dry-run', {
+      type: 'boolean',
+      default: false,
+      describe: 'print what would be launched; store and launch nothing',
+    })
     .option('max-body', { type: 'number', default: 1048576, describe: 'largest accepted body in bytes' })
     .option('awx-url', { type: 'string', describe: 'AWX/AAP base URL: launch job templates there' })
     .option('awx-token-file', { type: 'string', describe: 'file holding the AWX token (or VIRTSEAL_AWX_TOKEN)' })
     .option('awx-ca-file', { type: 'string', describe: 'PEM CA bundle for AWX' })
-    .option('awx-follow', { type: 'boolean', default: true, describe: "follow each AWX job to its end (orders a VM's events; journal gets the result)" })
-    .option('playbook-dir', { type: 'string', describe: 'run ansible-playbook locally; playbook paths are relative to this directory' })
+    .option('awx-follow', {
+      type: 'boolean',
+      default: true,
+      describe: "follow each AWX job to its end (orders a VM's events; journal gets the result)",
+    })
+    .option('playbook-dir', {
+      type: 'string',
+      describe: 'run ansible-playbook locally; playbook paths are relative to this directory',
+    })
     .option('inventory', { type: 'string', describe: 'inventory for local runs (-i)' })
-    .option('pass-env', { type: 'string', array: true, default: [], describe: 'environment variable ansible-playbook may see besides PATH, HOME, locale, ANSIBLE_* and VIRTSEAL_HOST_* (repeatable)' })
-    .option('ansible-playbook', { type: 'string', default: 'ansible-playbook', describe: 'ansible-playbook executable' })
+    .option('pass-env', {
+      type: 'string',
+      array: true,
+      default: [],
+      describe:
+        'environment variable ansible-playbook may see besides PATH, HOME, locale, ANSIBLE_* and VIRTSEAL_HOST_* (repeatable)',
+    })
+    .option('ansible-playbook', {
+      type: 'string',
+      default: 'ansible-playbook',
+      describe: 'ansible-playbook executable',
+    })
     .option('netbox-url', { type: 'string', describe: 'NetBox base URL: write journal entries (and status) back' })
-    .option('netbox-token-file', { type: 'string', describe: 'file holding the NetBox API token (or VIRTSEAL_NETBOX_TOKEN)' })
+    .option('netbox-token-file', {
+      type: 'string',
+      describe: 'file holding the NetBox API token (or VIRTSEAL_NETBOX_TOKEN)',
+    })
     .option('netbox-ca-file', { type: 'string', describe: 'PEM CA bundle for NetBox' })
     .option('concurrency', { type: 'number', default: 4, describe: 'launches in flight at once (different VMs)' })
     .option('retry-initial-ms', { type: 'number', default: 1000, describe: 'first retry delay; doubles per attempt' })
     .option('retry-max-ms', { type: 'number', default: 300000, describe: 'longest retry delay' })
     .option('poll-ms', { type: 'number', default: 5000, describe: 'how often running AWX jobs are polled' })
-    .option('retain-days', { type: 'number', default: 30, describe: 'forget finished events after this many days (failed and uncertain stay)' })
+    .option('retain-days', {
+      type: 'number',
+      default: 30,
+      describe: 'forget finished events after this many days (failed and uncertain stay)',
+    })
     .option('webhook-secret', { type: 'string', hidden: true })
     .option('awx-token', { type: 'string', hidden: true })
     .option('netbox-token', { type: 'string', hidden: true });
@@ -71,9 +106,15 @@ const isLoopback = (host: string): boolean => /^(localhost|127(\.\d{1,3}){3}|::1
 function requireTls(a: Args): void {
   if (a.insecureHttp === true) return;
   if (!a.tlsCert && !isLoopback(String(a.listen))) {
-    throw new InvalidArgument(`--listen ${String(a.listen)} is not a loopback address: serve HTTPS with --tls-cert/--tls-key, or pass --insecure-http`, 'listen');
+    throw new InvalidArgument(
+      `--listen ${String(a.listen)} is not a loopback address: serve HTTPS with --tls-cert/--tls-key, or pass --insecure-http`,
+      'listen',
+    );
   }
-  for (const [flag, value] of [['awx-url', a.awxUrl], ['netbox-url', a.netboxUrl]] as const) {
+  for (const [flag, value] of [
+    ['awx-url', a.awxUrl],
+    ['netbox-url', a.netboxUrl],
+  ] as const) {
     if (typeof value !== 'string') continue;
     let url: URL;
     try {
@@ -82,7 +123,10 @@ function requireTls(a: Args): void {
       throw new InvalidArgument(`--${flag}: ${value} is not a URL`, flag);
     }
     if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-      throw new InvalidArgument(`--${flag}: http to ${url.hostname} would send its token in clear: use https, or pass --insecure-http`, flag);
+      throw new InvalidArgument(
+        `--${flag}: http to ${url.hostname} would send its token in clear: use https, or pass --insecure-http`,
+        flag,
+      );
     }
   }
 }
@@ -96,9 +140,12 @@ async function serve(a: Args): Promise<void> {
   if (weak) throw new InvalidArgument(`--webhook-secret: the webhook secret ${weak}`, 'webhook-secret');
   const mapping = loadMapping(a.mapping as string | undefined);
   const dryRun = a.dryRun === true;
-  if (!dryRun && !a.awxUrl && !a.playbookDir) throw new InvalidArgument('--awx-url or --playbook-dir is required (or --dry-run)', 'awx-url');
-  if (a.awxUrl && a.playbookDir) throw new InvalidArgument('--awx-url and --playbook-dir are mutually exclusive', 'playbook-dir');
-  if (Boolean(a.tlsCert) !== Boolean(a.tlsKey)) throw new InvalidArgument('--tls-cert and --tls-key go together', a.tlsCert ? 'tls-key' : 'tls-cert');
+  if (!dryRun && !a.awxUrl && !a.playbookDir)
+    throw new InvalidArgument('--awx-url or --playbook-dir is required (or --dry-run)', 'awx-url');
+  if (a.awxUrl && a.playbookDir)
+    throw new InvalidArgument('--awx-url and --playbook-dir are mutually exclusive', 'playbook-dir');
+  if (Boolean(a.tlsCert) !== Boolean(a.tlsKey))
+    throw new InvalidArgument('--tls-cert and --tls-key go together', a.tlsCert ? 'tls-key' : 'tls-cert');
   requireTls(a);
   const readCa = (flag: string, file: unknown) => {
     if (typeof file !== 'string') return undefined;
@@ -114,7 +161,8 @@ async function serve(a: Args): Promise<void> {
   redactor.add(netboxToken);
   const log = jsonLogger(redactor);
   const port = Number(a.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgument(`--port must be 0-65535, got ${String(a.port)}`, 'port');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgument(`--port must be 0-65535, got ${String(a.port)}`, 'port');
   const bridge = await startBridge({
     host: String(a.listen),
     port,
@@ -125,20 +173,40 @@ async function serve(a: Args): Promise<void> {
     tlsCert: a.tlsCert as string | undefined,
     tlsKey: a.tlsKey as string | undefined,
     maxBodyBytes: positiveInt(a.maxBody, 'max-body'),
-    ...(a.awxUrl ? { awx: { url: String(a.awxUrl), token: awxToken!, follow: a.awxFollow !== false, ca: readCa('awx-ca-file', a.awxCaFile) } } : {}),
+    ...(a.awxUrl
+      ? {
+          awx: {
+            url: String(a.awxUrl),
+            token: awxToken!,
+            follow: a.awxFollow !== false,
+            ca: readCa('awx-ca-file', a.awxCaFile),
+          },
+        }
+      : {}),
     ...(a.playbookDir
       ? {
           local: {
-            projectDir: String(a.playbookDir), inventory: a.inventory as string | undefined, command: String(a.ansiblePlaybook),
+            projectDir: String(a.playbookDir),
+            inventory: a.inventory as string | undefined,
+            command: String(a.ansiblePlaybook),
             passEnv: (a.passEnv as unknown[]).map(String),
           },
         }
       : {}),
-    ...(a.netboxUrl ? { netbox: { url: String(a.netboxUrl), token: netboxToken!, ca: readCa('netbox-ca-file', a.netboxCaFile) } } : {}),
+    ...(a.netboxUrl
+      ? { netbox: { url: String(a.netboxUrl), token: netboxToken!, ca: readCa('netbox-ca-file', a.netboxCaFile) } }
+      : {}),
     ...(dryRun
       ? {
           dryRun: (plan) => {
-            const line = { dry_run: true, action: plan.action, vm: plan.vmName, job_template: plan.jobTemplate ?? null, playbook: plan.playbook, extra_vars: displayVars(plan.extraVars) };
+            const line = {
+              dry_run: true,
+              action: plan.action,
+              vm: plan.vmName,
+              job_template: plan.jobTemplate ?? null,
+              playbook: plan.playbook,
+              extra_vars: displayVars(plan.extraVars),
+            };
             cliIo().out(redactor.redact(JSON.stringify(line)));
           },
         }
@@ -164,7 +232,8 @@ async function serve(a: Args): Promise<void> {
 }
 
 function openQueue(path: string): SqliteEventStore {
-  if (!existsSync(path)) throw new InvalidArgument(`--db: ${path} does not exist (the queue is created by \`netbox serve\`)`, 'db');
+  if (!existsSync(path))
+    throw new InvalidArgument(`--db: ${path} does not exist (the queue is created by \`netbox serve\`)`, 'db');
   return new SqliteEventStore(path, { mustExist: true });
 }
 
@@ -193,14 +262,20 @@ async function requeue(a: Args): Promise<void> {
   }
 }
 
-const dbOption = { type: 'string', default: 'virtseal-netbox.db', describe: 'SQLite file holding the event queue' } as const;
+const dbOption = {
+  type: 'string',
+  default: 'virtseal-netbox.db',
+  describe: 'SQLite file holding the event queue',
+} as const;
 
 const command: CommandModule = {
   command: 'netbox <command>',
   describe: 'NetBox webhook bridge: signed VM events to AWX job templates or ansible-playbook',
   builder: (y) =>
     y
-      .command('serve', 'receive NetBox webhooks, queue them durably and launch', serveBuilder, (a) => guard(() => serve(a)))
+      .command('serve', 'receive NetBox webhooks, queue them durably and launch', serveBuilder, (a) =>
+        guard(() => serve(a)),
+      )
       .command(
         'status',
         'list stored events and their state',
@@ -216,13 +291,20 @@ const command: CommandModule = {
       .command(
         'requeue <id..>',
         'queue failed or uncertain events again (after checking AWX for an uncertain launch)',
-        (s) => s.env('VIRTSEAL').option('db', dbOption).positional('id', { type: 'number', array: true, describe: 'event ids' }),
+        (s) =>
+          s
+            .env('VIRTSEAL')
+            .option('db', dbOption)
+            .positional('id', { type: 'number', array: true, describe: 'event ids' }),
         (a) => guard(() => requeue(a)),
       )
       .command(
         'rulebook',
         'print the Event-Driven Ansible rulebook equivalent to a mapping',
-        (s) => s.env('VIRTSEAL').option('mapping', { type: 'string', describe: 'YAML mapping file (default: built-in mapping)' }),
+        (s) =>
+          s
+            .env('VIRTSEAL')
+            .option('mapping', { type: 'string', describe: 'YAML mapping file (default: built-in mapping)' }),
         (a) =>
           guard(async () => {
             const mapping = loadMapping(a.mapping as string | undefined);

@@ -18,15 +18,31 @@ interface SealArgs {
 /** Host side of the sealed exchange over KVP pool files; the config (with its secrets) comes from a file only. */
 const command: CommandModule<object, SealArgs> = {
   command: 'seal',
-  describe: 'Seal a guest_config to a guest agent over KVP pool files (.kvp_pool_0 written, .kvp_pool_1 read) and wait for its outcome',
+  describe:
+    'Seal a guest_config to a guest agent over KVP pool files (.kvp_pool_0 written, .kvp_pool_1 read) and wait for its outcome',
   builder: (y) =>
     y
-      .option('kvp-dir', { type: 'string', demandOption: true, describe: 'Directory of the pool files the guest agent uses' })
-      .option('vm-id', { type: 'string', demandOption: true, describe: 'VM id the guest reports (pool 3 VirtualMachineId)' })
-      .option('config', { type: 'string', demandOption: true, describe: 'YAML or JSON file holding the guest_config (secrets stay in the file)' })
+      .option('kvp-dir', {
+        type: 'string',
+        demandOption: true,
+        describe: 'Directory of the pool files the guest agent uses',
+      })
+      .option('vm-id', {
+        type: 'string',
+        demandOption: true,
+        describe: 'VM id the guest reports (pool 3 VirtualMachineId)',
+      })
+      .option('config', {
+        type: 'string',
+        demandOption: true,
+        describe: 'YAML or JSON file holding the guest_config (secrets stay in the file)',
+      })
       .option('timeout', { type: 'number', default: 600, describe: 'Seconds to wait for the outcome' })
       .option('hlvmm-version', { type: 'string', describe: 'protocol hlvmm-v1 only: version of the HLVMM guest ISO' })
-      .example('$0 seal --kvp-dir /var/lib/hyperv --vm-id 5c0ffee0-... --config vm.yaml', 'provision the guest whose agent uses that directory'),
+      .example(
+        '$0 seal --kvp-dir /var/lib/hyperv --vm-id 5c0ffee0-... --config vm.yaml',
+        'provision the guest whose agent uses that directory',
+      ),
   handler: async (argv) => {
     let config: GuestConfig;
     try {
@@ -34,7 +50,8 @@ const command: CommandModule<object, SealArgs> = {
     } catch (error) {
       throw new UsageError(`--config: cannot read ${argv.config}: ${(error as Error).message.split('\n')[0]}`);
     }
-    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new UsageError('--config: the file must hold one guest_config mapping');
+    if (!config || typeof config !== 'object' || Array.isArray(config))
+      throw new UsageError('--config: the file must hold one guest_config mapping');
     const io = cliIo();
     const result = await runSealedExchange({
       channel: poolFileChannel(argv['kvp-dir']),

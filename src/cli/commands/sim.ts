@@ -25,13 +25,26 @@ const command: CommandModule<object, SimArgs> = {
   describe: 'Start the Hyper-V host simulator on 127.0.0.1 (ephemeral port) and print how to connect',
   builder: (yargs) =>
     yargs
-      .option('password-file', { type: 'string', describe: 'File holding the SSH password to accept (default: a random one, printed)' })
+      .option('password-file', {
+        type: 'string',
+        describe: 'File holding the SSH password to accept (default: a random one, printed)',
+      })
       .option('port', { type: 'number', default: 0, describe: 'TCP port on 127.0.0.1 (0 = any free port)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the connection details as one JSON line' })
-      .option('guest-agent', { type: 'boolean', describe: 'Run the Linux guest agent in started VMs (default: when present)' })
+      .option('guest-agent', {
+        type: 'boolean',
+        describe: 'Run the Linux guest agent in started VMs (default: when present)',
+      })
       .option('kvp-job-ms', { type: 'number', default: 0, describe: 'Simulated duration of each KVP job' })
-      .option('agent', { type: 'string', describe: 'Path of the Linux guest agent to run in started VMs (default: the one in this checkout)' })
-      .option('xen', { type: 'boolean', default: false, describe: 'Start the fake XAPI pool master (hypervisor xen) instead of the Hyper-V simulator' }),
+      .option('agent', {
+        type: 'string',
+        describe: 'Path of the Linux guest agent to run in started VMs (default: the one in this checkout)',
+      })
+      .option('xen', {
+        type: 'boolean',
+        default: false,
+        describe: 'Start the fake XAPI pool master (hypervisor xen) instead of the Hyper-V simulator',
+      }),
   handler: async (args) => {
     let password: string | undefined;
     if (args['password-file']) {
@@ -98,7 +111,10 @@ const command: CommandModule<object, SimArgs> = {
 };
 
 async function runXen(args: SimArgs, password: string | undefined): Promise<void> {
-  const running = await startStandardXenSim({ ...(args.port ? { port: args.port } : {}), ...(password ? { password } : {}) });
+  const running = await startStandardXenSim({
+    ...(args.port ? { port: args.port } : {}),
+    ...(password ? { password } : {}),
+  });
   const url = new URL(running.fake.url);
   const details = {
     hypervisor: 'xen',

@@ -17,14 +17,20 @@ const command: CommandModule<object, SurveyArgs> = {
   builder: (y) =>
     y
       .positional('module', { type: 'string', describe: 'Module name: one question per scalar option' })
-      .option('definition', { type: 'string', describe: 'A surveys/src/<name>.survey.yaml definition (see docs/surveys.md)' })
+      .option('definition', {
+        type: 'string',
+        describe: 'A surveys/src/<name>.survey.yaml definition (see docs/surveys.md)',
+      })
       .example('$0 survey ping', 'survey for every option of virtseal.core.ping')
       .example('$0 survey --definition surveys/src/create.survey.yaml', 'survey of a playbook'),
   handler: (argv) => {
     if (argv.definition && argv.module) throw new UsageError('give either a module or --definition, not both');
     let spec;
     if (argv.definition) {
-      spec = surveyFromDefinition(parseYaml(readFileSync(argv.definition, 'utf8')) as SurveyDefinition, allResolvedSchemas());
+      spec = surveyFromDefinition(
+        parseYaml(readFileSync(argv.definition, 'utf8')) as SurveyDefinition,
+        allResolvedSchemas(),
+      );
     } else if (argv.module) {
       const name = argv.module.replace(/^virtseal\.core\./, '');
       spec = surveyFromSchema(name, resolvedModuleSchema(name));

@@ -9,9 +9,16 @@ interface VersionArgs {
 const command: CommandModule<object, VersionArgs> = {
   command: 'version',
   describe: 'Print the virtseal version',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print a JSON object (virtseal and Node.js versions)' }),
+  builder: (y) =>
+    y.option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print a JSON object (virtseal and Node.js versions)',
+    }),
   handler: (argv) => {
-    cliIo().out(argv.json ? JSON.stringify({ virtseal: pkg.version, node: process.version }) : `virtseal ${pkg.version}`);
+    cliIo().out(
+      argv.json ? JSON.stringify({ virtseal: pkg.version, node: process.version }) : `virtseal ${pkg.version}`,
+    );
   },
 };
 

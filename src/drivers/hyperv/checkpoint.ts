@@ -26,13 +26,20 @@ export class HyperVCheckpointDriver implements CheckpointDriver {
   ) {}
 
   async listCheckpoints(options: { readonly vmId: string }): Promise<readonly CheckpointInfo[]> {
-    const r = await this.session.run<{ checkpoints: RawCheckpoint[] }>('checkpoint-list', { Id: assertVmId(options.vmId, 'vmId') });
+    const r = await this.session.run<{ checkpoints: RawCheckpoint[] }>('checkpoint-list', {
+      Id: assertVmId(options.vmId, 'vmId'),
+    });
     return r.checkpoints.map(toInfo);
   }
 
   async createCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<CheckpointInfo> {
     checkName(options.name);
-    return toInfo(await this.session.run<RawCheckpoint>('checkpoint-create', { Id: assertVmId(options.vmId, 'vmId'), Name: options.name }));
+    return toInfo(
+      await this.session.run<RawCheckpoint>('checkpoint-create', {
+        Id: assertVmId(options.vmId, 'vmId'),
+        Name: options.name,
+      }),
+    );
   }
 
   async applyCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<void> {

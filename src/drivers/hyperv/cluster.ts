@@ -6,7 +6,10 @@ export class HyperVClusterDriver implements ClusterDriver {
   constructor(private readonly session: HyperVSession) {}
 
   private async role(vmId: string, action: 'get' | 'add' | 'remove'): Promise<boolean> {
-    const r = await this.session.run<{ clustered: boolean }>('cluster-role', { Id: assertVmId(vmId, 'vmId'), Action: action });
+    const r = await this.session.run<{ clustered: boolean }>('cluster-role', {
+      Id: assertVmId(vmId, 'vmId'),
+      Action: action,
+    });
     return r.clustered;
   }
 

@@ -34,16 +34,32 @@ export class HyperVDiskDriver implements DiskDriver {
     return pick(vm, d.name);
   }
 
-  async removeDisk(options: { readonly vmId: string; readonly name: string; readonly deleteFile: boolean }): Promise<void> {
+  async removeDisk(options: {
+    readonly vmId: string;
+    readonly name: string;
+    readonly deleteFile: boolean;
+  }): Promise<void> {
     checkDiskName(options.name, 'name');
     const disk = pick(await this.vms.getVm(assertVmId(options.vmId, 'vmId')), options.name);
-    await this.session.run('disk-remove', { Id: options.vmId, Path: disk.path, DeleteFile: options.deleteFile && disk.owned });
+    await this.session.run('disk-remove', {
+      Id: options.vmId,
+      Path: disk.path,
+      DeleteFile: options.deleteFile && disk.owned,
+    });
   }
 
-  async resizeDisk(options: { readonly vmId: string; readonly name: string; readonly sizeBytes: Bytes }): Promise<DiskInfo> {
+  async resizeDisk(options: {
+    readonly vmId: string;
+    readonly name: string;
+    readonly sizeBytes: Bytes;
+  }): Promise<DiskInfo> {
     checkDiskName(options.name, 'name');
     const disk = pick(await this.vms.getVm(assertVmId(options.vmId, 'vmId')), options.name);
-    const raw = await this.session.run<RawVm>('disk-resize', { Id: options.vmId, Path: disk.path, SizeBytes: options.sizeBytes });
+    const raw = await this.session.run<RawVm>('disk-resize', {
+      Id: options.vmId,
+      Path: disk.path,
+      SizeBytes: options.sizeBytes,
+    });
     return pick(toVmInfo(raw), options.name);
   }
 }

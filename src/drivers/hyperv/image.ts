@@ -46,16 +46,28 @@ export class HyperVImageDriver implements ImageDriver {
   }
 
   async listImages(): Promise<readonly ImageInfo[]> {
-    const r = await this.session.run<{ images: { file: string; path: string; sizeBytes: number; sha256: string }[] }>('image-list', {
-      Folder: this.library,
-    });
-    return r.images.map((i) => ({ name: i.file.replace(/\.vhdx?$/i, ''), path: i.path, sha256: i.sha256, sizeBytes: i.sizeBytes }));
+    const r = await this.session.run<{ images: { file: string; path: string; sizeBytes: number; sha256: string }[] }>(
+      'image-list',
+      {
+        Folder: this.library,
+      },
+    );
+    return r.images.map((i) => ({
+      name: i.file.replace(/\.vhdx?$/i, ''),
+      path: i.path,
+      sha256: i.sha256,
+      sizeBytes: i.sizeBytes,
+    }));
   }
 
   async findImage(options: { readonly name: string; readonly kind?: ImageKind }): Promise<ImageInfo | undefined> {
     checkImageName(options.name, 'name');
     const path = winJoin(this.library, libraryFile(options.name, options.kind));
-    const r = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: `${path}.partial`, Hash: true });
+    const r = await this.session.run<FindResult>('image-find', {
+      Path: path,
+      PartialPath: `${path}.partial`,
+      Hash: true,
+    });
     return r.final ? { name: options.name, path, sha256: r.final.sha256, sizeBytes: r.final.sizeBytes } : undefined;
   }
 
@@ -64,18 +76,26 @@ export class HyperVImageDriver implements ImageDriver {
     if (options.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(options.sha256)) {
       throw new InvalidArgument('sha256 must be 64 hex digits', 'sha256');
     }
-    const localSize = (await stat(options.localPath).catch((e: Error) => {
-      throw new InvalidArgument(`image file ${options.localPath} cannot be read: ${e.message}`, 'localPath');
-    })).size;
+    const localSize = (
+      await stat(options.localPath).catch((e: Error) => {
+        throw new InvalidArgument(`image file ${options.localPath} cannot be read: ${e.message}`, 'localPath');
+      })
+    ).size;
     const path = winJoin(this.library, libraryFile(options.name, options.kind));
     const partial = `${path}.partial`;
-    const found = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: partial, Hash: true }, { timeoutMs: hashTimeoutMs(this.session, localSize) });
+    const found = await this.session.run<FindResult>(
+      'image-find',
+      { Path: path, PartialPath: partial, Hash: true },
+      { timeoutMs: hashTimeoutMs(this.session, localSize) },
+    );
     let expected = options.sha256?.toLowerCase();
     if (found.final) {
       expected ??= await sha256File(options.localPath);
       const image = { name: options.name, path, sha256: found.final.sha256, sizeBytes: found.final.sizeBytes };
       if (found.final.sha256 === expected) return { image, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
-      throw new Conflict(`image ${options.name} already exists on the host with SHA256 ${found.final.sha256}; publish the new file under another name`);
+      throw new Conflict(
+        `image ${options.name} already exists on the host with SHA256 ${found.final.sha256}; publish the new file under another name`,
+      );
     }
     // Hash while uploading: both read the same file, so the second read comes from the page cache.
     const hashing = expected ? Promise.resolve(expected) : sha256File(options.localPath);
@@ -84,18 +104,37 @@ export class HyperVImageDriver implements ImageDriver {
     const sha256 = await hashing;
     try {
       const committed = await this.commit(partial, path, sha256, localSize);
-      return { image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes }, skipped: false, resumedFromBytes: start, sentBytes: sent };
+      return {
+        image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes },
+        skipped: false,
+        resumedFromBytes: start,
+        sentBytes: sent,
+      };
     } catch (error) {
       // A stale partial from another file: the host removed it; send everything once more.
       if (!(error instanceof VirtsealError && error.reason === 'checksum_mismatch' && start > 0)) throw error;
       sent += await this.upload(options, partial, localSize, 0);
       const committed = await this.commit(partial, path, sha256, localSize);
-      return { image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes }, skipped: false, resumedFromBytes: start, sentBytes: sent };
+      return {
+        image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes },
+        skipped: false,
+        resumedFromBytes: start,
+        sentBytes: sent,
+      };
     }
   }
 
-  private commit(partial: string, path: string, sha256: string, size: number): Promise<{ sizeBytes: number; sha256: string }> {
-    return this.session.run('image-commit', { PartialPath: partial, Path: path, Sha256: sha256 }, { timeoutMs: hashTimeoutMs(this.session, size) });
+  private commit(
+    partial: string,
+    path: string,
+    sha256: string,
+    size: number,
+  ): Promise<{ sizeBytes: number; sha256: string }> {
+    return this.session.run(
+      'image-commit',
+      { PartialPath: partial, Path: path, Sha256: sha256 },
+      { timeoutMs: hashTimeoutMs(this.session, size) },
+    );
   }
 
   /** Uploads from `start`, reconnecting and resuming from the host's partial size when the connection drops. */

@@ -1,6 +1,14 @@
 /** The Hyper-V driver: noun drivers composed over one SSH connection and one PowerShell runner. */
 import type {
-  CheckpointDriver, ClusterDriver, DiskDriver, GuestChannel, HostFacts, Hypervisor, ImageDriver, MediaDriver, NicDriver,
+  CheckpointDriver,
+  ClusterDriver,
+  DiskDriver,
+  GuestChannel,
+  HostFacts,
+  Hypervisor,
+  ImageDriver,
+  MediaDriver,
+  NicDriver,
   PowerDriver,
 } from '../types';
 import { SshConnection, type SshConnectionOptions } from '../../transport/ssh-connection';
@@ -41,7 +49,10 @@ export class HyperVHypervisor implements Hypervisor {
     this.console = new HyperVConsoleDriver(session);
   }
 
-  static async connect(options: SshConnectionOptions, settings: Partial<HyperVSettings> = {}): Promise<HyperVHypervisor> {
+  static async connect(
+    options: SshConnectionOptions,
+    settings: Partial<HyperVSettings> = {},
+  ): Promise<HyperVHypervisor> {
     const connection = await SshConnection.connect(options);
     return new HyperVHypervisor(new HyperVSession(connection, { ...defaultHyperVSettings, ...settings }));
   }

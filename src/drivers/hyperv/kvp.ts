@@ -20,7 +20,10 @@ export const KVP_MAX_VALUE_BYTES = 1023;
 export class HyperVKvpChannel implements GuestChannel {
   private readonly id: string;
 
-  constructor(private readonly session: HyperVSession, vmId: string) {
+  constructor(
+    private readonly session: HyperVSession,
+    vmId: string,
+  ) {
     this.id = assertVmId(vmId, 'vmId');
   }
 
@@ -39,19 +42,32 @@ export class HyperVKvpChannel implements GuestChannel {
   async writeHostItems(items: readonly (readonly [key: string, value: string])[]): Promise<void> {
     if (items.length === 0) return;
     for (const [key, value] of items) {
-      if (key === '' || Buffer.byteLength(key) > KVP_MAX_KEY_BYTES) throw new InvalidArgument(`KVP key must be 1-${KVP_MAX_KEY_BYTES} bytes`, 'kvp.key');
+      if (key === '' || Buffer.byteLength(key) > KVP_MAX_KEY_BYTES)
+        throw new InvalidArgument(`KVP key must be 1-${KVP_MAX_KEY_BYTES} bytes`, 'kvp.key');
       // Control characters do not survive the guest's pool files (NUL ends a key) or XML line-end normalisation.
-      if (/[\u0000-\u001f\u007f]/.test(key)) throw new InvalidArgument('KVP key must not contain control characters', 'kvp.key');
+      if (/[\u0000-\u001f\u007f]/.test(key))
+        throw new InvalidArgument('KVP key must not contain control characters', 'kvp.key');
       if (Buffer.byteLength(value) > KVP_MAX_VALUE_BYTES) {
-        throw new InvalidArgument(`KVP value of ${key} exceeds ${KVP_MAX_VALUE_BYTES} bytes; split it over indexed keys`, 'kvp.value');
+        throw new InvalidArgument(
+          `KVP value of ${key} exceeds ${KVP_MAX_VALUE_BYTES} bytes; split it over indexed keys`,
+          'kvp.value',
+        );
       }
     }
-    await this.session.run('kvp-set', { Id: this.id, Action: 'upsert', Items: items.map(([name, data]) => ({ name, data })) }, { secretArgs: ['Items'] });
+    await this.session.run(
+      'kvp-set',
+      { Id: this.id, Action: 'upsert', Items: items.map(([name, data]) => ({ name, data })) },
+      { secretArgs: ['Items'] },
+    );
   }
 
   async removeHostItems(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.session.run('kvp-set', { Id: this.id, Action: 'remove', Items: keys.map((name) => ({ name, data: '' })) });
+    await this.session.run('kvp-set', {
+      Id: this.id,
+      Action: 'remove',
+      Items: keys.map((name) => ({ name, data: '' })),
+    });
   }
 
   async listHostItems(): Promise<readonly string[]> {

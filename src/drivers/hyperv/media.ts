@@ -7,7 +7,8 @@ export class HyperVMediaDriver implements MediaDriver {
   constructor(private readonly session: HyperVSession) {}
 
   async attachIso(options: { readonly vmId: string; readonly path: string }): Promise<void> {
-    if (!/^[A-Za-z]:\\|^\\\\/.test(options.path)) throw new InvalidArgument('iso path must be an absolute Windows path on the host', 'path');
+    if (!/^[A-Za-z]:\\|^\\\\/.test(options.path))
+      throw new InvalidArgument('iso path must be an absolute Windows path on the host', 'path');
     await this.session.run('dvd-set', { Id: assertVmId(options.vmId, 'vmId'), Path: options.path });
   }
 

@@ -11,7 +11,10 @@ export class HyperVNicDriver implements NicDriver {
 
   async addNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {
     checkNic(options.nic, 'nic');
-    const raw = await this.session.run<RawVm>('nic-add', { Id: assertVmId(options.vmId, 'vmId'), Nic: nicArg(options.nic) });
+    const raw = await this.session.run<RawVm>('nic-add', {
+      Id: assertVmId(options.vmId, 'vmId'),
+      Nic: nicArg(options.nic),
+    });
     return pick(toVmInfo(raw), options.nic.name);
   }
 
@@ -21,7 +24,10 @@ export class HyperVNicDriver implements NicDriver {
 
   async setNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {
     checkNic(options.nic, 'nic');
-    const raw = await this.session.run<RawVm>('nic-set', { Id: assertVmId(options.vmId, 'vmId'), Nic: nicArg(options.nic) });
+    const raw = await this.session.run<RawVm>('nic-set', {
+      Id: assertVmId(options.vmId, 'vmId'),
+      Nic: nicArg(options.nic),
+    });
     return pick(toVmInfo(raw), options.nic.name);
   }
 }

@@ -9,17 +9,25 @@ export class HyperVPowerDriver implements PowerDriver {
 
   private act(id: string, action: Action, timeoutMs = 0, force = false): Promise<{ state: string; forced: boolean }> {
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    return this.session.run('power-set', { Id: assertVmId(id), Action: action, TimeoutSeconds: seconds, Force: force }, {
-      // The host-side wait is the real deadline; the channel gets a margin on top.
-      timeoutMs: timeoutMs + this.session.settings.scriptTimeoutMs,
-    });
+    return this.session.run(
+      'power-set',
+      { Id: assertVmId(id), Action: action, TimeoutSeconds: seconds, Force: force },
+      {
+        // The host-side wait is the real deadline; the channel gets a margin on top.
+        timeoutMs: timeoutMs + this.session.settings.scriptTimeoutMs,
+      },
+    );
   }
 
   async start(options: { readonly id: string }): Promise<void> {
     await this.act(options.id, 'start');
   }
 
-  async shutdown(options: { readonly id: string; readonly timeoutMs: number; readonly force: boolean }): Promise<{ readonly forced: boolean }> {
+  async shutdown(options: {
+    readonly id: string;
+    readonly timeoutMs: number;
+    readonly force: boolean;
+  }): Promise<{ readonly forced: boolean }> {
     const result = await this.act(options.id, 'shutdown', options.timeoutMs, options.force);
     return { forced: result.forced };
   }

@@ -5,9 +5,29 @@ import { embeddedScripts } from './scripts/scripts.generated';
 export const PRELUDE_NAME = 'hyperv-common.ps1';
 
 export type HyperVScriptName =
-  | 'host-facts' | 'vm-list' | 'vm-get' | 'vm-create' | 'vm-set' | 'vm-delete' | 'power-set' | 'kvp-set' | 'kvp-read'
-  | 'image-find' | 'image-list' | 'image-commit' | 'disk-add' | 'disk-remove' | 'disk-resize' | 'nic-add' | 'nic-remove'
-  | 'nic-set' | 'dvd-set' | 'checkpoint-list' | 'checkpoint-create' | 'checkpoint-apply' | 'checkpoint-remove'
+  | 'host-facts'
+  | 'vm-list'
+  | 'vm-get'
+  | 'vm-create'
+  | 'vm-set'
+  | 'vm-delete'
+  | 'power-set'
+  | 'kvp-set'
+  | 'kvp-read'
+  | 'image-find'
+  | 'image-list'
+  | 'image-commit'
+  | 'disk-add'
+  | 'disk-remove'
+  | 'disk-resize'
+  | 'nic-add'
+  | 'nic-remove'
+  | 'nic-set'
+  | 'dvd-set'
+  | 'checkpoint-list'
+  | 'checkpoint-create'
+  | 'checkpoint-apply'
+  | 'checkpoint-remove'
   | 'cluster-role';
 
 export function hypervScript(name: HyperVScriptName): PsScript {

@@ -2,7 +2,15 @@
  * One Hyper-V host session: the SSH connection and the PowerShell runner every noun driver shares, and the mapping of
  * script errors thrown as `virtseal:<reason>: <message>` to virtsealError subclasses.
  */
-import { Conflict, GuestTimeout, InvalidArgument, NotFound, OperationTimeout, ScriptFailed, VirtsealError } from '../../core/errors';
+import {
+  Conflict,
+  GuestTimeout,
+  InvalidArgument,
+  NotFound,
+  OperationTimeout,
+  ScriptFailed,
+  VirtsealError,
+} from '../../core/errors';
 import type { SshConnection } from '../../transport/ssh-connection';
 import { PowerShellRunner, type PowerShellExecutable, type RunOptions } from '../../transport/powershell-runner';
 import { hypervScript, type HyperVScriptName } from './scripts';
@@ -28,7 +36,10 @@ export class HyperVSession {
     readonly connection: SshConnection,
     readonly settings: HyperVSettings = defaultHyperVSettings,
   ) {
-    this.runner = new PowerShellRunner(connection, { timeoutMs: settings.scriptTimeoutMs, ...(settings.executable ? { executable: settings.executable } : {}) });
+    this.runner = new PowerShellRunner(connection, {
+      timeoutMs: settings.scriptTimeoutMs,
+      ...(settings.executable ? { executable: settings.executable } : {}),
+    });
   }
 
   async run<T>(name: HyperVScriptName, args: Readonly<Record<string, unknown>>, options: RunOptions = {}): Promise<T> {
@@ -50,11 +61,16 @@ export function mapScriptError(error: unknown): unknown {
   const [, reason, message] = match as unknown as [string, string, string];
   const options = { cause: error, details: error.details };
   switch (reason) {
-    case 'not_found': return new NotFound(message, options);
-    case 'conflict': return new Conflict(message, options);
-    case 'timeout': return new OperationTimeout(message, options);
-    case 'guest_timeout': return new GuestTimeout(message, options);
-    default: return new VirtsealError(reason, `${String(error.details.script)}: ${message}`, options);
+    case 'not_found':
+      return new NotFound(message, options);
+    case 'conflict':
+      return new Conflict(message, options);
+    case 'timeout':
+      return new OperationTimeout(message, options);
+    case 'guest_timeout':
+      return new GuestTimeout(message, options);
+    default:
+      return new VirtsealError(reason, `${String(error.details.script)}: ${message}`, options);
   }
 }
 
@@ -73,7 +89,10 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 export function assertVmId(id: string, option = 'id'): string {
   if (!GUID.test(id)) {
-    throw new InvalidArgument(`${option} must be a Hyper-V VM id (GUID), got ${JSON.stringify(id.slice(0, 60))}`, option);
+    throw new InvalidArgument(
+      `${option} must be a Hyper-V VM id (GUID), got ${JSON.stringify(id.slice(0, 60))}`,
+      option,
+    );
   }
   return id.toLowerCase();
 }

@@ -15,7 +15,10 @@ export function checkVmName(name: string, field = 'name'): void {
 /** A plain file name: disks become `<name>.vhdx` in the VM's folder, images `<name>.vhdx` in the library. */
 function checkFileName(name: string, what: string, field: string): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) || name.includes('..')) {
-    throw new InvalidArgument(`${what} ${JSON.stringify(name.slice(0, 50))} must be a plain file name (letters, digits, . _ -)`, field);
+    throw new InvalidArgument(
+      `${what} ${JSON.stringify(name.slice(0, 50))} must be a plain file name (letters, digits, . _ -)`,
+      field,
+    );
   }
 }
 
@@ -28,7 +31,10 @@ export function checkMemory(memory: Partial<MemorySpec>, field = 'memory'): void
   for (const key of ['startupMb', 'minimumMb', 'maximumMb'] as const) {
     const value = memory[key];
     if (value !== undefined && value % 2 !== 0) {
-      throw new InvalidArgument(`memory sizes must be an even number of MiB (Hyper-V assigns memory in 2 MB steps), got ${value}`, `${field}.${key}`);
+      throw new InvalidArgument(
+        `memory sizes must be an even number of MiB (Hyper-V assigns memory in 2 MB steps), got ${value}`,
+        `${field}.${key}`,
+      );
     }
   }
 }

@@ -77,7 +77,12 @@ export function joinNotes(text: string, meta: NotesMeta): string {
 }
 
 const STATES: Record<string, PowerState> = {
-  running: 'running', off: 'off', saved: 'saved', paused: 'paused', starting: 'starting', stopping: 'stopping',
+  running: 'running',
+  off: 'off',
+  saved: 'saved',
+  paused: 'paused',
+  starting: 'starting',
+  stopping: 'stopping',
 };
 export const START_ACTIONS = { nothing: 'Nothing', start: 'Start', start_if_running: 'StartIfRunning' } as const;
 export const STOP_ACTIONS = { turn_off: 'TurnOff', save: 'Save', shutdown: 'ShutDown' } as const;
@@ -93,7 +98,10 @@ export function toVmInfo(raw: RawVm): VmInfo {
   const ownFolder = `${raw.path.replace(/[\\/]+$/, '')}\\Virtual Hard Disks\\`.toLowerCase();
   const lookup = (path: string): { name: string; owned: boolean } | undefined => {
     const lower = path.toLowerCase();
-    const hit = entries.find(([, d]) => d.path.toLowerCase() === lower || (!/[\\/]/.test(d.path) && ownFolder + d.path.toLowerCase() === lower));
+    const hit = entries.find(
+      ([, d]) =>
+        d.path.toLowerCase() === lower || (!/[\\/]/.test(d.path) && ownFolder + d.path.toLowerCase() === lower),
+    );
     return hit ? { name: hit[0], owned: hit[1].owned } : undefined;
   };
   const disks: DiskInfo[] = raw.disks.map((d) => {
@@ -150,9 +158,15 @@ function fileStem(path: string): string {
   return (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
 }
 
-
 /** The script's Config hashtable for settings of a spec or a change set (absent keys stay untouched). */
-export function toConfig(c: Partial<Pick<VmSpec, 'cpuCount' | 'memory' | 'secureBoot' | 'tpm' | 'bootOrder' | 'automaticStartAction' | 'automaticStopAction'>> & { notes?: string }): Record<string, unknown> {
+export function toConfig(
+  c: Partial<
+    Pick<
+      VmSpec,
+      'cpuCount' | 'memory' | 'secureBoot' | 'tpm' | 'bootOrder' | 'automaticStartAction' | 'automaticStopAction'
+    >
+  > & { notes?: string },
+): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   if (c.cpuCount !== undefined) config.cpuCount = c.cpuCount;
   if (c.memory !== undefined) {

@@ -47,9 +47,12 @@ export class HyperVVmDriver implements VmDriver {
     if ('name' in ref) checkVmName(ref.name);
     const { vms } = await this.session.run<{ vms: RawVm[] }>('vm-get', args);
     if (vms.length > 1) {
-      throw new Conflict(`${vms.length} VMs are named ${JSON.stringify((ref as { name: string }).name)} (ids ${vms.map((v) => v.id).join(', ')}); refer to the VM by id`, {
-        details: { ids: vms.map((v) => v.id) },
-      });
+      throw new Conflict(
+        `${vms.length} VMs are named ${JSON.stringify((ref as { name: string }).name)} (ids ${vms.map((v) => v.id).join(', ')}); refer to the VM by id`,
+        {
+          details: { ids: vms.map((v) => v.id) },
+        },
+      );
     }
     return vms[0] ? this.seen(vms[0]) : undefined;
   }
@@ -70,7 +73,9 @@ export class HyperVVmDriver implements VmDriver {
     const placeholder = randomUUID().replace(/-/g, '');
     const meta: NotesMeta = {
       tags: [...(spec.tags ?? [])],
-      disks: Object.fromEntries(spec.disks.map((d) => [d.name, { path: d.path ?? diskFileName(d), owned: d.path === undefined }])),
+      disks: Object.fromEntries(
+        spec.disks.map((d) => [d.name, { path: d.path ?? diskFileName(d), owned: d.path === undefined }]),
+      ),
     };
     const library = this.session.settings.imageLibraryPath;
     const raw = await this.session.run<RawVm>('vm-create', {
@@ -86,7 +91,12 @@ export class HyperVVmDriver implements VmDriver {
         sizeBytes: d.sizeBytes ?? 0,
         attachPath: d.path ?? '',
       })),
-      Nics: spec.nics.map((n) => ({ name: n.name, switchName: n.network, vlanId: n.vlanId ?? 0, mac: n.mac ? compactMac(n.mac) : '' })),
+      Nics: spec.nics.map((n) => ({
+        name: n.name,
+        switchName: n.network,
+        vlanId: n.vlanId ?? 0,
+        mac: n.mac ? compactMac(n.mac) : '',
+      })),
     });
     return this.seen(raw);
   }

@@ -8,7 +8,9 @@ export class LibvirtClusterDriver implements ClusterDriver {
   }
 
   async addRole(): Promise<void> {
-    throw new Unsupported('cluster roles are a Hyper-V failover cluster feature; libvirt hosts have none', { details: { option: 'cluster_role' } });
+    throw new Unsupported('cluster roles are a Hyper-V failover cluster feature; libvirt hosts have none', {
+      details: { option: 'cluster_role' },
+    });
   }
 
   async removeRole(): Promise<void> {}

@@ -19,7 +19,10 @@ export function isLocalHost(conn: Pick<SshConnectionOptions, 'host' | 'password'
 export async function connect(connection: HostConnection, env: NodeJS.ProcessEnv = process.env): Promise<Hypervisor> {
   const domainType = env.VIRTSEAL_LIBVIRT_DOMAIN_TYPE;
   if (domainType !== undefined && domainType !== '' && domainType !== 'kvm' && domainType !== 'qemu') {
-    throw new InvalidArgument(`VIRTSEAL_LIBVIRT_DOMAIN_TYPE must be kvm or qemu, got '${domainType}'`, 'VIRTSEAL_LIBVIRT_DOMAIN_TYPE');
+    throw new InvalidArgument(
+      `VIRTSEAL_LIBVIRT_DOMAIN_TYPE must be kvm or qemu, got '${domainType}'`,
+      'VIRTSEAL_LIBVIRT_DOMAIN_TYPE',
+    );
   }
   let runner: CommandRunner;
   const { ssh } = connection;
@@ -28,7 +31,8 @@ export async function connect(connection: HostConnection, env: NodeJS.ProcessEnv
   } else {
     runner = new SshRunner(await SshConnection.connect(ssh));
   }
-  const opt = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const opt = (name: string): string | undefined =>
+    env[name] === undefined || env[name] === '' ? undefined : env[name];
   const poolPath = opt('VIRTSEAL_LIBVIRT_POOL_PATH');
   const guestKvpDir = opt('VIRTSEAL_LIBVIRT_GUEST_KVP_DIR');
   const consoleLogDir = opt('VIRTSEAL_LIBVIRT_CONSOLE_LOG_DIR');

@@ -23,18 +23,28 @@ export class LibvirtConsoleDriver implements ConsoleDriver {
     if (state !== 'running' && state !== 'paused') {
       return { kind: 'vnc', available: false, reason: `the VM is ${state}; start it to see its screen`, command };
     }
-    const display = parseVncDisplay(await this.ctx.host.virsh(['domdisplay', '--type=vnc', `--domain=${options.vmId}`]).catch(() => ''));
+    const display = parseVncDisplay(
+      await this.ctx.host.virsh(['domdisplay', '--type=vnc', `--domain=${options.vmId}`]).catch(() => ''),
+    );
     const serialPty = (await this.ctx.host.virsh(['ttyconsole', `--domain=${options.vmId}`]).catch(() => '')).trim();
     if (display === undefined) {
       return {
         kind: 'vnc',
         available: false,
-        reason: 'the VM has no VNC display (it was defined before virtseal added one; any change through virtseal.core.vm redefines it)',
+        reason:
+          'the VM has no VNC display (it was defined before virtseal added one; any change through virtseal.core.vm redefines it)',
         command,
         ...(serialPty ? { serialPty } : {}),
       };
     }
-    return { kind: 'vnc', available: true, listen: display.listen, port: display.port, command, ...(serialPty ? { serialPty } : {}) };
+    return {
+      kind: 'vnc',
+      available: true,
+      listen: display.listen,
+      port: display.port,
+      command,
+      ...(serialPty ? { serialPty } : {}),
+    };
   }
 
   async openVnc(options: { readonly vmId: string }): Promise<Duplex> {
@@ -43,7 +53,8 @@ export class LibvirtConsoleDriver implements ConsoleDriver {
       throw new VirtsealError('console_unavailable', `no console for this VM: ${info.reason ?? 'no VNC display'}`);
     }
     const runner = this.ctx.host.runner;
-    if (runner.connectTcp === undefined) throw new VirtsealError('console_unavailable', 'this connection cannot carry a console stream');
+    if (runner.connectTcp === undefined)
+      throw new VirtsealError('console_unavailable', 'this connection cannot carry a console stream');
     return runner.connectTcp(info.listen, info.port);
   }
 }

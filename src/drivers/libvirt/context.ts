@@ -29,13 +29,21 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Names that become file names on the host. */
 export function checkFileName(value: string, option: string): string {
   if (!SAFE_NAME.test(value)) {
-    throw new InvalidArgument(`${option} '${value.slice(0, 40)}' must be 1-100 letters, digits, '.', '_' or '-' and start with a letter or digit`, option);
+    throw new InvalidArgument(
+      `${option} '${value.slice(0, 40)}' must be 1-100 letters, digits, '.', '_' or '-' and start with a letter or digit`,
+      option,
+    );
   }
   return value;
 }
 
 export async function readDomain(ctx: LibvirtContext, id: string, inactive = false): Promise<ParsedDomain> {
-  const xml = await ctx.host.virsh(['dumpxml', `--domain=${id}`, ...(inactive ? ['--inactive'] : []), '--security-info']);
+  const xml = await ctx.host.virsh([
+    'dumpxml',
+    `--domain=${id}`,
+    ...(inactive ? ['--inactive'] : []),
+    '--security-info',
+  ]);
   return parseDomainXml(xml);
 }
 

@@ -18,7 +18,10 @@ export class LibvirtDiskDriver implements DiskDriver {
     const ctx = this.ctx;
     const spec = options.disk;
     const domain = await readDomain(ctx, options.vmId, true);
-    if (domain.disks.some((d) => d.name === spec.name)) throw new Conflict(`VM '${domain.name}' already has a disk named '${spec.name}'`, { details: { option: 'disk.name' } });
+    if (domain.disks.some((d) => d.name === spec.name))
+      throw new Conflict(`VM '${domain.name}' already has a disk named '${spec.name}'`, {
+        details: { option: 'disk.name' },
+      });
     const dev = firstFreeTarget(domain.disks.map((d) => d.dev));
     let disk: DomainDisk;
     if (spec.path !== undefined) {
@@ -32,7 +35,11 @@ export class LibvirtDiskDriver implements DiskDriver {
       disk = { name: spec.name, dev, path, format: 'qcow2', owned: true };
     }
     try {
-      await ctx.host.virshWithXml(['attach-device', `--domain=${domain.uuid}`, ...(await liveFlags(ctx, domain.uuid))], '--file', buildDiskXml(disk));
+      await ctx.host.virshWithXml(
+        ['attach-device', `--domain=${domain.uuid}`, ...(await liveFlags(ctx, domain.uuid))],
+        '--file',
+        buildDiskXml(disk),
+      );
     } catch (e) {
       if (disk.owned) await removeFile(ctx, disk.path);
       throw e;
@@ -41,23 +48,44 @@ export class LibvirtDiskDriver implements DiskDriver {
     return toDiskInfo(ctx, disk);
   }
 
-  async removeDisk(options: { readonly vmId: string; readonly name: string; readonly deleteFile: boolean }): Promise<void> {
+  async removeDisk(options: {
+    readonly vmId: string;
+    readonly name: string;
+    readonly deleteFile: boolean;
+  }): Promise<void> {
     const ctx = this.ctx;
     const domain = await readDomain(ctx, options.vmId, true);
     const disk = findDisk(domain, options.name);
-    await ctx.host.virshWithXml(['detach-device', `--domain=${domain.uuid}`, ...(await liveFlags(ctx, domain.uuid))], '--file', buildDiskXml(disk));
+    await ctx.host.virshWithXml(
+      ['detach-device', `--domain=${domain.uuid}`, ...(await liveFlags(ctx, domain.uuid))],
+      '--file',
+      buildDiskXml(disk),
+    );
     await writeMetadata(ctx, { ...domain, disks: domain.disks.filter((d) => d !== disk) });
     if (options.deleteFile && disk.owned) await removeFile(ctx, disk.path);
   }
 
-  async resizeDisk(options: { readonly vmId: string; readonly name: string; readonly sizeBytes: Bytes }): Promise<DiskInfo> {
+  async resizeDisk(options: {
+    readonly vmId: string;
+    readonly name: string;
+    readonly sizeBytes: Bytes;
+  }): Promise<DiskInfo> {
     const ctx = this.ctx;
     const domain = await readDomain(ctx, options.vmId, true);
     const disk = findDisk(domain, options.name);
     if ((await domainState(ctx, domain.uuid)) === 'running') {
       const info = await volumeInfo(ctx, disk.path);
-      if (options.sizeBytes < info.virtualSize) throw new InvalidArgument(`disk cannot shrink from ${info.virtualSize} to ${options.sizeBytes} bytes`, 'sizeBytes');
-      await ctx.host.virsh(['blockresize', `--domain=${domain.uuid}`, `--path=${disk.dev}`, `--size=${options.sizeBytes}B`]);
+      if (options.sizeBytes < info.virtualSize)
+        throw new InvalidArgument(
+          `disk cannot shrink from ${info.virtualSize} to ${options.sizeBytes} bytes`,
+          'sizeBytes',
+        );
+      await ctx.host.virsh([
+        'blockresize',
+        `--domain=${domain.uuid}`,
+        `--path=${disk.dev}`,
+        `--size=${options.sizeBytes}B`,
+      ]);
     } else {
       await growVolume(ctx, disk.path, options.sizeBytes, 'disk');
     }
@@ -73,10 +101,19 @@ function findDisk(domain: ParsedDomain, name: string): DomainDisk {
 
 async function toDiskInfo(ctx: LibvirtContext, disk: DomainDisk): Promise<DiskInfo> {
   const info = await volumeInfo(ctx, disk.path);
-  return { name: disk.name, path: disk.path, sizeBytes: info.virtualSize, owned: disk.owned, ...(info.backingFile ? { parentPath: info.backingFile } : {}) };
+  return {
+    name: disk.name,
+    path: disk.path,
+    sizeBytes: info.virtualSize,
+    owned: disk.owned,
+    ...(info.backingFile ? { parentPath: info.backingFile } : {}),
+  };
 }
 
-export async function writeMetadata(ctx: LibvirtContext, domain: Parameters<typeof buildMetadataXml>[0] & { readonly uuid: string }): Promise<void> {
+export async function writeMetadata(
+  ctx: LibvirtContext,
+  domain: Parameters<typeof buildMetadataXml>[0] & { readonly uuid: string },
+): Promise<void> {
   await ctx.host.virsh([
     'metadata',
     `--domain=${domain.uuid}`,

@@ -51,7 +51,16 @@ const attr = (v: unknown, name: string): string | undefined => {
 function toMiB(node: unknown): number {
   const value = Number(text(node) ?? '0');
   const unit = (attr(node, 'unit') ?? 'KiB').toLowerCase();
-  const factor: Record<string, number> = { b: 1 / 1048576, bytes: 1 / 1048576, k: 1 / 1024, kib: 1 / 1024, m: 1, mib: 1, g: 1024, gib: 1024 };
+  const factor: Record<string, number> = {
+    b: 1 / 1048576,
+    bytes: 1 / 1048576,
+    k: 1 / 1024,
+    kib: 1 / 1024,
+    m: 1,
+    mib: 1,
+    g: 1024,
+    gib: 1024,
+  };
   return Math.round(value * (factor[unit] ?? 1 / 1024));
 }
 
@@ -106,7 +115,9 @@ export function parseDomainXml(xml: string): ParsedDomain {
 
   const os = obj(domain.os);
   const efi = attr(os, 'firmware') === 'efi' || attr(os.loader, 'type') === 'pflash';
-  const secure = arr(obj(os.firmware).feature).some((f) => attr(f, 'name') === 'secure-boot' && attr(f, 'enabled') === 'yes');
+  const secure = arr(obj(os.firmware).feature).some(
+    (f) => attr(f, 'name') === 'secure-boot' && attr(f, 'enabled') === 'yes',
+  );
   const bootMap: Record<string, 'disk' | 'dvd' | 'network'> = { hd: 'disk', cdrom: 'dvd', network: 'network' };
   const bootOrder = arr(os.boot)
     .map((b) => bootMap[attr(b, 'dev') ?? ''])
@@ -118,21 +129,27 @@ export function parseDomainXml(xml: string): ParsedDomain {
   const kernel = text(os.kernel);
   const notes = text(domain.description);
   const stop = attr(meta.stop, 'action');
-  const consoleLog = arr(devices.serial).map((s) => (attr(s, 'type') === 'file' ? attr(s.source, 'path') : undefined))[0];
+  const consoleLog = arr(devices.serial).map((s) =>
+    attr(s, 'type') === 'file' ? attr(s.source, 'path') : undefined,
+  )[0];
 
   return {
     uuid: text(domain.uuid) ?? '',
     name: text(domain.name) ?? '',
     type: attr(domain, 'type') === 'kvm' ? 'kvm' : 'qemu',
     cpuCount: Number(text(domain.vcpu) ?? '1'),
-    memory: dynamic ? { startupMb: currentMb, dynamic: true, maximumMb: maxMb } : { startupMb: currentMb, dynamic: false },
+    memory: dynamic
+      ? { startupMb: currentMb, dynamic: true, maximumMb: maxMb }
+      : { startupMb: currentMb, dynamic: false },
     generation: text(meta.generation) === '2' || (text(meta.generation) === undefined && efi) ? 2 : 1,
     secureBoot: secure ? 'on' : 'off',
     tpm: devices.tpm !== undefined,
     bootOrder,
     ...(stop !== undefined ? { automaticStopAction: stop } : {}),
     ...(notes !== undefined ? { notes } : {}),
-    tags: list(meta.tag).map((t) => text(t) ?? '').filter((t) => t.length > 0),
+    tags: list(meta.tag)
+      .map((t) => text(t) ?? '')
+      .filter((t) => t.length > 0),
     disks,
     nics,
     ...(dvd !== undefined ? { dvd } : {}),

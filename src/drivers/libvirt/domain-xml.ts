@@ -40,7 +40,8 @@ export function buildDomainXml(model: DomainModel): string {
   os.ele('type', attrs({ arch: 'x86_64', machine: q35 ? 'q35' : 'pc' })).txt(esc('hvm'));
   if (efi) {
     os.ele('firmware')
-      .ele('feature', attrs({ enabled: model.secureBoot === 'on' ? 'yes' : 'no', name: 'secure-boot' })).up()
+      .ele('feature', attrs({ enabled: model.secureBoot === 'on' ? 'yes' : 'no', name: 'secure-boot' }))
+      .up()
       .ele('feature', attrs({ enabled: model.secureBoot === 'on' ? 'yes' : 'no', name: 'enrolled-keys' }));
   }
   if (model.directBoot) {
@@ -64,16 +65,26 @@ export function buildDomainXml(model: DomainModel): string {
   appendDvd(devices, model.dvd, q35 ? 'sata' : 'ide');
   for (const nic of model.nics) appendNic(devices, nic);
   if (model.consoleLog !== undefined) {
-    devices.ele('serial', attrs({ type: 'file' })).ele('source', attrs({ path: model.consoleLog })).up().ele('target', attrs({ port: '0' }));
+    devices
+      .ele('serial', attrs({ type: 'file' }))
+      .ele('source', attrs({ path: model.consoleLog }))
+      .up()
+      .ele('target', attrs({ port: '0' }));
   } else {
     devices.ele('serial', attrs({ type: 'pty' })).ele('target', attrs({ port: '0' }));
   }
   devices.ele('console', attrs({ type: 'pty' })).ele('target', attrs({ type: 'serial', port: '0' }));
   // A VNC display on the host's loopback only: a person reaches it through SSH (`virtseal console`), never directly.
-  devices.ele('graphics', attrs({ type: 'vnc', port: '-1', autoport: 'yes', listen: '127.0.0.1' })).ele('listen', attrs({ type: 'address', address: '127.0.0.1' }));
+  devices
+    .ele('graphics', attrs({ type: 'vnc', port: '-1', autoport: 'yes', listen: '127.0.0.1' }))
+    .ele('listen', attrs({ type: 'address', address: '127.0.0.1' }));
   devices.ele('channel', attrs({ type: 'unix' })).ele('target', attrs({ type: 'virtio', name: GUEST_AGENT_CHANNEL }));
-  devices.ele('rng', attrs({ model: 'virtio' })).ele('backend', attrs({ model: 'random' })).txt(esc('/dev/urandom'));
-  if (model.tpm) devices.ele('tpm', attrs({ model: 'tpm-crb' })).ele('backend', attrs({ type: 'emulator', version: '2.0' }));
+  devices
+    .ele('rng', attrs({ model: 'virtio' }))
+    .ele('backend', attrs({ model: 'random' }))
+    .txt(esc('/dev/urandom'));
+  if (model.tpm)
+    devices.ele('tpm', attrs({ model: 'tpm-crb' })).ele('backend', attrs({ type: 'emulator', version: '2.0' }));
   devices.ele('memballoon', attrs({ model: mem.dynamic ? 'virtio' : 'none' }));
   return root.end({ prettyPrint: true, headless: true });
 }
@@ -85,9 +96,14 @@ function addMetadata(root: XMLBuilder, model: DomainModel): void {
     vm.ele(VIRTSEAL_NS, 'virtseal:disk', attrs({ name: disk.name, dev: disk.dev, owned: disk.owned ? 'yes' : 'no' }));
   }
   for (const nic of model.nics) {
-    vm.ele(VIRTSEAL_NS, 'virtseal:nic', attrs({ name: nic.name, static: nic.staticMac ? 'yes' : 'no', ...(nic.mac ? { mac: nic.mac } : {}) }));
+    vm.ele(
+      VIRTSEAL_NS,
+      'virtseal:nic',
+      attrs({ name: nic.name, static: nic.staticMac ? 'yes' : 'no', ...(nic.mac ? { mac: nic.mac } : {}) }),
+    );
   }
-  if (model.automaticStopAction !== undefined) vm.ele(VIRTSEAL_NS, 'virtseal:stop', attrs({ action: model.automaticStopAction }));
+  if (model.automaticStopAction !== undefined)
+    vm.ele(VIRTSEAL_NS, 'virtseal:stop', attrs({ action: model.automaticStopAction }));
   vm.ele(VIRTSEAL_NS, 'virtseal:generation').txt(esc(String(model.generation)));
 }
 
@@ -137,11 +153,18 @@ export function buildDvdXml(iso: string | undefined, bus: 'ide' | 'sata'): strin
 }
 
 /** virtseal's metadata element for `virsh metadata --set` (libvirt adds the namespace from --uri/--key). */
-export function buildMetadataXml(model: Pick<DomainModel, 'tags' | 'disks' | 'nics' | 'automaticStopAction' | 'generation'>): string {
+export function buildMetadataXml(
+  model: Pick<DomainModel, 'tags' | 'disks' | 'nics' | 'automaticStopAction' | 'generation'>,
+): string {
   const vm = create({ version: '1.0' }).ele('vm');
   for (const tag of model.tags) vm.ele('tag').txt(esc(tag));
-  for (const disk of model.disks) vm.ele('disk', attrs({ name: disk.name, dev: disk.dev, owned: disk.owned ? 'yes' : 'no' }));
-  for (const nic of model.nics) vm.ele('nic', attrs({ name: nic.name, static: nic.staticMac ? 'yes' : 'no', ...(nic.mac ? { mac: nic.mac } : {}) }));
+  for (const disk of model.disks)
+    vm.ele('disk', attrs({ name: disk.name, dev: disk.dev, owned: disk.owned ? 'yes' : 'no' }));
+  for (const nic of model.nics)
+    vm.ele(
+      'nic',
+      attrs({ name: nic.name, static: nic.staticMac ? 'yes' : 'no', ...(nic.mac ? { mac: nic.mac } : {}) }),
+    );
   if (model.automaticStopAction !== undefined) vm.ele('stop', attrs({ action: model.automaticStopAction }));
   vm.ele('generation').txt(esc(String(model.generation)));
   return vm.end({ headless: true });

@@ -8,11 +8,26 @@ export async function hostFacts(ctx: LibvirtContext): Promise<HostFacts> {
   const hostname = (await host.virsh(['hostname'])).trim();
   const version = await host.virsh(['version', '--daemon']);
   const pick = (re: RegExp): string => re.exec(version)?.[1] ?? '';
-  const networks = (await host.virsh(['net-list', '--all', '--name'])).split('\n').map((l) => l.trim()).filter(Boolean);
-  const bridges = await host.runner.run(['find', '/sys/class/net/', '-mindepth', '2', '-maxdepth', '2', '-name', 'bridge', '-printf', '%h\\n']);
+  const networks = (await host.virsh(['net-list', '--all', '--name']))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const bridges = await host.runner.run([
+    'find',
+    '/sys/class/net/',
+    '-mindepth',
+    '2',
+    '-maxdepth',
+    '2',
+    '-name',
+    'bridge',
+    '-printf',
+    '%h\\n',
+  ]);
   const vmCount = (await host.virsh(['list', '--all', '--uuid'])).split('\n').filter((l) => l.trim()).length;
   const df = await host.runner.run(['df', '-B1', '--output=avail,size', '--', ctx.poolPath]);
-  const dfParent = df.code === 0 ? df : await host.runner.run(['df', '-B1', '--output=avail,size', '--', posix.dirname(ctx.poolPath)]);
+  const dfParent =
+    df.code === 0 ? df : await host.runner.run(['df', '-B1', '--output=avail,size', '--', posix.dirname(ctx.poolPath)]);
   const [avail, size] = (dfParent.stdout.trim().split('\n')[1] ?? '0 0').trim().split(/\s+/).map(Number);
   return {
     hypervisor: 'libvirt',
@@ -20,7 +35,10 @@ export async function hostFacts(ctx: LibvirtContext): Promise<HostFacts> {
     version: pick(/Running against daemon:\s*(\S+)/) || pick(/Using library: libvirt (\S+)/),
     switches: [
       ...networks.map((n) => ({ name: n, type: 'network' })),
-      ...bridges.stdout.split('\n').filter(Boolean).map((p) => ({ name: `bridge:${posix.basename(p)}`, type: 'bridge' })),
+      ...bridges.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => ({ name: `bridge:${posix.basename(p)}`, type: 'bridge' })),
     ],
     storage: [{ path: ctx.poolPath, freeBytes: avail ?? 0, ...(size ? { totalBytes: size } : {}) }],
     vmCount,

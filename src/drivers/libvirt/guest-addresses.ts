@@ -4,7 +4,11 @@ import { GuestAgentUnavailable } from './virsh';
 interface AgentInterface {
   readonly name: string;
   readonly 'hardware-address'?: string;
-  readonly 'ip-addresses'?: readonly { readonly 'ip-address-type': string; readonly 'ip-address': string; readonly prefix: number }[];
+  readonly 'ip-addresses'?: readonly {
+    readonly 'ip-address-type': string;
+    readonly 'ip-address': string;
+    readonly prefix: number;
+  }[];
 }
 
 /** Addresses the guest agent reports; none while the agent is not up yet (booting, or no qemu-ga). */

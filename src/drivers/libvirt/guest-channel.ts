@@ -63,7 +63,13 @@ export class QemuAgentChannel implements GuestChannel {
           if (state !== 'running') throw e;
           return undefined;
         }),
-      { timeoutMs: AGENT_WAIT_MS, clock: this.ctx.clock, initialDelayMs: 1_000, maxDelayMs: 5_000, what: `the QEMU guest agent of ${this.vmId}` },
+      {
+        timeoutMs: AGENT_WAIT_MS,
+        clock: this.ctx.clock,
+        initialDelayMs: 1_000,
+        maxDelayMs: 5_000,
+        what: `the QEMU guest agent of ${this.vmId}`,
+      },
     );
   }
 
@@ -95,7 +101,11 @@ export class QemuAgentChannel implements GuestChannel {
   private async prepare(): Promise<void> {
     if (this.prepared) return;
     const made = await this.files.run(['/bin/mkdir', '-p', '-m', '0700', this.ctx.guestKvpDir]);
-    if (made.exitCode !== 0) throw new GuestFailed('kvp_dir_failed', `cannot create ${this.ctx.guestKvpDir} in the guest: ${made.stderr.trim()}`);
+    if (made.exitCode !== 0)
+      throw new GuestFailed(
+        'kvp_dir_failed',
+        `cannot create ${this.ctx.guestKvpDir} in the guest: ${made.stderr.trim()}`,
+      );
     const { name, uuid } = await readDomain(this.ctx, this.vmId);
     const hostName = (await this.ctx.host.virsh(['hostname'])).trim();
     await this.files.replace(

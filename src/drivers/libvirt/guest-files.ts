@@ -27,12 +27,18 @@ export class GuestFiles {
   ) {}
 
   /** Whole file content, or undefined when the file does not exist; refuses more than `limits` allow. */
-  async read(path: string, limits: { readonly maxBytes?: number; readonly timeoutMs?: number } = {}): Promise<Buffer | undefined> {
+  async read(
+    path: string,
+    limits: { readonly maxBytes?: number; readonly timeoutMs?: number } = {},
+  ): Promise<Buffer | undefined> {
     const max = limits.maxBytes ?? READ_LIMITS.maxBytes;
     const deadline = Date.now() + (limits.timeoutMs ?? READ_LIMITS.timeoutMs);
     let handle: number;
     try {
-      handle = await this.host.agent<number>(this.domain, { execute: 'guest-file-open', arguments: { path, mode: 'r' } });
+      handle = await this.host.agent<number>(this.domain, {
+        execute: 'guest-file-open',
+        arguments: { path, mode: 'r' },
+      });
     } catch (e) {
       if (e instanceof Error && /No such file|not found|ENOENT/i.test(e.message)) return undefined;
       throw e;
@@ -48,10 +54,17 @@ export class GuestFiles {
         });
         const part = Buffer.from(r['buf-b64'], 'base64');
         total += part.length;
-        if (total > max) throw new GuestFailed('guest_file_too_large', `${path} in the guest holds more than ${max} bytes: not read (a guest-writable file is read only up to that size)`);
+        if (total > max)
+          throw new GuestFailed(
+            'guest_file_too_large',
+            `${path} in the guest holds more than ${max} bytes: not read (a guest-writable file is read only up to that size)`,
+          );
         parts.push(part);
         if (r.eof || r.count === 0) break;
-        if (Date.now() > deadline) throw new GuestTimeout(`reading ${path} in the guest took longer than ${limits.timeoutMs ?? READ_LIMITS.timeoutMs} ms: not read`);
+        if (Date.now() > deadline)
+          throw new GuestTimeout(
+            `reading ${path} in the guest took longer than ${limits.timeoutMs ?? READ_LIMITS.timeoutMs} ms: not read`,
+          );
       }
       return Buffer.concat(parts);
     } finally {
@@ -61,12 +74,18 @@ export class GuestFiles {
 
   /** Creates or truncates `path` and writes `data`. Not atomic: see `replace`. */
   async write(path: string, data: Buffer): Promise<void> {
-    const handle = await this.host.agent<number>(this.domain, { execute: 'guest-file-open', arguments: { path, mode: 'w' } });
+    const handle = await this.host.agent<number>(this.domain, {
+      execute: 'guest-file-open',
+      arguments: { path, mode: 'w' },
+    });
     try {
       for (let offset = 0; offset < data.length || offset === 0; offset += WRITE_CHUNK) {
         const chunk = data.subarray(offset, offset + WRITE_CHUNK);
         if (chunk.length === 0) break;
-        await this.host.agent(this.domain, { execute: 'guest-file-write', arguments: { handle, 'buf-b64': chunk.toString('base64') } });
+        await this.host.agent(this.domain, {
+          execute: 'guest-file-write',
+          arguments: { handle, 'buf-b64': chunk.toString('base64') },
+        });
       }
       await this.host.agent(this.domain, { execute: 'guest-file-flush', arguments: { handle } });
     } finally {
@@ -80,23 +99,35 @@ export class GuestFiles {
     await this.write(temporary, data);
     await this.run(['/bin/chmod', mode, temporary]);
     const moved = await this.run(['/bin/mv', '-f', temporary, path]);
-    if (moved.exitCode !== 0) throw new GuestFailed('rename_failed', `could not move ${temporary} into place: ${moved.stderr.trim()}`);
+    if (moved.exitCode !== 0)
+      throw new GuestFailed('rename_failed', `could not move ${temporary} into place: ${moved.stderr.trim()}`);
   }
 
   /** Runs a program in the guest (no shell) and waits for it. */
-  async run(argv: readonly string[], options: { readonly stdin?: Buffer; readonly timeoutMs?: number } = {}): Promise<GuestExecResult> {
+  async run(
+    argv: readonly string[],
+    options: { readonly stdin?: Buffer; readonly timeoutMs?: number } = {},
+  ): Promise<GuestExecResult> {
     const [path, ...arg] = argv;
     const { pid } = await this.host.agent<{ pid: number }>(this.domain, {
       execute: 'guest-exec',
-      arguments: { path, arg, 'capture-output': true, ...(options.stdin ? { 'input-data': options.stdin.toString('base64') } : {}) },
+      arguments: {
+        path,
+        arg,
+        'capture-output': true,
+        ...(options.stdin ? { 'input-data': options.stdin.toString('base64') } : {}),
+      },
     });
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     let delay = 20;
     for (;;) {
-      const s = await this.host.agent<{ exited: boolean; exitcode?: number; signal?: number; 'out-data'?: string; 'err-data'?: string }>(
-        this.domain,
-        { execute: 'guest-exec-status', arguments: { pid } },
-      );
+      const s = await this.host.agent<{
+        exited: boolean;
+        exitcode?: number;
+        signal?: number;
+        'out-data'?: string;
+        'err-data'?: string;
+      }>(this.domain, { execute: 'guest-exec-status', arguments: { pid } });
       if (s.exited) {
         return {
           exitCode: s.exitcode ?? (s.signal !== undefined ? 128 + s.signal : -1),

@@ -20,7 +20,18 @@ export class LibvirtImageDriver implements ImageDriver {
 
   async listImages(): Promise<readonly ImageInfo[]> {
     const dir = imagesDir(this.ctx);
-    const r = await this.ctx.host.runner.run(['find', dir, '-maxdepth', '1', '-type', 'f', '-name', '*.qcow2', '-printf', '%f\\t%s\\n']);
+    const r = await this.ctx.host.runner.run([
+      'find',
+      dir,
+      '-maxdepth',
+      '1',
+      '-type',
+      'f',
+      '-name',
+      '*.qcow2',
+      '-printf',
+      '%f\\t%s\\n',
+    ]);
     if (r.code !== 0) return [];
     const out: ImageInfo[] = [];
     for (const line of r.stdout.split('\n').filter(Boolean)) {
@@ -56,12 +67,16 @@ export class LibvirtImageDriver implements ImageDriver {
     const ctx = this.ctx;
     const name = checkFileName(options.name, 'name');
     const local = await stat(options.localPath).catch(() => undefined);
-    if (!local?.isFile()) throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'localPath' } });
+    if (!local?.isFile())
+      throw new NotFound(`image file ${options.localPath} does not exist`, { details: { option: 'localPath' } });
     if (options.kind === 'iso') return this.publishIso(name, options, local.size);
     await checkQcow2(options.localPath);
     const sha256 = await sha256File(options.localPath);
     if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
-      throw new InvalidArgument(`${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`, 'sha256');
+      throw new InvalidArgument(
+        `${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`,
+        'sha256',
+      );
     }
     const dir = imagesDir(ctx);
     const target = posix.join(dir, `${name}.qcow2`);
@@ -73,38 +88,63 @@ export class LibvirtImageDriver implements ImageDriver {
       return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
     }
     if (existing) {
-      throw new Conflict(`image ${name} already exists on the host with sha256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`);
+      throw new Conflict(
+        `image ${name} already exists on the host with sha256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
+      );
     }
     await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
     const partial = posix.join(dir, `.${name}.qcow2.partial`);
     // Resume only a partial upload of this very file (its hash is recorded beside it).
     const partialOf = await ctx.host.runner.run(['cat', '--', `${partial}.sha256`]);
     const partialSize = partialOf.code === 0 && partialOf.stdout.trim() === sha256 ? await remoteSize(ctx, partial) : 0;
-    const resumedFrom = ctx.host.runner.upload ? safeResumeOffset(partialSize, local.size) : Math.min(partialSize, local.size);
+    const resumedFrom = ctx.host.runner.upload
+      ? safeResumeOffset(partialSize, local.size)
+      : Math.min(partialSize, local.size);
     if (resumedFrom === 0) await this.writeSmall(`${partial}.sha256`, `${sha256}\n`);
     const sent = await upload(ctx, options.localPath, partial, resumedFrom, local.size, options.onProgress);
     const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
     if (remoteHash !== sha256) {
       await ctx.host.runner.run(['rm', '-f', '--', partial, `${partial}.sha256`]);
-      throw new ScriptFailed(`the uploaded image's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`);
+      throw new ScriptFailed(
+        `the uploaded image's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`,
+      );
     }
     if (boot) await this.publishBootFiles(name, boot);
     await ctx.host.exec(['mv', '-f', '--', partial, target]);
     await this.writeSmall(posix.join(dir, `${name}.sha256`), `${sha256}\n`);
     await ctx.host.runner.run(['rm', '-f', '--', `${partial}.sha256`]);
-    return { image: { name, path: target, sha256, sizeBytes: local.size }, skipped: false, resumedFromBytes: resumedFrom, sentBytes: sent };
+    return {
+      image: { name, path: target, sha256, sizeBytes: local.size },
+      skipped: false,
+      resumedFromBytes: resumedFrom,
+      sentBytes: sent,
+    };
   }
 
   /** Publishes an ISO (guest-agent media): verified like a disk image, never replaced under the same name. */
-  private async publishIso(name: string, options: { readonly localPath: string; readonly sha256?: string; readonly onProgress?: (p: PublishProgress) => void }, size: number): Promise<PublishResult> {
+  private async publishIso(
+    name: string,
+    options: {
+      readonly localPath: string;
+      readonly sha256?: string;
+      readonly onProgress?: (p: PublishProgress) => void;
+    },
+    size: number,
+  ): Promise<PublishResult> {
     const ctx = this.ctx;
     const sha256 = await sha256File(options.localPath);
     if (options.sha256 !== undefined && options.sha256.toLowerCase() !== sha256) {
-      throw new InvalidArgument(`${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`, 'sha256');
+      throw new InvalidArgument(
+        `${options.localPath} has sha256 ${sha256}, not the expected ${options.sha256}`,
+        'sha256',
+      );
     }
     const existing = await this.findIso(name);
     if (existing?.sha256 === sha256) return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
-    if (existing) throw new Conflict(`ISO ${name} already exists on the host with sha256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`);
+    if (existing)
+      throw new Conflict(
+        `ISO ${name} already exists on the host with sha256 ${existing.sha256 || '(unknown)'}; publish the new file under another name`,
+      );
     const dir = imagesDir(ctx);
     await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
     const target = posix.join(dir, `${name}.iso`);
@@ -113,11 +153,18 @@ export class LibvirtImageDriver implements ImageDriver {
     const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
     if (remoteHash !== sha256) {
       await ctx.host.runner.run(['rm', '-f', '--', partial]);
-      throw new ScriptFailed(`the uploaded ISO's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`);
+      throw new ScriptFailed(
+        `the uploaded ISO's sha256 ${remoteHash} does not match ${sha256}; the partial file was removed, publish again`,
+      );
     }
     await ctx.host.exec(['mv', '-f', '--', partial, target]);
     await this.writeSmall(`${target}.sha256`, `${sha256}\n`);
-    return { image: { name, path: target, sha256, sizeBytes: size }, skipped: false, resumedFromBytes: 0, sentBytes: sent };
+    return {
+      image: { name, path: target, sha256, sizeBytes: size },
+      skipped: false,
+      resumedFromBytes: 0,
+      sentBytes: sent,
+    };
   }
 
   private async publishBootFiles(name: string, boot: BootSidecar): Promise<void> {
@@ -151,7 +198,9 @@ async function upload(
       localPath,
       remotePath,
       startOffset: from,
-      ...(onProgress ? { onProgress: (sentSoFar: number) => onProgress({ sentBytes: sentSoFar, totalBytes: total }) } : {}),
+      ...(onProgress
+        ? { onProgress: (sentSoFar: number) => onProgress({ sentBytes: sentSoFar, totalBytes: total }) }
+        : {}),
     });
     return r.sentBytes;
   }
@@ -161,10 +210,22 @@ async function upload(
     sent += chunk.length;
     onProgress?.({ sentBytes: from + sent, totalBytes: total });
   });
-  await ctx.host.exec(['dd', `of=${remotePath}`, 'bs=4M', 'iflag=fullblock', 'oflag=seek_bytes', `seek=${from}`, 'conv=notrunc', 'status=none'], {
-    stdin: stream,
-    timeoutMs: 3_600_000,
-  });
+  await ctx.host.exec(
+    [
+      'dd',
+      `of=${remotePath}`,
+      'bs=4M',
+      'iflag=fullblock',
+      'oflag=seek_bytes',
+      `seek=${from}`,
+      'conv=notrunc',
+      'status=none',
+    ],
+    {
+      stdin: stream,
+      timeoutMs: 3_600_000,
+    },
+  );
   return sent;
 }
 
@@ -178,7 +239,11 @@ async function checkQcow2(path: string): Promise<void> {
   try {
     const head = Buffer.alloc(4);
     await fh.read(head, 0, 4, 0);
-    if (!head.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb]))) throw new InvalidArgument(`${path} is not a qcow2 image (convert it with qemu-img convert -O qcow2)`, 'localPath');
+    if (!head.equals(Buffer.from([0x51, 0x46, 0x49, 0xfb])))
+      throw new InvalidArgument(
+        `${path} is not a qcow2 image (convert it with qemu-img convert -O qcow2)`,
+        'localPath',
+      );
   } finally {
     await fh.close();
   }

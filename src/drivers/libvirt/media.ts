@@ -18,6 +18,10 @@ export class LibvirtMediaDriver implements MediaDriver {
     const domain = await readDomain(this.ctx, vmId, true);
     if (domain.dvd === iso) return;
     const flags = await liveFlags(this.ctx, domain.uuid);
-    await this.ctx.host.virshWithXml(['update-device', `--domain=${domain.uuid}`, '--force', ...flags], '--file', buildDvdXml(iso, domain.dvdBus));
+    await this.ctx.host.virshWithXml(
+      ['update-device', `--domain=${domain.uuid}`, '--force', ...flags],
+      '--file',
+      buildDvdXml(iso, domain.dvdBus),
+    );
   }
 }

@@ -12,9 +12,16 @@ export class LibvirtNicDriver implements NicDriver {
 
   async addNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {
     const domain = await readDomain(this.ctx, options.vmId, true);
-    if (domain.nics.some((n) => n.name === options.nic.name)) throw new Conflict(`VM '${domain.name}' already has a NIC named '${options.nic.name}'`, { details: { option: 'nic.name' } });
+    if (domain.nics.some((n) => n.name === options.nic.name))
+      throw new Conflict(`VM '${domain.name}' already has a NIC named '${options.nic.name}'`, {
+        details: { option: 'nic.name' },
+      });
     const nic = toNic(options.nic);
-    await this.ctx.host.virshWithXml(['attach-device', `--domain=${domain.uuid}`, ...(await liveFlags(this.ctx, domain.uuid))], '--file', buildNicXml(nic));
+    await this.ctx.host.virshWithXml(
+      ['attach-device', `--domain=${domain.uuid}`, ...(await liveFlags(this.ctx, domain.uuid))],
+      '--file',
+      buildNicXml(nic),
+    );
     await writeMetadata(this.ctx, { ...domain, nics: [...domain.nics, nic] });
     return toNicInfo(nic);
   }
@@ -22,8 +29,13 @@ export class LibvirtNicDriver implements NicDriver {
   async removeNic(options: { readonly vmId: string; readonly name: string }): Promise<void> {
     const domain = await readDomain(this.ctx, options.vmId, true);
     const nic = domain.nics.find((n) => n.name === options.name);
-    if (!nic) throw new NotFound(`VM '${domain.name}' has no NIC named '${options.name}'`, { details: { option: 'name' } });
-    await this.ctx.host.virshWithXml(['detach-device', `--domain=${domain.uuid}`, ...(await liveFlags(this.ctx, domain.uuid))], '--file', buildNicXml(nic));
+    if (!nic)
+      throw new NotFound(`VM '${domain.name}' has no NIC named '${options.name}'`, { details: { option: 'name' } });
+    await this.ctx.host.virshWithXml(
+      ['detach-device', `--domain=${domain.uuid}`, ...(await liveFlags(this.ctx, domain.uuid))],
+      '--file',
+      buildNicXml(nic),
+    );
     await writeMetadata(this.ctx, { ...domain, nics: domain.nics.filter((n) => n !== nic) });
   }
 
@@ -31,15 +43,33 @@ export class LibvirtNicDriver implements NicDriver {
   async setNic(options: { readonly vmId: string; readonly nic: NicSpec }): Promise<NicInfo> {
     const domain = await readDomain(this.ctx, options.vmId, true);
     const old = domain.nics.find((n) => n.name === options.nic.name);
-    if (!old) throw new NotFound(`VM '${domain.name}' has no NIC named '${options.nic.name}'`, { details: { option: 'nic.name' } });
-    const wanted = toNic({ ...options.nic, ...(options.nic.mac === undefined && old.mac !== undefined ? { mac: old.mac } : {}) });
+    if (!old)
+      throw new NotFound(`VM '${domain.name}' has no NIC named '${options.nic.name}'`, {
+        details: { option: 'nic.name' },
+      });
+    const wanted = toNic({
+      ...options.nic,
+      ...(options.nic.mac === undefined && old.mac !== undefined ? { mac: old.mac } : {}),
+    });
     const nic: DomainNic = { ...wanted, staticMac: options.nic.mac !== undefined || old.staticMac };
     const flags = await liveFlags(this.ctx, domain.uuid);
     if (nic.mac === old.mac) {
-      await this.ctx.host.virshWithXml(['update-device', `--domain=${domain.uuid}`, ...flags], '--file', buildNicXml(nic));
+      await this.ctx.host.virshWithXml(
+        ['update-device', `--domain=${domain.uuid}`, ...flags],
+        '--file',
+        buildNicXml(nic),
+      );
     } else {
-      await this.ctx.host.virshWithXml(['detach-device', `--domain=${domain.uuid}`, ...flags], '--file', buildNicXml(old));
-      await this.ctx.host.virshWithXml(['attach-device', `--domain=${domain.uuid}`, ...flags], '--file', buildNicXml(nic));
+      await this.ctx.host.virshWithXml(
+        ['detach-device', `--domain=${domain.uuid}`, ...flags],
+        '--file',
+        buildNicXml(old),
+      );
+      await this.ctx.host.virshWithXml(
+        ['attach-device', `--domain=${domain.uuid}`, ...flags],
+        '--file',
+        buildNicXml(nic),
+      );
     }
     await writeMetadata(this.ctx, { ...domain, nics: domain.nics.map((n) => (n === old ? nic : n)) });
     return toNicInfo(nic);

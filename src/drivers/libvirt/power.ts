@@ -17,7 +17,11 @@ export class LibvirtPowerDriver implements PowerDriver {
     await this.ctx.host.virsh(['start', `--domain=${options.id}`]);
   }
 
-  async shutdown(options: { readonly id: string; readonly timeoutMs: number; readonly force: boolean }): Promise<{ readonly forced: boolean }> {
+  async shutdown(options: {
+    readonly id: string;
+    readonly timeoutMs: number;
+    readonly force: boolean;
+  }): Promise<{ readonly forced: boolean }> {
     const ctx = this.ctx;
     const { id } = options;
     if ((await domainState(ctx, id)) === 'off') return { forced: false };
@@ -33,7 +37,10 @@ export class LibvirtPowerDriver implements PowerDriver {
       return { forced: false };
     } catch (e) {
       if (!options.force) {
-        throw new GuestTimeout(`the guest did not shut down within ${Math.round(options.timeoutMs / 1000)} s (set force to turn it off)`, { cause: e });
+        throw new GuestTimeout(
+          `the guest did not shut down within ${Math.round(options.timeoutMs / 1000)} s (set force to turn it off)`,
+          { cause: e },
+        );
       }
       await this.turnOff({ id });
       return { forced: true };
@@ -44,7 +51,8 @@ export class LibvirtPowerDriver implements PowerDriver {
     if ((await domainState(this.ctx, options.id)) === 'off') return;
     const r = await this.ctx.host.virshResult(['destroy', `--domain=${options.id}`]);
     // It may have stopped by itself between the two calls.
-    if (r.code !== 0 && (await domainState(this.ctx, options.id)) !== 'off') await this.ctx.host.virsh(['destroy', `--domain=${options.id}`]);
+    if (r.code !== 0 && (await domainState(this.ctx, options.id)) !== 'off')
+      await this.ctx.host.virsh(['destroy', `--domain=${options.id}`]);
   }
 
   /** A full stop and start: unlike `virsh reboot`, its completion is observable. */

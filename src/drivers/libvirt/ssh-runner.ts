@@ -11,8 +11,14 @@ export class SshRunner implements CommandRunner {
   constructor(private readonly ssh: SshConnection) {}
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const stdin = options.stdin === undefined || typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin) ? options.stdin : await collect(options.stdin);
-    const r = await this.ssh.execArgv(argv, { ...(stdin !== undefined ? { stdin } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+    const stdin =
+      options.stdin === undefined || typeof options.stdin === 'string' || Buffer.isBuffer(options.stdin)
+        ? options.stdin
+        : await collect(options.stdin);
+    const r = await this.ssh.execArgv(argv, {
+      ...(stdin !== undefined ? { stdin } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
     return { code: r.code ?? 255, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
   }
 

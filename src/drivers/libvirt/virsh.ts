@@ -39,7 +39,12 @@ export class HostCommands {
    * Runs a virsh command that reads an XML document from a file (`define --file=...`): the XML goes to a fresh
    * host temporary file through dd's stdin (virsh cannot open a socket stdin as /dev/stdin), removed afterwards.
    */
-  async virshWithXml(args: readonly string[], fileOption: string, xml: string, options: RunOptions = {}): Promise<string> {
+  async virshWithXml(
+    args: readonly string[],
+    fileOption: string,
+    xml: string,
+    options: RunOptions = {},
+  ): Promise<string> {
     const path = (await this.exec(['mktemp', '--tmpdir', 'virtseal-XXXXXXXXXX.xml'])).trim();
     try {
       await this.exec(['dd', `of=${path}`, 'status=none'], { stdin: xml });
@@ -58,15 +63,22 @@ export class HostCommands {
   async exec(argv: readonly string[], options: RunOptions = {}): Promise<string> {
     const result = await this.runner.run(argv, options);
     if (result.code !== 0) {
-      throw new ScriptFailed(`${argv[0]} ${argv[1] ?? ''} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`, {
-        details: { program: argv[0], exitCode: result.code },
-      });
+      throw new ScriptFailed(
+        `${argv[0]} ${argv[1] ?? ''} failed: ${firstLine(result.stderr) || `exit ${result.code}`}`,
+        {
+          details: { program: argv[0], exitCode: result.code },
+        },
+      );
     }
     return result.stdout;
   }
 
   /** Sends one QEMU guest agent command (a JSON object) and returns its `return` member. */
-  async agent<T = unknown>(domain: string, command: Readonly<Record<string, unknown>>, timeoutSeconds = 10): Promise<T> {
+  async agent<T = unknown>(
+    domain: string,
+    command: Readonly<Record<string, unknown>>,
+    timeoutSeconds = 10,
+  ): Promise<T> {
     const result = await this.virshResult(
       ['qemu-agent-command', `--domain=${domain}`, `--timeout=${timeoutSeconds}`, JSON.stringify(command)],
       { timeoutMs: (timeoutSeconds + 30) * 1000 },
@@ -74,7 +86,9 @@ export class HostCommands {
     if (result.code !== 0) {
       const message = firstLine(result.stderr);
       // A domain that is off has no agent either: callers treat both as "the guest has said nothing yet".
-      if (/agent is not (responding|connected|available)|not configured|Guest agent|domain is not running/i.test(message)) {
+      if (
+        /agent is not (responding|connected|available)|not configured|Guest agent|domain is not running/i.test(message)
+      ) {
         throw new GuestAgentUnavailable(`guest agent of ${domain} is not answering: ${message}`);
       }
       throw classify('qemu-agent-command', result);
@@ -103,7 +117,9 @@ function classify(command: string, result: CommandResult): VirtsealError {
   }
   // libvirtd runs swtpm_setup as its swtpm_user (tss when that user exists), which must be able to write the TPM CA.
   const hint = /swtpm_setup/.test(message)
-    ? ' (a VM TPM could not be set up: the swtpm CA state in /var/lib/swtpm-localca must be writable by libvirt\'s swtpm_user, tss by default; the named swtpm log says more)'
+    ? " (a VM TPM could not be set up: the swtpm CA state in /var/lib/swtpm-localca must be writable by libvirt's swtpm_user, tss by default; the named swtpm log says more)"
     : '';
-  return new ScriptFailed(`virsh ${command} failed: ${message}${hint}`, { details: { program: 'virsh', exitCode: result.code } });
+  return new ScriptFailed(`virsh ${command} failed: ${message}${hint}`, {
+    details: { program: 'virsh', exitCode: result.code },
+  });
 }

@@ -22,7 +22,10 @@ export class LibvirtVmDriver implements VmDriver {
 
   async listVms(): Promise<readonly VmInfo[]> {
     const out = await this.ctx.host.virsh(['list', '--all', '--uuid']);
-    const ids = out.split('\n').map((l) => l.trim()).filter(Boolean);
+    const ids = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const infos: VmInfo[] = [];
     for (const id of ids) {
       try {
@@ -48,7 +51,8 @@ export class LibvirtVmDriver implements VmDriver {
   async createVm(options: { readonly spec: VmSpec }): Promise<VmInfo> {
     const spec = options.spec;
     validateSpec(spec);
-    if (await this.findVm({ ref: { name: spec.name } })) throw new Conflict(`a VM named '${spec.name}' already exists`, { details: { option: 'name' } });
+    if (await this.findVm({ ref: { name: spec.name } }))
+      throw new Conflict(`a VM named '${spec.name}' already exists`, { details: { option: 'name' } });
     const ctx = this.ctx;
     const uuid = randomUUID();
     const dir = vmDir(ctx, uuid);
@@ -69,7 +73,13 @@ export class LibvirtVmDriver implements VmDriver {
               const dev = diskTarget(index);
               if (d.path !== undefined) {
                 const info = await volumeInfo(ctx, d.path);
-                disks.push({ name: d.name, dev, path: d.path, format: info.format === 'raw' ? 'raw' : 'qcow2', owned: false });
+                disks.push({
+                  name: d.name,
+                  dev,
+                  path: d.path,
+                  format: info.format === 'raw' ? 'raw' : 'qcow2',
+                  owned: false,
+                });
                 continue;
               }
               const path = posix.join(dir, `${dev}.qcow2`);
@@ -78,7 +88,10 @@ export class LibvirtVmDriver implements VmDriver {
               disks.push({ name: d.name, dev, path, format: 'qcow2', owned: true });
               if (index === 0 && d.image !== undefined) directBoot = await readDirectBoot(ctx, d.image);
               if (directBoot && spec.secureBoot !== undefined && spec.secureBoot !== 'off') {
-                throw new InvalidArgument(`image '${d.image}' boots its kernel directly, without firmware, so secure boot cannot apply: turn secure boot off`, 'secureBoot');
+                throw new InvalidArgument(
+                  `image '${d.image}' boots its kernel directly, without firmware, so secure boot cannot apply: turn secure boot off`,
+                  'secureBoot',
+                );
               }
             }
           },
@@ -119,7 +132,8 @@ export class LibvirtVmDriver implements VmDriver {
       ...(defined({
         cpuCount: c.cpuCount,
         memory: c.memory,
-        secureBoot: c.secureBoot === undefined ? undefined : c.secureBoot === 'off' ? ('off' as const) : ('on' as const),
+        secureBoot:
+          c.secureBoot === undefined ? undefined : c.secureBoot === 'off' ? ('off' as const) : ('on' as const),
         tpm: c.tpm,
         bootOrder: c.bootOrder,
         automaticStopAction: c.automaticStopAction,
@@ -133,13 +147,20 @@ export class LibvirtVmDriver implements VmDriver {
     const resetUefi = uefi && next.secureBoot !== current.secureBoot;
     if (resetUefi) {
       const state = await domainState(ctx, options.id);
-      if (state !== 'off') throw new Conflict(`secure boot of '${current.name}' can change only while the VM is off (it is ${state})`, { details: { option: 'secure_boot' } });
+      if (state !== 'off')
+        throw new Conflict(`secure boot of '${current.name}' can change only while the VM is off (it is ${state})`, {
+          details: { option: 'secure_boot' },
+        });
     }
     // The persistent definition changes; a running guest sees CPU/memory changes at its next boot.
     await ctx.host.virshWithXml(['define'], '--file', buildDomainXml(next));
     if (resetUefi) await resetUefiVariables(ctx, options.id);
     if (c.automaticStartAction !== undefined) {
-      await ctx.host.virsh(['autostart', `--domain=${options.id}`, ...(c.automaticStartAction === 'nothing' ? ['--disable'] : [])]);
+      await ctx.host.virsh([
+        'autostart',
+        `--domain=${options.id}`,
+        ...(c.automaticStartAction === 'nothing' ? ['--disable'] : []),
+      ]);
     }
     return vmInfo(ctx, options.id);
   }
@@ -149,16 +170,27 @@ export class LibvirtVmDriver implements VmDriver {
     const domain = await readDomain(ctx, options.id, true);
     const owned = domain.disks.filter((d) => d.owned);
     if (options.removeOwnedDisks && owned.length > 0) {
-      const others = (await ctx.host.virsh(['list', '--all', '--uuid'])).split('\n').map((l) => l.trim()).filter((l) => l && l !== domain.uuid);
+      const others = (await ctx.host.virsh(['list', '--all', '--uuid']))
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && l !== domain.uuid);
       for (const other of others) {
         const paths = new Set((await readDomain(ctx, other, true)).disks.map((d) => d.path));
         const shared = owned.find((d) => paths.has(d.path));
         if (shared) throw new Conflict(`disk ${shared.path} of '${domain.name}' is also used by VM ${other}`);
       }
     }
-    if ((await domainState(ctx, domain.uuid)) !== 'off') await ctx.host.virshResult(['destroy', `--domain=${domain.uuid}`]);
+    if ((await domainState(ctx, domain.uuid)) !== 'off')
+      await ctx.host.virshResult(['destroy', `--domain=${domain.uuid}`]);
     // UEFI variables and TPM state belong to the VM (the TPM's may hold sealed keys): they go with it.
-    await ctx.host.virsh(['undefine', `--domain=${domain.uuid}`, '--managed-save', '--snapshots-metadata', '--nvram', '--tpm']);
+    await ctx.host.virsh([
+      'undefine',
+      `--domain=${domain.uuid}`,
+      '--managed-save',
+      '--snapshots-metadata',
+      '--nvram',
+      '--tpm',
+    ]);
     if (options.removeOwnedDisks) {
       for (const d of owned) await removeFile(ctx, d.path);
       await ctx.host.runner.run(['rmdir', '--', vmDir(ctx, domain.uuid)]);
@@ -235,7 +267,13 @@ function validateSpec(spec: VmSpec): void {
   }
 }
 
-function toModel(ctx: LibvirtContext, spec: VmSpec, uuid: string, disks: readonly DomainDisk[], directBoot: DirectBoot | undefined): DomainModel {
+function toModel(
+  ctx: LibvirtContext,
+  spec: VmSpec,
+  uuid: string,
+  disks: readonly DomainDisk[],
+  directBoot: DirectBoot | undefined,
+): DomainModel {
   const nics: DomainNic[] = spec.nics.map((n, i) => ({
     name: n.name,
     ...parseNetworkRef(n.network),

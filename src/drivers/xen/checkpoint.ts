@@ -15,7 +15,8 @@ export class XenCheckpointDriver implements CheckpointDriver {
   private async snapshots(vmId: string): Promise<[Ref<'VM'>, VMRecord][]> {
     const ref = await vmRef(this.ctx, vmId);
     const out: [Ref<'VM'>, VMRecord][] = [];
-    for (const s of await this.ctx.client.call('VM.get_snapshots', ref)) out.push([s, await this.ctx.client.call('VM.get_record', s)]);
+    for (const s of await this.ctx.client.call('VM.get_snapshots', ref))
+      out.push([s, await this.ctx.client.call('VM.get_record', s)]);
     return out.sort((a, b) => a[1].snapshot_time.localeCompare(b[1].snapshot_time));
   }
 
@@ -32,7 +33,8 @@ export class XenCheckpointDriver implements CheckpointDriver {
   async createCheckpoint(options: { readonly vmId: string; readonly name: string }): Promise<CheckpointInfo> {
     if (options.name.trim() === '') throw new InvalidArgument('checkpoint name must be non-empty', 'name');
     const before = await this.snapshots(options.vmId);
-    if (before.some(([, s]) => s.name_label === options.name)) throw new Conflict(`checkpoint '${options.name}' already exists`, { details: { option: 'name' } });
+    if (before.some(([, s]) => s.name_label === options.name))
+      throw new Conflict(`checkpoint '${options.name}' already exists`, { details: { option: 'name' } });
     const ref = await vmRef(this.ctx, options.vmId);
     await this.ctx.client.callAsync('VM.snapshot', ref, options.name, []);
     const all = await this.snapshots(options.vmId);

@@ -37,7 +37,10 @@ class FingerprintAgent extends https.Agent {
     super({ keepAlive: true, maxSockets: 4 });
   }
 
-  override createConnection(options: http.RequestOptions, callback?: (err: Error | null, stream: Duplex) => void): undefined {
+  override createConnection(
+    options: http.RequestOptions,
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): undefined {
     const socket = tls.connect({ ...(options as tls.ConnectionOptions), rejectUnauthorized: false });
     const fail = (e: Error): void => callback?.(e, undefined as never);
     socket.once('error', fail);
@@ -46,7 +49,12 @@ class FingerprintAgent extends https.Agent {
       const seen = socket.getPeerCertificate().fingerprint256;
       if (seen !== this.fingerprint) {
         socket.destroy();
-        callback?.(new HostKeyMismatch(`the XAPI certificate of ${options.host} has fingerprint ${seen}, not the pinned ${this.fingerprint}`), undefined as never);
+        callback?.(
+          new HostKeyMismatch(
+            `the XAPI certificate of ${options.host} has fingerprint ${seen}, not the pinned ${this.fingerprint}`,
+          ),
+          undefined as never,
+        );
         return;
       }
       callback?.(null, socket);
@@ -92,12 +100,12 @@ export class XapiClient {
   private async login(): Promise<void> {
     for (let redirects = 0; ; redirects++) {
       try {
-        this.session = await this.rpc('session.login_with_password', [
+        this.session = (await this.rpc('session.login_with_password', [
           this.options.username,
           this.options.password,
           CLIENT_VERSION,
           this.options.originator ?? DEFAULT_ORIGINATOR,
-        ]) as string;
+        ])) as string;
         return;
       } catch (e) {
         if (xapiCode(e) === 'HOST_IS_SLAVE' && redirects < 2) {
@@ -137,7 +145,7 @@ export class XapiClient {
    * XML-RPC encoding, and destroys the task whatever the outcome.
    */
   async callAsync<M extends XapiMethod>(method: M, ...args: Args<M>): Promise<XmlRpcValue> {
-    const task = await this.callRaw(`Async.${method}`, args) as Ref<'task'>;
+    const task = (await this.callRaw(`Async.${method}`, args)) as Ref<'task'>;
     try {
       return await this.waitTask(task, method);
     } finally {
@@ -174,7 +182,11 @@ export class XapiClient {
    * Waits until `check` returns a value. The event token is taken before each check, so a change between the
    * check and the next event.from wakes it; event.from blocks until one of `subscriptions` changes.
    */
-  async watch<T>(subscriptions: readonly string[], check: () => Promise<T | undefined>, options: { readonly timeoutMs: number; readonly what: string }): Promise<T> {
+  async watch<T>(
+    subscriptions: readonly string[],
+    check: () => Promise<T | undefined>,
+    options: { readonly timeoutMs: number; readonly what: string },
+  ): Promise<T> {
     const start = this.clock.now();
     const fresh = async (): Promise<string> => {
       try {
@@ -189,7 +201,10 @@ export class XapiClient {
       const value = await check();
       if (value !== undefined) return value;
       const left = options.timeoutMs - (this.clock.now() - start);
-      if (left <= 0) throw new OperationTimeout(`timed out after ${Math.round((this.clock.now() - start) / 1000)} s waiting for ${options.what}`);
+      if (left <= 0)
+        throw new OperationTimeout(
+          `timed out after ${Math.round((this.clock.now() - start) / 1000)} s waiting for ${options.what}`,
+        );
       const seconds = Math.min(left / 1000, this.options.eventTimeoutSeconds ?? 30);
       try {
         const batch: EventBatch = await this.call('event.from', [...subscriptions], token, seconds);
@@ -207,11 +222,29 @@ export class XapiClient {
     const url = new URL(path, this.url);
     for (const [k, v] of Object.entries({ session_id: this.session ?? '', ...query })) url.searchParams.set(k, v);
     await new Promise<void>((resolve, reject) => {
-      const req = https.request(url, { method: 'PUT', agent: this.agent, headers: { 'content-length': String(length), 'content-type': 'application/octet-stream' } }, (res) => {
-        res.resume();
-        res.on('end', () => ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300 ? resolve() : reject(new HostUnreachable(`XAPI ${path} answered HTTP ${res.statusCode}`))));
-      });
-      req.on('error', (e) => reject(e instanceof HostKeyMismatch ? e : new HostUnreachable(`cannot reach XAPI at ${this.url.origin}: ${e.message}`, { cause: e })));
+      const req = https.request(
+        url,
+        {
+          method: 'PUT',
+          agent: this.agent,
+          headers: { 'content-length': String(length), 'content-type': 'application/octet-stream' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300
+              ? resolve()
+              : reject(new HostUnreachable(`XAPI ${path} answered HTTP ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', (e) =>
+        reject(
+          e instanceof HostKeyMismatch
+            ? e
+            : new HostUnreachable(`cannot reach XAPI at ${this.url.origin}: ${e.message}`, { cause: e }),
+        ),
+      );
       body.on('error', (e) => req.destroy(e));
       body.pipe(req);
     });
@@ -236,7 +269,12 @@ export class XapiClient {
     return new Promise((resolve, reject) => {
       const req = https.request(
         url,
-        { method: 'POST', agent: this.agent, timeout, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          method: 'POST',
+          agent: this.agent,
+          timeout,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           const parts: Buffer[] = [];
           res.on('data', (d: Buffer) => parts.push(d));
@@ -246,7 +284,11 @@ export class XapiClient {
             const type = res.headers['content-type'] ?? '';
             if (res.statusCode !== 200 || !type.includes('json')) {
               // XAPI answers a malformed request with an HTML error page, not JSON-RPC.
-              reject(new HostUnreachable(`XAPI at ${this.url.origin} answered ${method} with HTTP ${res.statusCode} ${type.split(';')[0]} (not JSON-RPC)`));
+              reject(
+                new HostUnreachable(
+                  `XAPI at ${this.url.origin} answered ${method} with HTTP ${res.statusCode} ${type.split(';')[0]} (not JSON-RPC)`,
+                ),
+              );
               return;
             }
             let reply: { result?: unknown; error?: { message?: string; data?: unknown } | unknown[] };
@@ -259,7 +301,10 @@ export class XapiClient {
             if (reply.error !== undefined && reply.error !== null) {
               const [code, params] = Array.isArray(reply.error)
                 ? [String(reply.error[0]), reply.error.slice(1).map(String)]
-                : [String(reply.error.message ?? 'INTERNAL_ERROR'), Array.isArray(reply.error.data) ? reply.error.data.map(String) : []];
+                : [
+                    String(reply.error.message ?? 'INTERNAL_ERROR'),
+                    Array.isArray(reply.error.data) ? reply.error.data.map(String) : [],
+                  ];
               reject(mapXapiError(code, params, method));
               return;
             }
@@ -268,7 +313,13 @@ export class XapiClient {
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no reply within ${Math.round(timeout / 1000)} s`)));
-      req.on('error', (e) => reject(e instanceof HostKeyMismatch ? e : new HostUnreachable(`cannot reach XAPI at ${this.url.origin}: ${e.message}`, { cause: e })));
+      req.on('error', (e) =>
+        reject(
+          e instanceof HostKeyMismatch
+            ? e
+            : new HostUnreachable(`cannot reach XAPI at ${this.url.origin}: ${e.message}`, { cause: e }),
+        ),
+      );
       req.end(body);
     });
   }

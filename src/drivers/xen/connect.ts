@@ -12,10 +12,16 @@ import { type XenSettings, readCaFile } from './settings';
 export function xenSettings(connection: HostConnection): XenSettings {
   const s = connection.settings;
   const ssh = connection.ssh;
-  const text = (name: string): string | undefined => (s[name] === undefined || s[name] === '' ? undefined : String(s[name]));
-  const url = text('xapi_url') ?? (ssh ? `https://${ssh.host.includes(':') ? `[${ssh.host}]` : ssh.host}${ssh.port !== undefined ? `:${ssh.port}` : ''}` : undefined);
+  const text = (name: string): string | undefined =>
+    s[name] === undefined || s[name] === '' ? undefined : String(s[name]);
+  const url =
+    text('xapi_url') ??
+    (ssh
+      ? `https://${ssh.host.includes(':') ? `[${ssh.host}]` : ssh.host}${ssh.port !== undefined ? `:${ssh.port}` : ''}`
+      : undefined);
   if (!url) throw new InvalidArgument('xapi_url (or host) is required for a Xen pool', 'xapi_url');
-  if (ssh?.privateKey && !ssh.password) throw new InvalidArgument('a Xen pool logs in with user and password; private_key does not apply', 'private_key');
+  if (ssh?.privateKey && !ssh.password)
+    throw new InvalidArgument('a Xen pool logs in with user and password; private_key does not apply', 'private_key');
   const caFile = text('xapi_ca_file');
   const fingerprint = text('xapi_fingerprint');
   const sr = text('xapi_sr');

@@ -49,7 +49,8 @@ export function mapPower(state: string): PowerState {
 
 /** A VM (not a template or snapshot) by uuid. */
 export async function vmRef(ctx: XenContext, uuid: string): Promise<Ref<'VM'>> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) throw new NotFound(`no VM with id '${uuid.slice(0, 60)}' (Xen VM ids are uuids)`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid))
+    throw new NotFound(`no VM with id '${uuid.slice(0, 60)}' (Xen VM ids are uuids)`);
   try {
     const ref = await ctx.client.call('VM.get_by_uuid', uuid.toLowerCase());
     const r = await ctx.client.call('VM.get_record', ref);
@@ -66,9 +67,13 @@ export async function targetSr(ctx: XenContext): Promise<Ref<'SR'>> {
   const wanted = ctx.settings.sr;
   if (wanted) {
     const all = await ctx.client.call('SR.get_all_records');
-    const hits = Object.entries(all).filter(([, r]: [string, SRRecord]) => r.uuid === wanted || r.name_label === wanted);
-    if (hits.length === 0) throw new InvalidArgument(`xapi_sr '${wanted}' names no storage repository of the pool`, 'xapi_sr');
-    if (hits.length > 1) throw new Conflict(`xapi_sr '${wanted}' names ${hits.length} storage repositories; use its uuid`);
+    const hits = Object.entries(all).filter(
+      ([, r]: [string, SRRecord]) => r.uuid === wanted || r.name_label === wanted,
+    );
+    if (hits.length === 0)
+      throw new InvalidArgument(`xapi_sr '${wanted}' names no storage repository of the pool`, 'xapi_sr');
+    if (hits.length > 1)
+      throw new Conflict(`xapi_sr '${wanted}' names ${hits.length} storage repositories; use its uuid`);
     return hits[0]![0];
   }
   const pools = await ctx.client.call('pool.get_all_records');
@@ -80,11 +85,14 @@ export async function targetSr(ctx: XenContext): Promise<Ref<'SR'>> {
 export async function networkByName(ctx: XenContext, name: string, option: string): Promise<Ref<'network'>> {
   const hits = await ctx.client.call('network.get_by_name_label', name);
   if (hits.length === 0) {
-    const byBridge = Object.entries(await ctx.client.call('network.get_all_records')).filter(([, n]) => n.bridge === name || n.uuid === name);
+    const byBridge = Object.entries(await ctx.client.call('network.get_all_records')).filter(
+      ([, n]) => n.bridge === name || n.uuid === name,
+    );
     if (byBridge.length === 1) return byBridge[0]![0];
     throw new InvalidArgument(`${option}: no network named '${name}' in the pool`, option);
   }
-  if (hits.length > 1) throw new Conflict(`${option}: ${hits.length} networks are named '${name}'; use its bridge or uuid`);
+  if (hits.length > 1)
+    throw new Conflict(`${option}: ${hits.length} networks are named '${name}'; use its bridge or uuid`);
   return hits[0]!;
 }
 
@@ -108,7 +116,7 @@ export async function readParts(ctx: XenContext, ref: Ref<'VM'>): Promise<VmPart
   const vifs = [];
   for (const f of vm.VIFs) {
     const vif = await c.call('VIF.get_record', f);
-    vifs.push([f, vif, (await c.call('network.get_name_label', vif.network))] as const);
+    vifs.push([f, vif, await c.call('network.get_name_label', vif.network)] as const);
   }
   vifs.sort((a, b) => Number(a[1].device) - Number(b[1].device));
   return { ref, vm, vbds, vifs };
@@ -161,7 +169,10 @@ export async function vmInfoOf(ctx: XenContext, ref: Ref<'VM'>): Promise<VmInfo>
   const ips = await guestNetworks(ctx, vm);
   const boot = vm.HVM_boot_params;
   const uefi = boot.firmware === 'uefi';
-  const order = (boot.order ?? '').split('').map((c) => ({ c: 'disk', d: 'dvd', n: 'network' })[c]).filter((x): x is string => x !== undefined);
+  const order = (boot.order ?? '')
+    .split('')
+    .map((c) => ({ c: 'disk', d: 'dvd', n: 'network' })[c])
+    .filter((x): x is string => x !== undefined);
   const disks = p.vbds.filter(([, b, vdi]) => b.type === 'Disk' && vdi).map(([, b, vdi]) => diskInfoOf(vm, b, vdi!));
   const dvd = p.vbds.find(([, b]) => b.type === 'CD' && !b.empty)?.[2]?.name_label;
   const MiB = 1024 * 1024;
@@ -175,7 +186,9 @@ export async function vmInfoOf(ctx: XenContext, ref: Ref<'VM'>): Promise<VmInfo>
     memory: {
       startupMb: Math.round(vm.memory_dynamic_max / MiB),
       dynamic,
-      ...(dynamic ? { minimumMb: Math.round(vm.memory_dynamic_min / MiB), maximumMb: Math.round(vm.memory_static_max / MiB) } : {}),
+      ...(dynamic
+        ? { minimumMb: Math.round(vm.memory_dynamic_min / MiB), maximumMb: Math.round(vm.memory_static_max / MiB) }
+        : {}),
     },
     ...(uefi ? { secureBoot: vm.platform.secureboot === 'true' ? 'on' : 'off' } : {}),
     tpm: vm.VTPMs.length > 0,

@@ -60,15 +60,21 @@ export class XenstoreChannel implements GuestChannel {
     if (isNullRef(gm)) return items;
     const metrics = await c.call('VM_guest_metrics.get_record', gm).catch(() => undefined);
     if (!metrics) return items;
-    for (const [k, v] of Object.entries(metrics.other)) if (k.startsWith('virtseal-')) items.set(`virtseal.${k.slice('virtseal-'.length)}`, v);
+    for (const [k, v] of Object.entries(metrics.other))
+      if (k.startsWith('virtseal-')) items.set(`virtseal.${k.slice('virtseal-'.length)}`, v);
     // data/service wins where both are present (it is the path meant for this, on xapi 25.15+).
-    for (const [k, v] of Object.entries(metrics.services ?? {})) if (k.startsWith('virtseal/')) items.set(`virtseal.${k.slice('virtseal/'.length)}`, v);
+    for (const [k, v] of Object.entries(metrics.services ?? {}))
+      if (k.startsWith('virtseal/')) items.set(`virtseal.${k.slice('virtseal/'.length)}`, v);
     return items;
   }
 
   async writeHostItems(items: readonly (readonly [key: string, value: string])[]): Promise<void> {
     for (const [k, v] of items) {
-      if (Buffer.byteLength(v) > XENSTORE_MAX_VALUE) throw new GuestFailed('value_too_large', `host item ${k} is ${Buffer.byteLength(v)} bytes; xenstore takes at most ${XENSTORE_MAX_VALUE}`);
+      if (Buffer.byteLength(v) > XENSTORE_MAX_VALUE)
+        throw new GuestFailed(
+          'value_too_large',
+          `host item ${k} is ${Buffer.byteLength(v)} bytes; xenstore takes at most ${XENSTORE_MAX_VALUE}`,
+        );
       hostPath(k);
     }
     await this.edit((data) => {
@@ -84,7 +90,9 @@ export class XenstoreChannel implements GuestChannel {
 
   async listHostItems(): Promise<readonly string[]> {
     const data = await this.ctx.client.call('VM.get_xenstore_data', await this.vm());
-    return Object.keys(data).filter((k) => k.startsWith(HOST_PREFIX) && /^vm-data\/virtseal[A-Za-z0-9_-]*\//.test(k)).map(hostKey);
+    return Object.keys(data)
+      .filter((k) => k.startsWith(HOST_PREFIX) && /^vm-data\/virtseal[A-Za-z0-9_-]*\//.test(k))
+      .map(hostKey);
   }
 
   /**

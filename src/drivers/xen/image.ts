@@ -18,29 +18,47 @@ const MiB = 1024 * 1024;
 
 async function templates(ctx: XenContext): Promise<[Ref<'VM'>, VMRecord][]> {
   const all = await ctx.client.call('VM.get_all_records');
-  return (Object.entries(all) as [Ref<'VM'>, VMRecord][]).filter(([, r]) => r.is_a_template && !r.is_a_snapshot && r.other_config[IMAGE_KEY] === 'true');
+  return (Object.entries(all) as [Ref<'VM'>, VMRecord][]).filter(
+    ([, r]) => r.is_a_template && !r.is_a_snapshot && r.other_config[IMAGE_KEY] === 'true',
+  );
 }
 
 export async function findTemplate(ctx: XenContext, name: string, option: string): Promise<Ref<'VM'>> {
   const hits = (await templates(ctx)).filter(([, r]) => r.name_label === name);
-  if (hits.length === 0) throw new InvalidArgument(`${option}: no published image named '${name}' in the pool (publish it with virtseal.core.image)`, option);
+  if (hits.length === 0)
+    throw new InvalidArgument(
+      `${option}: no published image named '${name}' in the pool (publish it with virtseal.core.image)`,
+      option,
+    );
   if (hits.length > 1) throw new Conflict(`${option}: ${hits.length} golden templates are named '${name}'`);
   return hits[0]![0];
 }
 
 /** The golden template's disk: its uuid is the image's `path`, which disks cloned from it record as their base. */
-export async function templateDisk(ctx: XenContext, r: VMRecord): Promise<{ readonly ref: Ref<'VDI'>; readonly uuid: string; readonly bytes: number } | undefined> {
+export async function templateDisk(
+  ctx: XenContext,
+  r: VMRecord,
+): Promise<{ readonly ref: Ref<'VDI'>; readonly uuid: string; readonly bytes: number } | undefined> {
   for (const b of r.VBDs) {
     const vdi = await ctx.client.call('VBD.get_VDI', b);
     if (isNullRef(vdi)) continue;
-    return { ref: vdi, uuid: await ctx.client.call('VDI.get_uuid', vdi), bytes: await ctx.client.call('VDI.get_physical_utilisation', vdi) };
+    return {
+      ref: vdi,
+      uuid: await ctx.client.call('VDI.get_uuid', vdi),
+      bytes: await ctx.client.call('VDI.get_physical_utilisation', vdi),
+    };
   }
   return undefined;
 }
 
 async function infoOf(ctx: XenContext, r: VMRecord): Promise<ImageInfo> {
   const disk = await templateDisk(ctx, r);
-  return { name: r.name_label, path: disk?.uuid ?? '', sha256: r.other_config[IMAGE_SHA_KEY] ?? '', sizeBytes: disk?.bytes ?? 0 };
+  return {
+    name: r.name_label,
+    path: disk?.uuid ?? '',
+    sha256: r.other_config[IMAGE_SHA_KEY] ?? '',
+    sizeBytes: disk?.bytes ?? 0,
+  };
 }
 
 export class XenImageDriver implements ImageDriver {
@@ -55,16 +73,29 @@ export class XenImageDriver implements ImageDriver {
     return hit ? infoOf(this.ctx, hit[1]) : undefined;
   }
 
-  async publishImage(options: { readonly localPath: string; readonly name: string; readonly sha256?: string; readonly onProgress?: (p: PublishProgress) => void }): Promise<PublishResult> {
-    if (!NAME.test(options.name)) throw new InvalidArgument(`name '${options.name.slice(0, 40)}' must be 1-100 letters, digits, '.', '_' or '-'`, 'name');
-    const size = (await stat(options.localPath).catch(() => {
-      throw new InvalidArgument(`src '${options.localPath}' cannot be read`, 'src');
-    })).size;
+  async publishImage(options: {
+    readonly localPath: string;
+    readonly name: string;
+    readonly sha256?: string;
+    readonly onProgress?: (p: PublishProgress) => void;
+  }): Promise<PublishResult> {
+    if (!NAME.test(options.name))
+      throw new InvalidArgument(
+        `name '${options.name.slice(0, 40)}' must be 1-100 letters, digits, '.', '_' or '-'`,
+        'name',
+      );
+    const size = (
+      await stat(options.localPath).catch(() => {
+        throw new InvalidArgument(`src '${options.localPath}' cannot be read`, 'src');
+      })
+    ).size;
     const sha256 = (options.sha256 ?? (await sha256File(options.localPath))).toLowerCase();
     const existing = await this.findImage({ name: options.name });
     if (existing) {
       if (existing.sha256 === sha256) return { image: existing, skipped: true, resumedFromBytes: 0, sentBytes: 0 };
-      throw new Conflict(`image '${options.name}' already exists with sha256 ${existing.sha256.slice(0, 12)}…; VMs cloned from it depend on it, so publish under a new name`);
+      throw new Conflict(
+        `image '${options.name}' already exists with sha256 ${existing.sha256.slice(0, 12)}…; VMs cloned from it depend on it, so publish under a new name`,
+      );
     }
     const c = this.ctx.client;
     const sr = await targetSr(this.ctx);

@@ -14,11 +14,26 @@ export class XenMediaDriver implements MediaDriver {
       const sr = await c.call('VDI.get_SR', v);
       if ((await c.call('SR.get_content_type', sr)) === 'iso') isos.push(v);
     }
-    if (isos.length !== 1) throw new InvalidArgument(`iso: ${isos.length ? 'several ISOs are' : 'no ISO is'} named '${options.path}' in the pool's ISO SRs`, 'iso');
+    if (isos.length !== 1)
+      throw new InvalidArgument(
+        `iso: ${isos.length ? 'several ISOs are' : 'no ISO is'} named '${options.path}' in the pool's ISO SRs`,
+        'iso',
+      );
     const p = await readParts(this.ctx, ref);
     let cd = p.vbds.find(([, b]) => b.type === 'CD')?.[0];
     if (!cd) {
-      cd = await c.call('VBD.create', { VM: ref, VDI: 'OpaqueRef:NULL', userdevice: '3', bootable: false, mode: 'RO', type: 'CD', empty: true, other_config: {}, qos_algorithm_type: '', qos_algorithm_params: {} });
+      cd = await c.call('VBD.create', {
+        VM: ref,
+        VDI: 'OpaqueRef:NULL',
+        userdevice: '3',
+        bootable: false,
+        mode: 'RO',
+        type: 'CD',
+        empty: true,
+        other_config: {},
+        qos_algorithm_type: '',
+        qos_algorithm_params: {},
+      });
     } else if (!(await c.call('VBD.get_empty', cd))) {
       await c.callAsync('VBD.eject', cd);
     }

@@ -26,7 +26,11 @@ export class XenPowerDriver implements PowerDriver {
   }
 
   /** Runs a clean operation for at most `timeoutMs`; false when the guest did not (or cannot) do it in time. */
-  private async clean(ref: Ref<'VM'>, method: 'VM.clean_shutdown' | 'VM.clean_reboot', timeoutMs: number): Promise<boolean> {
+  private async clean(
+    ref: Ref<'VM'>,
+    method: 'VM.clean_shutdown' | 'VM.clean_reboot',
+    timeoutMs: number,
+  ): Promise<boolean> {
     const c = this.ctx.client;
     const task = (await c.callRaw(`Async.${method}`, [ref])) as Ref<'task'>;
     try {
@@ -45,12 +49,19 @@ export class XenPowerDriver implements PowerDriver {
     }
   }
 
-  async shutdown(options: { readonly id: string; readonly timeoutMs: number; readonly force: boolean }): Promise<{ readonly forced: boolean }> {
+  async shutdown(options: {
+    readonly id: string;
+    readonly timeoutMs: number;
+    readonly force: boolean;
+  }): Promise<{ readonly forced: boolean }> {
     const ref = await vmRef(this.ctx, options.id);
     if ((await this.state(ref)) === 'Halted') return { forced: false };
     if (await this.clean(ref, 'VM.clean_shutdown', options.timeoutMs)) return { forced: false };
     if ((await this.state(ref)) === 'Halted') return { forced: false };
-    if (!options.force) throw new GuestTimeout(`the guest did not shut down within ${Math.round(options.timeoutMs / 1000)} s (set force to turn it off)`);
+    if (!options.force)
+      throw new GuestTimeout(
+        `the guest did not shut down within ${Math.round(options.timeoutMs / 1000)} s (set force to turn it off)`,
+      );
     await this.ctx.client.callAsync('VM.hard_shutdown', ref);
     return { forced: true };
   }
@@ -68,7 +79,10 @@ export class XenPowerDriver implements PowerDriver {
       return;
     }
     if (await this.clean(ref, 'VM.clean_reboot', options.timeoutMs)) return;
-    if (!options.force) throw new GuestTimeout(`the guest did not restart within ${Math.round(options.timeoutMs / 1000)} s (set force to reset it)`);
+    if (!options.force)
+      throw new GuestTimeout(
+        `the guest did not restart within ${Math.round(options.timeoutMs / 1000)} s (set force to reset it)`,
+      );
     await this.ctx.client.callAsync('VM.hard_reboot', ref);
   }
 

@@ -25,8 +25,12 @@ export interface XenSettings {
 export const DEFAULT_ORIGINATOR = 'virtseal';
 
 export function normalizeFingerprint(value: string, option = 'xapi_fingerprint'): string {
-  const hex = value.replace(/^sha256[:/]/i, '').replace(/:/g, '').toUpperCase();
-  if (!/^[0-9A-F]{64}$/.test(hex)) throw new InvalidArgument(`${option} must be a SHA-256 fingerprint (64 hex digits, colons allowed)`, option);
+  const hex = value
+    .replace(/^sha256[:/]/i, '')
+    .replace(/:/g, '')
+    .toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex))
+    throw new InvalidArgument(`${option} must be a SHA-256 fingerprint (64 hex digits, colons allowed)`, option);
   return hex.match(/../g)!.join(':');
 }
 
@@ -36,14 +40,22 @@ export function checkXenSettings(s: XenSettings): XenSettings {
   try {
     url = new URL(s.url);
   } catch {
-    throw new InvalidArgument(`xapi_url '${s.url.slice(0, 80)}' is not a URL (expected https://<pool master>)`, 'xapi_url');
+    throw new InvalidArgument(
+      `xapi_url '${s.url.slice(0, 80)}' is not a URL (expected https://<pool master>)`,
+      'xapi_url',
+    );
   }
-  if (url.protocol !== 'https:') throw new InvalidArgument('xapi_url must be https:// (XAPI credentials never travel in clear text)', 'xapi_url');
-  if (url.username || url.password) throw new InvalidArgument('xapi_url must not carry credentials; use user and password', 'xapi_url');
+  if (url.protocol !== 'https:')
+    throw new InvalidArgument('xapi_url must be https:// (XAPI credentials never travel in clear text)', 'xapi_url');
+  if (url.username || url.password)
+    throw new InvalidArgument('xapi_url must not carry credentials; use user and password', 'xapi_url');
   if (!s.username) throw new InvalidArgument('user is required for a Xen pool', 'user');
   if (!s.password) throw new InvalidArgument('password is required for a Xen pool', 'password');
   if (!s.caPem && !s.fingerprint) {
-    throw new InvalidArgument('xapi_ca_file or xapi_fingerprint is required: the pool master certificate must be pinned', 'xapi_fingerprint');
+    throw new InvalidArgument(
+      'xapi_ca_file or xapi_fingerprint is required: the pool master certificate must be pinned',
+      'xapi_fingerprint',
+    );
   }
   return { ...s, ...(s.fingerprint ? { fingerprint: normalizeFingerprint(s.fingerprint) } : {}) };
 }
@@ -54,6 +66,9 @@ export function readCaFile(path: string): string {
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no PEM certificate inside');
     return pem;
   } catch (e) {
-    throw new InvalidArgument(`xapi_ca_file '${path}' cannot be read as a PEM certificate: ${(e as Error).message}`, 'xapi_ca_file');
+    throw new InvalidArgument(
+      `xapi_ca_file '${path}' cannot be read as a PEM certificate: ${(e as Error).message}`,
+      'xapi_ca_file',
+    );
   }
 }

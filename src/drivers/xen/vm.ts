@@ -6,7 +6,20 @@
 import { Conflict, InvalidArgument, NotFound, Unsupported } from '../../core/errors';
 import { FlowFailed, runSteps } from '../../core/steps';
 import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
-import { type XenContext, BASE_KEY, NAME_KEY, NULL_REF, OWNER_KEY, STOP_ACTION_KEY, isNullRef, networkByName, readParts, targetSr, vmInfoOf, vmRef } from './context';
+import {
+  type XenContext,
+  BASE_KEY,
+  NAME_KEY,
+  NULL_REF,
+  OWNER_KEY,
+  STOP_ACTION_KEY,
+  isNullRef,
+  networkByName,
+  readParts,
+  targetSr,
+  vmInfoOf,
+  vmRef,
+} from './context';
 import { findTemplate, templateDisk } from './image';
 import { newVmRecord } from './vm-record';
 import type { Ref, VMRecord } from './xenapi/types';
@@ -14,18 +27,28 @@ import type { Ref, VMRecord } from './xenapi/types';
 const MiB = 1024 * 1024;
 const isClone = (d: DiskSpec): boolean => d.clone !== 'copy';
 
-export function memoryLimits(m: MemorySpec): { staticMin: number; staticMax: number; dynamicMin: number; dynamicMax: number } {
+export function memoryLimits(m: MemorySpec): {
+  staticMin: number;
+  staticMax: number;
+  dynamicMin: number;
+  dynamicMax: number;
+} {
   const startup = m.startupMb * MiB;
   if (!m.dynamic) return { staticMin: startup, staticMax: startup, dynamicMin: startup, dynamicMax: startup };
   const min = (m.minimumMb ?? m.startupMb) * MiB;
   const max = (m.maximumMb ?? m.startupMb) * MiB;
-  if (min > startup || startup > max) throw new InvalidArgument('memory: minimum ≤ startup ≤ maximum must hold for dynamic memory', 'memory');
+  if (min > startup || startup > max)
+    throw new InvalidArgument('memory: minimum ≤ startup ≤ maximum must hold for dynamic memory', 'memory');
   return { staticMin: min, staticMax: max, dynamicMin: min, dynamicMax: startup };
 }
 
 const ORDER: Record<string, string> = { disk: 'c', dvd: 'd', network: 'n' };
 
-function bootParams(current: Readonly<Record<string, string>>, generation: 1 | 2 | undefined, order: VmSpec['bootOrder']): Record<string, string> {
+function bootParams(
+  current: Readonly<Record<string, string>>,
+  generation: 1 | 2 | undefined,
+  order: VmSpec['bootOrder'],
+): Record<string, string> {
   return {
     ...current,
     ...(generation !== undefined ? { firmware: generation === 2 ? 'uefi' : 'bios' } : {}),
@@ -78,24 +101,39 @@ export class XenVmDriver implements VmDriver {
     const spec = options.spec;
     const c = this.ctx.client;
     if (spec.tpm) throw new Unsupported('tpm: virtual TPMs on Xen are not supported by virtseal yet; set tpm to false');
-    if (spec.secureBoot && spec.secureBoot !== 'off' && spec.generation === 1) throw new InvalidArgument('secure boot needs UEFI (generation 2)', 'secure_boot');
+    if (spec.secureBoot && spec.secureBoot !== 'off' && spec.generation === 1)
+      throw new InvalidArgument('secure boot needs UEFI (generation 2)', 'secure_boot');
     const limits = memoryLimits(spec.memory);
-    if ((await this.vmsNamed(spec.name)).length) throw new Conflict(`a VM named '${spec.name}' already exists`, { details: { option: 'name' } });
+    if ((await this.vmsNamed(spec.name)).length)
+      throw new Conflict(`a VM named '${spec.name}' already exists`, { details: { option: 'name' } });
     const base = spec.disks[0]?.image !== undefined ? spec.disks[0] : undefined;
     const template = base ? await findTemplate(this.ctx, base.image!, 'disks[0].image') : undefined;
-    const networks = await Promise.all(spec.nics.map((n, i) => networkByName(this.ctx, n.network, `nics[${i}].network`)));
-    for (const [i, n] of spec.nics.entries()) if (n.vlanId !== undefined) throw new InvalidArgument(`nics[${i}].vlan_id: on Xen a VLAN is its own network; name that network instead`, `nics[${i}].vlan_id`);
+    const networks = await Promise.all(
+      spec.nics.map((n, i) => networkByName(this.ctx, n.network, `nics[${i}].network`)),
+    );
+    for (const [i, n] of spec.nics.entries())
+      if (n.vlanId !== undefined)
+        throw new InvalidArgument(
+          `nics[${i}].vlan_id: on Xen a VLAN is its own network; name that network instead`,
+          `nics[${i}].vlan_id`,
+        );
     let ref: Ref<'VM'> | undefined;
     let uuid = '';
     await runSteps(
       [
         {
-          name: template ? (base!.clone === 'copy' ? 'copy the golden template' : 'clone the golden template') : 'create the VM',
+          name: template
+            ? base!.clone === 'copy'
+              ? 'copy the golden template'
+              : 'clone the golden template'
+            : 'create the VM',
           run: async () => {
             if (template) {
-              ref = (base!.clone === 'copy'
-                ? await c.callAsync('VM.copy', template, spec.name, await targetSr(this.ctx))
-                : await c.callAsync('VM.clone', template, spec.name)) as Ref<'VM'>;
+              ref = (
+                base!.clone === 'copy'
+                  ? await c.callAsync('VM.copy', template, spec.name, await targetSr(this.ctx))
+                  : await c.callAsync('VM.clone', template, spec.name)
+              ) as Ref<'VM'>;
               await c.call('VM.set_is_a_template', ref, false);
             } else {
               ref = await c.call('VM.create', newVmRecord(spec.name, limits));
@@ -111,13 +149,31 @@ export class XenVmDriver implements VmDriver {
           run: async () => {
             const vm = await c.call('VM.get_record', ref!);
             await setCpus(this.ctx, ref!, vm, spec.cpuCount);
-            await c.call('VM.set_memory_limits', ref!, limits.staticMin, limits.staticMax, limits.dynamicMin, limits.dynamicMax);
+            await c.call(
+              'VM.set_memory_limits',
+              ref!,
+              limits.staticMin,
+              limits.staticMax,
+              limits.dynamicMin,
+              limits.dynamicMax,
+            );
             await c.call('VM.set_HVM_boot_policy', ref!, 'BIOS order');
-            await c.call('VM.set_HVM_boot_params', ref!, bootParams(vm.HVM_boot_params, spec.generation ?? 2, spec.bootOrder ?? ['disk', 'network']));
-            await c.call('VM.set_platform', ref!, { ...vm.platform, secureboot: spec.secureBoot && spec.secureBoot !== 'off' ? 'true' : 'false' });
+            await c.call(
+              'VM.set_HVM_boot_params',
+              ref!,
+              bootParams(vm.HVM_boot_params, spec.generation ?? 2, spec.bootOrder ?? ['disk', 'network']),
+            );
+            await c.call('VM.set_platform', ref!, {
+              ...vm.platform,
+              secureboot: spec.secureBoot && spec.secureBoot !== 'off' ? 'true' : 'false',
+            });
             await c.call('VM.set_name_description', ref!, spec.notes ?? '');
             await c.call('VM.set_tags', ref!, [...(spec.tags ?? [])]);
-            const other: Record<string, string> = { ...vm.other_config, auto_poweron: String(spec.automaticStartAction === 'start'), [STOP_ACTION_KEY]: spec.automaticStopAction ?? 'shutdown' };
+            const other: Record<string, string> = {
+              ...vm.other_config,
+              auto_poweron: String(spec.automaticStartAction === 'start'),
+              [STOP_ACTION_KEY]: spec.automaticStopAction ?? 'shutdown',
+            };
             delete other['virtseal-image-sha256'];
             await c.call('VM.set_other_config', ref!, other);
             // A clone carries the template's xenstore_data; a new VM starts with none of it.
@@ -133,9 +189,15 @@ export class XenVmDriver implements VmDriver {
               const vbd = await c.call('VBD.get_record', b);
               if (vbd.type === 'Disk' && !isNullRef(vbd.VDI)) inherited.push([b, vbd.VDI] as const);
             }
-            const baseUuid = template && isClone(base!) ? (await templateDisk(this.ctx, await c.call('VM.get_record', template)))?.uuid : undefined;
+            const baseUuid =
+              template && isClone(base!)
+                ? (await templateDisk(this.ctx, await c.call('VM.get_record', template)))?.uuid
+                : undefined;
             for (const [, vdi] of inherited) {
-              const other: Record<string, string> = { ...(await c.call('VDI.get_other_config', vdi)), [OWNER_KEY]: uuid };
+              const other: Record<string, string> = {
+                ...(await c.call('VDI.get_other_config', vdi)),
+                [OWNER_KEY]: uuid,
+              };
               delete other[BASE_KEY];
               if (baseUuid && vdi === inherited[0]![1]) other[BASE_KEY] = baseUuid;
               await c.call('VDI.set_other_config', vdi, other);
@@ -145,7 +207,8 @@ export class XenVmDriver implements VmDriver {
                 const first = inherited[0];
                 if (!first) throw new InvalidArgument(`image '${base!.image}' has no disk`, 'disks[0].image');
                 await c.call('VBD.set_other_config', first[0], { [NAME_KEY]: d.name });
-                if (d.sizeBytes !== undefined && d.sizeBytes > (await c.call('VDI.get_virtual_size', first[1]))) await c.call('VDI.resize', first[1], d.sizeBytes);
+                if (d.sizeBytes !== undefined && d.sizeBytes > (await c.call('VDI.get_virtual_size', first[1])))
+                  await c.call('VDI.resize', first[1], d.sizeBytes);
                 continue;
               }
               await attachDisk(this.ctx, ref!, uuid, d, `disks[${i}]`);
@@ -156,7 +219,8 @@ export class XenVmDriver implements VmDriver {
           name: 'create NICs',
           run: async () => {
             for (const f of await c.call('VM.get_VIFs', ref!)) await c.call('VIF.destroy', f);
-            for (const [i, n] of spec.nics.entries()) await createVif(this.ctx, ref!, n, networks[i]!, String(i), `nics[${i}]`);
+            for (const [i, n] of spec.nics.entries())
+              await createVif(this.ctx, ref!, n, networks[i]!, String(i), `nics[${i}]`);
           },
         },
       ],
@@ -176,13 +240,30 @@ export class XenVmDriver implements VmDriver {
     const limits = ch.memory ? memoryLimits(ch.memory) : undefined;
     const halted = vm.power_state === 'Halted';
     if (!halted && (ch.cpuCount !== undefined || limits || ch.secureBoot !== undefined)) {
-      throw new Conflict(`CPU, memory and secure boot of '${vm.name_label}' change only while the VM is off (it is ${vm.power_state.toLowerCase()})`);
+      throw new Conflict(
+        `CPU, memory and secure boot of '${vm.name_label}' change only while the VM is off (it is ${vm.power_state.toLowerCase()})`,
+      );
     }
-    if (ch.secureBoot !== undefined && ch.secureBoot !== 'off' && vm.HVM_boot_params.firmware !== 'uefi') throw new InvalidArgument('secure boot needs a UEFI (generation 2) VM', 'secure_boot');
+    if (ch.secureBoot !== undefined && ch.secureBoot !== 'off' && vm.HVM_boot_params.firmware !== 'uefi')
+      throw new InvalidArgument('secure boot needs a UEFI (generation 2) VM', 'secure_boot');
     if (ch.cpuCount !== undefined) await setCpus(this.ctx, ref, vm, ch.cpuCount);
-    if (limits) await c.call('VM.set_memory_limits', ref, limits.staticMin, limits.staticMax, limits.dynamicMin, limits.dynamicMax);
-    if (ch.secureBoot !== undefined) await c.call('VM.add_to_platform', ref, 'secureboot', ch.secureBoot === 'off' ? 'false' : 'true').catch(async () => c.call('VM.set_platform', ref, { ...vm.platform, secureboot: ch.secureBoot === 'off' ? 'false' : 'true' }));
-    if (ch.bootOrder !== undefined) await c.call('VM.set_HVM_boot_params', ref, bootParams(vm.HVM_boot_params, undefined, ch.bootOrder));
+    if (limits)
+      await c.call(
+        'VM.set_memory_limits',
+        ref,
+        limits.staticMin,
+        limits.staticMax,
+        limits.dynamicMin,
+        limits.dynamicMax,
+      );
+    if (ch.secureBoot !== undefined)
+      await c
+        .call('VM.add_to_platform', ref, 'secureboot', ch.secureBoot === 'off' ? 'false' : 'true')
+        .catch(async () =>
+          c.call('VM.set_platform', ref, { ...vm.platform, secureboot: ch.secureBoot === 'off' ? 'false' : 'true' }),
+        );
+    if (ch.bootOrder !== undefined)
+      await c.call('VM.set_HVM_boot_params', ref, bootParams(vm.HVM_boot_params, undefined, ch.bootOrder));
     if (ch.notes !== undefined) await c.call('VM.set_name_description', ref, ch.notes);
     if (ch.tags !== undefined) await c.call('VM.set_tags', ref, [...ch.tags]);
     if (ch.automaticStartAction !== undefined || ch.automaticStopAction !== undefined) {
@@ -203,7 +284,6 @@ export class XenVmDriver implements VmDriver {
   }
 }
 
-
 /** VCPUs_max and VCPUs_at_startup in the order that keeps at_startup ≤ max at every step. */
 async function setCpus(ctx: XenContext, ref: Ref<'VM'>, vm: VMRecord, n: number): Promise<void> {
   if (n < 1) throw new InvalidArgument('cpu_count must be at least 1', 'cpu_count');
@@ -217,24 +297,36 @@ async function setCpus(ctx: XenContext, ref: Ref<'VM'>, vm: VMRecord, n: number)
   }
 }
 
-export async function attachDisk(ctx: XenContext, vm: Ref<'VM'>, vmUuid: string, d: DiskSpec, option: string): Promise<void> {
+export async function attachDisk(
+  ctx: XenContext,
+  vm: Ref<'VM'>,
+  vmUuid: string,
+  d: DiskSpec,
+  option: string,
+): Promise<void> {
   const c = ctx.client;
   let vdi: Ref<'VDI'>;
   if (d.path !== undefined) {
     try {
       vdi = await c.call('VDI.get_by_uuid', d.path);
     } catch (e) {
-      if (e instanceof NotFound) throw new InvalidArgument(`${option}.path: no VDI with uuid '${d.path}'`, `${option}.path`);
+      if (e instanceof NotFound)
+        throw new InvalidArgument(`${option}.path: no VDI with uuid '${d.path}'`, `${option}.path`);
       throw e;
     }
   } else if (d.image !== undefined) {
     const template = await findTemplate(ctx, d.image, `${option}.image`);
     const source = (await readParts(ctx, template)).vbds.find(([, b, v]) => b.type === 'Disk' && v)?.[3];
     if (!source) throw new InvalidArgument(`image '${d.image}' has no disk`, `${option}.image`);
-    vdi = (d.clone === 'copy' ? await c.callAsync('VDI.copy', source, await targetSr(ctx), NULL_REF, NULL_REF) : await c.callAsync('VDI.clone', source, {})) as Ref<'VDI'>;
+    vdi = (
+      d.clone === 'copy'
+        ? await c.callAsync('VDI.copy', source, await targetSr(ctx), NULL_REF, NULL_REF)
+        : await c.callAsync('VDI.clone', source, {})
+    ) as Ref<'VDI'>;
     const baseUuid = d.clone === 'copy' ? undefined : await c.call('VDI.get_uuid', source);
     await c.call('VDI.set_other_config', vdi, { [OWNER_KEY]: vmUuid, ...(baseUuid ? { [BASE_KEY]: baseUuid } : {}) });
-    if (d.sizeBytes !== undefined && d.sizeBytes > (await c.call('VDI.get_virtual_size', vdi))) await c.call('VDI.resize', vdi, d.sizeBytes);
+    if (d.sizeBytes !== undefined && d.sizeBytes > (await c.call('VDI.get_virtual_size', vdi)))
+      await c.call('VDI.resize', vdi, d.sizeBytes);
   } else {
     if (d.sizeBytes === undefined) throw new InvalidArgument(`${option}: a new disk needs size`, `${option}.size`);
     vdi = await c.call('VDI.create', {
@@ -268,9 +360,17 @@ export async function attachDisk(ctx: XenContext, vm: Ref<'VM'>, vmUuid: string,
   }
 }
 
-export async function createVif(ctx: XenContext, vm: Ref<'VM'>, n: NicSpec, network: Ref<'network'>, device: string, option: string): Promise<Ref<'VIF'>> {
+export async function createVif(
+  ctx: XenContext,
+  vm: Ref<'VM'>,
+  n: NicSpec,
+  network: Ref<'network'>,
+  device: string,
+  option: string,
+): Promise<Ref<'VIF'>> {
   const mac = n.mac === undefined ? '' : n.mac.toLowerCase().replace(/-/g, ':');
-  if (mac !== '' && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) throw new InvalidArgument(`${option}.mac '${n.mac}' is not a MAC address`, `${option}.mac`);
+  if (mac !== '' && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac))
+    throw new InvalidArgument(`${option}.mac '${n.mac}' is not a MAC address`, `${option}.mac`);
   const vif = await ctx.client.call('VIF.create', {
     device,
     network,

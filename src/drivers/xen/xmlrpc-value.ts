@@ -9,7 +9,11 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 
 function decode(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (_, e: string) =>
-    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e]!,
+    e.startsWith('#x')
+      ? String.fromCodePoint(parseInt(e.slice(2), 16))
+      : e.startsWith('#')
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : ENTITIES[e]!,
   );
 }
 
@@ -139,10 +143,13 @@ const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&l
 export function formatXmlRpcValue(v: unknown): string {
   if (typeof v === 'string') return `<value>${escape(v)}</value>`;
   if (typeof v === 'boolean') return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
-  if (typeof v === 'number') return Number.isInteger(v) ? `<value><int>${v}</int></value>` : `<value><double>${v}</double></value>`;
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? `<value><int>${v}</int></value>` : `<value><double>${v}</double></value>`;
   if (Array.isArray(v)) return `<value><array><data>${v.map(formatXmlRpcValue).join('')}</data></array></value>`;
   if (v && typeof v === 'object') {
-    return `<value><struct>${Object.entries(v).map(([k, x]) => `<member><name>${escape(k)}</name>${formatXmlRpcValue(x)}</member>`).join('')}</struct></value>`;
+    return `<value><struct>${Object.entries(v)
+      .map(([k, x]) => `<member><name>${escape(k)}</name>${formatXmlRpcValue(x)}</member>`)
+      .join('')}</struct></value>`;
   }
   return '<value></value>';
 }

@@ -19,18 +19,22 @@ export function hlvmmV1Data(config: GuestConfig, base = 'guest_config'): Map<str
   const bad = (path: string, message: string): void => {
     problems.push({ path: `${base}.${path}`, message: `${base}.${path}: ${message}` });
   };
-  const unsupported = (path: string, what: string): void => bad(path, `${what} cannot be carried by protocol hlvmm-v1 (use protocol v2)`);
+  const unsupported = (path: string, what: string): void =>
+    bad(path, `${what} cannot be carried by protocol hlvmm-v1 (use protocol v2)`);
   const data = new Map<string, string>();
   const put = (key: string, value: string | undefined, path: string): void => {
     if (value === undefined || value === '') return;
-    if (/['"\\]/.test(value)) bad(path, 'contains a quote or backslash, which the hlvmm-v1 guest agent drops silently (use protocol v2)');
-    else if (value !== value.trim() || /[\r\n]/.test(value)) bad(path, 'has surrounding blanks or line breaks, which the hlvmm-v1 guest agent trims or splits');
+    if (/['"\\]/.test(value))
+      bad(path, 'contains a quote or backslash, which the hlvmm-v1 guest agent drops silently (use protocol v2)');
+    else if (value !== value.trim() || /[\r\n]/.test(value))
+      bad(path, 'has surrounding blanks or line breaks, which the hlvmm-v1 guest agent trims or splits');
     data.set(key, value);
   };
 
   if (!config.hostname) bad('hostname', 'is required by hlvmm-v1');
   put('guest_host_name', config.hostname, 'hostname');
-  if (!config.admin || !config.admin.password) bad('admin.password', 'hlvmm-v1 needs a local administrator with a password');
+  if (!config.admin || !config.admin.password)
+    bad('admin.password', 'hlvmm-v1 needs a local administrator with a password');
   if (config.admin?.password_hash) unsupported('admin.password_hash', 'a password hash');
   if (config.admin?.ssh_authorized_keys?.length) unsupported('admin.ssh_authorized_keys', 'administrator SSH keys');
   put('guest_la_uid', config.admin?.name, 'admin.name');
@@ -46,7 +50,8 @@ export function hlvmmV1Data(config: GuestConfig, base = 'guest_config'): Map<str
     if (nic.ipv4_address) {
       const cidr = parseCidr4(nic.ipv4_address);
       if (!nic.ipv4_gateway) bad('nics[0].ipv4_gateway', 'is required by hlvmm-v1 with a static address');
-      if (!nic.dns_servers?.length) bad('nics[0].dns_servers', 'hlvmm-v1 needs at least one DNS server with a static address');
+      if (!nic.dns_servers?.length)
+        bad('nics[0].dns_servers', 'hlvmm-v1 needs at least one DNS server with a static address');
       put('guest_v4_ip_addr', nic.ipv4_address.split('/')[0], 'nics[0].ipv4_address');
       put('guest_v4_cidr_prefix', cidr ? String(cidr.prefix) : undefined, 'nics[0].ipv4_address');
       put('guest_v4_default_gw', nic.ipv4_gateway, 'nics[0].ipv4_gateway');
@@ -67,9 +72,13 @@ export function hlvmmV1Data(config: GuestConfig, base = 'guest_config'): Map<str
   }
   if (config.ansible) {
     if (!SAFE_NAME.test(config.ansible.user)) {
-      bad('ansible.user', 'must be a plain lower-case user name for hlvmm-v1 (its agent passes the name to eval as root)');
+      bad(
+        'ansible.user',
+        'must be a plain lower-case user name for hlvmm-v1 (its agent passes the name to eval as root)',
+      );
     }
-    if (config.ansible.ssh_authorized_keys.length !== 1) unsupported('ansible.ssh_authorized_keys', 'more or fewer than one Ansible key');
+    if (config.ansible.ssh_authorized_keys.length !== 1)
+      unsupported('ansible.ssh_authorized_keys', 'more or fewer than one Ansible key');
     put('ansible_ssh_user', config.ansible.user, 'ansible.user');
     put('ansible_ssh_key', config.ansible.ssh_authorized_keys[0]?.trim(), 'ansible.ssh_authorized_keys[0]');
   }

@@ -51,7 +51,11 @@ export async function runHlvmmV1Exchange(options: SealedExchangeOptions): Promis
   assertGuestConfig(rest);
   const data = hlvmmV1Data(options.config);
   const hostname = options.config.hostname!;
-  if (!options.hlvmmVersion) throw new InvalidArgument('hlvmm_version: the version of the HLVMM guest ISO is required for protocol hlvmm-v1', 'hlvmm_version');
+  if (!options.hlvmmVersion)
+    throw new InvalidArgument(
+      'hlvmm_version: the version of the HLVMM guest ISO is required for protocol hlvmm-v1',
+      'hlvmm_version',
+    );
   const { channel } = options;
   const readIntrinsic = channel.readIntrinsicItems?.bind(channel);
   if (!readIntrinsic) {
@@ -88,7 +92,10 @@ export async function runHlvmmV1Exchange(options: SealedExchangeOptions): Promis
       initialDelayMs: options.initialDelayMs ?? 200,
       maxDelayMs: options.maxDelayMs ?? 2_000,
       what: 'the hlvmm-v1 guest agent',
-      onTimeout: () => new GuestTimeout(`no answer from the hlvmm-v1 guest agent after ${Math.round((clock.now() - start) / 1000)} s (${phase})`),
+      onTimeout: () =>
+        new GuestTimeout(
+          `no answer from the hlvmm-v1 guest agent after ${Math.round((clock.now() - start) / 1000)} s (${phase})`,
+        ),
     });
 
   let chunks = 0;
@@ -107,7 +114,10 @@ export async function runHlvmmV1Exchange(options: SealedExchangeOptions): Promis
     const key = parseV1PublicKey(publicKey);
     keyBits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     const aesKey = random(32);
-    const items: [string, string][] = [[V1.checksum, v1Checksum(data)], [V1.sharedKey, wrapV1Key(key, aesKey).toString('base64')]];
+    const items: [string, string][] = [
+      [V1.checksum, v1Checksum(data)],
+      [V1.sharedKey, wrapV1Key(key, aesKey).toString('base64')],
+    ];
     for (const [k, v] of data) items.push(...v1DataItems(k, v, aesKey, random));
     chunks = items.length;
     await write(items);
@@ -134,7 +144,14 @@ export async function runHlvmmV1Exchange(options: SealedExchangeOptions): Promis
   ];
   options.warn?.(`hlvmm-v1: observed ${observed.join('; ')}. Not observed: ${V1_UNOBSERVED}.`);
   return {
-    protocol: 'hlvmm-v1', state: 'published', observed, unobserved: [V1_UNOBSERVED],
-    attempt: '-', attempts: 1, chunks, elapsedMs: clock.now() - start, itemsRemoved: count,
+    protocol: 'hlvmm-v1',
+    state: 'published',
+    observed,
+    unobserved: [V1_UNOBSERVED],
+    attempt: '-',
+    attempts: 1,
+    chunks,
+    elapsedMs: clock.now() - start,
+    itemsRemoved: count,
   };
 }

@@ -42,7 +42,11 @@ export function readV1Value(items: ReadonlyMap<string, string>, key: string): st
 export function parseV1PublicKey(base64: string): KeyObject {
   const key = decodeV1PublicKey(base64);
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < V1_MIN_KEY_BITS) throw new EnvelopeRejected('public_key', `the hlvmm-v1 guest key is ${bits}-bit RSA; at least ${V1_MIN_KEY_BITS} bits are required`);
+  if (bits < V1_MIN_KEY_BITS)
+    throw new EnvelopeRejected(
+      'public_key',
+      `the hlvmm-v1 guest key is ${bits}-bit RSA; at least ${V1_MIN_KEY_BITS} bits are required`,
+    );
   return key;
 }
 
@@ -52,11 +56,15 @@ function decodeV1PublicKey(base64: string): KeyObject {
     const bits = der.readUInt32LE(12);
     const exponent = der.readUInt32LE(16);
     const modulusLe = der.subarray(20, 20 + bits / 8);
-    if (modulusLe.length !== bits / 8) throw new EnvelopeRejected('public_key', 'truncated CAPI PUBLICKEYBLOB from the guest');
+    if (modulusLe.length !== bits / 8)
+      throw new EnvelopeRejected('public_key', 'truncated CAPI PUBLICKEYBLOB from the guest');
     const n = Buffer.from(modulusLe).reverse();
     const e = Buffer.alloc(4);
     e.writeUInt32BE(exponent);
-    return createPublicKey({ key: { kty: 'RSA', n: n.toString('base64url'), e: stripZeros(e).toString('base64url') }, format: 'jwk' });
+    return createPublicKey({
+      key: { kty: 'RSA', n: n.toString('base64url'), e: stripZeros(e).toString('base64url') },
+      format: 'jwk',
+    });
   }
   try {
     return createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
@@ -81,13 +89,21 @@ export function encryptV1Value(aesKey: Buffer, text: string, iv: Buffer): string
 }
 
 /** Host items for one data value: direct when ≤ 100 characters, else up to 30 separately encrypted chunks. */
-export function v1DataItems(key: string, value: string, aesKey: Buffer, random: (n: number) => Buffer): [string, string][] {
+export function v1DataItems(
+  key: string,
+  value: string,
+  aesKey: Buffer,
+  random: (n: number) => Buffer,
+): [string, string][] {
   if (value.length <= V1_CHUNK_CHARS) return [[key, encryptV1Value(aesKey, value, random(16))]];
   const count = Math.ceil(value.length / V1_CHUNK_CHARS);
   if (count > V1_MAX_CHUNKS) throw new Error(`value of ${key} is longer than hlvmm-v1 can carry (3,000 characters)`);
   const out: [string, string][] = [];
   for (let i = 0; i < count; i++) {
-    out.push([`${key}._${i}`, encryptV1Value(aesKey, value.slice(i * V1_CHUNK_CHARS, (i + 1) * V1_CHUNK_CHARS), random(16))]);
+    out.push([
+      `${key}._${i}`,
+      encryptV1Value(aesKey, value.slice(i * V1_CHUNK_CHARS, (i + 1) * V1_CHUNK_CHARS), random(16)),
+    ]);
   }
   return out;
 }
@@ -95,5 +111,7 @@ export function v1DataItems(key: string, value: string, aesKey: Buffer, random: 
 /** base64(SHA-256(values sorted by key, joined with "|")): v1's unkeyed digest, published in clear. */
 export function v1Checksum(data: ReadonlyMap<string, string>): string {
   const keys = [...data.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256').update(keys.map((k) => data.get(k)!).join('|'), 'utf8').digest('base64');
+  return createHash('sha256')
+    .update(keys.map((k) => data.get(k)!).join('|'), 'utf8')
+    .digest('base64');
 }

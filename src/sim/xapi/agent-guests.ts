@@ -28,7 +28,12 @@ export class AgentGuests extends PlainGuests {
   /** The guest's files (root, agent state and log) by VM uuid. */
   dirs(uuid: string): { root: string; state: string; runtime: string; log: string } {
     const base = join(this.workDir, uuid);
-    return { root: join(base, 'root'), state: join(base, 'state'), runtime: join(base, 'run'), log: join(base, 'agent.log') };
+    return {
+      root: join(base, 'root'),
+      state: join(base, 'state'),
+      runtime: join(base, 'run'),
+      log: join(base, 'agent.log'),
+    };
   }
 
   override started(s: XapiState, vm: string, domid: number, halt: () => void): void {
@@ -44,10 +49,31 @@ export class AgentGuests extends PlainGuests {
       writeFileSync(join(d.root, 'etc/hosts'), '127.0.0.1 localhost\n127.0.1.1 template\n');
       writeFileSync(join(d.root, 'etc/hostname'), 'template\n');
     }
-    const child = spawn('sh', [DEFAULT_AGENT, 'run', '--kvp-dir', 'auto', '--root', d.root, '--state-dir', d.state, '--runtime-dir', d.runtime, ...this.extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PATH: `${this.tools.bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, VIRTSEAL_XS_SOCKET: this.tools.socket, VIRTSEAL_XS_DOMID: String(domid) },
-    });
+    const child = spawn(
+      'sh',
+      [
+        DEFAULT_AGENT,
+        'run',
+        '--kvp-dir',
+        'auto',
+        '--root',
+        d.root,
+        '--state-dir',
+        d.state,
+        '--runtime-dir',
+        d.runtime,
+        ...this.extraArgs,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          PATH: `${this.tools.bin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+          VIRTSEAL_XS_SOCKET: this.tools.socket,
+          VIRTSEAL_XS_DOMID: String(domid),
+        },
+      },
+    );
     const log = createWriteStream(d.log, { flags: 'a' });
     child.stdout.pipe(log);
     child.stderr.pipe(log);

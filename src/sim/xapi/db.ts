@@ -30,7 +30,10 @@ export interface DbEvent {
   readonly snapshot?: Record<string, unknown>;
 }
 
-export type Subscription = { readonly kind: 'all' } | { readonly kind: 'class'; readonly cls: string } | { readonly kind: 'object'; readonly cls: string; readonly ref: string };
+export type Subscription =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'class'; readonly cls: string }
+  | { readonly kind: 'object'; readonly cls: string; readonly ref: string };
 
 export function parseSubscription(s: string): Subscription {
   if (s === '*') return { kind: 'all' };
@@ -42,7 +45,11 @@ export function parseSubscription(s: string): Subscription {
 const matches = (subs: readonly Subscription[], cls: string, ref: string): boolean =>
   subs.some((s) => s.kind === 'all' || (s.cls === cls && (s.kind === 'class' || s.ref === ref)));
 
-export const xapiTime = (ms: number): string => new Date(ms).toISOString().replace(/[-]/g, '').replace(/\.\d+Z$/, 'Z');
+export const xapiTime = (ms: number): string =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 export class Db {
   private readonly rows = new Map<string, Row>();
@@ -122,7 +129,9 @@ export class Db {
   }
 
   find(cls: string, pred: (rec: Readonly<Record<string, unknown>>) => boolean): string[] {
-    return this.all(cls).filter(([, r]) => pred(r)).map(([ref]) => ref);
+    return this.all(cls)
+      .filter(([, r]) => pred(r))
+      .map(([ref]) => ref);
   }
 
   /** What event.from returns for a token's generation: adds, mods and dels after it, in generation order. */
@@ -134,7 +143,8 @@ export class Db {
       else if (row.modified > since) out.push({ ...this.ev('mod', row.cls, row.ref, row.record), g: row.modified });
     }
     for (const t of this.tombstones) {
-      if (t.deleted > since && t.created <= since && matches(subs, t.cls, t.ref)) out.push({ ...this.ev('del', t.cls, t.ref, undefined), g: t.deleted });
+      if (t.deleted > since && t.created <= since && matches(subs, t.cls, t.ref))
+        out.push({ ...this.ev('del', t.cls, t.ref, undefined), g: t.deleted });
     }
     return out.sort((a, b) => a.g - b.g).map(({ g: _g, ...e }) => e);
   }
@@ -162,11 +172,28 @@ export class Db {
     return this.generation;
   }
 
-  private ev(operation: DbEvent['operation'], cls: string, ref: string, snapshot: Record<string, unknown> | undefined): DbEvent {
-    return { id: this.generation, timestamp: xapiTime(this.now()), class: cls.toLowerCase(), operation, ref, ...(snapshot ? { snapshot: { ...snapshot } } : {}) };
+  private ev(
+    operation: DbEvent['operation'],
+    cls: string,
+    ref: string,
+    snapshot: Record<string, unknown> | undefined,
+  ): DbEvent {
+    return {
+      id: this.generation,
+      timestamp: xapiTime(this.now()),
+      class: cls.toLowerCase(),
+      operation,
+      ref,
+      ...(snapshot ? { snapshot: { ...snapshot } } : {}),
+    };
   }
 
-  private record(operation: DbEvent['operation'], cls: string, ref: string, snapshot: Record<string, unknown> | undefined): void {
+  private record(
+    operation: DbEvent['operation'],
+    cls: string,
+    ref: string,
+    snapshot: Record<string, unknown> | undefined,
+  ): void {
     this.log.push(this.ev(operation, cls, ref, snapshot));
     while (this.log.length > this.maxStoredEvents) this.highestForgotten = this.log.shift()!.id;
     for (const w of [...this.waiters]) w();

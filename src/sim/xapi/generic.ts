@@ -8,7 +8,8 @@ import { type Call, XapiFailure, type XapiState } from './state';
 
 export type Impl = (state: XapiState, call: Call, args: readonly unknown[]) => unknown;
 
-const copy = (r: Readonly<Record<string, unknown>>): Record<string, unknown> => JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
+const copy = (r: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(r)) as Record<string, unknown>;
 
 export function implicitImpl(cls: string, name: string): Impl | undefined {
   const fields = FIELDS.get(cls)!;

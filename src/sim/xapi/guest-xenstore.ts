@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Xenstore, XenstoreError } from './xenstore';
 
-export const XS_TOOLS = ['xenstore-read', 'xenstore-write', 'xenstore-rm', 'xenstore-list', 'xenstore-exists', 'xenstore-chmod'] as const;
+export const XS_TOOLS = [
+  'xenstore-read',
+  'xenstore-write',
+  'xenstore-rm',
+  'xenstore-list',
+  'xenstore-exists',
+  'xenstore-chmod',
+] as const;
 /** The tools' client: beside this source, or (from a bundled dist/ build) in the checkout's src/, or under the cwd. */
 const CLI =
   [
@@ -72,7 +79,11 @@ export function runTool(xs: Xenstore, domid: number, tool: string, args: readonl
         return args.every((p) => xs.exists(domid, p)) ? { out: '', err: '', code: 0 } : { out: '', err: '', code: 1 };
       case 'xenstore-chmod': {
         const [p, ...perms] = args;
-        xs.setPerms(domid, p!, perms.map((x) => ({ perm: x[0] as 'n', domid: Number(x.slice(1)) })));
+        xs.setPerms(
+          domid,
+          p!,
+          perms.map((x) => ({ perm: x[0] as 'n', domid: Number(x.slice(1)) })),
+        );
         return { out: '', err: '', code: 0 };
       }
       default:
@@ -84,7 +95,10 @@ export function runTool(xs: Xenstore, domid: number, tool: string, args: readonl
 }
 
 /** Serves the guest tools on `<dir>/xs.sock` and writes the wrapper commands into `<dir>/bin`. */
-export async function serveGuestXenstore(xs: Xenstore, dir: string): Promise<{ readonly socket: string; readonly bin: string; close(): Promise<void> }> {
+export async function serveGuestXenstore(
+  xs: Xenstore,
+  dir: string,
+): Promise<{ readonly socket: string; readonly bin: string; close(): Promise<void> }> {
   const bin = join(dir, 'bin');
   mkdirSync(bin, { recursive: true });
   for (const t of XS_TOOLS) {

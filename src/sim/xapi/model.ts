@@ -18,7 +18,11 @@ export interface MessageSpec {
 interface SubsetFile {
   readonly source: string;
   readonly enums: Record<string, string[]>;
-  readonly classes: { name: string; fields: (string[])[]; messages: { name: string; params: [string, string][]; result: string; minRole: string; implicit: boolean }[] }[];
+  readonly classes: {
+    name: string;
+    fields: string[][];
+    messages: { name: string; params: [string, string][]; result: string; minRole: string; implicit: boolean }[];
+  }[];
 }
 
 const subset = subsetJson as unknown as SubsetFile;
@@ -31,12 +35,20 @@ export const MESSAGES: ReadonlyMap<string, MessageSpec> = new Map(
 );
 
 /** Field name → [type, qualifier, default] of each class. */
-export const FIELDS: ReadonlyMap<string, ReadonlyMap<string, { readonly type: string; readonly qualifier: string; readonly dflt?: string }>> = new Map(
-  subset.classes.map((c) => [c.name, new Map(c.fields.map(([n, t, q, d]) => [n!, { type: t!, qualifier: q!, ...(d !== undefined ? { dflt: d } : {}) }]))]),
+export const FIELDS: ReadonlyMap<
+  string,
+  ReadonlyMap<string, { readonly type: string; readonly qualifier: string; readonly dflt?: string }>
+> = new Map(
+  subset.classes.map((c) => [
+    c.name,
+    new Map(c.fields.map(([n, t, q, d]) => [n!, { type: t!, qualifier: q!, ...(d !== undefined ? { dflt: d } : {}) }])),
+  ]),
 );
 
 /** Class names as XAPI writes them, by lower case (event subscriptions are case-insensitive). */
-export const CLASS_BY_LOWER: ReadonlyMap<string, string> = new Map(subset.classes.map((c) => [c.name.toLowerCase(), c.name]));
+export const CLASS_BY_LOWER: ReadonlyMap<string, string> = new Map(
+  subset.classes.map((c) => [c.name.toLowerCase(), c.name]),
+);
 
 export const NULL_REF = 'OpaqueRef:NULL';
 

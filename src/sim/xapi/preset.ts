@@ -24,7 +24,13 @@ export function populate(s: XapiState, p: XapiPreset = STANDARD_PRESET): void {
     API_version_major: 2,
     API_version_minor: 21,
     API_version_vendor: 'XenSource',
-    software_version: { product_brand: 'XCP-ng', product_version: '8.3.0', platform_version: '3.4.0', xapi: '26.4', xen: '4.17.5' },
+    software_version: {
+      product_brand: 'XCP-ng',
+      product_version: '8.3.0',
+      platform_version: '3.4.0',
+      xapi: '26.4',
+      xen: '4.17.5',
+    },
     cpu_info: { cpu_count: '16', socket_count: '1', vendor: 'GenuineIntel', modelname: 'Simulated CPU' },
   });
   const sr = s.db.create('SR', {
@@ -38,6 +44,12 @@ export function populate(s: XapiState, p: XapiPreset = STANDARD_PRESET): void {
   });
   s.db.create('PBD', { host, SR: sr, currently_attached: true, device_config: { device: '/dev/sdb' } });
   s.db.update(sr, { PBDs: s.db.all('PBD').map(([r]) => r) });
-  s.db.create('pool', { name_label: 'sim-pool', master: host, default_SR: sr, suspend_image_SR: sr, crash_dump_SR: sr });
+  s.db.create('pool', {
+    name_label: 'sim-pool',
+    master: host,
+    default_SR: sr,
+    suspend_image_SR: sr,
+    crash_dump_SR: sr,
+  });
   s.db.create('network', { name_label: p.networkName, bridge: 'xenbr0', MTU: 1500, managed: true });
 }

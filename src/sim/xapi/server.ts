@@ -43,15 +43,39 @@ export interface TlsIdentity {
 export function selfSignedCertificate(): TlsIdentity {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-xapi-cert-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,IP:127.0.0.2,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert, fingerprint256: new X509Certificate(cert).fingerprint256 };
+    return {
+      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+      cert,
+      fingerprint256: new X509Certificate(cert).fingerprint256,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
 
 export class FakeXapi {
   readonly state: XapiState;
@@ -66,7 +90,9 @@ export class FakeXapi {
     options: FakeXapiOptions,
     readonly tls: TlsIdentity,
   ) {
-    const users = new Map(Object.entries(options.users ?? { root: { password: 'xapi-secret', role: 'pool-admin' as Role } }));
+    const users = new Map(
+      Object.entries(options.users ?? { root: { password: 'xapi-secret', role: 'pool-admin' as Role } }),
+    );
     this.state = new XapiState(users, { taskMs: 5, guestIpMs: 50, shutdownMs: 30, ...options.timings });
     this.guests = options.guests ?? new PlainGuests();
     this.impls = { ...vmImpls(this.guests), ...storageImpls, ...this.coreImpls() };
@@ -94,13 +120,16 @@ export class FakeXapi {
   }
 
   private listen(host: string, port: number, member: boolean): Promise<number> {
-    const server = https.createServer({ key: this.tls.key, cert: this.tls.cert, keepAliveTimeout: 60_000 }, (req, res) => {
-      const work = this.handle(req, res, member).catch(() => {
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-      this.pending.add(work);
-      void work.finally(() => this.pending.delete(work));
-    });
+    const server = https.createServer(
+      { key: this.tls.key, cert: this.tls.cert, keepAliveTimeout: 60_000 },
+      (req, res) => {
+        const work = this.handle(req, res, member).catch(() => {
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+        this.pending.add(work);
+        void work.finally(() => this.pending.delete(work));
+      },
+    );
     this.servers.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -134,16 +163,31 @@ export class FakeXapi {
       request = JSON.parse(Buffer.concat(parts).toString('utf8')) as typeof request;
     } catch {
       // XAPI answers a request it cannot parse with an HTML error page.
-      res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body><h1>HTTP 500 internal server error</h1></body></html>');
+      res
+        .writeHead(500, { 'content-type': 'text/html' })
+        .end('<html><body><h1>HTTP 500 internal server error</h1></body></html>');
       return;
     }
-    if (request.id === null || request.id === undefined || typeof request.method !== 'string' || !Array.isArray(request.params)) {
-      res.writeHead(500, { 'content-type': 'text/html' }).end('<html><body><h1>HTTP 500 internal server error</h1></body></html>');
+    if (
+      request.id === null ||
+      request.id === undefined ||
+      typeof request.method !== 'string' ||
+      !Array.isArray(request.params)
+    ) {
+      res
+        .writeHead(500, { 'content-type': 'text/html' })
+        .end('<html><body><h1>HTTP 500 internal server error</h1></body></html>');
       return;
     }
     const v2 = request.jsonrpc === '2.0';
     const reply = (body: Record<string, unknown>): void => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(v2 ? { jsonrpc: '2.0', ...body, id: request.id } : { error: null, result: null, ...body, id: request.id }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify(
+            v2 ? { jsonrpc: '2.0', ...body, id: request.id } : { error: null, result: null, ...body, id: request.id },
+          ),
+        );
     };
     try {
       if (member && request.method.startsWith('session.login')) throw new XapiFailure('HOST_IS_SLAVE', ['127.0.0.1']);
@@ -169,7 +213,8 @@ export class FakeXapi {
     }
     const task = q.get('task_id');
     const finish = (status: string, extra: Record<string, unknown>): void => {
-      if (task && s.db.has(task, 'task')) s.db.update(task, { status, progress: 1, finished: xapiTime(Date.now()), ...extra });
+      if (task && s.db.has(task, 'task'))
+        s.db.update(task, { status, progress: 1, finished: xapiTime(Date.now()), ...extra });
     };
     try {
       const fault = s.faults.match('import_raw_vdi', [q.get('vdi') ?? '']);
@@ -192,23 +237,37 @@ export class FakeXapi {
     const isAsync = method.startsWith('Async.');
     const name = isAsync ? method.slice(6) : method;
     const spec = MESSAGES.get(name);
-    if (!spec || (isAsync && (spec.implicit || spec.cls === 'session' || spec.cls === 'event'))) throw new XapiFailure('MESSAGE_METHOD_UNKNOWN', [method]);
-    if (params.length !== spec.params.length) throw new XapiFailure('MESSAGE_PARAMETER_COUNT_MISMATCH', [method, String(spec.params.length), String(params.length)]);
+    if (!spec || (isAsync && (spec.implicit || spec.cls === 'session' || spec.cls === 'event')))
+      throw new XapiFailure('MESSAGE_METHOD_UNKNOWN', [method]);
+    if (params.length !== spec.params.length)
+      throw new XapiFailure('MESSAGE_PARAMETER_COUNT_MISMATCH', [
+        method,
+        String(spec.params.length),
+        String(params.length),
+      ]);
     const withSession = spec.params[0]?.[1] === 'session ref';
-    let call: Call = { session: '', user: { user: '', role: 'read-only', originator: '', lastActive: 0 }, method: name };
+    let call: Call = {
+      session: '',
+      user: { user: '', role: 'read-only', originator: '', lastActive: 0 },
+      method: name,
+    };
     if (withSession) {
       const session = String(params[0]);
       const info = s.sessions.get(session);
       if (!info) throw new XapiFailure('SESSION_INVALID', [session]);
       info.lastActive = Date.now();
-      if (ROLES.indexOf(info.role) < ROLES.indexOf(spec.minRole as Role)) throw new XapiFailure('RBAC_PERMISSION_DENIED', [name, `No permission in ${info.role} for ${name}`]);
+      if (ROLES.indexOf(info.role) < ROLES.indexOf(spec.minRole as Role))
+        throw new XapiFailure('RBAC_PERMISSION_DENIED', [name, `No permission in ${info.role} for ${name}`]);
       call = { session, user: info, method: name };
     }
     const args = withSession ? params.slice(1) : params;
     const impl = this.impls[name] ?? (spec.implicit ? implicitImpl(spec.cls, spec.name) : undefined);
     if (!impl) throw new XapiFailure('NOT_IMPLEMENTED', [name]);
     const run = async (c: Call): Promise<unknown> => {
-      const fault = s.faults.match(name, args.filter((a): a is string => typeof a === 'string'));
+      const fault = s.faults.match(
+        name,
+        args.filter((a): a is string => typeof a === 'string'),
+      );
       if (fault) {
         if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
         if (fault.kind === 'hang') await new Promise(() => undefined);
@@ -228,11 +287,23 @@ export class FakeXapi {
       await new Promise((r) => setTimeout(r, s.timings.taskMs));
       try {
         const result = await run({ ...call, task });
-        if (s.db.has(task)) s.db.update(task, { status: 'success', progress: 1, finished: xapiTime(Date.now()), result: result === '' ? '' : formatXmlRpcValue(result) });
+        if (s.db.has(task))
+          s.db.update(task, {
+            status: 'success',
+            progress: 1,
+            finished: xapiTime(Date.now()),
+            result: result === '' ? '' : formatXmlRpcValue(result),
+          });
       } catch (e) {
         const f = e instanceof XapiFailure ? e : new XapiFailure('INTERNAL_ERROR', [(e as Error).message]);
         const cancelled = f.code === 'TASK_CANCELLED';
-        if (s.db.has(task)) s.db.update(task, { status: cancelled ? 'cancelled' : 'failure', progress: 1, finished: xapiTime(Date.now()), error_info: [f.code, ...f.params] });
+        if (s.db.has(task))
+          s.db.update(task, {
+            status: cancelled ? 'cancelled' : 'failure',
+            progress: 1,
+            finished: xapiTime(Date.now()),
+            error_info: [f.code, ...f.params],
+          });
       }
     })();
     this.pending.add(work);
@@ -246,11 +317,14 @@ export class FakeXapi {
     return {
       'session.login_with_password': (_s, _c, [uname, pwd, _version, originator]) => {
         const user = s.users.get(String(uname));
-        if (!user || user.password !== pwd) throw new XapiFailure('SESSION_AUTHENTICATION_FAILED', [String(uname), 'Authentication failure']);
+        if (!user || user.password !== pwd)
+          throw new XapiFailure('SESSION_AUTHENTICATION_FAILED', [String(uname), 'Authentication failure']);
         const ref = `OpaqueRef:${crypto.randomUUID()}`;
         const orig = String(originator);
         // At most maxSessionsPerOriginator sessions per originator: the oldest are logged out.
-        const mine = [...s.sessions].filter(([, i]) => i.originator === orig && i.user === uname).sort(([, a], [, b]) => a.lastActive - b.lastActive);
+        const mine = [...s.sessions]
+          .filter(([, i]) => i.originator === orig && i.user === uname)
+          .sort(([, a], [, b]) => a.lastActive - b.lastActive);
         while (mine.length >= s.maxSessionsPerOriginator) s.sessions.delete(mine.shift()![0]);
         s.sessions.set(ref, { user: String(uname), role: user.role, originator: orig, lastActive: Date.now() });
         return ref;
@@ -261,7 +335,13 @@ export class FakeXapi {
       },
       'session.get_this_host': () => s.host,
       'task.create': (_s, _c, [label, description]) =>
-        s.db.create('task', { name_label: String(label), name_description: String(description), status: 'pending', created: xapiTime(Date.now()), resident_on: s.host }),
+        s.db.create('task', {
+          name_label: String(label),
+          name_description: String(description),
+          status: 'pending',
+          created: xapiTime(Date.now()),
+          resident_on: s.host,
+        }),
       'task.cancel': (_s, _c, [task]) => {
         const ref = s.ref('task', task);
         if (s.rec('task', ref).status === 'pending') s.db.update(ref, { status: 'cancelling' });
@@ -286,7 +366,11 @@ export class FakeXapi {
           const events = s.db.changesSince(subs, since);
           if (events.length || Date.now() >= deadline) {
             const counts: Record<string, number> = {};
-            return { events, valid_ref_counts: counts, token: `${String(generation).padStart(20, '0')},${'0'.padStart(20, '0')}` };
+            return {
+              events,
+              valid_ref_counts: counts,
+              token: `${String(generation).padStart(20, '0')},${'0'.padStart(20, '0')}`,
+            };
           }
           await s.db.nextChange(deadline - Date.now());
         }
@@ -298,7 +382,10 @@ export class FakeXapi {
       },
       'event.get_current_id': () => s.db.log.at(-1)?.id ?? 0,
       'event.register': (_s, c, [classes]) => {
-        registrations.set(c.session, { subs: (classes as string[]).map(parseSubscription), next: s.db.currentGeneration + 1 });
+        registrations.set(c.session, {
+          subs: (classes as string[]).map(parseSubscription),
+          next: s.db.currentGeneration + 1,
+        });
         return '';
       },
       'event.unregister': (_s, c) => {
@@ -310,7 +397,9 @@ export class FakeXapi {
         if (!reg) throw new XapiFailure('SESSION_NOT_REGISTERED', [c.session]);
         for (;;) {
           if (s.db.highestForgotten >= reg.next) throw new XapiFailure('EVENTS_LOST', []);
-          const evs = s.db.log.filter((e) => e.id >= reg.next && reg.subs.some((sub) => sub.kind === 'all' || sub.cls.toLowerCase() === e.class));
+          const evs = s.db.log.filter(
+            (e) => e.id >= reg.next && reg.subs.some((sub) => sub.kind === 'all' || sub.cls.toLowerCase() === e.class),
+          );
           if (evs.length) {
             reg.next = s.db.log.at(-1)!.id + 1;
             return evs;
@@ -321,4 +410,3 @@ export class FakeXapi {
     };
   }
 }
-

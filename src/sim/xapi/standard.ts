@@ -22,15 +22,26 @@ export interface StandardXenSim {
   stop(): Promise<void>;
 }
 
-export async function startStandardXenSim(options: { readonly port?: number; readonly password?: string } = {}): Promise<StandardXenSim> {
+export async function startStandardXenSim(
+  options: { readonly port?: number; readonly password?: string } = {},
+): Promise<StandardXenSim> {
   const password = options.password ?? randomBytes(18).toString('base64url');
   const guests = new AgentGuests();
-  const fake = await FakeXapi.start({ guests, users: { root: { password, role: 'pool-admin' } }, ...(options.port ? { port: options.port } : {}) });
+  const fake = await FakeXapi.start({
+    guests,
+    users: { root: { password, role: 'pool-admin' } },
+    ...(options.port ? { port: options.port } : {}),
+  });
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-xen-image-'));
   const imageName = 'debian-12-golden';
   try {
     writeFileSync(join(dir, 'golden.raw'), randomBytes(1024 * 1024));
-    const hv = await XenHypervisor.connect({ url: fake.url, username: 'root', password, fingerprint: fake.tls.fingerprint256 });
+    const hv = await XenHypervisor.connect({
+      url: fake.url,
+      username: 'root',
+      password,
+      fingerprint: fake.tls.fingerprint256,
+    });
     try {
       await hv.images.publishImage({ localPath: join(dir, 'golden.raw'), name: imageName });
     } finally {
@@ -39,5 +50,13 @@ export async function startStandardXenSim(options: { readonly port?: number; rea
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { fake, guests, user: 'root', password, imageName, networkName: STANDARD_PRESET.networkName, stop: () => fake.stop() };
+  return {
+    fake,
+    guests,
+    user: 'root',
+    password,
+    imageName,
+    networkName: STANDARD_PRESET.networkName,
+    stop: () => fake.stop(),
+  };
 }

@@ -26,7 +26,11 @@ export function createVdi(s: XapiState, values: Rec): string {
  * A new VDI from `vdi`: `clone` is copy-on-write on this file-based SR (tiny), `copy` a full copy into `sr`,
  * `snapshot` a read-only point in time.
  */
-export function cloneVdi(s: XapiState, vdi: string, o: { readonly mode: 'clone' | 'copy' | 'snapshot'; readonly sr?: string; readonly snapshotOf?: boolean }): string {
+export function cloneVdi(
+  s: XapiState,
+  vdi: string,
+  o: { readonly mode: 'clone' | 'copy' | 'snapshot'; readonly sr?: string; readonly snapshotOf?: boolean },
+): string {
   const src = s.rec('VDI', vdi);
   const { uuid: _u, VBDs: _b, snapshots: _s, crash_dumps: _c, ...rest } = src;
   const ref = createVdi(s, {
@@ -45,7 +49,8 @@ export function cloneVdi(s: XapiState, vdi: string, o: { readonly mode: 'clone' 
 
 function destroyVdi(s: XapiState, vdi: string): void {
   const r = s.rec('VDI', vdi);
-  if ((r.VBDs as string[]).some((b) => s.db.has(b) && s.rec('VBD', b).currently_attached)) throw new XapiFailure('VDI_IN_USE', [vdi, 'destroy']);
+  if ((r.VBDs as string[]).some((b) => s.db.has(b) && s.rec('VBD', b).currently_attached))
+    throw new XapiFailure('VDI_IN_USE', [vdi, 'destroy']);
   for (const b of r.VBDs as string[]) if (s.db.has(b)) s.db.update(b, { VDI: NULL_REF, empty: true });
   removeFrom(s, String(r.SR), 'VDIs', vdi);
   s.imported.delete(vdi);
@@ -53,20 +58,33 @@ function destroyVdi(s: XapiState, vdi: string): void {
 }
 
 export const storageImpls: Record<string, Impl> = {
-  'VDI.create': (s, _c, [args]) => createVdi(s, s.createArgs('VDI', args, ['SR', 'virtual_size', 'type', 'sharable', 'read_only', 'other_config'])),
+  'VDI.create': (s, _c, [args]) =>
+    createVdi(s, s.createArgs('VDI', args, ['SR', 'virtual_size', 'type', 'sharable', 'read_only', 'other_config'])),
   'VDI.destroy': (s, _c, [vdi]) => (destroyVdi(s, s.ref('VDI', vdi)), ''),
   'VDI.clone': (s, _c, [vdi]) => cloneVdi(s, s.ref('VDI', vdi), { mode: 'clone' }),
   'VDI.snapshot': (s, _c, [vdi]) => cloneVdi(s, s.ref('VDI', vdi), { mode: 'snapshot' }),
   'VDI.copy': (s, _c, [vdi, sr]) => cloneVdi(s, s.ref('VDI', vdi), { mode: 'copy', sr: s.ref('SR', sr) }),
   'VDI.resize': (s, _c, [vdi, size]) => {
     const ref = s.ref('VDI', vdi);
-    if (Number(size) < Number(s.rec('VDI', ref).virtual_size)) throw new XapiFailure('VDI_TOO_SMALL', [ref, String(size)]);
+    if (Number(size) < Number(s.rec('VDI', ref).virtual_size))
+      throw new XapiFailure('VDI_TOO_SMALL', [ref, String(size)]);
     s.db.update(ref, { virtual_size: Number(size) });
     return '';
   },
   'VDI.resize_online': (s, c, args) => storageImpls['VDI.resize']!(s, c, args),
   'VBD.create': (s, _c, [args]) => {
-    const v = s.createArgs('VBD', args, ['VM', 'VDI', 'userdevice', 'bootable', 'mode', 'type', 'empty', 'other_config', 'qos_algorithm_type', 'qos_algorithm_params']);
+    const v = s.createArgs('VBD', args, [
+      'VM',
+      'VDI',
+      'userdevice',
+      'bootable',
+      'mode',
+      'type',
+      'empty',
+      'other_config',
+      'qos_algorithm_type',
+      'qos_algorithm_params',
+    ]);
     return addVbd(s, v);
   },
   'VBD.destroy': (s, _c, [vbd]) => {
@@ -80,7 +98,8 @@ export const storageImpls: Record<string, Impl> = {
   },
   'VBD.plug': (s, _c, [vbd]) => {
     const ref = s.ref('VBD', vbd);
-    if (s.rec('VM', s.rec('VBD', ref).VM).power_state !== 'Running') throw new XapiFailure('VM_BAD_POWER_STATE', [String(s.rec('VBD', ref).VM), 'running', 'halted']);
+    if (s.rec('VM', s.rec('VBD', ref).VM).power_state !== 'Running')
+      throw new XapiFailure('VM_BAD_POWER_STATE', [String(s.rec('VBD', ref).VM), 'running', 'halted']);
     s.db.update(ref, { currently_attached: true });
     return '';
   },
@@ -107,7 +126,20 @@ export const storageImpls: Record<string, Impl> = {
     s.db.update(ref, { VDI: NULL_REF, empty: true });
     return '';
   },
-  'VIF.create': (s, _c, [args]) => addVif(s, s.createArgs('VIF', args, ['device', 'network', 'VM', 'MAC', 'MTU', 'other_config', 'qos_algorithm_type', 'qos_algorithm_params'])),
+  'VIF.create': (s, _c, [args]) =>
+    addVif(
+      s,
+      s.createArgs('VIF', args, [
+        'device',
+        'network',
+        'VM',
+        'MAC',
+        'MTU',
+        'other_config',
+        'qos_algorithm_type',
+        'qos_algorithm_params',
+      ]),
+    ),
   'VIF.destroy': (s, _c, [vif]) => {
     const ref = s.ref('VIF', vif);
     const r = s.rec('VIF', ref);

@@ -17,7 +17,10 @@ export const XS_MAX_NODES_PER_DOMAIN = 1000;
 export const XS_MAX_MESSAGE = 4096;
 
 export class XenstoreError extends Error {
-  constructor(readonly errno: 'EACCES' | 'ENOENT' | 'E2BIG' | 'EQUOTA' | 'EINVAL' | 'ECONNRESET', path: string) {
+  constructor(
+    readonly errno: 'EACCES' | 'ENOENT' | 'E2BIG' | 'EQUOTA' | 'EINVAL' | 'ECONNRESET',
+    path: string,
+  ) {
     super(`${errno} ${path}`);
   }
 }
@@ -113,7 +116,8 @@ export class Xenstore {
       if (!child) {
         if (!this.can(n, domid, 'w')) throw new XenstoreError('EACCES', abs);
         // A guest owns what it creates; dom0's nodes inherit the parent's permissions.
-        const perms = domid === 0 ? n.perms.map((e) => ({ ...e })) : [{ domid, perm: n.perms[0]!.perm }, ...n.perms.slice(1)];
+        const perms =
+          domid === 0 ? n.perms.map((e) => ({ ...e })) : [{ domid, perm: n.perms[0]!.perm }, ...n.perms.slice(1)];
         child = { value: '', perms, children: new Map() };
         created.push(child);
         n.children.set(p, child);
@@ -212,5 +216,9 @@ export class Xenstore {
 }
 
 function clone(n: Node): Node {
-  return { value: n.value, perms: n.perms.map((p) => ({ ...p })), children: new Map([...n.children].map(([k, c]) => [k, clone(c)])) };
+  return {
+    value: n.value,
+    perms: n.perms.map((p) => ({ ...p })),
+    children: new Map([...n.children].map(([k, c]) => [k, clone(c)])),
+  };
 }

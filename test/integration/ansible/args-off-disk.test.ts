@@ -32,7 +32,12 @@ describe('guest_config arguments never stay on disk (real ansible-core)', functi
   const task = {
     name: 'configure',
     'virtseal.core.guest_config': {
-      host: '127.0.0.1', port: 9, user: 'nobody', hypervisor: 'hyperv', vm: 'web-01', timeout: 10,
+      host: '127.0.0.1',
+      port: 9,
+      user: 'nobody',
+      hypervisor: 'hyperv',
+      vm: 'web-01',
+      timeout: 10,
       config: { hostname: 'web-01', admin: { name: 'localadmin', password: CANARY } },
     },
     ignore_errors: true,
@@ -49,13 +54,18 @@ describe('guest_config arguments never stay on disk (real ansible-core)', functi
 
   it('without pipelining and with ANSIBLE_KEEP_REMOTE_FILES=1: refuses in one line and leaves no copy of the arguments', async () => {
     const run = await ws.runPlaybook([{ hosts: 'local', gather_facts: false, tasks: [task] }], {
-      inventory, env: { ANSIBLE_PIPELINING: 'False', ANSIBLE_KEEP_REMOTE_FILES: '1' },
+      inventory,
+      env: { ANSIBLE_PIPELINING: 'False', ANSIBLE_KEEP_REMOTE_FILES: '1' },
     });
     const r = taskResult(run.report, 'configure', 'local');
     expect(r.status).to.equal('failed');
-    expect(r.result.msg).to.match(/^guest_config: its arguments hold secrets and ansible wrote them to a file on the managed host because pipelining is off \(that file is now wiped\); turn pipelining on/);
+    expect(r.result.msg).to.match(
+      /^guest_config: its arguments hold secrets and ansible wrote them to a file on the managed host because pipelining is off \(that file is now wiped\); turn pipelining on/,
+    );
     // ansible kept its task directory, as asked; the module file in it is gone.
-    expect(readdirSync(join(ws.dir, 'remote-tmp')).filter((d) => d.startsWith('ansible-tmp-'))).to.have.length.greaterThan(0);
+    expect(
+      readdirSync(join(ws.dir, 'remote-tmp')).filter((d) => d.startsWith('ansible-tmp-')),
+    ).to.have.length.greaterThan(0);
     expect(leftovers()).to.deep.equal([]);
     expect(run.stdout + run.stderr).not.to.contain(CANARY);
   });

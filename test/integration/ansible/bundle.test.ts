@@ -12,7 +12,8 @@ import { bundleModule } from '../../../build/build';
 const MARKER = ['<<INCLUDE_ANSIBLE', 'MODULE_JSON_ARGS>>'].join('_');
 
 /** ansible-core's json.dumps: ASCII-only, so every non-ASCII character arrives as a \u escape. */
-const pyJson = (v: unknown) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const pyJson = (v: unknown) =>
+  JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 describe('integration: module bundle', function () {
   this.timeout(60_000);
@@ -40,7 +41,9 @@ describe('integration: module bundle', function () {
     expect(embedded.split('\n')[0]).to.equal('#!/usr/bin/env node');
     expect(embedded.split(MARKER)).to.have.length(2);
     expect(embedded).to.not.include('WANT_JSON');
-    const requires = [...embedded.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]).filter((m) => !m!.startsWith('node:'));
+    const requires = [...embedded.matchAll(/require\("([^"]+)"\)/g)]
+      .map((m) => m[1])
+      .filter((m) => !m!.startsWith('node:'));
     // ajv's standalone code names its runtime helper in a string; esbuild bundled the helper itself.
     expect(requires.filter((m) => !/^ajv\/dist\/runtime\//.test(m!))).to.deep.equal([]);
     expect(embedded).to.not.match(/from ansible\.module_utils|import ansible\.module_utils/);
@@ -48,8 +51,15 @@ describe('integration: module bundle', function () {
   });
 
   it('runs pipelined with the args ansible substitutes, hostile values included', () => {
-    const hostile = "*/ process.exit(7) /* `${1+1}` O'Brien $(rm -rf /) \"; rm -rf / \u2028\u2029\u0085 Привет 🎉 " + 'x'.repeat(5000);
-    const r = pipelined({ data: hostile, count: '2', _ansible_check_mode: true, _ansible_module_name: 'virtseal.core.ping' });
+    const hostile =
+      '*/ process.exit(7) /* `${1+1}` O\'Brien $(rm -rf /) "; rm -rf / \u2028\u2029\u0085 Привет 🎉 ' +
+      'x'.repeat(5000);
+    const r = pipelined({
+      data: hostile,
+      count: '2',
+      _ansible_check_mode: true,
+      _ansible_module_name: 'virtseal.core.ping',
+    });
     expect(r.status).to.equal(0);
     expect(r.stdout).to.not.match(/[\u2028\u2029\u0085]/);
     expect(r.stdout.trim().split('\n')).to.have.length(1);
@@ -72,6 +82,9 @@ describe('integration: module bundle', function () {
     expect(JSON.parse(r.stdout)).to.include({ ping: 'from-file' });
     const none = spawnSync('node', [join(dir, 'ping')], { cwd: dir, encoding: 'utf8' });
     expect(none.status).to.equal(1);
-    expect(JSON.parse(none.stdout)).to.include({ failed: true }).and.have.property('msg').that.match(/no module arguments/);
+    expect(JSON.parse(none.stdout))
+      .to.include({ failed: true })
+      .and.have.property('msg')
+      .that.match(/no module arguments/);
   });
 });

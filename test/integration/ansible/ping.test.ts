@@ -18,8 +18,18 @@ function tasks(outDir: string) {
     { name: 'coerced', 'virtseal.core.ping': { data: 'x', count: '{{ 1 + 2 }}', changed: 'no' } },
     { name: 'check', check_mode: true, diff: true, 'virtseal.core.ping': { data: 'new', changed: true } },
     { name: 'diff', diff: true, 'virtseal.core.ping': { data: 'new', changed: true } },
-    { name: 'secret', register: 'secret_result', 'virtseal.core.ping': { secret: '{{ canary }}', data: 'token {{ canary }} end', warnings: ['w {{ canary }}'] } },
-    { name: 'dump secret', 'ansible.builtin.copy': { content: '{{ secret_result | to_json }}', dest: `${outDir}/{{ inventory_hostname }}-secret.json` } },
+    {
+      name: 'secret',
+      register: 'secret_result',
+      'virtseal.core.ping': { secret: '{{ canary }}', data: 'token {{ canary }} end', warnings: ['w {{ canary }}'] },
+    },
+    {
+      name: 'dump secret',
+      'ansible.builtin.copy': {
+        content: '{{ secret_result | to_json }}',
+        dest: `${outDir}/{{ inventory_hostname }}-secret.json`,
+      },
+    },
     { name: 'task no_log', no_log: true, 'virtseal.core.ping': { password: '{{ canary }}' } },
     { name: 'warnings', 'virtseal.core.ping': { warnings: ['first warning', 'second warning'] } },
     { name: 'failure', ignore_errors: true, 'virtseal.core.ping': { fail: true, fail_msg: 'requested failure' } },
@@ -61,14 +71,24 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
 
   it('ships only what the collection needs (build_ignore)', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    expect(files).to.include.members(['MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'plugins/modules/ping', 'plugins/modules/ping.yml']);
-    expect(files.filter((f) => /(^|\/)(package(-lock)?\.json|node_modules|src|\.gitkeep)(\/|$)|\.ts$|\.tar\.gz$/.test(f))).to.deep.equal([]);
+    expect(files).to.include.members([
+      'MANIFEST.json',
+      'FILES.json',
+      'meta/runtime.yml',
+      'plugins/modules/ping',
+      'plugins/modules/ping.yml',
+    ]);
+    expect(
+      files.filter((f) => /(^|\/)(package(-lock)?\.json|node_modules|src|\.gitkeep)(\/|$)|\.ts$|\.tar\.gz$/.test(f)),
+    ).to.deep.equal([]);
   });
 
   it('installs the module as an executable file under its FQCN', () => {
     const mode = statSync(ws.installedPath('plugins/modules/ping')).mode;
     expect(mode & 0o100, 'owner exec bit').to.equal(0o100);
-    expect(readFileSync(ws.installedPath('plugins/modules/ping'), 'utf8').split('\n')[0]).to.equal('#!/usr/bin/env node');
+    expect(readFileSync(ws.installedPath('plugins/modules/ping'), 'utf8').split('\n')[0]).to.equal(
+      '#!/usr/bin/env node',
+    );
   });
 
   it('runs the playbook on both hosts, failing only the tasks meant to fail', () => {
@@ -102,7 +122,9 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
         const r = taskResult(run.report, 'secret', host).result;
         expect(r.ping).to.equal('token ******** end');
         expect(r.secret_length).to.equal(CANARY.length);
-        expect((r.invocation as { module_args: Record<string, unknown> }).module_args.secret).to.equal('VALUE_SPECIFIED_IN_NO_LOG_PARAMETER');
+        expect((r.invocation as { module_args: Record<string, unknown> }).module_args.secret).to.equal(
+          'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER',
+        );
         const registered = readFileSync(join(ws.dir, `${host}-secret.json`), 'utf8');
         expect(registered).to.include('token ******** end');
         expect(registered).to.not.include(CANARY);
@@ -110,7 +132,10 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
       });
 
       it('returns warnings', () => {
-        expect(taskResult(run.report, 'warnings', host).result.warnings).to.deep.equal(['first warning', 'second warning']);
+        expect(taskResult(run.report, 'warnings', host).result.warnings).to.deep.equal([
+          'first warning',
+          'second warning',
+        ]);
       });
 
       it('fails with the module message and reason', () => {
@@ -121,8 +146,14 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
 
       it('rejects bad arguments with one clear line naming the option', () => {
         const cases: [string, string][] = [
-          ['bad type', "argument 'count' is of type str and we were unable to convert to int: \"lots\" cannot be converted to an int"],
-          ['unknown option', 'Unsupported parameters for (virtseal.core.ping) module: colour. Supported parameters include: changed, count, data, fail, fail_msg, mode, password, secret, warnings.'],
+          [
+            'bad type',
+            'argument \'count\' is of type str and we were unable to convert to int: "lots" cannot be converted to an int',
+          ],
+          [
+            'unknown option',
+            'Unsupported parameters for (virtseal.core.ping) module: colour. Supported parameters include: changed, count, data, fail, fail_msg, mode, password, secret, warnings.',
+          ],
           ['out of range', "argument 'count' must be <= 10, got 11"],
         ];
         for (const [task, msg] of cases) {
@@ -163,7 +194,9 @@ describe('integration: virtseal.core.ping under ansible-core', function () {
     expect(out).to.include('RETURN VALUES');
     const list = execFileSync('ansible-doc', ['-l', 'virtseal.core'], { env: ws.env(), encoding: 'utf8', cwd: ws.dir });
     expect(list).to.match(/virtseal\.core\.ping\s+Try to connect/);
-    const json = JSON.parse(execFileSync('ansible-doc', ['--json', 'virtseal.core.ping'], { env: ws.env(), encoding: 'utf8', cwd: ws.dir })) as Record<string, { doc: { options: Record<string, unknown> } }>;
+    const json = JSON.parse(
+      execFileSync('ansible-doc', ['--json', 'virtseal.core.ping'], { env: ws.env(), encoding: 'utf8', cwd: ws.dir }),
+    ) as Record<string, { doc: { options: Record<string, unknown> } }>;
     expect(json['virtseal.core.ping']!.doc.options).to.have.property('count');
   });
 });

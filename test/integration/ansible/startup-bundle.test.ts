@@ -51,13 +51,18 @@ describe('integration: lazy start-up of lifecycle module bundles', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const env = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VIRTSEAL_') && k !== 'NODE_OPTIONS'));
+  const env = () =>
+    Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VIRTSEAL_') && k !== 'NODE_OPTIONS'));
 
   /** Runs the bundle the way ansible pipelines it: args substituted for the marker, program on stdin. Asynchronous:
    * the loopback server of these tests runs on this process's event loop. */
   const pipelined = async (args: object) => {
     const program = readFileSync(join(dir, 'vm_info'), 'utf8').split(MARKER).join(JSON.stringify(args));
-    const child = spawn('node', ['--require', join(dir, 'preload.cjs')], { cwd: dir, env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('node', ['--require', join(dir, 'preload.cjs')], {
+      cwd: dir,
+      env: env(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -76,7 +81,13 @@ describe('integration: lazy start-up of lifecycle module bundles', function () {
   });
 
   it('a Hyper-V call compiles ssh2 and the KVP XML parser, not the libvirt XML builder or yaml', async () => {
-    const { result, compiled } = await pipelined({ host: '127.0.0.1', port: closingPort, user: 'u', password: 'pw-canary-1', accept_unknown_host_key: true });
+    const { result, compiled } = await pipelined({
+      host: '127.0.0.1',
+      port: closingPort,
+      user: 'u',
+      password: 'pw-canary-1',
+      accept_unknown_host_key: true,
+    });
     expect(result).to.include({ failed: true, reason: 'host_unreachable' });
     expect(JSON.stringify(result)).to.not.include('pw-canary-1');
     expect([...compiled].sort()).to.deep.equal(['fast-xml-parser', 'ssh2']);
@@ -84,7 +95,14 @@ describe('integration: lazy start-up of lifecycle module bundles', function () {
 
   it('a libvirt call over SSH loads the libvirt driver: ssh2, fast-xml-parser and xmlbuilder2, not yaml', async () => {
     // A password makes 127.0.0.1 a remote host (SSH), so no virsh runs on this machine.
-    const { result, compiled } = await pipelined({ host: '127.0.0.1', port: closingPort, user: 'u', password: 'pw-canary-2', accept_unknown_host_key: true, hypervisor: 'libvirt' });
+    const { result, compiled } = await pipelined({
+      host: '127.0.0.1',
+      port: closingPort,
+      user: 'u',
+      password: 'pw-canary-2',
+      accept_unknown_host_key: true,
+      hypervisor: 'libvirt',
+    });
     expect(result).to.include({ failed: true, reason: 'host_unreachable' });
     expect(JSON.stringify(result)).to.not.include('pw-canary-2');
     expect([...compiled].sort()).to.deep.equal(['fast-xml-parser', 'ssh2', 'xmlbuilder2']);
@@ -115,15 +133,34 @@ describe('integration: lazy start-up of lifecycle module bundles', function () {
     const out = join(dir, 'packages.cjs');
     await build({
       stdin: { contents: entry, resolveDir: process.cwd(), loader: 'js' },
-      bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: out, plugins: [embeddedPackages()], logLevel: 'error',
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: out,
+      plugins: [embeddedPackages()],
+      logLevel: 'error',
     });
     const text = readFileSync(out, 'utf8');
     // The packages are string literals in the one file, not code.
     expect(text).to.not.match(/^\/\/ node_modules\/(ssh2|xmlbuilder2|fast-xml-parser|yaml)\//m);
-    const r = spawnSync('node', ['--require', join(dir, 'preload.cjs'), out], { cwd: dir, env: env(), encoding: 'utf8', timeout: 60_000 });
-    expect(JSON.parse(r.stdout.trim().split('\n')[0]!), r.stderr).to.deep.equal({
-      name: "O'Brien & <co>", type: 'kvm', yaml: { a: [1, 'two'] }, out: 'over-ssh',
+    const r = spawnSync('node', ['--require', join(dir, 'preload.cjs'), out], {
+      cwd: dir,
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
     });
-    expect((JSON.parse(/COMPILED (.*)/.exec(r.stderr)?.[1] ?? '[]') as string[]).sort()).to.deep.equal(['fast-xml-parser', 'ssh2', 'xmlbuilder2', 'yaml']);
+    expect(JSON.parse(r.stdout.trim().split('\n')[0]!), r.stderr).to.deep.equal({
+      name: "O'Brien & <co>",
+      type: 'kvm',
+      yaml: { a: [1, 'two'] },
+      out: 'over-ssh',
+    });
+    expect((JSON.parse(/COMPILED (.*)/.exec(r.stderr)?.[1] ?? '[]') as string[]).sort()).to.deep.equal([
+      'fast-xml-parser',
+      'ssh2',
+      'xmlbuilder2',
+      'yaml',
+    ]);
   });
 });

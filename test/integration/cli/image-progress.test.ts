@@ -28,7 +28,11 @@ describe('cli: virtseal image shows progress while it copies', function () {
   });
 
   async function cli(argv: string[]): Promise<{ code: number; out: string; err: string[] }> {
-    const vars = { VIRTSEAL_HOST_USER: world.sim.user, VIRTSEAL_HOST_PASSWORD: password, VIRTSEAL_HOST_KEY_FINGERPRINT: world.sim.hostKeyFingerprint };
+    const vars = {
+      VIRTSEAL_HOST_USER: world.sim.user,
+      VIRTSEAL_HOST_PASSWORD: password,
+      VIRTSEAL_HOST_KEY_FINGERPRINT: world.sim.hostKeyFingerprint,
+    };
     const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
     Object.assign(process.env, vars);
     const out: string[] = [];
@@ -37,11 +41,13 @@ describe('cli: virtseal image shows progress while it copies', function () {
       const code = await runCli(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
       return { code, out: out.join(''), err };
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   }
 
-  it('prints progress lines up to 100 % and the module\'s result; a second run sends nothing', async () => {
+  it("prints progress lines up to 100 % and the module's result; a second run sends nothing", async () => {
     const src = join(dir, 'golden.vhdx');
     const size = 24 * 1024 * 1024;
     writeFileSync(src, randomBytes(size));
@@ -56,7 +62,10 @@ describe('cli: virtseal image shows progress while it copies', function () {
     expect(last![1]).to.equal(last![2]);
     const percents = bars.map((l) => Number(/\]\s+(\d+)%/.exec(l)![1]));
     expect(percents).to.deep.equal([...percents].sort((a, b) => a - b));
-    const result = JSON.parse(first.out) as { changed: boolean; hosts: { sent_bytes: number; skipped: boolean; progress: number[] }[] };
+    const result = JSON.parse(first.out) as {
+      changed: boolean;
+      hosts: { sent_bytes: number; skipped: boolean; progress: number[] }[];
+    };
     expect(result.changed).to.equal(true);
     expect(result.hosts[0]).to.deep.include({ skipped: false });
     expect(result.hosts[0]!.sent_bytes).to.be.at.least(size);
@@ -73,7 +82,10 @@ describe('cli: virtseal image shows progress while it copies', function () {
     let t = 0;
     const tty: string[] = [];
     const onTty = new ProgressBar({ tty: true, write: (s) => void tty.push(s) }, () => t);
-    for (let sent = 0; sent <= 100; sent += 5) { t += 100; onTty.update('hv01', sent * 1024 * 1024, 100 * 1024 * 1024); }
+    for (let sent = 0; sent <= 100; sent += 5) {
+      t += 100;
+      onTty.update('hv01', sent * 1024 * 1024, 100 * 1024 * 1024);
+    }
     onTty.done();
     expect(tty.slice(0, -1).every((s) => s.startsWith('\r') && !s.includes('\n'))).to.equal(true);
     expect(tty.at(-1)).to.equal('\n');
@@ -82,6 +94,7 @@ describe('cli: virtseal image shows progress while it copies', function () {
     for (let sent = 0; sent <= 100; sent += 1) inLog.update('hv01', sent, 100);
     expect(log).to.have.length(11);
     expect(formatProgress('hv01', 50 * 1024 * 1024, 100 * 1024 * 1024, 10_000)).to.equal(
-      'hv01 [###############...............]  50% 50.0/100.0 MiB 5.0 MiB/s');
+      'hv01 [###############...............]  50% 50.0/100.0 MiB 5.0 MiB/s',
+    );
   });
 });

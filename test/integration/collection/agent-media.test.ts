@@ -44,14 +44,24 @@ describe('collection: guest-agent ISOs published by create.yml', function () {
     const configured = task(first, 'Send the sealed guest configuration');
     expect(configured.result.outcome).to.equal('applied');
     // guest_config attached the published ISO, and detached it afterwards.
-    expect((configured.result.invocation as { module_args: { media: string } }).module_args.media).to.equal(hostEntry.path);
+    expect((configured.result.invocation as { module_args: { media: string } }).module_args.media).to.equal(
+      hostEntry.path,
+    );
     expect(h.world.sim.registry.vmsNamed('iso01')[0]!.dvd ?? '').to.equal('');
 
-    const second = await h.play('create', { ...createVars, vm_name: 'iso02', vm_ipv4_address: '192.0.2.51/24', vm_agent_media_src: iso });
+    const second = await h.play('create', {
+      ...createVars,
+      vm_name: 'iso02',
+      vm_ipv4_address: '192.0.2.51/24',
+      vm_agent_media_src: iso,
+    });
     expect(second.code, second.stdout + second.stderr).to.equal(0);
     const again = task(second, 'Publish the guest-agent ISO');
     expect(again.status, 'same version and hash: nothing sent').to.equal('ok');
-    expect((again.result.hosts as { skipped: boolean; sent_bytes: number }[])[0]).to.deep.include({ skipped: true, sent_bytes: 0 });
+    expect((again.result.hosts as { skipped: boolean; sent_bytes: number }[])[0]).to.deep.include({
+      skipped: true,
+      sent_bytes: 0,
+    });
   });
 
   it('refuses a file that is not an ISO with one line naming src, before sending anything', async () => {
@@ -61,6 +71,8 @@ describe('collection: guest-agent ISOs published by create.yml', function () {
     const failed = failedTask(run);
     expect(failed.name).to.equal('Publish the guest-agent ISO');
     expect(failed.msg).to.equal(`src ${fake} is not an ISO 9660 image (kind: iso)`);
-    expect(existsSync(h.world.sim.files.local('C:\\ProgramData\\virtseal\\images\\virtseal-linux-9.9.9.iso'))).to.equal(false);
+    expect(existsSync(h.world.sim.files.local('C:\\ProgramData\\virtseal\\images\\virtseal-linux-9.9.9.iso'))).to.equal(
+      false,
+    );
   });
 });

@@ -12,7 +12,14 @@ import { parse } from 'yaml';
 import { ROOT } from '../../../build/generate';
 import { CONNECTION_ENV, resolveConnection } from '../../../src/services/connection';
 
-interface Field { id: string; label: string; type: string; secret?: boolean; multiline?: boolean; choices?: string[] }
+interface Field {
+  id: string;
+  label: string;
+  type: string;
+  secret?: boolean;
+  multiline?: boolean;
+  choices?: string[];
+}
 const credentialType = JSON.parse(readFileSync(join(ROOT, 'collection/awx/credential_type.json'), 'utf8')) as {
   name: string;
   kind: string;
@@ -23,15 +30,18 @@ const credentialType = JSON.parse(readFileSync(join(ROOT, 'collection/awx/creden
 /** AWX renders injector values as Jinja with the inputs (and tower.filename.<name> for file injectors). */
 function render(template: string, inputs: Record<string, string>, files: Record<string, string>): string {
   return template.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_m, name: string) =>
-    name.startsWith('tower.filename.') ? (files[name.slice('tower.filename.'.length)] ?? '') : (inputs[name] ?? ''));
+    name.startsWith('tower.filename.') ? (files[name.slice('tower.filename.'.length)] ?? '') : (inputs[name] ?? ''),
+  );
 }
 
 describe('collection: AWX credential type, execution environment, guide', () => {
   it('is a cloud credential type whose secrets are secret fields', () => {
     expect(credentialType.kind).to.equal('cloud');
     const byId = Object.fromEntries(credentialType.inputs.fields.map((f) => [f.id, f]));
-    for (const secret of ['password', 'private_key', 'private_key_passphrase']) expect(byId[secret], secret).to.deep.include({ secret: true });
-    for (const plain of ['user', 'host_key_fingerprint', 'known_hosts', 'hypervisor']) expect(byId[plain]!.secret, plain).to.not.equal(true);
+    for (const secret of ['password', 'private_key', 'private_key_passphrase'])
+      expect(byId[secret], secret).to.deep.include({ secret: true });
+    for (const plain of ['user', 'host_key_fingerprint', 'known_hosts', 'hypervisor'])
+      expect(byId[plain]!.secret, plain).to.not.equal(true);
     expect(credentialType.inputs.required).to.deep.equal(['user']);
     for (const f of credentialType.inputs.fields) expect(f.label, f.id).to.be.a('string').and.not.equal('');
   });
@@ -39,16 +49,36 @@ describe('collection: AWX credential type, execution environment, guide', () => 
   it('injects only variables the modules read, and every input reaches one', () => {
     const known = new Set<string>(Object.values(CONNECTION_ENV));
     for (const name of Object.keys(credentialType.injectors.env)) expect(known.has(name), name).to.equal(true);
-    const templates = [...Object.values(credentialType.injectors.env), ...Object.values(credentialType.injectors.file ?? {})].join(' ');
-    for (const f of credentialType.inputs.fields) expect(templates, f.id).to.match(new RegExp(`\\{\\{\\s*${f.id}\\s*\\}\\}`));
+    const templates = [
+      ...Object.values(credentialType.injectors.env),
+      ...Object.values(credentialType.injectors.file ?? {}),
+    ].join(' ');
+    for (const f of credentialType.inputs.fields)
+      expect(templates, f.id).to.match(new RegExp(`\\{\\{\\s*${f.id}\\s*\\}\\}`));
   });
 
   it('gives the modules a working connection once rendered (unset fields inject empty strings)', () => {
-    const inputs = { user: 'hvadmin', password: "pa'ss $(x)", host_key_fingerprint: 'SHA256:AAAA', hypervisor: 'hyperv', known_hosts: '' };
-    const env = Object.fromEntries(Object.entries(credentialType.injectors.env).map(([k, t]) => [k, render(t, inputs, { known_hosts: '/runner/env/tmpKH' })]));
+    const inputs = {
+      user: 'hvadmin',
+      password: "pa'ss $(x)",
+      host_key_fingerprint: 'SHA256:AAAA',
+      hypervisor: 'hyperv',
+      known_hosts: '',
+    };
+    const env = Object.fromEntries(
+      Object.entries(credentialType.injectors.env).map(([k, t]) => [
+        k,
+        render(t, inputs, { known_hosts: '/runner/env/tmpKH' }),
+      ]),
+    );
     const { connection, secrets } = resolveConnection({ host: 'hv01.example.com' }, env);
     expect(connection.hypervisor).to.equal('hyperv');
-    expect(connection.ssh).to.deep.include({ host: 'hv01.example.com', user: 'hvadmin', password: "pa'ss $(x)", hostKeyFingerprint: 'SHA256:AAAA' });
+    expect(connection.ssh).to.deep.include({
+      host: 'hv01.example.com',
+      user: 'hvadmin',
+      password: "pa'ss $(x)",
+      hostKeyFingerprint: 'SHA256:AAAA',
+    });
     expect(connection.ssh?.privateKey).to.equal(undefined);
     expect(secrets).to.deep.equal(["pa'ss $(x)"]);
   });
@@ -68,16 +98,32 @@ describe('collection: AWX credential type, execution environment, guide', () => 
     expect(ee.additional_build_files[0]).to.deep.equal({ src: 'virtseal-core.tar.gz', dest: 'collections' });
   });
 
-  it('awx_setup.yml passes ansible-playbook --syntax-check with awx.awx (Debian\'s ansible package) and sets up all four templates', function () {
+  it("awx_setup.yml passes ansible-playbook --syntax-check with awx.awx (Debian's ansible package) and sets up all four templates", function () {
     this.timeout(120_000);
     // --syntax-check resolves every module name, so a misspelt awx.awx module or a missing collection fails here.
-    const out = execFileSync('ansible-playbook', ['--syntax-check', '-i', 'localhost,', join(ROOT, 'playbooks/awx_setup.yml')], {
-      encoding: 'utf8', cwd: ROOT, env: { ...process.env, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: 'True', ANSIBLE_NOCOLOR: '1' },
-    });
+    const out = execFileSync(
+      'ansible-playbook',
+      ['--syntax-check', '-i', 'localhost,', join(ROOT, 'playbooks/awx_setup.yml')],
+      {
+        encoding: 'utf8',
+        cwd: ROOT,
+        env: { ...process.env, ANSIBLE_COLLECTIONS_SCAN_SYS_PATH: 'True', ANSIBLE_NOCOLOR: '1' },
+      },
+    );
     expect(out).to.include('playbook: ');
-    const play = (parse(readFileSync(join(ROOT, 'playbooks/awx_setup.yml'), 'utf8')) as { vars: Record<string, unknown>; tasks: Record<string, unknown>[] }[])[0]!;
+    const play = (
+      parse(readFileSync(join(ROOT, 'playbooks/awx_setup.yml'), 'utf8')) as {
+        vars: Record<string, unknown>;
+        tasks: Record<string, unknown>[];
+      }[]
+    )[0]!;
     const modules = play.tasks.flatMap((t) => Object.keys(t).filter((k) => k.startsWith('awx.awx.')));
-    expect(modules).to.deep.equal(['awx.awx.execution_environment', 'awx.awx.credential_type', 'awx.awx.project', 'awx.awx.job_template']);
+    expect(modules).to.deep.equal([
+      'awx.awx.execution_environment',
+      'awx.awx.credential_type',
+      'awx.awx.project',
+      'awx.awx.job_template',
+    ]);
     const templates = play.vars.awx_templates as { name: string; playbook: string; survey: string }[];
     expect(templates.map((t) => t.survey).sort()).to.deep.equal(['create', 'delete', 'start', 'stop']);
     for (const t of templates) {

@@ -22,15 +22,23 @@ import { createVars } from './vars';
 
 const JOB_HELPER = join(dirname(fileURLToPath(import.meta.url)), '../../helpers/awx_job.py');
 const CREDENTIAL_TYPE = JSON.parse(readFileSync(join(ROOT, 'collection/awx/credential_type.json'), 'utf8')) as {
-  inputs: { fields: { id: string }[] }; injectors: unknown;
+  inputs: { fields: { id: string }[] };
+  injectors: unknown;
 };
 // AWX's Demo Inventory: localhost on the local connection with the EE's python.
 const DEMO_INVENTORY = {
   all: { hosts: ['localhost'] },
-  _meta: { hostvars: { localhost: { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' } } },
+  _meta: {
+    hostvars: {
+      localhost: { ansible_connection: 'local', ansible_python_interpreter: '{{ ansible_playbook_python }}' },
+    },
+  },
 };
 
-interface JobEvent { event: string; event_data?: { task?: string; res?: Record<string, unknown> } }
+interface JobEvent {
+  event: string;
+  event_data?: { task?: string; res?: Record<string, unknown> };
+}
 interface Job {
   rc: number;
   status: string;
@@ -58,7 +66,13 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
   let world: StandardSim;
   let scratch: string;
   let jobs = 0;
-  let keys: { plain: string; encrypted: string; passphrase: string; otherHostKeyFingerprint: string; knownHosts: string };
+  let keys: {
+    plain: string;
+    encrypted: string;
+    passphrase: string;
+    otherHostKeyFingerprint: string;
+    knownHosts: string;
+  };
   const password = `Pw-${randomBytes(12).toString('base64url')}`;
 
   before(async () => {
@@ -82,7 +96,9 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
     // known_hosts lines as an admin would collect them with ssh-keyscan.
     // (asynchronously: the simulator answers from this process's event loop)
     const scanned = await new Promise<string>((resolve, reject) => {
-      execFile('ssh-keyscan', ['-p', String(world.sim.port), '-t', 'ed25519', world.sim.host], (err, stdout) => (err ? reject(err) : resolve(stdout)));
+      execFile('ssh-keyscan', ['-p', String(world.sim.port), '-t', 'ed25519', world.sim.host], (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      );
     });
     expect(scanned).to.match(/ssh-ed25519 /);
     const otherFp = execFileSync('ssh-keygen', ['-lf', `${other}.pub`], { encoding: 'utf8' }).split(' ')[1]!;
@@ -103,7 +119,10 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
 
   const hostAddress = (): string => `${world.sim.host}:${world.sim.port}`;
   const baseCredential = (): Record<string, string> => ({
-    user: world.sim.user, password, host_key_fingerprint: world.sim.hostKeyFingerprint, hypervisor: 'hyperv',
+    user: world.sim.user,
+    password,
+    host_key_fingerprint: world.sim.hostKeyFingerprint,
+    hypervisor: 'hyperv',
   });
 
   function job(playbook: string, answers: Record<string, unknown>, credential: Record<string, string>): Promise<Job> {
@@ -126,42 +145,70 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
     for (const k of Object.keys(env)) if (k.startsWith('VIRTSEAL_')) delete env[k];
     return new Promise((resolve, reject) => {
       const child = // Debian's python, where python3-ansible-runner installs.
-      execFile('/usr/bin/python3', [JOB_HELPER], { env, cwd: scratch, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err) return reject(new Error(`awx_job.py failed: ${stderr}`));
-        const out = JSON.parse(stdout) as { rc: number; status: string; artifacts: string };
-        const tasks: Job['tasks'] = {};
-        const eventsDir = join(out.artifacts, 'job_events');
-        const events = readdirSync(eventsDir).sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
-          .map((f) => JSON.parse(readFileSync(join(eventsDir, f), 'utf8')) as JobEvent);
-        for (const e of events) {
-          if (/^runner_on_(ok|failed|skipped|unreachable)$/.test(e.event) && e.event_data?.task) {
-            tasks[e.event_data.task] = { event: e.event, res: e.event_data.res ?? {} };
-          }
-        }
-        // AWX keeps a job's output and events; the rest of the artifacts directory (ansible-runner's `command` file,
-        // 0600, which holds the job environment like env/envvars does) is deleted with the private data directory.
-        const artifactFiles = filesUnder(out.artifacts)
-          .map((f) => ({ path: f.slice(out.artifacts.length + 1), text: readFileSync(f, 'latin1') }))
-          .filter((f) => f.path === 'stdout' || f.path.startsWith('job_events/'));
-        const artifactsText = artifactFiles.map((f) => f.text).join('\n');
-        const stdoutFile = join(out.artifacts, 'stdout');
-        resolve({ ...out, tasks, artifactsText, artifactFiles, stdout: existsSync(stdoutFile) ? readFileSync(stdoutFile, 'utf8') : '', privateDataDir: pdd });
-      });
+        execFile(
+          '/usr/bin/python3',
+          [JOB_HELPER],
+          { env, cwd: scratch, maxBuffer: 64 * 1024 * 1024 },
+          (err, stdout, stderr) => {
+            if (err) return reject(new Error(`awx_job.py failed: ${stderr}`));
+            const out = JSON.parse(stdout) as { rc: number; status: string; artifacts: string };
+            const tasks: Job['tasks'] = {};
+            const eventsDir = join(out.artifacts, 'job_events');
+            const events = readdirSync(eventsDir)
+              .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
+              .map((f) => JSON.parse(readFileSync(join(eventsDir, f), 'utf8')) as JobEvent);
+            for (const e of events) {
+              if (/^runner_on_(ok|failed|skipped|unreachable)$/.test(e.event) && e.event_data?.task) {
+                tasks[e.event_data.task] = { event: e.event, res: e.event_data.res ?? {} };
+              }
+            }
+            // AWX keeps a job's output and events; the rest of the artifacts directory (ansible-runner's `command` file,
+            // 0600, which holds the job environment like env/envvars does) is deleted with the private data directory.
+            const artifactFiles = filesUnder(out.artifacts)
+              .map((f) => ({ path: f.slice(out.artifacts.length + 1), text: readFileSync(f, 'latin1') }))
+              .filter((f) => f.path === 'stdout' || f.path.startsWith('job_events/'));
+            const artifactsText = artifactFiles.map((f) => f.text).join('\n');
+            const stdoutFile = join(out.artifacts, 'stdout');
+            resolve({
+              ...out,
+              tasks,
+              artifactsText,
+              artifactFiles,
+              stdout: existsSync(stdoutFile) ? readFileSync(stdoutFile, 'utf8') : '',
+              privateDataDir: pdd,
+            });
+          },
+        );
       child.stdin!.end(JSON.stringify(input));
     });
   }
 
   const failure = (j: Job): string => {
-    const failed = Object.entries(j.tasks).find(([, t]) => t.event === 'runner_on_failed' || t.event === 'runner_on_unreachable');
-    return failed ? `${failed[0]}: ${String(failed[1].res.msg)}` : `no failed task (${j.status}); output:\n${j.stdout.slice(-2000)}`;
+    const failed = Object.entries(j.tasks).find(
+      ([, t]) => t.event === 'runner_on_failed' || t.event === 'runner_on_unreachable',
+    );
+    return failed
+      ? `${failed[0]}: ${String(failed[1].res.msg)}`
+      : `no failed task (${j.status}); output:\n${j.stdout.slice(-2000)}`;
   };
 
   it('lays the private data directory out as AWX does', async () => {
-    const j = await job('playbooks/delete.yml', { vm_name: 'nope', vm_host: hostAddress(), vm_delete_confirm: 'nope' }, baseCredential());
+    const j = await job(
+      'playbooks/delete.yml',
+      { vm_name: 'nope', vm_host: hostAddress(), vm_delete_confirm: 'nope' },
+      baseCredential(),
+    );
     expect(j.status, failure(j)).to.equal('successful');
     expect(j.tasks['Delete the VM and its owned disks']!.res.changed).to.equal(false);
     const pdd = j.privateDataDir;
-    for (const f of ['env/extravars', 'env/envvars', 'env/passwords', 'env/settings', 'inventory/hosts', 'project/playbooks/delete.yml']) {
+    for (const f of [
+      'env/extravars',
+      'env/envvars',
+      'env/passwords',
+      'env/settings',
+      'inventory/hosts',
+      'project/playbooks/delete.yml',
+    ]) {
       expect(existsSync(join(pdd, f)), f).to.equal(true);
     }
     const envvars = readFileSync(join(pdd, 'env/envvars'), 'utf8');
@@ -175,11 +222,16 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
     // AWX stores a job's environment with values hidden when the variable name matches this pattern
     // (awx_plugins.interfaces build_safe_env, SENSITIVE_ENV_VAR_NAMES).
     const sensitive = /API|TOKEN|KEY|SECRET|PASS/i;
-    const type = CREDENTIAL_TYPE as unknown as { inputs: { fields: { id: string; secret?: boolean }[] }; injectors: { env: Record<string, string> } };
+    const type = CREDENTIAL_TYPE as unknown as {
+      inputs: { fields: { id: string; secret?: boolean }[] };
+      injectors: { env: Record<string, string> };
+    };
     const secretFields = type.inputs.fields.filter((f) => f.secret).map((f) => f.id);
     expect(secretFields.length).to.be.greaterThan(0);
     for (const field of secretFields) {
-      const vars = Object.entries(type.injectors.env).filter(([, tmpl]) => tmpl.includes(`{{ ${field} }}`)).map(([name]) => name);
+      const vars = Object.entries(type.injectors.env)
+        .filter(([, tmpl]) => tmpl.includes(`{{ ${field} }}`))
+        .map(([name]) => name);
       expect(vars, field).to.have.length(1);
       expect(vars[0], `${field} injected as ${vars[0]}`).to.match(sensitive);
     }
@@ -187,24 +239,38 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
 
   it('create, stop, start and delete run from their survey answers', async () => {
     const vm = 'awx01';
-    const created = await job('playbooks/create.yml', { ...createVars, vm_name: vm, vm_host: hostAddress(), vm_admin_password: password.split('').reverse().join('') }, baseCredential());
+    const created = await job(
+      'playbooks/create.yml',
+      { ...createVars, vm_name: vm, vm_host: hostAddress(), vm_admin_password: password.split('').reverse().join('') },
+      baseCredential(),
+    );
     expect(created.status, failure(created)).to.equal('successful');
     expect(created.tasks['Send the sealed guest configuration']!.res.outcome).to.equal('applied');
     expect(world.sim.registry.vmsNamed(vm)[0]!.state).to.equal('Running');
-    const stopped = await job('playbooks/stop.yml', { vm_name: vm, vm_host: hostAddress(), vm_force: 'yes' }, baseCredential());
+    const stopped = await job(
+      'playbooks/stop.yml',
+      { vm_name: vm, vm_host: hostAddress(), vm_force: 'yes' },
+      baseCredential(),
+    );
     expect(stopped.status, failure(stopped)).to.equal('successful');
     expect(world.sim.registry.vmsNamed(vm)[0]!.state).to.equal('Off');
     const started = await job('playbooks/start.yml', { vm_name: vm, vm_host: hostAddress() }, baseCredential());
     expect(started.status, failure(started)).to.equal('successful');
     expect(world.sim.registry.vmsNamed(vm)[0]!.state).to.equal('Running');
-    const deleted = await job('playbooks/delete.yml', { vm_name: vm, vm_host: hostAddress(), vm_delete_confirm: vm, vm_force: 'yes' }, baseCredential());
+    const deleted = await job(
+      'playbooks/delete.yml',
+      { vm_name: vm, vm_host: hostAddress(), vm_delete_confirm: vm, vm_force: 'yes' },
+      baseCredential(),
+    );
     expect(deleted.status, failure(deleted)).to.equal('successful');
     expect(world.sim.registry.vmsNamed(vm)).to.have.length(0);
     // What AWX stores of these jobs (stdout and job events) holds neither the credential's nor the survey's secret.
     for (const j of [created, stopped, started, deleted]) {
       expect(j.artifactsText.length).to.be.greaterThan(1000);
       expect(j.artifactsText.includes(password), 'credential password in artifacts').to.equal(false);
-      expect(j.artifactsText.includes(password.split('').reverse().join('')), 'survey password in artifacts').to.equal(false);
+      expect(j.artifactsText.includes(password.split('').reverse().join('')), 'survey password in artifacts').to.equal(
+        false,
+      );
     }
   });
 
@@ -214,13 +280,26 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
       job('playbooks/stop.yml', { vm_name: vm, vm_host: hostAddress(), vm_force: 'yes' }, credential);
 
     before(async () => {
-      const created = await job('playbooks/create.yml', { ...createVars, vm_name: vm, vm_host: hostAddress(), vm_start: 'no' }, baseCredential());
+      const created = await job(
+        'playbooks/create.yml',
+        { ...createVars, vm_name: vm, vm_host: hostAddress(), vm_start: 'no' },
+        baseCredential(),
+      );
       expect(created.status, failure(created)).to.equal('successful');
     });
 
     it('covers each field of credential_type.json', function () {
       expect(CREDENTIAL_TYPE.inputs.fields.map((f) => f.id).sort()).to.deep.equal(
-        ['host_key_fingerprint', 'hypervisor', 'known_hosts', 'password', 'private_key', 'private_key_passphrase', 'user'].sort());
+        [
+          'host_key_fingerprint',
+          'hypervisor',
+          'known_hosts',
+          'password',
+          'private_key',
+          'private_key_passphrase',
+          'user',
+        ].sort(),
+      );
     });
 
     it('user and password: the right pair connects, a wrong user or password is refused', async () => {
@@ -252,7 +331,7 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
       expect(failure(locked)).to.match(/passphrase|encrypted/i);
     });
 
-    it('host_key_fingerprint: the host\'s own fingerprint connects, another host\'s is refused', async () => {
+    it("host_key_fingerprint: the host's own fingerprint connects, another host's is refused", async () => {
       const wrong = await stop({ ...baseCredential(), host_key_fingerprint: keys.otherHostKeyFingerprint });
       expect(wrong.status).to.equal('failed');
       expect(failure(wrong)).to.match(/host key/i);

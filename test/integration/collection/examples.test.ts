@@ -26,7 +26,8 @@ import { returnProblems } from '../../helpers/return-check';
 import { CollectionHarness } from './harness';
 
 const schemas = loadResolvedSchemas();
-const examples = (module: string): Record<string, unknown>[] => parse(moduleDocs(module, schemas[module]!).EXAMPLES) as Record<string, unknown>[];
+const examples = (module: string): Record<string, unknown>[] =>
+  parse(moduleDocs(module, schemas[module]!).EXAMPLES) as Record<string, unknown>[];
 /**
  * Modules whose examples show a libvirt host: they need libvirtd and a real domain, so they are not run here
  * (vm_console: test/integration/console runs the same lookup against a real QEMU guest through the driver).
@@ -61,7 +62,10 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
     writeFileSync(`${library}.sha256`, `${createHash('sha256').update(readFileSync(library)).digest('hex')}\r\n`);
     writeFileSync(src, readFileSync(library));
     mkdirSync(join(h.ws.dir, 'files'), { recursive: true });
-    writeFileSync(join(h.ws.dir, 'files/admin.pub'), 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBf0ni2JbCmb0sRGYwT9cD7WQn1kzQx5C3dD3PNWm1mf admin@example\n');
+    writeFileSync(
+      join(h.ws.dir, 'files/admin.pub'),
+      'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBf0ni2JbCmb0sRGYwT9cD7WQn1kzQx5C3dD3PNWm1mf admin@example\n',
+    );
 
     // The upstream image of the URL example: a qcow2 made here and its SHA256SUMS, from a loopback HTTP server.
     const upstream = join(h.ws.dir, 'upstream');
@@ -71,7 +75,12 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
     const sums = `${createHash('sha256').update(qcow2).digest('hex')}  debian-12-generic-amd64.qcow2\n`;
     mirror = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const body = path === '/images/debian-12/debian-12-generic-amd64.qcow2' ? qcow2 : path === '/images/debian-12/SHA256SUMS' ? Buffer.from(sums) : undefined;
+      const body =
+        path === '/images/debian-12/debian-12-generic-amd64.qcow2'
+          ? qcow2
+          : path === '/images/debian-12/SHA256SUMS'
+            ? Buffer.from(sums)
+            : undefined;
       if (!body) return void res.writeHead(404).end();
       res.writeHead(200, { 'content-length': String(body.length) }).end(body);
     });
@@ -80,11 +89,19 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
 
     const rewrite = (value: unknown): unknown => {
       if (typeof value === 'string') {
-        if (value.includes('https://cloud.example.org/')) return value.replaceAll('https://cloud.example.org/', mirrorBase);
-        return value === 'hv01.example.com' ? hv01 : value === 'hv02.example.com' ? hv02 : value === '/srv/images/debian-12-golden.vhdx' ? src : value;
+        if (value.includes('https://cloud.example.org/'))
+          return value.replaceAll('https://cloud.example.org/', mirrorBase);
+        return value === 'hv01.example.com'
+          ? hv01
+          : value === 'hv02.example.com'
+            ? hv02
+            : value === '/srv/images/debian-12-golden.vhdx'
+              ? src
+              : value;
       }
       if (Array.isArray(value)) return value.map(rewrite);
-      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
+      if (value !== null && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v)]));
       return value;
     };
     const tasksOf = (module: string, which?: (i: number) => boolean) =>
@@ -98,9 +115,23 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
         });
     const order = ['disk', 'nic', 'checkpoint', 'guest_config', 'host_info', 'vm_info', 'image', 'ping'];
     expect([...order, 'vm', ...LIBVIRT_EXAMPLES].sort()).to.deep.equal(Object.keys(schemas).sort());
-    const play = (name: string, tasks: unknown[]) => ({ name, hosts: 'localhost', connection: 'local', gather_facts: false, vars: { vault_admin_password: 'Examples-admin-pw-1' }, tasks });
+    const play = (name: string, tasks: unknown[]) => ({
+      name,
+      hosts: 'localhost',
+      connection: 'local',
+      gather_facts: false,
+      vars: { vault_admin_password: 'Examples-admin-pw-1' },
+      tasks,
+    });
     const run = await h.ws.runPlaybook(
-      [play('vm: make web01', tasksOf('vm', (i) => i < 2)), ...order.map((m) => play(m, tasksOf(m))), play('vm: all examples', tasksOf('vm'))],
+      [
+        play(
+          'vm: make web01',
+          tasksOf('vm', (i) => i < 2),
+        ),
+        ...order.map((m) => play(m, tasksOf(m))),
+        play('vm: all examples', tasksOf('vm')),
+      ],
       { inventory: 'localhost,', env: { ...h.credentialEnv(), ANSIBLE_PYTHON_INTERPRETER: 'auto_silent' } },
     );
     const tasks = run.report?.tasks ?? [];
@@ -121,12 +152,15 @@ describe('collection: every module EXAMPLES block runs against the simulator, re
       const invocation = host.result.invocation as { module_args?: unknown } | undefined;
       if (module && invocation?.module_args !== undefined) {
         checked++;
-        for (const p of returnProblems(moduleDocs(module, schemas[module]!).RETURN, host.result, failed)) problems.push(`${t.name}: ${p}`);
+        for (const p of returnProblems(moduleDocs(module, schemas[module]!).RETURN, host.result, failed))
+          problems.push(`${t.name}: ${p}`);
       }
     }
     expect(problems, problems.join('\n')).to.deep.equal([]);
     expect(run.code, run.stdout.slice(-2000)).to.equal(0);
-    const virtsealTasks = [...examples('vm').slice(0, 2), ...order.flatMap(examples), ...examples('vm')].filter((t) => Object.keys(t).some((k) => k.startsWith('virtseal.core.')));
+    const virtsealTasks = [...examples('vm').slice(0, 2), ...order.flatMap(examples), ...examples('vm')].filter((t) =>
+      Object.keys(t).some((k) => k.startsWith('virtseal.core.')),
+    );
     expect(checked, 'every virtseal example task was checked against RETURN').to.equal(virtsealTasks.length);
     expect(h.world.sim.registry.vmsNamed('web01')).to.have.length(0);
   });

@@ -39,7 +39,9 @@ describe('collection: failures and secrets through ansible-playbook', function (
     expect(run.code).to.not.equal(0);
     const failed = failedTask(run);
     expect(failed.name).to.equal('Fail when the image is missing');
-    expect(failed.msg).to.equal(`image 'no-such-image' is not in the library of ${h.hostAddress}; run publish_image.yml first`);
+    expect(failed.msg).to.equal(
+      `image 'no-such-image' is not in the library of ${h.hostAddress}; run publish_image.yml first`,
+    );
     expect(h.world.sim.registry.vmsNamed('img01')).to.have.length(0);
   });
 
@@ -57,7 +59,9 @@ describe('collection: failures and secrets through ansible-playbook', function (
     const failed = failedTask(run);
     expect(failed.name).to.equal('Create the VM');
     expect(failed.result.reason).to.equal('conflict');
-    expect(failed.msg).to.equal("name taken: a VM named 'taken01' already exists on the host and has no OS disk made from image 'debian-12-golden'");
+    expect(failed.msg).to.equal(
+      "name taken: a VM named 'taken01' already exists on the host and has no OS disk made from image 'debian-12-golden'",
+    );
   });
 
   it('guest reports failure', async () => {
@@ -73,7 +77,10 @@ describe('collection: failures and secrets through ansible-playbook', function (
 
   it('never leaks a secret: -vvvv output, results, simulator log, guest files', async () => {
     const vars = { ...createVars, vm_name: 'sec01', vm_admin_password: CANARY };
-    const [verbose, json] = [await h.play('create', vars, { verbose: true, callback: 'default' }), await h.play('create', { ...vars, vm_name: 'sec02' }, { verbose: true })];
+    const [verbose, json] = [
+      await h.play('create', vars, { verbose: true, callback: 'default' }),
+      await h.play('create', { ...vars, vm_name: 'sec02' }, { verbose: true }),
+    ];
     expect(verbose.code, verbose.stdout.slice(-3000)).to.equal(0);
     expect(json.code).to.equal(0);
     expect(task(json, 'Send the sealed guest configuration').result.outcome).to.equal('applied');
@@ -83,8 +90,12 @@ describe('collection: failures and secrets through ansible-playbook', function (
       ['json stdout', json.stdout],
       ['json results', JSON.stringify(json.report)],
       ['simulator log', h.world.sim.log.text()],
-      ...filesUnder(h.world.bridge.workDir).map((f) => [`guest file ${f}`, readFileSync(f, 'latin1')] as [string, string]),
-      ...filesUnder(h.world.sim.files.root).map((f) => [`host file ${f}`, readFileSync(f, 'latin1')] as [string, string]),
+      ...filesUnder(h.world.bridge.workDir).map(
+        (f) => [`guest file ${f}`, readFileSync(f, 'latin1')] as [string, string],
+      ),
+      ...filesUnder(h.world.sim.files.root).map(
+        (f) => [`host file ${f}`, readFileSync(f, 'latin1')] as [string, string],
+      ),
     ];
     const leaks = places.filter(([, text]) => text.includes(CANARY)).map(([where]) => where);
     expect(leaks).to.deep.equal([]);

@@ -62,16 +62,33 @@ export class CollectionHarness {
     const env = this.ws.env({
       ...this.credentialEnv(),
       ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
-      ...(options.callback === 'default' ? { ANSIBLE_STDOUT_CALLBACK: 'default' } : { VIRTSEAL_CALLBACK_OUT: reportFile }),
+      ...(options.callback === 'default'
+        ? { ANSIBLE_STDOUT_CALLBACK: 'default' }
+        : { VIRTSEAL_CALLBACK_OUT: reportFile }),
       ...options.env,
     });
-    const args = ['-i', 'localhost,', '-e', `@${varsFile}`, ...(options.check ? ['--check', '--diff'] : []), ...(options.verbose ? ['-vvvv'] : []), join(ROOT, 'playbooks', `${name}.yml`)];
+    const args = [
+      '-i',
+      'localhost,',
+      '-e',
+      `@${varsFile}`,
+      ...(options.check ? ['--check', '--diff'] : []),
+      ...(options.verbose ? ['-vvvv'] : []),
+      join(ROOT, 'playbooks', `${name}.yml`),
+    ];
     return new Promise((resolve) => {
-      execFile('ansible-playbook', args, { cwd: this.ws.dir, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as PlaybookReport) : undefined;
-        resolve({ code, stdout, stderr, ...(report ? { report } : {}) });
-      });
+      execFile(
+        'ansible-playbook',
+        args,
+        { cwd: this.ws.dir, env, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+          const report = existsSync(reportFile)
+            ? (JSON.parse(readFileSync(reportFile, 'utf8')) as PlaybookReport)
+            : undefined;
+          resolve({ code, stdout, stderr, ...(report ? { report } : {}) });
+        },
+      );
     });
   }
 
@@ -85,7 +102,10 @@ export class CollectionHarness {
 export function task(run: PlaybookRun, name: string): { status: string; result: Record<string, unknown> } {
   const t = run.report?.tasks.find((x) => x.name === name);
   const h = t?.hosts.localhost;
-  if (!h) throw new Error(`no result for task "${name}"; ran: ${run.report?.tasks.map((x) => x.name).join(', ')}\n${run.stdout}\n${run.stderr}`);
+  if (!h)
+    throw new Error(
+      `no result for task "${name}"; ran: ${run.report?.tasks.map((x) => x.name).join(', ')}\n${run.stdout}\n${run.stderr}`,
+    );
   return h;
 }
 

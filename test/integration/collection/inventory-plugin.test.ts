@@ -12,12 +12,20 @@ import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { CollectionHarness } from './harness';
 
-type Inventory = Record<string, { hosts?: string[]; children?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+type Inventory = Record<string, { hosts?: string[]; children?: string[] }> & {
+  _meta: { hostvars: Record<string, Record<string, unknown>> };
+};
 
-function run(args: string[], env: NodeJS.ProcessEnv, cwd: string, cmd = 'ansible-inventory'): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  cmd = 'ansible-inventory',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -31,28 +39,59 @@ describe('collection: inventory plugin virtseal.core.vms through ansible-invento
   before(async () => {
     h = await CollectionHarness.start();
     dir = mkdtempSync(join(tmpdir(), 'virtseal-invplugin-'));
-    const made = await h.ws.runPlaybook([{
-      hosts: 'local',
-      gather_facts: false,
-      module_defaults: { 'group/virtseal.core.all': { host: h.hostAddress } },
-      tasks: [
-        { name: 'app01', 'virtseal.core.vm': { name: 'app01', image: 'debian-12-golden', memory_mb: 8192, tags: ['web', 'prod'], nics: [{ name: 'nic0', network: 'LAN' }] } },
-        { name: 'db01', 'virtseal.core.vm': { name: 'db01', image: 'debian-12-golden', memory_mb: 2048, tags: ['db'], nics: [{ name: 'nic0', network: 'LAN' }] } },
+    const made = await h.ws.runPlaybook(
+      [
+        {
+          hosts: 'local',
+          gather_facts: false,
+          module_defaults: { 'group/virtseal.core.all': { host: h.hostAddress } },
+          tasks: [
+            {
+              name: 'app01',
+              'virtseal.core.vm': {
+                name: 'app01',
+                image: 'debian-12-golden',
+                memory_mb: 8192,
+                tags: ['web', 'prod'],
+                nics: [{ name: 'nic0', network: 'LAN' }],
+              },
+            },
+            {
+              name: 'db01',
+              'virtseal.core.vm': {
+                name: 'db01',
+                image: 'debian-12-golden',
+                memory_mb: 2048,
+                tags: ['db'],
+                nics: [{ name: 'nic0', network: 'LAN' }],
+              },
+            },
+          ],
+        },
       ],
-    }], { inventory: h.ws.inventory(), env: h.credentialEnv() });
+      { inventory: h.ws.inventory(), env: h.credentialEnv() },
+    );
     expect(made.code, made.stdout + made.stderr).to.equal(0);
     source = join(dir, 'lab.virtseal_vms.yml');
-    writeFileSync(source, stringify({
-      plugin: 'virtseal.core.vms',
-      hosts: [{ host: h.world.sim.host, port: h.world.sim.port, host_key_fingerprint: h.world.sim.hostKeyFingerprint }],
-      keyed_groups: [{ key: 'virtseal_power_state', prefix: 'state' }, { key: 'virtseal_tags', prefix: 'role' }],
-      compose: { ansible_user: "'ansible'", memory_gb: 'virtseal_memory_mb // 1024' },
-      groups: { big: 'virtseal_memory_mb >= 4096' },
-      cache: true,
-      cache_plugin: 'ansible.builtin.jsonfile',
-      cache_connection: join(dir, 'cache'),
-      cache_timeout: 3600,
-    }));
+    writeFileSync(
+      source,
+      stringify({
+        plugin: 'virtseal.core.vms',
+        hosts: [
+          { host: h.world.sim.host, port: h.world.sim.port, host_key_fingerprint: h.world.sim.hostKeyFingerprint },
+        ],
+        keyed_groups: [
+          { key: 'virtseal_power_state', prefix: 'state' },
+          { key: 'virtseal_tags', prefix: 'role' },
+        ],
+        compose: { ansible_user: "'ansible'", memory_gb: 'virtseal_memory_mb // 1024' },
+        groups: { big: 'virtseal_memory_mb >= 4096' },
+        cache: true,
+        cache_plugin: 'ansible.builtin.jsonfile',
+        cache_connection: join(dir, 'cache'),
+        cache_timeout: 3600,
+      }),
+    );
     // The credential's variables, without the fingerprint (the source pins it per host).
     const { VIRTSEAL_HOST_KEY_FINGERPRINT: _pinned, ...credential } = h.credentialEnv();
     env = { ...h.ws.env(credential), ANSIBLE_INVENTORY_ENABLED: 'virtseal.core.vms' };
@@ -63,12 +102,17 @@ describe('collection: inventory plugin virtseal.core.vms through ansible-invento
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the VMs with the plugin\'s groups and variables, plus keyed_groups, compose and groups', async () => {
+  it("lists the VMs with the plugin's groups and variables, plus keyed_groups, compose and groups", async () => {
     const listed = await run(['-i', source, '--list'], env, dir);
     expect(listed.code, listed.stderr).to.equal(0);
     const inv = JSON.parse(listed.stdout) as Inventory;
     const vars = inv._meta.hostvars;
-    expect(vars.app01).to.deep.include({ virtseal_vm_name: 'app01', virtseal_power_state: 'off', virtseal_memory_mb: 8192, virtseal_hypervisor: 'hyperv' });
+    expect(vars.app01).to.deep.include({
+      virtseal_vm_name: 'app01',
+      virtseal_power_state: 'off',
+      virtseal_memory_mb: 8192,
+      virtseal_hypervisor: 'hyperv',
+    });
     // The plugin's built-in groups.
     expect(inv.tag_web!.hosts).to.deep.equal(['app01']);
     expect(inv.power_off!.hosts).to.include.members(['app01', 'db01']);
@@ -90,11 +134,16 @@ describe('collection: inventory plugin virtseal.core.vms through ansible-invento
     const first = await run(['-i', source, '--list'], env, dir);
     expect(first.code, first.stderr).to.equal(0);
     // Delete a VM behind the cache's back: the cached inventory still lists it.
-    const removed = await h.ws.runPlaybook([{
-      hosts: 'local',
-      gather_facts: false,
-      tasks: [{ name: 'delete db01', 'virtseal.core.vm': { host: h.hostAddress, name: 'db01', state: 'absent' } }],
-    }], { inventory: h.ws.inventory(), env: h.credentialEnv() });
+    const removed = await h.ws.runPlaybook(
+      [
+        {
+          hosts: 'local',
+          gather_facts: false,
+          tasks: [{ name: 'delete db01', 'virtseal.core.vm': { host: h.hostAddress, name: 'db01', state: 'absent' } }],
+        },
+      ],
+      { inventory: h.ws.inventory(), env: h.credentialEnv() },
+    );
     expect(removed.code, removed.stdout + removed.stderr).to.equal(0);
     expect(h.world.sim.registry.vmsNamed('db01')).to.have.length(0);
     const cached = await run(['-i', source, '--list'], env, dir);

@@ -10,7 +10,6 @@ import { registrySnapshot } from '../../unit/services/sim-session';
 import { CollectionHarness, failedTask, task } from './harness';
 import { createVars, KEY } from './vars';
 
-
 describe('collection: VM lifecycle through ansible-playbook and the simulator', function () {
   this.timeout(600_000);
   let h: CollectionHarness;
@@ -42,7 +41,12 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(vm.state).to.equal('Running');
     expect(vm.cpuCount).to.equal(2);
     // A Linux image on Hyper-V needs the UEFI CA template; Hyper-V's default (MicrosoftWindows) would refuse its shim.
-    expect([vm.generation, vm.secureBoot, vm.secureBootTemplate, vm.tpm]).to.deep.equal([2, 'on', 'MicrosoftUEFICertificateAuthority', true]);
+    expect([vm.generation, vm.secureBoot, vm.secureBootTemplate, vm.tpm]).to.deep.equal([
+      2,
+      'on',
+      'MicrosoftUEFICertificateAuthority',
+      true,
+    ]);
     expect(vm.nics.map((n) => [n.switchName, n.vlanId])).to.deep.equal([['LAN', 120]]);
     expect(vm.kvpHost.size, 'host items removed after the exchange').to.equal(0);
 
@@ -69,7 +73,10 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(run.report!.stats.localhost!.changed).to.equal(0);
     expect(task(run, 'Create the VM').result.changes).to.deep.equal([]);
-    expect(task(run, 'Send the sealed guest configuration').result).to.include({ changed: false, outcome: 'already_applied' });
+    expect(task(run, 'Send the sealed guest configuration').result).to.include({
+      changed: false,
+      outcome: 'already_applied',
+    });
     expect(registrySnapshot(h.world.sim.registry)).to.equal(before);
   });
 
@@ -89,18 +96,31 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
   it('deletes only with the confirmation, and then with the disks it owns', async () => {
     const refused = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web02' });
     expect(refused.code).to.not.equal(0);
-    expect(failedTask(refused).msg).to.equal("refusing to delete: vm_delete_confirm must repeat the VM name exactly ('web01')");
+    expect(failedTask(refused).msg).to.equal(
+      "refusing to delete: vm_delete_confirm must repeat the VM name exactly ('web01')",
+    );
     expect(vmNamed('web01')).to.not.equal(undefined);
 
     // Launched for a NetBox object (the bridge sets vm_owner): a VM that records no owner, or another, is not its.
-    const foreign = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes', vm_owner: 'netbox/vm/7' });
+    const foreign = await h.play('delete', {
+      vm_name: 'web01',
+      vm_delete_confirm: 'web01',
+      vm_force: 'yes',
+      vm_owner: 'netbox/vm/7',
+    });
     expect(foreign.code).to.not.equal(0);
-    expect(failedTask(foreign).msg).to.match(/^VM 'web01' \(id [0-9a-f-]+\) records no owner \(made by hand or by another tool\), not to netbox\/vm\/7: refusing to delete it$/);
+    expect(failedTask(foreign).msg).to.match(
+      /^VM 'web01' \(id [0-9a-f-]+\) records no owner \(made by hand or by another tool\), not to netbox\/vm\/7: refusing to delete it$/,
+    );
     expect(vmNamed('web01')).to.not.equal(undefined);
 
     const osDisk = vmNamed('web01')!.disks[0]!.path;
     const before = registrySnapshot(h.world.sim.registry);
-    const checked = await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes' }, { check: true });
+    const checked = await h.play(
+      'delete',
+      { vm_name: 'web01', vm_delete_confirm: 'web01', vm_force: 'yes' },
+      { check: true },
+    );
     expect(task(checked, 'Delete the VM and its owned disks').result.changes).to.have.length(2);
     expect(registrySnapshot(h.world.sim.registry)).to.equal(before);
 
@@ -108,6 +128,11 @@ describe('collection: VM lifecycle through ansible-playbook and the simulator', 
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     expect(vmNamed('web01')).to.equal(undefined);
     expect(h.world.sim.files.exists(osDisk), 'the owned disk file is gone from the host').to.equal(false);
-    expect(task(await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01' }), 'Delete the VM and its owned disks').status).to.equal('ok');
+    expect(
+      task(
+        await h.play('delete', { vm_name: 'web01', vm_delete_confirm: 'web01' }),
+        'Delete the VM and its owned disks',
+      ).status,
+    ).to.equal('ok');
   });
 });

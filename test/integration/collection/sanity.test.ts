@@ -13,10 +13,31 @@ import { AnsibleWorkspace } from '../../helpers/ansible';
 
 /** The sanity tests ansible-core 2.14 runs without installing anything. */
 export const OFFLINE_SANITY_TESTS = [
-  'action-plugin-docs', 'changelog', 'compile', 'empty-init', 'future-import-boilerplate', 'ignores', 'line-endings',
-  'metaclass-boilerplate', 'no-assert', 'no-basestring', 'no-dict-iteritems', 'no-dict-iterkeys', 'no-dict-itervalues',
-  'no-get-exception', 'no-illegal-filenames', 'no-main-display', 'no-smart-quotes', 'no-unicode-literals', 'pslint',
-  'replace-urlopen', 'shebang', 'shellcheck', 'symlinks', 'use-argspec-type-path', 'use-compat-six',
+  'action-plugin-docs',
+  'changelog',
+  'compile',
+  'empty-init',
+  'future-import-boilerplate',
+  'ignores',
+  'line-endings',
+  'metaclass-boilerplate',
+  'no-assert',
+  'no-basestring',
+  'no-dict-iteritems',
+  'no-dict-iterkeys',
+  'no-dict-itervalues',
+  'no-get-exception',
+  'no-illegal-filenames',
+  'no-main-display',
+  'no-smart-quotes',
+  'no-unicode-literals',
+  'pslint',
+  'replace-urlopen',
+  'shebang',
+  'shellcheck',
+  'symlinks',
+  'use-argspec-type-path',
+  'use-compat-six',
 ];
 /** The ones that build a virtual environment and pip-install pinned requirements from PyPI. */
 export const SKIPPED = ['ansible-doc', 'import', 'pep8', 'pylint', 'runtime-metadata', 'validate-modules', 'yamllint'];
@@ -24,9 +45,14 @@ export const SKIPPED = ['ansible-doc', 'import', 'pep8', 'pylint', 'runtime-meta
 function sanity(dir: string, tests: readonly string[]): Promise<{ code: number; out: string }> {
   const args = ['sanity', '--python', '3.11', ...tests.flatMap((t) => ['--test', t])];
   return new Promise((resolve) => {
-    execFile('ansible-test', args, { cwd: dir, env: { ...process.env, ANSIBLE_NOCOLOR: 'True' }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
-    });
+    execFile(
+      'ansible-test',
+      args,
+      { cwd: dir, env: { ...process.env, ANSIBLE_NOCOLOR: 'True' }, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -42,7 +68,13 @@ describe('collection: ansible-test sanity 2.14 and ansible-doc on the built coll
   after(() => ws?.close());
 
   it('lists every sanity test of this ansible-test as run or skipped', () => {
-    const listed = execFileSync('ansible-test', ['sanity', '--list-tests'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n');
+    const listed = execFileSync('ansible-test', ['sanity', '--list-tests'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split('\n');
     expect([...OFFLINE_SANITY_TESTS, ...SKIPPED].sort()).to.deep.equal(listed.sort());
   });
 
@@ -76,10 +108,13 @@ describe('collection: ansible-test sanity 2.14 and ansible-doc on the built coll
   it('ansible-doc reads every module (standing in for the ansible-doc sanity test)', () => {
     const env = ws.env();
     for (const module of moduleNames()) {
-      const doc = JSON.parse(execFileSync('ansible-doc', ['--json', `virtseal.core.${module}`], { env, encoding: 'utf8', cwd: ws.dir })) as Record<string, { doc: { options: Record<string, { choices?: unknown[] }> } }>;
+      const doc = JSON.parse(
+        execFileSync('ansible-doc', ['--json', `virtseal.core.${module}`], { env, encoding: 'utf8', cwd: ws.dir }),
+      ) as Record<string, { doc: { options: Record<string, { choices?: unknown[] }> } }>;
       const entry = doc[`virtseal.core.${module}`]!;
       for (const [name, option] of Object.entries(entry.doc.options)) {
-        for (const choice of option.choices ?? []) expect(typeof choice, `${module}.${name} choices`).to.not.equal('boolean');
+        for (const choice of option.choices ?? [])
+          expect(typeof choice, `${module}.${name} choices`).to.not.equal('boolean');
       }
     }
   });

@@ -15,7 +15,12 @@ import { CollectionHarness, task } from './harness';
 import { createVars } from './vars';
 import { makeDiskImage } from '../../helpers/disk-images';
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = ROOT,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env, cwd, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
@@ -58,12 +63,23 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
 
     const first = await h.play('publish_image', vars);
     expect(first.code, first.stdout + first.stderr).to.equal(0);
-    const published = task(first, 'Publish the image').result as { changed: boolean; hosts: { skipped: boolean; sent_bytes: number; progress: number[] }[] };
+    const published = task(first, 'Publish the image').result as {
+      changed: boolean;
+      hosts: { skipped: boolean; sent_bytes: number; progress: number[] }[];
+    };
     expect(published.changed).to.equal(true);
     expect(published.hosts[0]).to.deep.include({ skipped: false, sent_bytes: size });
     const second = await h.play('publish_image', vars);
-    expect((task(second, 'Publish the image').result as { hosts: { skipped: boolean }[] }).hosts[0]!.skipped).to.equal(true);
-    const created = await h.play('create', { ...createVars, vm_name: 'alma01', vm_image: 'alma-9', vm_image_src: src, vm_start: 'no' });
+    expect((task(second, 'Publish the image').result as { hosts: { skipped: boolean }[] }).hosts[0]!.skipped).to.equal(
+      true,
+    );
+    const created = await h.play('create', {
+      ...createVars,
+      vm_name: 'alma01',
+      vm_image: 'alma-9',
+      vm_image_src: src,
+      vm_start: 'no',
+    });
     expect(created.code, created.stdout + created.stderr).to.equal(0);
     expect(task(created, 'Publish the image when a source is given').status, 'already there').to.equal('ok');
     expect(h.world.sim.registry.vmsNamed('alma01')).to.have.length(1);
@@ -79,19 +95,26 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
     };
     const listed = await run('ansible-inventory', ['-i', join(ROOT, 'playbooks/inventory/virtseal.sh'), '--list'], env);
     expect(listed.code, listed.stderr).to.equal(0);
-    const inventory = JSON.parse(listed.stdout) as Record<string, { hosts?: string[] }> & { _meta: { hostvars: Record<string, Record<string, unknown>> } };
+    const inventory = JSON.parse(listed.stdout) as Record<string, { hosts?: string[] }> & {
+      _meta: { hostvars: Record<string, Record<string, unknown>> };
+    };
     const group = `host_127_0_0_1_${h.world.sim.port}`;
     expect(inventory[group]!.hosts).to.include('alma01');
     expect(inventory.power_off!.hosts).to.include('alma01');
     expect(inventory.tag_web!.hosts).to.include('alma01');
-    expect(inventory._meta.hostvars.alma01).to.deep.include({ virtseal_power_state: 'off', virtseal_hypervisor_host: h.hostAddress });
+    expect(inventory._meta.hostvars.alma01).to.deep.include({
+      virtseal_power_state: 'off',
+      virtseal_hypervisor_host: h.hostAddress,
+    });
     expect(listed.stderr).to.include('skipping 127.0.0.1:1');
 
     const one = await run('node', [script, '--host', 'alma01'], env);
     expect(JSON.parse(one.stdout)).to.include({ virtseal_vm_name: 'alma01' });
     const strict = await run('node', [script, '--list'], { ...env, VIRTSEAL_INVENTORY_STRICT: '1' });
     expect(strict.code).to.equal(1);
-    expect(strict.stderr.trim().split('\n').pop()).to.match(/^virtseal inventory: cannot read every hypervisor host: 127\.0\.0\.1:1: /);
+    expect(strict.stderr.trim().split('\n').pop()).to.match(
+      /^virtseal inventory: cannot read every hypervisor host: 127\.0\.0\.1:1: /,
+    );
   });
 
   it('virtseal inventory prints the same inventory from the CLI', async () => {
@@ -101,10 +124,15 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
     const out: string[] = [];
     const err: string[] = [];
     try {
-      const code = await runCli(['inventory', '--list'], { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+      const code = await runCli(['inventory', '--list'], {
+        out: (t) => void out.push(t),
+        err: (t) => void err.push(t),
+      });
       expect(code, err.join('')).to.equal(0);
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
     const inventory = JSON.parse(out.join('')) as { power_off: { hosts: string[] } };
     expect(inventory.power_off.hosts).to.include('alma01');
@@ -112,7 +140,13 @@ describe('collection: image publishing, dynamic inventory, lint', function () {
 
   it('ansible-lint passes the playbooks with the production profile, and fails a bad one', async () => {
     // awx_setup.yml uses awx.awx, from Debian's ansible package.
-    const env = { ...h.ws.env(), ANSIBLE_COLLECTIONS_PATH: `${h.ws.collectionsPath}:/usr/lib/python3/dist-packages`, HOME: scratch, NO_COLOR: '1', COLUMNS: '200' };
+    const env = {
+      ...h.ws.env(),
+      ANSIBLE_COLLECTIONS_PATH: `${h.ws.collectionsPath}:/usr/lib/python3/dist-packages`,
+      HOME: scratch,
+      NO_COLOR: '1',
+      COLUMNS: '200',
+    };
     const lint = await run('ansible-lint', ['--offline', '-p', 'playbooks/'], env);
     expect(lint.code, lint.stdout + lint.stderr).to.equal(0);
     // eslint-disable-next-line no-control-regex

@@ -23,7 +23,11 @@ describe('collection: VM lifecycle through ansible-playbook and the fake XAPI po
   const password = randomBytes(18).toString('base64url');
   let runs = 0;
 
-  const play = (name: string, vars: Record<string, unknown>, options: { check?: boolean } = {}): Promise<PlaybookRun> => {
+  const play = (
+    name: string,
+    vars: Record<string, unknown>,
+    options: { check?: boolean } = {},
+  ): Promise<PlaybookRun> => {
     const n = ++runs;
     const varsFile = join(ws.dir, `vars-${n}.json`);
     const reportFile = join(ws.dir, `report-${n}.json`);
@@ -36,11 +40,20 @@ describe('collection: VM lifecycle through ansible-playbook and the fake XAPI po
       ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
       VIRTSEAL_CALLBACK_OUT: reportFile,
     });
-    const args = ['-i', 'localhost,', '-e', `@${varsFile}`, ...(options.check ? ['--check', '--diff'] : []), join(ROOT, 'playbooks', `${name}.yml`)];
+    const args = [
+      '-i',
+      'localhost,',
+      '-e',
+      `@${varsFile}`,
+      ...(options.check ? ['--check', '--diff'] : []),
+      join(ROOT, 'playbooks', `${name}.yml`),
+    ];
     return new Promise((resolve) => {
       execFile('ansible-playbook', args, { cwd: ws.dir, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-        const report = existsSync(reportFile) ? (JSON.parse(readFileSync(reportFile, 'utf8')) as PlaybookReport) : undefined;
+        const report = existsSync(reportFile)
+          ? (JSON.parse(readFileSync(reportFile, 'utf8')) as PlaybookReport)
+          : undefined;
         resolve({ code, stdout, stderr, ...(report ? { report } : {}) });
       });
     });
@@ -101,9 +114,14 @@ describe('collection: VM lifecycle through ansible-playbook and the fake XAPI po
   it('reports no change when run again with the same answers', async () => {
     const run = await play('create', { ...createVars, vm_hypervisor: 'xen' });
     expect(run.code, run.code ? JSON.stringify(failedTask(run)) : '').to.equal(0);
-    const changed = run.report!.tasks.filter((t) => t.hosts.localhost?.status === 'changed').map((t) => `${t.name}: ${JSON.stringify(t.hosts.localhost!.result.changes ?? t.hosts.localhost!.result.diff)}`);
+    const changed = run
+      .report!.tasks.filter((t) => t.hosts.localhost?.status === 'changed')
+      .map((t) => `${t.name}: ${JSON.stringify(t.hosts.localhost!.result.changes ?? t.hosts.localhost!.result.diff)}`);
     expect(changed).to.deep.equal([]);
-    expect(task(run, 'Send the sealed guest configuration').result).to.include({ changed: false, outcome: 'already_applied' });
+    expect(task(run, 'Send the sealed guest configuration').result).to.include({
+      changed: false,
+      outcome: 'already_applied',
+    });
   });
 
   it('stops gracefully, then starts again', async () => {

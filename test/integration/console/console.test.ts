@@ -54,17 +54,46 @@ describe('virtseal console: the guest screen in a real browser', function () {
     // The kernel writes to the VGA console too, so the screen shows the guest's own text.
     await writeFile(
       join(work, 'con.qcow2.boot.json'),
-      JSON.stringify({ kernel: join(imageDir, 'vmlinuz'), initrd: join(imageDir, 'initrd.gz'), cmdline: 'console=ttyS0 console=tty0 panic=-1' }),
+      JSON.stringify({
+        kernel: join(imageDir, 'vmlinuz'),
+        initrd: join(imageDir, 'initrd.gz'),
+        cmdline: 'console=ttyS0 console=tty0 panic=-1',
+      }),
     );
-    hv = (await createLibvirtHypervisor({ runner: new LocalRunner(), uri: libvirt.uri, poolPath: pool.path })) as LibvirtHypervisor;
+    hv = (await createLibvirtHypervisor({
+      runner: new LocalRunner(),
+      uri: libvirt.uri,
+      poolPath: pool.path,
+    })) as LibvirtHypervisor;
     await hv.images.publishImage({ localPath: join(work, 'con.qcow2'), name: 'con' });
-    const vm = await hv.vms.createVm({ spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'con', sizeBytes: mebibytes(128) }], nics: [], tags: [] } });
+    const vm = await hv.vms.createVm({
+      spec: {
+        name,
+        generation: 1,
+        cpuCount: 1,
+        memory: { startupMb: 256 },
+        disks: [{ name: 'os', image: 'con', sizeBytes: mebibytes(128) }],
+        nics: [],
+        tags: [],
+      },
+    });
     vmId = vm.id;
     await hv.power.start({ id: vmId });
-    await waitFor(async () => hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), { timeoutMs: 240_000, what: 'the guest agent' });
+    await waitFor(
+      async () =>
+        hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(
+          () => true,
+          () => undefined,
+        ),
+      { timeoutMs: 240_000, what: 'the guest agent' },
+    );
     // A clean screen with one line the test can look for.
     const files = new GuestFiles(hv.ctx.host, vmId);
-    const shown = await files.run(['/bin/sh', '-c', `printf '\\033[2J\\033[H\\n\\n  ${MARKER}\\n\\n' > /dev/tty0; echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null; true`]);
+    const shown = await files.run([
+      '/bin/sh',
+      '-c',
+      `printf '\\033[2J\\033[H\\n\\n  ${MARKER}\\n\\n' > /dev/tty0; echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null; true`,
+    ]);
     expect(shown.exitCode, shown.stderr).to.equal(0);
     browser = await launchChromium();
   });
@@ -91,9 +120,26 @@ describe('virtseal console: the guest screen in a real browser', function () {
   });
 
   it("shows the guest's screen in Chromium through `virtseal console`", async () => {
-    cli = spawn(process.execPath, [join(repoRoot, 'dist/virtseal.js'), 'console', name, '--host', 'local', '--user', 'root', '--hypervisor', 'libvirt', '--libvirt-uri', libvirt!.uri, '--json'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    cli = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'dist/virtseal.js'),
+        'console',
+        name,
+        '--host',
+        'local',
+        '--user',
+        'root',
+        '--hypervisor',
+        'libvirt',
+        '--libvirt-uri',
+        libvirt!.uri,
+        '--json',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const line = await new Promise<string>((resolve, reject) => {
@@ -116,12 +162,22 @@ describe('virtseal console: the guest screen in a real browser', function () {
     await waitFor(
       async () => {
         pixels = await canvas.evaluate((c) => {
-          const el = c as unknown as { width: number; height: number; getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-          const ctx = el.getContext("2d");
+          const el = c as unknown as {
+            width: number;
+            height: number;
+            getContext(kind: '2d'): {
+              getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+            };
+          };
+          const ctx = el.getContext('2d');
           const data = ctx.getImageData(0, 0, el.width, el.height).data;
           let bin = '';
           for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
-          return { width: el.width, height: el.height, rgba: (globalThis as unknown as { btoa(s: string): string }).btoa(bin) };
+          return {
+            width: el.width,
+            height: el.height,
+            rgba: (globalThis as unknown as { btoa(s: string): string }).btoa(bin),
+          };
         });
         const rgba = Buffer.from(pixels.rgba, 'base64');
         return rgba.some((v, i) => i % 4 !== 3 && v > 64) ? true : undefined;
@@ -132,35 +188,50 @@ describe('virtseal console: the guest screen in a real browser', function () {
     // The same picture as QEMU's own screendump of the VM (a PNG, decoded by the same browser).
     const dump = join(work, 'screen.png');
     execFileSync('virsh', ['-q', '-c', libvirt!.uri, 'screenshot', `--domain=${vmId}`, `--file=${dump}`]);
-    const qemu = await page.evaluate(async (png: string) => {
-      const g = globalThis as unknown as {
-        Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
-        OffscreenCanvas: new (w: number, h: number) => { getContext(k: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-        btoa(s: string): string;
-      };
-      const img = new g.Image();
-      img.src = `data:image/png;base64,${png}`;
-      await img.decode();
-      const ctx = new g.OffscreenCanvas(img.width, img.height).getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, img.width, img.height).data;
-      let bin = '';
-      for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
-      return { width: img.width, height: img.height, rgba: g.btoa(bin) };
-    }, (await readFile(dump)).toString('base64'));
+    const qemu = await page.evaluate(
+      async (png: string) => {
+        const g = globalThis as unknown as {
+          Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
+          OffscreenCanvas: new (
+            w: number,
+            h: number,
+          ) => {
+            getContext(k: '2d'): {
+              drawImage(i: unknown, x: number, y: number): void;
+              getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+            };
+          };
+          btoa(s: string): string;
+        };
+        const img = new g.Image();
+        img.src = `data:image/png;base64,${png}`;
+        await img.decode();
+        const ctx = new g.OffscreenCanvas(img.width, img.height).getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const data = ctx.getImageData(0, 0, img.width, img.height).data;
+        let bin = '';
+        for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
+        return { width: img.width, height: img.height, rgba: g.btoa(bin) };
+      },
+      (await readFile(dump)).toString('base64'),
+    );
     expect([pixels.width, pixels.height]).to.deep.equal([qemu.width, qemu.height]);
     const seen = Buffer.from(pixels.rgba, 'base64');
     const truth = Buffer.from(qemu.rgba, 'base64');
     let same = 0;
     for (let p = 0; p < qemu.width * qemu.height; p += 1) {
-      if (seen[p * 4] === truth[p * 4] && seen[p * 4 + 1] === truth[p * 4 + 1] && seen[p * 4 + 2] === truth[p * 4 + 2]) same += 1;
+      if (seen[p * 4] === truth[p * 4] && seen[p * 4 + 1] === truth[p * 4 + 1] && seen[p * 4 + 2] === truth[p * 4 + 2])
+        same += 1;
     }
     expect(same / (qemu.width * qemu.height), 'share of pixels equal to the screendump').to.be.greaterThan(0.995);
 
     // And a person would read the guest's line on it (OCR of the browser's screenshot of the canvas).
     const shot = join(work, 'browser.png');
     await canvas.screenshot({ path: shot });
-    const text = execFileSync('tesseract', [shot, '-', '--psm', '6'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const text = execFileSync('tesseract', [shot, '-', '--psm', '6'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(text.toUpperCase().replace(/[ \t]+/g, ' ')).to.match(MARKER_READ);
     await page.close();
   });

@@ -71,7 +71,8 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
     const big = join(dir, 'big.qcow2');
     makeDiskImage(big, 'qcow2', { sizeMiB: 64, fill: 0x42 });
     // Some data all over the disk, so the file is large enough to be cut in the middle.
-    for (let mib = 1; mib < 64; mib += 4) execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x43 ${mib}M 256k`, big], { stdio: 'ignore' });
+    for (let mib = 1; mib < 64; mib += 4)
+      execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x43 ${mib}M 256k`, big], { stdio: 'ignore' });
     const bigBytes = readFileSync(big);
     bigSize = bigBytes.length;
     http = await serve({
@@ -118,7 +119,12 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
     const first = await publish({ name: 'alma', src, checksum: `sha256:${sha(qcow2)}` });
     expect(first.changed).to.equal(true);
     expect(first.conversion).to.equal('qcow2 → vhdx (qemu-img convert)');
-    expect(first.source).to.deep.include({ format: 'qcow2', virtual_size_bytes: 16 * 1024 * 1024, downloaded_bytes: qcow2.length, resumed_from_bytes: 0 });
+    expect(first.source).to.deep.include({
+      format: 'qcow2',
+      virtual_size_bytes: 16 * 1024 * 1024,
+      downloaded_bytes: qcow2.length,
+      resumed_from_bytes: 0,
+    });
     expect(first.download_progress?.at(-1)).to.equal(100);
     expect(first.hosts[0]).to.deep.include({ skipped: false });
     const published = readdirSync(cache).find((f) => f.endsWith('.vhdx'))!;
@@ -133,16 +139,24 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
   });
 
   it('takes the hash from a SHA256SUMS URL', async () => {
-    const result = await publish({ name: 'alma-sums', src: `${http.base}/img/alma.qcow2`, checksum: `sha256:${http.base}/img/SHA256SUMS` });
+    const result = await publish({
+      name: 'alma-sums',
+      src: `${http.base}/img/alma.qcow2`,
+      checksum: `sha256:${http.base}/img/SHA256SUMS`,
+    });
     expect(result.changed).to.equal(true);
     expect(result.source.format).to.equal('qcow2');
   });
 
   it('refuses a wrong checksum naming the option, and leaves nothing in the library or the cache', async () => {
-    const error = await failure(publish({ name: 'alma-bad', src: `${http.base}/img/alma.qcow2`, checksum: `sha256:${'0'.repeat(64)}` }));
+    const error = await failure(
+      publish({ name: 'alma-bad', src: `${http.base}/img/alma.qcow2`, checksum: `sha256:${'0'.repeat(64)}` }),
+    );
     expect(error).to.be.instanceOf(InvalidArgument);
     expect(error.option).to.equal('checksum');
-    expect(error.message).to.match(/^checksum: .* has SHA-256 [0-9a-f]{64}, not the expected 0{64}; nothing was published$/);
+    expect(error.message).to.match(
+      /^checksum: .* has SHA-256 [0-9a-f]{64}, not the expected 0{64}; nothing was published$/,
+    );
     expect(await library('alma-bad')).to.equal(undefined);
     expect(readdirSync(cache)).to.deep.equal([]);
   });
@@ -152,9 +166,13 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     closed.close();
-    const unreachable = await failure(publish({ name: 'x', src: `http://127.0.0.1:${port}/img/alma.qcow2`, sha256: sha(qcow2) }));
+    const unreachable = await failure(
+      publish({ name: 'x', src: `http://127.0.0.1:${port}/img/alma.qcow2`, sha256: sha(qcow2) }),
+    );
     expect(unreachable.option).to.equal('src');
-    expect(unreachable.message).to.match(/^src: cannot download http:\/\/127\.0\.0\.1:\d+\/img\/alma\.qcow2: .*ECONNREFUSED/);
+    expect(unreachable.message).to.match(
+      /^src: cannot download http:\/\/127\.0\.0\.1:\d+\/img\/alma\.qcow2: .*ECONNREFUSED/,
+    );
     const missing = await failure(publish({ name: 'x', src: `${http.base}/img/none.qcow2`, sha256: sha(qcow2) }));
     expect(missing.message).to.match(/answered HTTP 404$/);
     const plain = await failure(publish({ name: 'x', src: `${http.base}/img/alma.qcow2` }));
@@ -175,13 +193,17 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
     http.cut.set('/img/big.qcow2', Math.floor(bigSize / 2));
     const cut = await failure(publish({ name: 'big', src, checksum: `sha256:${http.base}/img/SHA256SUMS` }));
     expect(cut.option).to.equal('src');
-    expect(cut.message).to.match(/^src: download of .* (was interrupted|ended) after \d+ (bytes|of \d+ bytes).*; run again to resume$/);
+    expect(cut.message).to.match(
+      /^src: download of .* (was interrupted|ended) after \d+ (bytes|of \d+ bytes).*; run again to resume$/,
+    );
     expect(await library('big')).to.equal(undefined);
     const before = http.requests.length;
     const resumed = await publish({ name: 'big', src, checksum: `sha256:${http.base}/img/SHA256SUMS` });
     expect(resumed.source.resume).to.equal('resumed');
     expect(resumed.source.resumed_from_bytes).to.be.greaterThan(0);
-    expect(http.requests.slice(before).some((r) => r.path === '/img/big.qcow2' && r.range?.startsWith('bytes='))).to.equal(true);
+    expect(
+      http.requests.slice(before).some((r) => r.path === '/img/big.qcow2' && r.range?.startsWith('bytes=')),
+    ).to.equal(true);
     expect(resumed.changed).to.equal(true);
   });
 });
@@ -191,15 +213,30 @@ describe('image sources for libvirt: conversion to qcow2 on the controller', () 
     const dir = mkdtempSync(join(tmpdir(), 'virtseal-image-src-'));
     try {
       makeDiskImage(join(dir, 'disk.vmdk'), 'vmdk', { fill: 0x33 });
-      const converted = await prepareImageSource({ src: join(dir, 'disk.vmdk'), hypervisor: 'libvirt', cacheDir: join(dir, 'cache') });
+      const converted = await prepareImageSource({
+        src: join(dir, 'disk.vmdk'),
+        hypervisor: 'libvirt',
+        cacheDir: join(dir, 'cache'),
+      });
       expect(converted.conversion).to.equal('vmdk → qcow2 (qemu-img convert)');
       expect(converted.path.endsWith('.qcow2')).to.equal(true);
       makeDiskImage(join(dir, 'disk.qcow2'), 'qcow2');
-      const same = await prepareImageSource({ src: join(dir, 'disk.qcow2'), hypervisor: 'libvirt', cacheDir: join(dir, 'cache') });
+      const same = await prepareImageSource({
+        src: join(dir, 'disk.qcow2'),
+        hypervisor: 'libvirt',
+        cacheDir: join(dir, 'cache'),
+      });
       expect(same.conversion).to.equal(undefined);
       expect(same.path).to.equal(join(dir, 'disk.qcow2'));
-      writeFileSync(join(dir, 'broken.qcow2'), Buffer.concat([readFileSync(join(dir, 'disk.qcow2')).subarray(0, 512), Buffer.alloc(4096, 0xff)]));
-      const broken = await prepareImageSource({ src: join(dir, 'broken.qcow2'), hypervisor: 'libvirt', cacheDir: join(dir, 'cache') }).catch((e: unknown) => e as InvalidArgument);
+      writeFileSync(
+        join(dir, 'broken.qcow2'),
+        Buffer.concat([readFileSync(join(dir, 'disk.qcow2')).subarray(0, 512), Buffer.alloc(4096, 0xff)]),
+      );
+      const broken = await prepareImageSource({
+        src: join(dir, 'broken.qcow2'),
+        hypervisor: 'libvirt',
+        cacheDir: join(dir, 'cache'),
+      }).catch((e: unknown) => e as InvalidArgument);
       expect(broken).to.be.instanceOf(InvalidArgument);
       expect((broken as InvalidArgument).option).to.equal('src');
     } finally {

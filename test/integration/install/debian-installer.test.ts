@@ -22,7 +22,8 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
   let dir: string;
   let qemu: ChildProcess | undefined;
   before(function () {
-    if (!existsSync(join(DI, 'linux'))) throw new Error(`${DI} is missing: run build/install-deps.sh (debian-installer-12-netboot-amd64)`);
+    if (!existsSync(join(DI, 'linux')))
+      throw new Error(`${DI} is missing: run build/install-deps.sh (debian-installer-12-netboot-amd64)`);
     dir = mkdtempSync(join(tmpdir(), 'd-i-test-'));
   });
   after(() => {
@@ -34,7 +35,8 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
     const hostname = `vs-${randomBytes(4).toString('hex')}`;
     const seed = join(dir, 'seed.gz');
     const r = await runModule(installMedia, {
-      installer: 'preseed', dest: seed,
+      installer: 'preseed',
+      dest: seed,
       config: { hostname, domain: 'example.test', timezone: 'Europe/Berlin', admin: { name: 'opsadmin' } },
     });
     expect(r.failed, String(r.msg)).to.not.equal(true);
@@ -42,21 +44,50 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
     writeFileSync(initrd, Buffer.concat([readFileSync(join(DI, 'initrd.gz')), readFileSync(seed)]));
 
     const started = Date.now();
-    qemu = spawn('qemu-system-x86_64', [
-      '-machine', 'accel=tcg', '-m', '1024', '-kernel', join(DI, 'linux'), '-initrd', initrd,
-      '-append', `${String(r.kernel_cmdline)} console=ttyS0`,
-      '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-nic', 'none', '-no-reboot',
-    ], { stdio: ['pipe', 'pipe', 'pipe'] });
+    qemu = spawn(
+      'qemu-system-x86_64',
+      [
+        '-machine',
+        'accel=tcg',
+        '-m',
+        '1024',
+        '-kernel',
+        join(DI, 'linux'),
+        '-initrd',
+        initrd,
+        '-append',
+        `${String(r.kernel_cmdline)} console=ttyS0`,
+        '-display',
+        'none',
+        '-monitor',
+        'none',
+        '-serial',
+        'stdio',
+        '-nic',
+        'none',
+        '-no-reboot',
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let serial = '';
-    const plain = (): string => serial.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ' ').replace(/\x1b[()][0-9A-B]/g, '').replace(/\r/g, '');
-    qemu.stdout!.on('data', (d: Buffer) => { serial += d.toString('latin1'); });
-    qemu.stderr!.on('data', (d: Buffer) => { serial += d.toString('latin1'); });
+    const plain = (): string =>
+      serial
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ' ')
+        .replace(/\x1b[()][0-9A-B]/g, '')
+        .replace(/\r/g, '');
+    qemu.stdout!.on('data', (d: Buffer) => {
+      serial += d.toString('latin1');
+    });
+    qemu.stderr!.on('data', (d: Buffer) => {
+      serial += d.toString('latin1');
+    });
     const waitFor = async (pattern: RegExp, what: string): Promise<RegExpMatchArray> => {
       for (;;) {
         const m = plain().match(pattern);
         if (m) return m;
         if (qemu!.exitCode !== null) throw new Error(`QEMU exited before ${what}:\n${plain().slice(-3000)}`);
-        if (Date.now() - started > BUDGET_MS) throw new Error(`no ${what} within ${BUDGET_MS / 1000}s:\n${plain().slice(-3000)}`);
+        if (Date.now() - started > BUDGET_MS)
+          throw new Error(`no ${what} within ${BUDGET_MS / 1000}s:\n${plain().slice(-3000)}`);
         await new Promise((res) => setTimeout(res, 500));
       }
     };
@@ -66,8 +97,13 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
       qemu.stdin!.write('\x012');
       await waitFor(/2\*shell/, 'the shell window');
       await new Promise((res) => setTimeout(res, 2000));
-      qemu.stdin!.write('grep -h "preseed: successfully loaded" /var/log/syslog; echo "VS""-HOST=$(debconf-get netcfg/get_hostname) VS""-USER=$(debconf-get passwd/username) VS""-AGENT=$(ls /virtseal)"\r');
-      const loaded = await waitFor(/preseed: successfully loaded preseed file from (\S+)/, "the installer's log line for the preseed");
+      qemu.stdin!.write(
+        'grep -h "preseed: successfully loaded" /var/log/syslog; echo "VS""-HOST=$(debconf-get netcfg/get_hostname) VS""-USER=$(debconf-get passwd/username) VS""-AGENT=$(ls /virtseal)"\r',
+      );
+      const loaded = await waitFor(
+        /preseed: successfully loaded preseed file from (\S+)/,
+        "the installer's log line for the preseed",
+      );
       expect(loaded[1]).to.equal('file:///preseed.cfg');
       const got = await waitFor(/VS-HOST=(\S*) VS-USER=(\S*) VS-AGENT=([^\n]*)/, "debconf's answers");
       expect(got[1]).to.equal(hostname);

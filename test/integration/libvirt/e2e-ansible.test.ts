@@ -45,7 +45,11 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
   const playbook = async (name: string, vars: Record<string, unknown>): Promise<Run> => {
     // Variables go through a 0600 file, never the command line (they include the canary password).
     const varsFile = join(ws!.dir, `vars-${name}.json`);
-    await writeFile(varsFile, JSON.stringify({ vm_host: `127.0.0.1:${sshd!.port}`, vm_hypervisor: 'libvirt', ...vars }), { mode: 0o600 });
+    await writeFile(
+      varsFile,
+      JSON.stringify({ vm_host: `127.0.0.1:${sshd!.port}`, vm_hypervisor: 'libvirt', ...vars }),
+      { mode: 0o600 },
+    );
     // The libvirt host is this machine reached over OpenSSH on loopback, with the AWX credential's variables.
     const env = ws!.env({
       ANSIBLE_STDOUT_CALLBACK: 'default',
@@ -56,9 +60,14 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
       VIRTSEAL_LIBVIRT_CONSOLE_LOG_DIR: pool!.path,
     });
     return new Promise((resolve) => {
-      execFile('ansible-playbook', ['-i', inventory, '-e', `@${varsFile}`, join(repoRoot, 'playbooks', `${name}.yml`)], { env, cwd: ws!.dir, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}\n${stderr}` });
-      });
+      execFile(
+        'ansible-playbook',
+        ['-i', inventory, '-e', `@${varsFile}`, join(repoRoot, 'playbooks', `${name}.yml`)],
+        { env, cwd: ws!.dir, maxBuffer: 64 << 20 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: `${stdout}\n${stderr}` });
+        },
+      );
     });
   };
   const expectOk = (run: Run, what: string): void => {
@@ -80,7 +89,9 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     }
     libvirt = await ensureLibvirtd();
     sshd = await startSshd();
-    hostKeyFingerprint = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_key.pub')], { encoding: 'utf8' }).split(' ')[1]!;
+    hostKeyFingerprint = execFileSync('ssh-keygen', ['-lf', join(sshd.dir, 'host_key.pub')], {
+      encoding: 'utf8',
+    }).split(' ')[1]!;
     image = await buildGuest('debian');
     pool = await makePool();
     // A host bridge without addresses or firewall rules for the guest's NIC (`network: bridge:<name>`).
@@ -90,7 +101,11 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     ws = new AnsibleWorkspace();
     ws.install(await ws.buildCollection());
     inventory = ws.inventory();
-    hv = (await createLibvirtHypervisor({ runner: new LocalRunner(), uri: libvirt.uri, poolPath: pool.path })) as LibvirtHypervisor;
+    hv = (await createLibvirtHypervisor({
+      runner: new LocalRunner(),
+      uri: libvirt.uri,
+      poolPath: pool.path,
+    })) as LibvirtHypervisor;
   });
 
   after(async () => {
@@ -145,18 +160,43 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
   it('finds hostname, admin user and SSH key applied in the guest, and no secret or private key left', async () => {
     const g = guest();
     expect((await g.run(['/bin/hostname'])).stdout.trim()).to.equal(VM);
-    expect((await g.run(['/usr/bin/getent', 'passwd', 'vsadmin'])).stdout).to.match(/^vsadmin:x:\d+:\d+:.*:\/home\/vsadmin:/);
+    expect((await g.run(['/usr/bin/getent', 'passwd', 'vsadmin'])).stdout).to.match(
+      /^vsadmin:x:\d+:\d+:.*:\/home\/vsadmin:/,
+    );
     expect((await g.read('/home/vsadmin/.ssh/authorized_keys'))?.toString()).to.contain(SSH_KEY);
     const shadow = (await g.run(['/usr/bin/getent', 'shadow', 'vsadmin'])).stdout;
     expect(shadow).to.match(/^vsadmin:\$6\$/);
     // The canary reaches grep through stdin, never an argument vector.
-    const scan = await g.run(['/bin/grep', '-rlF', '-f', '/dev/stdin', '/etc', '/var', '/root', '/home', '/tmp', '/run', '/usr/local'], { stdin: Buffer.from(CANARY), timeoutMs: 300_000 });
+    const scan = await g.run(
+      ['/bin/grep', '-rlF', '-f', '/dev/stdin', '/etc', '/var', '/root', '/home', '/tmp', '/run', '/usr/local'],
+      { stdin: Buffer.from(CANARY), timeoutMs: 300_000 },
+    );
     expect(scan.stdout.trim(), 'files holding the password').to.equal('');
-    const keys = await g.run(['/bin/grep', '-rlE', '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----', '/etc', '/var', '/root', '/home', '/tmp', '/run', '/usr/local'], { timeoutMs: 300_000 });
+    const keys = await g.run(
+      [
+        '/bin/grep',
+        '-rlE',
+        '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----',
+        '/etc',
+        '/var',
+        '/root',
+        '/home',
+        '/tmp',
+        '/run',
+        '/usr/local',
+      ],
+      { timeoutMs: 300_000 },
+    );
     expect(keys.stdout.trim(), 'files holding a private key').to.equal('');
-    const pools = await Promise.all([0, 1].map(async (n) => (await g.read(`/var/lib/virtseal/kvp/.kvp_pool_${n}`)) ?? Buffer.alloc(0)));
-    for (const [n, pool] of pools.entries()) expect(pool.includes(Buffer.from(CANARY)), `canary in pool ${n}`).to.equal(false);
-    expect(decodePool(pools[0]!).filter(([k]) => k.startsWith('virtseal.')), 'host items left in pool 0').to.deep.equal([]);
+    const pools = await Promise.all(
+      [0, 1].map(async (n) => (await g.read(`/var/lib/virtseal/kvp/.kvp_pool_${n}`)) ?? Buffer.alloc(0)),
+    );
+    for (const [n, pool] of pools.entries())
+      expect(pool.includes(Buffer.from(CANARY)), `canary in pool ${n}`).to.equal(false);
+    expect(
+      decodePool(pools[0]!).filter(([k]) => k.startsWith('virtseal.')),
+      'host items left in pool 0',
+    ).to.deep.equal([]);
     // The guest keeps only its applied record (VM id, attempt, salted config digest, MAC; no secret), so a rerun
     // with the same config reports already_applied.
     const guestItems = decodePool(pools[1]!).filter(([k]) => k.startsWith('virtseal.'));
@@ -186,9 +226,17 @@ describe('end to end: ansible-playbook + libvirt + a Debian guest under TCG', fu
     const refused = await playbook('delete', { vm_name: VM, vm_delete_confirm: 'something else' });
     expect(refused.code).to.not.equal(0);
     expect(await hv.vms.findVm({ ref: { name: VM } })).to.not.equal(undefined);
-    expectOk(await playbook('delete', { vm_name: VM, vm_delete_confirm: VM, vm_force: 'yes', vm_shutdown_timeout: 60 }), 'delete');
+    expectOk(
+      await playbook('delete', { vm_name: VM, vm_delete_confirm: VM, vm_force: 'yes', vm_shutdown_timeout: 60 }),
+      'delete',
+    );
     expect(await hv.vms.findVm({ ref: { name: VM } })).to.equal(undefined);
-    expect(await access(vm.disks[0]!.path).then(() => true, () => false)).to.equal(false);
+    expect(
+      await access(vm.disks[0]!.path).then(
+        () => true,
+        () => false,
+      ),
+    ).to.equal(false);
     expect(await hv.images.findImage({ name: 'debian-e2e' })).to.not.equal(undefined);
   });
 });

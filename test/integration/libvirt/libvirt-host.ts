@@ -16,7 +16,8 @@ const has = (program: string): boolean => spawnSync('sh', ['-c', 'command -v "$1
 export function libvirtSkipReason(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root to run libvirtd with qemu:///system';
   for (const p of ['qemu-system-x86_64', 'qemu-img', 'libvirtd', 'virtlogd', 'virsh']) {
-    if (!has(p)) return `${p} is not installed (build/install-deps.sh installs qemu-system-x86, qemu-utils, libvirt-daemon-system, libvirt-clients)`;
+    if (!has(p))
+      return `${p} is not installed (build/install-deps.sh installs qemu-system-x86, qemu-utils, libvirt-daemon-system, libvirt-clients)`;
   }
   // A VM's TPM is an swtpm emulator.
   if (!has('swtpm')) return 'swtpm is not installed (build/install-deps.sh installs swtpm and swtpm-tools)';
@@ -40,14 +41,18 @@ let shared: Promise<LibvirtHost> | undefined;
 
 function startDaemon(name: 'virtlogd' | 'libvirtd', logDir: string): void {
   const before = new Set(pidsOf(name));
-  const env = name === 'libvirtd' ? { ...process.env, LIBVIRT_LOG_OUTPUTS: `3:file:${join(logDir, 'virtseal-tests-libvirtd.log')}` } : process.env;
+  const env =
+    name === 'libvirtd'
+      ? { ...process.env, LIBVIRT_LOG_OUTPUTS: `3:file:${join(logDir, 'virtseal-tests-libvirtd.log')}` }
+      : process.env;
   execFileSync(name, ['--daemon'], { env });
   startedHere.push(...pidsOf(name).filter((p) => !before.has(p)));
 }
 
 function stopStartedDaemons(uri: string): void {
   // Other runs on this machine may share a daemon this process started: leave it while any domain runs.
-  const running = spawnSync('virsh', ['-q', '-c', uri, 'list', '--name'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
+  const running =
+    spawnSync('virsh', ['-q', '-c', uri, 'list', '--name'], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '';
   if (running.trim().length > 0) return;
   for (const pid of startedHere.reverse()) {
     try {

@@ -38,13 +38,24 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(work, 'mini.qcow2'), '64M']);
     await writeFile(
       join(work, 'mini.qcow2.boot.json'),
-      JSON.stringify({ kernel: join(imageDir, 'vmlinuz'), initrd: join(imageDir, 'initrd.gz'), cmdline: 'console=ttyS0 panic=-1' }),
+      JSON.stringify({
+        kernel: join(imageDir, 'vmlinuz'),
+        initrd: join(imageDir, 'initrd.gz'),
+        cmdline: 'console=ttyS0 panic=-1',
+      }),
     );
-    hv = (await createLibvirtHypervisor({ runner: new LocalRunner(), uri: libvirt.uri, poolPath: pool.path, consoleLogDir: pool.path, guestKvpDir: KVP_DIR })) as LibvirtHypervisor;
+    hv = (await createLibvirtHypervisor({
+      runner: new LocalRunner(),
+      uri: libvirt.uri,
+      poolPath: pool.path,
+      consoleLogDir: pool.path,
+      guestKvpDir: KVP_DIR,
+    })) as LibvirtHypervisor;
   });
 
   after(async () => {
-    for (const id of [vmId, tpmId]) if (id && hv) await hv.vms.deleteVm({ id, removeOwnedDisks: true }).catch(() => undefined);
+    for (const id of [vmId, tpmId])
+      if (id && hv) await hv.vms.deleteVm({ id, removeOwnedDisks: true }).catch(() => undefined);
     await pool?.remove();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -61,14 +72,25 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
 
   it('creates a VM with a hostile name from a backing-file clone and starts it', async () => {
     const vm = await hv.vms.createVm({
-      spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini', sizeBytes: mebibytes(128) }], nics: [], tags: ["a'b", 'c d'], notes: '<&>' },
+      spec: {
+        name,
+        generation: 1,
+        cpuCount: 1,
+        memory: { startupMb: 256 },
+        disks: [{ name: 'os', image: 'mini', sizeBytes: mebibytes(128) }],
+        nics: [],
+        tags: ["a'b", 'c d'],
+        notes: '<&>',
+      },
     });
     vmId = vm.id;
     expect(vm).to.include({ name, state: 'off' });
     expect(vm.tags).to.deep.equal(["a'b", 'c d']);
     expect(vm.notes).to.equal('<&>');
     expect(vm.disks[0]).to.include({ name: 'os', owned: true, sizeBytes: 128 * 1024 * 1024 });
-    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', '-U', vm.disks[0]!.path], { encoding: 'utf8' })) as { 'backing-filename'?: string };
+    const info = JSON.parse(
+      execFileSync('qemu-img', ['info', '--output=json', '-U', vm.disks[0]!.path], { encoding: 'utf8' }),
+    ) as { 'backing-filename'?: string };
     expect(info['backing-filename']).to.equal(join(pool!.path, 'images', 'mini.qcow2'));
     await hv.power.start({ id: vmId });
     expect((await hv.vms.findVm({ ref: { name } }))!.state).to.equal('running');
@@ -76,9 +98,20 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
 
   it('carries KVP records both ways through the guest agent', async () => {
     const channel = hv.guestChannel({ vmId });
-    await waitFor(async () => hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), { timeoutMs: 180_000, what: 'the guest agent' });
+    await waitFor(
+      async () =>
+        hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(
+          () => true,
+          () => undefined,
+        ),
+      { timeoutMs: 180_000, what: 'the guest agent' },
+    );
     const long = 'v'.repeat(2000);
-    await channel.writeHostItems([['virtseal.a', '1'], ['virtseal.long', long], ['virtseal.gone', 'x']]);
+    await channel.writeHostItems([
+      ['virtseal.a', '1'],
+      ['virtseal.long', long],
+      ['virtseal.gone', 'x'],
+    ]);
     await channel.writeHostItems([['virtseal.a', '2']]);
     await channel.removeHostItems(['virtseal.gone']);
     expect(await channel.listHostItems()).to.deep.equal(['virtseal.a', 'virtseal.long']);
@@ -105,10 +138,29 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     await files.write('/tmp/virtseal-agent', await readFile(join(repoRoot, 'src/guest/linux/virtseal-agent')));
     // The agent runs under dash + GNU tools against a scratch root (no useradd in this guest: hostname and time zone).
     const agent = files.run(
-      ['/usr/local/bin/dash', '/tmp/virtseal-agent', 'run', '--kvp-dir', KVP_DIR, '--root', '/tmp/vsroot', '--state-dir', '/tmp/vsstate', '--timeout', '240', '--ack-timeout', '60'],
+      [
+        '/usr/local/bin/dash',
+        '/tmp/virtseal-agent',
+        'run',
+        '--kvp-dir',
+        KVP_DIR,
+        '--root',
+        '/tmp/vsroot',
+        '--state-dir',
+        '/tmp/vsstate',
+        '--timeout',
+        '240',
+        '--ack-timeout',
+        '60',
+      ],
       { timeoutMs: 300_000 },
     );
-    const result = await runSealedExchange({ channel: hv.guestChannel({ vmId }), vmId, config: { hostname: 'mini-sealed', timezone: 'UTC' }, timeoutMs: 240_000 });
+    const result = await runSealedExchange({
+      channel: hv.guestChannel({ vmId }),
+      vmId,
+      config: { hostname: 'mini-sealed', timezone: 'UTC' },
+      timeoutMs: 240_000,
+    });
     expect(result).to.include({ protocol: 'v3', state: 'applied', attempts: 1 });
     const exit = await agent;
     expect(exit.exitCode, exit.stderr).to.equal(0);
@@ -130,7 +182,10 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     await waitFor(sectors(32 * 1024 * 1024), { timeoutMs: 30_000, what: 'the guest to see the added disk' });
     const grown = await hv.disks.resizeDisk({ vmId, name: 'data', sizeBytes: mebibytes(48) });
     expect(grown.sizeBytes).to.equal(48 * 1024 * 1024);
-    const size = await waitFor(sectors(48 * 1024 * 1024), { timeoutMs: 30_000, what: 'the guest to see the grown disk' });
+    const size = await waitFor(sectors(48 * 1024 * 1024), {
+      timeoutMs: 30_000,
+      what: 'the guest to see the grown disk',
+    });
     expect(Number(size) * 512).to.equal(48 * 1024 * 1024);
     expect((await hv.vms.findVm({ ref: { id: vmId } }))!.disks.map((d) => d.name)).to.deep.equal(['os', 'data']);
     await hv.disks.removeDisk({ vmId, name: 'data', deleteFile: true });
@@ -161,21 +216,48 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
 
   it('boots a generation 2 VM with an emulated TPM 2.0 (swtpm), and deletes it with its TPM state', async () => {
     const tpmVm = await hv.vms.createVm({
-      spec: { name: `${name} tpm`, generation: 2, tpm: true, cpuCount: 1, memory: { startupMb: 256 }, disks: [{ name: 'os', image: 'mini' }], nics: [] },
+      spec: {
+        name: `${name} tpm`,
+        generation: 2,
+        tpm: true,
+        cpuCount: 1,
+        memory: { startupMb: 256 },
+        disks: [{ name: 'os', image: 'mini' }],
+        nics: [],
+      },
     });
     tpmId = tpmVm.id;
     expect(tpmVm).to.include({ generation: 2, tpm: true, state: 'off' });
     await hv.power.start({ id: tpmId });
-    await waitFor(async () => hv.ctx.host.agent(tpmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), { timeoutMs: 240_000, what: 'the TPM guest agent' });
+    await waitFor(
+      async () =>
+        hv.ctx.host.agent(tpmId, { execute: 'guest-ping' }, 2).then(
+          () => true,
+          () => undefined,
+        ),
+      { timeoutMs: 240_000, what: 'the TPM guest agent' },
+    );
     const probe = await new GuestFiles(hv.ctx.host, tpmId).run(['/bin/cat', '/sys/class/tpm/tpm0/tpm_version_major']);
     expect(probe.exitCode, probe.stderr).to.equal(0);
     expect(probe.stdout.trim()).to.equal('2');
     const tpmState = `/var/lib/libvirt/swtpm/${tpmVm.id}`;
-    expect(await access(tpmState).then(() => true, () => false), 'TPM state while the VM exists').to.equal(true);
+    expect(
+      await access(tpmState).then(
+        () => true,
+        () => false,
+      ),
+      'TPM state while the VM exists',
+    ).to.equal(true);
     await hv.vms.deleteVm({ id: tpmId, removeOwnedDisks: true });
     tpmId = '';
     expect(await hv.vms.findVm({ ref: { id: tpmVm.id } })).to.equal(undefined);
-    expect(await access(tpmState).then(() => true, () => false), 'TPM state after delete').to.equal(false);
+    expect(
+      await access(tpmState).then(
+        () => true,
+        () => false,
+      ),
+      'TPM state after delete',
+    ).to.equal(false);
   });
 
   it('deletes the VM with its owned disks and leaves the image', async () => {
@@ -183,7 +265,10 @@ describe('libvirt driver with a real busybox guest (TCG)', function () {
     await hv.vms.deleteVm({ id: vmId, removeOwnedDisks: true });
     vmId = '';
     expect(await hv.vms.findVm({ ref: { name } })).to.equal(undefined);
-    const gone = await access(vm.disks[0]!.path).then(() => false, () => true);
+    const gone = await access(vm.disks[0]!.path).then(
+      () => false,
+      () => true,
+    );
     expect(gone).to.equal(true);
     expect((await hv.images.listImages()).map((i) => i.name)).to.deep.equal(['mini']);
   });

@@ -61,7 +61,11 @@ describe('libvirt driver over SSH to a loopback host', function () {
 
   it('publishes an image over SFTP and verifies its hash on the host', async () => {
     const progress: number[] = [];
-    const r = await hv!.images.publishImage({ localPath: join(work, 'tiny.qcow2'), name: 'tiny', onProgress: (p) => progress.push(p.sentBytes) });
+    const r = await hv!.images.publishImage({
+      localPath: join(work, 'tiny.qcow2'),
+      name: 'tiny',
+      onProgress: (p) => progress.push(p.sentBytes),
+    });
     expect(r.skipped).to.equal(false);
     expect(progress.at(-1)).to.equal(r.image.sizeBytes);
     expect((await hv!.images.findImage({ name: 'tiny' }))!.sha256).to.equal(r.image.sha256);
@@ -69,7 +73,16 @@ describe('libvirt driver over SSH to a loopback host', function () {
 
   it('defines, reads back and deletes a VM with a hostile name', async () => {
     const name = `ssh "quoted" 'single' $(id) ; rm -rf ~ ${process.pid}`;
-    const vm = await hv!.vms.createVm({ spec: { name, generation: 1, cpuCount: 1, memory: { startupMb: 128 }, disks: [{ name: 'os', image: 'tiny', clone: 'copy' }], nics: [] } });
+    const vm = await hv!.vms.createVm({
+      spec: {
+        name,
+        generation: 1,
+        cpuCount: 1,
+        memory: { startupMb: 128 },
+        disks: [{ name: 'os', image: 'tiny', clone: 'copy' }],
+        nics: [],
+      },
+    });
     expect(vm.name).to.equal(name);
     expect((await hv!.vms.findVm({ ref: { name } }))!.id).to.equal(vm.id);
     await hv!.vms.deleteVm({ id: vm.id, removeOwnedDisks: true });

@@ -34,10 +34,17 @@ describe('libvirt driver with a real UEFI guest (OVMF, TCG)', function () {
   /** Starts the VM and returns the kernel's secure boot line once its guest agent answers. */
   async function bootAndReadSecureBoot(): Promise<string> {
     await hv.power.start({ id: vmId });
-    await waitFor(async () => hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(() => true, () => undefined), {
-      timeoutMs: 300_000,
-      what: 'the UEFI guest agent',
-    });
+    await waitFor(
+      async () =>
+        hv.ctx.host.agent(vmId, { execute: 'guest-ping' }, 2).then(
+          () => true,
+          () => undefined,
+        ),
+      {
+        timeoutMs: 300_000,
+        what: 'the UEFI guest agent',
+      },
+    );
     const files = new GuestFiles(hv.ctx.host, vmId);
     const efi = await files.run(['/bin/sh', '-c', 'test -d /sys/firmware/efi && echo uefi']);
     expect(efi.stdout.trim(), 'the guest booted through UEFI').to.equal('uefi');
@@ -54,30 +61,50 @@ describe('libvirt driver with a real UEFI guest (OVMF, TCG)', function () {
     esp = await buildGuest('esp');
     pool = await makePool();
     work = await mkdtemp(join(tmpdir(), 'virtseal-uefi-'));
-    hv = (await createLibvirtHypervisor({ runner: new LocalRunner(), uri: libvirt.uri, poolPath: pool.path, consoleLogDir: pool.path })) as LibvirtHypervisor;
+    hv = (await createLibvirtHypervisor({
+      runner: new LocalRunner(),
+      uri: libvirt.uri,
+      poolPath: pool.path,
+      consoleLogDir: pool.path,
+    })) as LibvirtHypervisor;
     await hv.images.publishImage({ localPath: esp, name: 'esp' });
   });
 
   after(async () => {
-    for (const id of [vmId, tamperedId]) if (id && hv) await hv.vms.deleteVm({ id, removeOwnedDisks: true }).catch(() => undefined);
+    for (const id of [vmId, tamperedId])
+      if (id && hv) await hv.vms.deleteVm({ id, removeOwnedDisks: true }).catch(() => undefined);
     await pool?.remove();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('boots a generation 2 VM from its EFI system partition with secure boot off', async () => {
     const vm = await hv.vms.createVm({
-      spec: { name, generation: 2, secureBoot: 'off', cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'esp' }], nics: [] },
+      spec: {
+        name,
+        generation: 2,
+        secureBoot: 'off',
+        cpuCount: 1,
+        memory: { startupMb: 512 },
+        disks: [{ name: 'os', image: 'esp' }],
+        nics: [],
+      },
     });
     vmId = vm.id;
     expect(vm).to.include({ generation: 2, secureBoot: 'off', state: 'off' });
     expect(await bootAndReadSecureBoot()).to.equal('secureboot: Secure boot disabled');
-    nvram = /<nvram[^>]*>([^<]+)<\/nvram>/.exec(execFileSync('virsh', ['-c', hv.ctx.host.uri, 'dumpxml', vmId], { encoding: 'utf8' }))?.[1] ?? '';
+    nvram =
+      /<nvram[^>]*>([^<]+)<\/nvram>/.exec(
+        execFileSync('virsh', ['-c', hv.ctx.host.uri, 'dumpxml', vmId], { encoding: 'utf8' }),
+      )?.[1] ?? '';
     expect(nvram, 'the VM has its own UEFI variable store').to.match(/\.fd$/);
     await access(nvram);
   });
 
   it('refuses a checkpoint of the running UEFI VM, saying to stop it first', async () => {
-    const err = await hv.checkpoints.createCheckpoint({ vmId, name: 'running' }).then(() => undefined, (e: unknown) => e);
+    const err = await hv.checkpoints.createCheckpoint({ vmId, name: 'running' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(Unsupported);
     expect((err as Error).message).to.contain('stop the VM');
     expect(await hv.checkpoints.listCheckpoints({ vmId })).to.deep.equal([]);
@@ -108,7 +135,15 @@ describe('libvirt driver with a real UEFI guest (OVMF, TCG)', function () {
     execFileSync('qemu-img', ['convert', '-O', 'qcow2', raw, join(work, 'esp-tampered.qcow2')]);
     await hv.images.publishImage({ localPath: join(work, 'esp-tampered.qcow2'), name: 'esp-tampered' });
     const vm = await hv.vms.createVm({
-      spec: { name: `${name} tampered`, generation: 2, secureBoot: 'on', cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'esp-tampered' }], nics: [] },
+      spec: {
+        name: `${name} tampered`,
+        generation: 2,
+        secureBoot: 'on',
+        cpuCount: 1,
+        memory: { startupMb: 512 },
+        disks: [{ name: 'os', image: 'esp-tampered' }],
+        nics: [],
+      },
     });
     tamperedId = vm.id;
     await hv.power.start({ id: tamperedId });
@@ -118,7 +153,13 @@ describe('libvirt driver with a real UEFI guest (OVMF, TCG)', function () {
       { timeoutMs: 240_000, what: 'the firmware to refuse the tampered boot loader' },
     );
     expect(refusal).to.match(/BdsDxe: failed to (load|start) Boot\d+/);
-    expect(await hv.ctx.host.agent(tamperedId, { execute: 'guest-ping' }, 2).then(() => 'answers', () => 'silent'), 'no guest ran').to.equal('silent');
+    expect(
+      await hv.ctx.host.agent(tamperedId, { execute: 'guest-ping' }, 2).then(
+        () => 'answers',
+        () => 'silent',
+      ),
+      'no guest ran',
+    ).to.equal('silent');
     await hv.vms.deleteVm({ id: tamperedId, removeOwnedDisks: true });
     tamperedId = '';
   });
@@ -128,6 +169,12 @@ describe('libvirt driver with a real UEFI guest (OVMF, TCG)', function () {
     const id = vmId;
     vmId = '';
     expect(await hv.vms.findVm({ ref: { id } })).to.equal(undefined);
-    expect(await access(nvram).then(() => true, () => false), 'UEFI variables after delete').to.equal(false);
+    expect(
+      await access(nvram).then(
+        () => true,
+        () => false,
+      ),
+      'UEFI variables after delete',
+    ).to.equal(false);
   });
 });

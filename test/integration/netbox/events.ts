@@ -17,7 +17,9 @@ export function netboxTimestamp(ms: number): string {
 }
 
 /** A VM event derived from the fixture: another VM, event and status, with its own request id. */
-export function vmEvent(options: { name?: string; id?: number; event?: string; from?: string | null; to?: string; requestId?: string } = {}): any {
+export function vmEvent(
+  options: { name?: string; id?: number; event?: string; from?: string | null; to?: string; requestId?: string } = {},
+): any {
   const body = fixture();
   const name = options.name ?? body.data.name;
   body.event = options.event ?? body.event;
@@ -30,7 +32,8 @@ export function vmEvent(options: { name?: string; id?: number; event?: string; f
   if (body.event === 'created') {
     body.snapshots.prechange = null;
   } else if (options.from !== undefined) {
-    body.snapshots.prechange = options.from === null ? null : { ...body.snapshots.prechange, status: options.from, name };
+    body.snapshots.prechange =
+      options.from === null ? null : { ...body.snapshots.prechange, status: options.from, name };
   }
   if (body.event === 'deleted') body.snapshots.postchange = null;
   else body.snapshots.postchange = { ...body.snapshots.postchange, status: to, name };
@@ -43,14 +46,24 @@ export interface PostResult {
 }
 
 /** POST raw bytes to the bridge; `signature` undefined = no header. */
-export function post(url: string, raw: Buffer | string, signature: string | undefined, extraHeaders: Record<string, string> = {}): Promise<PostResult> {
+export function post(
+  url: string,
+  raw: Buffer | string,
+  signature: string | undefined,
+  extraHeaders: Record<string, string> = {},
+): Promise<PostResult> {
   const data = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...(signature === undefined ? {} : { 'x-hook-signature': signature }), ...extraHeaders },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(data.length),
+          ...(signature === undefined ? {} : { 'x-hook-signature': signature }),
+          ...extraHeaders,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];

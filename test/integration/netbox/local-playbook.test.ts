@@ -27,18 +27,34 @@ describe('netbox bridge with a local ansible-playbook run (real ansible-core)', 
     const redactor = new Redactor();
     redactor.add(SECRET);
     bridge = await startBridge({
-      host: '127.0.0.1', port: 0, secret: SECRET, db: join(dir, 'queue.db'),
+      host: '127.0.0.1',
+      port: 0,
+      secret: SECRET,
+      db: join(dir, 'queue.db'),
       mapping: buildMapping({
         targets: { create: { playbook: 'playbooks/create.yml' } },
         defaults: { vm_admin_password: { from_env: 'VM_ADMIN_PASSWORD' } },
         custom_fields: { vm_domain: 'ad_domain' },
       }),
-      local: { projectDir: FIXTURES, command: join(FIXTURES, 'record-ansible-playbook.sh'), passEnv: ['NETBOX_TEST_OUT'] },
-      env: {
-        PATH: process.env.PATH, HOME: dir, ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'), ANSIBLE_LOCALHOST_WARNING: 'false',
-        NETBOX_TEST_OUT: out, VM_ADMIN_PASSWORD: PASSWORD, VIRTSEAL_WEBHOOK_SECRET: SECRET, VIRTSEAL_AWX_TOKEN: 'awx-token-canary',
+      local: {
+        projectDir: FIXTURES,
+        command: join(FIXTURES, 'record-ansible-playbook.sh'),
+        passEnv: ['NETBOX_TEST_OUT'],
       },
-      retryInitialMs: 50, pollMs: 50, redactor, log: jsonLogger(redactor, (l) => logs.push(l)),
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        ANSIBLE_LOCAL_TEMP: join(dir, 'ansible-tmp'),
+        ANSIBLE_LOCALHOST_WARNING: 'false',
+        NETBOX_TEST_OUT: out,
+        VM_ADMIN_PASSWORD: PASSWORD,
+        VIRTSEAL_WEBHOOK_SECRET: SECRET,
+        VIRTSEAL_AWX_TOKEN: 'awx-token-canary',
+      },
+      retryInitialMs: 50,
+      pollMs: 50,
+      redactor,
+      log: jsonLogger(redactor, (l) => logs.push(l)),
     });
   });
   after(async () => {
@@ -47,14 +63,30 @@ describe('netbox bridge with a local ansible-playbook run (real ansible-core)', 
   });
 
   it('runs the create playbook with the survey answers from a 0600 file that is gone afterwards', async () => {
-    const r = await postEvent(bridge.url, vmEvent({ name: 'local-01', id: 501, event: 'created', to: 'active' }), SECRET);
+    const r = await postEvent(
+      bridge.url,
+      vmEvent({ name: 'local-01', id: 501, event: 'created', to: 'active' }),
+      SECRET,
+    );
     expect(r.status).to.equal(202);
-    await eventually(() => bridge.store!.counts().done + bridge.store!.counts().failed === 1, 'the playbook run', 60_000);
+    await eventually(
+      () => bridge.store!.counts().done + bridge.store!.counts().failed === 1,
+      'the playbook run',
+      60_000,
+    );
     const [row] = bridge.store!.list({ limit: 1 });
     expect(row!.state, row!.reason ?? '').to.equal('done');
     expect(JSON.parse(readFileSync(join(out, 'local-01-create.json'), 'utf8'))).to.deep.equal({
-      vm_name: 'local-01', vm_host: 'hv-cluster-01', vm_cpu_count: 4, vm_disk_gb: 80, vm_start: 'yes', vm_admin_password: PASSWORD,
-      vm_domain: '', env_webhook_secret: '', env_awx_token: '', templated_twice: 'VM local-01 in ',
+      vm_name: 'local-01',
+      vm_host: 'hv-cluster-01',
+      vm_cpu_count: 4,
+      vm_disk_gb: 80,
+      vm_start: 'yes',
+      vm_admin_password: PASSWORD,
+      vm_domain: '',
+      env_webhook_secret: '',
+      env_awx_token: '',
+      templated_twice: 'VM local-01 in ',
     });
     const argv = readFileSync(join(out, 'argv.txt'), 'utf8');
     expect(argv).to.match(/^-e\n@.*extra-vars\.yml\n.*playbooks\/create\.yml\n$/);
@@ -73,7 +105,11 @@ describe('netbox bridge with a local ansible-playbook run (real ansible-core)', 
     ev.data.tags[0].slug = `t${jinja('tag')}`;
     const r = await postEvent(bridge.url, ev, SECRET);
     expect(r.status, JSON.stringify(r.body)).to.equal(202);
-    await eventually(() => existsSync(join(out, 'inj-01-create.json')) || bridge.store!.counts().failed > 1, 'the playbook run', 60_000);
+    await eventually(
+      () => existsSync(join(out, 'inj-01-create.json')) || bridge.store!.counts().failed > 1,
+      'the playbook run',
+      60_000,
+    );
     const seen = JSON.parse(readFileSync(join(out, 'inj-01-create.json'), 'utf8'));
     expect(seen.vm_domain).to.equal(`corp.example${jinja('custom-field')}`);
     expect(seen.vm_host).to.equal(`hv-cluster-01${jinja('cluster')}`);
@@ -81,7 +117,7 @@ describe('netbox bridge with a local ansible-playbook run (real ansible-core)', 
     expect(existsSync(canary), 'the canary command ran').to.equal(false);
   });
 
-  it('refuses a value that breaks its survey question\'s rule before storing it (422, names the variable)', async () => {
+  it("refuses a value that breaks its survey question's rule before storing it (422, names the variable)", async () => {
     const ev = vmEvent({ name: 'x'.repeat(101), id: 504, event: 'created', to: 'active' });
     const r = await postEvent(bridge.url, ev, SECRET);
     expect(r.status).to.equal(422);

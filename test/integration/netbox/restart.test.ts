@@ -16,13 +16,25 @@ describe('netbox serve: killed with queued events, restarted', function () {
   const procs: ServeProcess[] = [];
 
   function serve(): Promise<ServeProcess> {
-    const p = new ServeProcess(['--db', join(dir, 'queue.db'), '--awx-url', awx.url, '--awx-token-file', join(dir, 'token'), '--mapping', join(dir, 'mapping.yml')], {
-      VIRTSEAL_WEBHOOK_SECRET: SECRET,
-      VIRTSEAL_RETRY_INITIAL_MS: '50',
-      VIRTSEAL_RETRY_MAX_MS: '200',
-      VIRTSEAL_POLL_MS: '50',
-      VIRTSEAL_AWX_FOLLOW: 'false',
-    });
+    const p = new ServeProcess(
+      [
+        '--db',
+        join(dir, 'queue.db'),
+        '--awx-url',
+        awx.url,
+        '--awx-token-file',
+        join(dir, 'token'),
+        '--mapping',
+        join(dir, 'mapping.yml'),
+      ],
+      {
+        VIRTSEAL_WEBHOOK_SECRET: SECRET,
+        VIRTSEAL_RETRY_INITIAL_MS: '50',
+        VIRTSEAL_RETRY_MAX_MS: '200',
+        VIRTSEAL_POLL_MS: '50',
+        VIRTSEAL_AWX_FOLLOW: 'false',
+      },
+    );
     procs.push(p);
     return p.ready();
   }
@@ -36,7 +48,10 @@ describe('netbox serve: killed with queued events, restarted', function () {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'virtseal-netbox-restart-'));
     writeFileSync(join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
-    writeFileSync(join(dir, 'mapping.yml'), 'targets:\n  create: {job_template: 21}\n  start: {job_template: 22}\n  stop: {job_template: 23}\n  delete: {job_template: 24}\n');
+    writeFileSync(
+      join(dir, 'mapping.yml'),
+      'targets:\n  create: {job_template: 21}\n  start: {job_template: 22}\n  stop: {job_template: 23}\n  delete: {job_template: 24}\n',
+    );
     awx = await new StandIn().start();
   });
   afterEach(async () => {
@@ -49,7 +64,8 @@ describe('netbox serve: killed with queued events, restarted', function () {
     awx.down = { status: 503, body: { detail: 'AWX is upgrading' } };
     const first = await serve();
     const events = [];
-    for (let i = 0; i < 20; i++) events.push(vmEvent({ name: `vm-${i}`, id: 1000 + i, event: 'created', to: 'staged', requestId: `c-${i}` }));
+    for (let i = 0; i < 20; i++)
+      events.push(vmEvent({ name: `vm-${i}`, id: 1000 + i, event: 'created', to: 'staged', requestId: `c-${i}` }));
     // Two more for vm-0: start after create, then stop — order must hold across the restart.
     events.push(vmEvent({ name: 'vm-0', id: 1000, from: 'staged', to: 'active', requestId: 'u-0a' }));
     events.push(vmEvent({ name: 'vm-0', id: 1000, from: 'active', to: 'offline', requestId: 'u-0b' }));
@@ -63,7 +79,8 @@ describe('netbox serve: killed with queued events, restarted', function () {
     const second = await serve();
     await eventually(() => awx.launches().filter((c) => c.status === 201).length === 22, 'all 22 launches', 60_000);
     // Re-sent by NetBox after the restart: recognised, not launched again.
-    for (const e of events.slice(0, 5)) expect((await postEvent(second.url, e, SECRET)).body.status).to.equal('duplicate');
+    for (const e of events.slice(0, 5))
+      expect((await postEvent(second.url, e, SECRET)).body.status).to.equal('duplicate');
     await new Promise((r) => setTimeout(r, 300));
 
     const ok = awx.launches().filter((c) => c.status === 201);
@@ -71,7 +88,11 @@ describe('netbox serve: killed with queued events, restarted', function () {
     const perVm = new Map<string, string[]>();
     for (const c of ok) perVm.set(c.body.extra_vars.vm_name, [...(perVm.get(c.body.extra_vars.vm_name) ?? []), c.path]);
     expect(perVm.size).to.equal(20);
-    expect(perVm.get('vm-0')).to.deep.equal(['/api/v2/job_templates/21/launch/', '/api/v2/job_templates/22/launch/', '/api/v2/job_templates/23/launch/']);
+    expect(perVm.get('vm-0')).to.deep.equal([
+      '/api/v2/job_templates/21/launch/',
+      '/api/v2/job_templates/22/launch/',
+      '/api/v2/job_templates/23/launch/',
+    ]);
     for (let i = 1; i < 20; i++) expect(perVm.get(`vm-${i}`)).to.deep.equal(['/api/v2/job_templates/21/launch/']);
     const after = await status();
     expect(after.counts.done).to.equal(22);
@@ -82,8 +103,16 @@ describe('netbox serve: killed with queued events, restarted', function () {
   it('a launch killed mid-request that reached AWX is found in its job list and not launched again', async () => {
     awx.failNext('hang');
     const first = await serve();
-    await postEvent(first.url, vmEvent({ name: 'inflight-01', id: 2001, from: 'offline', to: 'active', requestId: 'h-1' }), SECRET);
-    await postEvent(first.url, vmEvent({ name: 'inflight-01', id: 2001, from: 'active', to: 'offline', requestId: 'h-2' }), SECRET);
+    await postEvent(
+      first.url,
+      vmEvent({ name: 'inflight-01', id: 2001, from: 'offline', to: 'active', requestId: 'h-1' }),
+      SECRET,
+    );
+    await postEvent(
+      first.url,
+      vmEvent({ name: 'inflight-01', id: 2001, from: 'active', to: 'offline', requestId: 'h-2' }),
+      SECRET,
+    );
     await eventually(() => awx.launches().length === 1, 'the hanging launch');
     await first.kill();
 
@@ -91,18 +120,30 @@ describe('netbox serve: killed with queued events, restarted', function () {
     await eventually(() => second.stderr.includes('had reached AWX: job 100'), 'the reconciliation');
     // The start is attributed to job 100; the stop queued behind it goes out next, in order.
     await eventually(() => awx.launches().length === 2, 'the stop');
-    expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/22/launch/', '/api/v2/job_templates/23/launch/']);
+    expect(awx.launches().map((c) => c.path)).to.deep.equal([
+      '/api/v2/job_templates/22/launch/',
+      '/api/v2/job_templates/23/launch/',
+    ]);
     const rows = (await status()).events;
-    expect(rows.map((e: any) => [e.id, e.state, e.job])).to.deep.equal([[2, 'done', 101], [1, 'done', 100]]);
+    expect(rows.map((e: any) => [e.id, e.state, e.job])).to.deep.equal([
+      [2, 'done', 101],
+      [1, 'done', 100],
+    ]);
   });
 
   it('a launch killed mid-request that never reached AWX is launched again, once', async () => {
     awx.failNext('drop');
     const first = await serve();
-    await postEvent(first.url, vmEvent({ name: 'lost-01', id: 2002, from: 'offline', to: 'active', requestId: 'd-1' }), SECRET);
+    await postEvent(
+      first.url,
+      vmEvent({ name: 'lost-01', id: 2002, from: 'offline', to: 'active', requestId: 'd-1' }),
+      SECRET,
+    );
     await eventually(() => awx.launches().length === 1, 'the swallowed launch');
     await first.kill();
-    expect((await runCli(['status', '--db', join(dir, 'queue.db')])).stdout).to.match(/#1 +dispatching +updated +start lost-01/);
+    expect((await runCli(['status', '--db', join(dir, 'queue.db')])).stdout).to.match(
+      /#1 +dispatching +updated +start lost-01/,
+    );
 
     const second = await serve();
     await eventually(() => second.stderr.includes('never reached AWX: queued again'), 'the reconciliation');
@@ -114,7 +155,11 @@ describe('netbox serve: killed with queued events, restarted', function () {
   it('a survey rejection stays failed until the operator requeues it with `netbox requeue`', async () => {
     awx.failNext({ status: 400, body: { vm_cpu_count: ['Value 96 is too large (must be no more than 64).'] } });
     const first = await serve();
-    await postEvent(first.url, vmEvent({ name: 'big-02', id: 2003, event: 'created', to: 'staged', requestId: 'b-1' }), SECRET);
+    await postEvent(
+      first.url,
+      vmEvent({ name: 'big-02', id: 2003, event: 'created', to: 'staged', requestId: 'b-1' }),
+      SECRET,
+    );
     await eventually(() => awx.launches().length === 1, 'the refused launch');
     await eventually(() => first.stderr.includes('HTTP 400'), 'the failure');
     const listed = await runCli(['status', '--db', join(dir, 'queue.db')]);

@@ -29,14 +29,28 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     const redactor = new Redactor();
     [SECRET, AWX_TOKEN, NETBOX_TOKEN].forEach((s) => redactor.add(s));
     bridge = await startBridge({
-      host: '127.0.0.1', port: 0, secret: SECRET,
-      mapping: buildMapping({ targets: { create: { job_template: 21 }, start: { job_template: 22 }, stop: { job_template: 23 }, delete: { job_template: 24 } }, ...(mappingDoc as object) }),
+      host: '127.0.0.1',
+      port: 0,
+      secret: SECRET,
+      mapping: buildMapping({
+        targets: {
+          create: { job_template: 21 },
+          start: { job_template: 22 },
+          stop: { job_template: 23 },
+          delete: { job_template: 24 },
+        },
+        ...(mappingDoc as object),
+      }),
       db: join(dir, 'queue.db'),
       awx: { url: awx.url, token: AWX_TOKEN, follow: extra.follow ?? false },
       netbox: { url: netbox.url, token: NETBOX_TOKEN },
       maxBodyBytes: extra.maxBodyBytes,
-      retryInitialMs: 20, retryMaxMs: 100, pollMs: 30,
-      env: {}, redactor, log: jsonLogger(redactor, (l) => logs.push(l)),
+      retryInitialMs: 20,
+      retryMaxMs: 100,
+      pollMs: 30,
+      env: {},
+      redactor,
+      log: jsonLogger(redactor, (l) => logs.push(l)),
     });
   }
 
@@ -56,8 +70,10 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
   it('queues the real 4.6 event, answers 202, then launches job template 22 with the token and survey answers', async () => {
     await start();
     // NetBox's bytes as they are, restamped: the signed timestamp must be fresh.
-    const raw = readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8')
-      .replace('2026-03-06T15:24:51.208334+00:00', netboxTimestamp(Date.now()));
+    const raw = readFileSync(
+      new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url),
+      'utf8',
+    ).replace('2026-03-06T15:24:51.208334+00:00', netboxTimestamp(Date.now()));
     const res = await post(bridge.url, raw, signBody(raw, SECRET));
     expect(res.status).to.equal(202);
     expect(res.body).to.deep.include({ status: 'queued', action: 'start' });
@@ -65,20 +81,43 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     const [call] = awx.launches();
     expect(call!.path).to.equal('/api/v2/job_templates/22/launch/');
     expect(call!.authorization).to.equal(`Bearer ${AWX_TOKEN}`);
-    expect(call!.body).to.deep.equal({ extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01', vm_owner: 'netbox/vm/42' } });
+    expect(call!.body).to.deep.equal({
+      extra_vars: { vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01', vm_owner: 'netbox/vm/42' },
+    });
     // Write-back: one journal entry on VM 42 with NetBox's token scheme.
     await eventually(() => netbox.calls.length === 1, 'the journal entry');
-    expect(netbox.calls[0]).to.deep.include({ method: 'POST', path: '/api/extras/journal-entries/', authorization: `Token ${NETBOX_TOKEN}` });
-    expect(netbox.calls[0]!.body).to.deep.include({ assigned_object_type: 'virtualization.virtualmachine', assigned_object_id: 42, kind: 'success' });
+    expect(netbox.calls[0]).to.deep.include({
+      method: 'POST',
+      path: '/api/extras/journal-entries/',
+      authorization: `Token ${NETBOX_TOKEN}`,
+    });
+    expect(netbox.calls[0]!.body).to.deep.include({
+      assigned_object_type: 'virtualization.virtualmachine',
+      assigned_object_id: 42,
+      kind: 'success',
+    });
   });
 
   it('looks a job template given by name up once (the default names of docs/awx.md)', async () => {
     await start({ targets: { start: { job_template: 'virtseal: start VM' } } });
-    await postEvent(bridge.url, vmEvent({ name: 'named-01', id: 31, from: 'offline', to: 'active', requestId: 'n1' }), SECRET);
-    await postEvent(bridge.url, vmEvent({ name: 'named-02', id: 32, from: 'offline', to: 'active', requestId: 'n2' }), SECRET);
+    await postEvent(
+      bridge.url,
+      vmEvent({ name: 'named-01', id: 31, from: 'offline', to: 'active', requestId: 'n1' }),
+      SECRET,
+    );
+    await postEvent(
+      bridge.url,
+      vmEvent({ name: 'named-02', id: 32, from: 'offline', to: 'active', requestId: 'n2' }),
+      SECRET,
+    );
     await eventually(() => bridge.store!.counts().done === 2, 'both launches');
-    expect(awx.calls.filter((c) => c.method === 'GET').map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/?name=virtseal%3A%20start%20VM']);
-    expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/77/launch/', '/api/v2/job_templates/77/launch/']);
+    expect(awx.calls.filter((c) => c.method === 'GET').map((c) => c.path)).to.deep.equal([
+      '/api/v2/job_templates/?name=virtseal%3A%20start%20VM',
+    ]);
+    expect(awx.launches().map((c) => c.path)).to.deep.equal([
+      '/api/v2/job_templates/77/launch/',
+      '/api/v2/job_templates/77/launch/',
+    ]);
   });
 
   it('reads a NetBox 4.0 payload (`model`, disk in GB, type_create era) the same way', async () => {
@@ -91,18 +130,29 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     old.data.disk = 80;
     expect((await postEvent(bridge.url, old, SECRET)).status).to.equal(202);
     await eventually(() => bridge.store!.counts().done === 1, 'the launch');
-    expect(awx.launches()[0]!.body.extra_vars).to.deep.include({ vm_name: 'old-01', vm_disk_gb: 80, vm_memory_mb: 8192, vm_cpu_count: 4, vm_start: 'no' });
+    expect(awx.launches()[0]!.body.extra_vars).to.deep.include({
+      vm_name: 'old-01',
+      vm_disk_gb: 80,
+      vm_memory_mb: 8192,
+      vm_cpu_count: 4,
+      vm_start: 'no',
+    });
   });
 
   it('refuses a correctly signed event whose signed timestamp is stale or in the future, storing nothing', async () => {
     await start();
     const now = Date.now();
-    const at = (ms: number, id: string) => ({ ...vmEvent({ name: 'fresh-01', id: 77, requestId: id }), timestamp: netboxTimestamp(ms) });
+    const at = (ms: number, id: string) => ({
+      ...vmEvent({ name: 'fresh-01', id: 77, requestId: id }),
+      timestamp: netboxTimestamp(ms),
+    });
     const old = await postEvent(bridge.url, at(now - 16 * 60_000, 'stale'), SECRET);
     expect(old.status).to.equal(403);
     expect(old.body).to.deep.include({ field: 'timestamp' });
     expect(old.body.error).to.match(/is older than 900 s: replayed/);
-    expect((await postEvent(bridge.url, at(now + 3 * 60_000, 'ahead'), SECRET)).body.error).to.contain('more than 120 s in the future');
+    expect((await postEvent(bridge.url, at(now + 3 * 60_000, 'ahead'), SECRET)).body.error).to.contain(
+      'more than 120 s in the future',
+    );
     const missing = vmEvent({ name: 'fresh-01', id: 77, requestId: 'none' });
     delete missing.timestamp;
     expect((await postEvent(bridge.url, missing, SECRET)).status).to.equal(400);
@@ -117,7 +167,9 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     expect((await post(bridge.url, raw, signBody(raw, 'not-the-secret'))).status).to.equal(403);
     expect((await post(bridge.url, raw, signBody(`${raw} `, SECRET))).status).to.equal(403);
     const broken = '{"event": "updated", ';
-    expect((await post(bridge.url, broken, signBody(broken, SECRET))).body).to.deep.equal({ error: 'body is not valid JSON' });
+    expect((await post(bridge.url, broken, signBody(broken, SECRET))).body).to.deep.equal({
+      error: 'body is not valid JSON',
+    });
     const noData = fixture();
     delete noData.data;
     const r = await postEvent(bridge.url, noData, SECRET);
@@ -132,7 +184,15 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
   it('answers health checks, and 404 / 405 off the webhook path and method', async () => {
     await start();
     const base = bridge.url.replace(/\/webhook$/, '');
-    const get = (url: string) => new Promise<number>((resolve, reject) => request(url, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject).end());
+    const get = (url: string) =>
+      new Promise<number>((resolve, reject) =>
+        request(url, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end(),
+      );
     expect(await get(`${base}/healthz`)).to.equal(200);
     expect(await get(bridge.url)).to.equal(405);
     const raw = JSON.stringify(fixture());
@@ -165,10 +225,14 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     const big = JSON.stringify({ ...fixture(), padding: 'x'.repeat(10_000) });
     expect((await post(bridge.url, big, signBody(big, SECRET))).status).to.equal(413);
     const streamed = await new Promise<number>((resolve, reject) => {
-      const req = request(bridge.url, { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'x-hook-signature': 'a'.repeat(128) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        bridge.url,
+        { method: 'POST', headers: { 'transfer-encoding': 'chunked', 'x-hook-signature': 'a'.repeat(128) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 10; i++) req.write('y'.repeat(1000));
       req.end();
@@ -216,7 +280,10 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
 
   it('records a survey rejection (400) as failed with AWX message, does not retry, and journals the failure', async () => {
     await start({ write_back: { status_on_failure: 'failed' } });
-    awx.failNext({ status: 400, body: { variables_needed_to_start: ["'vm_cpu_count' value 96 is too large (must be no more than 64)."] } });
+    awx.failNext({
+      status: 400,
+      body: { variables_needed_to_start: ["'vm_cpu_count' value 96 is too large (must be no more than 64)."] },
+    });
     await postEvent(bridge.url, vmEvent({ name: 'big-01', id: 11, event: 'created', to: 'staged' }), SECRET);
     await eventually(() => bridge.store!.counts().failed === 1, 'the failure');
     const [row] = bridge.store!.list({ limit: 1 });
@@ -225,7 +292,11 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     );
     await eventually(() => netbox.calls.length === 2, 'journal and status');
     expect(netbox.calls[0]!.body).to.deep.include({ kind: 'danger', assigned_object_id: 11 });
-    expect(netbox.calls[1]).to.deep.include({ method: 'PATCH', path: '/api/virtualization/virtual-machines/11/', body: { status: 'failed' } });
+    expect(netbox.calls[1]).to.deep.include({
+      method: 'PATCH',
+      path: '/api/virtualization/virtual-machines/11/',
+      body: { status: 'failed' },
+    });
     await new Promise((r) => setTimeout(r, 200)); // several retry periods (20-100 ms): still one call
     expect(awx.launches()).to.have.length(1);
   });
@@ -233,14 +304,25 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
   it("follows AWX jobs: a VM's next event waits for the running job, the journal gets the job's result", async () => {
     await start({}, { follow: true });
     awx.jobStatus = 'running';
-    await postEvent(bridge.url, vmEvent({ name: 'seq-01', id: 12, event: 'created', to: 'staged', requestId: 'c1' }), SECRET);
-    await postEvent(bridge.url, vmEvent({ name: 'seq-01', id: 12, from: 'staged', to: 'active', requestId: 'u1' }), SECRET);
+    await postEvent(
+      bridge.url,
+      vmEvent({ name: 'seq-01', id: 12, event: 'created', to: 'staged', requestId: 'c1' }),
+      SECRET,
+    );
+    await postEvent(
+      bridge.url,
+      vmEvent({ name: 'seq-01', id: 12, from: 'staged', to: 'active', requestId: 'u1' }),
+      SECRET,
+    );
     await eventually(() => bridge.store!.counts().launched === 1, 'the create job');
     await new Promise((r) => setTimeout(r, 150));
     expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/21/launch/']);
     awx.jobStatus = 'successful';
     await eventually(() => bridge.store!.counts().done === 2, 'both events');
-    expect(awx.launches().map((c) => c.path)).to.deep.equal(['/api/v2/job_templates/21/launch/', '/api/v2/job_templates/22/launch/']);
+    expect(awx.launches().map((c) => c.path)).to.deep.equal([
+      '/api/v2/job_templates/21/launch/',
+      '/api/v2/job_templates/22/launch/',
+    ]);
     const journal = netbox.calls.filter((c) => c.path === '/api/extras/journal-entries/');
     expect(journal[0]!.body.comments).to.match(/AWX job \d+ successful/);
   });
@@ -250,7 +332,12 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
     store.insertMany = () => {
       throw new Error('database or disk is full');
     };
-    const server = createBridgeServer({ secret: SECRET, mapping: buildMapping({}), store, log: jsonLogger(new Redactor(), (l) => logs.push(l)) });
+    const server = createBridgeServer({
+      secret: SECRET,
+      mapping: buildMapping({}),
+      store,
+      log: jsonLogger(new Redactor(), (l) => logs.push(l)),
+    });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook`;
@@ -265,11 +352,17 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
   it('never writes the webhook secret or the tokens to logs, answers, the status listing or the database', async () => {
     await start();
     awx.failNext({ status: 401, body: { detail: `Bearer ${AWX_TOKEN} is not valid` } });
-    const r = await postEvent(bridge.url, vmEvent({ name: 'canary-01', id: 13, from: 'offline', to: 'active' }), SECRET);
+    const r = await postEvent(
+      bridge.url,
+      vmEvent({ name: 'canary-01', id: 13, from: 'offline', to: 'active' }),
+      SECRET,
+    );
     await eventually(() => bridge.store!.counts().failed === 1, 'the failure');
     await post(bridge.url, '{}', signBody('{}', 'wrong'));
     const everything = [
-      ...logs, JSON.stringify(r.body), JSON.stringify(bridge.store!.list({ limit: 50 })),
+      ...logs,
+      JSON.stringify(r.body),
+      JSON.stringify(bridge.store!.list({ limit: 50 })),
       ...readdirSync(dir).map((f) => readFileSync(join(dir, f)).toString('latin1')),
     ].join('\n');
     expect(everything).to.contain('canary-01');

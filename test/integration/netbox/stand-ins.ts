@@ -59,7 +59,13 @@ export class StandIn {
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       const path = req.url ?? '/';
-      const call: RecordedCall = { method: req.method ?? '', path, authorization: req.headers.authorization, body: text ? JSON.parse(text) : undefined, status: 0 };
+      const call: RecordedCall = {
+        method: req.method ?? '',
+        path,
+        authorization: req.headers.authorization,
+        body: text ? JSON.parse(text) : undefined,
+        status: 0,
+      };
       this.calls.push(call);
       let reply: Reply;
       if (req.method === 'GET' && /^\/api\/v2\/jobs\/\d+\/$/.test(path)) {
@@ -76,7 +82,12 @@ export class StandIn {
         const launch = /^\/api\/v2\/job_templates\/(\d+)\/launch\/$/.exec(path);
         if (launch && (reply === 'hang' || (reply !== 'drop' && reply.status === 201))) {
           const extra = JSON.stringify(call.body?.extra_vars ?? {});
-          this.jobs.push({ id: this.nextJob++, template: Number(launch[1]), created: new Date().toISOString(), extra_vars: extra });
+          this.jobs.push({
+            id: this.nextJob++,
+            template: Number(launch[1]),
+            created: new Date().toISOString(),
+            extra_vars: extra,
+          });
         }
       }
       if (reply === 'hang' || reply === 'drop') {

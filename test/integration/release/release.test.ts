@@ -38,7 +38,11 @@ describe('release bundle (fresh clone, npm run release)', function () {
     clone = join(dir, 'clone');
     execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone], { stdio: 'pipe' });
     symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'));
-    execFileSync('npx', ['tsx', 'build/release.ts', '--no-typecheck'], { cwd: clone, stdio: 'pipe', env: { ...process.env, npm_config_nodedir: '/usr' } });
+    execFileSync('npx', ['tsx', 'build/release.ts', '--no-typecheck'], {
+      cwd: clone,
+      stdio: 'pipe',
+      env: { ...process.env, npm_config_nodedir: '/usr' },
+    });
     dist = join(clone, 'dist');
     version = (parse(readFileSync(join(clone, 'collection/galaxy.yml'), 'utf8')) as { version: string }).version;
   });
@@ -50,15 +54,27 @@ describe('release bundle (fresh clone, npm run release)', function () {
   it('holds every release file, and SHA256SUMS checks all of them', function () {
     const names = releaseFileNames(version);
     for (const n of names) expect(existsSync(join(dist, n)), n).to.equal(true);
-    const sums = readFileSync(join(dist, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split(/\s+/)[1]);
+    const sums = readFileSync(join(dist, 'SHA256SUMS'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[1]);
     expect(sums.sort()).to.deep.equal(names.filter((n) => n !== 'SHA256SUMS').sort());
     const out = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dist, encoding: 'utf8' });
-    expect(out.trim().split('\n').every((l) => l.endsWith(': OK'))).to.equal(true);
+    expect(
+      out
+        .trim()
+        .split('\n')
+        .every((l) => l.endsWith(': OK')),
+    ).to.equal(true);
   });
 
   it('the collection tarball installs and holds LICENSE, notices, every module and the inventory plugin', function () {
     const cols = join(dir, 'collections');
-    execFileSync('ansible-galaxy', ['collection', 'install', '-p', cols, join(dist, `virtseal-core-${version}.tar.gz`)], { stdio: 'pipe' });
+    execFileSync(
+      'ansible-galaxy',
+      ['collection', 'install', '-p', cols, join(dist, `virtseal-core-${version}.tar.gz`)],
+      { stdio: 'pipe' },
+    );
     const installed = join(cols, 'ansible_collections/virtseal/core');
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).to.equal(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).to.include('Apache License');
@@ -70,8 +86,10 @@ describe('release bundle (fresh clone, npm run release)', function () {
     expect(existsSync(join(installed, 'scripts/virtseal_inventory')), 'inventory executable').to.equal(true);
   });
 
-  it('ships no PEM private key: ssh2\'s probe key is gone from every bundle', function () {
-    const listing = execFileSync('tar', ['-xzOf', join(dist, `virtseal-core-${version}.tar.gz`)], { maxBuffer: 256 * 1024 * 1024 }).toString('latin1');
+  it("ships no PEM private key: ssh2's probe key is gone from every bundle", function () {
+    const listing = execFileSync('tar', ['-xzOf', join(dist, `virtseal-core-${version}.tar.gz`)], {
+      maxBuffer: 256 * 1024 * 1024,
+    }).toString('latin1');
     expect(listing.length).to.be.greaterThan(1_000_000);
     // A PEM header followed by key material (as secret scanners match it), in source or in an escaped string; ssh2's
     // key parsers keep their header regular expressions, which carry no key.
@@ -80,16 +98,25 @@ describe('release bundle (fresh clone, npm run release)', function () {
     expect(listing).to.not.include('MC4CAQAwBQYDK2VwBCIEIHKj');
     // The key ssh2 carries in its own source matches, so the check above looks for something that exists.
     expect(readFileSync(join(ROOT, 'node_modules/ssh2/lib/protocol/constants.js'), 'utf8')).to.match(pemKey);
-    expect(JSON.stringify(readFileSync(join(ROOT, 'node_modules/ssh2/lib/protocol/constants.js'), 'utf8'))).to.match(pemKey);
+    expect(JSON.stringify(readFileSync(join(ROOT, 'node_modules/ssh2/lib/protocol/constants.js'), 'utf8'))).to.match(
+      pemKey,
+    );
     expect('`-----BEGIN PRIVATE KEY-----\\r\nMC4CAQAwBQYDK2VwBCIEIHKj+sVa9WcD`').to.match(pemKey);
   });
 
   it('THIRD-PARTY-NOTICES names every npm package in the bundles, with the version the lock file pins', function () {
     const notices = readFileSync(join(dist, 'THIRD-PARTY-NOTICES'), 'utf8');
-    const lock = JSON.parse(readFileSync(join(clone, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
+    const lock = JSON.parse(readFileSync(join(clone, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    };
     // Packages whose code the bundles certainly hold (each is imported by module or driver code).
     for (const pkg of ['ssh2', 'xmlbuilder2', 'fast-xml-parser', 'yaml', 'asn1', 'bcrypt-pbkdf', 'tweetnacl']) {
-      expect(notices, pkg).to.match(new RegExp(`^  ${pkg.replace('.', '\\.')} ${lock.packages[`node_modules/${pkg}`]!.version.replace(/\./g, '\\.')} \\(`, 'm'));
+      expect(notices, pkg).to.match(
+        new RegExp(
+          `^  ${pkg.replace('.', '\\.')} ${lock.packages[`node_modules/${pkg}`]!.version.replace(/\./g, '\\.')} \\(`,
+          'm',
+        ),
+      );
       expect(notices).to.include(`-\n${pkg} ${lock.packages[`node_modules/${pkg}`]!.version}\n`);
     }
     // Licence texts themselves, not only names.
@@ -98,24 +125,36 @@ describe('release bundle (fresh clone, npm run release)', function () {
   });
 
   it('the guest-agent ISOs carry this version and the agents', function () {
-    for (const [iso, file] of [[`virtseal-linux-${version}.iso`, '/virtseal/virtseal-agent'], [`virtseal-windows-${version}.iso`, '/virtseal/virtseal-agent.ps1']] as const) {
+    for (const [iso, file] of [
+      [`virtseal-linux-${version}.iso`, '/virtseal/virtseal-agent'],
+      [`virtseal-windows-${version}.iso`, '/virtseal/virtseal-agent.ps1'],
+    ] as const) {
       const out = join(dir, `${iso}.VERSION`);
-      execFileSync('xorriso', ['-osirrox', 'on', '-indev', join(dist, iso), '-extract', '/VERSION', out], { stdio: 'ignore' });
+      execFileSync('xorriso', ['-osirrox', 'on', '-indev', join(dist, iso), '-extract', '/VERSION', out], {
+        stdio: 'ignore',
+      });
       expect(readFileSync(out, 'utf8').trim(), iso).to.equal(version);
-      const ls = execFileSync('xorriso', ['-indev', join(dist, iso), '-find', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const ls = execFileSync('xorriso', ['-indev', join(dist, iso), '-find', file], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       expect(ls, iso).to.include(file);
     }
   });
 
   it('the execution-environment definition installs the tarball that sits beside it', function () {
     const ee = parse(readFileSync(join(dist, 'execution-environment.yml'), 'utf8')) as {
-      version: number; additional_build_files: { src: string }[]; additional_build_steps: { append_final: string[] };
+      version: number;
+      additional_build_files: { src: string }[];
+      additional_build_steps: { append_final: string[] };
     };
     expect(ee.version).to.equal(3);
     const srcs = ee.additional_build_files.map((f) => f.src);
     expect(srcs).to.deep.equal([`virtseal-core-${version}.tar.gz`]);
     for (const s of srcs) expect(readdirSync(dist)).to.include(s);
-    expect(ee.additional_build_steps.append_final.join('\n')).to.include(`ansible-galaxy collection install /tmp/virtseal-core-${version}.tar.gz`);
+    expect(ee.additional_build_steps.append_final.join('\n')).to.include(
+      `ansible-galaxy collection install /tmp/virtseal-core-${version}.tar.gz`,
+    );
   });
 
   it('CHANGELOG.md has this version, its modules and the pending fragments', function () {
@@ -123,7 +162,11 @@ describe('release bundle (fresh clone, npm run release)', function () {
     expect(md).to.match(new RegExp(`^## v${version.replace(/\./g, '\\.')}$`, 'm'));
     // Every module added in this version or before (a module documented for a later version waits for it).
     const listed = moduleEntries(clone).filter((m) => {
-      const doc = (parse(readFileSync(join(clone, 'collection/plugins/modules', `${m}.yml`), 'utf8')) as { DOCUMENTATION: { version_added: string } }).DOCUMENTATION;
+      const doc = (
+        parse(readFileSync(join(clone, 'collection/plugins/modules', `${m}.yml`), 'utf8')) as {
+          DOCUMENTATION: { version_added: string };
+        }
+      ).DOCUMENTATION;
       return notAfter(doc.version_added, version);
     });
     expect(listed.length).to.be.greaterThan(5);
@@ -131,7 +174,13 @@ describe('release bundle (fresh clone, npm run release)', function () {
     for (const f of readdirSync(join(clone, 'changelogs/fragments'))) {
       const frag = parse(readFileSync(join(clone, 'changelogs/fragments', f), 'utf8')) as Record<string, string[]>;
       const first = Object.values(frag).flat()[0]!;
-      expect(md, f).to.include(first.replace(/``([^`]+)``/g, '`$1`').replace(/\s*\n\s*/g, ' ').trim().slice(0, 40));
+      expect(md, f).to.include(
+        first
+          .replace(/``([^`]+)``/g, '`$1`')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim()
+          .slice(0, 40),
+      );
     }
   });
 });

@@ -17,7 +17,10 @@ export interface AgentWorld {
   cleanup(): void;
 }
 
-export function makeWorld(vmId = '5C0FFEE0-1234-4321-ABCD-00155D010203', options: { bareRoot?: boolean } = {}): AgentWorld {
+export function makeWorld(
+  vmId = '5C0FFEE0-1234-4321-ABCD-00155D010203',
+  options: { bareRoot?: boolean } = {},
+): AgentWorld {
   const base = mkdtempSync(join(tmpdir(), 'virtseal-agent-'));
   const world = {
     base,
@@ -47,12 +50,41 @@ export interface AgentRun {
 /** Starts the agent; `contractOnly` passes exactly the flags of the cross-team contract (as the simulator does). */
 export function startAgent(world: AgentWorld, extra: readonly string[] = [], contractOnly = false): AgentRun {
   const args = contractOnly
-    ? [AGENT, 'run', '--kvp-dir', world.kvpDir, '--root', world.root, '--state-dir', world.stateDir, '--timeout', '60', ...extra]
-    : [AGENT, 'run', '--kvp-dir', world.kvpDir, '--root', world.root, '--state-dir', world.stateDir,
-        '--runtime-dir', world.runtimeDir, '--timeout', '60', '--ack-timeout', '20', ...extra];
+    ? [
+        AGENT,
+        'run',
+        '--kvp-dir',
+        world.kvpDir,
+        '--root',
+        world.root,
+        '--state-dir',
+        world.stateDir,
+        '--timeout',
+        '60',
+        ...extra,
+      ]
+    : [
+        AGENT,
+        'run',
+        '--kvp-dir',
+        world.kvpDir,
+        '--root',
+        world.root,
+        '--state-dir',
+        world.stateDir,
+        '--runtime-dir',
+        world.runtimeDir,
+        '--timeout',
+        '60',
+        '--ack-timeout',
+        '20',
+        ...extra,
+      ];
   const child = spawn(process.env.VIRTSEAL_AGENT_SHELL ?? 'sh', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stderr: string }>((res) => child.on('close', (code) => res({ code, stderr })));
+  const done = new Promise<{ code: number | null; stderr: string }>((res) =>
+    child.on('close', (code) => res({ code, stderr })),
+  );
   return { child, done };
 }

@@ -22,7 +22,17 @@ describe('cli: virtseal seal (against the real Linux agent)', function () {
     const file = join(world.base, 'vm.yaml');
     writeFileSync(file, `hostname: cli01\nadmin:\n  name: alice\n  password: ${secret}\n`);
     const agent = startAgent(world);
-    const r = await cli(['seal', '--kvp-dir', world.kvpDir, '--vm-id', world.vmId, '--config', file, '--timeout', '60']);
+    const r = await cli([
+      'seal',
+      '--kvp-dir',
+      world.kvpDir,
+      '--vm-id',
+      world.vmId,
+      '--config',
+      file,
+      '--timeout',
+      '60',
+    ]);
     const done = await agent.done;
     expect(r.code, r.err).to.equal(0);
     expect(done.code).to.equal(0);

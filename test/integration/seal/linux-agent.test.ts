@@ -4,7 +4,19 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, type Dirent } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  type Dirent,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -24,11 +36,24 @@ const config: GuestConfig = {
   hostname: 'web01',
   domain: 'corp.example.com',
   timezone: 'Europe/Berlin',
-  nics: [{ mac: '00:15:5D:01:02:03', ipv4_address: '192.0.2.10/24', ipv4_gateway: '192.0.2.1', ipv6_address: '2001:db8::10/64', ipv6_gateway: 'fe80::1', dns_servers: ['192.0.2.53'], search_domains: ['corp.example.com'] }],
+  nics: [
+    {
+      mac: '00:15:5D:01:02:03',
+      ipv4_address: '192.0.2.10/24',
+      ipv4_gateway: '192.0.2.1',
+      ipv6_address: '2001:db8::10/64',
+      ipv6_gateway: 'fe80::1',
+      dns_servers: ['192.0.2.53'],
+      search_domains: ['corp.example.com'],
+    },
+  ],
   admin: { name: 'alice', password: HOSTILE, ssh_authorized_keys: [adminKey] },
   ansible: { user: 'ansible', ssh_authorized_keys: [ansibleKey] },
   domain_join: { domain: 'corp.example.com', user: 'joiner', password: CANARY },
-  run_once: ['printf "%s\\n" "first $(id -u)" > "$VIRTSEAL_ROOT/run-once.txt"', 'echo second >> "$VIRTSEAL_ROOT/run-once.txt"'],
+  run_once: [
+    'printf "%s\\n" "first $(id -u)" > "$VIRTSEAL_ROOT/run-once.txt"',
+    'echo second >> "$VIRTSEAL_ROOT/run-once.txt"',
+  ],
 };
 
 function allFiles(dir: string): string[] {
@@ -67,7 +92,9 @@ function watchCommandLines(needles: string[]): { stop(): string[] } {
       try {
         const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
         for (const n of needles) if (cmd.includes(n)) hits.push(cmd.replace(/\0/g, ' '));
-      } catch { /* process ended */ }
+      } catch {
+        /* process ended */
+      }
     }
   }, 25);
   return { stop: () => (clearInterval(timer), hits) };
@@ -86,11 +113,24 @@ describe('seal: Node host side against the real Linux agent', function () {
     mkdirSync(join(world.root, 'usr/local/sbin'), { recursive: true });
     mkdirSync(join(world.root, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
     copyFileSync(AGENT, join(world.root, 'usr/local/sbin/virtseal-agent'));
-    copyFileSync('src/guest/linux/virtseal-agent.service', join(world.root, 'etc/systemd/system/virtseal-agent.service'));
-    symlinkSync('../virtseal-agent.service', join(world.root, 'etc/systemd/system/multi-user.target.wants/virtseal-agent.service'));
+    copyFileSync(
+      'src/guest/linux/virtseal-agent.service',
+      join(world.root, 'etc/systemd/system/virtseal-agent.service'),
+    );
+    symlinkSync(
+      '../virtseal-agent.service',
+      join(world.root, 'etc/systemd/system/multi-user.target.wants/virtseal-agent.service'),
+    );
     const watch = watchCommandLines([CANARY, Buffer.from(CANARY).toString('base64')]);
     const agent = startAgent(world, ['--self-remove']);
-    const result = await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, config, timeoutMs: 60_000, debug: (m) => logs.push(m), warn: (m) => logs.push(m) });
+    const result = await runSealedExchange({
+      channel: poolFileChannel(world.kvpDir),
+      vmId: world.vmId,
+      config,
+      timeoutMs: 60_000,
+      debug: (m) => logs.push(m),
+      warn: (m) => logs.push(m),
+    });
     const { code, stderr } = await agent.done;
     const cmdlineHits = watch.stop();
     expect(code, stderr).to.equal(0);
@@ -98,11 +138,15 @@ describe('seal: Node host side against the real Linux agent', function () {
 
     const r = world.root;
     expect(readFileSync(join(r, 'etc/hostname'), 'utf8')).to.equal('web01\n');
-    expect(readFileSync(join(r, 'etc/hosts'), 'utf8')).to.equal('127.0.0.1 localhost\n127.0.1.1 web01.corp.example.com web01\n');
+    expect(readFileSync(join(r, 'etc/hosts'), 'utf8')).to.equal(
+      '127.0.0.1 localhost\n127.0.1.1 web01.corp.example.com web01\n',
+    );
     const shadow = readFileSync(join(r, 'etc/shadow'), 'utf8');
     const hash = /^alice:(\$6\$[^:]+):/m.exec(shadow)![1]!;
     const salt = hash.split('$')[2]!;
-    expect(execFileSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: HOSTILE }).toString().trim()).to.equal(hash);
+    expect(
+      execFileSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: HOSTILE }).toString().trim(),
+    ).to.equal(hash);
     expect(shadow).to.match(/^ansible:\*:/m);
     expect(readFileSync(join(r, 'etc/group'), 'utf8')).to.match(/^sudo:x:27:alice$/m);
     const ak = join(r, 'home/alice/.ssh/authorized_keys');
@@ -117,19 +161,37 @@ describe('seal: Node host side against the real Linux agent', function () {
     const seed = join(r, 'var/lib/cloud/seed/nocloud');
     expect(parse(readFileSync(join(seed, 'network-config'), 'utf8'))).to.deep.equal({
       version: 2,
-      ethernets: { nic0: { match: { macaddress: '00:15:5d:01:02:03' }, dhcp4: false, dhcp6: false, addresses: ['192.0.2.10/24', '2001:db8::10/64'],
-        routes: [{ to: '0.0.0.0/0', via: '192.0.2.1' }, { to: '::/0', via: 'fe80::1' }], nameservers: { addresses: ['192.0.2.53'], search: ['corp.example.com'] } } },
+      ethernets: {
+        nic0: {
+          match: { macaddress: '00:15:5d:01:02:03' },
+          dhcp4: false,
+          dhcp6: false,
+          addresses: ['192.0.2.10/24', '2001:db8::10/64'],
+          routes: [
+            { to: '0.0.0.0/0', via: '192.0.2.1' },
+            { to: '::/0', via: 'fe80::1' },
+          ],
+          nameservers: { addresses: ['192.0.2.53'], search: ['corp.example.com'] },
+        },
+      },
     });
-    expect(readFileSync(join(seed, 'meta-data'), 'utf8')).to.equal(`instance-id: virtseal-${world.vmId.toLowerCase()}\nlocal-hostname: web01\n`);
-    expect(readFileSync(join(r, 'etc/cloud/cloud.cfg.d/90-virtseal.cfg'), 'utf8')).to.match(/fqdn: web01\.corp\.example\.com/);
+    expect(readFileSync(join(seed, 'meta-data'), 'utf8')).to.equal(
+      `instance-id: virtseal-${world.vmId.toLowerCase()}\nlocal-hostname: web01\n`,
+    );
+    expect(readFileSync(join(r, 'etc/cloud/cloud.cfg.d/90-virtseal.cfg'), 'utf8')).to.match(
+      /fqdn: web01\.corp\.example\.com/,
+    );
     expect(readlinkSync(join(r, 'etc/localtime'))).to.equal('/usr/share/zoneinfo/Europe/Berlin');
     // The datasource is pinned to the seed: a cidata volume attached later is not read (fs_label null).
-    expect(parse(readFileSync(join(r, 'etc/cloud/cloud.cfg.d/90-virtseal.cfg'), 'utf8')).datasource).to.deep.equal({ NoCloud: { fs_label: null } });
+    expect(parse(readFileSync(join(r, 'etc/cloud/cloud.cfg.d/90-virtseal.cfg'), 'utf8')).datasource).to.deep.equal({
+      NoCloud: { fs_label: null },
+    });
     // Once cloud-init ran, its final stage forgets user_data: run that script against this root.
     const forget = join(r, 'var/lib/cloud/scripts/per-instance/virtseal-forget-user-data');
     expect(statSync(forget).mode & 0o777).to.equal(0o700);
     mkdirSync(join(r, 'var/lib/cloud/instance'), { recursive: true });
-    for (const f of ['user-data.txt', 'user-data.txt.i', 'cloud-config.txt', 'obj.pkl']) writeFileSync(join(r, 'var/lib/cloud/instance', f), 'copy');
+    for (const f of ['user-data.txt', 'user-data.txt.i', 'cloud-config.txt', 'obj.pkl'])
+      writeFileSync(join(r, 'var/lib/cloud/instance', f), 'copy');
     execFileSync('sh', ['-c', readFileSync(forget, 'utf8').replaceAll('/var/lib/cloud', `${r}/var/lib/cloud`), forget]);
     expect(readFileSync(join(seed, 'user-data'), 'utf8')).to.equal('#cloud-config\n{}\n');
     expect(readdirSync(join(r, 'var/lib/cloud/instance'))).to.deep.equal([]);
@@ -141,24 +203,38 @@ describe('seal: Node host side against the real Linux agent', function () {
     expect(readPool(poolPath(world.kvpDir, 0))).to.deep.equal([]);
     const pool1 = readPool(poolPath(world.kvpDir, 1));
     expect(pool1.map(([k]) => k)).to.deep.equal(['virtseal.applied']);
-    expect(pool1[0]![1]).to.match(new RegExp(`^3 ${world.vmId.toLowerCase()} ${result.attempt} [0-9a-f]{32} [0-9a-f]{64} [0-9a-f]{64}$`));
+    expect(pool1[0]![1]).to.match(
+      new RegExp(`^3 ${world.vmId.toLowerCase()} ${result.attempt} [0-9a-f]{32} [0-9a-f]{64} [0-9a-f]{64}$`),
+    );
     expect(statSync(poolPath(world.kvpDir, 1)).mode & 0o777).to.equal(0o600);
     // The record decides idempotence: this config on this VM is applied; a rotated password or a clone is not.
     const channel = poolFileChannel(world.kvpDir);
-    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config })).to.deep.equal({ state: 'applied', attemptId: result.attempt, applied: 'this_config' });
+    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config })).to.deep.equal({
+      state: 'applied',
+      attemptId: result.attempt,
+      applied: 'this_config',
+    });
     const rotated = { ...config, admin: { ...config.admin!, password: 'Rotated-Password-2' } };
-    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config: rotated })).to.include({ state: 'applied', applied: 'other_config' });
-    expect(await readGuestConfigStatus(channel, { vmId: '99999999-8888-7777-6666-555555555555', config })).to.include({ applied: 'other_vm' });
+    expect(await readGuestConfigStatus(channel, { vmId: world.vmId, config: rotated })).to.include({
+      state: 'applied',
+      applied: 'other_config',
+    });
+    expect(await readGuestConfigStatus(channel, { vmId: '99999999-8888-7777-6666-555555555555', config })).to.include({
+      applied: 'other_vm',
+    });
     expect(readdirSync(world.runtimeDir)).to.deep.equal([]);
     expect(readdirSync(world.stateDir)).to.deep.equal(['applied']);
     expect(existsSync(join(world.root, 'usr/local/sbin/virtseal-agent'))).to.equal(false);
-    expect(readdirSync(join(world.root, 'etc/systemd/system'), { recursive: true })).to.deep.equal(['multi-user.target.wants']);
+    expect(readdirSync(join(world.root, 'etc/systemd/system'), { recursive: true })).to.deep.equal([
+      'multi-user.target.wants',
+    ]);
 
     // Canary: not in any file under the temp world (pools, state, runtime, fake root), logs, result, argv.
     const needles = [CANARY, Buffer.from(CANARY).toString('base64'), Buffer.from(CANARY).toString('hex')];
     for (const file of allFiles(world.base)) {
       const text = readFileSync(file).toString('latin1');
-      for (const n of needles) expect(text.includes(Buffer.from(n).toString('latin1')), `${n} in ${file}`).to.equal(false);
+      for (const n of needles)
+        expect(text.includes(Buffer.from(n).toString('latin1')), `${n} in ${file}`).to.equal(false);
     }
     for (const n of needles) {
       expect(stderr).to.not.contain(n);
@@ -170,7 +246,8 @@ describe('seal: Node host side against the real Linux agent', function () {
     for (const dir of [tmpdir(), '/dev/shm', '/run']) {
       for (const file of recentFiles(dir, startedAt)) {
         const text = readFileSync(file).toString('latin1');
-        for (const n of needles) expect(text.includes(Buffer.from(n).toString('latin1')), `${n} in ${file}`).to.equal(false);
+        for (const n of needles)
+          expect(text.includes(Buffer.from(n).toString('latin1')), `${n} in ${file}`).to.equal(false);
       }
     }
   });
@@ -180,12 +257,19 @@ describe('seal: Node host side against the real Linux agent', function () {
     try {
       const shmBefore = readdirSync('/dev/shm').filter((n) => n.startsWith('virtseal.'));
       const agent = startAgent(bare, [], true);
-      const result = await runSealedExchange({ channel: poolFileChannel(bare.kvpDir), vmId: bare.vmId, config, timeoutMs: 60_000 });
+      const result = await runSealedExchange({
+        channel: poolFileChannel(bare.kvpDir),
+        vmId: bare.vmId,
+        config,
+        timeoutMs: 60_000,
+      });
       const { code, stderr } = await agent.done;
       expect(code, stderr).to.equal(0);
       expect(result.state).to.equal('applied');
       expect(readFileSync(join(bare.root, 'etc/hostname'), 'utf8')).to.equal('web01\n');
-      expect(readFileSync(join(bare.root, 'etc/passwd'), 'utf8')).to.match(/^alice:x:/m).and.match(/^ansible:x:/m);
+      expect(readFileSync(join(bare.root, 'etc/passwd'), 'utf8'))
+        .to.match(/^alice:x:/m)
+        .and.match(/^ansible:x:/m);
       expect(readdirSync('/dev/shm').filter((n) => n.startsWith('virtseal.'))).to.deep.equal(shmBefore);
     } finally {
       bare.cleanup();
@@ -203,7 +287,10 @@ describe('seal: Node host side against the real Linux agent', function () {
     const { code, stderr } = await second.done;
     expect(code, stderr).to.equal(0);
     expect(result.attempts).to.equal(2);
-    expect(stderr).to.match(/step hostname already done \(resumed\)/).and.match(/step admin already done/).and.match(/applying ansible/);
+    expect(stderr)
+      .to.match(/step hostname already done \(resumed\)/)
+      .and.match(/step admin already done/)
+      .and.match(/applying ansible/);
     expect(readFileSync(join(world.root, 'etc/shadow'), 'utf8').match(/^alice:/gm)).to.have.length(1);
     expect(readPool(poolPath(world.kvpDir, 0))).to.deep.equal([]);
     // After applied, a further boot does nothing.
@@ -217,10 +304,16 @@ describe('seal: Node host side against the real Linux agent', function () {
     const tampering: GuestChannel = {
       ...inner,
       writeHostItems: (items) =>
-        inner.writeHostItems(items.map(([k, v]) => (k === 'virtseal.chunk.1' ? [k, v.slice(0, 100) + (v[100] === 'A' ? 'B' : 'A') + v.slice(101)] : [k, v]))),
+        inner.writeHostItems(
+          items.map(([k, v]) =>
+            k === 'virtseal.chunk.1' ? [k, v.slice(0, 100) + (v[100] === 'A' ? 'B' : 'A') + v.slice(101)] : [k, v],
+          ),
+        ),
     };
     const agent = startAgent(world);
-    const err = await runSealedExchange({ channel: tampering, vmId: world.vmId, config, timeoutMs: 60_000 }).catch((e) => e);
+    const err = await runSealedExchange({ channel: tampering, vmId: world.vmId, config, timeoutMs: 60_000 }).catch(
+      (e) => e,
+    );
     const { code, stderr } = await agent.done;
     expect(err).to.be.instanceOf(GuestFailed);
     expect((err as GuestFailed).guestReason).to.equal('envelope_mac');
@@ -252,7 +345,12 @@ describe('seal: Node host side against the real Linux agent', function () {
     appendFileSync(join(world.root, 'etc/passwd'), 'svc:x:998:998:service:/:/usr/sbin/nologin\n');
     const before = statSync(world.root);
     const agent = startAgent(world);
-    const err = await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, config: { ...config, admin: { name: 'svc', password: HOSTILE } }, timeoutMs: 60_000 }).catch((e) => e);
+    const err = await runSealedExchange({
+      channel: poolFileChannel(world.kvpDir),
+      vmId: world.vmId,
+      config: { ...config, admin: { name: 'svc', password: HOSTILE } },
+      timeoutMs: 60_000,
+    }).catch((e) => e);
     const { stderr } = await agent.done;
     expect((err as GuestFailed).guestReason).to.equal('apply_admin');
     expect(stderr).to.match(/refusing the system account svc \(UID 998 below UID_MIN\)/);
@@ -266,7 +364,12 @@ describe('seal: Node host side against the real Linux agent', function () {
     symlinkSync(join(world.root, 'etc'), join(world.root, 'home/bob/.ssh'));
     const etcBefore = statSync(join(world.root, 'etc'));
     const agent = startAgent(world);
-    const err = await runSealedExchange({ channel: poolFileChannel(world.kvpDir), vmId: world.vmId, config: { ...config, admin: { name: 'bob', password: HOSTILE, ssh_authorized_keys: [adminKey] } }, timeoutMs: 60_000 }).catch((e) => e);
+    const err = await runSealedExchange({
+      channel: poolFileChannel(world.kvpDir),
+      vmId: world.vmId,
+      config: { ...config, admin: { name: 'bob', password: HOSTILE, ssh_authorized_keys: [adminKey] } },
+      timeoutMs: 60_000,
+    }).catch((e) => e);
     const { stderr } = await agent.done;
     expect((err as GuestFailed).guestReason).to.equal('apply_admin');
     expect(stderr).to.match(/refusing bob: \.ssh or authorized_keys is a symlink/);
@@ -294,7 +397,10 @@ describe('seal: Node host side against the real Linux agent', function () {
       if (!attempt) return;
       const epk = hello!.split(' ')[4]!;
       const env = `virtseal-envelope 3\nvm ${world.vmId.toLowerCase()}\nattempt ${attempt}\nchallenge ${challenge}\nalg ECDH-P256/SHA256-KDF/AES-256-CBC-PBKDF2/HMAC-SHA256\nepk ${epk}\ndata U2FsdGVkX1${String(n++).padStart(6, '0')}AAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nmac ${'0'.repeat(64)}\n`;
-      upsertPoolItems(pool0, [['virtseal.chunk.0', env], ['virtseal.manifest', `3 ${attempt} 1 ${env.length}`]]);
+      upsertPoolItems(pool0, [
+        ['virtseal.chunk.0', env],
+        ['virtseal.manifest', `3 ${attempt} 1 ${env.length}`],
+      ]);
     }, 50);
     const { code, stderr } = await agent.done;
     clearInterval(timer);
@@ -316,7 +422,9 @@ describe('seal: Node host side against the real Linux agent', function () {
     });
     const { code, stderr } = await agent.done;
     expect(code).to.equal(1);
-    expect(stderr).to.match(/waiting for the host's challenge/).and.not.match(/hello published/);
+    expect(stderr)
+      .to.match(/waiting for the host's challenge/)
+      .and.not.match(/hello published/);
     expect(seenWhileWaiting).to.equal(undefined);
   });
 });

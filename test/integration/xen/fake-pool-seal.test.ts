@@ -27,7 +27,12 @@ describe('Xen: sealed exchange over xenstore with the real Linux agent (fake XAP
   before(async () => {
     guests = new AgentGuests();
     fake = await FakeXapi.start({ guests });
-    hv = await XenHypervisor.connect({ url: fake.url, username: 'root', password: 'xapi-secret', fingerprint: fake.tls.fingerprint256 });
+    hv = await XenHypervisor.connect({
+      url: fake.url,
+      username: 'root',
+      password: 'xapi-secret',
+      fingerprint: fake.tls.fingerprint256,
+    });
     dir = mkdtempSync(join(tmpdir(), 'virtseal-xen-seal-'));
     writeFileSync(join(dir, 'img.raw'), randomBytes(64 * 1024));
     await hv.images.publishImage({ localPath: join(dir, 'img.raw'), name: 'golden' });
@@ -39,13 +44,27 @@ describe('Xen: sealed exchange over xenstore with the real Linux agent (fake XAP
   });
 
   it('applies the sealed config, removes every host item, and leaves no secret in xenstore or the database', async () => {
-    const vm = await hv.vms.createVm({ spec: { name: 'sealed', generation: 2, cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'golden', sizeBytes: gibibytes(4) }], nics: [{ name: 'eth0', network: STANDARD_PRESET.networkName }] } });
+    const vm = await hv.vms.createVm({
+      spec: {
+        name: 'sealed',
+        generation: 2,
+        cpuCount: 1,
+        memory: { startupMb: 512 },
+        disks: [{ name: 'os', image: 'golden', sizeBytes: gibibytes(4) }],
+        nics: [{ name: 'eth0', network: STANDARD_PRESET.networkName }],
+      },
+    });
     await hv.power.start({ id: vm.id });
     const started = Date.now();
     const result = await runSealedExchange({
       channel: hv.guestChannel({ vmId: vm.id }),
       vmId: vm.id,
-      config: { hostname: 'xen-sealed', timezone: 'UTC', admin: { name: 'ops', password: CANARY }, run_once: ['echo done'] },
+      config: {
+        hostname: 'xen-sealed',
+        timezone: 'UTC',
+        admin: { name: 'ops', password: CANARY },
+        run_once: ['echo done'],
+      },
       timeoutMs: 120_000,
     });
     const elapsed = Date.now() - started;
@@ -58,16 +77,26 @@ describe('Xen: sealed exchange over xenstore with the real Linux agent (fake XAP
     // The agent removes its hello and status once it sees the host's cleanup; its applied record stays (no secret).
     const ref = fake.state.db.find('VM', (r) => r.uuid === vm.id)[0]!;
     const domid = Number(fake.state.db.get(ref)!.domid);
-    const settled = () => fake.state.xs.exists(domid, 'control/virtseal-applied') && !fake.state.xs.exists(domid, 'control/virtseal-status');
+    const settled = () =>
+      fake.state.xs.exists(domid, 'control/virtseal-applied') &&
+      !fake.state.xs.exists(domid, 'control/virtseal-status');
     for (let i = 0; i < 300 && !settled(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await hv.guestChannel({ vmId: vm.id }).listHostItems()).to.deep.equal([]);
     expect(fake.state.db.get(ref)!.xenstore_data).to.deep.equal({});
     const store = fake.state.xs.dump('/local/domain').map(([p, v]) => `${p}=${v}`);
     expect(store.filter((l) => l.includes('/vm-data/virtseal'))).to.deep.equal([]);
-    expect(store.filter((l) => /virtseal/.test(l)).map((l) => l.replace(/=.*/, '')).sort()).to.deep.equal(
-      [`/local/domain/${domid}/control/virtseal-applied`, `/local/domain/${domid}/data/service/virtseal`, `/local/domain/${domid}/data/service/virtseal/applied`],
-    );
-    const everything = JSON.stringify(fake.state.db.log) + JSON.stringify(store) + readFileSync(guests.dirs(vm.id).log, 'utf8');
+    expect(
+      store
+        .filter((l) => /virtseal/.test(l))
+        .map((l) => l.replace(/=.*/, ''))
+        .sort(),
+    ).to.deep.equal([
+      `/local/domain/${domid}/control/virtseal-applied`,
+      `/local/domain/${domid}/data/service/virtseal`,
+      `/local/domain/${domid}/data/service/virtseal/applied`,
+    ]);
+    const everything =
+      JSON.stringify(fake.state.db.log) + JSON.stringify(store) + readFileSync(guests.dirs(vm.id).log, 'utf8');
     expect(everything).to.not.include(CANARY);
     expect(everything).to.not.include(Buffer.from(CANARY).toString('base64'));
   });

@@ -21,7 +21,9 @@ describe('Xen: open questions on a real pool (opt-in)', function () {
 
   before(async function () {
     if (!configured) {
-      console.log('      skipped: set VIRTSEAL_XAPI_URL, VIRTSEAL_XAPI_PASSWORD and VIRTSEAL_XAPI_FINGERPRINT (docs/xen.md)');
+      console.log(
+        '      skipped: set VIRTSEAL_XAPI_URL, VIRTSEAL_XAPI_PASSWORD and VIRTSEAL_XAPI_FINGERPRINT (docs/xen.md)',
+      );
       this.skip();
     }
     hv = await XenHypervisor.connect({
@@ -48,10 +50,32 @@ describe('Xen: open questions on a real pool (opt-in)', function () {
   it('answers whether clone copies xenstore_data', async () => {
     const c = hv.ctx.client;
     const vm = await c.call('VM.create', {
-      name_label: `vs-q-${run}`, user_version: 1, is_a_template: false, affinity: 'OpaqueRef:NULL', memory_static_max: 2 ** 28, memory_dynamic_max: 2 ** 28,
-      memory_dynamic_min: 2 ** 28, memory_static_min: 2 ** 28, VCPUs_params: {}, VCPUs_max: 1, VCPUs_at_startup: 1, actions_after_shutdown: 'destroy',
-      actions_after_reboot: 'restart', actions_after_crash: 'restart', PV_bootloader: '', PV_kernel: '', PV_ramdisk: '', PV_args: '', PV_bootloader_args: '',
-      PV_legacy_args: '', HVM_boot_policy: 'BIOS order', HVM_boot_params: {}, platform: {}, PCI_bus: '', other_config: {}, recommendations: '',
+      name_label: `vs-q-${run}`,
+      user_version: 1,
+      is_a_template: false,
+      affinity: 'OpaqueRef:NULL',
+      memory_static_max: 2 ** 28,
+      memory_dynamic_max: 2 ** 28,
+      memory_dynamic_min: 2 ** 28,
+      memory_static_min: 2 ** 28,
+      VCPUs_params: {},
+      VCPUs_max: 1,
+      VCPUs_at_startup: 1,
+      actions_after_shutdown: 'destroy',
+      actions_after_reboot: 'restart',
+      actions_after_crash: 'restart',
+      PV_bootloader: '',
+      PV_kernel: '',
+      PV_ramdisk: '',
+      PV_args: '',
+      PV_bootloader_args: '',
+      PV_legacy_args: '',
+      HVM_boot_policy: 'BIOS order',
+      HVM_boot_params: {},
+      platform: {},
+      PCI_bus: '',
+      other_config: {},
+      recommendations: '',
     });
     made.push(await c.call('VM.get_uuid', vm));
     await c.call('VM.set_xenstore_data', vm, { 'vm-data/virtseal/probe': 'public' });
@@ -63,21 +87,39 @@ describe('Xen: open questions on a real pool (opt-in)', function () {
 
   it('answers whether set_xenstore_data is live, whether data/service arrives, and the exchange time', async function () {
     if (!env.VIRTSEAL_XAPI_IMAGE) {
-      console.log('      skipped: set VIRTSEAL_XAPI_IMAGE to a golden template with the virtseal agent and xenstore-utils');
+      console.log(
+        '      skipped: set VIRTSEAL_XAPI_IMAGE to a golden template with the virtseal agent and xenstore-utils',
+      );
       this.skip();
     }
     const vm = await hv.vms.createVm({
-      spec: { name: `vs-q-${run}-guest`, generation: 2, cpuCount: 1, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: env.VIRTSEAL_XAPI_IMAGE! }], nics: [{ name: 'eth0', network: env.VIRTSEAL_XAPI_NETWORK ?? 'Pool-wide network associated with eth0' }] },
+      spec: {
+        name: `vs-q-${run}-guest`,
+        generation: 2,
+        cpuCount: 1,
+        memory: { startupMb: 1024 },
+        disks: [{ name: 'os', image: env.VIRTSEAL_XAPI_IMAGE! }],
+        nics: [{ name: 'eth0', network: env.VIRTSEAL_XAPI_NETWORK ?? 'Pool-wide network associated with eth0' }],
+      },
     });
     made.push(vm.id);
     await hv.power.start({ id: vm.id });
     const started = Date.now();
     // The exchange succeeds only when the guest sees the live push (set_ is live) and the host sees its answer.
-    const result = await runSealedExchange({ channel: hv.guestChannel({ vmId: vm.id }), vmId: vm.id, config: { hostname: `vs-q-${run}` }, timeoutMs: 600_000 });
+    const result = await runSealedExchange({
+      channel: hv.guestChannel({ vmId: vm.id }),
+      vmId: vm.id,
+      config: { hostname: `vs-q-${run}` },
+      timeoutMs: 600_000,
+    });
     const gm = await hv.ctx.client.call('VM.get_guest_metrics', await hv.ctx.client.call('VM.get_by_uuid', vm.id));
     const metrics = await hv.ctx.client.call('VM_guest_metrics.get_record', gm);
-    console.log(`      set_xenstore_data is live: yes (the guest read the envelope); exchange ${Date.now() - started} ms`);
-    console.log(`      data/service reaches VM_guest_metrics.services: ${metrics.services && Object.keys(metrics.services).some((k) => k.startsWith('virtseal/')) ? 'yes' : 'no (control/ fallback used)'}`);
+    console.log(
+      `      set_xenstore_data is live: yes (the guest read the envelope); exchange ${Date.now() - started} ms`,
+    );
+    console.log(
+      `      data/service reaches VM_guest_metrics.services: ${metrics.services && Object.keys(metrics.services).some((k) => k.startsWith('virtseal/')) ? 'yes' : 'no (control/ fallback used)'}`,
+    );
     expect(result.state).to.equal('applied');
   });
 });

@@ -8,7 +8,10 @@ import { moduleBanner } from '../../../build/build';
 
 /** What ansible-core does to a jsonargs module: replace the marker with json.dumps(args) (ASCII-only). */
 function substitute(source: string, args: unknown): string {
-  const json = JSON.stringify(args).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(args).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return source.split(['<<INCLUDE_ANSIBLE', 'MODULE_JSON_ARGS>>'].join('_')).join(json);
 }
 
@@ -33,7 +36,10 @@ describe('ansible/args', () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtseal-args-'));
     try {
       writeFileSync(join(dir, 'args'), JSON.stringify({ ANSIBLE_MODULE_ARGS: { a: 1 } }));
-      expect(loadRawArgs(['node', 'mod', join(dir, 'args')], undefined)).to.deep.equal({ source: 'file', args: { a: 1 } });
+      expect(loadRawArgs(['node', 'mod', join(dir, 'args')], undefined)).to.deep.equal({
+        source: 'file',
+        args: { a: 1 },
+      });
       writeFileSync(join(dir, 'args'), '{"b":2}');
       expect(loadRawArgs(['node', 'mod', join(dir, 'args')], undefined).args).to.deep.equal({ b: 2 });
       writeFileSync(join(dir, 'args'), 'b=2');
@@ -46,9 +52,28 @@ describe('ansible/args', () => {
   });
 
   it('splits _ansible_* keys from task parameters', () => {
-    const { params, internals } = splitInternals({ a: 1, _ansible_check_mode: true, _ansible_diff: false, _ansible_verbosity: 3, _ansible_no_log: true, _ansible_module_name: 'virtseal.core.ping', _ansible_tmpdir: '/t', _ansible_remote_tmp: '~/.ansible/tmp', _ansible_version: '2.14.18' });
+    const { params, internals } = splitInternals({
+      a: 1,
+      _ansible_check_mode: true,
+      _ansible_diff: false,
+      _ansible_verbosity: 3,
+      _ansible_no_log: true,
+      _ansible_module_name: 'virtseal.core.ping',
+      _ansible_tmpdir: '/t',
+      _ansible_remote_tmp: '~/.ansible/tmp',
+      _ansible_version: '2.14.18',
+    });
     expect(params).to.deep.equal({ a: 1 });
-    expect(internals).to.deep.include({ checkMode: true, diff: false, verbosity: 3, noLog: true, moduleName: 'virtseal.core.ping', tmpdir: '/t', remoteTmp: '~/.ansible/tmp', version: '2.14.18' });
+    expect(internals).to.deep.include({
+      checkMode: true,
+      diff: false,
+      verbosity: 3,
+      noLog: true,
+      moduleName: 'virtseal.core.ping',
+      tmpdir: '/t',
+      remoteTmp: '~/.ansible/tmp',
+      version: '2.14.18',
+    });
   });
 
   it('the WANT_JSON banner carries no marker', () => {

@@ -4,10 +4,23 @@ import { moduleDocs, renderDocsYaml } from '../../../src/ansible/docs';
 import { resolveSchema } from '../../../src/ansible/schema';
 import { fragments, sampleSchema } from './fixtures/sample-schema';
 
-const schema = resolveSchema({ ...sampleSchema, 'x-module': { short_description: 'Manage VMs', examples: '- virtseal.core.vm:\n    name: web\n', return: { id: { description: 'VM id.', returned: 'always', type: 'str' } } } }, fragments);
+const schema = resolveSchema(
+  {
+    ...sampleSchema,
+    'x-module': {
+      short_description: 'Manage VMs',
+      examples: '- virtseal.core.vm:\n    name: web\n',
+      return: { id: { description: 'VM id.', returned: 'always', type: 'str' } },
+    },
+  },
+  fragments,
+);
 
 describe('ansible/docs', () => {
-  const doc = moduleDocs('vm', schema).DOCUMENTATION as { options: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+  const doc = moduleDocs('vm', schema).DOCUMENTATION as { options: Record<string, Record<string, unknown>> } & Record<
+    string,
+    unknown
+  >;
 
   it('maps options to ansible-doc types, defaults, choices, aliases and required flags', () => {
     expect(doc).to.include({ module: 'vm', short_description: 'Manage VMs', version_added: '0.1.0' });

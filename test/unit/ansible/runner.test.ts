@@ -10,7 +10,10 @@ describe('ansible/runner', () => {
   it('runs ping with defaults and reports invocation', async () => {
     const r = await runModule(ping, {});
     expect(r).to.deep.include({ changed: false, ping: 'pong', pings: ['pong'] });
-    expect((r.invocation as { module_args: Record<string, unknown> }).module_args).to.include({ data: 'pong', count: 1 });
+    expect((r.invocation as { module_args: Record<string, unknown> }).module_args).to.include({
+      data: 'pong',
+      count: 1,
+    });
   });
 
   it('honours check mode and diff mode flags', async () => {
@@ -23,12 +26,19 @@ describe('ansible/runner', () => {
   });
 
   it('masks no_log options in invocation and secrets anywhere in the result (substring, keys, aliases)', async () => {
-    const r = await runModule(ping, { password: CANARY, data: `token=${CANARY};`, warnings: [`w ${CANARY}`], mode: 'verbose' });
+    const r = await runModule(ping, {
+      password: CANARY,
+      data: `token=${CANARY};`,
+      warnings: [`w ${CANARY}`],
+      mode: 'verbose',
+    });
     const text = JSON.stringify(r);
     expect(text).to.not.include(CANARY);
     expect(r.ping).to.equal('token=********;');
     expect(r.warnings).to.deep.equal(['w ********']);
-    expect((r.invocation as { module_args: Record<string, unknown> }).module_args.secret).to.equal('VALUE_SPECIFIED_IN_NO_LOG_PARAMETER');
+    expect((r.invocation as { module_args: Record<string, unknown> }).module_args.secret).to.equal(
+      'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER',
+    );
     expect(r.secret_length).to.equal(CANARY.length);
   });
 
@@ -40,7 +50,8 @@ describe('ansible/runner', () => {
 
   it('masks values registered with ctx.addSecret, in keys too', async () => {
     const mod = defineModule<Record<string, never>>({
-      name: 'leaky', schema: { type: 'object', additionalProperties: false, properties: {} },
+      name: 'leaky',
+      schema: { type: 'object', additionalProperties: false, properties: {} },
       async run(ctx) {
         ctx.addSecret('s3cr3t-token');
         return { changed: false, msg: 'got s3cr3t-token', nested: [{ 's3cr3t-token': 'deep s3cr3t-token' }] };
@@ -54,19 +65,31 @@ describe('ansible/runner', () => {
   it('a one-character password leaves keys and unrelated text alone and warns', async () => {
     const r = await runModule(ping, { password: 'o', data: 'pong', count: 'x' });
     expect(r).to.have.property('option', 'count');
-    expect(r.msg).to.equal("argument 'count' is of type str and we were unable to convert to int: \"x\" cannot be converted to an int");
+    expect(r.msg).to.equal(
+      'argument \'count\' is of type str and we were unable to convert to int: "x" cannot be converted to an int',
+    );
     expect(r.warnings).to.satisfy((w: string[]) => w.some((x) => /shorter than 4 characters/.test(x)));
-    expect((r.invocation as { module_args: Record<string, unknown> }).module_args).to.include({ password: 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER', data: 'pong' });
+    expect((r.invocation as { module_args: Record<string, unknown> }).module_args).to.include({
+      password: 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER',
+      data: 'pong',
+    });
   });
 
   it('turns a VirtsealError into failed with its reason and message', async () => {
     const r = await runModule(ping, { fail: true, fail_msg: 'nope' });
     expect(r).to.deep.include({ failed: true, changed: false, msg: 'nope', reason: 'ping_failed' });
     const mod = defineModule<Record<string, never>>({
-      name: 'x', schema: { type: 'object', properties: {} },
-      async run() { throw new ScriptFailed('Get-VM failed: not found', { details: { exit_code: 1 } }); },
+      name: 'x',
+      schema: { type: 'object', properties: {} },
+      async run() {
+        throw new ScriptFailed('Get-VM failed: not found', { details: { exit_code: 1 } });
+      },
     });
-    expect(await runModule(mod, {})).to.deep.include({ failed: true, reason: 'script_failed', details: { exit_code: 1 } });
+    expect(await runModule(mod, {})).to.deep.include({
+      failed: true,
+      reason: 'script_failed',
+      details: { exit_code: 1 },
+    });
   });
 
   it('reports a crash with a useful message, and the stack trace only at -vvv', async () => {
@@ -80,7 +103,9 @@ describe('ansible/runner', () => {
 
   it('gives bad arguments as one line naming the option, without a trace even at -vvvv', async () => {
     const r = await runModule(ping, { count: 'x', _ansible_verbosity: 4 });
-    expect(r.msg).to.equal("argument 'count' is of type str and we were unable to convert to int: \"x\" cannot be converted to an int");
+    expect(r.msg).to.equal(
+      'argument \'count\' is of type str and we were unable to convert to int: "x" cannot be converted to an int',
+    );
     expect(r.option).to.equal('count');
     expect(r).to.not.have.property('exception');
   });
@@ -92,8 +117,19 @@ describe('ansible/runner', () => {
   });
 
   it('exposes the _ansible_* keys to the module', async () => {
-    const r = await runModule(ping, { mode: 'verbose', _ansible_verbosity: 2, _ansible_diff: true, _ansible_module_name: 'virtseal.core.ping', _ansible_tmpdir: '/tmp/x' });
-    expect(r.runtime).to.deep.include({ check_mode: false, diff_mode: true, verbosity: 2, module_name: 'virtseal.core.ping' });
+    const r = await runModule(ping, {
+      mode: 'verbose',
+      _ansible_verbosity: 2,
+      _ansible_diff: true,
+      _ansible_module_name: 'virtseal.core.ping',
+      _ansible_tmpdir: '/tmp/x',
+    });
+    expect(r.runtime).to.deep.include({
+      check_mode: false,
+      diff_mode: true,
+      verbosity: 2,
+      module_name: 'virtseal.core.ping',
+    });
     const bad = await runModule(ping, { nope: 1, _ansible_module_name: 'virtseal.core.ping' });
     expect(bad.msg).to.match(/^Unsupported parameters for \(virtseal\.core\.ping\) module: nope\./);
   });

@@ -21,18 +21,24 @@ describe('release parts', function () {
     beforeEach(function () {
       dir = mkdtempSync(join(tmpdir(), 'virtseal-changelog-'));
       mkdirSync(join(dir, 'fragments'));
-      writeFileSync(join(dir, 'config.yaml'), 'title: Demo\nsections:\n  - [minor_changes, Minor Changes]\n  - [bugfixes, Bugfixes]\n');
-      writeFileSync(join(dir, 'changelog.yaml'), [
-        'ancestor: null',
-        'releases:',
-        '  1.0.0:',
-        '    changes:',
-        '      release_summary: First.',
-        '      bugfixes: [old fix]',
-        '    fragments: [old.yml]',
-        '    release_date: "2026-01-01"',
-        '',
-      ].join('\n'));
+      writeFileSync(
+        join(dir, 'config.yaml'),
+        'title: Demo\nsections:\n  - [minor_changes, Minor Changes]\n  - [bugfixes, Bugfixes]\n',
+      );
+      writeFileSync(
+        join(dir, 'changelog.yaml'),
+        [
+          'ancestor: null',
+          'releases:',
+          '  1.0.0:',
+          '    changes:',
+          '      release_summary: First.',
+          '      bugfixes: [old fix]',
+          '    fragments: [old.yml]',
+          '    release_date: "2026-01-01"',
+          '',
+        ].join('\n'),
+      );
       writeFileSync(join(dir, 'fragments/old.yml'), 'bugfixes: [old fix]\n');
     });
     afterEach(function () {
@@ -54,9 +60,15 @@ describe('release parts', function () {
 
     it('rejects a fragment with an unknown section or a wrong shape, naming the file and key', function () {
       writeFileSync(join(dir, 'fragments/bad.yml'), 'minor_change:\n  - typo in the section name\n');
-      expect(() => loadReleases(dir, '1.1.0')).to.throw(ChangelogError, /fragments\/bad\.yml: unknown section 'minor_change'/);
+      expect(() => loadReleases(dir, '1.1.0')).to.throw(
+        ChangelogError,
+        /fragments\/bad\.yml: unknown section 'minor_change'/,
+      );
       writeFileSync(join(dir, 'fragments/bad.yml'), 'bugfixes: just a string\n');
-      expect(() => loadReleases(dir, '1.1.0')).to.throw(ChangelogError, /bad\.yml: 'bugfixes' must be a non-empty list of strings/);
+      expect(() => loadReleases(dir, '1.1.0')).to.throw(
+        ChangelogError,
+        /bad\.yml: 'bugfixes' must be a non-empty list of strings/,
+      );
     });
 
     it('lists a module under the release of its version_added, and not one documented for a later version', function () {
@@ -65,7 +77,10 @@ describe('release parts', function () {
         { name: 'old', description: 'From 1.0.0', versionAdded: '1.0.0' },
         { name: 'later', description: 'Not yet', versionAdded: '2.0.0' },
       ]);
-      expect(releases.map((r) => [r.version, r.modules.map((m) => m.name)])).to.deep.equal([['1.1.0', ['fresh']], ['1.0.0', ['old']]]);
+      expect(releases.map((r) => [r.version, r.modules.map((m) => m.name)])).to.deep.equal([
+        ['1.1.0', ['fresh']],
+        ['1.0.0', ['old']],
+      ]);
     });
 
     it('the repository changelog renders', function () {
@@ -76,17 +91,19 @@ describe('release parts', function () {
 
   describe('third-party notices', function () {
     it('finds packages, scoped and nested, from bundle inputs', function () {
-      expect(packagesOfInputs([
-        'src/modules/vm.ts',
-        'node_modules/ssh2/lib/client.js',
-        'node_modules/ssh2/lib/protocol/constants.js',
-        'node_modules/@oozcitak/dom/lib/index.js',
-        'node_modules/a/node_modules/b/index.js',
-        'virtseal-embedded:ssh2',
-      ])).to.deep.equal(['node_modules/@oozcitak/dom', 'node_modules/a/node_modules/b', 'node_modules/ssh2']);
+      expect(
+        packagesOfInputs([
+          'src/modules/vm.ts',
+          'node_modules/ssh2/lib/client.js',
+          'node_modules/ssh2/lib/protocol/constants.js',
+          'node_modules/@oozcitak/dom/lib/index.js',
+          'node_modules/a/node_modules/b/index.js',
+          'virtseal-embedded:ssh2',
+        ]),
+      ).to.deep.equal(['node_modules/@oozcitak/dom', 'node_modules/a/node_modules/b', 'node_modules/ssh2']);
     });
 
-    it('carries each package\'s own licence text, and fails for a package outside the lock file', function () {
+    it("carries each package's own licence text, and fails for a package outside the lock file", function () {
       const text = thirdPartyNotices(['node_modules/ssh2', 'node_modules/cpu-features'], ROOT);
       expect(text).to.match(/^  ssh2 \d+\.\d+\.\d+ \(MIT\)$/m);
       expect(text).to.match(/^  cpu-features \S+ \(MIT\)$/m);
@@ -98,13 +115,29 @@ describe('release parts', function () {
   describe('ssh2 probe key', function () {
     it('bundles ssh2 without its fixed private key, and the probe still finds Ed25519 supported', async function () {
       const out = await build({
-        stdin: { contents: "module.exports = require('ssh2/lib/protocol/constants.js');", resolveDir: ROOT, loader: 'js' },
-        bundle: true, platform: 'node', format: 'cjs', write: false, external: ['*.node'], plugins: [ssh2ProbeKey], logLevel: 'silent',
+        stdin: {
+          contents: "module.exports = require('ssh2/lib/protocol/constants.js');",
+          resolveDir: ROOT,
+          loader: 'js',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        write: false,
+        external: ['*.node'],
+        plugins: [ssh2ProbeKey],
+        logLevel: 'silent',
       });
       const text = out.outputFiles[0]!.text;
       expect(text).to.not.include('PRIVATE KEY');
       const module = { exports: {} as { eddsaSupported?: boolean; SUPPORTED_SERVER_HOST_KEY?: string[] } };
-      runInNewContext(text, { module, exports: module.exports, require: createRequire(join(ROOT, 'package.json')), Buffer, process });
+      runInNewContext(text, {
+        module,
+        exports: module.exports,
+        require: createRequire(join(ROOT, 'package.json')),
+        Buffer,
+        process,
+      });
       expect(module.exports.eddsaSupported).to.equal(true);
       expect(module.exports.SUPPORTED_SERVER_HOST_KEY).to.include('ssh-ed25519');
     });

@@ -30,7 +30,12 @@ describe('cli', () => {
   });
 
   it('ignores VIRTSEAL_* variables that are no flag of the command (the bridge secret, a typo), keeps real flags', async () => {
-    const envs: Record<string, string>[] = [{ VIRTSEAL_WEBHOOK_SECRET: 'x' }, { VIRTSEAL_NO_SUCH_FLAG: '1' }, { VIRTSEAL_FORMAT: 'json' }, { VIRTSEAL_NETBOX_URL: 'http://127.0.0.1:1' }];
+    const envs: Record<string, string>[] = [
+      { VIRTSEAL_WEBHOOK_SECRET: 'x' },
+      { VIRTSEAL_NO_SUCH_FLAG: '1' },
+      { VIRTSEAL_FORMAT: 'json' },
+      { VIRTSEAL_NETBOX_URL: 'http://127.0.0.1:1' },
+    ];
     for (const env of envs) {
       const r = await cli(['version'], env);
       expect(r.code, `${JSON.stringify(env)}: ${r.err}`).to.equal(0);
@@ -59,7 +64,9 @@ describe('cli', () => {
   });
 
   it('doc prints the generated documentation, in JSON with VIRTSEAL_FORMAT=json', async () => {
-    const yaml = parse((await cli(['doc', 'virtseal.core.ping'])).out) as { DOCUMENTATION: { module: string; options: object } };
+    const yaml = parse((await cli(['doc', 'virtseal.core.ping'])).out) as {
+      DOCUMENTATION: { module: string; options: object };
+    };
     expect(yaml.DOCUMENTATION.module).to.equal('ping');
     expect(yaml.DOCUMENTATION.options).to.have.property('secret');
     const json = JSON.parse((await cli(['doc', 'ping'], { VIRTSEAL_FORMAT: 'json' })).out) as { RETURN: object };

@@ -25,7 +25,9 @@ describe('cli bundle (dist/virtseal.js)', function () {
   });
 
   it('reads flags from VIRTSEAL_* and fails bad input with one line and exit code 2', () => {
-    expect(JSON.parse(execFileSync(cli, ['version'], { encoding: 'utf8', env: { ...process.env, VIRTSEAL_JSON: 'true' } }))).to.have.property('virtseal');
+    expect(
+      JSON.parse(execFileSync(cli, ['version'], { encoding: 'utf8', env: { ...process.env, VIRTSEAL_JSON: 'true' } })),
+    ).to.have.property('virtseal');
     try {
       execFileSync(cli, ['doc', 'no_such_module'], { encoding: 'utf8', stdio: 'pipe' });
       expect.fail('accepted an unknown module');

@@ -62,7 +62,10 @@ describe('console/server', () => {
     echo = createServer((socket) => socket.pipe(socket));
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     echoPort = (echo.address() as AddressInfo).port;
-    server = await startConsoleServer({ title: '<script>x</script> & co', openStream: () => connectLocalTcp('127.0.0.1', echoPort) });
+    server = await startConsoleServer({
+      title: '<script>x</script> & co',
+      openStream: () => connectLocalTcp('127.0.0.1', echoPort),
+    });
   });
 
   after(async () => {
@@ -94,7 +97,9 @@ describe('console/server', () => {
   it('carries bytes both ways for the first WebSocket of a token, and refuses a second, a foreign origin and a wrong token', async () => {
     const token = new URL(server.url()).searchParams.get('token')!;
     const base = `ws://127.0.0.1:${server.port}/websockify?token=`;
-    expect(await wsStatus(`${base}${new URL(server.url()).searchParams.get('token')!}`, { origin: 'http://evil.example' })).to.equal(403);
+    expect(
+      await wsStatus(`${base}${new URL(server.url()).searchParams.get('token')!}`, { origin: 'http://evil.example' }),
+    ).to.equal(403);
     const ws = new WebSocket(`${base}${token}`);
     const echoed = await new Promise<Buffer>((resolve, reject) => {
       ws.once('open', () => ws.send(Buffer.from([0, 1, 2, 255, 10])));

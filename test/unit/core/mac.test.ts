@@ -3,7 +3,8 @@ import { compactMac, isMac, isMulticastMac, isUnsetMac, normalizeMac, randomMac 
 
 describe('core/mac', () => {
   it('spells any notation one way, and leaves text that is no MAC alone', () => {
-    for (const m of ['00-15-5D-0A-0B-0C', '00155d0a0b0c', '00:15:5D:0a:0b:0c']) expect(normalizeMac(m)).to.equal('00:15:5d:0a:0b:0c');
+    for (const m of ['00-15-5D-0A-0B-0C', '00155d0a0b0c', '00:15:5D:0a:0b:0c'])
+      expect(normalizeMac(m)).to.equal('00:15:5d:0a:0b:0c');
     expect(normalizeMac('zz')).to.equal('zz');
     expect(isMac('00:15:5d:0a:0b')).to.equal(false);
     expect(compactMac('00:15:5d:01:02:ab')).to.equal('00155D0102AB');

@@ -25,7 +25,9 @@ describe('core/steps', () => {
   });
 
   it('keeps partial work when asked and says what was left', async () => {
-    const error = (await runSteps([step('a'), step('b', true)], {}, { keepOnFailure: true }).catch((e: unknown) => e)) as FlowFailed;
+    const error = (await runSteps([step('a'), step('b', true)], {}, { keepOnFailure: true }).catch(
+      (e: unknown) => e,
+    )) as FlowFailed;
     expect(error.outcome.leftBehind).to.deep.equal(['a']);
     expect(trail).to.deep.equal(['run a']);
   });

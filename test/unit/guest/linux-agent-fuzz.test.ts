@@ -8,7 +8,18 @@ import { join } from 'node:path';
 import { AGENT } from '../../integration/seal/agent-harness';
 import { KEY_PATHS, VECTORS } from '../seal/vectors';
 
-const REASONS = new Set(['envelope_format', 'envelope_version', 'envelope_algorithm', 'envelope_vm_id', 'envelope_attempt', 'envelope_challenge', 'envelope_key_agreement', 'envelope_mac', 'envelope_decrypt', 'payload_format']);
+const REASONS = new Set([
+  'envelope_format',
+  'envelope_version',
+  'envelope_algorithm',
+  'envelope_vm_id',
+  'envelope_attempt',
+  'envelope_challenge',
+  'envelope_key_agreement',
+  'envelope_mac',
+  'envelope_decrypt',
+  'payload_format',
+]);
 const v = VECTORS.cases.find((c) => c.name === 'full')!;
 
 describe('guest/linux agent envelope fuzz (sample)', function () {
@@ -22,7 +33,11 @@ describe('guest/linux agent envelope fuzz (sample)', function () {
           fc.oneof(
             fc.record({ pos: fc.nat(), ch: fc.constantFrom('A', 'b', '0', '/', ' ', '\n') }).map(({ pos, ch }) => {
               const i = pos % v.envelope.length;
-              return v.envelope.slice(0, i) + (v.envelope[i] === ch ? (ch === 'A' ? 'B' : 'A') : ch) + v.envelope.slice(i + 1);
+              return (
+                v.envelope.slice(0, i) +
+                (v.envelope[i] === ch ? (ch === 'A' ? 'B' : 'A') : ch) +
+                v.envelope.slice(i + 1)
+              );
             }),
             fc.nat().map((n) => v.envelope.slice(0, n % v.envelope.length)),
             fc.record({ i: fc.nat(), j: fc.nat() }).map(({ i, j }) => {
@@ -36,7 +51,24 @@ describe('guest/linux agent envelope fuzz (sample)', function () {
           (text) => {
             fc.pre(text !== v.envelope);
             writeFileSync(join(dir, 'env'), text);
-            const r = spawnSync('sh', [AGENT, 'open', '--private-key', KEY_PATHS.guestKex, '--hello', v.hello, '--envelope', join(dir, 'env'), '--out', join(dir, 'out'), '--runtime-dir', dir], { encoding: 'utf8' });
+            const r = spawnSync(
+              'sh',
+              [
+                AGENT,
+                'open',
+                '--private-key',
+                KEY_PATHS.guestKex,
+                '--hello',
+                v.hello,
+                '--envelope',
+                join(dir, 'env'),
+                '--out',
+                join(dir, 'out'),
+                '--runtime-dir',
+                dir,
+              ],
+              { encoding: 'utf8' },
+            );
             const reason = r.stdout.trim();
             reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
             return r.status === 3 && REASONS.has(reason);

@@ -16,9 +16,29 @@ function open(envelope: string, hello: string): { code: number | null; reason: s
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-open-'));
   try {
     writeFileSync(join(dir, 'env'), envelope);
-    const r = spawnSync('sh', [AGENT, 'open', '--private-key', KEY_PATHS.guestKex, '--hello', hello,
-      '--envelope', join(dir, 'env'), '--out', join(dir, 'out'), '--runtime-dir', dir], { encoding: 'utf8' });
-    return { code: r.status, reason: r.stdout.trim(), payload: r.status === 0 ? readFileSync(join(dir, 'out')) : undefined };
+    const r = spawnSync(
+      'sh',
+      [
+        AGENT,
+        'open',
+        '--private-key',
+        KEY_PATHS.guestKex,
+        '--hello',
+        hello,
+        '--envelope',
+        join(dir, 'env'),
+        '--out',
+        join(dir, 'out'),
+        '--runtime-dir',
+        dir,
+      ],
+      { encoding: 'utf8' },
+    );
+    return {
+      code: r.status,
+      reason: r.stdout.trim(),
+      payload: r.status === 0 ? readFileSync(join(dir, 'out')) : undefined,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -38,22 +58,55 @@ describe('guest/linux agent crypto against the v3 test vectors', function () {
   const other = VECTORS.cases.find((c) => c.name === 'minimal')!;
   const lines = v.envelope.split('\n');
   const flip = (s: string, i: number): string => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
-  const spkiB64 = (curve: string): string => generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+  const spkiB64 = (curve: string): string =>
+    generateKeyPairSync('ec', { namedCurve: curve })
+      .publicKey.export({ type: 'spki', format: 'der' })
+      .toString('base64');
   const withLine = (i: number, line: string): string => lines.map((l, k) => (k === i ? line : l)).join('\n');
   const foreignHello = v.hello.replace(` ${v.vm_id} `, ' 11111111-2222-3333-4444-555555555555 ');
   const cases: [string, string, string, string][] = [
     ['a flipped ciphertext byte', withLine(6, flip(lines[6]!, 40)), v.hello, 'envelope_mac'],
-    ['a flipped MAC', withLine(7, lines[7]!.slice(0, -1) + (lines[7]!.endsWith('0') ? '1' : '0')), v.hello, 'envelope_mac'],
+    [
+      'a flipped MAC',
+      withLine(7, lines[7]!.slice(0, -1) + (lines[7]!.endsWith('0') ? '1' : '0')),
+      v.hello,
+      'envelope_mac',
+    ],
     ['an envelope key on another curve', withLine(5, `epk ${spkiB64('secp384r1')}`), v.hello, 'envelope_key_agreement'],
-    ['an envelope key substituted by another P-256 key', withLine(5, `epk ${spkiB64('prime256v1')}`), v.hello, 'envelope_mac'],
-    ['an envelope for another hello of the same attempt (transcript in the KDF)', v.envelope, v.hello.replace(/ \S+$/, ' MEUCIQ=='), 'envelope_mac'],
+    [
+      'an envelope key substituted by another P-256 key',
+      withLine(5, `epk ${spkiB64('prime256v1')}`),
+      v.hello,
+      'envelope_mac',
+    ],
+    [
+      'an envelope for another hello of the same attempt (transcript in the KDF)',
+      v.envelope,
+      v.hello.replace(/ \S+$/, ' MEUCIQ=='),
+      'envelope_mac',
+    ],
     ['truncation', v.envelope.slice(0, 700), v.hello, 'envelope_format'],
     ['reordered lines', [lines[0], lines[2], lines[1], ...lines.slice(3)].join('\n'), v.hello, 'envelope_format'],
     ['a replay from another attempt', other.envelope, v.hello, 'envelope_attempt'],
-    ['a replay with the attempt line edited', withLine(2, `attempt ${other.attempt}`), other.hello, 'envelope_challenge'],
+    [
+      'a replay with the attempt line edited',
+      withLine(2, `attempt ${other.attempt}`),
+      other.hello,
+      'envelope_challenge',
+    ],
     ['foreign data (another VM)', v.envelope, foreignHello, 'envelope_vm_id'],
-    ['another protocol version', v.envelope.replace('virtseal-envelope 3', 'virtseal-envelope 4'), v.hello, 'envelope_version'],
-    ['an edited vm line (MAC covers it)', v.envelope.replace(`vm ${v.vm_id}`, 'vm 11111111-2222-3333-4444-555555555555'), foreignHello, 'envelope_mac'],
+    [
+      'another protocol version',
+      v.envelope.replace('virtseal-envelope 3', 'virtseal-envelope 4'),
+      v.hello,
+      'envelope_version',
+    ],
+    [
+      'an edited vm line (MAC covers it)',
+      v.envelope.replace(`vm ${v.vm_id}`, 'vm 11111111-2222-3333-4444-555555555555'),
+      foreignHello,
+      'envelope_mac',
+    ],
   ];
   for (const [what, text, hello, reason] of cases) {
     it(`refuses ${what} with ${reason}`, () => {

@@ -25,7 +25,10 @@ describe('guest/linux systemd unit', function () {
     const exec = /^ExecStart=(\S+) run (.*)$/m.exec(unit)!;
     const agent = readFileSync('src/guest/linux/virtseal-agent', 'utf8');
     for (const flag of exec[2]!.match(/--[a-z-]+/g)!) expect(agent).to.contain(`    ${flag})`);
-    expect(exec[2]).to.contain('--runtime-dir /run/virtseal').and.contain('--kvp-dir auto').and.contain('--self-remove');
+    expect(exec[2])
+      .to.contain('--runtime-dir /run/virtseal')
+      .and.contain('--kvp-dir auto')
+      .and.contain('--self-remove');
   });
 
   it('systemd-analyze verify accepts it without a warning', function () {

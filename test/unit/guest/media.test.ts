@@ -33,8 +33,18 @@ describe('build/media (provisioning ISOs)', function () {
   it('the Linux ISO is a NoCloud seed labelled CIDATA that installs the agent and its unit, with no per-VM data', () => {
     const iso = join(a, `virtseal-linux-${VERSION}.iso`);
     expect(xorriso(iso, '-pvd_info')).to.match(/Volume Id\s*:\s*CIDATA/);
-    const files = xorriso(iso, '-find', '/', '-type', 'f').trim().split('\n').map((l) => l.replace(/'/g, '')).sort();
-    expect(files).to.deep.equal(['/VERSION', '/meta-data', '/user-data', '/virtseal/virtseal-agent', '/virtseal/virtseal-agent.service']);
+    const files = xorriso(iso, '-find', '/', '-type', 'f')
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/'/g, ''))
+      .sort();
+    expect(files).to.deep.equal([
+      '/VERSION',
+      '/meta-data',
+      '/user-data',
+      '/virtseal/virtseal-agent',
+      '/virtseal/virtseal-agent.service',
+    ]);
     const out = mkdtempSync(join(tmpdir(), 'virtseal-media-x-'));
     try {
       execFileSync('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', '/', out], { stdio: 'ignore' });
@@ -42,7 +52,9 @@ describe('build/media (provisioning ISOs)', function () {
       expect(userData.startsWith('#cloud-config\n')).to.equal(true);
       const doc = parse(userData);
       const agent = doc.write_files.find((f: { path: string }) => f.path === '/usr/local/sbin/virtseal-agent');
-      expect(Buffer.from(agent.content, 'base64').equals(readFileSync('src/guest/linux/virtseal-agent'))).to.equal(true);
+      expect(Buffer.from(agent.content, 'base64').equals(readFileSync('src/guest/linux/virtseal-agent'))).to.equal(
+        true,
+      );
       expect(doc.runcmd).to.deep.include(['systemctl', 'enable', '--now', '--no-block', 'virtseal-agent.service']);
       expect(readFileSync(join(out, 'meta-data'), 'utf8')).to.match(/^instance-id: virtseal-media-[0-9.]+\n$/);
       expect(Object.keys(doc).sort()).to.deep.equal(['runcmd', 'write_files']);
@@ -55,7 +67,21 @@ describe('build/media (provisioning ISOs)', function () {
   it('the Windows ISO is labelled VIRTSEAL and carries the agent, installer and password-free unattend.xml', () => {
     const iso = join(a, `virtseal-windows-${VERSION}.iso`);
     expect(xorriso(iso, '-pvd_info')).to.match(/Volume Id\s*:\s*VIRTSEAL/);
-    const files = xorriso(iso, '-find', '/', '-type', 'f').trim().split('\n').map((l) => l.replace(/'/g, '')).sort();
-    expect(files).to.deep.equal(['/VERSION', '/virtseal/agent-core.ps1', '/virtseal/agent-kvp.ps1', '/virtseal/agent-steps.ps1', '/virtseal/agent-xenstore.ps1', '/virtseal/install-agent.ps1', '/virtseal/seal-crypto.ps1', '/virtseal/unattend.xml', '/virtseal/virtseal-agent.ps1']);
+    const files = xorriso(iso, '-find', '/', '-type', 'f')
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/'/g, ''))
+      .sort();
+    expect(files).to.deep.equal([
+      '/VERSION',
+      '/virtseal/agent-core.ps1',
+      '/virtseal/agent-kvp.ps1',
+      '/virtseal/agent-steps.ps1',
+      '/virtseal/agent-xenstore.ps1',
+      '/virtseal/install-agent.ps1',
+      '/virtseal/seal-crypto.ps1',
+      '/virtseal/unattend.xml',
+      '/virtseal/virtseal-agent.ps1',
+    ]);
   });
 });

@@ -17,7 +17,8 @@ describe('guest/windows agent under Pester (pwsh)', function () {
   this.timeout(900_000);
   before(function () {
     if (!pwshAvailable()) {
-      if (process.env.CI === 'true') throw new Error('pwsh is missing: build/install-deps.sh installs it when the .NET SDK is present');
+      if (process.env.CI === 'true')
+        throw new Error('pwsh is missing: build/install-deps.sh installs it when the .NET SDK is present');
       console.log('    (skipped: no pwsh; install the .NET SDK and run build/install-deps.sh)');
       this.skip();
     }
@@ -34,15 +35,23 @@ describe('guest/windows agent under Pester (pwsh)', function () {
       '"PESTER passed=$($r.PassedCount) failed=$($r.FailedCount) skipped=$($r.SkippedCount) notrun=$($r.NotRunCount)"',
       'if ($r.FailedCount -gt 0 -or $r.Result -ne "Passed") { exit 1 }',
     ].join('\n');
-    const child = spawn('pwsh', ['-NoProfile', '-NonInteractive', '-Command', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('pwsh', ['-NoProfile', '-NonInteractive', '-Command', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin.end(script);
     const code = await new Promise<number | null>((res) => child.on('close', res));
     const counts = /PESTER passed=(\d+) failed=(\d+) skipped=(\d+)/.exec(out);
-    console.log(`    Pester: ${counts ? `${counts[1]} passed, ${counts[2]} failed, ${counts[3]} skipped` : 'no result line'}`);
-    const failures = out.split('\n').filter((l) => /\[-\]|Expected|Exception/.test(l)).slice(0, 40).join('\n');
+    console.log(
+      `    Pester: ${counts ? `${counts[1]} passed, ${counts[2]} failed, ${counts[3]} skipped` : 'no result line'}`,
+    );
+    const failures = out
+      .split('\n')
+      .filter((l) => /\[-\]|Expected|Exception/.test(l))
+      .slice(0, 40)
+      .join('\n');
     expect(code, failures || out.slice(-4000)).to.equal(0);
     expect(counts, out.slice(-2000)).to.not.equal(null);
     expect(Number(counts![2])).to.equal(0);

@@ -18,7 +18,11 @@ describe('install_media: attach the seed ISO (simulator)', function () {
   before(async () => {
     world = await startWorld();
     dir = mkdtempSync(join(tmpdir(), 'install-media-attach-'));
-    await inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name: 'ks01', image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), { warn: () => undefined }));
+    await inSession(world, false, (s) =>
+      ensureVm(s, vmDesiredFromOptions({ name: 'ks01', image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), {
+        warn: () => undefined,
+      }),
+    );
   });
   after(async () => {
     await world.stop();
@@ -29,7 +33,13 @@ describe('install_media: attach the seed ISO (simulator)', function () {
     const mediaPath = 'D:\\ISO\\ks01-oemdrv.iso';
     mkdirSync(dirname(world.sim.files.local(mediaPath)), { recursive: true });
     writeFileSync(world.sim.files.local(mediaPath), 'CD001');
-    const request = { installer: 'kickstart' as const, config: { hostname: 'ks01' }, dest: join(dir, 'ks01.iso'), vm: 'ks01', mediaPath };
+    const request = {
+      installer: 'kickstart' as const,
+      config: { hostname: 'ks01' },
+      dest: join(dir, 'ks01.iso'),
+      vm: 'ks01',
+      mediaPath,
+    };
     const before = registrySnapshot(world.registry);
     const dry = await inSession(world, true, (s) => installMedia({ ...request, check: true }, s));
     expect(dry.changes).to.deep.equal([`write kickstart seed ${request.dest}`, `attach ${mediaPath} to ks01`]);

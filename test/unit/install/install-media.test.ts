@@ -24,7 +24,9 @@ const config = {
 describe('install_media', function () {
   this.timeout(60_000);
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'install-media-test-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'install-media-test-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('renders preseed, kickstart and autoinstall from the config, with the agent and without a password', () => {
@@ -40,7 +42,9 @@ describe('install_media', function () {
     expect(preseed).to.include('d-i passwd/root-password-crypted password !\n');
     expect(preseed).not.to.match(/passwd\/(user|root)-password(-again)? /);
     const ks = renderKickstart(config);
-    expect(ks).to.include('network --activate --onboot=yes --bootproto=static --ip=192.0.2.10 --netmask=255.255.255.0 --gateway=192.0.2.1 --nameserver=192.0.2.53 --hostname=web01.example.com\n');
+    expect(ks).to.include(
+      'network --activate --onboot=yes --bootproto=static --ip=192.0.2.10 --netmask=255.255.255.0 --gateway=192.0.2.1 --nameserver=192.0.2.53 --hostname=web01.example.com\n',
+    );
     expect(ks).to.include('user --name=opsadmin --groups=wheel --lock\n');
     expect(ks).to.include('rootpw --lock\n');
     expect(ks).not.to.match(/--password|--iscrypted/);
@@ -56,14 +60,32 @@ describe('install_media', function () {
     ['a space in the domain', { domain: 'example.com --bootloader' }, 'config.domain'],
     ['a newline in the time zone', { timezone: 'UTC\nd-i passwd/root-password string x' }, 'config.timezone'],
     ['a shell character in the admin name', { admin: { name: 'ops;reboot' } }, 'config.admin.name'],
-    ['a newline in a DNS server', { nics: [{ ipv4_address: '192.0.2.10/24', dns_servers: ['192.0.2.53\nd-i x string y'] }] }, 'config.nics[0].dns_servers[0]'],
+    [
+      'a newline in a DNS server',
+      { nics: [{ ipv4_address: '192.0.2.10/24', dns_servers: ['192.0.2.53\nd-i x string y'] }] },
+      'config.nics[0].dns_servers[0]',
+    ],
   ];
   it('refuses what an installer answer cannot carry with one line naming the option', async () => {
-    const two = await runModule(installMedia, { installer: 'preseed', dest: join(dir, 's'), config: { nics: [{ mac: '00:15:5d:00:00:01' }, { mac: '00:15:5d:00:00:02' }] } });
+    const two = await runModule(installMedia, {
+      installer: 'preseed',
+      dest: join(dir, 's'),
+      config: { nics: [{ mac: '00:15:5d:00:00:01' }, { mac: '00:15:5d:00:00:02' }] },
+    });
     expect(String(two.msg)).to.match(/^config\.nics: installer answers configure one NIC/);
-    const v6 = await runModule(installMedia, { installer: 'kickstart', dest: join(dir, 's'), config: { nics: [{ ipv6_address: '2001:db8::10/64' }] } });
+    const v6 = await runModule(installMedia, {
+      installer: 'kickstart',
+      dest: join(dir, 's'),
+      config: { nics: [{ ipv6_address: '2001:db8::10/64' }] },
+    });
     expect(String(v6.msg)).to.match(/^config\.nics\[0\]\.ipv6_address: /);
-    const preseedOnVm = await runModule(installMedia, { installer: 'preseed', dest: join(dir, 's'), vm: 'web01', media_path: '/x.iso', config });
+    const preseedOnVm = await runModule(installMedia, {
+      installer: 'preseed',
+      dest: join(dir, 's'),
+      vm: 'web01',
+      media_path: '/x.iso',
+      config,
+    });
     expect(String(preseedOnVm.msg)).to.match(/^vm: a preseed seed is an initrd appendix/);
     const half = await runModule(installMedia, { installer: 'kickstart', dest: join(dir, 's'), vm: 'web01', config });
     expect(String(half.msg)).to.match(/^media_path: vm and media_path go together/);
@@ -90,7 +112,11 @@ describe('install_media', function () {
   });
 
   it('refuses secrets in config: the schema has no place for them', async () => {
-    const r = await runModule(installMedia, { installer: 'preseed', dest: join(dir, 's'), config: { ...config, admin: { name: 'ops', password: 'canary-Secr3t' } } });
+    const r = await runModule(installMedia, {
+      installer: 'preseed',
+      dest: join(dir, 's'),
+      config: { ...config, admin: { name: 'ops', password: 'canary-Secr3t' } },
+    });
     expect(r.failed).to.equal(true);
     expect(JSON.stringify(r)).not.to.include('canary-Secr3t');
   });
@@ -117,16 +143,28 @@ describe('install_media', function () {
       if (installer === 'preseed') {
         expect(first.kernel_cmdline).to.equal('auto=true priority=critical preseed/file=/preseed.cfg');
         const listing = execFileSync('cpio', ['-t', '--quiet'], { input: gunzipSync(bytes) }).toString();
-        expect(listing.trim().split('\n')).to.include.members(['preseed.cfg', 'virtseal/virtseal-agent', 'virtseal/virtseal-agent.service']);
+        expect(listing.trim().split('\n')).to.include.members([
+          'preseed.cfg',
+          'virtseal/virtseal-agent',
+          'virtseal/virtseal-agent.service',
+        ]);
         const out = mkdtempSync(join(dir, 'x-'));
         execFileSync('cpio', ['-id', '--quiet'], { cwd: out, input: gunzipSync(bytes) });
         expect(readFileSync(join(out, 'preseed.cfg'), 'utf8')).to.equal(first.answers);
-        expect(readFileSync(join(out, 'virtseal/virtseal-agent')).equals(readFileSync('src/guest/linux/virtseal-agent'))).to.equal(true);
+        expect(
+          readFileSync(join(out, 'virtseal/virtseal-agent')).equals(readFileSync('src/guest/linux/virtseal-agent')),
+        ).to.equal(true);
       } else {
-        const label = execFileSync('xorriso', ['-indev', dest, '-pvd_info'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+        const label = execFileSync('xorriso', ['-indev', dest, '-pvd_info'], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }).toString();
         expect(label).to.match(new RegExp(`Volume Id\\s*: ${installer === 'kickstart' ? 'OEMDRV' : 'cidata'}`));
         const file = installer === 'kickstart' ? '/ks.cfg' : '/user-data';
-        const text = execFileSync('xorriso', ['-indev', dest, '-osirrox', 'on', '-extract', file, join(dir, 'answers')], { stdio: 'ignore' });
+        const text = execFileSync(
+          'xorriso',
+          ['-indev', dest, '-osirrox', 'on', '-extract', file, join(dir, 'answers')],
+          { stdio: 'ignore' },
+        );
         void text;
         expect(readFileSync(join(dir, 'answers'), 'utf8')).to.equal(first.answers);
       }

@@ -43,7 +43,15 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
 
   it('connects from the environment, honours check mode, and coerces survey strings', async () => {
     const before = registrySnapshot(world.registry);
-    const args = { name: 'mod01', image: 'debian-12-golden', cpu_count: '4', memory_mb: '3072', os_disk_size_gb: '30', nics: [{ network: 'LAN', vlan_id: '7' }], state: 'started' };
+    const args = {
+      name: 'mod01',
+      image: 'debian-12-golden',
+      cpu_count: '4',
+      memory_mb: '3072',
+      os_disk_size_gb: '30',
+      nics: [{ network: 'LAN', vlan_id: '7' }],
+      state: 'started',
+    };
     const dry = await runModule(vmModule, { ...args, _ansible_check_mode: true, _ansible_diff: true });
     expect(dry.failed, String(dry.msg)).to.equal(undefined);
     expect(dry.changed).to.equal(true);
@@ -74,7 +82,9 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     ]);
     const real = await runModule(vmModule, args);
     expect(real).to.include({ failed: true, reason: 'not_found' });
-    expect(String(real.msg)).to.equal("image 'debian-13-next' (option 'image') is not in the host's image library; publish it first with virtseal.core.image");
+    expect(String(real.msg)).to.equal(
+      "image 'debian-13-next' (option 'image') is not in the host's image library; publish it first with virtseal.core.image",
+    );
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
@@ -94,7 +104,9 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     });
     expect(result.failed, String(result.msg)).to.equal(undefined);
     expect(JSON.stringify(result)).to.not.include('S3cret-in-config');
-    expect(result.changes).to.deep.equal(["send the sealed guest configuration to VM 'mod01' and wait for its outcome"]);
+    expect(result.changes).to.deep.equal([
+      "send the sealed guest configuration to VM 'mod01' and wait for its outcome",
+    ]);
   });
 
   it('a vm task that names a NIC without vlan_id keeps the VLAN the nic module set', async () => {
@@ -115,7 +127,11 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     const bad = await runModule(guestConfigModule, {
       vm: 'mod03',
       start: true,
-      config: { hostname: 'web_01!', admin: { name: 'ops', password: 'S3cret-in-config' }, nics: [{ ipv4_address: '192.0.2.10' }] },
+      config: {
+        hostname: 'web_01!',
+        admin: { name: 'ops', password: 'S3cret-in-config' },
+        nics: [{ ipv4_address: '192.0.2.10' }],
+      },
     });
     expect(bad).to.include({ failed: true, changed: false, reason: 'invalid_argument' });
     expect(String(bad.msg)).to.match(/^config\.hostname: .*; config\.nics\[0\]\.ipv4_address: /);
@@ -126,7 +142,10 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
   });
 
   it('never echoes a value under an unknown key, even when the key is a misspelt secret', async () => {
-    const r = await runModule(guestConfigModule, { vm: 'mod03', config: { hostname: 'web01', admin_user: { name: 'ops', password: 'Unknown-key-canary' } } });
+    const r = await runModule(guestConfigModule, {
+      vm: 'mod03',
+      config: { hostname: 'web01', admin_user: { name: 'ops', password: 'Unknown-key-canary' } },
+    });
     expect(r).to.include({ failed: true, reason: 'invalid_argument', option: 'config.admin_user' });
     expect(JSON.stringify(r)).to.not.include('Unknown-key-canary');
   });

@@ -15,15 +15,42 @@ describe('netbox webhook freshness and secret strength', () => {
     try {
       const t0 = 1_800_000_000_000;
       const key = dedupKey('req-1', 'deleted', 'virtualization.virtualmachine', 7);
-      const row = store.insert({ dedupKey: key, requestId: 'req-1', event: 'deleted', objectType: 'virtualization.virtualmachine', objectId: 7, vmName: 'a', state: 'ignored', reason: 'x', plan: null }, t0);
+      const row = store.insert(
+        {
+          dedupKey: key,
+          requestId: 'req-1',
+          event: 'deleted',
+          objectType: 'virtualization.virtualmachine',
+          objectId: 7,
+          vmName: 'a',
+          state: 'ignored',
+          reason: 'x',
+          plan: null,
+        },
+        t0,
+      );
       const clock = new ManualClock(t0 + FRESHNESS.maxAgeMs);
       const launcher = { name: 'none', launch: async () => ({ kind: 'failed' as const, error: 'unused' }) };
       const d = new Dispatcher({ store, launcher, log: { log: () => undefined }, clock, retainMs: 1_000 });
       d.start();
       await new Promise((r) => setImmediate(r));
       await d.stop();
-      expect(store.insert({ dedupKey: key, requestId: 'req-1', event: 'deleted', objectType: 'virtualization.virtualmachine', objectId: 7, vmName: 'a', state: 'ignored', reason: 'x', plan: null }, clock.now()))
-        .to.deep.include({ id: row.id, inserted: false });
+      expect(
+        store.insert(
+          {
+            dedupKey: key,
+            requestId: 'req-1',
+            event: 'deleted',
+            objectType: 'virtualization.virtualmachine',
+            objectId: 7,
+            vmName: 'a',
+            state: 'ignored',
+            reason: 'x',
+            plan: null,
+          },
+          clock.now(),
+        ),
+      ).to.deep.include({ id: row.id, inserted: false });
     } finally {
       store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,15 @@ import { MemoryEventStore } from '../../../src/netbox/memory-store';
 import type { NewEvent } from '../../../src/netbox/store';
 
 const ev = (key: string): NewEvent => ({
-  dedupKey: key, requestId: key, event: 'updated', objectType: 'virtualization.virtualmachine', objectId: 1, vmName: 'a', state: 'ignored', reason: 'x', plan: null,
+  dedupKey: key,
+  requestId: key,
+  event: 'updated',
+  objectType: 'virtualization.virtualmachine',
+  objectId: 1,
+  vmName: 'a',
+  state: 'ignored',
+  reason: 'x',
+  plan: null,
 });
 
 describe('netbox/group-commit', () => {
@@ -19,7 +27,11 @@ describe('netbox/group-commit', () => {
     const commits = new GroupCommit(store);
     const first = await Promise.all([commits.insert(ev('r1')), commits.insert(ev('r2')), commits.insert(ev('r1'))]);
     expect(batches).to.deep.equal([3]);
-    expect(first.map((o) => [o.id, o.inserted])).to.deep.equal([[1, true], [2, true], [1, false]]);
+    expect(first.map((o) => [o.id, o.inserted])).to.deep.equal([
+      [1, true],
+      [2, true],
+      [1, false],
+    ]);
     await commits.insert(ev('r3'));
     expect(batches).to.deep.equal([3, 1]);
   });

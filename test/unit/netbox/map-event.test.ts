@@ -4,7 +4,10 @@ import { decide, type LaunchPlan, MappingError } from '../../../src/netbox/map-e
 import { buildMapping } from '../../../src/netbox/mapping';
 import { parseEvent } from '../../../src/netbox/payload';
 
-const fixture = () => JSON.parse(readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8'));
+const fixture = () =>
+  JSON.parse(
+    readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8'),
+  );
 
 /** The fixture turned into another transition: `from` null = a create (no prechange). */
 function transition(from: string | null, to: string, event = from === null ? 'created' : 'updated') {
@@ -31,8 +34,19 @@ function ignored(body: unknown, doc: unknown = {}): string {
 describe('netbox/map-event', () => {
   it('maps the real staged → active update to start with the common variables only', () => {
     const p = plan(fixture(), { targets: { start: { job_template: 22 } } });
-    expect(p).to.deep.include({ action: 'start', vmName: 'web-01', objectId: 42, jobTemplate: 22, playbook: 'playbooks/start.yml' });
-    expect(p.extraVars).to.deep.equal({ vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'hv-cluster-01', vm_owner: 'netbox/vm/42' });
+    expect(p).to.deep.include({
+      action: 'start',
+      vmName: 'web-01',
+      objectId: 42,
+      jobTemplate: 22,
+      playbook: 'playbooks/start.yml',
+    });
+    expect(p.extraVars).to.deep.equal({
+      vm_hypervisor: 'hyperv',
+      vm_name: 'web-01',
+      vm_host: 'hv-cluster-01',
+      vm_owner: 'netbox/vm/42',
+    });
   });
 
   it('maps a staged VM to create, powered off, with sizes, image, address, tags and custom fields', () => {
@@ -100,21 +114,35 @@ describe('netbox/map-event', () => {
   });
 
   it('prefers the image custom field, then the platform table, then the slug', () => {
-    expect(plan(transition(null, 'staged'), { image_custom_field: 'os_template' }).extraVars.vm_image).to.equal('ubuntu-24.04');
-    expect(plan(transition(null, 'staged'), { platform_images: { 'ubuntu-24-04': 'noble' } }).extraVars.vm_image).to.equal('noble');
+    expect(plan(transition(null, 'staged'), { image_custom_field: 'os_template' }).extraVars.vm_image).to.equal(
+      'ubuntu-24.04',
+    );
+    expect(
+      plan(transition(null, 'staged'), { platform_images: { 'ubuntu-24-04': 'noble' } }).extraVars.vm_image,
+    ).to.equal('noble');
   });
 
   it('layers defaults < VM < rule extras, and drops variables the action does not take', () => {
     const p = plan(transition('active', 'offline'), {
       defaults: { vm_network: 'LAN', vm_host: 'fallback' },
-      rules: [{ event: 'updated', to: ['offline'], action: 'stop', extra_vars: { vm_force: 'yes', vm_host: 'override' } }],
+      rules: [
+        { event: 'updated', to: ['offline'], action: 'stop', extra_vars: { vm_force: 'yes', vm_host: 'override' } },
+      ],
     });
-    expect(p.extraVars).to.deep.equal({ vm_hypervisor: 'hyperv', vm_name: 'web-01', vm_host: 'override', vm_force: 'yes', vm_owner: 'netbox/vm/42' });
+    expect(p.extraVars).to.deep.equal({
+      vm_hypervisor: 'hyperv',
+      vm_name: 'web-01',
+      vm_host: 'override',
+      vm_force: 'yes',
+      vm_owner: 'netbox/vm/42',
+    });
   });
 
   it('names the owner the VM must record: <instance>/vm/<NetBox id>, never from the mapping', () => {
     expect(plan(transition('active', 'offline'), { instance: 'nb-prod' }).extraVars.vm_owner).to.equal('nb-prod/vm/42');
-    expect(() => buildMapping({ defaults: { vm_owner: 'netbox/vm/1' } })).to.throw(/defaults.vm_owner is not a survey variable/);
+    expect(() => buildMapping({ defaults: { vm_owner: 'netbox/vm/1' } })).to.throw(
+      /defaults.vm_owner is not a survey variable/,
+    );
     const noId = transition('active', 'offline');
     delete noId.data.id;
     expect(() => decide(buildMapping({}), parseEvent(noId))).to.throw(MappingError, 'data.id is missing');
@@ -122,7 +150,9 @@ describe('netbox/map-event', () => {
 
   it('applies the tag, cluster and user filters', () => {
     expect(ignored(fixture(), { filters: { require_tags: ['prod'] } })).to.contain('lacks required tag(s) prod');
-    expect(ignored(fixture(), { filters: { clusters: ['other'] } })).to.contain('hv-cluster-01 is not in filters.clusters');
+    expect(ignored(fixture(), { filters: { clusters: ['other'] } })).to.contain(
+      'hv-cluster-01 is not in filters.clusters',
+    );
     expect(ignored(fixture(), { filters: { ignore_users: ['jdoe'] } })).to.contain('changes by jdoe are ignored');
     expect(plan(fixture(), { filters: { require_tags: ['managed-by-ansible'] } }).action).to.equal('start');
   });

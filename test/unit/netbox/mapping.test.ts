@@ -58,15 +58,21 @@ describe('netbox/mapping', () => {
     expect(e.option).to.equal('defaults.vm_admin_password');
     expect(e.message).to.contain('{from_env: NAME}');
     expect(e.message).not.to.contain('hunter2');
-    expect(buildMapping({ defaults: { vm_admin_password: { from_env: 'VM_PW' } } }).defaults.vm_admin_password).to.deep.equal({ from_env: 'VM_PW' });
-    expect(badKey({ rules: [{ event: 'created', action: 'create', extra_vars: { vm_vlan_id: '12' } }] }).option).to.equal('rules.0.extra_vars.vm_vlan_id');
+    expect(
+      buildMapping({ defaults: { vm_admin_password: { from_env: 'VM_PW' } } }).defaults.vm_admin_password,
+    ).to.deep.equal({ from_env: 'VM_PW' });
+    expect(
+      badKey({ rules: [{ event: 'created', action: 'create', extra_vars: { vm_vlan_id: '12' } }] }).option,
+    ).to.equal('rules.0.extra_vars.vm_vlan_id');
   });
 
   it('refuses a mapping that routes a NetBox custom field into a secret survey variable', () => {
     for (const variable of ['vm_admin_password', 'vm_ansible_ssh_key']) {
       const e = badKey({ custom_fields: { [variable]: 'root_pw' } });
       expect(e.option).to.equal(`custom_fields.${variable}`);
-      expect(e.message).to.equal(`m.yml: custom_fields.${variable} routes NetBox field root_pw into a secret; give it in defaults as {from_env: NAME}`);
+      expect(e.message).to.equal(
+        `m.yml: custom_fields.${variable} routes NetBox field root_pw into a secret; give it in defaults as {from_env: NAME}`,
+      );
     }
     expect(buildMapping({ custom_fields: { vm_vlan_id: 'vlan' } }).custom_fields).to.deep.equal({ vm_vlan_id: 'vlan' });
   });

@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parseEvent, PayloadError, statusTransition } from '../../../src/netbox/payload';
 
-const fixture = () => JSON.parse(readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8'));
+const fixture = () =>
+  JSON.parse(
+    readFileSync(new URL('../../fixtures/netbox/vm-updated-staged-to-active-v4.6.json', import.meta.url), 'utf8'),
+  );
 
 function fieldOf(fn: () => unknown): string {
   try {
@@ -17,7 +20,12 @@ function fieldOf(fn: () => unknown): string {
 describe('netbox/payload', () => {
   it('reads the NetBox 4.6 payload (object_type) and its staged → active transition', () => {
     const ev = parseEvent(fixture());
-    expect(ev).to.include({ event: 'updated', objectType: 'virtualization.virtualmachine', typeKey: 'object_type', username: 'jdoe' });
+    expect(ev).to.include({
+      event: 'updated',
+      objectType: 'virtualization.virtualmachine',
+      typeKey: 'object_type',
+      username: 'jdoe',
+    });
     expect(ev.requestId).to.equal('5b0c3a6e-7d2f-4f7e-9a51-2f4a1c9e8d10');
     expect(statusTransition(ev)).to.deep.equal({ from: 'staged', to: 'active' });
   });

@@ -1,5 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -12,12 +22,14 @@ describe('netbox private temporary directory', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is 0700, and on open removes what a killed bridge left while keeping a running one\'s', async () => {
+  it("is 0700, and on open removes what a killed bridge left while keeping a running one's", async () => {
     const root = join(dir, 'root');
     mkdirSync(root, { mode: 0o755 });
     chmodSync(root, 0o755);
     // A pid that ran and is gone: a child that has exited.
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    }).stdout;
     mkdirSync(join(root, `${dead}-abc`));
     writeFileSync(join(root, `${dead}-abc`, 'extra-vars.yml'), 'vm_admin_password: !unsafe "left-behind"\n');
     mkdirSync(join(root, 'junk'));

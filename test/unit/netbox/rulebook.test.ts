@@ -12,7 +12,8 @@ import { renderRulebook } from '../../../src/netbox/rulebook';
 import { Redactor, resolveVars } from '../../../src/netbox/secrets';
 
 const repo = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
-const fixture = () => JSON.parse(readFileSync(repo('test/fixtures/netbox/vm-updated-staged-to-active-v4.6.json'), 'utf8'));
+const fixture = () =>
+  JSON.parse(readFileSync(repo('test/fixtures/netbox/vm-updated-staged-to-active-v4.6.json'), 'utf8'));
 
 function event(kind: string, from: string | null, to: string) {
   const b = fixture();
@@ -43,7 +44,10 @@ function compare(mapping: Mapping, env: Record<string, string>) {
     if (d.kind !== 'launch') throw new Error(d.reason);
     bridge.push(resolveVars(d.plan.extraVars, env, new Redactor()));
     const rule = book.rules[launching.indexOf(matchRule(mapping, ev)!)];
-    return { templates: rule.action.run_job_template.job_args.extra_vars, context: { event: { payload: body }, ...env } };
+    return {
+      templates: rule.action.run_job_template.job_args.extra_vars,
+      context: { event: { payload: body }, ...env },
+    };
   });
   const rendered: Record<string, unknown>[] = JSON.parse(
     execFileSync('python3', [repo('test/unit/netbox/render-jinja.py')], { input: JSON.stringify(jobs) }).toString(),
@@ -61,7 +65,10 @@ describe('netbox/rulebook (Event-Driven Ansible)', () => {
   it("listens with ansible.eda.webhook verifying NetBox's signature", () => {
     const [book] = parse(readFileSync(repo('collection/extensions/eda/rulebooks/netbox.yml'), 'utf8'));
     expect(book.sources[0]['ansible.eda.webhook']).to.deep.include({
-      hmac_secret: '{{ NETBOX_WEBHOOK_SECRET }}', hmac_algo: 'sha512', hmac_header: 'X-Hook-Signature', hmac_format: 'hex',
+      hmac_secret: '{{ NETBOX_WEBHOOK_SECRET }}',
+      hmac_algo: 'sha512',
+      hmac_header: 'X-Hook-Signature',
+      hmac_format: 'hex',
     });
     expect(book.rules.map((r: any) => r.name)).to.deep.equal([
       'create VM when created to staged/offline',
@@ -88,7 +95,10 @@ describe('netbox/rulebook (Event-Driven Ansible)', () => {
       const text = readFileSync(repo('collection/extensions/eda/rulebooks/netbox.yml'), 'utf8');
       const lint = (content: string) => {
         writeFileSync(join(books, 'netbox.yml'), content);
-        const r = spawnSync('ansible-lint', ['--offline', '--nocolor', '-vv', 'extensions/eda/rulebooks/netbox.yml'], { cwd: dir, encoding: 'utf8' });
+        const r = spawnSync('ansible-lint', ['--offline', '--nocolor', '-vv', 'extensions/eda/rulebooks/netbox.yml'], {
+          cwd: dir,
+          encoding: 'utf8',
+        });
         return { code: r.status, out: `${r.stdout}${r.stderr}` };
       };
       const good = lint(text);
@@ -105,9 +115,15 @@ describe('netbox/rulebook (Event-Driven Ansible)', () => {
     this.timeout(60_000);
     const dir = mkdtempSync(join(tmpdir(), 'virtseal-rulebook-galaxy-'));
     try {
-      const out = execFileSync('ansible-galaxy', ['collection', 'build', repo('collection'), '--output-path', dir, '--force'], { encoding: 'utf8' });
+      const out = execFileSync(
+        'ansible-galaxy',
+        ['collection', 'build', repo('collection'), '--output-path', dir, '--force'],
+        { encoding: 'utf8' },
+      );
       const tarball = /Created collection for \S+ at (\S+\.tar\.gz)/.exec(out)![1]!;
-      expect(execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n')).to.include('extensions/eda/rulebooks/netbox.yml');
+      expect(execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n')).to.include(
+        'extensions/eda/rulebooks/netbox.yml',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -122,6 +138,12 @@ describe('netbox/rulebook (Event-Driven Ansible)', () => {
     const mapping = loadMapping(repo('examples/netbox/mapping.yml'));
     const { bridge, eda } = compare(mapping, { VM_ADMIN_PASSWORD: 'eda-pw-1' });
     expect(eda).to.deep.equal(bridge);
-    expect(eda[0]).to.deep.include({ vm_host: 'hv01.example.net', vm_image: 'ubuntu-24.04', vm_admin_password: 'eda-pw-1', vm_cpu_count: 4, vm_disk_gb: 80 });
+    expect(eda[0]).to.deep.include({
+      vm_host: 'hv01.example.net',
+      vm_image: 'ubuntu-24.04',
+      vm_admin_password: 'eda-pw-1',
+      vm_cpu_count: 4,
+      vm_disk_gb: 80,
+    });
   });
 });

@@ -9,11 +9,23 @@ import { SqliteEventStore } from '../../../src/netbox/sqlite-store';
 import { dedupKey, type EventStore, type NewEvent } from '../../../src/netbox/store';
 
 function ev(request: string, vmId: number, action: LaunchPlan['action'] = 'start'): NewEvent {
-  const plan: LaunchPlan = { action, vmName: `vm-${vmId}`, objectId: vmId, playbook: `playbooks/${action}.yml`, extraVars: { vm_name: `vm-${vmId}` } };
+  const plan: LaunchPlan = {
+    action,
+    vmName: `vm-${vmId}`,
+    objectId: vmId,
+    playbook: `playbooks/${action}.yml`,
+    extraVars: { vm_name: `vm-${vmId}` },
+  };
   return {
     dedupKey: dedupKey(request, 'updated', 'virtualization.virtualmachine', vmId),
-    requestId: request, event: 'updated', objectType: 'virtualization.virtualmachine', objectId: vmId, vmName: `vm-${vmId}`,
-    state: 'queued', reason: null, plan,
+    requestId: request,
+    event: 'updated',
+    objectType: 'virtualization.virtualmachine',
+    objectId: vmId,
+    vmName: `vm-${vmId}`,
+    state: 'queued',
+    reason: null,
+    plan,
   };
 }
 
@@ -85,7 +97,12 @@ for (const [kind, open] of stores) {
       const pruned = store.prune(100);
       if (kind === 'sqlite') {
         expect(pruned).to.equal(2);
-        expect(store.list({ limit: 10 }).map((e) => e.state).sort()).to.deep.equal(['dispatching', 'failed']);
+        expect(
+          store
+            .list({ limit: 10 })
+            .map((e) => e.state)
+            .sort(),
+        ).to.deep.equal(['dispatching', 'failed']);
         // A pruned event's key is free again: NetBox does not resend after the retention period.
         expect(store.insert(ev('a', 1), 200).inserted).to.equal(true);
       } else expect(pruned).to.equal(0);
@@ -113,12 +130,19 @@ describe('netbox/store (sqlite durability)', () => {
       s1.claimDue(0, 1);
       s1.close();
       // The real sqlite3 CLI sees WAL mode and the committed rows.
-      expect(execFileSync('sqlite3', [path, 'PRAGMA journal_mode; SELECT state FROM events ORDER BY id;']).toString().trim().split('\n'))
-        .to.deep.equal(['wal', 'dispatching', 'queued']);
+      expect(
+        execFileSync('sqlite3', [path, 'PRAGMA journal_mode; SELECT state FROM events ORDER BY id;'])
+          .toString()
+          .trim()
+          .split('\n'),
+      ).to.deep.equal(['wal', 'dispatching', 'queued']);
       const s2 = new SqliteEventStore(path);
       expect(s2.recoverInFlight(5)).to.equal(1);
       const rows = s2.list({ limit: 10 });
-      expect(rows.map((e) => [e.vmName, e.state])).to.deep.equal([['vm-2', 'queued'], ['vm-1', 'uncertain']]);
+      expect(rows.map((e) => [e.vmName, e.state])).to.deep.equal([
+        ['vm-2', 'queued'],
+        ['vm-1', 'uncertain'],
+      ]);
       expect(rows[1]!.plan).to.deep.include({ action: 'start', vmName: 'vm-1' });
       expect(s2.claimDue(10, 10).map((e) => e.vmName)).to.deep.equal(['vm-2']);
       s2.close();
@@ -134,7 +158,8 @@ describe('netbox/store (sqlite durability)', () => {
       const path = join(dir, 'q.db');
       const s1 = new SqliteEventStore(path);
       s1.insert(ev('a', 1), 0);
-      for (const f of [path, `${path}-wal`, `${path}-shm`]) expect((statSync(f).mode & 0o777).toString(8), f).to.equal('600');
+      for (const f of [path, `${path}-wal`, `${path}-shm`])
+        expect((statSync(f).mode & 0o777).toString(8), f).to.equal('600');
       s1.close();
       const old = join(dir, 'old.db');
       writeFileSync(old, '');

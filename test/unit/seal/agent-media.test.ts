@@ -22,9 +22,20 @@ async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
   const kex = newEphemeralKey();
   const sig = newEphemeralKey();
   // A well-formed, signed hello from an agent that speaks only `versions`.
-  channel.guest.set(HELLO_KEY, formatHello({
-    versions, vmId: VM, attempt: 'a'.repeat(32), challenge: 'b'.repeat(64), kex: kex.publicKey, sig: sig.publicKey,
-  }, sig.privateKey));
+  channel.guest.set(
+    HELLO_KEY,
+    formatHello(
+      {
+        versions,
+        vmId: VM,
+        attempt: 'a'.repeat(32),
+        challenge: 'b'.repeat(64),
+        kex: kex.publicKey,
+        sig: sig.publicKey,
+      },
+      sig.privateKey,
+    ),
+  );
   const clock = new ManualClock();
   let settled = false;
   const run = runSealedExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000, clock }).then(
@@ -45,7 +56,10 @@ describe('seal/agent-media: the agent ISO to attach when protocols differ', func
   it('names the ISOs of this release, whose version is the package version', function () {
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(AGENT_MEDIA_VERSION).to.equal(version);
-    expect(agentMediaFiles()).to.deep.equal({ linux: `virtseal-linux-${version}.iso`, windows: `virtseal-windows-${version}.iso` });
+    expect(agentMediaFiles()).to.deep.equal({
+      linux: `virtseal-linux-${version}.iso`,
+      windows: `virtseal-windows-${version}.iso`,
+    });
   });
 
   it('compares the announced versions with the host protocol', function () {
@@ -62,7 +76,8 @@ describe('seal/agent-media: the agent ISO to attach when protocols differ', func
     const iso = agentMediaFiles();
     expect(msg).to.equal(
       `the guest agent speaks protocol ${PROTOCOL_VERSION - 1} but this host side speaks ${PROTOCOL_VERSION}: attach ${iso.linux} (Linux) or ${iso.windows} (Windows) ` +
-      "with guest_config's media option (publish it first with virtseal.core.image, kind: iso), or update the agent in the image");
+        "with guest_config's media option (publish it first with virtseal.core.image, kind: iso), or update the agent in the image",
+    );
     expect((err as EnvelopeRejected).check).to.equal('version');
   });
 });

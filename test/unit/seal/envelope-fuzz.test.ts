@@ -10,11 +10,30 @@ import { openEnvelope, sealEnvelope, type SessionBinding } from '../../../src/se
 import { formatHello } from '../../../src/seal/hello';
 import { vectorKey } from './vectors';
 
-const CHECKS = new Set(['format', 'version', 'algorithm', 'vm_id', 'attempt', 'challenge', 'key_agreement', 'mac', 'decrypt', 'length', 'manifest']);
+const CHECKS = new Set([
+  'format',
+  'version',
+  'algorithm',
+  'vm_id',
+  'attempt',
+  'challenge',
+  'key_agreement',
+  'mac',
+  'decrypt',
+  'length',
+  'manifest',
+]);
 const kex = vectorKey('guestKex');
 const sig = vectorKey('guestSig');
 const session = (attempt: string, vmId = '0000aaaa-0001'): SessionBinding => {
-  const h = { versions: [3], vmId, attempt: attempt.repeat(32), challenge: attempt.repeat(64), kex: kex.publicKey, sig: sig.publicKey };
+  const h = {
+    versions: [3],
+    vmId,
+    attempt: attempt.repeat(32),
+    challenge: attempt.repeat(64),
+    kex: kex.publicKey,
+    sig: sig.publicKey,
+  };
   return { vmId, attempt: h.attempt, challenge: h.challenge, hello: formatHello(h, sig.privateKey) };
 };
 const A = session('a');
@@ -26,7 +45,8 @@ const sealedForeign = sealEnvelope({ ...session('a', '0000bbbb-0002'), payload, 
 const key = kex.privateKey;
 
 type Mutation = { kind: string; text: string };
-const splitEvery = (s: string, n: number): string[] => Array.from({ length: Math.ceil(s.length / n) }, (_, i) => s.slice(i * n, (i + 1) * n));
+const splitEvery = (s: string, n: number): string[] =>
+  Array.from({ length: Math.ceil(s.length / n) }, (_, i) => s.slice(i * n, (i + 1) * n));
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ pos: fc.nat(), ch: fc.integer({ min: 32, max: 126 }) }).map(({ pos, ch }) => {
@@ -40,7 +60,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const parts = splitEvery(sealedA, size);
     let a = i % parts.length;
     let b = j % parts.length;
-    if (parts[a] === parts[b]) { a = 0; b = parts.length - 1; }
+    if (parts[a] === parts[b]) {
+      a = 0;
+      b = parts.length - 1;
+    }
     [parts[a], parts[b]] = [parts[b]!, parts[a]!];
     return { kind: 'reorder', text: parts.join('') };
   }),
@@ -93,7 +116,8 @@ describe('seal/envelope fuzz', function () {
     );
     expect(accepted).to.equal(0);
     const checks = new Set([...seen.keys()].map((k) => k.split(':')[1]));
-    for (const c of ['format', 'attempt', 'vm_id', 'mac', 'challenge']) expect(checks.has(c), `check ${c} exercised`).to.equal(true);
+    for (const c of ['format', 'attempt', 'vm_id', 'mac', 'challenge'])
+      expect(checks.has(c), `check ${c} exercised`).to.equal(true);
     const total = [...seen.values()].reduce((a, b) => a + b, 0);
     expect(total).to.be.at.least(9_900);
   });
@@ -101,7 +125,11 @@ describe('seal/envelope fuzz', function () {
   it('rejects chunk sets whose joined length differs from the manifest (truncation in transit)', () => {
     fc.assert(
       fc.property(fc.nat(), fc.integer({ min: 1, max: 200 }), (which, cut) => {
-        const items = new Map(envelopeItems(sealedA, A.attempt).flat().map(([k, v]) => [k, v] as [string, string]));
+        const items = new Map(
+          envelopeItems(sealedA, A.attempt)
+            .flat()
+            .map(([k, v]) => [k, v] as [string, string]),
+        );
         const manifest = parseManifest(items.get('virtseal.manifest')!);
         const key = `virtseal.chunk.${which % manifest.chunks}`;
         const value = items.get(key)!;

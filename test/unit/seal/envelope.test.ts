@@ -9,7 +9,15 @@ import { assembleEnvelope, envelopeItems, parseManifest } from '../../../src/sea
 import { CHUNK_BYTES, MAX_ITEMS_PER_BATCH } from '../../../src/seal/constants';
 import { configDigest, deriveSessionKeys, ecdh, spkiOf, transcriptHash } from '../../../src/seal/crypto';
 import { openEnvelope, sealEnvelope } from '../../../src/seal/envelope';
-import { appliedRecordMacValid, formatHello, formatStatus, parseAppliedRecord, parseHello, parseStatus, verifyHello } from '../../../src/seal/hello';
+import {
+  appliedRecordMacValid,
+  formatHello,
+  formatStatus,
+  parseAppliedRecord,
+  parseHello,
+  parseStatus,
+  verifyHello,
+} from '../../../src/seal/hello';
 import { buildPayload, decodePayload, sealedPayload } from '../../../src/seal/payload';
 import { KEY_PATHS, VECTORS, vectorKey } from './vectors';
 
@@ -25,7 +33,9 @@ describe('seal/envelope (protocol v3 test vectors)', () => {
         const p = sealedPayload(v.config, v.vm_id, Buffer.from(v.record_salt_hex, 'hex'));
         expect(p.payload.toString('base64')).to.equal(v.payload_base64);
         expect(p.digest).to.equal(v.record_digest_hex);
-        expect(configDigest(buildPayload(v.config), v.vm_id, Buffer.from(v.record_salt_hex, 'hex')).toString('hex')).to.equal(v.record_digest_hex);
+        expect(
+          configDigest(buildPayload(v.config), v.vm_id, Buffer.from(v.record_salt_hex, 'hex')).toString('hex'),
+        ).to.equal(v.record_digest_hex);
         const entries = decodePayload(Buffer.from(v.payload_base64, 'base64'))!;
         expect(entries.get('record.digest')).to.equal(v.record_digest_hex);
       });
@@ -44,11 +54,17 @@ describe('seal/envelope (protocol v3 test vectors)', () => {
         const th = transcriptHash(v.hello, v.epk_spki_base64);
         expect(th.toString('hex')).to.equal(v.transcript_hash_hex);
         const keys = deriveSessionKeys(z, th);
-        expect([keys.enc, keys.mac, keys.status].map((k) => k.toString('hex'))).to.deep.equal([v.k_enc_hex, v.k_mac_hex, v.k_status_hex]);
+        expect([keys.enc, keys.mac, keys.status].map((k) => k.toString('hex'))).to.deep.equal([
+          v.k_enc_hex,
+          v.k_mac_hex,
+          v.k_status_hex,
+        ]);
       });
       it('seals to exactly the recorded envelope with a fixed ephemeral key and salt', () => {
         const sealed = sealEnvelope({
-          ...binding, payload: Buffer.from(v.payload_base64, 'base64'), guestKey: kex.publicKey,
+          ...binding,
+          payload: Buffer.from(v.payload_base64, 'base64'),
+          guestKey: kex.publicKey,
           fixed: { ephemeral, salt: Buffer.from(v.salt_hex, 'hex') },
         });
         expect(sealed.envelope).to.equal(v.envelope);
@@ -56,21 +72,47 @@ describe('seal/envelope (protocol v3 test vectors)', () => {
       it('opens with the guest key (host-side verifier); another hello or key does not', () => {
         const { payload } = openEnvelope(v.envelope, kex.privateKey, binding);
         expect(payload.toString('base64')).to.equal(v.payload_base64);
-        const otherHello = formatHello({ versions: [3], vmId: v.vm_id, attempt: v.attempt, challenge: v.challenge, kex: kex.publicKey, sig: sig.publicKey }, sig.privateKey);
-        expect(() => openEnvelope(v.envelope, kex.privateKey, { ...binding, hello: otherHello })).to.throw(EnvelopeRejected, /MAC/);
-        expect(() => openEnvelope(v.envelope, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, binding)).to.throw(EnvelopeRejected, /MAC/);
+        const otherHello = formatHello(
+          {
+            versions: [3],
+            vmId: v.vm_id,
+            attempt: v.attempt,
+            challenge: v.challenge,
+            kex: kex.publicKey,
+            sig: sig.publicKey,
+          },
+          sig.privateKey,
+        );
+        expect(() => openEnvelope(v.envelope, kex.privateKey, { ...binding, hello: otherHello })).to.throw(
+          EnvelopeRejected,
+          /MAC/,
+        );
+        expect(() =>
+          openEnvelope(v.envelope, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey, binding),
+        ).to.throw(EnvelopeRejected, /MAC/);
       });
       it('openssl pkeyutl -derive and dgst give the same shared secret and K_enc, as the Linux agent computes them', () => {
         const dir = mkdtempSync(join(tmpdir(), 'virtseal-vec-'));
         let z: Buffer;
         try {
           writeFileSync(join(dir, 'epk.der'), Buffer.from(v.epk_spki_base64, 'base64'));
-          z = execFileSync('openssl', ['pkeyutl', '-derive', '-inkey', KEY_PATHS.guestKex, '-peerkey', join(dir, 'epk.der'), '-peerform', 'DER']);
+          z = execFileSync('openssl', [
+            'pkeyutl',
+            '-derive',
+            '-inkey',
+            KEY_PATHS.guestKex,
+            '-peerkey',
+            join(dir, 'epk.der'),
+            '-peerform',
+            'DER',
+          ]);
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
         expect(z.toString('hex')).to.equal(v.z_hex);
-        const k = execFileSync('openssl', ['dgst', '-sha256', '-r'], { input: Buffer.concat([Buffer.from('virtseal/3 enc\n'), z, Buffer.from(v.transcript_hash_hex, 'hex')]) });
+        const k = execFileSync('openssl', ['dgst', '-sha256', '-r'], {
+          input: Buffer.concat([Buffer.from('virtseal/3 enc\n'), z, Buffer.from(v.transcript_hash_hex, 'hex')]),
+        });
         expect(k.toString().split(' ')[0]).to.equal(v.k_enc_hex);
       });
       it('status reports and the applied record verify with K_status', () => {
@@ -80,7 +122,13 @@ describe('seal/envelope (protocol v3 test vectors)', () => {
         expect(parseStatus(v.status_failed, v.vm_id, key)).to.include({ state: 'failed', reason: 'apply_admin' });
         expect(() => parseStatus(v.status_applied, v.vm_id, Buffer.alloc(32))).to.throw(EnvelopeRejected, /MAC/);
         const record = parseAppliedRecord(v.applied_record)!;
-        expect(record).to.include({ version: 3, vmId: v.vm_id, attempt: v.attempt, salt: v.record_salt_hex, digest: v.record_digest_hex });
+        expect(record).to.include({
+          version: 3,
+          vmId: v.vm_id,
+          attempt: v.attempt,
+          salt: v.record_salt_hex,
+          digest: v.record_digest_hex,
+        });
         expect(appliedRecordMacValid(record, key)).to.equal(true);
         expect(appliedRecordMacValid({ ...record, digest: '0'.repeat(64) }, key)).to.equal(false);
       });
@@ -90,14 +138,26 @@ describe('seal/envelope (protocol v3 test vectors)', () => {
   it('an ECDSA signature made by openssl dgst -sign (as the Linux agent does) verifies on the host', () => {
     const v = VECTORS.cases[0]!;
     const fields = v.hello.slice(0, v.hello.lastIndexOf(' '));
-    const signature = execFileSync('openssl', ['dgst', '-sha256', '-sign', KEY_PATHS.guestSig], { input: `virtseal/3 hello\n${fields}\n` });
+    const signature = execFileSync('openssl', ['dgst', '-sha256', '-sign', KEY_PATHS.guestSig], {
+      input: `virtseal/3 hello\n${fields}\n`,
+    });
     expect(() => verifyHello(parseHello(`${fields} ${signature.toString('base64')}`))).to.not.throw();
   });
 
   it('refuses a hello whose keys are not P-256', () => {
     const v = VECTORS.cases[0]!;
     const p384 = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
-    const hello = formatHello({ versions: [3], vmId: v.vm_id, attempt: v.attempt, challenge: v.challenge, kex: p384.publicKey, sig: sig.publicKey }, sig.privateKey);
+    const hello = formatHello(
+      {
+        versions: [3],
+        vmId: v.vm_id,
+        attempt: v.attempt,
+        challenge: v.challenge,
+        kex: p384.publicKey,
+        sig: sig.publicKey,
+      },
+      sig.privateKey,
+    );
     expect(() => verifyHello(parseHello(hello))).to.throw(EnvelopeRejected, /P-256/);
   });
 

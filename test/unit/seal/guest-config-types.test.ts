@@ -5,17 +5,41 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import type { GuestConfig as GeneratedGuestConfig } from '../../../src/generated/guest_config';
-import type { GuestAdminConfig, GuestAnsibleConfig, GuestConfig, GuestDomainJoinConfig, GuestNicConfig } from '../../../src/seal/guest-config';
+import type {
+  GuestAdminConfig,
+  GuestAnsibleConfig,
+  GuestConfig,
+  GuestDomainJoinConfig,
+  GuestNicConfig,
+} from '../../../src/seal/guest-config';
 
 export const acceptsGenerated = (g: GeneratedGuestConfig): GuestConfig => g;
 
-const fullNic: Required<GuestNicConfig> = { mac: '', dhcp4: true, ipv4_address: '', ipv4_gateway: '', dhcp6: false, ipv6_address: '', ipv6_gateway: '', dns_servers: [], search_domains: [] };
+const fullNic: Required<GuestNicConfig> = {
+  mac: '',
+  dhcp4: true,
+  ipv4_address: '',
+  ipv4_gateway: '',
+  dhcp6: false,
+  ipv6_address: '',
+  ipv6_gateway: '',
+  dns_servers: [],
+  search_domains: [],
+};
 const fullAdmin: Required<GuestAdminConfig> = { name: '', password: '', password_hash: '', ssh_authorized_keys: [] };
 const fullAnsible: Required<GuestAnsibleConfig> = { user: '', ssh_authorized_keys: [] };
 const fullJoin: Required<GuestDomainJoinConfig> = { domain: '', user: '', password: '', ou: '' };
 const full: Required<GuestConfig> = {
-  protocol: 'v3', hostname: '', domain: '', timezone: '', nics: [fullNic], admin: fullAdmin, ansible: fullAnsible,
-  domain_join: fullJoin, run_once: [], user_data: '',
+  protocol: 'v3',
+  hostname: '',
+  domain: '',
+  timezone: '',
+  nics: [fullNic],
+  admin: fullAdmin,
+  ansible: fullAnsible,
+  domain_join: fullJoin,
+  run_once: [],
+  user_data: '',
 };
 
 describe('seal/guest-config matches the schema fragment', () => {

@@ -19,7 +19,11 @@ describe('seal/guest-status (readGuestConfigStatus)', () => {
     const ch = new MemoryChannel();
     expect(await readGuestConfigStatus(ch)).to.deep.equal({ state: 'none' });
     ch.guest.set(APPLIED_KEY, record(VM, config));
-    expect(await readGuestConfigStatus(ch, { vmId: VM, config })).to.deep.equal({ state: 'applied', attemptId: A, applied: 'this_config' });
+    expect(await readGuestConfigStatus(ch, { vmId: VM, config })).to.deep.equal({
+      state: 'applied',
+      attemptId: A,
+      applied: 'this_config',
+    });
     ch.guest.set(HELLO_KEY, `3 ${VM} ${B} ${'c'.repeat(64)} AAAA AAAA AAAA`);
     expect(await readGuestConfigStatus(ch)).to.deep.equal({ state: 'pending', attemptId: B });
     ch.guest.set(STATUS_KEY, `applying ${B} - ${'d'.repeat(64)}`);
@@ -32,7 +36,11 @@ describe('seal/guest-status (readGuestConfigStatus)', () => {
     const ch = new MemoryChannel();
     ch.guest.set(APPLIED_KEY, record(VM, config));
     const rotated = { ...config, admin: { ...config.admin!, password: 'second-Password-2' } };
-    expect(await readGuestConfigStatus(ch, { vmId: VM, config: rotated })).to.deep.equal({ state: 'applied', attemptId: A, applied: 'other_config' });
+    expect(await readGuestConfigStatus(ch, { vmId: VM, config: rotated })).to.deep.equal({
+      state: 'applied',
+      attemptId: A,
+      applied: 'other_config',
+    });
   });
 
   it('a clone (the record of another VM id) is recognised', async () => {

@@ -69,9 +69,15 @@ export class HlvmmV1Guest {
   private retryAt = 0;
   private aes: Buffer | undefined;
   private rebootReads = 0;
-  constructor(private readonly channel: MemoryChannel, private readonly options: HlvmmV1GuestOptions) {
+  constructor(
+    private readonly channel: MemoryChannel,
+    private readonly options: HlvmmV1GuestOptions,
+  ) {
     this.keys = generateKeyPairSync('rsa', { modulusLength: options.keyBits ?? 2048 });
-    channel.intrinsic.set('FullyQualifiedDomainName', options.initialFqdn ?? (options.flavour === 'linux' ? 'localhost.localdomain' : 'WIN-7Q2K1M3N4P5'));
+    channel.intrinsic.set(
+      'FullyQualifiedDomainName',
+      options.initialFqdn ?? (options.flavour === 'linux' ? 'localhost.localdomain' : 'WIN-7Q2K1M3N4P5'),
+    );
     channel.intrinsic.set('OSName', options.flavour === 'linux' ? 'Linux' : 'Windows Server 2022 Datacenter');
     channel.onRead = () => this.step();
   }
@@ -88,9 +94,10 @@ export class HlvmmV1Guest {
       case 'boot': {
         if (host.get(V1.hostState) !== 'waitingforpublickey') return;
         if ((host.get(V1.version) ?? '').trim() !== this.options.version) return this.stop('version mismatch');
-        const pub = this.options.flavour === 'linux'
-          ? this.keys.publicKey.export({ type: 'pkcs1', format: 'der' })
-          : capiPublicKeyBlob(this.keys.publicKey);
+        const pub =
+          this.options.flavour === 'linux'
+            ? this.keys.publicKey.export({ type: 'pkcs1', format: 'der' })
+            : capiPublicKeyBlob(this.keys.publicKey);
         this.channel.guest.set(V1.publicKey, pub.toString('base64'));
         this.channel.guest.set(V1.guestState, 'waitingforaeskey');
         this.phase = 'waiting';
@@ -114,7 +121,10 @@ export class HlvmmV1Guest {
         // Integration services are down for a few host reads, then report the name the guest now has.
         if (++this.rebootReads < 3) return;
         this.channel.intrinsic.set('FullyQualifiedDomainName', this.fqdn());
-        this.channel.intrinsic.set('OSName', this.options.flavour === 'linux' ? 'Linux' : 'Windows Server 2022 Datacenter');
+        this.channel.intrinsic.set(
+          'OSName',
+          this.options.flavour === 'linux' ? 'Linux' : 'Windows Server 2022 Datacenter',
+        );
         this.phase = 'phase_two';
         return;
       default:
@@ -131,8 +141,11 @@ export class HlvmmV1Guest {
     const dir = mkdtempSync(join(tmpdir(), 'hlvmm-v1-'));
     try {
       writeFileSync(join(dir, 'k.pem'), this.keys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
-      const aes = execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', join(dir, 'k.pem'), '-pkeyopt', 'rsa_padding_mode:pkcs1'],
-        { input: Buffer.from(b64, 'base64') });
+      const aes = execFileSync(
+        'openssl',
+        ['pkeyutl', '-decrypt', '-inkey', join(dir, 'k.pem'), '-pkeyopt', 'rsa_padding_mode:pkcs1'],
+        { input: Buffer.from(b64, 'base64') },
+      );
       return aes.length === 32 ? aes : undefined;
     } catch {
       return undefined;
@@ -150,7 +163,9 @@ export class HlvmmV1Guest {
       return Buffer.concat([d.update(raw.subarray(16)), d.final()]).toString('utf8');
     };
     this.data.clear();
-    const names = new Set([...host.keys()].filter((k) => k.startsWith(V1.dataPrefix)).map((k) => k.replace(/\._\d+$/, '')));
+    const names = new Set(
+      [...host.keys()].filter((k) => k.startsWith(V1.dataPrefix)).map((k) => k.replace(/\._\d+$/, '')),
+    );
     for (const name of names) {
       let value = '';
       try {
@@ -162,7 +177,9 @@ export class HlvmmV1Guest {
       this.data.set(name, value);
     }
     const sorted = [...this.data.keys()].filter((k) => this.data.get(k)!.trim() !== '').sort();
-    const sum = createHash('sha256').update(sorted.map((k) => this.data.get(k)).join('|')).digest('base64');
+    const sum = createHash('sha256')
+      .update(sorted.map((k) => this.data.get(k)).join('|'))
+      .digest('base64');
     return sum === host.get(V1.checksum);
   }
 

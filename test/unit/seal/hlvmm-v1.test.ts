@@ -21,7 +21,10 @@ const config: GuestConfig = {
 async function drive(options: Omit<SealedExchangeOptions, 'clock'>): Promise<unknown> {
   const clock = new ManualClock();
   let settled = false;
-  const run = runSealedExchange({ ...options, clock }).then((r) => ((settled = true), r), (e) => ((settled = true), e as unknown));
+  const run = runSealedExchange({ ...options, clock }).then(
+    (r) => ((settled = true), r),
+    (e) => ((settled = true), e as unknown),
+  );
   while (!settled) {
     await new Promise((r) => setImmediate(r));
     clock.advance(250);
@@ -37,9 +40,20 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
       const written: string[] = [];
       const write = channel.writeHostItems.bind(channel);
       channel.writeHostItems = async (items) => (written.push(...items.map(([k]) => k)), write(items));
-      const guest = new HlvmmV1Guest(channel, { version: '1.5.400', flavour, ...(flavour === 'windows' ? { fqdnSuffix: 'example.com' } : {}) });
+      const guest = new HlvmmV1Guest(channel, {
+        version: '1.5.400',
+        flavour,
+        ...(flavour === 'windows' ? { fqdnSuffix: 'example.com' } : {}),
+      });
       const warnings: string[] = [];
-      const result = await drive({ channel, vmId: VM, config, timeoutMs: 60_000, hlvmmVersion: '1.5.400', warn: (m) => warnings.push(m) });
+      const result = await drive({
+        channel,
+        vmId: VM,
+        config,
+        timeoutMs: 60_000,
+        hlvmmVersion: '1.5.400',
+        warn: (m) => warnings.push(m),
+      });
       const fqdn = flavour === 'windows' ? 'web01.example.com' : 'web01';
       expect(result).to.deep.include({ protocol: 'hlvmm-v1', state: 'published', unobserved: [V1_UNOBSERVED] });
       expect((result as { observed: string[] }).observed).to.deep.equal([
@@ -49,7 +63,10 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
       expect(warnings[0]).to.equal(HLVMM_V1_WARNING);
       expect(warnings[1]).to.contain(`FQDN '${fqdn}'`).and.contain(`Not observed: ${V1_UNOBSERVED}`);
       // The guest wrote its key and one state, nothing else, ever.
-      expect([...channel.guest.keys()].sort()).to.deep.equal(['hlvmm.meta.guest_provisioning_public_key', 'hlvmm.meta.guest_provisioning_system_state']);
+      expect([...channel.guest.keys()].sort()).to.deep.equal([
+        'hlvmm.meta.guest_provisioning_public_key',
+        'hlvmm.meta.guest_provisioning_system_state',
+      ]);
       expect(channel.guest.get('hlvmm.meta.guest_provisioning_system_state')).to.equal('waitingforaeskey');
       expect(guest.phase).to.equal('phase_two');
       expect(guest.data.get('hlvmm.data.guest_host_name')).to.equal('web01');
@@ -59,18 +76,48 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
       expect(guest.data.get('hlvmm.data.guest_net_dns_suffix')).to.equal('example.com');
       expect(guest.data.get('hlvmm.data.ansible_ssh_key')).to.equal(longKey);
       expect(written).to.include('hlvmm.data.ansible_ssh_key._1');
-      expect(written.indexOf('hlvmm.meta.version')).to.be.lessThan(written.indexOf('hlvmm.meta.host_provisioning_system_state'));
+      expect(written.indexOf('hlvmm.meta.version')).to.be.lessThan(
+        written.indexOf('hlvmm.meta.host_provisioning_system_state'),
+      );
       expect(written.at(-1)).to.equal('hlvmm.meta.host_provisioning_system_state');
       expect(channel.host.size).to.equal(0);
     });
   }
 
   const refusals: [string, GuestConfig, string, RegExp][] = [
-    ['a quote in the password', { ...config, admin: { name: 'localadmin', password: "it's-Secret1" } }, 'guest_config.admin.password', /quote/],
-    ['a double quote in the domain password', { ...config, domain_join: { domain: 'corp.example.com', user: 'j', password: 'a"b', ou: 'OU=S,DC=corp,DC=example,DC=com' } }, 'guest_config.domain_join.password', /quote/],
-    ['shell metacharacters in the Ansible user', { ...config, ansible: { user: 'x;touch /tmp/p', ssh_authorized_keys: [longKey] } }, 'guest_config.ansible.user', /letters|eval/],
-    ['an upper-case Ansible user', { ...config, ansible: { user: 'Ansible', ssh_authorized_keys: [longKey] } }, 'guest_config.ansible.user', /eval/],
-    ['IPv6', { ...config, nics: [{ ipv6_address: '2001:db8::1/64' }] }, 'guest_config.nics[0].ipv6_address', /hlvmm-v1/],
+    [
+      'a quote in the password',
+      { ...config, admin: { name: 'localadmin', password: "it's-Secret1" } },
+      'guest_config.admin.password',
+      /quote/,
+    ],
+    [
+      'a double quote in the domain password',
+      {
+        ...config,
+        domain_join: { domain: 'corp.example.com', user: 'j', password: 'a"b', ou: 'OU=S,DC=corp,DC=example,DC=com' },
+      },
+      'guest_config.domain_join.password',
+      /quote/,
+    ],
+    [
+      'shell metacharacters in the Ansible user',
+      { ...config, ansible: { user: 'x;touch /tmp/p', ssh_authorized_keys: [longKey] } },
+      'guest_config.ansible.user',
+      /letters|eval/,
+    ],
+    [
+      'an upper-case Ansible user',
+      { ...config, ansible: { user: 'Ansible', ssh_authorized_keys: [longKey] } },
+      'guest_config.ansible.user',
+      /eval/,
+    ],
+    [
+      'IPv6',
+      { ...config, nics: [{ ipv6_address: '2001:db8::1/64' }] },
+      'guest_config.nics[0].ipv6_address',
+      /hlvmm-v1/,
+    ],
     ['a time zone', { ...config, timezone: 'UTC' }, 'guest_config.timezone', /hlvmm-v1/],
   ];
   for (const [what, bad, path, message] of refusals) {
@@ -79,7 +126,9 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
       new HlvmmV1Guest(channel, { version: '1', flavour: 'linux' });
       const err = await drive({ channel, vmId: VM, config: bad, timeoutMs: 5_000, hlvmmVersion: '1' });
       expect(err).to.be.instanceOf(InvalidArgument);
-      expect((err as InvalidArgument).message).to.contain(path).and.match(message);
+      expect((err as InvalidArgument).message)
+        .to.contain(path)
+        .and.match(message);
       expect(channel.writeBatches).to.deep.equal([]);
     });
   }
@@ -90,7 +139,9 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '2' });
     expect(guest.log).to.deep.equal(['a module failed']);
     expect(err).to.be.instanceOf(GuestTimeout);
-    expect((err as Error).message).to.contain("a v1 guest reports no outcome, and this one never reported its new name 'web01'");
+    expect((err as Error).message).to.contain(
+      "a v1 guest reports no outcome, and this one never reported its new name 'web01'",
+    );
     expect(channel.host.size).to.equal(0);
   });
 
@@ -113,7 +164,10 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
     const named = new MemoryChannel();
     new HlvmmV1Guest(named, { version: '4', flavour: 'linux', initialFqdn: 'WEB01.example.com' });
     const same = await drive({ channel: named, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
-    expect(same).to.be.instanceOf(InvalidArgument).with.property('message').that.contains("already reports FQDN 'WEB01.example.com'");
+    expect(same)
+      .to.be.instanceOf(InvalidArgument)
+      .with.property('message')
+      .that.contains("already reports FQDN 'WEB01.example.com'");
     expect(channel.writeBatches).to.deep.equal([]);
     expect(named.writeBatches).to.deep.equal([]);
   });

@@ -31,7 +31,10 @@ describe('seal/host-exchange (runSealedExchange)', function () {
   it('seals for the guest hello, gets an authenticated applied and removes every host item', async () => {
     const channel = new MemoryChannel();
     const guest = new TsGuest(channel, { vmId: VM });
-    const result = (await drive({ channel, vmId: VM.toUpperCase(), config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    const result = (await drive({ channel, vmId: VM.toUpperCase(), config, timeoutMs: 30_000 })) as Record<
+      string,
+      unknown
+    >;
     expect(result).to.include({ protocol: 'v3', state: 'applied', attempt: guest.attempt, attempts: 1 });
     expect(guest.payload?.get('hostname')).to.equal('web01');
     expect(guest.payload?.get('admin.password')).to.equal('Canary-Secret-77');
@@ -46,7 +49,10 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     const write = channel.writeHostItems.bind(channel);
     channel.writeHostItems = async (items) => (seen.push(items.map(([k]) => k)), write(items));
     new TsGuest(channel, { vmId: VM });
-    const big: GuestConfig = { hostname: 'big', run_once: Array.from({ length: 60 }, (_, i) => `echo ${'y'.repeat(1500)} ${i}`) };
+    const big: GuestConfig = {
+      hostname: 'big',
+      run_once: Array.from({ length: 60 }, (_, i) => `echo ${'y'.repeat(1500)} ${i}`),
+    };
     const r = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
     expect(r).to.not.be.instanceOf(Error);
     expect(seen.length).to.be.at.least(3);
@@ -154,7 +160,12 @@ describe('seal/host-exchange (runSealedExchange)', function () {
 describe('seal/host-exchange limits', () => {
   it('refuses a config too large for one exchange with a clear message, before writing', async () => {
     const channel = new MemoryChannel();
-    const err = await runSealedExchange({ channel, vmId: VM, timeoutMs: 1000, config: { run_once: Array.from({ length: 150 }, () => 'x'.repeat(1500)) } }).catch((e) => e);
+    const err = await runSealedExchange({
+      channel,
+      vmId: VM,
+      timeoutMs: 1000,
+      config: { run_once: Array.from({ length: 150 }, () => 'x'.repeat(1500)) },
+    }).catch((e) => e);
     expect(err).to.be.instanceOf(InvalidArgument);
     expect((err as Error).message).to.match(/KiB/);
     expect(channel.writeBatches).to.deep.equal([]);
@@ -205,7 +216,10 @@ describe('seal/host-exchange cleanup on channel failures', function () {
       if (++calls === 3) throw new ScriptFailed('AddKvpItems returned 32768');
       return write(items);
     };
-    const big: GuestConfig = { hostname: 'big', run_once: Array.from({ length: 60 }, (_, i) => `echo ${'z'.repeat(1500)} ${i}`) };
+    const big: GuestConfig = {
+      hostname: 'big',
+      run_once: Array.from({ length: 60 }, (_, i) => `echo ${'z'.repeat(1500)} ${i}`),
+    };
     const err = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(ScriptFailed);
     expect(channel.writeBatches[1]).to.equal(128);
@@ -244,11 +258,24 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
   this.timeout(60_000);
   const keys = () => ({ kex: newEphemeralKey(), sig: newEphemeralKey() });
 
-  it('never seals to a hello left from an earlier boot or planted in the pool (it does not sign this run\'s challenge)', async () => {
+  it("never seals to a hello left from an earlier boot or planted in the pool (it does not sign this run's challenge)", async () => {
     const channel = new MemoryChannel();
     const k = keys();
     // Well-formed and validly signed, but for a challenge this run never issued.
-    channel.guest.set(HELLO_KEY, formatHello({ versions: [3], vmId: VM, attempt: 'a'.repeat(32), challenge: 'c'.repeat(64), kex: k.kex.publicKey, sig: k.sig.publicKey }, k.sig.privateKey));
+    channel.guest.set(
+      HELLO_KEY,
+      formatHello(
+        {
+          versions: [3],
+          vmId: VM,
+          attempt: 'a'.repeat(32),
+          challenge: 'c'.repeat(64),
+          kex: k.kex.publicKey,
+          sig: k.sig.publicKey,
+        },
+        k.sig.privateKey,
+      ),
+    );
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(GuestTimeout);
     expect((err as Error).message).to.match(/stale/);
@@ -261,7 +288,21 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
     const other = newEphemeralKey();
     channel.onRead = () => {
       const c = channel.host.get(CHALLENGE_KEY)?.split(' ')[1];
-      if (c) channel.guest.set(HELLO_KEY, formatHello({ versions: [3], vmId: VM, attempt: 'a'.repeat(32), challenge: c, kex: k.kex.publicKey, sig: k.sig.publicKey }, other.privateKey));
+      if (c)
+        channel.guest.set(
+          HELLO_KEY,
+          formatHello(
+            {
+              versions: [3],
+              vmId: VM,
+              attempt: 'a'.repeat(32),
+              challenge: c,
+              kex: k.kex.publicKey,
+              sig: k.sig.publicKey,
+            },
+            other.privateKey,
+          ),
+        );
     };
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
@@ -288,18 +329,36 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
 
   it('refuses a protocol 2 agent with one line naming both versions, and seals nothing', async () => {
     const channel = new MemoryChannel();
-    channel.guest.set(HELLO_KEY, `2 ${VM} ${'a'.repeat(32)} ${'b'.repeat(64)} MIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA`);
+    channel.guest.set(
+      HELLO_KEY,
+      `2 ${VM} ${'a'.repeat(32)} ${'b'.repeat(64)} MIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA`,
+    );
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('version');
-    expect((err as Error).message).to.match(/^the guest agent speaks protocol 2 but this host side speaks 3: attach virtseal-linux-\S+\.iso \(Linux\) or virtseal-windows-\S+\.iso \(Windows\)/);
+    expect((err as Error).message).to.match(
+      /^the guest agent speaks protocol 2 but this host side speaks 3: attach virtseal-linux-\S+\.iso \(Linux\) or virtseal-windows-\S+\.iso \(Windows\)/,
+    );
     expect(channel.writeBatches).to.deep.equal([1]);
   });
 
   it('ignores a stale hello that names another VM (never sealed to, never fatal)', async () => {
     const channel = new MemoryChannel();
     const k = keys();
-    channel.guest.set(HELLO_KEY, formatHello({ versions: [3], vmId: '99999999-0000-0000-0000-000000000000', attempt: 'a'.repeat(32), challenge: 'c'.repeat(64), kex: k.kex.publicKey, sig: k.sig.publicKey }, k.sig.privateKey));
+    channel.guest.set(
+      HELLO_KEY,
+      formatHello(
+        {
+          versions: [3],
+          vmId: '99999999-0000-0000-0000-000000000000',
+          attempt: 'a'.repeat(32),
+          challenge: 'c'.repeat(64),
+          kex: k.kex.publicKey,
+          sig: k.sig.publicKey,
+        },
+        k.sig.privateKey,
+      ),
+    );
     const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(GuestTimeout);
   });

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgument } from '../../../src/core/errors';
 import {
-  decodePool, encodePool, poolFileChannel, poolPath, readPool, readPoolMap, RECORD_BYTES, removePoolItems, upsertPoolItems,
+  decodePool,
+  encodePool,
+  poolFileChannel,
+  poolPath,
+  readPool,
+  readPoolMap,
+  RECORD_BYTES,
+  removePoolItems,
+  upsertPoolItems,
 } from '../../../src/seal/kvp-pool-file';
 
 describe('seal/kvp-pool-file', () => {
@@ -13,11 +21,17 @@ describe('seal/kvp-pool-file', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('encodes 2,560-byte NUL-padded records (512 key + 2,048 value) and decodes them back', () => {
-    const bytes = encodePool([['a', 'b'], ['ключ', 'значение 🔑']]);
+    const bytes = encodePool([
+      ['a', 'b'],
+      ['ключ', 'значение 🔑'],
+    ]);
     expect(bytes.length).to.equal(2 * RECORD_BYTES);
     expect(bytes[1]).to.equal(0);
     expect(bytes.subarray(512, 513).toString()).to.equal('b');
-    expect(decodePool(bytes)).to.deep.equal([['a', 'b'], ['ключ', 'значение 🔑']]);
+    expect(decodePool(bytes)).to.deep.equal([
+      ['a', 'b'],
+      ['ключ', 'значение 🔑'],
+    ]);
   });
 
   it('refuses keys and values that do not fit a record', () => {
@@ -27,19 +41,45 @@ describe('seal/kvp-pool-file', () => {
 
   it('updates a key in place (same inode, first record), keeps foreign records and ignores a trailing partial record', () => {
     const p = join(dir, '.kvp_pool_0');
-    writeFileSync(p, Buffer.concat([encodePool([['x', '1'], ['other', 'keep'], ['x', 'dup']]), Buffer.alloc(100, 65)]));
+    writeFileSync(
+      p,
+      Buffer.concat([
+        encodePool([
+          ['x', '1'],
+          ['other', 'keep'],
+          ['x', 'dup'],
+        ]),
+        Buffer.alloc(100, 65),
+      ]),
+    );
     const inode = statSync(p).ino;
-    upsertPoolItems(p, [['x', '2'], ['new', 'n']]);
-    expect(readPool(p)).to.deep.equal([['x', '2'], ['other', 'keep'], ['new', 'n']]);
+    upsertPoolItems(p, [
+      ['x', '2'],
+      ['new', 'n'],
+    ]);
+    expect(readPool(p)).to.deep.equal([
+      ['x', '2'],
+      ['other', 'keep'],
+      ['new', 'n'],
+    ]);
     expect(statSync(p).ino).to.equal(inode);
     removePoolItems(p, ['x']);
-    expect(readPool(p)).to.deep.equal([['other', 'keep'], ['new', 'n']]);
+    expect(readPool(p)).to.deep.equal([
+      ['other', 'keep'],
+      ['new', 'n'],
+    ]);
     expect(readFileSync(p).length).to.equal(2 * RECORD_BYTES);
   });
 
   it('first record of a key wins on read', () => {
     const p = join(dir, 'p');
-    writeFileSync(p, encodePool([['k', 'first'], ['k', 'second']]));
+    writeFileSync(
+      p,
+      encodePool([
+        ['k', 'first'],
+        ['k', 'second'],
+      ]),
+    );
     expect(readPoolMap(p).get('k')).to.equal('first');
   });
 

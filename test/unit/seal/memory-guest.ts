@@ -63,7 +63,10 @@ export class TsGuest {
   sig!: { privateKey: KeyObject; publicKey: KeyObject };
   payload: Map<string, string> | undefined;
   rejections: string[] = [];
-  constructor(private readonly channel: MemoryChannel, private readonly options: TsGuestOptions) {
+  constructor(
+    private readonly channel: MemoryChannel,
+    private readonly options: TsGuestOptions,
+  ) {
     channel.onRead = () => this.step();
     this.restart();
   }
@@ -82,7 +85,17 @@ export class TsGuest {
     const c = /^3 ([0-9a-f]{64})$/.exec(this.channel.host.get(CHALLENGE_KEY) ?? '')?.[1];
     if (!c || c === this.challenge) return;
     this.challenge = c;
-    this.hello = formatHello({ versions: [3], vmId: this.options.vmId, attempt: this.attempt, challenge: c, kex: this.kex.publicKey, sig: this.sig.publicKey }, this.sig.privateKey);
+    this.hello = formatHello(
+      {
+        versions: [3],
+        vmId: this.options.vmId,
+        attempt: this.attempt,
+        challenge: c,
+        kex: this.kex.publicKey,
+        sig: this.sig.publicKey,
+      },
+      this.sig.privateKey,
+    );
     this.channel.guest.set(HELLO_KEY, this.hello);
   }
   step(): void {
@@ -96,17 +109,30 @@ export class TsGuest {
     const text = assembleEnvelope(this.channel.host, manifest);
     if (text === undefined) return;
     try {
-      const opened = openEnvelope(text, this.kex.privateKey, { vmId: this.options.vmId, attempt: this.attempt, challenge: this.challenge, hello: this.hello });
+      const opened = openEnvelope(text, this.kex.privateKey, {
+        vmId: this.options.vmId,
+        attempt: this.attempt,
+        challenge: this.challenge,
+        hello: this.hello,
+      });
       this.payload = decodePayload(opened.payload);
       const outcome = this.options.outcome ?? 'applied';
       if (outcome === 'silent') return;
       const state = outcome === 'failed' ? 'failed' : 'applied';
       if (outcome === 'applied') {
-        const record = { vmId: this.options.vmId, attempt: this.attempt, salt: this.payload!.get('record.salt')!, digest: this.payload!.get('record.digest')! };
+        const record = {
+          vmId: this.options.vmId,
+          attempt: this.attempt,
+          salt: this.payload!.get('record.salt')!,
+          digest: this.payload!.get('record.digest')!,
+        };
         this.channel.guest.set(APPLIED_KEY, formatAppliedRecord(record, opened.keys.status));
       }
       const key = outcome === 'applied-unauthenticated' ? undefined : opened.keys.status;
-      this.channel.guest.set(STATUS_KEY, formatStatus(this.options.vmId, this.attempt, state, this.options.reason ?? '-', key));
+      this.channel.guest.set(
+        STATUS_KEY,
+        formatStatus(this.options.vmId, this.attempt, state, this.options.reason ?? '-', key),
+      );
     } catch (e) {
       this.rejections.push((e as Error).message);
     }

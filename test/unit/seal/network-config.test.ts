@@ -6,7 +6,15 @@ describe('seal/network-config', () => {
   it('renders one v2 ethernet per NIC, matched by MAC, with static addresses, routes and DNS', () => {
     const doc = parse(
       renderNetworkConfig([
-        { mac: '00-15-5D-01-02-03', ipv4_address: '192.0.2.10/24', ipv4_gateway: '192.0.2.1', ipv6_address: '2001:db8::10/64', ipv6_gateway: '2001:db8::1', dns_servers: ['192.0.2.53'], search_domains: ['corp.example'] },
+        {
+          mac: '00-15-5D-01-02-03',
+          ipv4_address: '192.0.2.10/24',
+          ipv4_gateway: '192.0.2.1',
+          ipv6_address: '2001:db8::10/64',
+          ipv6_gateway: '2001:db8::1',
+          dns_servers: ['192.0.2.53'],
+          search_domains: ['corp.example'],
+        },
         { mac: '00:15:5d:01:02:04', dhcp4: true },
       ])!,
     );
@@ -32,7 +40,10 @@ describe('seal/network-config', () => {
 
   it("binds a MAC-less only NIC to the VM's only adapter and leaves every other case alone", () => {
     const config = { hostname: 'app01', nics: [{ ipv4_address: '192.0.2.10/24' }] };
-    expect(bindOnlyNic(config, ['00155D0100A1'])).to.deep.equal({ hostname: 'app01', nics: [{ ipv4_address: '192.0.2.10/24', mac: '00:15:5d:01:00:a1' }] });
+    expect(bindOnlyNic(config, ['00155D0100A1'])).to.deep.equal({
+      hostname: 'app01',
+      nics: [{ ipv4_address: '192.0.2.10/24', mac: '00:15:5d:01:00:a1' }],
+    });
     expect(config.nics[0]).to.not.have.property('mac');
     // Hyper-V shows all zeros until the VM has run; two adapters leave the choice to the admin.
     expect(bindOnlyNic(config, ['000000000000'])).to.equal(config);

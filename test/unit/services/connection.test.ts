@@ -7,15 +7,29 @@ import { resolveConnection, splitHostPort } from '../../../src/services/connecti
 
 describe('services/connection', () => {
   it('takes options first and the VIRTSEAL_HOST_* environment for the rest', () => {
-    const env = { VIRTSEAL_HOST_USER: 'envuser', VIRTSEAL_HOST_PASSWORD: 'env-secret', VIRTSEAL_HOST_KEY_FINGERPRINT: 'SHA256:abc' };
+    const env = {
+      VIRTSEAL_HOST_USER: 'envuser',
+      VIRTSEAL_HOST_PASSWORD: 'env-secret',
+      VIRTSEAL_HOST_KEY_FINGERPRINT: 'SHA256:abc',
+    };
     const { connection, secrets } = resolveConnection({ host: 'hv01', user: 'admin' }, env);
     expect(connection.hypervisor).to.equal('hyperv');
-    expect(connection.ssh).to.include({ host: 'hv01', user: 'admin', password: 'env-secret', hostKeyFingerprint: 'SHA256:abc' });
+    expect(connection.ssh).to.include({
+      host: 'hv01',
+      user: 'admin',
+      password: 'env-secret',
+      hostKeyFingerprint: 'SHA256:abc',
+    });
     expect(secrets).to.deep.equal(['env-secret']);
   });
 
   it('treats empty environment values (unset AWX credential fields) as absent', () => {
-    const env = { VIRTSEAL_HOST_USER: 'u', VIRTSEAL_HOST_PASSWORD: '', VIRTSEAL_HOST_PRIVATE_KEY: 'KEY', VIRTSEAL_HOST_KEY_FINGERPRINT: '' };
+    const env = {
+      VIRTSEAL_HOST_USER: 'u',
+      VIRTSEAL_HOST_PASSWORD: '',
+      VIRTSEAL_HOST_PRIVATE_KEY: 'KEY',
+      VIRTSEAL_HOST_KEY_FINGERPRINT: '',
+    };
     const { connection, secrets } = resolveConnection({ host: 'hv01' }, env);
     expect(connection.ssh?.password).to.equal(undefined);
     expect(connection.ssh?.privateKey).to.equal('KEY');
@@ -25,10 +39,16 @@ describe('services/connection', () => {
 
   it('passes driver settings (image library) from the option or VIRTSEAL_HOST_IMAGE_LIBRARY', () => {
     const env = { VIRTSEAL_HOST_USER: 'u', VIRTSEAL_HOST_PASSWORD: 'p', VIRTSEAL_HOST_IMAGE_LIBRARY: 'E:\\Library' };
-    expect(resolveConnection({ host: 'h' }, env).connection.settings).to.deep.equal({ image_library_path: 'E:\\Library' });
-    expect(resolveConnection({ host: 'h', image_library_path: 'F:\\Images', libvirt_uri: 'qemu:///session' }, env).connection.settings)
-      .to.deep.equal({ image_library_path: 'F:\\Images', libvirt_uri: 'qemu:///session' });
-    expect(resolveConnection({ host: 'h' }, { VIRTSEAL_HOST_USER: 'u', VIRTSEAL_HOST_PASSWORD: 'p' }).connection.settings).to.deep.equal({});
+    expect(resolveConnection({ host: 'h' }, env).connection.settings).to.deep.equal({
+      image_library_path: 'E:\\Library',
+    });
+    expect(
+      resolveConnection({ host: 'h', image_library_path: 'F:\\Images', libvirt_uri: 'qemu:///session' }, env).connection
+        .settings,
+    ).to.deep.equal({ image_library_path: 'F:\\Images', libvirt_uri: 'qemu:///session' });
+    expect(
+      resolveConnection({ host: 'h' }, { VIRTSEAL_HOST_USER: 'u', VIRTSEAL_HOST_PASSWORD: 'p' }).connection.settings,
+    ).to.deep.equal({});
   });
 
   it('opens `host: local` without an SSH login: no credential needed, no ssh options', () => {
@@ -48,7 +68,10 @@ describe('services/connection', () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtseal-conn-'));
     try {
       writeFileSync(join(dir, 'id'), 'PRIVATE KEY TEXT');
-      const { connection, secrets } = resolveConnection({ host: 'h', user: 'u', private_key_file: join(dir, 'id') }, {});
+      const { connection, secrets } = resolveConnection(
+        { host: 'h', user: 'u', private_key_file: join(dir, 'id') },
+        {},
+      );
       expect(connection.ssh?.privateKey).to.equal('PRIVATE KEY TEXT');
       expect(secrets).to.include('PRIVATE KEY TEXT');
     } finally {

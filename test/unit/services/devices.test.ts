@@ -15,14 +15,21 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
   before(async () => {
     world = await startWorld();
     await inSession(world, false, (s) =>
-      ensureVm(s, vmDesiredFromOptions({ name: 'app01', image: 'debian-12-golden', nics: [{ network: 'LAN' }], tags: ['app'] }), { warn: () => undefined }),
+      ensureVm(
+        s,
+        vmDesiredFromOptions({ name: 'app01', image: 'debian-12-golden', nics: [{ network: 'LAN' }], tags: ['app'] }),
+        { warn: () => undefined },
+      ),
     );
   });
   after(async () => world.stop());
 
-  const disk = (check: boolean, request: Parameters<typeof ensureDisk>[1]) => inSession(world, check, (s) => ensureDisk(s, request, (w) => warnings.push(w)));
-  const nic = (check: boolean, request: Parameters<typeof ensureNic>[1]) => inSession(world, check, (s) => ensureNic(s, request));
-  const checkpoint = (check: boolean, request: Parameters<typeof ensureCheckpoint>[1]) => inSession(world, check, (s) => ensureCheckpoint(s, request));
+  const disk = (check: boolean, request: Parameters<typeof ensureDisk>[1]) =>
+    inSession(world, check, (s) => ensureDisk(s, request, (w) => warnings.push(w)));
+  const nic = (check: boolean, request: Parameters<typeof ensureNic>[1]) =>
+    inSession(world, check, (s) => ensureNic(s, request));
+  const checkpoint = (check: boolean, request: Parameters<typeof ensureCheckpoint>[1]) =>
+    inSession(world, check, (s) => ensureCheckpoint(s, request));
 
   it('adds, grows (never shrinks) and removes a data disk; check mode changes nothing', async () => {
     const before = registrySnapshot(world.registry);
@@ -33,7 +40,9 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
     const added = await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 10 });
     expect(added.disk).to.include({ name: 'data1', size_gb: 10, owned: true });
     expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 10 })).changed).to.equal(false);
-    expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 20 })).disk!.size_gb).to.equal(20);
+    expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 20 })).disk!.size_gb).to.equal(
+      20,
+    );
     expect((await disk(false, { vm: 'app01', name: 'data1', state: 'present', size_gb: 5 })).changed).to.equal(false);
     expect(warnings.join()).to.include('never shrink');
 
@@ -50,26 +59,38 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
     warnings.length = 0;
     const dry = await disk(true, { vm: 'app01', name: 'data2', state: 'present', image: 'data-template' });
     expect(dry.changes).to.deep.equal(["add disk data2 = differencing disk of image 'data-template' to VM 'app01'"]);
-    expect(warnings).to.deep.equal(["image 'data-template' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it"]);
+    expect(warnings).to.deep.equal([
+      "image 'data-template' (option 'image') is not on the host yet: the real run fails unless an earlier task publishes it",
+    ]);
     let failed: { reason?: string; message?: string } = {};
-    await disk(false, { vm: 'app01', name: 'data2', state: 'present', image: 'data-template' }).catch((e: { reason?: string; message?: string }) => (failed = e));
+    await disk(false, { vm: 'app01', name: 'data2', state: 'present', image: 'data-template' }).catch(
+      (e: { reason?: string; message?: string }) => (failed = e),
+    );
     expect(failed.reason).to.equal('not_found');
     expect(failed.message).to.include("(option 'image')");
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
   it('adds a NIC, moves it to a VLAN, removes it', async () => {
-    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN' })).changed).to.equal(true);
+    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN' })).changed).to.equal(
+      true,
+    );
     const vlan = await nic(false, { vm: 'app01', name: 'backup', state: 'present', vlan_id: 300 });
     expect(vlan.nic).to.include({ network: 'LAN', vlan_id: 300 });
-    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN', vlan_id: 300 })).changed).to.equal(false);
-    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'absent' })).changes).to.deep.equal(["remove NIC 'backup' from VM 'app01'"]);
+    expect(
+      (await nic(false, { vm: 'app01', name: 'backup', state: 'present', network: 'LAN', vlan_id: 300 })).changed,
+    ).to.equal(false);
+    expect((await nic(false, { vm: 'app01', name: 'backup', state: 'absent' })).changes).to.deep.equal([
+      "remove NIC 'backup' from VM 'app01'",
+    ]);
     expect(world.registry.vmsNamed('app01')[0]!.nics.map((n) => n.name)).to.deep.equal(['nic0']);
   });
 
   it('refuses a MAC change on a running VM (check mode warns), keeps a static MAC on a VLAN change, changes it off', async () => {
     const ensure = (state: 'started' | 'stopped') =>
-      inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name: 'app01', state }), { warn: () => undefined }));
+      inSession(world, false, (s) =>
+        ensureVm(s, vmDesiredFromOptions({ name: 'app01', state }), { warn: () => undefined }),
+      );
     const nicWarnings: string[] = [];
     const nicWarned = (check: boolean, request: Parameters<typeof ensureNic>[1]) =>
       inSession(world, check, (s) => ensureNic(s, request, (w) => nicWarnings.push(w)));
@@ -88,7 +109,9 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
       let refused: { reason?: string; message?: string } = {};
       await nicWarned(false, ask).catch((e: typeof refused) => (refused = e));
       expect(refused.reason).to.equal('conflict');
-      expect(refused.message).to.equal("VM 'app01' is running: the MAC address of NIC 'mgmt' (option 'mac') changes only with the VM off; stop it first");
+      expect(refused.message).to.equal(
+        "VM 'app01' is running: the MAC address of NIC 'mgmt' (option 'mac') changes only with the VM off; stop it first",
+      );
       expect(registrySnapshot(world.registry)).to.equal(before);
 
       const vlan = await nic(false, { vm: 'app01', name: 'mgmt', state: 'present', vlan_id: 40 });
@@ -104,7 +127,9 @@ describe('services: disk, NIC, checkpoint, host and VM info against the simulato
 
   it('creates, applies and removes a checkpoint', async () => {
     const before = registrySnapshot(world.registry);
-    expect((await checkpoint(true, { vm: 'app01', name: 'cp1', state: 'present' })).changes).to.deep.equal(["create checkpoint 'cp1' of VM 'app01'"]);
+    expect((await checkpoint(true, { vm: 'app01', name: 'cp1', state: 'present' })).changes).to.deep.equal([
+      "create checkpoint 'cp1' of VM 'app01'",
+    ]);
     expect(registrySnapshot(world.registry)).to.equal(before);
     const made = await checkpoint(false, { vm: 'app01', name: 'cp1', state: 'present' });
     expect(made.checkpoints.map((c) => c.name)).to.deep.equal(['cp1']);

@@ -3,15 +3,26 @@ import { LOCK_PREFIX, withExchangeLock } from '../../../src/services/exchange-lo
 import { MemoryChannel } from '../seal/memory-guest';
 
 const NOW = 1_800_000_000_000;
-const opts = (channel: MemoryChannel, run: string) => ({ channel, vmName: 'web-01', timeoutMs: 60_000, now: () => NOW, run });
+const opts = (channel: MemoryChannel, run: string) => ({
+  channel,
+  vmName: 'web-01',
+  timeoutMs: 60_000,
+  now: () => NOW,
+  run,
+});
 
 describe('services/exchange-lock: one exchange per VM across controllers', () => {
   it('holds a lease host item while the run lasts and refuses another run, naming the VM', async () => {
     const channel = new MemoryChannel();
     let release!: () => void;
-    const held = withExchangeLock(opts(channel, 'aaaaaaaaaaaaaaaa'), () => new Promise<string>((r) => (release = () => r('done'))));
+    const held = withExchangeLock(
+      opts(channel, 'aaaaaaaaaaaaaaaa'),
+      () => new Promise<string>((r) => (release = () => r('done'))),
+    );
     await new Promise((r) => setImmediate(r));
-    expect([...channel.host.keys()]).to.deep.equal([`${LOCK_PREFIX}aaaaaaaaaaaaaaaa.${(NOW + 60_000 + 120_000) / 1000}`]);
+    expect([...channel.host.keys()]).to.deep.equal([
+      `${LOCK_PREFIX}aaaaaaaaaaaaaaaa.${(NOW + 60_000 + 120_000) / 1000}`,
+    ]);
     const other = await withExchangeLock(opts(channel, 'bbbbbbbbbbbbbbbb'), async () => 'ran').catch((e: Error) => e);
     expect(other).to.be.instanceOf(Error);
     expect((other as Error).message).to.equal(

@@ -7,7 +7,11 @@ import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
 import { inSession, registrySnapshot, startWorld, type SimWorld } from './sim-session';
 
-const config = { hostname: 'app02', nics: [{ ipv4_address: '192.0.2.60/24', ipv4_gateway: '192.0.2.1' }], admin: { name: 'ops', password: 'Pw-canary-42' } };
+const config = {
+  hostname: 'app02',
+  nics: [{ ipv4_address: '192.0.2.60/24', ipv4_gateway: '192.0.2.1' }],
+  admin: { name: 'ops', password: 'Pw-canary-42' },
+};
 
 describe('services/guest-config against the simulator running the Linux agent', function () {
   this.timeout(180_000);
@@ -15,17 +19,31 @@ describe('services/guest-config against the simulator running the Linux agent', 
   before(async () => {
     world = await startWorld({ guestAgent: true });
     for (const name of ['app02', 'app03']) {
-      await inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name, image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), { warn: () => undefined }));
+      await inSession(world, false, (s) =>
+        ensureVm(s, vmDesiredFromOptions({ name, image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), {
+          warn: () => undefined,
+        }),
+      );
     }
   });
   after(async () => world.stop());
 
-  const request = (vm: string, extra: object = {}) => ({ vm, config, start: true, force: false, timeoutMs: 90_000, ...extra });
+  const request = (vm: string, extra: object = {}) => ({
+    vm,
+    config,
+    start: true,
+    force: false,
+    timeoutMs: 90_000,
+    ...extra,
+  });
 
   it('check mode lists the start and the exchange and touches nothing', async () => {
     const before = registrySnapshot(world.registry);
     const result = await inSession(world, true, (s) => configureGuest(s, request('app02')));
-    expect(result.changes).to.deep.equal(["start VM 'app02'", "send the sealed guest configuration to VM 'app02' and wait for its outcome"]);
+    expect(result.changes).to.deep.equal([
+      "start VM 'app02'",
+      "send the sealed guest configuration to VM 'app02' and wait for its outcome",
+    ]);
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
@@ -38,7 +56,10 @@ describe('services/guest-config against the simulator running the Linux agent', 
     expect(vm.kvpHost.size).to.equal(0);
     expect(readFileSync(join(world.standard.bridge.dirs(vm).root, 'etc/hostname'), 'utf8')).to.equal('app02\n');
     // The config's only NIC names no MAC: the host bound it to the VM's only adapter, which every renderer matches.
-    const network = readFileSync(join(world.standard.bridge.dirs(vm).root, 'var/lib/cloud/seed/nocloud/network-config'), 'utf8');
+    const network = readFileSync(
+      join(world.standard.bridge.dirs(vm).root, 'var/lib/cloud/seed/nocloud/network-config'),
+      'utf8',
+    );
     const mac = vm.nics[0]!.mac.toLowerCase().match(/../g)!.join(':');
     expect(network).to.include(`macaddress: ${mac}`).and.not.include('name: e*');
   });
@@ -61,16 +82,24 @@ describe('services/guest-config against the simulator running the Linux agent', 
   it('a changed config (rotated password) is refused as needing a re-arm, never ok/changed:false, and nothing is sent', async () => {
     const before = registrySnapshot(world.registry);
     const rotated = { ...config, admin: { ...config.admin, password: 'Pw-rotated-43' } };
-    const error = await inSession(world, false, (s) => configureGuest(s, request('app02', { config: rotated }))).catch((e: unknown) => e);
+    const error = await inSession(world, false, (s) => configureGuest(s, request('app02', { config: rotated }))).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.include({ reason: 'conflict' });
-    expect((error as Error).message).to.match(/applied a different configuration earlier .*re-arm the agent in the guest, then run again with force: true/);
+    expect((error as Error).message).to.match(
+      /applied a different configuration earlier .*re-arm the agent in the guest, then run again with force: true/,
+    );
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
   it('says how to re-arm the agent when a forced resend finds nobody listening', async () => {
-    const error = await inSession(world, false, (s) => configureGuest(s, request('app02', { force: true, timeoutMs: 2_000 }))).catch((e: unknown) => e);
+    const error = await inSession(world, false, (s) =>
+      configureGuest(s, request('app02', { force: true, timeoutMs: 2_000 })),
+    ).catch((e: unknown) => e);
     expect(error).to.include({ reason: 'guest_timeout' });
-    expect((error as Error).message).to.match(/already applied a configuration.*re-arm the agent in the guest before force: true/);
+    expect((error as Error).message).to.match(
+      /already applied a configuration.*re-arm the agent in the guest before force: true/,
+    );
     expect(world.registry.vmsNamed('app02')[0]!.kvpHost.size).to.equal(0);
   });
 
@@ -81,7 +110,10 @@ describe('services/guest-config against the simulator running the Linux agent', 
     writeFileSync(world.sim.files.local(iso), 'CD001');
     try {
       await inSession(world, false, (s) =>
-        configureGuest(s, request('app03', { config: { ...config, hostname: 'app03', run_once: ['exit 4'] }, media: iso })),
+        configureGuest(
+          s,
+          request('app03', { config: { ...config, hostname: 'app03', run_once: ['exit 4'] }, media: iso }),
+        ),
       );
       expect.fail('applied');
     } catch (error) {
@@ -96,16 +128,24 @@ describe('services/guest-config against the simulator running the Linux agent', 
   });
 
   it('refuses a second concurrent run for the same VM with a conflict naming it, and the first still applies', async () => {
-    await inSession(world, false, (s) => ensureVm(s, vmDesiredFromOptions({ name: 'app04', image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), { warn: () => undefined }));
+    await inSession(world, false, (s) =>
+      ensureVm(s, vmDesiredFromOptions({ name: 'app04', image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), {
+        warn: () => undefined,
+      }),
+    );
     const cfg = { ...config, hostname: 'app04', nics: [{ ipv4_address: '192.0.2.64/24', ipv4_gateway: '192.0.2.1' }] };
     const first = inSession(world, false, (s) => configureGuest(s, request('app04', { config: cfg })));
-    const second = inSession(world, false, (s) => configureGuest(s, request('app04', { config: cfg }))).catch((e: unknown) => e);
+    const second = inSession(world, false, (s) => configureGuest(s, request('app04', { config: cfg }))).catch(
+      (e: unknown) => e,
+    );
     const [a, b] = await Promise.all([first.catch((e: unknown) => e), second]);
     const outcomes = [a, b];
     const refused = outcomes.find((o) => (o as { reason?: string }).reason === 'conflict') as Error | undefined;
     const applied = outcomes.find((o) => (o as { outcome?: string }).outcome === 'applied');
     expect(refused, String(outcomes)).not.to.equal(undefined);
-    expect(refused!.message).to.match(/^VM 'app04' is already being configured by another guest_config run \([0-9a-f]{16}, lease until /);
+    expect(refused!.message).to.match(
+      /^VM 'app04' is already being configured by another guest_config run \([0-9a-f]{16}, lease until /,
+    );
     expect(applied, String(outcomes)).not.to.equal(undefined);
     expect(world.registry.vmsNamed('app04')[0]!.kvpHost.size).to.equal(0);
   });

@@ -27,27 +27,42 @@ describe('services/image against two simulated hosts', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function publishTo(worlds: readonly SimWorld[], request: { name: string; src: string; sha256?: string }, check = false) {
-    const sessions = await Promise.all(worlds.map(async (w) => ({ host: w === a ? 'hv-a' : 'hv-b', session: await w.open(check) })));
+  async function publishTo(
+    worlds: readonly SimWorld[],
+    request: { name: string; src: string; sha256?: string },
+    check = false,
+  ) {
+    const sessions = await Promise.all(
+      worlds.map(async (w) => ({ host: w === a ? 'hv-a' : 'hv-b', session: await w.open(check) })),
+    );
     try {
       return await publishImage(sessions, request);
     } finally {
       await Promise.all(sessions.map((s) => s.session.close()));
     }
   }
-  const publish = (check: boolean, sha256?: string) => publishTo([a, b], { name: 'rocky-9', src, ...(sha256 ? { sha256 } : {}) }, check);
+  const publish = (check: boolean, sha256?: string) =>
+    publishTo([a, b], { name: 'rocky-9', src, ...(sha256 ? { sha256 } : {}) }, check);
 
   it('check mode says what it would send and sends nothing', async () => {
     const before = [registrySnapshot(a.registry), registrySnapshot(b.registry)];
     const result = await publish(true);
-    expect(result.changes).to.deep.equal([`hv-a: publish image 'rocky-9' from ${src}`, `hv-b: publish image 'rocky-9' from ${src}`]);
+    expect(result.changes).to.deep.equal([
+      `hv-a: publish image 'rocky-9' from ${src}`,
+      `hv-b: publish image 'rocky-9' from ${src}`,
+    ]);
     expect([registrySnapshot(a.registry), registrySnapshot(b.registry)]).to.deep.equal(before);
   });
 
   it('publishes to both hosts with progress, then skips them on a re-run', async () => {
     const first = await publish(false);
     expect(first.changed).to.equal(true);
-    expect(first.image).to.deep.equal({ name: 'rocky-9', kind: 'disk', sha256: await sha256File(src), size_bytes: size });
+    expect(first.image).to.deep.equal({
+      name: 'rocky-9',
+      kind: 'disk',
+      sha256: await sha256File(src),
+      size_bytes: size,
+    });
     for (const host of first.hosts) {
       expect(host.skipped).to.equal(false);
       expect(host.sent_bytes).to.equal(size);
@@ -75,7 +90,9 @@ describe('services/image against two simulated hosts', function () {
     await publishTo([b], { name: 'alma-9', src: first });
     const error = await publishTo([a, b], { name: 'alma-9', src: second }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(Conflict);
-    expect((error as Conflict).message).to.match(/^image 'alma-9' already exists on hv-b with SHA-256 [0-9a-f]{64}; publish the new file under another name$/);
+    expect((error as Conflict).message).to.match(
+      /^image 'alma-9' already exists on hv-b with SHA-256 [0-9a-f]{64}; publish the new file under another name$/,
+    );
     expect((error as Conflict).details.option).to.equal('name');
     const onA = await a.open();
     try {

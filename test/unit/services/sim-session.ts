@@ -33,7 +33,9 @@ export async function startWorld(options: { readonly guestAgent?: boolean } = {}
     async open(check = false) {
       return createSession(await host.connect(), {
         check,
-        runExchange: async (r) => ({ attemptId: (await runSealedExchange({ ...r, config: r.config as GuestConfig })).attempt }),
+        runExchange: async (r) => ({
+          attemptId: (await runSealedExchange({ ...r, config: r.config as GuestConfig })).attempt,
+        }),
       });
     },
     stop: () => host.stop(),
@@ -44,7 +46,12 @@ export async function startWorld(options: { readonly guestAgent?: boolean } = {}
 export function registrySnapshot(registry: SimRegistry): string {
   return JSON.stringify(
     {
-      vms: [...registry.vms.values()].map((vm) => ({ ...vm, kvpHost: [...vm.kvpHost], kvpGuest: [...vm.kvpGuest], intrinsic: [...vm.intrinsic] })),
+      vms: [...registry.vms.values()].map((vm) => ({
+        ...vm,
+        kvpHost: [...vm.kvpHost],
+        kvpGuest: [...vm.kvpGuest],
+        intrinsic: [...vm.intrinsic],
+      })),
       vhds: [...registry.vhds.entries()],
       switches: registry.switches,
     },

@@ -5,7 +5,9 @@ import { vmDesiredFromOptions, vmSpecFor } from '../../../src/services/vm-desire
 
 describe('services/vm-desired', () => {
   it('turns module options into a VM spec with creation defaults', () => {
-    const spec = vmSpecFor(vmDesiredFromOptions({ name: 'web01', image: 'deb', os_disk_size_gb: 40, nics: [{ network: 'LAN' }] }));
+    const spec = vmSpecFor(
+      vmDesiredFromOptions({ name: 'web01', image: 'deb', os_disk_size_gb: 40, nics: [{ network: 'LAN' }] }),
+    );
     expect(spec).to.deep.include({ name: 'web01', generation: 2, cpuCount: 2 });
     expect(spec.memory).to.deep.equal({ startupMb: 2048, dynamic: false });
     expect(spec.disks).to.deep.equal([{ name: 'os', image: 'deb', clone: 'differencing', sizeBytes: gibibytes(40) }]);
@@ -17,11 +19,20 @@ describe('services/vm-desired', () => {
     expect([d.shutdownTimeoutMs, d.waitTimeoutMs]).to.deep.equal([30_000, 90_000]);
   });
 
-
   for (const [name, options, option] of [
     ['duplicate disk', { name: 'a', image: 'x', disks: [{ name: 'os', size_gb: 1 }] }, 'disks[0].name'],
     ['disk without source', { name: 'a', disks: [{ name: 'd' }] }, 'disks[0]'],
-    ['duplicate NIC', { name: 'a', nics: [{ name: 'n', network: 'A' }, { name: 'n', network: 'B' }] }, 'nics[1].name'],
+    [
+      'duplicate NIC',
+      {
+        name: 'a',
+        nics: [
+          { name: 'n', network: 'A' },
+          { name: 'n', network: 'B' },
+        ],
+      },
+      'nics[1].name',
+    ],
     ['os size without image', { name: 'a', os_disk_size_gb: 10 }, 'os_disk_size_gb'],
     ['min above max', { name: 'a', dynamic_memory: true, memory_min_mb: 4096, memory_max_mb: 1024 }, 'memory_min_mb'],
   ] as const) {

@@ -5,7 +5,15 @@ import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
 import { ensureVm } from '../../../src/services/vm-state';
 import { registrySnapshot, startWorld, type SimWorld } from './sim-session';
 
-const base: VmModuleOptions = { name: 'web01', image: 'debian-12-golden', os_disk_size_gb: 20, cpu_count: 2, memory_mb: 2048, nics: [{ network: 'LAN' }], tags: ['web'] };
+const base: VmModuleOptions = {
+  name: 'web01',
+  image: 'debian-12-golden',
+  os_disk_size_gb: 20,
+  cpu_count: 2,
+  memory_mb: 2048,
+  nics: [{ network: 'LAN' }],
+  tags: ['web'],
+};
 
 async function ensure(world: SimWorld, options: VmModuleOptions) {
   const session = await world.open(false);
@@ -43,9 +51,13 @@ describe('services/vm-state: a VM is identified by its owner, not its name', fun
     expect(retagged.vm!.tags).to.have.members(['web', 'prod', 'virtseal-owner:netbox/vm/42']);
     const before = registrySnapshot(world.registry);
     for (const state of ['present', 'started', 'stopped', 'absent'] as const) {
-      const e = await failure(ensure(world, { ...(state === 'present' ? base : { name: 'web01' }), state, owner: 'netbox/vm/7' }));
+      const e = await failure(
+        ensure(world, { ...(state === 'present' ? base : { name: 'web01' }), state, owner: 'netbox/vm/7' }),
+      );
       expect(e.reason, String(e)).to.equal('conflict');
-      expect(e.message).to.match(/^VM 'web01' \(id [0-9a-f-]+\) belongs to netbox\/vm\/42, not to netbox\/vm\/7: refusing to /);
+      expect(e.message).to.match(
+        /^VM 'web01' \(id [0-9a-f-]+\) belongs to netbox\/vm\/42, not to netbox\/vm\/7: refusing to /,
+      );
     }
     expect(registrySnapshot(world.registry)).to.equal(before);
     expect((await ensure(world, { name: 'web01', state: 'absent', owner: 'netbox/vm/42' })).changed).to.equal(true);
@@ -55,14 +67,20 @@ describe('services/vm-state: a VM is identified by its owner, not its name', fun
     await ensure(world, { ...base, name: 'web02' });
     const before = registrySnapshot(world.registry);
     const adopt = await failure(ensure(world, { ...base, name: 'web02', owner: 'netbox/vm/42' }));
-    expect(adopt.message).to.contain('records no owner (made by hand or by another tool), not to netbox/vm/42: refusing to reconfigure it');
-    expect((await failure(ensure(world, { name: 'web02', state: 'absent', owner: 'netbox/vm/42' }))).reason).to.equal('conflict');
+    expect(adopt.message).to.contain(
+      'records no owner (made by hand or by another tool), not to netbox/vm/42: refusing to reconfigure it',
+    );
+    expect((await failure(ensure(world, { name: 'web02', state: 'absent', owner: 'netbox/vm/42' }))).reason).to.equal(
+      'conflict',
+    );
     expect(registrySnapshot(world.registry)).to.equal(before);
     expect((await ensure(world, { name: 'web02', state: 'absent' })).changed).to.equal(true);
   });
 
   it('refuses a tag that would claim ownership', async () => {
     const e = await failure(ensure(world, { ...base, tags: ['virtseal-owner:netbox/vm/1'] }));
-    expect(e.message).to.equal('tags: virtseal-owner:netbox/vm/1 uses the reserved prefix virtseal-owner:; set owner instead');
+    expect(e.message).to.equal(
+      'tags: virtseal-owner:netbox/vm/1 uses the reserved prefix virtseal-owner:; set owner instead',
+    );
   });
 });

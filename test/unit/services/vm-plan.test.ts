@@ -14,8 +14,25 @@ const actual: VmInfo = {
   secureBoot: 'MicrosoftUEFICertificateAuthority',
   tags: ['web', 'prod'],
   notes: '',
-  disks: [{ name: 'os', path: 'C:\\VMs\\web01\\os.vhdx', sizeBytes: gibibytes(40), parentPath: 'C:\\images\\deb.vhdx', owned: true }],
-  nics: [{ name: 'nic0', network: 'LAN', vlanId: 120, mac: '00-15-5D-01-02-03', staticMac: false, ipAddresses: ['192.0.2.10'] }],
+  disks: [
+    {
+      name: 'os',
+      path: 'C:\\VMs\\web01\\os.vhdx',
+      sizeBytes: gibibytes(40),
+      parentPath: 'C:\\images\\deb.vhdx',
+      owned: true,
+    },
+  ],
+  nics: [
+    {
+      name: 'nic0',
+      network: 'LAN',
+      vlanId: 120,
+      mac: '00-15-5D-01-02-03',
+      staticMac: false,
+      ipAddresses: ['192.0.2.10'],
+    },
+  ],
   ipAddresses: ['192.0.2.10'],
 };
 
@@ -37,7 +54,8 @@ describe('services/vm-plan', () => {
 
   it('takes secure boot "on" as met by any template, and a template as met by a host without templates', () => {
     const plan = (want: string, have: string) =>
-      planVm({ ...actual, secureBoot: have }, vmDesiredFromOptions({ name: 'web01', secure_boot: want as 'on' })).coldOptions;
+      planVm({ ...actual, secureBoot: have }, vmDesiredFromOptions({ name: 'web01', secure_boot: want as 'on' }))
+        .coldOptions;
     // Hyper-V reports the template when secure boot is on.
     expect(plan('on', 'MicrosoftWindows')).to.deep.equal([]);
     expect(plan('MicrosoftUEFICertificateAuthority', 'MicrosoftUEFICertificateAuthority')).to.deep.equal([]);
@@ -54,7 +72,10 @@ describe('services/vm-plan', () => {
   });
 
   it('separates changes that need the VM off from those that apply at once', () => {
-    const plan = planVm(actual, vmDesiredFromOptions({ name: 'web01', cpu_count: 4, memory_mb: 8192, notes: 'n', tpm: true }));
+    const plan = planVm(
+      actual,
+      vmDesiredFromOptions({ name: 'web01', cpu_count: 4, memory_mb: 8192, notes: 'n', tpm: true }),
+    );
     expect(plan.coldOptions).to.deep.equal(['cpu_count', 'memory_mb', 'tpm']);
     expect(plan.cold).to.deep.include({ cpuCount: 4, tpm: true });
     expect(plan.hot).to.deep.equal({ notes: 'n' });
@@ -68,7 +89,10 @@ describe('services/vm-plan', () => {
         image: 'deb',
         os_disk_size_gb: 20,
         disks: [{ name: 'data1', size_gb: 100 }],
-        nics: [{ network: 'LAN', vlan_id: 130 }, { name: 'backup', network: 'Backup' }],
+        nics: [
+          { network: 'LAN', vlan_id: 130 },
+          { name: 'backup', network: 'Backup' },
+        ],
       }),
     );
     expect(plan.addDisks.map((d) => d.name)).to.deep.equal(['data1']);
@@ -79,14 +103,22 @@ describe('services/vm-plan', () => {
   });
 
   it('leaves the VLAN of an existing NIC alone when vlan_id is left out; 0 removes it; a new NIC with 0 is untagged', () => {
-    expect(planIsEmpty(planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }] })))).to.equal(true);
+    expect(planIsEmpty(planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }] })))).to.equal(
+      true,
+    );
     const moved = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'DMZ' }] }));
     expect(moved.setNics).to.deep.equal([{ name: 'nic0', network: 'DMZ', vlanId: 120 }]);
     const removed = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 0 }] }));
     expect(removed.setNics).to.deep.equal([{ name: 'nic0', network: 'LAN' }]);
-    const mac = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', mac: '00:15:5d:0a:0b:0c' }] }));
+    const mac = planVm(
+      actual,
+      vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', mac: '00:15:5d:0a:0b:0c' }] }),
+    );
     expect(mac.coldNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 120, mac: '00:15:5d:0a:0b:0c' }]);
-    const added = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }, { name: 'b', network: 'Backup', vlan_id: 0 }] }));
+    const added = planVm(
+      actual,
+      vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN' }, { name: 'b', network: 'Backup', vlan_id: 0 }] }),
+    );
     expect(added.addNics).to.deep.equal([{ name: 'b', network: 'Backup' }]);
   });
 
@@ -97,10 +129,15 @@ describe('services/vm-plan', () => {
   });
 
   it('classes a new MAC as a change that needs the VM off, and keeps a static MAC on a VLAN change', () => {
-    const mac = planVm(actual, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 130, mac: '00:15:5d:0a:0b:0c' }] }));
+    const mac = planVm(
+      actual,
+      vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 130, mac: '00:15:5d:0a:0b:0c' }] }),
+    );
     expect(mac.coldOptions).to.deep.equal(['nics.nic0.mac']);
     expect(mac.coldNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 130, mac: '00:15:5d:0a:0b:0c' }]);
-    expect(mac.setNics, 'the VLAN applies at once, without the MAC').to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 130 }]);
+    expect(mac.setNics, 'the VLAN applies at once, without the MAC').to.deep.equal([
+      { name: 'nic0', network: 'LAN', vlanId: 130 },
+    ]);
     expect(mac.cold).to.deep.equal({});
 
     const staticNic = { ...actual, nics: [{ ...actual.nics[0]!, staticMac: true }] };
@@ -109,12 +146,18 @@ describe('services/vm-plan', () => {
     expect(vlan.setNics).to.deep.equal([{ name: 'nic0', network: 'LAN', vlanId: 140, mac: '00:15:5d:01:02:03' }]);
 
     const unset = { ...actual, nics: [{ ...actual.nics[0]!, mac: '00:00:00:00:00:00' }] };
-    expect(planIsEmpty(planVm(unset, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120 }] }))), 'an unassigned dynamic MAC is no difference').to.equal(true);
+    expect(
+      planIsEmpty(planVm(unset, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120 }] }))),
+      'an unassigned dynamic MAC is no difference',
+    ).to.equal(true);
   });
 
   it('compares MAC addresses in any notation', () => {
     const withMac = { ...actual, nics: [{ ...actual.nics[0]!, staticMac: true }] };
-    const same = planVm(withMac, vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120, mac: '00155d010203' }] }));
+    const same = planVm(
+      withMac,
+      vmDesiredFromOptions({ name: 'web01', nics: [{ network: 'LAN', vlan_id: 120, mac: '00155d010203' }] }),
+    );
     expect(same.setNics).to.deep.equal([]);
     expect(same.coldNics).to.deep.equal([]);
   });
@@ -130,7 +173,10 @@ describe('services/vm-plan boot order read-back', () => {
     expect(bootOrderSatisfied(['dvd', 'disk', 'network'], ['disk', 'network'])).to.equal(true);
     expect(bootOrderSatisfied(['disk', 'network'], ['disk', 'disk', 'network'])).to.equal(true);
     expect(bootOrderSatisfied(['network', 'disk'], ['disk', 'disk', 'network'])).to.equal(false);
-    const plan = planVm({ ...actual, bootOrder: ['disk', 'network'] }, vmDesiredFromOptions({ name: 'web01', boot_order: ['dvd', 'disk', 'network'] }));
+    const plan = planVm(
+      { ...actual, bootOrder: ['disk', 'network'] },
+      vmDesiredFromOptions({ name: 'web01', boot_order: ['dvd', 'disk', 'network'] }),
+    );
     expect(plan.coldOptions).to.deep.equal([]);
   });
 });

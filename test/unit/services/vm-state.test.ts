@@ -47,7 +47,9 @@ describe('services/vm-state against the simulator', function () {
     const result = await ensure(world, { ...base, state: 'started' }, true);
     expect(result.changed).to.equal(true);
     expect(result.changes).to.have.length(2);
-    expect(result.changes[0]).to.match(/^create VM 'web01' \(2 CPU, 2048 MiB; disks: os = differencing disk of image 'debian-12-golden' grown to 20 GiB; NICs: nic0 on 'LAN' VLAN 12\)$/);
+    expect(result.changes[0]).to.match(
+      /^create VM 'web01' \(2 CPU, 2048 MiB; disks: os = differencing disk of image 'debian-12-golden' grown to 20 GiB; NICs: nic0 on 'LAN' VLAN 12\)$/,
+    );
     expect(result.changes[1]).to.equal("start VM 'web01'");
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
@@ -80,7 +82,9 @@ describe('services/vm-state against the simulator', function () {
 
     const real = await failure(ensure(world, options));
     expect(real.reason).to.equal('not_found');
-    expect(real.message).to.equal("image 'debian-13-next' (option 'image') is not in the host's image library; publish it first with virtseal.core.image");
+    expect(real.message).to.equal(
+      "image 'debian-13-next' (option 'image') is not in the host's image library; publish it first with virtseal.core.image",
+    );
     expect(real.details).to.include({ option: 'image' });
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
@@ -133,7 +137,10 @@ describe('services/vm-state against the simulator', function () {
     expect((await ensure(world, { name: 'web01', state: 'restarted' })).changes).to.deep.equal(["restart VM 'web01'"]);
 
     const deletedCheck = await ensure(world, { name: 'web01', state: 'absent', force: true }, true);
-    expect(deletedCheck.changes).to.deep.equal(["shut down VM 'web01', turning it off if the guest does not respond", "delete VM 'web01' and its 1 owned disk(s)"]);
+    expect(deletedCheck.changes).to.deep.equal([
+      "shut down VM 'web01', turning it off if the guest does not respond",
+      "delete VM 'web01' and its 1 owned disk(s)",
+    ]);
     expect(world.registry.vmsNamed('web01')).to.have.length(1);
 
     const deleted = await ensure(world, { name: 'web01', state: 'absent', force: true });
@@ -155,7 +162,13 @@ describe('services/vm-state against the simulator', function () {
     const vm = world.registry.vmsNamed('web01')[0]!;
     expect(vm.cpuCount).to.equal(2);
 
-    const cycled = await ensure(world, { ...base, cpu_count: 4, notes: 'patched', tags: ['web'], allow_power_cycle: true });
+    const cycled = await ensure(world, {
+      ...base,
+      cpu_count: 4,
+      notes: 'patched',
+      tags: ['web'],
+      allow_power_cycle: true,
+    });
     expect(cycled.power_cycle_required).to.deep.equal([]);
     expect(cycled.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'reconfigure', 'start']);
     expect(vm.cpuCount).to.equal(4);
@@ -194,11 +207,30 @@ describe('services/vm-state against the simulator', function () {
 
   it('adds a second NIC and changes the VLAN of the first on an existing VM', async () => {
     await ensure(world, base);
-    const result = await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 13 }, { name: 'backup', network: 'LAN' }] });
+    const result = await ensure(world, {
+      ...base,
+      nics: [
+        { network: 'LAN', vlan_id: 13 },
+        { name: 'backup', network: 'LAN' },
+      ],
+    });
     expect(result.changes).to.have.length(2);
     const vm = world.registry.vmsNamed('web01')[0]!;
-    expect(vm.nics.map((n) => [n.name, n.vlanId])).to.deep.equal([['nic0', 13], ['backup', 0]]);
-    expect((await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 13 }, { name: 'backup', network: 'LAN' }] })).changed).to.equal(false);
+    expect(vm.nics.map((n) => [n.name, n.vlanId])).to.deep.equal([
+      ['nic0', 13],
+      ['backup', 0],
+    ]);
+    expect(
+      (
+        await ensure(world, {
+          ...base,
+          nics: [
+            { network: 'LAN', vlan_id: 13 },
+            { name: 'backup', network: 'LAN' },
+          ],
+        })
+      ).changed,
+    ).to.equal(false);
   });
 
   it('classes a MAC change of a running VM as needing a power cycle, like a CPU count change', async () => {
@@ -242,9 +274,16 @@ describe('services/vm-state against the simulator', function () {
     expect(vm.nics[0]).to.include({ vlanId: 14, mac: '00155DAABBCC', staticMac: true });
 
     // Being stopped anyway: stop first, then one change with switch, VLAN and MAC together.
-    const stopping = await ensure(world, { ...base, nics: [{ network: 'LAN', vlan_id: 15, mac: '00-15-5D-AA-BB-DD' }], state: 'stopped' });
+    const stopping = await ensure(world, {
+      ...base,
+      nics: [{ network: 'LAN', vlan_id: 15, mac: '00-15-5D-AA-BB-DD' }],
+      state: 'stopped',
+    });
     expect(stopping.power_cycle_required).to.deep.equal([]);
-    expect(stopping.changes).to.deep.equal(["shut down VM 'web01'", "set NIC nic0 on 'LAN' VLAN 15 MAC 00:15:5d:aa:bb:dd of VM 'web01'"]);
+    expect(stopping.changes).to.deep.equal([
+      "shut down VM 'web01'",
+      "set NIC nic0 on 'LAN' VLAN 15 MAC 00:15:5d:aa:bb:dd of VM 'web01'",
+    ]);
     expect(vm.nics[0]).to.include({ vlanId: 15, mac: '00155DAABBDD', staticMac: true });
     expect(vm.state).to.equal('Off');
   });
@@ -255,12 +294,19 @@ describe('services/vm-state against the simulator', function () {
     const session = await world.open();
     try {
       for (const mac of ['00:15:5d:aa:bb:dd', undefined]) {
-        const refused = await failure(session.hv.nics.setNic({ vmId: vm.id, nic: { name: 'nic0', network: 'LAN', ...(mac && { mac }) } }));
-        expect(refused.message).to.include('The operation cannot be performed while the virtual machine is in its current state.');
+        const refused = await failure(
+          session.hv.nics.setNic({ vmId: vm.id, nic: { name: 'nic0', network: 'LAN', ...(mac && { mac }) } }),
+        );
+        expect(refused.message).to.include(
+          'The operation cannot be performed while the virtual machine is in its current state.',
+        );
       }
       expect(vm.nics[0]).to.include({ mac: '00155DAABBCC', staticMac: true });
       // The same MAC again is no change, and a VLAN change goes through.
-      await session.hv.nics.setNic({ vmId: vm.id, nic: { name: 'nic0', network: 'LAN', vlanId: 7, mac: '00:15:5d:aa:bb:cc' } });
+      await session.hv.nics.setNic({
+        vmId: vm.id,
+        nic: { name: 'nic0', network: 'LAN', vlanId: 7, mac: '00:15:5d:aa:bb:cc' },
+      });
       expect(vm.nics[0]).to.include({ vlanId: 7, mac: '00155DAABBCC', staticMac: true });
     } finally {
       await session.close();
@@ -293,13 +339,16 @@ describe('services/vm-state against the simulator', function () {
     expect(world.registry.vmsNamed('web01')[0]!.clustered).to.equal(true);
     expect((await ensure(world, { ...base, cluster_role: true })).changed).to.equal(false);
     const deleted = await ensure(world, { name: 'web01', state: 'absent' });
-    expect(deleted.changes).to.deep.equal(["remove the failover cluster role of VM 'web01'", "delete VM 'web01' and its 1 owned disk(s)"]);
+    expect(deleted.changes).to.deep.equal([
+      "remove the failover cluster role of VM 'web01'",
+      "delete VM 'web01' and its 1 owned disk(s)",
+    ]);
   });
 
   it('refuses a cluster role on a host that is not clustered, and undoes the VM it made', async () => {
     const error = await failure(ensure(world, { ...base, cluster_role: true }));
     expect(error.reason).to.equal('unsupported');
-    expect(error.message).to.include("undone: create VM");
+    expect(error.message).to.include('undone: create VM');
     expect(world.registry.vmsNamed('web01')).to.have.length(0);
   });
 
@@ -311,7 +360,9 @@ describe('services/vm-state against the simulator', function () {
     expect(osImage).to.be.instanceOf(InvalidArgument).with.property('option', 'image');
     const dataImage = await failure(ensure(world, { ...base, disks: [{ name: 'data.2', image: 'x\\..\\..\\y' }] }));
     expect(dataImage).to.be.instanceOf(InvalidArgument).with.property('option', 'disks[0].image');
-    const mac = await failure(ensure(world, { ...base, name: 'web03', nics: [{ network: 'LAN' }, { network: 'LAN', mac: 'not-a-mac' }] }));
+    const mac = await failure(
+      ensure(world, { ...base, name: 'web03', nics: [{ network: 'LAN' }, { network: 'LAN', mac: 'not-a-mac' }] }),
+    );
     expect(mac).to.be.instanceOf(InvalidArgument).with.property('option', 'nics[1].mac');
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
@@ -319,13 +370,17 @@ describe('services/vm-state against the simulator', function () {
   it('fails with one clear line: unknown image, name taken', async () => {
     const unknown = await failure(ensure(world, { ...base, image: 'no-such-image' }));
     expect(unknown.reason).to.equal('not_found');
-    expect(unknown.message).to.equal("image 'no-such-image' (option 'image') is not in the host's image library; publish it first with virtseal.core.image");
+    expect(unknown.message).to.equal(
+      "image 'no-such-image' (option 'image') is not in the host's image library; publish it first with virtseal.core.image",
+    );
 
     world.registry.newVm({ name: 'web01', generation: 2, path: 'D:\\other' });
     const before = registrySnapshot(world.registry);
     const taken = await failure(ensure(world, base));
     expect(taken.reason).to.equal('conflict');
-    expect(taken.message).to.equal("name taken: a VM named 'web01' already exists on the host and has no OS disk made from image 'debian-12-golden'");
+    expect(taken.message).to.equal(
+      "name taken: a VM named 'web01' already exists on the host and has no OS disk made from image 'debian-12-golden'",
+    );
     expect(registrySnapshot(world.registry)).to.equal(before);
   });
 });

@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { openHypervisor } from '../../../src/drivers/registry';
 
 function runSim(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sim', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sim', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   const firstLine = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -31,7 +34,13 @@ describe('virtseal sim', () => {
     const run = runSim(['--json'], { VIRTSEAL_PASSWORD_FILE: passwordFile });
     try {
       const details = JSON.parse((await run.firstLine).split('\n')[0]!) as Record<string, string | number>;
-      expect(details).to.include({ host: '127.0.0.1', user: 'virtseal', password: 'Sim-Pass-123', switch: 'LAN', image: 'debian-12-golden' });
+      expect(details).to.include({
+        host: '127.0.0.1',
+        user: 'virtseal',
+        password: 'Sim-Pass-123',
+        switch: 'LAN',
+        image: 'debian-12-golden',
+      });
       expect(details.port).to.be.a('number').and.above(0);
       expect(details.host_key_fingerprint).to.match(/^SHA256:/);
       const hv = await openHypervisor({

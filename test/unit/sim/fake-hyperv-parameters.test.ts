@@ -11,14 +11,42 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { findPwsh, MODULE_DIR, PWSH_HINT, simAssembly } from '../../../src/sim/pwsh';
 
-interface DocParam { name: string; type: string; mandatory: boolean }
+interface DocParam {
+  name: string;
+  type: string;
+  mandatory: boolean;
+}
 type Table = Record<string, { module: string; source: string; parameterSets: Record<string, DocParam[]> }>;
-interface FakeCommand { name: string; module: string; sets: { name: string; parameters: string[] }[] }
-interface ScriptCall { file: string; line: number; command: string; qualified: boolean; parameters: string[] }
+interface FakeCommand {
+  name: string;
+  module: string;
+  sets: { name: string; parameters: string[] }[];
+}
+interface ScriptCall {
+  file: string;
+  line: number;
+  command: string;
+  qualified: boolean;
+  parameters: string[];
+}
 
 const table = JSON.parse(readFileSync(join(MODULE_DIR, 'parameter-sets.json'), 'utf8')) as Table;
-const COMMON = new Set(['Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'InformationAction', 'ProgressAction', 'ErrorVariable', 'WarningVariable',
-  'InformationVariable', 'OutVariable', 'OutBuffer', 'PipelineVariable', 'WhatIf', 'Confirm']);
+const COMMON = new Set([
+  'Verbose',
+  'Debug',
+  'ErrorAction',
+  'WarningAction',
+  'InformationAction',
+  'ProgressAction',
+  'ErrorVariable',
+  'WarningVariable',
+  'InformationVariable',
+  'OutVariable',
+  'OutBuffer',
+  'PipelineVariable',
+  'WhatIf',
+  'Confirm',
+]);
 
 const INSPECT = `
 $ErrorActionPreference = 'Stop'
@@ -60,7 +88,15 @@ describe('sim/fake Hyper-V parameter sets', function () {
       execFile(
         pwsh!,
         ['-NoProfile', '-NonInteractive', '-Command', INSPECT],
-        { env: { ...process.env, VS_ASSEMBLY: assembly, VS_MODULES: MODULE_DIR, VS_SCRIPTS: 'src/drivers/hyperv/scripts' }, maxBuffer: 16 * 1024 * 1024 },
+        {
+          env: {
+            ...process.env,
+            VS_ASSEMBLY: assembly,
+            VS_MODULES: MODULE_DIR,
+            VS_SCRIPTS: 'src/drivers/hyperv/scripts',
+          },
+          maxBuffer: 16 * 1024 * 1024,
+        },
         (error, stdout, stderr) => (error ? reject(new Error(stderr || error.message)) : resolve(stdout)),
       ),
     );
@@ -83,36 +119,53 @@ describe('sim/fake Hyper-V parameter sets', function () {
       for (const set of f.sets) {
         const real = doc[set.name];
         if (!real) {
-          wrong.push(`${f.name}: parameter set '${set.name}' is not documented (documented: ${Object.keys(doc).join(', ')})`);
+          wrong.push(
+            `${f.name}: parameter set '${set.name}' is not documented (documented: ${Object.keys(doc).join(', ')})`,
+          );
           continue;
         }
         const names = new Set(real.map((p) => p.name.toLowerCase()));
-        for (const p of set.parameters) if (!COMMON.has(p) && !names.has(p.toLowerCase())) wrong.push(`${f.name} [${set.name}] -${p}`);
+        for (const p of set.parameters)
+          if (!COMMON.has(p) && !names.has(p.toLowerCase())) wrong.push(`${f.name} [${set.name}] -${p}`);
       }
     }
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
   });
 
-  it('every parameter a script passes exists in the fake and, with the call\'s others, in one documented set', () => {
+  it("every parameter a script passes exists in the fake and, with the call's others, in one documented set", () => {
     const byName = new Map(fakes.map((f) => [f.name.toLowerCase(), f]));
     const checked = calls.filter((c) => byName.has(c.command.toLowerCase()));
     const wrong: string[] = [];
     for (const call of checked) {
       const fake = byName.get(call.command.toLowerCase())!;
       const used = call.parameters.filter((p) => !COMMON.has(p));
-      const inFake = fake.sets.some((s) => used.every((p) => s.parameters.some((q) => q.toLowerCase() === p.toLowerCase())));
-      if (!inFake) wrong.push(`${call.file}:${call.line} ${call.command} -${used.join(' -')}: the fake has no parameter set with all of them`);
-      const inDocs = Object.values(table[fake.name]!.parameterSets).some((set) => used.every((p) => set.some((q) => q.name.toLowerCase() === p.toLowerCase())));
-      if (!inDocs) wrong.push(`${call.file}:${call.line} ${call.command} -${used.join(' -')}: no documented parameter set has all of them`);
+      const inFake = fake.sets.some((s) =>
+        used.every((p) => s.parameters.some((q) => q.toLowerCase() === p.toLowerCase())),
+      );
+      if (!inFake)
+        wrong.push(
+          `${call.file}:${call.line} ${call.command} -${used.join(' -')}: the fake has no parameter set with all of them`,
+        );
+      const inDocs = Object.values(table[fake.name]!.parameterSets).some((set) =>
+        used.every((p) => set.some((q) => q.name.toLowerCase() === p.toLowerCase())),
+      );
+      if (!inDocs)
+        wrong.push(
+          `${call.file}:${call.line} ${call.command} -${used.join(' -')}: no documented parameter set has all of them`,
+        );
     }
-    console.log(`      ${checked.length} calls of ${new Set(checked.map((c) => c.command)).size} Hyper-V/CIM cmdlets checked in ${new Set(checked.map((c) => c.file)).size} scripts`);
+    console.log(
+      `      ${checked.length} calls of ${new Set(checked.map((c) => c.command)).size} Hyper-V/CIM cmdlets checked in ${new Set(checked.map((c) => c.file)).size} scripts`,
+    );
     expect(checked.length).to.be.greaterThan(60);
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
   });
 
-  it('every Hyper-V and CIM call names its module (another module\'s Get-VM or New-VM, e.g. VMware PowerCLI, cannot win)', () => {
+  it("every Hyper-V and CIM call names its module (another module's Get-VM or New-VM, e.g. VMware PowerCLI, cannot win)", () => {
     const names = new Set(fakes.map((f) => f.name.toLowerCase()));
-    const bare = calls.filter((c) => names.has(c.command.toLowerCase()) && !c.qualified).map((c) => `${c.file}:${c.line} ${c.command}`);
+    const bare = calls
+      .filter((c) => names.has(c.command.toLowerCase()) && !c.qualified)
+      .map((c) => `${c.file}:${c.line} ${c.command}`);
     expect(bare, bare.join('\n')).to.deep.equal([]);
   });
 

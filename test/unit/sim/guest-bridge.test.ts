@@ -9,7 +9,10 @@ import { readPool, writePool } from '../../../src/sim/kvp-pool-file';
 
 describe('sim/kvp-pool-file', () => {
   it('encodes 2,560-byte NUL-padded records and decodes them back, ignoring a partial tail', () => {
-    const items: [string, string][] = [['k', 'v'], ['ключ', '🚀'.repeat(100)]];
+    const items: [string, string][] = [
+      ['k', 'v'],
+      ['ключ', '🚀'.repeat(100)],
+    ];
     const buf = encodePool(items);
     expect(buf.length).to.equal(2 * RECORD_BYTES);
     expect(buf.readUInt8(1)).to.equal(0);

@@ -29,7 +29,12 @@ describe('sim/server', () => {
   afterEach(() => f.running.sim.faults.clear());
 
   it('applies a fault rule to one target only, for the given count', async () => {
-    f.running.sim.faults.add({ operation: 'vm-create', target: 'unlucky', count: 1, error: 'Insufficient system resources exist' });
+    f.running.sim.faults.add({
+      operation: 'vm-create',
+      target: 'unlucky',
+      count: 1,
+      error: 'Insufficient system resources exist',
+    });
     const error = await f.hv.vms.createVm({ spec: basicSpec('unlucky') }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ScriptFailed);
     expect((error as Error).message).to.match(/^vm-create\.ps1: Insufficient system resources exist \(line \d+\)$/);
@@ -43,7 +48,10 @@ describe('sim/server', () => {
     try {
       g.running.sim.faults.add({ operation: 'vm-list', delayMs: 90_000, count: 1, error: 'late failure' });
       let settled = false;
-      const pending = g.hv.vms.listVms().catch((e: Error) => e.message).finally(() => (settled = true));
+      const pending = g.hv.vms
+        .listVms()
+        .catch((e: Error) => e.message)
+        .finally(() => (settled = true));
       for (let i = 0; i < 20 && !settled; i += 1) {
         await new Promise((r) => setTimeout(r, 10));
         clock.advance(1_000);
@@ -62,8 +70,11 @@ describe('sim/server', () => {
     const r = await conn.exec('dir C:\\');
     expect(r.code).to.equal(1);
     expect(r.stderr.toString()).to.match(/is not recognized as an internal or external command/);
-    const text = "'{0} {1} {2}' -f (Test-Path -LiteralPath 'D:\\Hyper-V'), (Join-Path 'C:\\a' 'b'), (Hyper-V\\Get-VMHost).Name";
-    const b = await conn.exec('powershell.exe -NoProfile -NonInteractive -EncodedCommand ' + Buffer.from(text, 'utf16le').toString('base64'));
+    const text =
+      "'{0} {1} {2}' -f (Test-Path -LiteralPath 'D:\\Hyper-V'), (Join-Path 'C:\\a' 'b'), (Hyper-V\\Get-VMHost).Name";
+    const b = await conn.exec(
+      'powershell.exe -NoProfile -NonInteractive -EncodedCommand ' + Buffer.from(text, 'utf16le').toString('base64'),
+    );
     expect(b.stdout.toString().trim()).to.equal('True C:\\a\\b HV-SIM01');
   });
 
@@ -72,7 +83,10 @@ describe('sim/server', () => {
     const vm = await f.hv.vms.createVm({ spec: basicSpec('logged') });
     await f.hv.guestChannel({ vmId: vm.id }).writeHostItems([['secret.key', canary]]);
     f.running.sim.faults.add({ operation: 'kvp-set', error: `failed on ${canary}` });
-    await f.hv.guestChannel({ vmId: vm.id }).writeHostItems([['secret.key', canary]]).catch(() => undefined);
+    await f.hv
+      .guestChannel({ vmId: vm.id })
+      .writeHostItems([['secret.key', canary]])
+      .catch(() => undefined);
     const text = f.running.sim.log.text() + JSON.stringify(f.running.sim.log.entries);
     expect(text).to.include('kvp-set');
     expect(text).to.not.include(canary);
@@ -83,10 +97,22 @@ describe('sim/server', () => {
     const key = ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 });
     const sim = await HyperVSimulator.start({ authorizedKeys: [key.public] });
     try {
-      const conn = await SshConnection.connect({ host: sim.host, port: sim.port, user: sim.user, privateKey: key.private, hostKeyFingerprint: sim.hostKeyFingerprint });
+      const conn = await SshConnection.connect({
+        host: sim.host,
+        port: sim.port,
+        user: sim.user,
+        privateKey: key.private,
+        hostKeyFingerprint: sim.hostKeyFingerprint,
+      });
       await conn.close();
       const other = ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 });
-      const error = await SshConnection.connect({ host: sim.host, port: sim.port, user: sim.user, privateKey: other.private, hostKeyFingerprint: sim.hostKeyFingerprint }).catch((e: unknown) => e);
+      const error = await SshConnection.connect({
+        host: sim.host,
+        port: sim.port,
+        user: sim.user,
+        privateKey: other.private,
+        hostKeyFingerprint: sim.hostKeyFingerprint,
+      }).catch((e: unknown) => e);
       expect((error as Error).name).to.equal('AuthFailed');
     } finally {
       await sim.stop();

@@ -9,7 +9,22 @@ import { SshConnection } from '../../../src/transport/ssh-connection';
 import { quotePosixArg, quotePosixArgv } from '../../../src/transport/posix-quote';
 import { startSshd, sshdUnavailable, type Sshd } from './sshd-fixture';
 
-const HOSTILE = ["O'Brien", 'a b', '$(touch /tmp/virtseal-pwned)', '"; rm -rf /', '`id`', 'Привет', '🚀✨', 'x'.repeat(5120), '', '\n\t', '*', '~', '--help', '-e'];
+const HOSTILE = [
+  "O'Brien",
+  'a b',
+  '$(touch /tmp/virtseal-pwned)',
+  '"; rm -rf /',
+  '`id`',
+  'Привет',
+  '🚀✨',
+  'x'.repeat(5120),
+  '',
+  '\n\t',
+  '*',
+  '~',
+  '--help',
+  '-e',
+];
 
 describe('transport/posix-quote', () => {
   it('single-quotes every argument and escapes embedded quotes', () => {
@@ -43,7 +58,14 @@ describe('transport/ssh-connection against OpenSSH on loopback', function () {
   });
 
   const connect = (extra: Record<string, unknown> = {}) =>
-    SshConnection.connect({ host: '127.0.0.1', port: sshd!.port, user: sshd!.user, privateKey: sshd!.clientKey, acceptUnknownHostKey: true, ...extra });
+    SshConnection.connect({
+      host: '127.0.0.1',
+      port: sshd!.port,
+      user: sshd!.user,
+      privateKey: sshd!.clientKey,
+      acceptUnknownHostKey: true,
+      ...extra,
+    });
 
   it('execArgv passes hostile arguments intact and runs none of them', async () => {
     const conn = await connect();
@@ -78,7 +100,13 @@ describe('transport/ssh-connection against OpenSSH on loopback', function () {
       writeFileSync(keyFile, sshd!.clientKey, { mode: 0o600 });
       const add = spawnSync('ssh-add', [keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket }, encoding: 'utf8' });
       expect(add.status, add.stderr).to.equal(0);
-      const conn = await SshConnection.connect({ host: '127.0.0.1', port: sshd!.port, user: sshd!.user, agent: socket, acceptUnknownHostKey: true });
+      const conn = await SshConnection.connect({
+        host: '127.0.0.1',
+        port: sshd!.port,
+        user: sshd!.user,
+        agent: socket,
+        acceptUnknownHostKey: true,
+      });
       expect((await conn.execArgv(['echo', 'agent ok'])).stdout.toString()).to.equal('agent ok\n');
       await conn.close();
     } finally {
@@ -92,7 +120,10 @@ describe('transport/ssh-connection against OpenSSH on loopback', function () {
     const conn = await connect({ acceptUnknownHostKey: false, knownHostsFile: good });
     await conn.close();
     const bad = join(dir, 'known_hosts_bad');
-    writeFileSync(bad, `[127.0.0.1]:${sshd!.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOthe\n`);
+    writeFileSync(
+      bad,
+      `[127.0.0.1]:${sshd!.port} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtherKeyOtherKeyOtherKeyOtherKeyOtherKeyOthe\n`,
+    );
     const error = await connect({ acceptUnknownHostKey: false, knownHostsFile: bad }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(HostKeyMismatch);
     expect((error as Error).message).to.match(/known_hosts/);

@@ -26,7 +26,10 @@ describe('transport/host-key', () => {
   });
 
   it('trusts a pinned key and reports a mismatch with both fingerprints', () => {
-    expect(checkHostKey({ host: 'h', port: 22, fingerprint: fingerprintOf(key) }, key)).to.deep.equal({ kind: 'trusted', via: 'fingerprint' });
+    expect(checkHostKey({ host: 'h', port: 22, fingerprint: fingerprintOf(key) }, key)).to.deep.equal({
+      kind: 'trusted',
+      via: 'fingerprint',
+    });
     const verdict = checkHostKey({ host: 'h', port: 22, fingerprint: fingerprintOf(other) }, key);
     expect(verdict).to.include({ kind: 'mismatch', expected: fingerprintOf(other) });
   });
@@ -36,15 +39,18 @@ describe('transport/host-key', () => {
     const salt = Buffer.from('0123456789abcdef0123');
     const hashed = createHmac('sha1', salt).update('[hv2.example]:2222').digest('base64');
     const file = join(dir, 'known_hosts');
-    writeFileSync(file, [
-      '# comment',
-      `hv1.example,10.0.0.1 ssh-ed25519 ${b64}`,
-      `|1|${salt.toString('base64')}|${hashed} ssh-ed25519 ${b64}`,
-      `*.lab.example ssh-ed25519 ${b64}`,
-      `other.example ssh-ed25519 ${other.toString('base64')}`,
-      `@revoked bad.example ssh-ed25519 ${b64}`,
-      `bad.example ssh-ed25519 ${b64}`,
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '# comment',
+        `hv1.example,10.0.0.1 ssh-ed25519 ${b64}`,
+        `|1|${salt.toString('base64')}|${hashed} ssh-ed25519 ${b64}`,
+        `*.lab.example ssh-ed25519 ${b64}`,
+        `other.example ssh-ed25519 ${other.toString('base64')}`,
+        `@revoked bad.example ssh-ed25519 ${b64}`,
+        `bad.example ssh-ed25519 ${b64}`,
+      ].join('\n'),
+    );
     const check = (host: string, port = 22) => checkHostKey({ host, port, knownHostsFile: file }, key).kind;
     expect(check('hv1.example')).to.equal('trusted');
     expect(check('10.0.0.1')).to.equal('trusted');
@@ -58,6 +64,8 @@ describe('transport/host-key', () => {
   });
 
   it('names the option when the known_hosts file cannot be read', () => {
-    expect(() => checkHostKey({ host: 'h', port: 22, knownHostsFile: join(dir, 'missing') }, key)).to.throw(/known_hosts_file/);
+    expect(() => checkHostKey({ host: 'h', port: 22, knownHostsFile: join(dir, 'missing') }, key)).to.throw(
+      /known_hosts_file/,
+    );
   });
 });

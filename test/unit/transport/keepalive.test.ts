@@ -21,8 +21,12 @@ describe('transport/ssh-connection keepalives', () => {
     proxy = createServer((client) => {
       const upstream = connect(s.sim.port, s.sim.host);
       sockets.push(client, upstream);
-      client.on('data', (d) => { if (!frozen) upstream.write(d); });
-      upstream.on('data', (d) => { if (!frozen) client.write(d); });
+      client.on('data', (d) => {
+        if (!frozen) upstream.write(d);
+      });
+      upstream.on('data', (d) => {
+        if (!frozen) client.write(d);
+      });
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
       client.on('close', () => upstream.destroy());
@@ -40,11 +44,21 @@ describe('transport/ssh-connection keepalives', () => {
     this.timeout(20_000);
     const ssh = s.sim.sshOptions();
     const port = (proxy.address() as { port: number }).port;
-    const conn = await SshConnection.connect({ ...ssh, port, keepaliveIntervalMs: 250, keepaliveCountMax: 3, connectTimeoutMs: 5000 });
+    const conn = await SshConnection.connect({
+      ...ssh,
+      port,
+      keepaliveIntervalMs: 250,
+      keepaliveCountMax: 3,
+      connectTimeoutMs: 5000,
+    });
     try {
-      expect((await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}) })).code).to.equal(0);
+      expect((await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}) })).code).to.equal(
+        0,
+      );
       frozen = true;
-      const error = await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}), timeoutMs: 60_000 }).catch((e: unknown) => e);
+      const error = await conn
+        .exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}), timeoutMs: 60_000 })
+        .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(HostUnreachable);
     } finally {
       await conn.close();

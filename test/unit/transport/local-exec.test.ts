@@ -16,7 +16,9 @@ describe('transport/local-exec', () => {
   it('feeds stdin from a string, a buffer or a stream', async () => {
     expect((await runner.run(['cat'], { stdin: 'secret-canary' })).stdout).to.equal('secret-canary');
     expect((await runner.run(['cat'], { stdin: Buffer.from([1, 2, 3]) })).stdout).to.equal('\x01\x02\x03');
-    expect((await runner.run(['wc', '-c'], { stdin: Readable.from([Buffer.alloc(70_000)]) })).stdout.trim()).to.equal('70000');
+    expect((await runner.run(['wc', '-c'], { stdin: Readable.from([Buffer.alloc(70_000)]) })).stdout.trim()).to.equal(
+      '70000',
+    );
   });
 
   it('returns a non-zero exit code and stderr instead of throwing', async () => {

@@ -17,17 +17,42 @@ import { startSshd, type TestSshd } from '../../helpers/sshd';
 
 const echo: PsScript = { name: 'echo.ps1', text: 'param($Value)\n@{ value = $Value; pid = $PID }' };
 const whoami: PsScript = { name: 'whoami.ps1', text: 'param()\n@{ pid = $PID }' };
-const sleep: PsScript = { name: 'sleep.ps1', text: 'param([int]$Seconds)\nStart-Sleep -Seconds $Seconds\n@{ slept = $true }' };
+const sleep: PsScript = {
+  name: 'sleep.ps1',
+  text: 'param([int]$Seconds)\nStart-Sleep -Seconds $Seconds\n@{ slept = $true }',
+};
 
 /** Values that are code in PowerShell, cmd, sh or in the framing itself. */
 const HOSTILE: readonly string[] = [
-  "O'Brien", '"; Remove-Item -Recurse C:\\ ; "', '$(Get-Date)', '`$env:PATH`', '${function:Get-Item}', '@(1,2)|%{$_}',
-  '& calc.exe', 'a|b;c&&d||e', '%PATH% ^& echo', '$(touch /tmp/pwned)', "line1\r\nline2\nline3\r", 'tab\there',
-  'nul\u0000byte', '\u2028\u2029\u0085', '<xml attr="&amp;">', '_x000D_', '#< CLIXML', 'VSREQ 1 3\nabc',
-  '\n__VIRTSEAL_RESULT__ 1 2\n{}', '\uFEFFbom', 'right-to-left \u202Etxt.exe', '🚀 Привет 汉语 العربية', '\\\\server\\share',
+  "O'Brien",
+  '"; Remove-Item -Recurse C:\\ ; "',
+  '$(Get-Date)',
+  '`$env:PATH`',
+  '${function:Get-Item}',
+  '@(1,2)|%{$_}',
+  '& calc.exe',
+  'a|b;c&&d||e',
+  '%PATH% ^& echo',
+  '$(touch /tmp/pwned)',
+  'line1\r\nline2\nline3\r',
+  'tab\there',
+  'nul\u0000byte',
+  '\u2028\u2029\u0085',
+  '<xml attr="&amp;">',
+  '_x000D_',
+  '#< CLIXML',
+  'VSREQ 1 3\nabc',
+  '\n__VIRTSEAL_RESULT__ 1 2\n{}',
+  '\uFEFFbom',
+  'right-to-left \u202Etxt.exe',
+  '🚀 Привет 汉语 العربية',
+  '\\\\server\\share',
 ];
 
-function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kill: (pid: number) => void; close: () => Promise<void> }>): void {
+function suite(
+  name: string,
+  open: () => Promise<{ runner: PowerShellRunner; kill: (pid: number) => void; close: () => Promise<void> }>,
+): void {
   describe(name, function () {
     this.timeout(120_000);
     let runner: PowerShellRunner;
@@ -75,7 +100,7 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
           'param()',
           '$strict = try { $null = $notDefinedAnywhere; $false } catch { $true }',
           '@{',
-          "  leaked = [bool](Get-Variable -Name leaked, scriptLeak, preludeVariable -ErrorAction SilentlyContinue)",
+          '  leaked = [bool](Get-Variable -Name leaked, scriptLeak, preludeVariable -ErrorAction SilentlyContinue)',
           '  functions = [bool]((Test-Path function:Get-Leaked) -or (Test-Path function:Get-FromPrelude))',
           '  eap = [string]$ErrorActionPreference',
           '  strict = $strict',
@@ -83,14 +108,26 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
           '}',
         ].join('\n'),
       };
-      const start = await runner.run<{ location: string }>({ name: 'where.ps1', text: 'param()\n@{ location = (Get-Location).Path }' }, {});
+      const start = await runner.run<{ location: string }>(
+        { name: 'where.ps1', text: 'param()\n@{ location = (Get-Location).Path }' },
+        {},
+      );
       const seen = await runner.run<Record<string, unknown>>(probe, {});
-      expect(seen).to.deep.equal({ leaked: false, functions: false, eap: 'Stop', strict: true, location: start.location });
+      expect(seen).to.deep.equal({
+        leaked: false,
+        functions: false,
+        eap: 'Stop',
+        strict: true,
+        location: start.location,
+      });
     });
 
     it('keeps an error inside its request: the next request runs in the same process', async () => {
       const { pid } = await runner.run<{ pid: number }>(whoami, {});
-      const failing: PsScript = { name: 'failing.ps1', text: 'param()\n$x = 1\nWrite-Error "disk C: is full"\n@{ unreachable = $true }' };
+      const failing: PsScript = {
+        name: 'failing.ps1',
+        text: 'param()\n$x = 1\nWrite-Error "disk C: is full"\n@{ unreachable = $true }',
+      };
       const error = await runner.run(failing, {}).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ScriptFailed);
       expect((error as Error).message).to.equal('failing.ps1: disk C: is full (line 3)');
@@ -98,11 +135,23 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
       expect(broken).to.match(/^broken\.ps1: broken\.ps1 does not parse: /);
       const two = await runner.run({ name: 'two.ps1', text: 'param()\n1\n2' }, {}).catch((e: Error) => e.message);
       expect(two).to.equal('two.ps1: two.ps1 produced 2 results instead of exactly one');
-      const advanced: PsScript = { name: 'advanced.ps1', text: '[CmdletBinding()]\nparam([string]$Name)\n@{ name = $Name }' };
+      const advanced: PsScript = {
+        name: 'advanced.ps1',
+        text: '[CmdletBinding()]\nparam([string]$Name)\n@{ name = $Name }',
+      };
       const unknownParameter = await runner.run(advanced, { Nmae: 1 }).catch((e: Error) => e.message);
-      expect(unknownParameter).to.match(/^advanced\.ps1: A parameter cannot be found that matches parameter name 'Nmae'/);
+      expect(unknownParameter).to.match(
+        /^advanced\.ps1: A parameter cannot be found that matches parameter name 'Nmae'/,
+      );
       const prelude = await runner
-        .run({ name: 'uses.ps1', text: 'param()\nThrow-Here', prelude: { name: 'lib.ps1', text: 'function Throw-Here {\n  throw "from the prelude"\n}' } }, {})
+        .run(
+          {
+            name: 'uses.ps1',
+            text: 'param()\nThrow-Here',
+            prelude: { name: 'lib.ps1', text: 'function Throw-Here {\n  throw "from the prelude"\n}' },
+          },
+          {},
+        )
         .catch((e: Error) => e.message);
       expect(prelude).to.equal('uses.ps1: from the prelude (lib.ps1 line 2)');
       expect(await runner.run<{ pid: number }>(whoami, {})).to.deep.equal({ pid });
@@ -125,12 +174,16 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
       kill(pid);
       const error = (await pending) as Error;
       expect(error).to.be.instanceOf(ScriptFailed);
-      expect(error.message).to.match(/^sleep\.ps1: the pwsh\.exe process (ended|exited with code \d+) before answering/);
+      expect(error.message).to.match(
+        /^sleep\.ps1: the pwsh\.exe process (ended|exited with code \d+) before answering/,
+      );
       expect(error.message).to.not.include('\n');
       const fresh = await runner.run<{ pid: number }>(whoami, {});
       expect(fresh.pid).to.not.equal(pid);
       expect(runner.stats.processes).to.equal(processes + 1);
-      const exit = await runner.run({ name: 'exit.ps1', text: 'param()\n[Environment]::Exit(7)' }, {}).catch((e: Error) => e.message);
+      const exit = await runner
+        .run({ name: 'exit.ps1', text: 'param()\n[Environment]::Exit(7)' }, {})
+        .catch((e: Error) => e.message);
       expect(exit).to.equal('exit.ps1: the pwsh.exe process exited with code 7 before answering');
       expect((await runner.run<{ pid: number }>(whoami, {})).pid).to.not.equal(fresh.pid);
     });
@@ -145,10 +198,20 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
 
     it('passes hostile strings as data: each arrives intact and none runs', async () => {
       const canary = join(scratch, 'pwned');
-      const values = [...HOSTILE, `$(Set-Content -LiteralPath '${canary}' -Value 1)`, `'; Set-Content -LiteralPath '${canary}' -Value 1; '`];
-      const script: PsScript = { name: 'lengths.ps1', text: 'param([string[]]$Values, [hashtable]$Map)\n@{ values = $Values; lengths = @($Values | ForEach-Object { $_.Length }); map = $Map }' };
+      const values = [
+        ...HOSTILE,
+        `$(Set-Content -LiteralPath '${canary}' -Value 1)`,
+        `'; Set-Content -LiteralPath '${canary}' -Value 1; '`,
+      ];
+      const script: PsScript = {
+        name: 'lengths.ps1',
+        text: 'param([string[]]$Values, [hashtable]$Map)\n@{ values = $Values; lengths = @($Values | ForEach-Object { $_.Length }); map = $Map }',
+      };
       const map = Object.fromEntries(values.map((v, i) => [`k${i}`, v]));
-      const r = await runner.run<{ values: string[]; lengths: number[]; map: Record<string, string> }>(script, { Values: values, Map: map });
+      const r = await runner.run<{ values: string[]; lengths: number[]; map: Record<string, string> }>(script, {
+        Values: values,
+        Map: map,
+      });
       expect(r.values).to.deep.equal(values);
       expect(r.lengths).to.deep.equal(values.map((v) => v.length));
       expect(r.map).to.deep.equal(map);
@@ -161,7 +224,10 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
       expect(r.value.length).to.equal(big.length);
       expect(r.value === big).to.equal(true);
       const items = Array.from({ length: 20_000 }, (_, i) => ({ name: `item-${i}`, n: i, flag: i % 2 === 0 }));
-      const count: PsScript = { name: 'count.ps1', text: 'param([object[]]$Items)\n@{ count = $Items.Count; last = $Items[-1]; items = $Items }' };
+      const count: PsScript = {
+        name: 'count.ps1',
+        text: 'param([object[]]$Items)\n@{ count = $Items.Count; last = $Items[-1]; items = $Items }',
+      };
       const c = await runner.run<{ count: number; last: unknown; items: unknown[] }>(count, { Items: items });
       expect(c.count).to.equal(20_000);
       expect(c.last).to.deep.equal(items[19_999]);
@@ -173,8 +239,13 @@ function suite(name: string, open: () => Promise<{ runner: PowerShellRunner; kil
       for (let cp = 0x20; cp < 0x10000; cp += 97) if (cp < 0xd800 || cp > 0xdfff) chars.push(String.fromCodePoint(cp));
       for (const cp of [0x1f680, 0x1f9d1, 0x10348, 0x2070e, 0x10ffff]) chars.push(String.fromCodePoint(cp));
       const text = chars.join('');
-      const script: PsScript = { name: 'unicode.ps1', text: "param([string]$Text)\n@{ text = $Text; length = $Text.Length; astral = [char]::IsSurrogatePair($Text, $Text.IndexOf([char]0xD83D)); greek = [string][char]0x3A9 }" };
-      const r = await runner.run<{ text: string; length: number; astral: boolean; greek: string }>(script, { Text: text });
+      const script: PsScript = {
+        name: 'unicode.ps1',
+        text: 'param([string]$Text)\n@{ text = $Text; length = $Text.Length; astral = [char]::IsSurrogatePair($Text, $Text.IndexOf([char]0xD83D)); greek = [string][char]0x3A9 }',
+      };
+      const r = await runner.run<{ text: string; length: number; astral: boolean; greek: string }>(script, {
+        Text: text,
+      });
       expect(r).to.deep.equal({ text, length: text.length, astral: true, greek: '\u03a9' });
     });
   });
@@ -200,7 +271,11 @@ suite('transport/powershell-runner in real pwsh (OpenSSH on loopback)', async ()
   try {
     sshd = await startSshd([`SetEnv PATH=${bin}:/usr/local/bin:/usr/bin:/bin`]);
     connection = await SshConnection.connect({
-      host: '127.0.0.1', port: sshd.port, user: sshd.user, privateKey: await readFile(sshd.keyFile, 'utf8'), acceptUnknownHostKey: true,
+      host: '127.0.0.1',
+      port: sshd.port,
+      user: sshd.user,
+      privateKey: await readFile(sshd.keyFile, 'utf8'),
+      acceptUnknownHostKey: true,
     });
   } catch (error) {
     await sshd?.stop();
@@ -222,4 +297,3 @@ suite('transport/powershell-runner in real pwsh (OpenSSH on loopback)', async ()
     },
   };
 });
-

@@ -2,7 +2,19 @@
 import { expect } from 'chai';
 import { ScriptFailed } from '../../../src/core/errors';
 import { decodeClixmlErrors, unescapeClixml } from '../../../src/transport/clixml';
-import { asciiJson, BOOTSTRAP_TEXT, bootstrapCommand, displayCall, encodeRequest, encodeStdin, parseEnvelope, PowerShellRunner, RESULT_SENTINEL, RUNNER_TEXT, type RequestPayload } from '../../../src/transport/powershell-runner';
+import {
+  asciiJson,
+  BOOTSTRAP_TEXT,
+  bootstrapCommand,
+  displayCall,
+  encodeRequest,
+  encodeStdin,
+  parseEnvelope,
+  PowerShellRunner,
+  RESULT_SENTINEL,
+  RUNNER_TEXT,
+  type RequestPayload,
+} from '../../../src/transport/powershell-runner';
 import { FrameScanner } from '../../../src/transport/ps-frames';
 import { SshConnection } from '../../../src/transport/ssh-connection';
 import { hypervScript } from '../../../src/drivers/hyperv/scripts';
@@ -24,7 +36,10 @@ describe('transport/powershell-runner', () => {
   });
 
   it('sends stdin as 7-bit ASCII: the runner line, then one length-prefixed frame per request', () => {
-    const hostile = { Name: "O'Brien 🚀 Привет \u2028 `$(x)`", Items: [{ name: 'k', data: '"; rm -rf /\nVSREQ 1 2\n' }] };
+    const hostile = {
+      Name: "O'Brien 🚀 Привет \u2028 `$(x)`",
+      Items: [{ name: 'k', data: '"; rm -rf /\nVSREQ 1 2\n' }],
+    };
     const stdin = encodeStdin(hypervScript('vm-get'), hostile, 7);
     expect(stdin).to.match(/^[\x00-\x7f]*$/);
     const [runner, header, ...rest] = stdin.split('\n');
@@ -49,7 +64,10 @@ describe('transport/powershell-runner', () => {
     const scanner = new FrameScanner(RESULT_SENTINEL);
     const text = `noise\n${RESULT_SENTINEL} 1 5\nab\ncd\n\n${RESULT_SENTINEL} 2 3\nxyz\n`;
     const frames = [...text].flatMap((c) => scanner.push(c));
-    expect(frames).to.deep.equal([{ fields: ['1'], payload: 'ab\ncd' }, { fields: ['2'], payload: 'xyz' }]);
+    expect(frames).to.deep.equal([
+      { fields: ['1'], payload: 'ab\ncd' },
+      { fields: ['2'], payload: 'xyz' },
+    ]);
   });
 
   it('decodes CLIXML error records, keeping surrogate pairs and dropping progress', () => {
@@ -62,7 +80,9 @@ describe('transport/powershell-runner', () => {
   });
 
   it('redacts secret arguments in the display of what ran', () => {
-    expect(displayCall('kvp-set.ps1', { Id: 'x', Items: [{ data: 'canary-secret' }] }, ['Items'])).to.equal('kvp-set.ps1 -Id x -Items ********');
+    expect(displayCall('kvp-set.ps1', { Id: 'x', Items: [{ data: 'canary-secret' }] }, ['Items'])).to.equal(
+      'kvp-set.ps1 -Id x -Items ********',
+    );
   });
 
   describe('against the simulator', () => {
@@ -70,7 +90,10 @@ describe('transport/powershell-runner', () => {
     let conn: SshConnection;
     let runner: PowerShellRunner;
     before(async () => {
-      s = await startStandardSim({ guestAgent: false, profileNoise: 'Loading personal and system profiles took 812ms.\r\n' });
+      s = await startStandardSim({
+        guestAgent: false,
+        profileNoise: 'Loading personal and system profiles took 812ms.\r\n',
+      });
       const ssh = s.sim.sshOptions();
       conn = await SshConnection.connect(ssh);
       runner = new PowerShellRunner(conn);
@@ -91,14 +114,22 @@ describe('transport/powershell-runner', () => {
       const error = await runner.run(hypervScript('vm-list'), {}).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ScriptFailed);
       // The position is where the failing cmdlet call sits in the real vm-list.ps1.
-      expect((error as Error).message).to.match(/^vm-list\.ps1: The Hyper-V service is not running\. At line:3 char:1 \(line \d+\)$/);
+      expect((error as Error).message).to.match(
+        /^vm-list\.ps1: The Hyper-V service is not running\. At line:3 char:1 \(line \d+\)$/,
+      );
     });
 
     it('decodes the CLIXML error when PowerShell dies without a result', async () => {
-      s.sim.faults.add({ operation: 'vm-list', kind: 'crash', error: 'Program \'powershell.exe\' failed to run: Access is denied' });
+      s.sim.faults.add({
+        operation: 'vm-list',
+        kind: 'crash',
+        error: "Program 'powershell.exe' failed to run: Access is denied",
+      });
       const error = await runner.run(hypervScript('vm-list'), {}).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ScriptFailed);
-      expect((error as Error).message).to.equal("vm-list.ps1: the powershell.exe process exited with code 1 before answering: Program 'powershell.exe' failed to run: Access is denied");
+      expect((error as Error).message).to.equal(
+        "vm-list.ps1: the powershell.exe process exited with code 1 before answering: Program 'powershell.exe' failed to run: Access is denied",
+      );
       // The next operation gets a fresh process.
       s.sim.faults.clear();
       const execs = conn.stats.execs;
@@ -106,9 +137,11 @@ describe('transport/powershell-runner', () => {
       expect(conn.stats.execs).to.equal(execs + 1);
     });
 
-    it('reports parameters the script does not declare with PowerShell\'s wording', async () => {
+    it("reports parameters the script does not declare with PowerShell's wording", async () => {
       const error = await runner.run(hypervScript('vm-get'), { Nmae: 'typo' }).catch((e: unknown) => e);
-      expect((error as Error).message).to.match(/vm-get\.ps1: A parameter cannot be found that matches parameter name 'Nmae'/);
+      expect((error as Error).message).to.match(
+        /vm-get\.ps1: A parameter cannot be found that matches parameter name 'Nmae'/,
+      );
     });
 
     it('runs exactly the text it was sent (the host runs any script): a second output is refused by the runner', async () => {

@@ -1,7 +1,13 @@
 /** SshConnection against the simulator: auth, host key policy, failures as clear errors, reuse, timeouts. */
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:net';
-import { AuthFailed, HostKeyMismatch, HostUnreachable, InvalidArgument, OperationTimeout } from '../../../src/core/errors';
+import {
+  AuthFailed,
+  HostKeyMismatch,
+  HostUnreachable,
+  InvalidArgument,
+  OperationTimeout,
+} from '../../../src/core/errors';
 import { SshConnection, type SshConnectionOptions } from '../../../src/transport/ssh-connection';
 import { bootstrapCommand, encodeStdin } from '../../../src/transport/powershell-runner';
 import { hypervScript } from '../../../src/drivers/hyperv/scripts';
@@ -34,11 +40,15 @@ describe('transport/ssh-connection', () => {
   it('reports a wrong password as AuthFailed without echoing it', async () => {
     const error = await SshConnection.connect({ ...base, password: 'canary-Wr0ng-pass' }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(AuthFailed);
-    expect((error as Error).message).to.match(/authentication as virtseal/).and.not.include('canary-Wr0ng-pass');
+    expect((error as Error).message)
+      .to.match(/authentication as virtseal/)
+      .and.not.include('canary-Wr0ng-pass');
   });
 
   it('refuses a host key that differs from the pinned fingerprint', async () => {
-    const error = await SshConnection.connect({ ...base, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` }).catch((e: unknown) => e);
+    const error = await SshConnection.connect({ ...base, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(HostKeyMismatch);
     expect((error as Error).message).to.include(s.sim.hostKeyFingerprint);
   });
@@ -82,7 +92,13 @@ describe('transport/ssh-connection', () => {
     const conn = await SshConnection.connect(base);
     s.sim.faults.add({ operation: 'vm-list', kind: 'hang', count: 1 });
     try {
-      const error = await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}), timeoutMs: 200, what: 'vm-list.ps1' }).catch((e: unknown) => e);
+      const error = await conn
+        .exec(bootstrapCommand(), {
+          stdin: encodeStdin(hypervScript('vm-list'), {}),
+          timeoutMs: 200,
+          what: 'vm-list.ps1',
+        })
+        .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(OperationTimeout);
       expect((error as Error).message).to.match(/vm-list\.ps1 .* did not finish within/);
       // Real PowerShell may not have reached the hanging call within 200 ms: the rule goes before the next command.
@@ -99,7 +115,9 @@ describe('transport/ssh-connection', () => {
     const conn = await SshConnection.connect(base);
     s.sim.faults.add({ operation: 'vm-list', kind: 'drop', count: 1 });
     try {
-      const error = await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}) }).catch((e: unknown) => e);
+      const error = await conn
+        .exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}) })
+        .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(HostUnreachable);
       await new Promise((r) => setTimeout(r, 20));
       const r = await conn.exec(bootstrapCommand(), { stdin: encodeStdin(hypervScript('vm-list'), {}) });

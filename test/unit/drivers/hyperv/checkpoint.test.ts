@@ -14,8 +14,13 @@ describe('drivers/hyperv/checkpoint', () => {
     await f.hv.vms.reconfigureVm({ id, changes: { cpuCount: 8, tags: ['v2'], notes: 'upgraded' } });
     const second = await f.hv.checkpoints.createCheckpoint({ vmId: id, name: 'after' });
     expect(second.parentId).to.equal(first.id);
-    expect((await f.hv.checkpoints.listCheckpoints({ vmId: id })).map((c) => c.name)).to.deep.equal(['before upgrade', 'after']);
-    expect(await f.hv.checkpoints.createCheckpoint({ vmId: id, name: 'after' }).catch((e: unknown) => e)).to.be.instanceOf(Conflict);
+    expect((await f.hv.checkpoints.listCheckpoints({ vmId: id })).map((c) => c.name)).to.deep.equal([
+      'before upgrade',
+      'after',
+    ]);
+    expect(
+      await f.hv.checkpoints.createCheckpoint({ vmId: id, name: 'after' }).catch((e: unknown) => e),
+    ).to.be.instanceOf(Conflict);
     await f.hv.checkpoints.applyCheckpoint({ vmId: id, name: 'before upgrade' });
     expect((await f.hv.vms.findVm({ ref: { id } }))!.cpuCount).to.equal(2);
     await f.hv.checkpoints.applyCheckpoint({ vmId: id, name: 'after' });
@@ -27,10 +32,12 @@ describe('drivers/hyperv/checkpoint', () => {
     expect(retagged.disks.map((d) => d.name)).to.deep.equal(['os']);
     await f.hv.checkpoints.removeCheckpoint({ vmId: id, name: 'after' });
     expect((await f.hv.checkpoints.listCheckpoints({ vmId: id })).map((c) => c.name)).to.deep.equal(['before upgrade']);
-    expect(await f.hv.checkpoints.applyCheckpoint({ vmId: id, name: 'after' }).catch((e: unknown) => e)).to.be.instanceOf(NotFound);
+    expect(
+      await f.hv.checkpoints.applyCheckpoint({ vmId: id, name: 'after' }).catch((e: unknown) => e),
+    ).to.be.instanceOf(NotFound);
   });
 
-  it('keeps a disk\'s identity while Hyper-V writes to an .avhdx, and deletes the merged base disk with the VM', async () => {
+  it("keeps a disk's identity while Hyper-V writes to an .avhdx, and deletes the merged base disk with the VM", async () => {
     const vm = await f.hv.vms.createVm({ spec: basicSpec('avhdx-vm') });
     const base = vm.disks[0]!.path;
     await f.hv.checkpoints.createCheckpoint({ vmId: vm.id, name: 'cp' });

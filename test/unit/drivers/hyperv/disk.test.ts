@@ -18,7 +18,10 @@ describe('drivers/hyperv/disk', () => {
     expect(f.running.sim.stats.requests - requests, 'script runs').to.equal(1);
     expect(f.running.sim.stats.execs - execs, 'new PowerShell processes').to.equal(0);
     expect(data).to.deep.include({ name: 'data', sizeBytes: gibibytes(50), owned: true });
-    const clone = await f.hv.disks.addDisk({ vmId: id, disk: { name: 'tools', image: 'debian-12-golden', clone: 'differencing' } });
+    const clone = await f.hv.disks.addDisk({
+      vmId: id,
+      disk: { name: 'tools', image: 'debian-12-golden', clone: 'differencing' },
+    });
     expect(clone.parentPath).to.match(/debian-12-golden\.vhdx$/);
     const vm = (await f.hv.vms.findVm({ ref: { id } }))!;
     expect(vm.disks.map((d) => d.name)).to.deep.equal(['os', 'data', 'tools']);
@@ -27,7 +30,9 @@ describe('drivers/hyperv/disk', () => {
   it('grows a disk and refuses to shrink it', async () => {
     const grown = await f.hv.disks.resizeDisk({ vmId: id, name: 'data', sizeBytes: gibibytes(80) });
     expect(grown.sizeBytes).to.equal(gibibytes(80));
-    const error = await f.hv.disks.resizeDisk({ vmId: id, name: 'data', sizeBytes: gibibytes(10) }).catch((e: unknown) => e);
+    const error = await f.hv.disks
+      .resizeDisk({ vmId: id, name: 'data', sizeBytes: gibibytes(10) })
+      .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(Conflict);
     expect((error as Error).message).to.match(/shrinking .* is refused/);
   });
@@ -42,6 +47,8 @@ describe('drivers/hyperv/disk', () => {
     expect(attached.owned).to.equal(false);
     await f.hv.disks.removeDisk({ vmId: id, name: attached.name, deleteFile: true });
     expect(f.running.sim.files.exists(image)).to.equal(true);
-    expect(await f.hv.disks.removeDisk({ vmId: id, name: 'nope', deleteFile: false }).catch((e: unknown) => e)).to.be.instanceOf(NotFound);
+    expect(
+      await f.hv.disks.removeDisk({ vmId: id, name: 'nope', deleteFile: false }).catch((e: unknown) => e),
+    ).to.be.instanceOf(NotFound);
   });
 });

@@ -13,7 +13,11 @@ describe('drivers/hyperv/facts', () => {
     expect(facts.storage.map((s) => s.path)).to.include('C:\\ProgramData\\virtseal\\images');
     expect(facts.storage.every((s) => s.freeBytes > 0)).to.equal(true);
     expect(facts.cluster).to.equal(undefined);
-    expect(facts.extra).to.deep.include({ languageMode: 'FullLanguage', isAdmin: true, hostKeyFingerprint: f.running.sim.hostKeyFingerprint });
+    expect(facts.extra).to.deep.include({
+      languageMode: 'FullLanguage',
+      isAdmin: true,
+      hostKeyFingerprint: f.running.sim.hostKeyFingerprint,
+    });
   });
 });
 

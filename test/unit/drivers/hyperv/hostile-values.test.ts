@@ -34,8 +34,16 @@ export const HOSTILE: readonly string[] = [
   'x'.repeat(5 * 1024),
 ];
 
-interface ScriptParam { name: string; type: string; validateSet: string[] | null }
-interface ScriptInfo { file: string; paramBlock: string; params: ScriptParam[] }
+interface ScriptParam {
+  name: string;
+  type: string;
+  validateSet: string[] | null;
+}
+interface ScriptInfo {
+  file: string;
+  paramBlock: string;
+  params: ScriptParam[];
+}
 
 /** The scripts' param() blocks as PowerShell's parser reads them. */
 const DESCRIBE = `
@@ -66,7 +74,8 @@ function hostileArgs(info: ScriptInfo, round: number, vmId: string): Record<stri
     else if (type === 'int32' || type === 'int64') args[p.name] = 7;
     else if (type === 'boolean') args[p.name] = true;
     else if (type === 'string[]') args[p.name] = [...HOSTILE];
-    else if (type === 'hashtable') args[p.name] = { name: h, switchName: h, notes: h, sourcePath: h, fileName: h, nested: { deep: [h] } };
+    else if (type === 'hashtable')
+      args[p.name] = { name: h, switchName: h, notes: h, sourcePath: h, fileName: h, nested: { deep: [h] } };
     else args[p.name] = HOSTILE.map((v) => ({ name: v, data: v }));
   });
   return args;
@@ -77,7 +86,9 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
   let conn: SshConnection;
   let infos: ScriptInfo[] = [];
   let vmId = '';
-  const scripts = Object.keys(embeddedScripts).filter((f) => f !== PRELUDE_NAME).sort((a, b) => Number(a === 'vm-delete.ps1') - Number(b === 'vm-delete.ps1') || a.localeCompare(b));
+  const scripts = Object.keys(embeddedScripts)
+    .filter((f) => f !== PRELUDE_NAME)
+    .sort((a, b) => Number(a === 'vm-delete.ps1') - Number(b === 'vm-delete.ps1') || a.localeCompare(b));
   const results = new Map<string, { round: number; args: Record<string, unknown>; probe: Envelope; run: Envelope }[]>();
 
   before(async function () {
@@ -89,10 +100,18 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
     }
     this.timeout(600_000);
     const env: Record<string, string> = { ...(process.env as Record<string, string>), VS_NAMES: scripts.join(',') };
-    for (const f of scripts) env[`VS_${f.replace(/-/g, '_').replace('.ps1', '')}`] = Buffer.from(embeddedScripts[f]!, 'utf8').toString('base64');
+    for (const f of scripts)
+      env[`VS_${f.replace(/-/g, '_').replace('.ps1', '')}`] = Buffer.from(embeddedScripts[f]!, 'utf8').toString(
+        'base64',
+      );
     infos = JSON.parse(
       await new Promise<string>((resolve, reject) =>
-        execFile(pwsh!, ['-NoProfile', '-NonInteractive', '-Command', DESCRIBE], { env, maxBuffer: 8 * 1024 * 1024 }, (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out))),
+        execFile(
+          pwsh!,
+          ['-NoProfile', '-NonInteractive', '-Command', DESCRIBE],
+          { env, maxBuffer: 8 * 1024 * 1024 },
+          (e, out, err) => (e ? reject(new Error(err || e.message)) : resolve(out)),
+        ),
       ),
     ) as ScriptInfo[];
     const registry = standardRegistry();
@@ -105,7 +124,8 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
     conn = await SshConnection.connect(ssh);
     // Every request of both rounds in one PowerShell process: probe, then the script.
     const plan: { file: string; round: number; args: Record<string, unknown> }[] = [];
-    for (const round of [0, 1]) for (const info of infos) plan.push({ file: info.file, round, args: hostileArgs(info, round, vmId) });
+    for (const round of [0, 1])
+      for (const info of infos) plan.push({ file: info.file, round, args: hostileArgs(info, round, vmId) });
     // The transport keeps one PowerShell process per connection: every request below goes to the same process.
     const runner = new PowerShellRunner(conn, { timeoutMs: 120_000 });
     const before = sim.pwshProcesses;
@@ -154,7 +174,10 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
           const named = /parameter '([A-Za-z]+)'/.exec(message)?.[1];
           expect(named, `${file} round ${round}: refusal names a parameter: ${message}`).to.be.a('string');
           const info = infos.find((i) => i.file === file)!;
-          expect(info.params.find((p) => p.name === named)?.validateSet, `${named} is a ValidateSet parameter`).to.be.an('array');
+          expect(
+            info.params.find((p) => p.name === named)?.validateSet,
+            `${named} is a ValidateSet parameter`,
+          ).to.be.an('array');
           expect(run.ok).to.equal(false);
         }
       }
@@ -162,14 +185,20 @@ describe('hostile values through every Hyper-V script, in real PowerShell', func
   }
 
   it('ran every host-side .ps1 under src/ in real pwsh', () => {
-    const all = (readdirSync('src', { recursive: true }) as string[]).filter((p) => p.endsWith('.ps1')).map((p) => `src/${p}`);
+    const all = (readdirSync('src', { recursive: true }) as string[])
+      .filter((p) => p.endsWith('.ps1'))
+      .map((p) => `src/${p}`);
     const ran = new Set([
-      ...[...results.entries()].filter(([, runs]) => runs.every((r) => r.run !== undefined)).map(([f]) => `src/drivers/hyperv/scripts/${f}`),
+      ...[...results.entries()]
+        .filter(([, runs]) => runs.every((r) => r.run !== undefined))
+        .map(([f]) => `src/drivers/hyperv/scripts/${f}`),
       `src/drivers/hyperv/scripts/${PRELUDE_NAME}`,
       'src/transport/powershell/runner.ps1',
     ]);
     const host = all.filter((p) => !p.startsWith('src/guest/'));
-    console.log(`      ${host.filter((p) => ran.has(p)).length} of ${host.length} host-side .ps1 files under src/ ran in real pwsh here; the ${all.length - host.length} of the Windows guest agent run under Pester (test/unit/guest/windows-pester.test.ts)`);
+    console.log(
+      `      ${host.filter((p) => ran.has(p)).length} of ${host.length} host-side .ps1 files under src/ ran in real pwsh here; the ${all.length - host.length} of the Windows guest agent run under Pester (test/unit/guest/windows-pester.test.ts)`,
+    );
     expect(host.filter((p) => !ran.has(p))).to.deep.equal([]);
   });
 

@@ -29,22 +29,34 @@ describe('drivers/hyperv/image', () => {
 
   it('computes a resume offset that stays behind every write that might still be missing', () => {
     expect(safeResumeOffset(0, 100)).to.equal(0);
-    expect(safeResumeOffset(10 * 1024 * 1024, 20 * 1024 * 1024)).to.equal(10 * 1024 * 1024 - DEFAULT_CHUNK * DEFAULT_CONCURRENCY);
-    expect(safeResumeOffset(5_000_000, 20_000_000, 32_768, 64)).to.equal(Math.floor((5_000_000 - 2 * 1024 * 1024) / 32_768) * 32_768);
+    expect(safeResumeOffset(10 * 1024 * 1024, 20 * 1024 * 1024)).to.equal(
+      10 * 1024 * 1024 - DEFAULT_CHUNK * DEFAULT_CONCURRENCY,
+    );
+    expect(safeResumeOffset(5_000_000, 20_000_000, 32_768, 64)).to.equal(
+      Math.floor((5_000_000 - 2 * 1024 * 1024) / 32_768) * 32_768,
+    );
     expect(safeResumeOffset(50_000_000, 90_000_000) % DEFAULT_CHUNK).to.equal(0);
     expect(safeResumeOffset(30, 20)).to.equal(0);
   });
 
   it('publishes over SFTP with progress, verifies the SHA256 on the host, and lists the image', async () => {
     const progress: number[] = [];
-    const r = await f.hv.images.publishImage({ localPath: file, name: 'app-1', onProgress: (p) => progress.push(p.sentBytes) });
+    const r = await f.hv.images.publishImage({
+      localPath: file,
+      name: 'app-1',
+      onProgress: (p) => progress.push(p.sentBytes),
+    });
     expect(r).to.deep.include({ skipped: false, resumedFromBytes: 0, sentBytes: size });
     expect(r.image).to.deep.include({ name: 'app-1', sha256: hash, sizeBytes: size });
     expect(r.image.path).to.equal('C:\\ProgramData\\virtseal\\images\\app-1.vhdx');
     expect(progress.length).to.be.greaterThan(10);
     expect(progress[progress.length - 1]).to.equal(size);
     expect(f.running.sim.files.exists(`${r.image.path}.partial`)).to.equal(false);
-    expect(createHash('sha256').update(readFileSync(f.running.sim.files.local(r.image.path))).digest('hex')).to.equal(hash);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(f.running.sim.files.local(r.image.path)))
+        .digest('hex'),
+    ).to.equal(hash);
     const listed = await f.hv.images.listImages();
     expect(listed.find((i) => i.name === 'app-1')).to.deep.include({ sha256: hash, sizeBytes: size });
     expect((await f.hv.images.findImage({ name: 'app-1' }))!.sha256).to.equal(hash);
@@ -108,8 +120,18 @@ describe('drivers/hyperv/image', () => {
   });
 
   it('names the option for bad input', async () => {
-    expect(await f.hv.images.publishImage({ localPath: file, name: '../x' }).catch((e: InvalidArgument) => e.option)).to.equal('name');
-    expect(await f.hv.images.publishImage({ localPath: join(dir, 'missing'), name: 'x' }).catch((e: InvalidArgument) => e.option)).to.equal('localPath');
-    expect(await f.hv.images.publishImage({ localPath: file, name: 'x', sha256: 'abc' }).catch((e: InvalidArgument) => e.option)).to.equal('sha256');
+    expect(
+      await f.hv.images.publishImage({ localPath: file, name: '../x' }).catch((e: InvalidArgument) => e.option),
+    ).to.equal('name');
+    expect(
+      await f.hv.images
+        .publishImage({ localPath: join(dir, 'missing'), name: 'x' })
+        .catch((e: InvalidArgument) => e.option),
+    ).to.equal('localPath');
+    expect(
+      await f.hv.images
+        .publishImage({ localPath: file, name: 'x', sha256: 'abc' })
+        .catch((e: InvalidArgument) => e.option),
+    ).to.equal('sha256');
   });
 });

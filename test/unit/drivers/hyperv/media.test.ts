@@ -16,7 +16,11 @@ describe('drivers/hyperv/media', () => {
     expect((await f.hv.vms.findVm({ ref: { id } }))!.dvd).to.equal(iso);
     await f.hv.media.detachIso({ vmId: id });
     expect((await f.hv.vms.findVm({ ref: { id } }))!.dvd).to.equal(undefined);
-    expect(await f.hv.media.attachIso({ vmId: id, path: 'C:\\missing.iso' }).catch((e: unknown) => e)).to.be.instanceOf(NotFound);
-    expect(await f.hv.media.attachIso({ vmId: id, path: 'relative.iso' }).catch((e: InvalidArgument) => e.option)).to.equal('path');
+    expect(await f.hv.media.attachIso({ vmId: id, path: 'C:\\missing.iso' }).catch((e: unknown) => e)).to.be.instanceOf(
+      NotFound,
+    );
+    expect(
+      await f.hv.media.attachIso({ vmId: id, path: 'relative.iso' }).catch((e: InvalidArgument) => e.option),
+    ).to.equal('path');
   });
 });

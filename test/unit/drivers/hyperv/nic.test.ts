@@ -13,10 +13,23 @@ describe('drivers/hyperv/nic', () => {
   after(() => closeSim(f));
 
   it('adds an adapter on a switch with a VLAN and a static MAC', async () => {
-    const nic = await f.hv.nics.addNic({ vmId: id, nic: { name: 'storage', network: 'Storage Net', vlanId: 200, mac: '00-15-5D-10-20-30' } });
-    expect(nic).to.deep.include({ name: 'storage', network: 'Storage Net', vlanId: 200, mac: '00:15:5d:10:20:30', staticMac: true });
-    expect(await f.hv.nics.addNic({ vmId: id, nic: { name: 'storage', network: 'LAN' } }).catch((e: unknown) => e)).to.be.instanceOf(Conflict);
-    expect(await f.hv.nics.addNic({ vmId: id, nic: { name: 'x', network: 'Nope' } }).catch((e: unknown) => e)).to.be.instanceOf(NotFound);
+    const nic = await f.hv.nics.addNic({
+      vmId: id,
+      nic: { name: 'storage', network: 'Storage Net', vlanId: 200, mac: '00-15-5D-10-20-30' },
+    });
+    expect(nic).to.deep.include({
+      name: 'storage',
+      network: 'Storage Net',
+      vlanId: 200,
+      mac: '00:15:5d:10:20:30',
+      staticMac: true,
+    });
+    expect(
+      await f.hv.nics.addNic({ vmId: id, nic: { name: 'storage', network: 'LAN' } }).catch((e: unknown) => e),
+    ).to.be.instanceOf(Conflict);
+    expect(
+      await f.hv.nics.addNic({ vmId: id, nic: { name: 'x', network: 'Nope' } }).catch((e: unknown) => e),
+    ).to.be.instanceOf(NotFound);
   });
 
   it('moves an adapter to another switch, clears the VLAN and returns to a dynamic MAC', async () => {
@@ -28,6 +41,8 @@ describe('drivers/hyperv/nic', () => {
   it('removes an adapter', async () => {
     await f.hv.nics.removeNic({ vmId: id, name: 'storage' });
     expect((await f.hv.vms.findVm({ ref: { id } }))!.nics.map((n) => n.name)).to.deep.equal(['eth0']);
-    expect(await f.hv.nics.removeNic({ vmId: id, name: 'storage' }).catch((e: unknown) => e)).to.be.instanceOf(NotFound);
+    expect(await f.hv.nics.removeNic({ vmId: id, name: 'storage' }).catch((e: unknown) => e)).to.be.instanceOf(
+      NotFound,
+    );
   });
 });

@@ -38,7 +38,9 @@ describe('drivers/hyperv/power', () => {
     f.running.sim.registry.vm(id)!.guest = 'unresponsive';
     await f.hv.power.start({ id });
     const started = clock.now();
-    const error = await drive(clock, f.hv.power.shutdown({ id, timeoutMs: 30_000, force: false })).catch((e: unknown) => e);
+    const error = await drive(clock, f.hv.power.shutdown({ id, timeoutMs: 30_000, force: false })).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(GuestTimeout);
     expect((error as Error).message).to.match(/within 30 s/);
     expect(clock.now() - started).to.be.at.least(30_000);

@@ -36,7 +36,12 @@ export function basicSpec(name: string, extra: Partial<VmSpec> = {}): VmSpec {
 /** Runs `promise` on simulated time: whenever something sleeps on the manual clock (a simulated job, or the host
  * script's own Start-Sleep), time jumps to the earliest wake-up; while real work runs (PowerShell computing, I/O),
  * simulated time stands still, as it would on a host where that work takes no time. `stepMs` caps one jump. */
-export async function drive<T>(clock: ManualClock, promise: Promise<T>, stepMs = 1000, maxSteps = 1_000_000): Promise<T> {
+export async function drive<T>(
+  clock: ManualClock,
+  promise: Promise<T>,
+  stepMs = 1000,
+  maxSteps = 1_000_000,
+): Promise<T> {
   let done = false;
   const tracked = promise.finally(() => (done = true));
   tracked.catch(() => undefined); // handled by the caller; avoids an unhandled-rejection warning while driving

@@ -5,17 +5,32 @@ import { Conflict, NotFound, ScriptFailed } from '../../../../src/core/errors';
 
 describe('drivers/hyperv/vm-info', () => {
   it('keeps virtseal metadata on the last Notes line and user notes intact', () => {
-    const notes = joinNotes('line one\n#virtseal: looks like ours but is the user\'s', { tags: ['a b', 'Привет'], disks: {} });
+    const notes = joinNotes("line one\n#virtseal: looks like ours but is the user's", {
+      tags: ['a b', 'Привет'],
+      disks: {},
+    });
     const split = splitNotes(notes);
-    expect(split.text).to.equal('line one\n#virtseal: looks like ours but is the user\'s');
+    expect(split.text).to.equal("line one\n#virtseal: looks like ours but is the user's");
     expect(split.meta.tags).to.deep.equal(['a b', 'Привет']);
     expect(splitNotes('#virtseal:{broken').text).to.equal('#virtseal:{broken');
     expect(splitNotes('').meta.tags).to.deep.equal([]);
   });
 
   it('converts settings at the edge', () => {
-    expect(toConfig({ memory: { startupMb: 1024 }, automaticStartAction: 'start_if_running', automaticStopAction: 'turn_off' })).to.deep.equal({
-      memory: { startupBytes: 1073741824, dynamic: false, minimumBytes: 1073741824, maximumBytes: 1073741824, bufferPercent: 20 },
+    expect(
+      toConfig({
+        memory: { startupMb: 1024 },
+        automaticStartAction: 'start_if_running',
+        automaticStopAction: 'turn_off',
+      }),
+    ).to.deep.equal({
+      memory: {
+        startupBytes: 1073741824,
+        dynamic: false,
+        minimumBytes: 1073741824,
+        maximumBytes: 1073741824,
+        bufferPercent: 20,
+      },
       automaticStartAction: 'StartIfRunning',
       automaticStopAction: 'TurnOff',
     });

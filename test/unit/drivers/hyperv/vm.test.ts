@@ -23,8 +23,21 @@ describe('drivers/hyperv/vm', () => {
         nics: [{ name: 'eth0', network: 'LAN', vlanId: 42, mac: '00:15:5d:aa:bb:cc' }],
       }),
     });
-    expect(vm).to.deep.include({ name: 'web-01', state: 'off', generation: 2, cpuCount: 2, tpm: true, notes: 'owner: ops' });
-    expect(vm.memory).to.deep.equal({ startupMb: 2048, dynamic: true, minimumMb: 1024, maximumMb: 4096, bufferPercent: 25 });
+    expect(vm).to.deep.include({
+      name: 'web-01',
+      state: 'off',
+      generation: 2,
+      cpuCount: 2,
+      tpm: true,
+      notes: 'owner: ops',
+    });
+    expect(vm.memory).to.deep.equal({
+      startupMb: 2048,
+      dynamic: true,
+      minimumMb: 1024,
+      maximumMb: 4096,
+      bufferPercent: 25,
+    });
     expect(vm.secureBoot).to.equal('MicrosoftUEFICertificateAuthority');
     expect(vm.bootOrder).to.deep.equal(['network', 'disk']);
     expect(vm.automaticStartAction).to.equal('start');
@@ -33,12 +46,20 @@ describe('drivers/hyperv/vm', () => {
     expect(vm.disks).to.have.length(1);
     expect(vm.disks[0]).to.deep.include({ name: 'os', owned: true, sizeBytes: gibibytes(20) });
     expect(vm.disks[0]!.parentPath).to.match(/debian-12-golden\.vhdx$/);
-    expect(vm.nics[0]).to.deep.include({ name: 'eth0', network: 'LAN', vlanId: 42, mac: '00:15:5d:aa:bb:cc', staticMac: true });
+    expect(vm.nics[0]).to.deep.include({
+      name: 'eth0',
+      network: 'LAN',
+      vlanId: 42,
+      mac: '00:15:5d:aa:bb:cc',
+      staticMac: true,
+    });
     expect(f.running.sim.registry.vm(vm.id)!.kvpIntegration).to.equal(true);
   });
 
   it('makes full copies when asked and keeps the VM name out of disk paths', async () => {
-    const vm = await f.hv.vms.createVm({ spec: basicSpec('copy "; rm -rf /', { disks: [{ name: 'os', image: 'debian-12-golden', clone: 'copy' }] }) });
+    const vm = await f.hv.vms.createVm({
+      spec: basicSpec('copy "; rm -rf /', { disks: [{ name: 'os', image: 'debian-12-golden', clone: 'copy' }] }),
+    });
     expect(vm.disks[0]!.parentPath).to.equal(undefined);
     expect(vm.disks[0]!.path).to.not.include('rm -rf');
     expect(vm.disks[0]!.path).to.match(/\\[0-9a-f]{32}\\Virtual Hard Disks\\os\.vhdx$/);
@@ -66,11 +87,17 @@ describe('drivers/hyperv/vm', () => {
 
   it('reconfigures only what changed, keeping notes and tags apart', async () => {
     const vm = (await f.hv.vms.findVm({ ref: { name: 'web-01' } }))!;
-    const after = await f.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 4, tags: ['prod'], memory: { startupMb: 4096 } } });
+    const after = await f.hv.vms.reconfigureVm({
+      id: vm.id,
+      changes: { cpuCount: 4, tags: ['prod'], memory: { startupMb: 4096 } },
+    });
     expect(after).to.deep.include({ cpuCount: 4, notes: 'owner: ops' });
     expect(after.tags).to.deep.equal(['prod']);
     expect(after.memory).to.deep.equal({ startupMb: 4096, dynamic: false });
-    const again = await f.hv.vms.reconfigureVm({ id: vm.id, changes: { notes: 'new notes', secureBoot: 'off', tpm: false } });
+    const again = await f.hv.vms.reconfigureVm({
+      id: vm.id,
+      changes: { notes: 'new notes', secureBoot: 'off', tpm: false },
+    });
     expect(again).to.deep.include({ notes: 'new notes', secureBoot: 'off', tpm: false });
     expect(again.tags).to.deep.equal(['prod']);
   });
@@ -97,7 +124,15 @@ describe('drivers/hyperv/vm', () => {
       [basicSpec(''), 'name'],
       [basicSpec('x'.repeat(101)), 'name'],
       [basicSpec('x', { memory: { startupMb: 1025 } }), 'memory.startupMb'],
-      [basicSpec('x', { disks: [{ name: 'os', image: 'debian-12-golden' }, { name: '../evil', sizeBytes: gibibytes(1) }] }), 'disks[1].name'],
+      [
+        basicSpec('x', {
+          disks: [
+            { name: 'os', image: 'debian-12-golden' },
+            { name: '../evil', sizeBytes: gibibytes(1) },
+          ],
+        }),
+        'disks[1].name',
+      ],
       [basicSpec('x', { disks: [{ name: 'os', image: '..\\..\\Windows\\x' }] }), 'disks[0].image'],
       [basicSpec('x', { nics: [{ name: 'eth0', network: 'LAN', mac: 'zz' }] }), 'nics[0].mac'],
       // Hyper-V refuses memory that is not a multiple of 2 MB ("not properly aligned").
@@ -114,15 +149,21 @@ describe('drivers/hyperv/vm', () => {
 
   it('rolls back a half-made VM when a step fails on the host', async () => {
     const before = f.running.sim.registry.vms.size;
-    const error = await f.hv.vms.createVm({ spec: basicSpec('half', { nics: [{ name: 'eth0', network: 'NoSuchSwitch' }] }) }).catch((e: unknown) => e);
+    const error = await f.hv.vms
+      .createVm({ spec: basicSpec('half', { nics: [{ name: 'eth0', network: 'NoSuchSwitch' }] }) })
+      .catch((e: unknown) => e);
     expect(error).to.be.instanceOf(NotFound);
     expect(f.running.sim.registry.vms.size).to.equal(before);
     expect([...f.running.sim.registry.vhds.keys()].some((k) => k.includes('half'))).to.equal(false);
   });
 
   it('deletes a VM with the disks it owns, and refuses disks another VM uses', async () => {
-    const base = await f.hv.vms.createVm({ spec: basicSpec('base', { disks: [{ name: 'os', image: 'debian-12-golden', clone: 'copy' }] }) });
-    const child = await f.hv.vms.createVm({ spec: basicSpec('child', { disks: [{ name: 'data', path: base.disks[0]!.path }] }) });
+    const base = await f.hv.vms.createVm({
+      spec: basicSpec('base', { disks: [{ name: 'os', image: 'debian-12-golden', clone: 'copy' }] }),
+    });
+    const child = await f.hv.vms.createVm({
+      spec: basicSpec('child', { disks: [{ name: 'data', path: base.disks[0]!.path }] }),
+    });
     expect(child.disks[0]).to.deep.include({ owned: false });
     const error = await f.hv.vms.deleteVm({ id: base.id, removeOwnedDisks: true }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(Conflict);
@@ -143,11 +184,15 @@ describe('drivers/hyperv/vm on a running VM', () => {
   before(async () => (f = await openSim()));
   after(() => closeSim(f));
 
-  it('reports Hyper-V\'s refusal to change CPU count while running as one line, and allows notes', async () => {
+  it("reports Hyper-V's refusal to change CPU count while running as one line, and allows notes", async () => {
     const vm = await f.hv.vms.createVm({ spec: basicSpec('running-vm') });
     await f.hv.power.start({ id: vm.id });
     const error = await f.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 8 } }).catch((e: unknown) => e);
-    expect((error as Error).message, (error as Error).message).to.match(/^vm-set\.ps1: .*cannot be performed while the virtual machine is in its current state\. \((?:[\w.-]+\.ps1 )?line \d+\)$/);
-    expect((await f.hv.vms.reconfigureVm({ id: vm.id, changes: { notes: 'ok while running' } })).notes).to.equal('ok while running');
+    expect((error as Error).message, (error as Error).message).to.match(
+      /^vm-set\.ps1: .*cannot be performed while the virtual machine is in its current state\. \((?:[\w.-]+\.ps1 )?line \d+\)$/,
+    );
+    expect((await f.hv.vms.reconfigureVm({ id: vm.id, changes: { notes: 'ok while running' } })).notes).to.equal(
+      'ok while running',
+    );
   });
 });

@@ -1,8 +1,18 @@
 import { expect } from 'chai';
 import { XMLValidator } from 'fast-xml-parser';
-import { buildDiskXml, buildDomainXml, buildMetadataXml, buildNicXml } from '../../../../src/drivers/libvirt/domain-xml';
+import {
+  buildDiskXml,
+  buildDomainXml,
+  buildMetadataXml,
+  buildNicXml,
+} from '../../../../src/drivers/libvirt/domain-xml';
 import { parseDomainXml } from '../../../../src/drivers/libvirt/domain-parse';
-import { diskTarget, firstFreeTarget, parseNetworkRef, type DomainModel } from '../../../../src/drivers/libvirt/domain-model';
+import {
+  diskTarget,
+  firstFreeTarget,
+  parseNetworkRef,
+  type DomainModel,
+} from '../../../../src/drivers/libvirt/domain-model';
 import { HOSTILE } from './fake-host';
 
 const base: DomainModel = {
@@ -55,7 +65,11 @@ describe('libvirt domain XML', () => {
 
   it('keeps hostile paths and network names inside attributes', () => {
     const evil = `/pool/a'b"c<d>&e $(x).qcow2`;
-    const xml = buildDomainXml({ ...base, disks: [{ ...base.disks[0]!, path: evil }], nics: [{ ...base.nics[0]!, source: `net"'<>&` }] });
+    const xml = buildDomainXml({
+      ...base,
+      disks: [{ ...base.disks[0]!, path: evil }],
+      nics: [{ ...base.nics[0]!, source: `net"'<>&` }],
+    });
     const parsed = parseDomainXml(xml);
     expect(parsed.disks[0]!.path).to.equal(evil);
     expect(parsed.nics[0]!.source).to.equal(`net"'<>&`);
@@ -63,7 +77,7 @@ describe('libvirt domain XML', () => {
 
   it('writes UEFI with secure boot, TPM and q35 for generation 2', () => {
     const xml = buildDomainXml({ ...base, generation: 2, secureBoot: 'on', tpm: true });
-    expect(xml).to.contain("firmware=\"efi\"").and.contain('q35').and.contain('secure-boot').and.contain('tpm-crb');
+    expect(xml).to.contain('firmware="efi"').and.contain('q35').and.contain('secure-boot').and.contain('tpm-crb');
     const parsed = parseDomainXml(xml);
     expect(parsed.generation).to.equal(2);
     expect(parsed.secureBoot).to.equal('on');
@@ -72,15 +86,25 @@ describe('libvirt domain XML', () => {
   });
 
   it('writes dynamic memory as a maximum with a balloon and reads it back', () => {
-    const parsed = parseDomainXml(buildDomainXml({ ...base, memory: { startupMb: 512, dynamic: true, maximumMb: 2048 } }));
+    const parsed = parseDomainXml(
+      buildDomainXml({ ...base, memory: { startupMb: 512, dynamic: true, maximumMb: 2048 } }),
+    );
     expect(parsed.memory).to.deep.equal({ startupMb: 512, dynamic: true, maximumMb: 2048 });
   });
 
   it('boots a kernel directly and has the guest agent channel and ACPI', () => {
-    const xml = buildDomainXml({ ...base, directBoot: { kernel: '/pool/k', initrd: '/pool/i', cmdline: 'console=ttyS0 virtseal.root=/dev/vda' }, consoleLog: '/pool/c.log' });
+    const xml = buildDomainXml({
+      ...base,
+      directBoot: { kernel: '/pool/k', initrd: '/pool/i', cmdline: 'console=ttyS0 virtseal.root=/dev/vda' },
+      consoleLog: '/pool/c.log',
+    });
     expect(xml).to.contain('org.qemu.guest_agent.0').and.contain('<acpi/>');
     const parsed = parseDomainXml(xml);
-    expect(parsed.directBoot).to.deep.equal({ kernel: '/pool/k', initrd: '/pool/i', cmdline: 'console=ttyS0 virtseal.root=/dev/vda' });
+    expect(parsed.directBoot).to.deep.equal({
+      kernel: '/pool/k',
+      initrd: '/pool/i',
+      cmdline: 'console=ttyS0 virtseal.root=/dev/vda',
+    });
     expect(parsed.consoleLog).to.equal('/pool/c.log');
   });
 
@@ -96,14 +120,20 @@ describe('libvirt domain XML', () => {
     expect(parsed.cpuCount).to.equal(4);
     expect(parsed.memory.startupMb).to.equal(2048);
     expect(parsed.bootOrder).to.deep.equal(['network', 'disk']);
-    expect(parsed.disks).to.deep.equal([{ name: 'sda', dev: 'sda', path: '/var/lib/libvirt/images/legacy.qcow2', format: 'qcow2', owned: false }]);
+    expect(parsed.disks).to.deep.equal([
+      { name: 'sda', dev: 'sda', path: '/var/lib/libvirt/images/legacy.qcow2', format: 'qcow2', owned: false },
+    ]);
     expect(parsed.dvd).to.equal('/iso/debian.iso');
-    expect(parsed.nics).to.deep.equal([{ name: 'nic0', kind: 'network', source: 'default', mac: '52:54:00:12:34:56', staticMac: false }]);
+    expect(parsed.nics).to.deep.equal([
+      { name: 'nic0', kind: 'network', source: 'default', mac: '52:54:00:12:34:56', staticMac: false },
+    ]);
     expect(parsed.tags).to.deep.equal([]);
   });
 
   it('builds single device XML for hotplug and the metadata element', () => {
-    expect(buildDiskXml(base.disks[0]!)).to.match(/^<disk type="file" device="disk">/).and.contain('vda');
+    expect(buildDiskXml(base.disks[0]!))
+      .to.match(/^<disk type="file" device="disk">/)
+      .and.contain('vda');
     expect(buildNicXml(base.nics[1]!)).to.contain('<tag id="42"/>').and.contain('bridge="br0"');
     const meta = buildMetadataXml({ ...base, tags: ['a<b'] });
     expect(meta).to.match(/^<vm>/).and.contain('<tag>a&lt;b</tag>').and.contain('owned="yes"');

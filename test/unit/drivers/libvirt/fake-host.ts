@@ -31,7 +31,12 @@ export class FakeHost implements CommandRunner {
   }
 
   async run(argv: readonly string[], options: RunOptions = {}): Promise<CommandResult> {
-    const stdin = typeof options.stdin === 'string' ? options.stdin : Buffer.isBuffer(options.stdin) ? options.stdin.toString('utf8') : undefined;
+    const stdin =
+      typeof options.stdin === 'string'
+        ? options.stdin
+        : Buffer.isBuffer(options.stdin)
+          ? options.stdin.toString('utf8')
+          : undefined;
     this.calls.push({ argv: [...argv], ...(stdin !== undefined ? { stdin } : {}) });
     for (const h of this.handlers) {
       const r = h(argv, stdin);
@@ -68,7 +73,8 @@ export class FakeHost implements CommandRunner {
   }
 
   private agent(cmd: { execute: string; arguments?: Record<string, unknown> }): CommandResult {
-    if (!this.agentUp) return { code: 1, stdout: '', stderr: 'error: Guest agent is not responding: QEMU guest agent is not connected' };
+    if (!this.agentUp)
+      return { code: 1, stdout: '', stderr: 'error: Guest agent is not responding: QEMU guest agent is not connected' };
     this.agentCalls.push(cmd.execute);
     const a = cmd.arguments ?? {};
     const reply = (value: unknown): CommandResult => ok(JSON.stringify({ return: value }));
@@ -76,7 +82,11 @@ export class FakeHost implements CommandRunner {
       case 'guest-file-open': {
         const path = String(a.path);
         if (a.mode === 'r' && !this.guestFiles.has(path)) {
-          return { code: 1, stdout: '', stderr: `error: internal error: unable to execute QEMU agent command 'guest-file-open': failed to open file '${path}' (mode: 'r'): No such file or directory` };
+          return {
+            code: 1,
+            stdout: '',
+            stderr: `error: internal error: unable to execute QEMU agent command 'guest-file-open': failed to open file '${path}' (mode: 'r'): No such file or directory`,
+          };
         }
         if (a.mode === 'w') this.guestFiles.set(path, Buffer.alloc(0));
         const h = this.nextHandle++;
@@ -118,7 +128,13 @@ export class FakeHost implements CommandRunner {
       case 'guest-network-get-interfaces':
         return reply([
           { name: 'lo', 'ip-addresses': [{ 'ip-address-type': 'ipv4', 'ip-address': '127.0.0.1', prefix: 8 }] },
-          { name: 'eth0', 'ip-addresses': [{ 'ip-address-type': 'ipv4', 'ip-address': '192.0.2.10', prefix: 24 }, { 'ip-address-type': 'ipv6', 'ip-address': 'fe80::1', prefix: 64 }] },
+          {
+            name: 'eth0',
+            'ip-addresses': [
+              { 'ip-address-type': 'ipv4', 'ip-address': '192.0.2.10', prefix: 24 },
+              { 'ip-address-type': 'ipv6', 'ip-address': 'fe80::1', prefix: 64 },
+            ],
+          },
         ]);
       default:
         return { code: 1, stdout: '', stderr: `error: unsupported agent command ${cmd.execute}` };

@@ -10,7 +10,13 @@ import type { DomainModel } from '../../../../src/drivers/libvirt/domain-model';
 import { FakeHost, HOSTILE } from './fake-host';
 
 function driver(host: FakeHost, clock = new ManualClock()): LibvirtHypervisor {
-  return new LibvirtHypervisor({ host: new HostCommands({ runner: host }), poolPath: '/pool', domainType: 'qemu', guestKvpDir: '/var/lib/virtseal/kvp', clock });
+  return new LibvirtHypervisor({
+    host: new HostCommands({ runner: host }),
+    poolPath: '/pool',
+    domainType: 'qemu',
+    guestKvpDir: '/var/lib/virtseal/kvp',
+    clock,
+  });
 }
 
 /** A host with one defined domain whose XML and state the test controls. */
@@ -18,7 +24,8 @@ function hostWith(model: DomainModel | undefined, state: () => string): FakeHost
   const host = new FakeHost();
   host.on((argv) => {
     if (argv[0] !== 'virsh') {
-      if (argv[0] === 'qemu-img' && argv[1] === 'info') return { code: 0, stdout: JSON.stringify({ format: 'qcow2', 'virtual-size': 1 << 30 }), stderr: '' };
+      if (argv[0] === 'qemu-img' && argv[1] === 'info')
+        return { code: 0, stdout: JSON.stringify({ format: 'qcow2', 'virtual-size': 1 << 30 }), stderr: '' };
       if (argv[0] === 'qemu-img') return { code: 0, stdout: '', stderr: '' };
       return undefined;
     }
@@ -76,10 +83,21 @@ describe('libvirt driver: VMs', () => {
     });
     const hv = driver(host);
     const name = HOSTILE[3]!;
-    await hv.vms.createVm({ spec: { name, generation: 1, cpuCount: 2, memory: { startupMb: 1024 }, disks: [{ name: 'os', image: 'debian', sizeBytes: mebibytes(4096) }], nics: [{ name: 'lan', network: 'default', vlanId: 7 }] } }).catch((e: unknown) => {
-      // The fake host has no domain after define; reading it back fails, which is all this test needs.
-      if (!(e instanceof NotFound)) throw e;
-    });
+    await hv.vms
+      .createVm({
+        spec: {
+          name,
+          generation: 1,
+          cpuCount: 2,
+          memory: { startupMb: 1024 },
+          disks: [{ name: 'os', image: 'debian', sizeBytes: mebibytes(4096) }],
+          nics: [{ name: 'lan', network: 'default', vlanId: 7 }],
+        },
+      })
+      .catch((e: unknown) => {
+        // The fake host has no domain after define; reading it back fails, which is all this test needs.
+        if (!(e instanceof NotFound)) throw e;
+      });
     const argvs = host.calls.map((c) => c.argv);
     const clone = argvs.find((a) => a[0] === 'qemu-img' && a[1] === 'create')!;
     expect(clone).to.include.members(['-b', '/pool/images/debian.qcow2', '-F', 'qcow2']);
@@ -90,7 +108,11 @@ describe('libvirt driver: VMs', () => {
 
   it('refuses a second VM with the same name', async () => {
     const hv = driver(hostWith(model, () => 'running'));
-    const err = await hv.vms.createVm({ spec: { name: 'web-01', generation: 1, cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [] } }).catch((e: unknown) => e);
+    const err = await hv.vms
+      .createVm({
+        spec: { name: 'web-01', generation: 1, cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [] },
+      })
+      .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(Conflict);
   });
 
@@ -99,12 +121,28 @@ describe('libvirt driver: VMs', () => {
     const bad = [
       [{ name: 'a/b' }, 'name'],
       [{ nics: [{ name: 'a', network: 'n', mac: 'zz:00' }] }, 'nics[0].mac'],
-      [{ nics: [{ name: 'a', network: 'n' }, { name: 'b', network: 'n', mac: '01:00:5e:00:00:01' }] }, 'nics[1].mac'],
+      [
+        {
+          nics: [
+            { name: 'a', network: 'n' },
+            { name: 'b', network: 'n', mac: '01:00:5e:00:00:01' },
+          ],
+        },
+        'nics[1].mac',
+      ],
       [{ disks: [{ name: 'os', image: '../etc/passwd' }] }, 'disks[0].image'],
       [{ secureBoot: 'on', generation: 1 }, 'secureBoot'],
     ] as const;
     for (const [change, option] of bad) {
-      const spec = { name: 'x', generation: 2, cpuCount: 1, memory: { startupMb: 512 }, disks: [], nics: [], ...change };
+      const spec = {
+        name: 'x',
+        generation: 2,
+        cpuCount: 1,
+        memory: { startupMb: 512 },
+        disks: [],
+        nics: [],
+        ...change,
+      };
       const err = await hv.vms.createVm({ spec: spec as never }).catch((e: unknown) => e);
       expect(err, option).to.be.instanceOf(InvalidArgument).with.property('option', option);
     }
@@ -112,16 +150,40 @@ describe('libvirt driver: VMs', () => {
 
   it('refuses secure boot for an image that boots its kernel directly, saying what to set, and removes the disk it made', async () => {
     const host = hostWith(undefined, () => 'shut off');
-    host.on((argv) => (argv[0] === 'cat' && argv[2]!.endsWith('/deb.boot.json') ? { code: 0, stdout: '{"kernel": "deb.vmlinuz"}', stderr: '' } : undefined));
-    host.on((argv) => (argv[0] === 'test' || argv[0] === 'mkdir' || argv[0] === 'rm' || argv[0] === 'rmdir' ? { code: 0, stdout: '', stderr: '' } : undefined));
-    const spec = { name: 'x', generation: 2, secureBoot: 'MicrosoftUEFICertificateAuthority', cpuCount: 1, memory: { startupMb: 512 }, disks: [{ name: 'os', image: 'deb' }], nics: [] } as const;
-    const err = await driver(host).vms.createVm({ spec }).then(() => undefined, (e: unknown) => e);
+    host.on((argv) =>
+      argv[0] === 'cat' && argv[2]!.endsWith('/deb.boot.json')
+        ? { code: 0, stdout: '{"kernel": "deb.vmlinuz"}', stderr: '' }
+        : undefined,
+    );
+    host.on((argv) =>
+      argv[0] === 'test' || argv[0] === 'mkdir' || argv[0] === 'rm' || argv[0] === 'rmdir'
+        ? { code: 0, stdout: '', stderr: '' }
+        : undefined,
+    );
+    const spec = {
+      name: 'x',
+      generation: 2,
+      secureBoot: 'MicrosoftUEFICertificateAuthority',
+      cpuCount: 1,
+      memory: { startupMb: 512 },
+      disks: [{ name: 'os', image: 'deb' }],
+      nics: [],
+    } as const;
+    const err = await driver(host)
+      .vms.createVm({ spec })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).to.be.instanceOf(InvalidArgument).with.property('option', 'secureBoot');
     expect((err as Error).message).to.contain('turn secure boot off');
     const created = host.calls.find((c) => c.argv[0] === 'qemu-img' && c.argv[1] === 'create')?.argv.at(-1);
     expect(created, 'a disk was made before the image was read').to.be.a('string');
     const removed = host.calls.filter((c) => c.argv[0] === 'rm').map((c) => c.argv.at(-1)!);
-    expect(removed.some((p) => created!.startsWith(`${p}/`)), 'the VM directory with the disk is removed again').to.equal(true);
+    expect(
+      removed.some((p) => created!.startsWith(`${p}/`)),
+      'the VM directory with the disk is removed again',
+    ).to.equal(true);
     expect(host.virshCalls().some((a) => a[0] === 'define')).to.equal(false);
   });
 
@@ -130,7 +192,9 @@ describe('libvirt driver: VMs', () => {
     const info = await hv.vms.findVm({ ref: { name: 'web-01' } });
     expect(info).to.include({ id: model.uuid, name: 'web-01', state: 'running', cpuCount: 1 });
     expect(info!.tags).to.deep.equal(['a b']);
-    expect(info!.disks).to.deep.equal([{ name: 'os', path: '/pool/vms/1111/vda.qcow2', sizeBytes: 1 << 30, owned: true }]);
+    expect(info!.disks).to.deep.equal([
+      { name: 'os', path: '/pool/vms/1111/vda.qcow2', sizeBytes: 1 << 30, owned: true },
+    ]);
     expect(info!.ipAddresses).to.deep.equal(['192.0.2.10']);
     expect(await hv.vms.findVm({ ref: { name: 'nope' } })).to.equal(undefined);
   });
@@ -151,14 +215,22 @@ describe('libvirt driver: VMs', () => {
     const calls = host.virshCalls().map((a) => a.join(' '));
     const define = calls.findIndex((c) => c.startsWith('define'));
     expect(define).to.be.greaterThan(-1);
-    expect(calls.slice(define + 1, define + 3)).to.deep.equal([`start --domain=${uefi.uuid} --paused --reset-nvram`, `destroy --domain=${uefi.uuid}`]);
+    expect(calls.slice(define + 1, define + 3)).to.deep.equal([
+      `start --domain=${uefi.uuid} --paused --reset-nvram`,
+      `destroy --domain=${uefi.uuid}`,
+    ]);
 
     const unchanged = hostWith(uefi, () => 'shut off');
     await driver(unchanged).vms.reconfigureVm({ id: uefi.uuid, changes: { secureBoot: 'off', cpuCount: 2 } });
     expect(unchanged.virshCalls().some((a) => a[0] === 'start')).to.equal(false);
 
     const running = hostWith(uefi, () => 'running');
-    const err = await driver(running).vms.reconfigureVm({ id: uefi.uuid, changes: { secureBoot: 'on' } }).then(() => undefined, (e: unknown) => e);
+    const err = await driver(running)
+      .vms.reconfigureVm({ id: uefi.uuid, changes: { secureBoot: 'on' } })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).to.be.instanceOf(Conflict).with.property('message').that.contains('only while the VM is off');
     expect(running.virshCalls().some((a) => a[0] === 'define' || a[0] === 'start')).to.equal(false);
   });
@@ -183,7 +255,9 @@ describe('libvirt driver: power', () => {
   it('reports GuestTimeout instead of forcing when force is off', async () => {
     const clock = new ManualClock();
     const host = hostWith(model, () => 'running');
-    const pending = driver(host, clock).power.shutdown({ id: model.uuid, timeoutMs: 2_000, force: false }).catch((e: unknown) => e);
+    const pending = driver(host, clock)
+      .power.shutdown({ id: model.uuid, timeoutMs: 2_000, force: false })
+      .catch((e: unknown) => e);
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setImmediate(r));
       clock.advance(500);

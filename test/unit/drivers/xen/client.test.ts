@@ -8,12 +8,21 @@ describe('XAPI JSON-RPC client', function () {
   this.timeout(30_000);
   let fake: FakeXapi;
   before(async () => {
-    fake = await FakeXapi.start({ member: true, users: { root: { password: 'pw', role: 'pool-admin' }, op: { password: 'pw2', role: 'vm-operator' } } });
+    fake = await FakeXapi.start({
+      member: true,
+      users: { root: { password: 'pw', role: 'pool-admin' }, op: { password: 'pw2', role: 'vm-operator' } },
+    });
   });
   after(() => fake.stop());
   afterEach(() => fake.state.faults.clear());
 
-  const settings = (extra: Record<string, unknown> = {}) => ({ url: fake.url, username: 'root', password: 'pw', fingerprint: fake.tls.fingerprint256, ...extra });
+  const settings = (extra: Record<string, unknown> = {}) => ({
+    url: fake.url,
+    username: 'root',
+    password: 'pw',
+    fingerprint: fake.tls.fingerprint256,
+    ...extra,
+  });
 
   it('pins by fingerprint and sends nothing to a server with another certificate', async () => {
     const before = fake.state.calls.get('session.login_with_password') ?? 0;
@@ -65,7 +74,14 @@ describe('XAPI JSON-RPC client', function () {
   it('runs Async tasks, parses their XML-RPC result and destroys the task', async () => {
     const c = await XapiClient.connect(settings());
     const [sr] = await c.call('SR.get_all');
-    const vdi = await c.call('VDI.create', { SR: sr!, virtual_size: 1024 ** 2, type: 'user', sharable: false, read_only: false, other_config: {} });
+    const vdi = await c.call('VDI.create', {
+      SR: sr!,
+      virtual_size: 1024 ** 2,
+      type: 'user',
+      sharable: false,
+      read_only: false,
+      other_config: {},
+    });
     const clone = await c.callAsync('VDI.clone', vdi, {});
     expect(clone).to.match(/^OpaqueRef:/);
     expect(fake.state.db.all('task')).to.deep.equal([]);
@@ -95,8 +111,13 @@ describe('XAPI JSON-RPC client', function () {
   it('validates settings before connecting, naming the option', () => {
     const base = { url: 'https://pool', username: 'root', password: 'x', fingerprint: 'AA'.repeat(32) };
     expect(() => checkXenSettings({ ...base, url: 'http://pool' })).to.throw(InvalidArgument, /xapi_url/);
-    expect(() => checkXenSettings({ ...base, fingerprint: undefined })).to.throw(InvalidArgument, /xapi_ca_file or xapi_fingerprint/);
+    expect(() => checkXenSettings({ ...base, fingerprint: undefined })).to.throw(
+      InvalidArgument,
+      /xapi_ca_file or xapi_fingerprint/,
+    );
     expect(() => checkXenSettings({ ...base, fingerprint: 'zz' })).to.throw(InvalidArgument, /xapi_fingerprint/);
-    expect(checkXenSettings({ ...base, fingerprint: 'aa'.repeat(32) }).fingerprint).to.equal(Array(32).fill('AA').join(':'));
+    expect(checkXenSettings({ ...base, fingerprint: 'aa'.repeat(32) }).fingerprint).to.equal(
+      Array(32).fill('AA').join(':'),
+    );
   });
 });

@@ -14,12 +14,35 @@ const inner = poolFileChannel(dir!);
 // `tamper`: one byte of the first chunk changes in transit, after the host computed the MAC.
 const channel: GuestChannel =
   mode === 'tamper'
-    ? { ...inner, writeHostItems: (items) => inner.writeHostItems(items.map(([k, v]) => (k === 'virtseal.chunk.0' ? [k, v.slice(0, 300) + (v[300] === 'A' ? 'B' : 'A') + v.slice(301)] : [k, v]))) }
+    ? {
+        ...inner,
+        writeHostItems: (items) =>
+          inner.writeHostItems(
+            items.map(([k, v]) =>
+              k === 'virtseal.chunk.0' ? [k, v.slice(0, 300) + (v[300] === 'A' ? 'B' : 'A') + v.slice(301)] : [k, v],
+            ),
+          ),
+      }
     : inner;
 try {
-  const result = await runSealedExchange({ channel, vmId: vmId!, config: JSON.parse(readFileSync(configFile!, 'utf8')), timeoutMs: 240_000, initialDelayMs: 100, maxDelayMs: 500 });
+  const result = await runSealedExchange({
+    channel,
+    vmId: vmId!,
+    config: JSON.parse(readFileSync(configFile!, 'utf8')),
+    timeoutMs: 240_000,
+    initialDelayMs: 100,
+    maxDelayMs: 500,
+  });
   console.log(JSON.stringify({ ok: true, result }));
 } catch (e) {
   const err = e as { name?: string; check?: string; guestReason?: string; message?: string };
-  console.log(JSON.stringify({ ok: false, error: err.name, check: err.check, guestReason: err.guestReason, message: err.message }));
+  console.log(
+    JSON.stringify({
+      ok: false,
+      error: err.name,
+      check: err.check,
+      guestReason: err.guestReason,
+      message: err.message,
+    }),
+  );
 }

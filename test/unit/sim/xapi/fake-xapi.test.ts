@@ -31,17 +31,42 @@ describe('fake XAPI', function () {
   };
 
   beforeEach(async () => {
-    fake = await FakeXapi.start({ users: { root: { password: 'pw', role: 'pool-admin' }, ro: { password: 'pw', role: 'read-only' } }, timings: { guestIpMs: 10_000 } });
+    fake = await FakeXapi.start({
+      users: { root: { password: 'pw', role: 'pool-admin' }, ro: { password: 'pw', role: 'read-only' } },
+      timings: { guestIpMs: 10_000 },
+    });
     session = (await fake.dispatch('session.login_with_password', ['root', 'pw', '1.0', 'test'])) as string;
   });
   afterEach(() => fake.stop());
 
   const newVm = async (name = 'vm1') => {
     const vm = (await call('VM.create', {
-      name_label: name, user_version: 1, is_a_template: false, affinity: 'OpaqueRef:NULL', memory_static_max: 2 ** 30, memory_dynamic_max: 2 ** 30,
-      memory_dynamic_min: 2 ** 30, memory_static_min: 2 ** 30, VCPUs_params: {}, VCPUs_max: 1, VCPUs_at_startup: 1, actions_after_shutdown: 'destroy',
-      actions_after_reboot: 'restart', actions_after_crash: 'restart', PV_bootloader: '', PV_kernel: '', PV_ramdisk: '', PV_args: '', PV_bootloader_args: '',
-      PV_legacy_args: '', HVM_boot_policy: 'BIOS order', HVM_boot_params: {}, platform: {}, PCI_bus: '', other_config: {}, recommendations: '',
+      name_label: name,
+      user_version: 1,
+      is_a_template: false,
+      affinity: 'OpaqueRef:NULL',
+      memory_static_max: 2 ** 30,
+      memory_dynamic_max: 2 ** 30,
+      memory_dynamic_min: 2 ** 30,
+      memory_static_min: 2 ** 30,
+      VCPUs_params: {},
+      VCPUs_max: 1,
+      VCPUs_at_startup: 1,
+      actions_after_shutdown: 'destroy',
+      actions_after_reboot: 'restart',
+      actions_after_crash: 'restart',
+      PV_bootloader: '',
+      PV_kernel: '',
+      PV_ramdisk: '',
+      PV_args: '',
+      PV_bootloader_args: '',
+      PV_legacy_args: '',
+      HVM_boot_policy: 'BIOS order',
+      HVM_boot_params: {},
+      platform: {},
+      PCI_bus: '',
+      other_config: {},
+      recommendations: '',
     })) as string;
     return vm;
   };
@@ -51,8 +76,17 @@ describe('fake XAPI', function () {
     it('implements only methods of xenapi.json, with their parameter counts', async () => {
       const impls = Object.keys((fake as unknown as { impls: Record<string, unknown> }).impls);
       for (const m of impls) expect(MESSAGES.has(m), m).to.equal(true);
-      expect(MESSAGES.get('VM.clone')!.params.map(([n, t]) => `${t} ${n}`)).to.deep.equal(['session ref session_id', 'VM ref vm', 'string new_name']);
-      expect(MESSAGES.get('event.from')!.params.map(([, t]) => t)).to.deep.equal(['session ref', 'string set', 'string', 'float']);
+      expect(MESSAGES.get('VM.clone')!.params.map(([n, t]) => `${t} ${n}`)).to.deep.equal([
+        'session ref session_id',
+        'VM ref vm',
+        'string new_name',
+      ]);
+      expect(MESSAGES.get('event.from')!.params.map(([, t]) => t)).to.deep.equal([
+        'session ref',
+        'string set',
+        'string',
+        'float',
+      ]);
       await fails(call('VM.frobnicate', 'x'), 'MESSAGE_METHOD_UNKNOWN');
       const e = await fails(call('VM.clone', 'OpaqueRef:x'), 'MESSAGE_PARAMETER_COUNT_MISMATCH');
       expect(e.params).to.deep.equal(['VM.clone', '3', '2']);
@@ -65,7 +99,9 @@ describe('fake XAPI', function () {
       expect(readFileSync(TYPES_PATH, 'utf8')).to.equal(renderTypes(JSON.parse(subsetText), subsetText));
       const full = process.env.VIRTSEAL_XENAPI_JSON;
       if (!full) {
-        console.log('      (set VIRTSEAL_XENAPI_JSON to a copy of xen-api doc/data/xenapi.json to compare the subset with it)');
+        console.log(
+          '      (set VIRTSEAL_XENAPI_JSON to a copy of xen-api doc/data/xenapi.json to compare the subset with it)',
+        );
         return;
       }
       const subset = JSON.parse(subsetText) as { source: string };
@@ -90,7 +126,9 @@ describe('fake XAPI', function () {
       expect(fake.state.xs.exists(0, `/local/domain/${d}/other/key`)).to.equal(false);
       expect(fake.state.xs.perms(0, `/local/domain/${d}/vm-data`)).to.deep.equal([{ domid: d, perm: 'n' }]);
       fake.state.xs.write(d, 'vm-data/virtseal/guest/key', 'pub');
-      await waitFor(() => (fake.state.db.get(vm)!.xenstore_data as Record<string, string>)['vm-data/virtseal/guest/key'] === 'pub');
+      await waitFor(
+        () => (fake.state.db.get(vm)!.xenstore_data as Record<string, string>)['vm-data/virtseal/guest/key'] === 'pub',
+      );
     });
 
     it('set_ is live and leaves vm-data read-only to the guest; add_to_ changes only the database', async () => {
@@ -110,7 +148,11 @@ describe('fake XAPI', function () {
       await waitFor(() => {
         const gm = fake.state.db.get(vm)!.guest_metrics as string;
         const r = fake.state.db.get(gm);
-        return r !== undefined && (r.services as Record<string, string>)['virtseal/status'] === 'applied' && (r.other as Record<string, string>)['virtseal-status'] === 'applied';
+        return (
+          r !== undefined &&
+          (r.services as Record<string, string>)['virtseal/status'] === 'applied' &&
+          (r.other as Record<string, string>)['virtseal-status'] === 'applied'
+        );
       });
     });
 
@@ -142,7 +184,9 @@ describe('fake XAPI', function () {
       const b = await newVm('b');
       const first = (await call('event.from', [`vm/${a}`], '', 0)) as { token: string; events: { ref: string }[] };
       expect(first.events.map((e) => e.ref)).to.deep.equal([a]);
-      const pending = call('event.from', [`VM/${a}`], first.token, 5) as Promise<{ events: { ref: string; operation: string }[] }>;
+      const pending = call('event.from', [`VM/${a}`], first.token, 5) as Promise<{
+        events: { ref: string; operation: string }[];
+      }>;
       await call('VM.set_name_description', b, 'other VM');
       await call('VM.set_name_description', a, 'mine');
       const got = await pending;
