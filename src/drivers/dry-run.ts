@@ -111,7 +111,9 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
     owned: !d.path,
   });
 
+  const offOnly = inner.vms.offOnly?.bind(inner.vms);
   const vms: Hypervisor['vms'] = {
+    ...(offOnly && { offOnly }),
     async listVms() {
       const listed = (await inner.vms.listVms()).filter((vm) => !deleted.has(vm.id));
       const extra = [...vmsById.values()].filter((vm) => !deleted.has(vm.id) && !listed.some((l) => l.id === vm.id));

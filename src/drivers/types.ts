@@ -163,7 +163,23 @@ export interface VmChanges {
   readonly tags?: readonly string[];
 }
 
+/**
+ * What a host changes only with the VM off, beyond what every host needs it off for (processor count, memory,
+ * secure boot, TPM, boot order, a NIC's MAC address): the planner reports these in `power_cycle_required` for a
+ * running VM, and applies them when the VM is off or may be power-cycled.
+ */
+export interface OffOnlyChanges {
+  /** `VmChanges` fields the host refuses to change on a running VM. */
+  readonly fields: readonly (keyof VmChanges)[];
+  /** Adding a disk, growing one, adding a NIC. */
+  readonly addDisk: boolean;
+  readonly growDisk: boolean;
+  readonly addNic: boolean;
+}
+
 export interface VmDriver {
+  /** What this host changes only with `vm` off; absent = nothing beyond the common set. Pure: no host call. */
+  offOnly?(vm: VmInfo): OffOnlyChanges;
   listVms(): Promise<readonly VmInfo[]>;
   /** Undefined when absent; throws Conflict when a name matches several VMs. */
   findVm(options: { readonly ref: VmRef }): Promise<VmInfo | undefined>;

@@ -155,7 +155,7 @@ export interface VmOptions extends ConnectionOptions, WaitOptions {
    */
   shutdown_timeout?: number;
   /**
-   * Apply changes that need the VM off (CPU count, dynamic memory, secure boot, TPM) to a running VM by shutting it down and starting it again. Otherwise they are reported in C(power_cycle_required) and left pending.
+   * Apply changes that need the VM off (CPU count, memory, secure boot, TPM, boot order, a MAC address; on Hyper-V also the automatic start and stop actions, and new or grown disks and new NICs of a generation 1 VM) to a running VM by shutting it down and starting it again. Otherwise they are reported in C(power_cycle_required) and left pending.
    */
   allow_power_cycle?: boolean;
   /**

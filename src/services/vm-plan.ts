@@ -2,9 +2,11 @@
  * What it takes to bring an existing VM to the desired configuration: hardware changes that apply at once ("hot"),
  * those that need the VM off ("cold", named by their option), disks to add or grow, NICs to add or change (a new
  * MAC address is cold: Hyper-V changes it only with the VM off, libvirt only by unplugging the adapter), and warnings
- * for what cannot change at all. Pure: no driver calls.
+ * for what cannot change at all. What else a host changes only with the VM off (Hyper-V: automatic actions; disks and
+ * NICs of a Generation 1 VM) its driver says (`VmDriver.offOnly`). Pure: no driver calls.
  */
-import type { DiskSpec, MemorySpec, NicSpec, VmChanges, VmInfo } from '../drivers/types';
+import type { DiskSpec, MemorySpec, NicSpec, OffOnlyChanges, VmChanges, VmInfo } from '../drivers/types';
+import { vmOptionOf } from './option-names';
 import { normalizeMac } from '../core/mac';
 import type { VmDesired } from './vm-desired';
 
@@ -20,8 +22,14 @@ export interface VmPlan {
   readonly setNics: readonly NicSpec[];
   /** NICs whose MAC address changes (cold, option `nics.<name>.mac`), each as fully desired (switch, VLAN, MAC). */
   readonly coldNics: readonly NicSpec[];
+  /** Disks to add or grow and NICs to add that the host takes only with the VM off (options in `coldOptions`). */
+  readonly coldAddDisks: readonly DiskSpec[];
+  readonly coldGrowDisks: readonly { readonly name: string; readonly sizeBytes: number }[];
+  readonly coldAddNics: readonly NicSpec[];
   readonly warnings: readonly string[];
 }
+
+const NOTHING_MORE: OffOnlyChanges = { fields: [], addDisk: false, growDisk: false, addNic: false };
 
 /**
  * Is the asked boot order in effect? Hypervisors read back every boot device, not just the kinds asked for: Hyper-V
@@ -57,7 +65,7 @@ function secureBootSatisfied(desired: string, actual: string | undefined): boole
   return desired === 'on' || current === 'on' || desired === current;
 }
 
-export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
+export function planVm(actual: VmInfo, desired: VmDesired, offOnly: OffOnlyChanges = NOTHING_MORE): VmPlan {
   const hot: Record<string, unknown> = {};
   const cold: Record<string, unknown> = {};
   const coldOptions: string[] = [];
@@ -95,6 +103,13 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
   }
   if (desired.notes !== undefined && desired.notes !== (actual.notes ?? '')) hot.notes = desired.notes;
   if (desired.tags !== undefined && !sameSet(desired.tags, actual.tags)) hot.tags = desired.tags;
+  const optionOf = vmOptionOf(desired);
+  for (const field of offOnly.fields) {
+    if (!(field in hot)) continue;
+    cold[field] = hot[field];
+    delete hot[field];
+    coldOptions.push(optionOf(field) ?? field);
+  }
 
   const addDisks: DiskSpec[] = [];
   const growDisks: { name: string; sizeBytes: number }[] = [];
@@ -137,7 +152,32 @@ export function planVm(actual: VmInfo, desired: VmDesired): VmPlan {
     }
   }
 
-  return { hot, cold, coldOptions, addDisks, growDisks, addNics, setNics, coldNics, warnings };
+  // Disk and NIC additions the host takes only with the VM off go with the cold changes, named by their option.
+  const diskOption = (name: string): string =>
+    name === 'os' && desired.image !== undefined ? 'os_disk_size_gb' : `disks.${name}.size_gb`;
+  const coldAddDisks = offOnly.addDisk ? addDisks.splice(0) : [];
+  const coldGrowDisks = offOnly.growDisk ? growDisks.splice(0) : [];
+  const coldAddNics = offOnly.addNic ? addNics.splice(0) : [];
+  coldOptions.push(
+    ...coldAddDisks.map((d) => `disks.${d.name}`),
+    ...coldGrowDisks.map((d) => diskOption(d.name)),
+    ...coldAddNics.map((n) => `nics.${n.name}`),
+  );
+
+  return {
+    hot,
+    cold,
+    coldOptions,
+    addDisks,
+    growDisks,
+    addNics,
+    setNics,
+    coldNics,
+    coldAddDisks,
+    coldGrowDisks,
+    coldAddNics,
+    warnings,
+  };
 }
 
 export const planIsEmpty = (p: VmPlan): boolean =>
@@ -147,4 +187,7 @@ export const planIsEmpty = (p: VmPlan): boolean =>
   p.growDisks.length === 0 &&
   p.addNics.length === 0 &&
   p.setNics.length === 0 &&
-  p.coldNics.length === 0;
+  p.coldNics.length === 0 &&
+  p.coldAddDisks.length === 0 &&
+  p.coldGrowDisks.length === 0 &&
+  p.coldAddNics.length === 0;

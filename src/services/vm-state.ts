@@ -170,7 +170,7 @@ async function reconfigure(
       'nics',
       desired.nics.findIndex((n) => n.name === name),
     );
-  const plan = planVm(vm, desired);
+  const plan = planVm(vm, desired, hv.vms.offOnly?.(vm));
   plan.warnings.forEach((w) => hooks.warn(w));
   // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway. A saved VM is not
   // off: Hyper-V and libvirt keep its memory and refuse off-only changes until its saved state is gone.
@@ -181,19 +181,26 @@ async function reconfigure(
     if (Object.keys(plan.cold).length)
       await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.cold }));
     for (const n of plan.coldNics) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
+    await applyDevices(plan.coldAddDisks, plan.coldGrowDisks, plan.coldAddNics);
   };
-  if (!planIsEmpty(plan)) {
-    await checkImages(session, plan.addDisks, imageOption(desired), (m) => hooks.warn(m));
-    if (Object.keys(plan.hot).length)
-      await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot }));
-    for (const d of plan.addDisks)
-      await withOptionNames(disk(d.name), () => hv.disks.addDisk({ vmId: vm.id, disk: d }));
-    for (const grow of plan.growDisks) {
+  const applyDevices = async (
+    addDisks: typeof plan.addDisks,
+    growDisks: typeof plan.growDisks,
+    addNics: typeof plan.addNics,
+  ): Promise<void> => {
+    for (const d of addDisks) await withOptionNames(disk(d.name), () => hv.disks.addDisk({ vmId: vm.id, disk: d }));
+    for (const grow of growDisks) {
       await withOptionNames(disk(grow.name), () =>
         hv.disks.resizeDisk({ vmId: vm.id, name: grow.name, sizeBytes: grow.sizeBytes as never }),
       );
     }
-    for (const n of plan.addNics) await withOptionNames(nic(n.name), () => hv.nics.addNic({ vmId: vm.id, nic: n }));
+    for (const n of addNics) await withOptionNames(nic(n.name), () => hv.nics.addNic({ vmId: vm.id, nic: n }));
+  };
+  if (!planIsEmpty(plan)) {
+    await checkImages(session, [...plan.addDisks, ...plan.coldAddDisks], imageOption(desired), (m) => hooks.warn(m));
+    if (Object.keys(plan.hot).length)
+      await withOptionNames(optionOf, () => hv.vms.reconfigureVm({ id: vm.id, changes: plan.hot }));
+    await applyDevices(plan.addDisks, plan.growDisks, plan.addNics);
     for (const n of plan.setNics)
       if (!nicsSetCold.has(n.name)) await withOptionNames(nic(n.name), () => hv.nics.setNic({ vmId: vm.id, nic: n }));
   }

@@ -1,7 +1,7 @@
 /** Hyper-V VMs: list, find by id or name (collisions detected), create, reconfigure, delete with owned disks. */
 import { randomUUID } from 'node:crypto';
 import { Conflict, NotFound } from '../../core/errors';
-import type { VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
+import type { OffOnlyChanges, VmChanges, VmDriver, VmInfo, VmRef, VmSpec } from '../types';
 import { assertVmId, winJoin, type HyperVSession } from './session';
 import { checkDisk, checkMemory, checkNic, checkVmName } from './validate';
 import { compactMac } from '../../core/mac';
@@ -15,6 +15,23 @@ export class HyperVVmDriver implements VmDriver {
   private readonly notesSeen = new Map<string, string>();
 
   constructor(private readonly session: HyperVSession) {}
+
+  /**
+   * Automatic start and stop actions live in the VM's configuration, which Hyper-V changes only with the VM off
+   * ("failed to modify settings ... cannot be performed while the virtual machine is in its current state"). A
+   * Generation 1 VM has IDE controllers only: an IDE disk cannot be added while it runs, nor a disk on the IDE chain
+   * resized ("you cannot resize the virtual disk while the virtual machine is online", Resize-VHD), and network
+   * adapters are hot-added to Generation 2 VMs only (Windows Server 2016).
+   */
+  offOnly(vm: VmInfo): OffOnlyChanges {
+    const ideOnly = vm.generation === 1;
+    return {
+      fields: ['automaticStartAction', 'automaticStopAction'],
+      addDisk: ideOnly,
+      growDisk: ideOnly,
+      addNic: ideOnly,
+    };
+  }
 
   private seen(raw: RawVm): VmInfo {
     this.notesSeen.set(raw.id.toLowerCase(), raw.notes ?? '');

@@ -81,6 +81,44 @@ describe('services/vm-plan', () => {
     expect(plan.hot).to.deep.equal({ notes: 'n' });
   });
 
+  it("moves what the driver changes only with the VM off to the cold changes, named by the module's options", () => {
+    const desired = vmDesiredFromOptions({
+      name: 'web01',
+      image: 'deb',
+      os_disk_size_gb: 50,
+      automatic_stop_action: 'shutdown',
+      notes: 'n',
+      disks: [{ name: 'data1', size_gb: 10 }],
+      nics: [
+        { network: 'LAN', vlan_id: 120 },
+        { name: 'backup', network: 'Backup' },
+      ],
+    });
+    // Without the driver's rules automatic actions and device additions apply at once (libvirt, Xen).
+    const live = planVm(actual, desired);
+    expect(live.hot).to.deep.equal({ automaticStopAction: 'shutdown', notes: 'n' });
+    expect([live.addDisks.length, live.growDisks.length, live.addNics.length, live.coldOptions]).to.deep.equal([
+      1,
+      1,
+      1,
+      [],
+    ]);
+    const off = planVm(actual, desired, {
+      fields: ['automaticStartAction', 'automaticStopAction'],
+      addDisk: true,
+      growDisk: true,
+      addNic: true,
+    });
+    expect(off.hot).to.deep.equal({ notes: 'n' });
+    expect(off.cold).to.deep.equal({ automaticStopAction: 'shutdown' });
+    expect(off.coldOptions).to.deep.equal(['automatic_stop_action', 'disks.data1', 'os_disk_size_gb', 'nics.backup']);
+    expect([off.addDisks, off.growDisks, off.addNics]).to.deep.equal([[], [], []]);
+    expect(off.coldAddDisks.map((d) => d.name)).to.deep.equal(['data1']);
+    expect(off.coldGrowDisks).to.deep.equal([{ name: 'os', sizeBytes: gibibytes(50) }]);
+    expect(off.coldAddNics.map((n) => n.name)).to.deep.equal(['backup']);
+    expect(planIsEmpty(off)).to.equal(false);
+  });
+
   it('adds and grows disks, never shrinks them, adds and changes NICs', () => {
     const plan = planVm(
       actual,

@@ -180,6 +180,74 @@ describe('services/vm-state against the simulator', function () {
     expect([vm.cpuCount, vm.state]).to.deep.equal([6, 'Off']);
   });
 
+  it('classes automatic start/stop actions as off-only on Hyper-V: a running VM waits or cycles, a stopped one applies', async () => {
+    await ensure(world, { ...base, state: 'started' });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    const before = [vm.automaticStartAction, vm.automaticStopAction];
+    const actions: Partial<VmModuleOptions> = { automatic_start_action: 'nothing', automatic_stop_action: 'shutdown' };
+
+    // Running, no power cycle allowed: the notes apply at once, both actions wait (the simulator refuses them).
+    const warnings: string[] = [];
+    const pending = await ensure(world, { ...base, ...actions, notes: 'kept' }, false, warnings);
+    expect(pending.power_cycle_required).to.deep.equal(['automatic_start_action', 'automatic_stop_action']);
+    expect(pending.changes).to.have.length(1);
+    expect(pending.changes[0]).to.match(/^reconfigure VM 'web01': notes=kept/);
+    expect(pending.msg).to.include('needs a power cycle for automatic_start_action, automatic_stop_action');
+    expect(warnings.join()).to.include(
+      "VM 'web01' is running: automatic_start_action, automatic_stop_action change only with the VM off",
+    );
+    expect([vm.automaticStartAction, vm.automaticStopAction, vm.notes.split('\n')[0], vm.state]).to.deep.equal([
+      ...before,
+      'kept',
+      'Running',
+    ]);
+
+    // Power cycle allowed: shut down, set, start again; then nothing left to do.
+    const cycled = await ensure(world, { ...base, ...actions, notes: 'kept', allow_power_cycle: true });
+    expect(cycled.power_cycle_required).to.deep.equal([]);
+    expect(cycled.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'reconfigure', 'start']);
+    expect([vm.automaticStartAction, vm.automaticStopAction, vm.state]).to.deep.equal([
+      'Nothing',
+      'ShutDown',
+      'Running',
+    ]);
+    expect((await ensure(world, { ...base, ...actions, notes: 'kept' })).changed).to.equal(false);
+
+    // A stopped VM takes them at once, without a power cycle.
+    await ensure(world, { ...base, ...actions, notes: 'kept', state: 'stopped' });
+    const stopped = await ensure(world, { ...base, automatic_stop_action: 'turn_off', state: 'stopped' });
+    expect(stopped.power_cycle_required).to.deep.equal([]);
+    expect(stopped.changes.map((c) => c.split(' ')[0])).to.deep.equal(['reconfigure']);
+    expect([vm.automaticStopAction, vm.state]).to.deep.equal(['TurnOff', 'Off']);
+  });
+
+  it('waits for a Generation 1 VM to be off to add a disk or NIC or grow a disk (IDE only, no NIC hot-add)', async () => {
+    const gen1: VmModuleOptions = { ...base, generation: 1 };
+    await ensure(world, { ...gen1, state: 'started' });
+    const vm = world.registry.vmsNamed('web01')[0]!;
+    const more: VmModuleOptions = {
+      ...gen1,
+      os_disk_size_gb: 30,
+      disks: [{ name: 'data', size_gb: 5 }],
+      nics: [...base.nics!, { name: 'backup', network: 'LAN' }],
+    };
+
+    const warnings: string[] = [];
+    const pending = await ensure(world, more, false, warnings);
+    expect(pending.power_cycle_required).to.deep.equal(['disks.data', 'os_disk_size_gb', 'nics.backup']);
+    expect(pending.changed).to.equal(false);
+    expect(warnings.join()).to.include("VM 'web01' is running: disks.data, os_disk_size_gb, nics.backup change only");
+    expect([vm.disks.length, vm.nics.length, vm.state]).to.deep.equal([1, 1, 'Running']);
+
+    const cycled = await ensure(world, { ...more, allow_power_cycle: true });
+    expect(cycled.power_cycle_required).to.deep.equal([]);
+    expect(cycled.changes.map((c) => c.split(' ')[0])).to.deep.equal(['shut', 'add', 'grow', 'add', 'start']);
+    expect(vm.disks.map((d) => d.controllerType)).to.deep.equal(['IDE', 'IDE']);
+    expect(vm.nics.map((n) => n.name)).to.deep.equal(['nic0', 'backup']);
+    expect(vm.state).to.equal('Running');
+    expect((await ensure(world, more)).changed).to.equal(false);
+  });
+
   it('treats a saved VM as not off: off-only changes wait, resume and cycle it, or discard the saved state when stopping', async () => {
     await ensure(world, { ...base, state: 'started' });
     const vm = world.registry.vmsNamed('web01')[0]!;
