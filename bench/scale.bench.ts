@@ -25,6 +25,20 @@ interface Measured {
   /** CPU seconds of ansible-playbook and all its descendants (user + system). */
   readonly cpuS: number;
   readonly failed: readonly string[];
+  /** Summed over the simulated hosts: SSH connections, PowerShell processes, framed script requests, platform calls. */
+  readonly host: { connections: number; execs: number; requests: number; calls: number };
+  /** Platform calls by calling script (or cmdlet), most first. */
+  readonly byScript: readonly [string, number][];
+}
+
+function hostCounters(sims: readonly StandardSim[]): Measured['host'] & { logAt: number[] } {
+  return {
+    connections: sims.reduce((n, s) => n + s.sim.stats.connections, 0),
+    execs: sims.reduce((n, s) => n + s.sim.stats.execs, 0),
+    requests: sims.reduce((n, s) => n + s.sim.stats.requests, 0),
+    calls: sims.reduce((n, s) => n + s.sim.log.entries.length, 0),
+    logAt: sims.map((s) => s.sim.log.entries.length),
+  };
 }
 
 /** Runs a command under python's resource accounting: CPU of the command and every descendant it waited for. */
@@ -114,6 +128,7 @@ async function createAndSeal(
     VIRTSEAL_HOST_USER: sims[0]!.sim.user,
     VIRTSEAL_HOST_PASSWORD: password,
   });
+  const before = hostCounters(sims);
   const t = performance.now();
   const code = await new Promise<number>((resolve) => {
     execFile(
@@ -124,6 +139,11 @@ async function createAndSeal(
     );
   });
   const wallMs = performance.now() - t;
+  const after = hostCounters(sims);
+  const byScript = new Map<string, number>();
+  sims.forEach((s, i) => {
+    for (const e of s.sim.log.entries.slice(before.logAt[i])) byScript.set(e.op, (byScript.get(e.op) ?? 0) + 1);
+  });
   const [user, system] = readFileSync(usage, 'utf8').split(' ').map(Number) as [number, number];
   const parsed = JSON.parse(readFileSync(report, 'utf8')) as PlaybookReport;
   const failed: string[] = [];
@@ -141,7 +161,19 @@ async function createAndSeal(
     }
   }
   if (code !== 0 && failed.length === 0) failed.push(`ansible-playbook exited with ${code}`);
-  return { vms: count, wallMs, cpuS: user + system, failed };
+  return {
+    vms: count,
+    wallMs,
+    cpuS: user + system,
+    failed,
+    host: {
+      connections: after.connections - before.connections,
+      execs: after.execs - before.execs,
+      requests: after.requests - before.requests,
+      calls: after.calls - before.calls,
+    },
+    byScript: [...byScript].sort((a, b) => b[1] - a[1]),
+  };
 }
 
 export default async function scaleBench(): Promise<void> {
@@ -179,6 +211,17 @@ export default async function scaleBench(): Promise<void> {
     );
     console.log(
       `   whole scaled run: ${(scaled.wallMs / 1000).toFixed(1)} s wall, ${scaled.cpuS.toFixed(1)} s controller CPU`,
+    );
+    const perVmHost = (m: Measured): string =>
+      `${(m.host.connections / m.vms).toFixed(1)} SSH connections, ${(m.host.execs / m.vms).toFixed(1)} PowerShell processes, ` +
+      `${(m.host.requests / m.vms).toFixed(1)} script requests, ${(m.host.calls / m.vms).toFixed(0)} Hyper-V calls`;
+    console.log(`   per VM on the hosts, alone:  ${perVmHost(alone)}`);
+    console.log(`   per VM on the hosts, scaled: ${perVmHost(scaled)}`);
+    console.log(
+      `   Hyper-V calls per VM by script (scaled): ${scaled.byScript
+        .slice(0, 8)
+        .map(([op, n]) => `${op} ${(n / scaled.vms).toFixed(1)}`)
+        .join(', ')}`,
     );
     for (const line of [...alone.failed, ...scaled.failed].slice(0, 10)) console.log(`   FAILED ${line}`);
     if (alone.failed.length + scaled.failed.length > 0)

@@ -86,11 +86,17 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
     return simulate();
   }
 
+  /** Names of the VMs this run has seen, by id: a change line names its VM without reading it from the host again. */
+  const names = new Map<string, string>();
+  const seen = <T extends VmInfo | undefined>(vm: T): T => {
+    if (vm) names.set(vm.id, vm.name);
+    return vm;
+  };
   const current = async (id: string): Promise<VmInfo | undefined> => {
     if (deleted.has(id)) return undefined;
-    return vmsById.get(id) ?? (simulatedOnly(id) ? undefined : inner.vms.findVm({ ref: { id } }));
+    return seen(vmsById.get(id) ?? (simulatedOnly(id) ? undefined : await inner.vms.findVm({ ref: { id } })));
   };
-  const nameOf = async (id: string): Promise<string> => (await current(id))?.name ?? id;
+  const nameOf = async (id: string): Promise<string> => names.get(id) ?? (await current(id))?.name ?? id;
   const patch = async (id: string, f: (vm: VmInfo) => VmInfo): Promise<void> => {
     const vm = await current(id);
     if (vm) vmsById.set(id, f(vm));
@@ -115,20 +121,20 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
   const vms: Hypervisor['vms'] = {
     ...(offOnly && { offOnly }),
     async listVms() {
-      const listed = (await inner.vms.listVms()).filter((vm) => !deleted.has(vm.id));
+      const listed = (await inner.vms.listVms()).filter((vm) => !deleted.has(seen(vm).id));
       const extra = [...vmsById.values()].filter((vm) => !deleted.has(vm.id) && !listed.some((l) => l.id === vm.id));
       return [...listed.map((vm) => vmsById.get(vm.id) ?? vm), ...extra];
     },
     async findVm({ ref }) {
       if ('id' in ref) return current(ref.id);
       for (const vm of vmsById.values()) if (vm.name === ref.name && !deleted.has(vm.id)) return vm;
-      const found = await inner.vms.findVm({ ref });
+      const found = seen(await inner.vms.findVm({ ref }));
       return found && !deleted.has(found.id) ? (vmsById.get(found.id) ?? found) : undefined;
     },
     createVm: ({ spec }) =>
       act(
         describeVmSpec(spec),
-        () => inner.vms.createVm({ spec }),
+        async () => seen(await inner.vms.createVm({ spec })),
         async () => {
           const vm: VmInfo = {
             id: nextId('vm'),

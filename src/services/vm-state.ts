@@ -41,22 +41,32 @@ export async function ensureVm(session: Session, asked: VmDesired, hooks: VmServ
   let forced: boolean | undefined;
   let powerCycleRequired: readonly string[] = [];
   let vm: VmInfo | undefined = before;
+  // What the VM looked like after the last change this run made: read again only once another change went through
+  // (every write is recorded), so a run that changes nothing, or a creation left off, costs no further host read.
+  let readAt = hv.changes.length;
+  const current = async (known: VmInfo): Promise<VmInfo> => {
+    if (hv.changes.length === readAt) return known;
+    readAt = hv.changes.length;
+    return reread(session, known.id);
+  };
 
   if (desired.state === 'absent') {
     if (vm) await deleteVm(session, vm, desired);
     vm = undefined;
   } else if (!vm) {
     vm = await createVm(session, desired, hooks);
+    // The creation's own answer describes the VM, but not a cluster role added after it.
+    readAt = desired.clusterRole ? -1 : hv.changes.length;
     created = true;
   } else {
     await checkSameOrigin(session, vm, desired);
     powerCycleRequired = await reconfigure(session, vm, desired, hooks);
-    vm = await reread(session, vm.id);
+    vm = await current(vm);
   }
 
   if (vm && desired.state !== 'absent') {
     forced = await setPower(session, vm, desired);
-    vm = await reread(session, vm.id);
+    vm = await current(vm);
     if (desired.waitForIp && isOn(vm)) {
       const addresses = await session.waitForIp({ vmId: vm.id, vmName: vm.name, timeoutMs: desired.waitTimeoutMs });
       vm = { ...(await reread(session, vm.id)), ipAddresses: addresses };

@@ -35,7 +35,7 @@ async function failure(promise: Promise<unknown>): Promise<VirtsealError> {
 }
 
 describe('services/vm-state against the simulator', function () {
-  this.timeout(60_000);
+  this.timeout(180_000);
   let world: SimWorld;
   beforeEach(async () => {
     world = await startWorld();
@@ -120,6 +120,26 @@ describe('services/vm-state against the simulator', function () {
     const again = await ensure(world, { ...base, state: 'started' });
     expect(again).to.include({ changed: false, created: false });
     expect(again.changes).to.deep.equal([]);
+  });
+
+  it('reads the VM again only after a change went through, and names it in change lines without reading it', async () => {
+    const counted = async (options: VmModuleOptions) => {
+      const at = world.sim.stats.requests;
+      const result = await ensure(world, options);
+      return { result, requests: world.sim.stats.requests - at };
+    };
+    const created = await counted(base);
+    // vm-get (by name), image-find, vm-create: the creation's answer is the VM.
+    expect(created.requests).to.equal(3);
+    const again = await counted(base);
+    // vm-get (by name), image-find (same origin): nothing changed, nothing read again.
+    expect([again.result.changed, again.requests]).to.deep.equal([false, 2]);
+    expect(again.result.vm).to.deep.equal(created.result.vm);
+    const started = await counted({ ...base, state: 'started' });
+    // vm-get, image-find, power-set (its change line names the VM already read), vm-get after the start.
+    expect([started.result.changes, started.requests]).to.deep.equal([["start VM 'web01'"], 4]);
+    expect(started.result.vm!.state).to.equal('running');
+    expect(started.result.vm!.nics[0]!.mac).to.not.equal('');
   });
 
   it('stops, starts, restarts and deletes with the owned disks', async () => {
