@@ -40,7 +40,10 @@ export interface SealedExchangeOptions {
   readonly clock?: Clock;
   /** How many guest attempts (agent restarts, reboots mid-way) are sealed for before giving up. Default 3. */
   readonly maxAttempts?: number;
-  /** First poll delay (default 200 ms) and upper bound (default 1,000 ms) of the backoff; progress restarts it. */
+  /**
+   * First poll delay and upper bound of the backoff (defaults: the channel's `pollMs`, else 200 and 1,000 ms);
+   * progress restarts it.
+   */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly warn?: (message: string) => void;
@@ -276,8 +279,8 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       const poll = await waitFor(probe, {
         timeoutMs: Math.max(0, left),
         clock,
-        initialDelayMs: options.initialDelayMs ?? 200,
-        maxDelayMs: options.maxDelayMs ?? 1_000,
+        initialDelayMs: options.initialDelayMs ?? channel.pollMs?.initial ?? 200,
+        maxDelayMs: options.maxDelayMs ?? channel.pollMs?.max ?? 1_000,
         what: 'the guest agent',
         onTimeout: () =>
           new GuestTimeout(
