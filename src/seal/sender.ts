@@ -61,9 +61,13 @@ export function parseSenderKey(pem: string, option: string): KeyObject {
   return key;
 }
 
-/** The PEM SubjectPublicKeyInfo to pin on the agent media (`/etc/virtseal/sender-key.pem`, `sender-key.pem`). */
-export function senderPublicKeyPem(senderKey: KeyObject): string {
-  return createPublicKey(senderKey).export({ type: 'spki', format: 'pem' }).toString();
+/**
+ * The PEM SubjectPublicKeyInfo to pin on the agent media (`/etc/virtseal/sender-key.pem`, `sender-key.pem`), from
+ * the sender key or its public half.
+ */
+export function senderPublicKeyPem(key: KeyObject): string {
+  const pub = key.type === 'public' ? key : createPublicKey(key);
+  return pub.export({ type: 'spki', format: 'pem' }).toString();
 }
 
 /** A pinned public key from PEM SPKI text, or one line naming `what`. */
