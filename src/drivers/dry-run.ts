@@ -188,7 +188,10 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
         async () =>
           `shut down VM '${await nameOf(o.id)}'${o.force ? ', turning it off if the guest does not respond' : ''}`,
         () => inner.power.shutdown(o),
-        async () => (await setState(o.id, 'off'), { forced: false }),
+        async () => {
+          await setState(o.id, 'off');
+          return { forced: false };
+        },
       ),
     turnOff: ({ id }) =>
       act(

@@ -106,7 +106,7 @@ const cases = Object.entries(configs).map(([name, config]) => {
 });
 writeFileSync(
   join(dir, 'v3.json'),
-  JSON.stringify(
+  `${JSON.stringify(
     {
       protocol: 3,
       guest_kex_spki_base64: spkiOf(kex.publicKey).toString('base64'),
@@ -116,6 +116,6 @@ writeFileSync(
     },
     null,
     2,
-  ) + '\n',
+  )}\n`,
 );
 console.log(`wrote ${cases.length} vectors`);

@@ -15,10 +15,10 @@ import { ChangelogError, loadReleases, renderChangelog } from '../../../build/ch
 import { ROOT } from '../../../build/generate';
 import { packagesOfInputs, thirdPartyNotices } from '../../../build/notices';
 
-describe('release parts', function () {
-  describe('changelog', function () {
+describe('release parts', () => {
+  describe('changelog', () => {
     let dir: string;
-    beforeEach(function () {
+    beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'virtseal-changelog-'));
       mkdirSync(join(dir, 'fragments'));
       writeFileSync(
@@ -41,11 +41,11 @@ describe('release parts', function () {
       );
       writeFileSync(join(dir, 'fragments/old.yml'), 'bugfixes: [old fix]\n');
     });
-    afterEach(function () {
+    afterEach(() => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('folds fragments no release lists into the current version, newest release first', function () {
+    it('folds fragments no release lists into the current version, newest release first', () => {
       writeFileSync(join(dir, 'fragments/new.yml'), 'minor_changes:\n  - the ``vm`` module got faster\n');
       const { config, releases } = loadReleases(dir, '1.1.0');
       expect(releases.map((r) => r.version)).to.deep.equal(['1.1.0', '1.0.0']);
@@ -58,7 +58,7 @@ describe('release parts', function () {
       expect(md.match(/old fix/g)).to.have.length(1);
     });
 
-    it('rejects a fragment with an unknown section or a wrong shape, naming the file and key', function () {
+    it('rejects a fragment with an unknown section or a wrong shape, naming the file and key', () => {
       writeFileSync(join(dir, 'fragments/bad.yml'), 'minor_change:\n  - typo in the section name\n');
       expect(() => loadReleases(dir, '1.1.0')).to.throw(
         ChangelogError,
@@ -71,7 +71,7 @@ describe('release parts', function () {
       );
     });
 
-    it('lists a module under the release of its version_added, and not one documented for a later version', function () {
+    it('lists a module under the release of its version_added, and not one documented for a later version', () => {
       const { releases } = loadReleases(dir, '1.1.0', [
         { name: 'fresh', description: 'New in 1.1.0', versionAdded: '1.1.0' },
         { name: 'old', description: 'From 1.0.0', versionAdded: '1.0.0' },
@@ -83,14 +83,14 @@ describe('release parts', function () {
       ]);
     });
 
-    it('the repository changelog renders', function () {
+    it('the repository changelog renders', () => {
       const { config, releases } = loadReleases(join(ROOT, 'changelogs'), '0.1.0');
       expect(renderChangelog(config, releases, 'virtseal.core')).to.match(/^# Virtseal\.Core Release Notes/);
     });
   });
 
-  describe('third-party notices', function () {
-    it('finds packages, scoped and nested, from bundle inputs', function () {
+  describe('third-party notices', () => {
+    it('finds packages, scoped and nested, from bundle inputs', () => {
       expect(
         packagesOfInputs([
           'src/modules/vm.ts',
@@ -103,17 +103,17 @@ describe('release parts', function () {
       ).to.deep.equal(['node_modules/@oozcitak/dom', 'node_modules/a/node_modules/b', 'node_modules/ssh2']);
     });
 
-    it("carries each package's own licence text, and fails for a package outside the lock file", function () {
+    it("carries each package's own licence text, and fails for a package outside the lock file", () => {
       const text = thirdPartyNotices(['node_modules/ssh2', 'node_modules/cpu-features'], ROOT);
-      expect(text).to.match(/^  ssh2 \d+\.\d+\.\d+ \(MIT\)$/m);
-      expect(text).to.match(/^  cpu-features \S+ \(MIT\)$/m);
+      expect(text).to.match(/^ {2}ssh2 \d+\.\d+\.\d+ \(MIT\)$/m);
+      expect(text).to.match(/^ {2}cpu-features \S+ \(MIT\)$/m);
       expect(text).to.include('--- LICENSE ---');
       expect(() => thirdPartyNotices(['node_modules/not-a-package'], ROOT)).to.throw(/not in package-lock\.json/);
     });
   });
 
-  describe('ssh2 probe key', function () {
-    it('bundles ssh2 without its fixed private key, and the probe still finds Ed25519 supported', async function () {
+  describe('ssh2 probe key', () => {
+    it('bundles ssh2 without its fixed private key, and the probe still finds Ed25519 supported', async () => {
       const out = await build({
         stdin: {
           contents: "module.exports = require('ssh2/lib/protocol/constants.js');",

@@ -20,7 +20,9 @@ describe('build/media (provisioning ISOs)', function () {
     a = mkdtempSync(join(tmpdir(), 'virtseal-media-a-'));
     b = mkdtempSync(join(tmpdir(), 'virtseal-media-b-'));
   });
-  after(() => [a, b].forEach((d) => rmSync(d, { recursive: true, force: true })));
+  after(() => {
+    for (const d of [a, b]) rmSync(d, { recursive: true, force: true });
+  });
 
   it('is reproducible: two builds give the same bytes, and the version is in the name', () => {
     const one = buildMedia(a);

@@ -27,7 +27,7 @@ describe('netbox values are data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'virtseal-unsafe-'));
     try {
       const vars: Record<string, string | number | boolean> = { n: 4, b: false };
-      HOSTILE.forEach((h, i) => (vars[`v${i}`] = h));
+      for (const [i, h] of HOSTILE.entries()) vars[`v${i}`] = h;
       writeFileSync(join(dir, 'vars.yml'), unsafeExtraVarsYaml(vars));
       // ansible-core's own loader, the one `-e @file` uses.
       const script = [

@@ -39,8 +39,14 @@ async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
   const clock = new ManualClock();
   let settled = false;
   const run = runSealedExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000, clock }).then(
-    (r) => ((settled = true), r),
-    (e) => ((settled = true), e as unknown),
+    (r) => {
+      settled = true;
+      return r;
+    },
+    (e: unknown) => {
+      settled = true;
+      return e;
+    },
   );
   while (!settled) {
     await new Promise((r) => setImmediate(r));
@@ -53,7 +59,7 @@ async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
 describe('seal/agent-media: the agent ISO to attach when protocols differ', function () {
   this.timeout(30_000);
 
-  it('names the ISOs of this release, whose version is the package version', function () {
+  it('names the ISOs of this release, whose version is the package version', () => {
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(AGENT_MEDIA_VERSION).to.equal(version);
     expect(agentMediaFiles()).to.deep.equal({
@@ -62,13 +68,13 @@ describe('seal/agent-media: the agent ISO to attach when protocols differ', func
     });
   });
 
-  it('compares the announced versions with the host protocol', function () {
+  it('compares the announced versions with the host protocol', () => {
     expect(agentSpeaksHostProtocol([PROTOCOL_VERSION], PROTOCOL_VERSION)).to.equal(true);
     expect(agentSpeaksHostProtocol([1, PROTOCOL_VERSION], PROTOCOL_VERSION)).to.equal(true);
     expect(agentSpeaksHostProtocol([PROTOCOL_VERSION + 1], PROTOCOL_VERSION)).to.equal(false);
   });
 
-  it('an agent that speaks only an older protocol fails the exchange with one line naming the ISO', async function () {
+  it('an agent that speaks only an older protocol fails the exchange with one line naming the ISO', async () => {
     const err = await exchangeWithGuestSpeaking([PROTOCOL_VERSION - 1]);
     expect(err).to.be.instanceOf(EnvelopeRejected);
     const msg = (err as Error).message;

@@ -85,9 +85,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     let j = b % 8;
     if (i === j) j = (j + 1) % 8;
     [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-    return { kind: 'swap-lines', text: lines.join('\n') + '\n' };
+    return { kind: 'swap-lines', text: `${lines.join('\n')}\n` };
   }),
-  fc.string({ maxLength: 40 }).map((s) => ({ kind: 'append', text: sealedA + s + 'x' })),
+  fc.string({ maxLength: 40 }).map((s) => ({ kind: 'append', text: `${sealedA + s}x` })),
 );
 
 describe('seal/envelope fuzz', function () {

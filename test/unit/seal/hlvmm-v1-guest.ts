@@ -93,7 +93,10 @@ export class HlvmmV1Guest {
     switch (this.phase) {
       case 'boot': {
         if (host.get(V1.hostState) !== 'waitingforpublickey') return;
-        if ((host.get(V1.version) ?? '').trim() !== this.options.version) return this.stop('version mismatch');
+        if ((host.get(V1.version) ?? '').trim() !== this.options.version) {
+          this.stop('version mismatch');
+          return;
+        }
         const pub =
           this.options.flavour === 'linux'
             ? this.keys.publicKey.export({ type: 'pkcs1', format: 'der' })
@@ -106,17 +109,30 @@ export class HlvmmV1Guest {
       case 'waiting': {
         if (host.get(V1.hostState) !== 'provisioningdatapublished') return;
         this.aes = this.unwrap(host.get(V1.sharedKey));
-        if (!this.aes) return this.stop('cannot decrypt the AES key');
-        if (this.readAndVerify()) return this.apply();
-        if (this.options.flavour === 'windows') return this.stop('Checksum mismatch. Terminating program.');
+        if (!this.aes) {
+          this.stop('cannot decrypt the AES key');
+          return;
+        }
+        if (this.readAndVerify()) {
+          this.apply();
+          return;
+        }
+        if (this.options.flavour === 'windows') {
+          this.stop('Checksum mismatch. Terminating program.');
+          return;
+        }
         this.retryAt = now + 30_000;
         this.phase = 'retry';
         return;
       }
       case 'retry':
         if (now < this.retryAt) return;
-        if (this.readAndVerify()) return this.apply();
-        return this.stop('FATAL: Checksum verification failed after retry. Aborting provisioning.');
+        if (this.readAndVerify()) {
+          this.apply();
+          return;
+        }
+        this.stop('FATAL: Checksum verification failed after retry. Aborting provisioning.');
+        return;
       case 'rebooting':
         // Integration services are down for a few host reads, then report the name the guest now has.
         if (++this.rebootReads < 3) return;
@@ -185,7 +201,10 @@ export class HlvmmV1Guest {
 
   private apply(): void {
     for (const [k, v] of this.data) this.data.set(k, xargsTrim(v));
-    if (this.options.failApply) return this.stop('a module failed');
+    if (this.options.failApply) {
+      this.stop('a module failed');
+      return;
+    }
     const name = this.data.get('hlvmm.data.guest_host_name');
     if (name && this.options.flavour === 'linux') this.channel.intrinsic.set('FullyQualifiedDomainName', this.fqdn());
     // reboot / Restart-Computer -Force: the integration services go away until the guest is back.

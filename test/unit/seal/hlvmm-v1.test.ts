@@ -22,8 +22,14 @@ async function drive(options: Omit<SealedExchangeOptions, 'clock'>): Promise<unk
   const clock = new ManualClock();
   let settled = false;
   const run = runSealedExchange({ ...options, clock }).then(
-    (r) => ((settled = true), r),
-    (e) => ((settled = true), e as unknown),
+    (r) => {
+      settled = true;
+      return r;
+    },
+    (e: unknown) => {
+      settled = true;
+      return e;
+    },
   );
   while (!settled) {
     await new Promise((r) => setImmediate(r));
@@ -39,7 +45,10 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
       const channel = new MemoryChannel();
       const written: string[] = [];
       const write = channel.writeHostItems.bind(channel);
-      channel.writeHostItems = async (items) => (written.push(...items.map(([k]) => k)), write(items));
+      channel.writeHostItems = async (items) => {
+        written.push(...items.map(([k]) => k));
+        return write(items);
+      };
       const guest = new HlvmmV1Guest(channel, {
         version: '1.5.400',
         flavour,

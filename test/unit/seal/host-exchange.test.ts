@@ -15,8 +15,14 @@ const config: GuestConfig = { hostname: 'web01', admin: { name: 'alice', passwor
 async function drive(options: Omit<SealedExchangeOptions, 'clock'>, clock = new ManualClock()): Promise<unknown> {
   let settled = false;
   const run = runSealedExchange({ ...options, clock }).then(
-    (r) => ((settled = true), r),
-    (e) => ((settled = true), e as unknown),
+    (r) => {
+      settled = true;
+      return r;
+    },
+    (e: unknown) => {
+      settled = true;
+      return e;
+    },
   );
   while (!settled) {
     await new Promise((r) => setImmediate(r));
@@ -47,7 +53,10 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     const channel = new MemoryChannel();
     const seen: string[][] = [];
     const write = channel.writeHostItems.bind(channel);
-    channel.writeHostItems = async (items) => (seen.push(items.map(([k]) => k)), write(items));
+    channel.writeHostItems = async (items) => {
+      seen.push(items.map(([k]) => k));
+      return write(items);
+    };
     new TsGuest(channel, { vmId: VM });
     const big: GuestConfig = {
       hostname: 'big',

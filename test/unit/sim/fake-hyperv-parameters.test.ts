@@ -72,7 +72,7 @@ $calls = foreach ($file in Get-ChildItem -LiteralPath $env:VS_SCRIPTS -Filter *.
 [ordered]@{ fakes = @($fakes); calls = @($calls) } | ConvertTo-Json -Depth 8 -Compress
 `;
 
-describe('sim/fake Hyper-V parameter sets', function () {
+describe('sim/fake Hyper-V parameter sets', () => {
   let fakes: FakeCommand[] = [];
   let calls: ScriptCall[] = [];
 

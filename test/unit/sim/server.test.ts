@@ -73,7 +73,7 @@ describe('sim/server', () => {
     const text =
       "'{0} {1} {2}' -f (Test-Path -LiteralPath 'D:\\Hyper-V'), (Join-Path 'C:\\a' 'b'), (Hyper-V\\Get-VMHost).Name";
     const b = await conn.exec(
-      'powershell.exe -NoProfile -NonInteractive -EncodedCommand ' + Buffer.from(text, 'utf16le').toString('base64'),
+      `powershell.exe -NoProfile -NonInteractive -EncodedCommand ${Buffer.from(text, 'utf16le').toString('base64')}`,
     );
     expect(b.stdout.toString().trim()).to.equal('True C:\\a\\b HV-SIM01');
   });

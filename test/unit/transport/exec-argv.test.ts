@@ -40,7 +40,7 @@ describe('transport/posix-quote', () => {
   });
 });
 
-describe('transport/ssh-connection against OpenSSH on loopback', function () {
+describe('transport/ssh-connection against OpenSSH on loopback', () => {
   let sshd: Sshd | undefined;
   let dir: string;
   before(async function () {
@@ -91,7 +91,7 @@ describe('transport/ssh-connection against OpenSSH on loopback', function () {
     expect(error).to.be.instanceOf(AuthFailed);
   });
 
-  it('authenticates through an SSH agent', async function () {
+  it('authenticates through an SSH agent', async () => {
     const socket = join(dir, 'agent.sock');
     const agent = spawn('ssh-agent', ['-D', '-a', socket], { stdio: 'ignore' });
     try {

@@ -20,7 +20,7 @@ import { HyperVSimulator } from '../../../../src/sim/server';
 import { publishGolden, standardRegistry } from '../../../../src/sim/presets';
 import { basicSpec, closeSim, openSim, type SimFixture } from './sim-fixture';
 
-export const HOSTILE: readonly string[] = [
+const HOSTILE: readonly string[] = [
   "O'Brien",
   'a b',
   '$(New-Item -ItemType File -Path C:\\pwned-subexpression)',
@@ -81,7 +81,7 @@ function hostileArgs(info: ScriptInfo, round: number, vmId: string): Record<stri
   return args;
 }
 
-describe('hostile values through every Hyper-V script, in real PowerShell', function () {
+describe('hostile values through every Hyper-V script, in real PowerShell', () => {
   let sim: HyperVSimulator;
   let conn: SshConnection;
   let infos: ScriptInfo[] = [];

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Conflict, InvalidArgument } from '../../../../src/core/errors';
+import { Conflict, type InvalidArgument } from '../../../../src/core/errors';
 import { sha256File } from '../../../../src/transport/file-hash';
 import { DEFAULT_CHUNK, DEFAULT_CONCURRENCY, safeResumeOffset } from '../../../../src/transport/sftp-upload';
 import { closeSim, openSim, type SimFixture } from './sim-fixture';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { writeFileSync } from 'node:fs';
-import { InvalidArgument, NotFound } from '../../../../src/core/errors';
+import { type InvalidArgument, NotFound } from '../../../../src/core/errors';
 import { basicSpec, closeSim, openSim, type SimFixture } from './sim-fixture';
 
 describe('drivers/hyperv/media', () => {

@@ -94,7 +94,7 @@ describe('fake XAPI', function () {
       await fails(fake.dispatch('pool.get_all', ['OpaqueRef:not-a-session']), 'SESSION_INVALID');
     });
 
-    it('keeps the committed subset and types generated from it fresh', function () {
+    it('keeps the committed subset and types generated from it fresh', () => {
       const subsetText = readFileSync(SUBSET_PATH, 'utf8');
       expect(readFileSync(TYPES_PATH, 'utf8')).to.equal(renderTypes(JSON.parse(subsetText), subsetText));
       const full = process.env.VIRTSEAL_XENAPI_JSON;
