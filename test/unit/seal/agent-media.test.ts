@@ -13,7 +13,7 @@ import { formatHello } from '../../../src/seal/hello';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { ROOT } from '../../../build/generate';
 import { newEphemeralKey } from '../../../src/seal/crypto';
-import { MemoryChannel } from './memory-guest';
+import { MemoryChannel } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 

@@ -8,7 +8,7 @@ import { EnvelopeRejected } from '../../../src/core/errors';
 import { assembleEnvelope, envelopeItems, parseManifest } from '../../../src/seal/chunking';
 import { openEnvelope, sealEnvelope, type SessionBinding } from '../../../src/seal/envelope';
 import { formatHello } from '../../../src/seal/hello';
-import { vectorKey } from './vectors';
+import { vectorKey } from '../../helpers/seal-vectors';
 
 const CHECKS = new Set([
   'format',

@@ -6,7 +6,7 @@ import { newEphemeralKey } from '../../../src/seal/crypto';
 import { formatHello } from '../../../src/seal/hello';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
-import { MemoryChannel, TsGuest } from './memory-guest';
+import { MemoryChannel, TsGuest } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 const config: GuestConfig = { hostname: 'web01', admin: { name: 'alice', password: 'Canary-Secret-77' } };

@@ -1,4 +1,4 @@
-# Pester 5 suite for the Windows guest agent, run by pwsh (test/unit/guest/windows-pester.test.ts runs it from
+# Pester 5 suite for the Windows guest agent, run by pwsh (test/component/guest/windows-pester.test.ts runs it from
 # mocha). What pwsh on Linux cannot prove is listed in docs/guest-agents.md.
 BeforeDiscovery {
     $vectorFile = Join-Path $PSScriptRoot '../../../vectors/v3.json'
@@ -217,7 +217,7 @@ Describe 'exchange with the Node host (live envelopes sealed by src/seal)' {
             Set-Content -LiteralPath $cfg -Value ($Config | ConvertTo-Json -Depth 6) -Encoding utf8NoBOM
             $psi = New-Object System.Diagnostics.ProcessStartInfo
             $psi.FileName = 'npx'
-            foreach ($a in @('tsx', 'test/unit/guest/windows/seal-host.ts', $Dir, $VmId, $cfg, $Mode)) { $psi.ArgumentList.Add($a) }
+            foreach ($a in @('tsx', 'test/component/guest/windows/seal-host.ts', $Dir, $VmId, $cfg, $Mode)) { $psi.ArgumentList.Add($a) }
             $psi.WorkingDirectory = $script:Root
             $psi.RedirectStandardOutput = $true
             $psi.UseShellExecute = $false

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ManualClock } from '../../../src/core/clock';
 import { V1 } from '../../../src/seal/hlvmm-v1/wire';
-import type { MemoryChannel } from './memory-guest';
+import type { MemoryChannel } from '../../helpers/memory-guest';
 
 export function capiPublicKeyBlob(key: KeyObject): Buffer {
   const jwk = key.export({ format: 'jwk' });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import { HostUnreachable } from '../../../src/core/errors';
 import { LocalRunner } from '../../../src/transport/local-exec';
-import { HOSTILE } from '../drivers/libvirt/fake-host';
+import { HOSTILE } from '../../unit/drivers/libvirt/fake-host';
 
 describe('transport/local-exec', () => {
   const runner = new LocalRunner();

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../../integration/seal/agent-harness';
 import { generateKeyPairSync } from 'node:crypto';
-import { KEY_PATHS, VECTORS } from '../seal/vectors';
+import { KEY_PATHS, VECTORS } from '../../helpers/seal-vectors';
 
 function open(envelope: string, hello: string): { code: number | null; reason: string; payload?: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-open-'));

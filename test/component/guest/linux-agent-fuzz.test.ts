@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../../integration/seal/agent-harness';
-import { KEY_PATHS, VECTORS } from '../seal/vectors';
+import { KEY_PATHS, VECTORS } from '../../helpers/seal-vectors';
 
 const REASONS = new Set([
   'envelope_format',

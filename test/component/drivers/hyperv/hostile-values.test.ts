@@ -197,7 +197,7 @@ describe('hostile values through every Hyper-V script, in real PowerShell', () =
     ]);
     const host = all.filter((p) => !p.startsWith('src/guest/'));
     console.log(
-      `      ${host.filter((p) => ran.has(p)).length} of ${host.length} host-side .ps1 files under src/ ran in real pwsh here; the ${all.length - host.length} of the Windows guest agent run under Pester (test/unit/guest/windows-pester.test.ts)`,
+      `      ${host.filter((p) => ran.has(p)).length} of ${host.length} host-side .ps1 files under src/ ran in real pwsh here; the ${all.length - host.length} of the Windows guest agent run under Pester (test/component/guest/windows-pester.test.ts)`,
     );
     expect(host.filter((p) => !ran.has(p))).to.deep.equal([]);
   });

@@ -2,7 +2,7 @@
  * The Node host side for the Windows agent's Pester suite: runs the real sealed exchange (src/seal) on pool files
  * in a directory the Pester test gives, and prints the outcome as one JSON line.
  *
- *   npx tsx test/unit/guest/windows/seal-host.ts <kvp-dir> <vm-id> <config.json> [tamper]
+ *   npx tsx test/component/guest/windows/seal-host.ts <kvp-dir> <vm-id> <config.json> [tamper]
  */
 import { readFileSync } from 'node:fs';
 import type { GuestChannel } from '../../../../src/drivers/types';

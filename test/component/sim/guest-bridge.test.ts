@@ -26,7 +26,10 @@ describe('sim/kvp-pool-file', () => {
 describe('sim/guest-bridge', () => {
   let f: SimFixture;
   before(async () => {
-    f = await openSim({ guestAgent: true, agentCommand: [process.execPath, 'test/unit/sim/fixtures/echo-agent.mjs'] });
+    f = await openSim({
+      guestAgent: true,
+      agentCommand: [process.execPath, 'test/component/sim/fixtures/echo-agent.mjs'],
+    });
   });
   after(() => closeSim(f));
 

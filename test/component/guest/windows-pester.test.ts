@@ -1,5 +1,5 @@
 /**
- * The Windows agent's Pester suite (test/unit/guest/windows/agent.Tests.ps1) under real pwsh: its crypto against
+ * The Windows agent's Pester suite (test/component/guest/windows/agent.Tests.ps1) under real pwsh: its crypto against
  * the committed vectors and live envelopes sealed by the Node host, its state machine behind the transport seam,
  * its apply steps as recorded cmdlet calls. Fails on any Pester failure and prints the counts. Without pwsh (no
  * .NET SDK) it skips with how to get it; under CI a missing pwsh fails.
@@ -28,7 +28,7 @@ describe('guest/windows agent under Pester (pwsh)', function () {
     const script = [
       `Import-Module Pester -RequiredVersion ${PESTER_VERSION}`,
       '$c = New-PesterConfiguration',
-      "$c.Run.Path = 'test/unit/guest/windows'",
+      "$c.Run.Path = 'test/component/guest/windows'",
       '$c.Run.PassThru = $true',
       "$c.Output.Verbosity = 'Normal'",
       '$r = Invoke-Pester -Configuration $c',

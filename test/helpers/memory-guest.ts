@@ -4,13 +4,13 @@
  * driven on each host read.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
-import type { GuestChannel } from '../../../src/drivers/types';
-import { assembleEnvelope, parseManifest } from '../../../src/seal/chunking';
-import { APPLIED_KEY, CHALLENGE_KEY, HELLO_KEY, MANIFEST_KEY, STATUS_KEY } from '../../../src/seal/constants';
-import { newEphemeralKey } from '../../../src/seal/crypto';
-import { openEnvelope } from '../../../src/seal/envelope';
-import { formatAppliedRecord, formatHello, formatStatus } from '../../../src/seal/hello';
-import { decodePayload } from '../../../src/seal/payload';
+import type { GuestChannel } from '../../src/drivers/types';
+import { assembleEnvelope, parseManifest } from '../../src/seal/chunking';
+import { APPLIED_KEY, CHALLENGE_KEY, HELLO_KEY, MANIFEST_KEY, STATUS_KEY } from '../../src/seal/constants';
+import { newEphemeralKey } from '../../src/seal/crypto';
+import { openEnvelope } from '../../src/seal/envelope';
+import { formatAppliedRecord, formatHello, formatStatus } from '../../src/seal/hello';
+import { decodePayload } from '../../src/seal/payload';
 
 export class MemoryChannel implements GuestChannel {
   readonly host = new Map<string, string>();

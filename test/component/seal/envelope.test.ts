@@ -19,7 +19,7 @@ import {
   verifyHello,
 } from '../../../src/seal/hello';
 import { buildPayload, decodePayload, sealedPayload } from '../../../src/seal/payload';
-import { KEY_PATHS, VECTORS, vectorKey } from './vectors';
+import { KEY_PATHS, VECTORS, vectorKey } from '../../helpers/seal-vectors';
 
 const kex = vectorKey('guestKex');
 const sig = vectorKey('guestSig');

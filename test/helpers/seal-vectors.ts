@@ -1,7 +1,7 @@
 /** Loads the committed protocol v3 test vectors (test/vectors/v3.json) and their test-only keys. */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { GuestConfig } from '../../../src/seal/guest-config';
+import type { GuestConfig } from '../../src/seal/guest-config';
 
 export interface V3Case {
   readonly name: string;

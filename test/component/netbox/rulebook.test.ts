@@ -50,7 +50,9 @@ function compare(mapping: Mapping, env: Record<string, string>) {
     };
   });
   const rendered: Record<string, unknown>[] = JSON.parse(
-    execFileSync('python3', [repo('test/unit/netbox/render-jinja.py')], { input: JSON.stringify(jobs) }).toString(),
+    execFileSync('python3', [repo('test/component/netbox/render-jinja.py')], {
+      input: JSON.stringify(jobs),
+    }).toString(),
   );
   // Where the bridge leaves a variable out, the rulebook sends "" (Jinja in a rulebook cannot drop a key).
   return { bridge, eda: rendered.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== ''))) };

@@ -5,7 +5,7 @@ import type { GuestConfig } from '../../../src/seal/guest-config';
 import { HLVMM_V1_WARNING, V1_UNOBSERVED } from '../../../src/seal/hlvmm-v1/host-exchange';
 import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
 import { HlvmmV1Guest } from './hlvmm-v1-guest';
-import { MemoryChannel } from './memory-guest';
+import { MemoryChannel } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 const longKey = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'Q'.repeat(120)} ansible@ctl`;
