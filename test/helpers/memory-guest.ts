@@ -4,6 +4,7 @@
  * driven on each host read.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
+import { ManualClock } from '../../src/core/clock';
 import type { GuestChannel } from '../../src/drivers/types';
 import { assembleEnvelope, parseManifest } from '../../src/seal/chunking';
 import {
@@ -17,6 +18,7 @@ import {
 import { newEphemeralKey } from '../../src/seal/crypto';
 import { openEnvelope } from '../../src/seal/envelope';
 import { formatAppliedRecord, formatHello, formatStatus } from '../../src/seal/hello';
+import { runSealedExchange, type SealedExchangeOptions } from '../../src/seal/host-exchange';
 import { decodePayload } from '../../src/seal/payload';
 
 export class MemoryChannel implements GuestChannel {
@@ -148,4 +150,27 @@ export class TsGuest {
       this.rejections.push((e as Error).message);
     }
   }
+}
+
+/** Runs the exchange on a ManualClock, advancing time while it waits; resolves to its result or its error. */
+export async function driveExchange(
+  options: Omit<SealedExchangeOptions, 'clock'>,
+  clock = new ManualClock(),
+): Promise<unknown> {
+  let settled = false;
+  const run = runSealedExchange({ ...options, clock }).then(
+    (r) => {
+      settled = true;
+      return r;
+    },
+    (e: unknown) => {
+      settled = true;
+      return e;
+    },
+  );
+  while (!settled) {
+    await new Promise((r) => setImmediate(r));
+    clock.advance(250);
+  }
+  return run;
 }

@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/core/clock';
 import { EnvelopeRejected, GuestTimeout, InvalidArgument } from '../../../src/core/errors';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { HLVMM_V1_WARNING, V1_UNOBSERVED } from '../../../src/seal/hlvmm-v1/host-exchange';
-import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
 import { HlvmmV1Guest } from './hlvmm-v1-guest';
-import { MemoryChannel } from '../../helpers/memory-guest';
+import { driveExchange, MemoryChannel } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 const longKey = `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${'Q'.repeat(120)} ansible@ctl`;
@@ -17,26 +15,6 @@ const config: GuestConfig = {
   admin: { name: 'localadmin', password: 'Secret-1!' },
   ansible: { user: 'ansible', ssh_authorized_keys: [longKey] },
 };
-
-async function drive(options: Omit<SealedExchangeOptions, 'clock'>): Promise<unknown> {
-  const clock = new ManualClock();
-  let settled = false;
-  const run = runSealedExchange({ ...options, clock }).then(
-    (r) => {
-      settled = true;
-      return r;
-    },
-    (e: unknown) => {
-      settled = true;
-      return e;
-    },
-  );
-  while (!settled) {
-    await new Promise((r) => setImmediate(r));
-    clock.advance(250);
-  }
-  return run;
-}
 
 describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
   this.timeout(60_000);
@@ -55,7 +33,7 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
         ...(flavour === 'windows' ? { fqdnSuffix: 'example.com' } : {}),
       });
       const warnings: string[] = [];
-      const result = await drive({
+      const result = await driveExchange({
         channel,
         vmId: VM,
         config,
@@ -133,7 +111,7 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
     it(`refuses ${what} before sending anything`, async () => {
       const channel = new MemoryChannel();
       new HlvmmV1Guest(channel, { version: '1', flavour: 'linux' });
-      const err = await drive({ channel, vmId: VM, config: bad, timeoutMs: 5_000, hlvmmVersion: '1' });
+      const err = await driveExchange({ channel, vmId: VM, config: bad, timeoutMs: 5_000, hlvmmVersion: '1' });
       expect(err).to.be.instanceOf(InvalidArgument);
       expect((err as InvalidArgument).message)
         .to.contain(path)
@@ -145,7 +123,7 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
   it('times out naming what it waited for when a v1 guest stops silently, and still cleans up', async () => {
     const channel = new MemoryChannel();
     const guest = new HlvmmV1Guest(channel, { version: '2', flavour: 'linux', failApply: true });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '2' });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '2' });
     expect(guest.log).to.deep.equal(['a module failed']);
     expect(err).to.be.instanceOf(GuestTimeout);
     expect((err as Error).message).to.contain(
@@ -157,7 +135,7 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
   it('refuses a v1 guest key under 2048 bits before sealing anything to it', async () => {
     const channel = new MemoryChannel();
     new HlvmmV1Guest(channel, { version: '3', flavour: 'windows', keyBits: 1024 });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '3' });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000, hlvmmVersion: '3' });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as Error).message).to.contain('1024-bit RSA; at least 2048 bits are required');
     expect([...channel.host.keys()]).to.deep.equal([]);
@@ -168,11 +146,11 @@ describe('seal/hlvmm-v1 (opt-in compatibility)', function () {
     const channel = new MemoryChannel();
     new HlvmmV1Guest(channel, { version: '4', flavour: 'linux' });
     (channel as { readIntrinsicItems?: unknown }).readIntrinsicItems = undefined;
-    const noPool2 = await drive({ channel, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
+    const noPool2 = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
     expect(noPool2).to.be.instanceOf(InvalidArgument).with.property('message').that.contains('intrinsic KVP items');
     const named = new MemoryChannel();
     new HlvmmV1Guest(named, { version: '4', flavour: 'linux', initialFqdn: 'WEB01.example.com' });
-    const same = await drive({ channel: named, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
+    const same = await driveExchange({ channel: named, vmId: VM, config, timeoutMs: 5_000, hlvmmVersion: '4' });
     expect(same)
       .to.be.instanceOf(InvalidArgument)
       .with.property('message')

@@ -9,12 +9,10 @@ import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../src/core/clock';
 import { EnvelopeRejected, GuestTimeout, InvalidArgument } from '../../../src/core/errors';
 import { SIGNATURE_KEY } from '../../../src/seal/constants';
 import { openEnvelope } from '../../../src/seal/envelope';
 import type { GuestConfig } from '../../../src/seal/guest-config';
-import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
 import {
   envelopeSignatureValid,
   parsePinnedSenderKey,
@@ -22,33 +20,13 @@ import {
   senderPublicKeyPem,
   senderSignedText,
 } from '../../../src/seal/sender';
-import { MemoryChannel, TsGuest } from '../../helpers/memory-guest';
+import { driveExchange, MemoryChannel, TsGuest } from '../../helpers/memory-guest';
 import { KEY_PATHS, SENDER_PUBLIC_PEM, VECTORS, vectorKey } from '../../helpers/seal-vectors';
 
 const sender = vectorKey('sender');
 const kex = vectorKey('guestKex');
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 const config: GuestConfig = { hostname: 'web01', admin: { name: 'alice', password: 'Canary-Secret-77' } };
-
-async function drive(options: Omit<SealedExchangeOptions, 'clock'>): Promise<unknown> {
-  const clock = new ManualClock();
-  let settled = false;
-  const run = runSealedExchange({ ...options, clock }).then(
-    (r) => {
-      settled = true;
-      return r;
-    },
-    (e: unknown) => {
-      settled = true;
-      return e;
-    },
-  );
-  while (!settled) {
-    await new Promise((r) => setImmediate(r));
-    clock.advance(250);
-  }
-  return run;
-}
 
 describe('seal/sender (sender authentication)', function () {
   this.timeout(60_000);
@@ -129,7 +107,7 @@ describe('seal/sender (sender authentication)', function () {
       return write(items);
     };
     const guest = new TsGuest(channel, { vmId: VM, pinned: sender.publicKey });
-    const result = (await drive({
+    const result = (await driveExchange({
       channel,
       vmId: VM,
       config,
@@ -152,18 +130,24 @@ describe('seal/sender (sender authentication)', function () {
     const guest = new TsGuest(channel, { vmId: VM, pinned: sender.publicKey });
     // A complete, valid-by-v3 exchange run by a party without the controller's key: unsigned, then signed by
     // its own key.
-    const unsigned = await drive({ channel, vmId: VM, config: { hostname: 'evil' }, timeoutMs: 5_000 });
+    const unsigned = await driveExchange({ channel, vmId: VM, config: { hostname: 'evil' }, timeoutMs: 5_000 });
     expect(unsigned).to.be.instanceOf(GuestTimeout);
     expect(guest.payload).to.equal(undefined);
     expect(guest.rejections.join('\n')).to.match(/not signed/);
     const own = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
     guest.restart();
-    const forged = await drive({ channel, vmId: VM, config: { hostname: 'evil' }, timeoutMs: 5_000, senderKey: own });
+    const forged = await driveExchange({
+      channel,
+      vmId: VM,
+      config: { hostname: 'evil' },
+      timeoutMs: 5_000,
+      senderKey: own,
+    });
     expect(forged).to.be.instanceOf(GuestTimeout);
     expect(guest.payload).to.equal(undefined);
     expect(guest.rejections.join('\n')).to.match(/not by the pinned sender key/);
     guest.restart();
-    const legit = await drive({ channel, vmId: VM, config, timeoutMs: 5_000, senderKey: sender.privateKey });
+    const legit = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000, senderKey: sender.privateKey });
     expect(legit).to.include({ state: 'applied' });
     expect(guest.payload?.get('hostname')).to.equal('web01');
   });

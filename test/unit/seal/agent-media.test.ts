@@ -5,15 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/core/clock';
 import { EnvelopeRejected } from '../../../src/core/errors';
 import { agentMediaFiles, agentSpeaksHostProtocol, AGENT_MEDIA_VERSION } from '../../../src/seal/agent-media';
 import { HELLO_KEY, PROTOCOL_VERSION } from '../../../src/seal/constants';
 import { formatHello } from '../../../src/seal/hello';
-import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { ROOT } from '../../../build/generate';
 import { newEphemeralKey } from '../../../src/seal/crypto';
-import { MemoryChannel } from '../../helpers/memory-guest';
+import { driveExchange, MemoryChannel } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 
@@ -36,22 +34,7 @@ async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
       sig.privateKey,
     ),
   );
-  const clock = new ManualClock();
-  let settled = false;
-  const run = runSealedExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000, clock }).then(
-    (r) => {
-      settled = true;
-      return r;
-    },
-    (e: unknown) => {
-      settled = true;
-      return e;
-    },
-  );
-  while (!settled) {
-    await new Promise((r) => setImmediate(r));
-    clock.advance(250);
-  }
+  const run = await driveExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000 });
   expect(channel.host.size, 'no host item left').to.equal(0);
   return run;
 }
