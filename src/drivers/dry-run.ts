@@ -14,6 +14,7 @@ import type {
   NicInfo,
   NicSpec,
   PowerState,
+  StreamPublishOptions,
   VmChanges,
   VmInfo,
   VmSpec,
@@ -285,6 +286,22 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
           sentBytes: 0,
         }),
       ),
+    ...(inner.images.publishImageStream && {
+      publishImageStream: (o: StreamPublishOptions) =>
+        act(
+          `publish image '${o.name}' as it downloads`,
+          () => inner.images.publishImageStream!(o),
+          async () => {
+            o.body.destroy();
+            return {
+              image: { name: o.name, path: `(library)/${o.name}`, sha256: '', sizeBytes: 0 },
+              skipped: false,
+              resumedFromBytes: 0,
+              sentBytes: 0,
+            };
+          },
+        ),
+    }),
   };
 
   const media: Hypervisor['media'] = {
