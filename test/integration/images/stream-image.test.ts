@@ -261,7 +261,7 @@ describe('image streamed to the host without staging (loopback HTTP)', function 
       }
     });
 
-    it('a source that needs conversion is still staged on the controller (qemu-img needs a file)', async () => {
+    it('a source that needs conversion, or stream: false, is staged on the controller (qemu-img needs a file)', async () => {
       const session = await host.open();
       try {
         const result = await publishImage([{ host: 'h', session }], {
@@ -273,6 +273,19 @@ describe('image streamed to the host without staging (loopback HTTP)', function 
         expect(result.source.transfer).to.equal('staged');
         expect(result.conversion).to.equal('qcow2 → vhdx (qemu-img convert)');
         expect(result.source.checks).to.include('qemu-img check (controller)');
+        const asked = await publishImage([{ host: 'h', session }], {
+          name: 'staged-vhdx',
+          src: `${http.base}/img/golden.vhdx`,
+          sha256: sha(vhdx),
+          cacheDir: cache,
+          stream: false,
+        });
+        expect(asked.source.transfer, 'stream: false stages').to.equal('staged');
+        expect(asked.source.checks).to.deep.equal([
+          'SHA-256 (controller)',
+          'qemu-img info (controller)',
+          'qemu-img check (controller)',
+        ]);
       } finally {
         await session.close();
       }
