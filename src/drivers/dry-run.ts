@@ -11,6 +11,7 @@ import type {
   DiskSpec,
   GuestChannel,
   Hypervisor,
+  ImageKind,
   NicInfo,
   NicSpec,
   PowerState,
@@ -286,6 +287,14 @@ export function recording(inner: Hypervisor, options: { readonly dryRun: boolean
           sentBytes: 0,
         }),
       ),
+    ...(inner.images.removeImage && {
+      removeImage: (o: { readonly name: string; readonly kind: ImageKind }) =>
+        act(
+          `remove ${o.kind === 'iso' ? 'ISO' : 'image'} '${o.name}' from the library`,
+          () => inner.images.removeImage!(o),
+          async () => true,
+        ),
+    }),
     ...(inner.images.publishImageStream && {
       publishImageStream: (o: StreamPublishOptions) =>
         act(

@@ -251,6 +251,11 @@ export interface ImageDriver {
     readonly sha256?: string;
     readonly onProgress?: (progress: PublishProgress) => void;
   }): Promise<PublishResult>;
+  /**
+   * Removes a library file that no VM is built on (an install seed ISO); resolves with whether it was there.
+   * Absent where a driver cannot.
+   */
+  removeImage?(options: { readonly name: string; readonly kind: ImageKind }): Promise<boolean>;
   /** Publishes a disk image from a stream (see StreamPublishOptions); absent where a driver cannot. */
   publishImageStream?(options: StreamPublishOptions): Promise<PublishResult>;
 }

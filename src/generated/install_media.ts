@@ -89,11 +89,15 @@ export interface InstallMediaOptions extends Pick<ConnectionOptions, 'host' | 'p
    */
   dest: string;
   /**
-   * Attach the seed ISO (kickstart, autoinstall) to this VM's DVD drive. Needs C(media_path).
+   * Attach the seed ISO (kickstart, autoinstall) to this VM's DVD drive (libvirt: its CD-ROM). Without I(media_path), the seed is first copied into the host's image library as C(<vm>-seed-<hash>.iso), checked by its SHA-256, and copied again only when missing or different; a seed it replaces in the drive is removed from the host.
    */
   vm?: string;
   /**
-   * Path of the seed ISO as the hypervisor host sees it (a copy of C(dest) on the host), attached to C(vm).
+   * Path of a seed ISO already on the hypervisor host (a copy of I(dest) placed there by other means), attached to I(vm) instead of copying the seed.
    */
   media_path?: string;
+  /**
+   * C(absent) ejects I(vm)'s seed from its drive and removes the seed copied to the host (run it once the installer has finished, or before deleting the VM); a second run changes nothing.
+   */
+  state?: 'present' | 'absent';
 }

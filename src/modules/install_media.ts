@@ -17,6 +17,7 @@ export default defineModule<InstallMediaOptions>({
       dest: options.dest,
       ...(options.vm !== undefined && { vm: options.vm }),
       ...(options.media_path !== undefined && { mediaPath: options.media_path }),
+      ...(options.state !== undefined && { state: options.state }),
       check: ctx.check,
     };
     // Every option is checked before a host is contacted or a file written.

@@ -160,6 +160,21 @@ export class HyperVImageDriver implements ImageDriver {
     }
   }
 
+  async removeImage(options: { readonly name: string; readonly kind: ImageKind }): Promise<boolean> {
+    checkImageName(options.name, 'name');
+    const path = winJoin(this.library, libraryFile(options.name, options.kind));
+    const sftp = await this.session.connection.sftp();
+    if ((await remoteSize(sftp, sftpPath(path))) === undefined) return false;
+    for (const file of [path, `${path}.sha256`]) {
+      await new Promise<void>((resolve, reject) =>
+        sftp.unlink(sftpPath(file), (error) =>
+          !error || (error as Error & { code?: number }).code === 2 ? resolve() : reject(error),
+        ),
+      );
+    }
+    return true;
+  }
+
   /** Best effort: the connection that broke the upload may be the one needed to clean up, so it is opened anew. */
   private async removePartial(partial: string): Promise<void> {
     const remote = sftpPath(partial);

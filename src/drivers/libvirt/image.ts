@@ -164,6 +164,15 @@ export class LibvirtImageDriver implements ImageDriver {
     }
   }
 
+  async removeImage(options: { readonly name: string; readonly kind: ImageKind }): Promise<boolean> {
+    const name = checkFileName(options.name, 'name');
+    const path = posix.join(imagesDir(this.ctx), options.kind === 'iso' ? `${name}.iso` : `${name}.qcow2`);
+    const sidecar = options.kind === 'iso' ? `${path}.sha256` : posix.join(imagesDir(this.ctx), `${name}.sha256`);
+    if ((await this.ctx.host.runner.run(['stat', '-c', '%s', '--', path])).code !== 0) return false;
+    await this.ctx.host.exec(['rm', '-f', '--', path, sidecar]);
+    return true;
+  }
+
   /** Publishes an ISO (guest-agent media): verified like a disk image, never replaced under the same name. */
   private async publishIso(
     name: string,

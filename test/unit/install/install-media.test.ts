@@ -87,8 +87,20 @@ describe('install_media', function () {
       config,
     });
     expect(String(preseedOnVm.msg)).to.match(/^vm: a preseed seed is an initrd appendix/);
-    const half = await runModule(installMedia, { installer: 'kickstart', dest: join(dir, 's'), vm: 'web01', config });
-    expect(String(half.msg)).to.match(/^media_path: vm and media_path go together/);
+    const half = await runModule(installMedia, {
+      installer: 'kickstart',
+      dest: join(dir, 's'),
+      media_path: '/x.iso',
+      config,
+    });
+    expect(String(half.msg)).to.match(/^media_path: needs vm/);
+    const absent = await runModule(installMedia, {
+      installer: 'kickstart',
+      dest: join(dir, 's'),
+      state: 'absent',
+      config,
+    });
+    expect(String(absent.msg)).to.match(/^state: absent needs vm/);
     expect(existsSync(join(dir, 's'))).to.equal(false);
   });
 
