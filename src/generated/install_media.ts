@@ -89,6 +89,10 @@ export interface InstallMediaOptions extends Pick<ConnectionOptions, 'host' | 'p
    */
   dest: string;
   /**
+   * For C(preseed): the installer's own initrd on the controller (e.g. C(/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz) from Debian's C(debian-installer-12-netboot-amd64)). I(dest) then receives the combined initrd, the installer's followed by the seed as a second compressed cpio (as debian-installer documents for preseeding from an initrd), ready to boot directly with the installer kernel and C(kernel_cmdline).
+   */
+  installer_initrd?: string;
+  /**
    * Attach the seed ISO (kickstart, autoinstall) to this VM's DVD drive (libvirt: its CD-ROM). Without I(media_path), the seed is first copied into the host's image library as C(<vm>-seed-<hash>.iso), checked by its SHA-256, and copied again only when missing or different; a seed it replaces in the drive is removed from the host.
    */
   vm?: string;

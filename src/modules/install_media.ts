@@ -15,6 +15,7 @@ export default defineModule<InstallMediaOptions>({
       installer: options.installer,
       config: options.config as InstallConfig,
       dest: options.dest,
+      ...(options.installer_initrd !== undefined && { installerInitrd: options.installer_initrd }),
       ...(options.vm !== undefined && { vm: options.vm }),
       ...(options.media_path !== undefined && { mediaPath: options.media_path }),
       ...(options.state !== undefined && { state: options.state }),

@@ -4,7 +4,7 @@
  * in check mode nothing is written or attached and the result says what would be.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { InvalidArgument } from '../core/errors';
@@ -24,6 +24,8 @@ export interface InstallMediaRequest {
   readonly installer: Installer;
   readonly config: InstallConfig;
   readonly dest: string;
+  /** preseed: the installer's initrd; `dest` then holds it with the seed appended (one file to boot directly). */
+  readonly installerInitrd?: string;
   readonly vm?: string;
   /** The seed ISO's path on the host, placed there by the caller; absent: the seed is copied to the host library. */
   readonly mediaPath?: string;
@@ -72,6 +74,16 @@ export function validateRequest(request: Omit<InstallMediaRequest, 'check'>): st
       'media_path: needs vm (media_path is the seed ISO on the host, attached to vm)',
       'media_path',
     );
+  if (request.installerInitrd !== undefined && request.installer !== 'preseed')
+    throw new InvalidArgument(
+      `installer_initrd: only preseed seeds are appended to an initrd; ${request.installer} reads its seed from a volume`,
+      'installer_initrd',
+    );
+  if (request.installerInitrd !== undefined && !isReadableFile(request.installerInitrd))
+    throw new InvalidArgument(
+      `installer_initrd: ${request.installerInitrd} is not a readable file`,
+      'installer_initrd',
+    );
   if (request.state === 'absent' && request.vm === undefined)
     throw new InvalidArgument('state: absent needs vm (the VM whose seed is ejected and removed)', 'state');
   if (request.vm !== undefined && request.installer === 'preseed') {
@@ -81,6 +93,25 @@ export function validateRequest(request: Omit<InstallMediaRequest, 'check'>): st
     );
   }
   return renderAnswers(request.installer, request.config);
+}
+
+function isReadableFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The initrd a direct boot takes: the installer's own, then the seed. The kernel unpacks concatenated compressed
+ * cpio archives in turn, so /preseed.cfg lands in the installer's root file system.
+ */
+export function combinedInitrd(installerInitrd: string, seed: Buffer): Buffer {
+  const base = readFileSync(installerInitrd);
+  // An archive that does not end on a 4-byte boundary would misalign the next one's header.
+  const pad = Buffer.alloc((4 - (base.length % 4)) % 4);
+  return Buffer.concat([base, pad, seed]);
 }
 
 /**
@@ -155,7 +186,8 @@ async function seedOnHost(
 
 export async function installMedia(request: InstallMediaRequest, session?: Session): Promise<InstallMediaResult> {
   const answers = validateRequest(request);
-  const bytes = seedBytes(request.installer, answers);
+  const seed = seedBytes(request.installer, answers);
+  const bytes = request.installerInitrd !== undefined ? combinedInitrd(request.installerInitrd, seed) : seed;
   const digest = sha256(bytes);
   const changes: string[] = [];
   const current = existsSync(request.dest) ? readFileSync(request.dest) : undefined;
