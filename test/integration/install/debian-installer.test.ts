@@ -27,7 +27,8 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
     dir = mkdtempSync(join(tmpdir(), 'd-i-test-'));
   });
   after(() => {
-    if (qemu?.pid !== undefined && qemu.exitCode === null) process.kill(qemu.pid, 'SIGKILL');
+    // ChildProcess.kill does not throw when the test's own finally already stopped it.
+    if (qemu && qemu.exitCode === null) qemu.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
