@@ -59,7 +59,8 @@ export async function streamImage(
   if (request.stream === false || targets.length !== 1 || !target || (request.kind ?? 'disk') !== 'disk') return staged;
   const { host, session } = target;
   const driver = session.hv.images;
-  if (session.dryRun || !driver.publishImageStream || !isUrl(request.src)) return staged;
+  // Check mode's recording driver offers no stream (it starts no download): the staged path reports the publish.
+  if (!driver.publishImageStream || !isUrl(request.src)) return staged;
   checkPlainHttp(request);
   const want = await expectedSha256({ ...request, hypervisor: session.hv.type });
   const cacheDir = request.cacheDir ?? defaultCacheDir();

@@ -18,7 +18,7 @@ import { createSession, type Session } from '../../../src/services/session';
 import { LocalRunner } from '../../../src/transport/local-exec';
 import { makeDiskImage } from '../../helpers/disk-images';
 import { type Served, serveImages } from '../../helpers/image-server';
-import { type SimWorld, startWorld } from '../../unit/services/sim-session';
+import { type SimWorld, startWorld } from '../../component/services/sim-session';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;

@@ -16,7 +16,7 @@ import { publishImage } from '../../../src/services/image';
 import { prepareImageSource } from '../../../src/services/image-source';
 import { makeDiskImage } from '../../helpers/disk-images';
 import { type Served, serveImages } from '../../helpers/image-server';
-import { type SimWorld, startWorld } from '../../unit/services/sim-session';
+import { type SimWorld, startWorld } from '../../component/services/sim-session';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
