@@ -3,6 +3,7 @@
  * same interfaces; modules and services only ever see `Hypervisor`. Every method takes one readonly options object.
  * Sizes are in bytes or MiB as the field name says; durations in milliseconds.
  */
+import type { Readable } from 'node:stream';
 import type { Bytes } from '../core/units';
 import type { ConnectionOptions } from '../generated/fragment-connection';
 import type { SshConnectionOptions } from '../transport/ssh-connection';
@@ -233,6 +234,23 @@ export interface PublishResult {
   /** Offset a dropped upload resumed from (0 when it started fresh). */
   readonly resumedFromBytes: number;
   readonly sentBytes: number;
+  /** Checks the host ran on the image before publishing it (a streamed image), e.g. `qemu-img check (host)`. */
+  readonly hostChecks?: readonly string[];
+}
+
+/**
+ * An image published as it arrives (a download in the library's format), never a file on the controller. The driver
+ * writes `body` to a partial file on the host, calls `verify` once the body has ended, and only then moves it into
+ * the library; on any failure (the body breaks, `verify` throws, a host check refuses it) it removes the partial file.
+ */
+export interface StreamPublishOptions {
+  readonly name: string;
+  readonly body: Readable;
+  /** Bytes in `body` when known beforehand (Content-Length); Xen needs it to size the VDI. */
+  readonly sizeBytes?: number;
+  /** Resolves with the SHA-256 of what `body` carried, or throws (wrong checksum, short body). */
+  readonly verify: () => Promise<string>;
+  readonly onProgress?: (progress: PublishProgress) => void;
 }
 
 /** What a library file is: a golden disk (VHDX/qcow2) or an ISO (the guest-agent media). */
@@ -249,6 +267,13 @@ export interface ImageDriver {
     readonly sha256?: string;
     readonly onProgress?: (progress: PublishProgress) => void;
   }): Promise<PublishResult>;
+  /**
+   * Removes a library file that no VM is built on (an install seed ISO); resolves with whether it was there.
+   * Absent where a driver cannot.
+   */
+  removeImage?(options: { readonly name: string; readonly kind: ImageKind }): Promise<boolean>;
+  /** Publishes a disk image from a stream (see StreamPublishOptions); absent where a driver cannot. */
+  publishImageStream?(options: StreamPublishOptions): Promise<PublishResult>;
 }
 
 export interface MediaDriver {

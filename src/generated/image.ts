@@ -32,6 +32,10 @@ export interface ImageOptions extends ConnectionOptions {
    */
   validate_certs?: boolean;
   /**
+   * Send a URL I(src) that is already in the host library's format (VHDX for Hyper-V, qcow2 for libvirt, raw for Xen) to a single host as it downloads, without staging it on the controller: its header is checked from the first bytes, its checksum while it streams, and it is published only once the checksum matched (a libvirt host with qemu-img also runs qemu-img check). C(false) stages it first, so qemu-img check also runs on the controller (the only way for a VHDX bound for Hyper-V). Conversions, several I(hosts) and the resume of an interrupted staged download always stage.
+   */
+  stream?: boolean;
+  /**
    * Publish to these hosts (same credentials) instead of the single I(host).
    */
   hosts?: string[];

@@ -85,19 +85,27 @@ export interface InstallMediaOptions extends Pick<ConnectionOptions, 'host' | 'p
     };
   };
   /**
-   * Path on the controller where the seed is written: for C(preseed) a gzip'd cpio to append to the installer's initrd (cat initrd.gz seed > initrd), for C(kickstart) an ISO labelled C(OEMDRV), for C(autoinstall) an ISO labelled C(cidata).
+   * Path on the controller where the seed is written: for C(preseed) a gzip'd cpio to append to the installer's initrd (or, with I(installer_initrd), the combined initrd), for C(kickstart) an ISO labelled C(OEMDRV), for C(autoinstall) an ISO labelled C(cidata).
    */
   dest: string;
+  /**
+   * For C(preseed): the installer's own initrd on the controller (e.g. C(/usr/lib/debian-installer/images/12/amd64/text/debian-installer/amd64/initrd.gz) from Debian's C(debian-installer-12-netboot-amd64)). I(dest) then receives the combined initrd, the installer's followed by the seed as a second compressed cpio (as debian-installer documents for preseeding from an initrd), ready to boot directly with the installer kernel and C(kernel_cmdline).
+   */
+  installer_initrd?: string;
   /**
    * PEM public key (SubjectPublicKeyInfo) of the controller's sender key to pin in the installed system (C(/etc/virtseal/sender-key.pem)): its agent then opens only envelopes signed with guest_config's C(sender_key). Not a secret.
    */
   sender_public_key?: string;
   /**
-   * Attach the seed ISO (kickstart, autoinstall) to this VM's DVD drive. Needs C(media_path).
+   * Attach the seed ISO (kickstart, autoinstall) to this VM's DVD drive (libvirt: its CD-ROM). Without I(media_path), the seed is first copied into the host's image library as C(<vm>-seed-<hash>.iso), checked by its SHA-256, and copied again only when missing or different; a seed it replaces in the drive is removed from the host.
    */
   vm?: string;
   /**
-   * Path of the seed ISO as the hypervisor host sees it (a copy of C(dest) on the host), attached to C(vm).
+   * Path of a seed ISO already on the hypervisor host (a copy of I(dest) placed there by other means), attached to I(vm) instead of copying the seed.
    */
   media_path?: string;
+  /**
+   * C(absent) ejects I(vm)'s seed from its drive and removes the seed copied to the host (run it once the installer has finished, or before deleting the VM); a second run changes nothing.
+   */
+  state?: 'present' | 'absent';
 }

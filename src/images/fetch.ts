@@ -9,6 +9,7 @@ import { mkdir, rename, stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgument } from '../core/errors';
 
@@ -94,6 +95,68 @@ function get(url: string, options: FetchOptions, offset = 0, hops = 0): Promise<
   });
 }
 
+/** A GET that answered 200 or 206: its status, headers and body (which may start with bytes already peeked at). */
+export interface OpenedDownload {
+  readonly status: number;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Readable;
+  /** Bytes the server announced for this response (Content-Length), when it did. */
+  readonly lengthBytes?: number;
+}
+
+/** Opens the download of `options.url` from `offset`, following redirects. */
+export async function openDownload(options: FetchOptions, offset = 0): Promise<OpenedDownload> {
+  const res = await get(options.url, options, offset);
+  const length = Number(res.headers['content-length'] ?? Number.NaN);
+  return {
+    status: res.statusCode ?? 200,
+    headers: res.headers,
+    body: res,
+    ...(Number.isFinite(length) && { lengthBytes: length }),
+  };
+}
+
+/**
+ * Reads the first bytes of a download until `enough(head)` is satisfied (it returns how many bytes it still needs, 0
+ * when done) or `capBytes` arrived; gives back those bytes and the same download, whose body starts with them again.
+ */
+export async function peekDownload(
+  opened: OpenedDownload,
+  enough: (head: Buffer) => number,
+  capBytes: number,
+): Promise<{ readonly head: Buffer; readonly opened: OpenedDownload }> {
+  const source = opened.body[Symbol.asyncIterator]();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  for (let want = enough(Buffer.alloc(0)); want > size && size < capBytes; ) {
+    const next = await source.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value as Buffer);
+    size += (next.value as Buffer).length;
+    if (size >= want) want = enough(Buffer.concat(chunks));
+  }
+  const head = Buffer.concat(chunks);
+  async function* rest(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  const body = Readable.from(rest(), { objectMode: false });
+  // Destroying the new body (a failed upload) closes the HTTP response too.
+  body.on('close', () => {
+    if (!opened.body.readableEnded) opened.body.destroy();
+  });
+  return { head, opened: { ...opened, body } };
+}
+
 /** User and password in a URL never reach a message. */
 export function redact(url: string): string {
   try {
@@ -112,17 +175,26 @@ async function hashFile(path: string, hash: Hash): Promise<void> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
 }
 
-/** Downloads `url` into the cache; a `.part` left by an interrupted run is resumed when the server allows ranges. */
-export async function fetchToCache(options: FetchOptions): Promise<Fetched> {
+/** Where an interrupted download of `url` waits to be resumed. */
+export function partPath(cacheDir: string, url: string): string {
+  return join(cacheDir, `${createHash('sha256').update(url).digest('hex').slice(0, 32)}.part`);
+}
+
+/**
+ * Downloads `url` into the cache; a `.part` left by an interrupted run is resumed when the server allows ranges.
+ * `opened` is a download already under way from its first byte (the streaming path looked at its header first).
+ */
+export async function fetchToCache(options: FetchOptions, opened?: OpenedDownload): Promise<Fetched> {
   await mkdir(options.cacheDir, { recursive: true, mode: 0o700 });
-  const key = createHash('sha256').update(options.url).digest('hex').slice(0, 32);
-  const part = join(options.cacheDir, `${key}.part`);
-  const have = await stat(part).then(
-    (s) => s.size,
-    () => 0,
-  );
-  const res = await get(options.url, options, have);
-  const partial = res.statusCode === 206;
+  const part = partPath(options.cacheDir, options.url);
+  const have = opened
+    ? 0
+    : await stat(part).then(
+        (s) => s.size,
+        () => 0,
+      );
+  const res = opened ?? (await openDownload(options, have));
+  const partial = res.status === 206;
   const hash = createHash('sha256');
   let resumedFromBytes = 0;
   let resume: Fetched['resume'];
@@ -133,11 +205,10 @@ export async function fetchToCache(options: FetchOptions): Promise<Fetched> {
   } else if (have > 0) {
     resume = 'restarted';
   }
-  const length = Number(res.headers['content-length'] ?? NaN);
-  const totalBytes = Number.isFinite(length) ? length + resumedFromBytes : undefined;
+  const totalBytes = res.lengthBytes !== undefined ? res.lengthBytes + resumedFromBytes : undefined;
   let receivedBytes = resumedFromBytes;
   let lastReport = 0;
-  res.on('data', (chunk: Buffer) => {
+  res.body.on('data', (chunk: Buffer) => {
     hash.update(chunk);
     receivedBytes += chunk.length;
     const now = Date.now();
@@ -147,7 +218,7 @@ export async function fetchToCache(options: FetchOptions): Promise<Fetched> {
     }
   });
   try {
-    await pipeline(res, createWriteStream(part, { flags: partial ? 'a' : 'w', mode: 0o600 }));
+    await pipeline(res.body, createWriteStream(part, { flags: partial ? 'a' : 'w', mode: 0o600 }));
   } catch (error) {
     throw new InvalidArgument(
       `${options.option ?? 'src'}: download of ${redact(options.url)} was interrupted after ${receivedBytes} bytes (${(error as Error).message}); run again to resume`,

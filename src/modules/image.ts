@@ -26,6 +26,7 @@ export default defineModule<ImageOptions>({
           ...(options.checksum !== undefined && { checksum: options.checksum }),
           ...(options.validate_certs !== undefined && { validateCerts: options.validate_certs }),
           ...(options.kind !== undefined && { kind: options.kind }),
+          ...(options.stream !== undefined && { stream: options.stream }),
         }),
       );
     } finally {

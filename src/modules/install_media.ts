@@ -16,8 +16,10 @@ export default defineModule<InstallMediaOptions>({
       config: options.config as InstallConfig,
       ...(options.sender_public_key !== undefined && { senderPublicKey: options.sender_public_key }),
       dest: options.dest,
+      ...(options.installer_initrd !== undefined && { installerInitrd: options.installer_initrd }),
       ...(options.vm !== undefined && { vm: options.vm }),
       ...(options.media_path !== undefined && { mediaPath: options.media_path }),
+      ...(options.state !== undefined && { state: options.state }),
       check: ctx.check,
     };
     // Every option is checked before a host is contacted or a file written.

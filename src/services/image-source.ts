@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { InvalidArgument } from '../core/errors';
 import { drivers, isHypervisorType } from '../drivers/registry';
 import type { HypervisorType } from '../drivers/types';
-import { type FetchProgress, fetchText, fetchToCache, isUrl, redact } from '../images/fetch';
+import { type FetchProgress, fetchText, fetchToCache, isUrl, type OpenedDownload, redact } from '../images/fetch';
 import { checkImage, convertImage, type DiskFormat, imageInfo, SOURCE_FORMATS } from '../images/qemu-img';
 import { sha256File } from '../transport/file-hash';
 
@@ -28,6 +28,8 @@ export interface ImageSourceRequest {
   readonly hypervisor: HypervisorType | string;
   readonly cacheDir?: string;
   readonly onProgress?: (p: FetchProgress) => void;
+  /** A download of `src` already under way from its first byte (the streaming path read its header and let go). */
+  readonly opened?: OpenedDownload;
 }
 
 export interface PreparedImage {
@@ -38,10 +40,18 @@ export interface PreparedImage {
   readonly source: {
     readonly url?: string;
     readonly format: string;
-    readonly virtual_size_bytes: number;
+    /** Absent when nothing was read (the host already held the image with the expected hash). */
+    readonly virtual_size_bytes?: number;
     readonly downloaded_bytes?: number;
     readonly resumed_from_bytes?: number;
     readonly resume?: 'resumed' | 'restarted';
+    /**
+     * `staged`: the file was on the controller before any host saw it; `streamed`: it went to the host as it arrived;
+     * `none`: the host already held an image with the expected hash, so nothing was downloaded.
+     */
+    readonly transfer: 'staged' | 'streamed' | 'none';
+    /** What was checked, and where: `SHA-256 (controller)`, `qemu-img check (host)`... */
+    readonly checks: readonly string[];
   };
   /** The conversion that ran, e.g. `qcow2 → vhdx (qemu-img convert)`; absent when the format already fit. */
   readonly conversion?: string;
@@ -82,7 +92,7 @@ export function findInSums(sums: string, file: string): string | undefined {
   return undefined;
 }
 
-async function expectedSha256(
+export async function expectedSha256(
   request: ImageSourceRequest,
 ): Promise<{ readonly hex: string; readonly option: 'sha256' | 'checksum' } | undefined> {
   let fromChecksum: string | undefined;
@@ -110,14 +120,19 @@ async function expectedSha256(
   return given ? { hex: given, option: 'sha256' } : undefined;
 }
 
-export async function prepareImageSource(request: ImageSourceRequest): Promise<PreparedImage> {
-  const url = isUrl(request.src) ? request.src : undefined;
-  if (url && /^http:/i.test(url) && request.checksum === undefined && request.sha256 === undefined) {
+/** A plain http:// URL is taken only with a checksum. */
+export function checkPlainHttp(request: Pick<ImageSourceRequest, 'src' | 'checksum' | 'sha256'>): void {
+  if (/^http:/i.test(request.src) && request.checksum === undefined && request.sha256 === undefined) {
     throw new InvalidArgument(
       'src: a plain http:// URL needs a checksum (sha256:<hex> or the URL of a SHA256SUMS file); or use https://',
       'checksum',
     );
   }
+}
+
+export async function prepareImageSource(request: ImageSourceRequest): Promise<PreparedImage> {
+  const url = isUrl(request.src) ? request.src : undefined;
+  checkPlainHttp(request);
   const want = await expectedSha256(request);
   const expected = want?.hex;
   const cacheDir = request.cacheDir ?? defaultCacheDir();
@@ -135,12 +150,15 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
     ) {
       path = cached;
     } else {
-      download = await fetchToCache({
-        url,
-        cacheDir,
-        ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
-        ...(request.onProgress && { onProgress: request.onProgress }),
-      });
+      download = await fetchToCache(
+        {
+          url,
+          cacheDir,
+          ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
+          ...(request.onProgress && { onProgress: request.onProgress }),
+        },
+        request.opened,
+      );
       if (expected && download.sha256 !== expected) {
         await rm(download.path, { force: true });
         throw new InvalidArgument(
@@ -191,6 +209,12 @@ export async function prepareImageSource(request: ImageSourceRequest): Promise<P
       resumed_from_bytes: download.resumedFromBytes,
     }),
     ...(download?.resume !== undefined && { resume: download.resume }),
+    transfer: 'staged' as const,
+    checks: [
+      ...(want ? ['SHA-256 (controller)'] : []),
+      'qemu-img info (controller)',
+      ...(['qcow2', 'vhdx', 'vmdk'].includes(info.format) ? ['qemu-img check (controller)'] : []),
+    ],
   };
   // Unconverted, the file published is the one whose hash is already known (verified, or hashed while downloading).
   const known = expected ?? download?.sha256;

@@ -9,6 +9,7 @@ import { Conflict, InvalidArgument } from '../core/errors';
 import type { ImageKind } from '../drivers/types';
 import { sha256File } from '../transport/file-hash';
 import { type PreparedImage, prepareImageSource } from './image-source';
+import { streamImage } from './image-stream';
 import { withOptionNames } from './option-names';
 import type { Session } from './session';
 
@@ -24,6 +25,8 @@ export interface ImageRequest {
   readonly cacheDir?: string;
   /** disk (default): a golden disk; iso: an ISO such as the guest-agent media, for guest_config's media option. */
   readonly kind?: ImageKind;
+  /** Stream a URL already in the library's format straight to a single host (default true). */
+  readonly stream?: boolean;
 }
 
 /** ISO 9660: the primary volume descriptor's `CD001` at byte 32769. */
@@ -51,6 +54,12 @@ async function prepareIso(request: ImageRequest): Promise<PreparedImage> {
   }
   if (!(await isIso9660(request.src)))
     throw new InvalidArgument(`src ${request.src} is not an ISO 9660 image (kind: iso)`, 'src');
+  const isoSource = {
+    format: 'iso',
+    virtual_size_bytes: size,
+    transfer: 'staged' as const,
+    checks: ['ISO 9660 signature (controller)'],
+  };
   if (request.sha256) {
     const actual = await sha256File(request.src);
     if (request.sha256.toLowerCase() !== actual) {
@@ -59,9 +68,13 @@ async function prepareIso(request: ImageRequest): Promise<PreparedImage> {
         'sha256',
       );
     }
-    return { path: request.src, sha256: actual, source: { format: 'iso', virtual_size_bytes: size } };
+    return {
+      path: request.src,
+      sha256: actual,
+      source: { ...isoSource, checks: ['SHA-256 (controller)', ...isoSource.checks] },
+    };
   }
-  return { path: request.src, source: { format: 'iso', virtual_size_bytes: size } };
+  return { path: request.src, source: isoSource };
 }
 
 /** Bytes sent to one host so far (for a live progress display; the result keeps the 25 % milestones). */
@@ -105,6 +118,8 @@ export async function publishImage(
   const kind = request.kind ?? 'disk';
   const what = kind === 'iso' ? 'ISO' : 'image';
   const downloadProgress: number[] = [];
+  const streamed = kind === 'disk' ? await streamImage(targets, request, onBytes) : undefined;
+  if (streamed && 'result' in streamed) return streamed.result;
   const prepared =
     kind === 'iso'
       ? await prepareIso(request)
@@ -115,6 +130,7 @@ export async function publishImage(
           ...(request.sha256 !== undefined && { sha256: request.sha256 }),
           ...(request.validateCerts !== undefined && { validateCerts: request.validateCerts }),
           ...(request.cacheDir !== undefined && { cacheDir: request.cacheDir }),
+          ...(streamed?.opened && { opened: streamed.opened }),
           onProgress: ({ receivedBytes, totalBytes }) => {
             const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 4) * 25 : 0;
             if (totalBytes && downloadProgress[downloadProgress.length - 1] !== percent) downloadProgress.push(percent);

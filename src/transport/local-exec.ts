@@ -29,6 +29,13 @@ export interface UploadRequest {
   readonly onProgress?: (sentBytes: number, totalBytes: number) => void;
 }
 
+/** A stream copied to a new file on the host. */
+export interface StreamUploadRequest {
+  readonly body: Readable;
+  readonly remotePath: string;
+  readonly onProgress?: (sentBytes: number) => void;
+}
+
 export interface CommandRunner {
   /** Runs `argv[0]` with the remaining arguments; resolves with the exit code (a non-zero code is not thrown). */
   run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
@@ -37,6 +44,8 @@ export interface CommandRunner {
    * through `run`'s stdin.
    */
   upload?(request: UploadRequest): Promise<{ readonly sentBytes: number }>;
+  /** The same for a stream (a download on its way), written to a new file; resolves with the bytes written. */
+  uploadStream?(request: StreamUploadRequest): Promise<{ readonly sentBytes: number }>;
   /** A TCP stream to `host:port` as seen from the host (over SSH, a channel inside the same connection). */
   connectTcp?(host: string, port: number): Promise<Duplex>;
   close(): Promise<void>;

@@ -140,3 +140,68 @@ async function pump(
   while (inFlight > 0) await new Promise<void>((r) => waiters.push(r));
   if (failure) throw failure;
 }
+
+export interface StreamUploadOptions {
+  readonly body: AsyncIterable<Buffer> & { destroy?(error?: Error): void };
+  readonly remotePath: string;
+  /** Default 65,536 (DEFAULT_CHUNK). */
+  readonly chunkBytes?: number;
+  /** Writes in flight. Default 64. */
+  readonly concurrency?: number;
+  readonly onProgress?: (sentBytes: number) => void;
+}
+
+/**
+ * Writes a stream to a new remote file (truncated first) with many writes in flight; the next chunk is pulled from
+ * `body` only when a write slot is free, so a fast source never piles up in memory. Resolves with the bytes written.
+ * A failed write destroys `body`; a failing `body` rejects with its own error (after the writes in flight settle).
+ */
+export async function uploadStream(sftp: SFTPWrapper, options: StreamUploadOptions): Promise<number> {
+  const chunk = effectiveChunk(sftp, options.chunkBytes ?? DEFAULT_CHUNK);
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const handle = await new Promise<Buffer>((resolve, reject) =>
+    sftp.open(options.remotePath, 'w', (e, h) => (e ? reject(e) : resolve(h))),
+  );
+  let inFlight = 0;
+  let position = 0;
+  let acked = 0;
+  let failure: Error | undefined;
+  const waiters: (() => void)[] = [];
+  const slot = (): Promise<void> =>
+    inFlight < concurrency || failure ? Promise.resolve() : new Promise((r) => waiters.push(r));
+  let sourceError: unknown;
+  try {
+    for await (const block of options.body) {
+      for (let offset = 0; offset < block.length && !failure; offset += chunk) {
+        await slot();
+        if (failure) break;
+        const n = Math.min(chunk, block.length - offset);
+        inFlight += 1;
+        sftp.write(handle, block, offset, n, position + offset, (error) => {
+          inFlight -= 1;
+          if (error) failure ??= error;
+          else {
+            acked += n;
+            options.onProgress?.(acked);
+          }
+          waiters.shift()?.();
+        });
+      }
+      position += block.length;
+      if (failure) break;
+    }
+  } catch (error) {
+    sourceError = error;
+  }
+  while (inFlight > 0) await new Promise<void>((r) => waiters.push(r));
+  if (sourceError !== undefined || failure) {
+    sftp.close(handle, () => undefined);
+    if (failure) options.body.destroy?.(failure);
+    if (sourceError !== undefined) throw sourceError;
+    throw new HostUnreachable(`upload of ${options.remotePath} was interrupted: ${failure!.message}`, {
+      cause: failure,
+    });
+  }
+  await new Promise<void>((resolve, reject) => sftp.close(handle, (e) => (e ? reject(e) : resolve())));
+  return acked;
+}

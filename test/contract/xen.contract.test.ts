@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { GuestTimeout } from '../../src/core/errors';
 import { gibibytes } from '../../src/core/units';
 import type { VmSpec } from '../../src/drivers/types';
@@ -59,6 +60,36 @@ describe('Xen driver contract', function () {
     expect(first.sentBytes).to.equal(3 * 1024 * 1024 + 17);
     if (t.fake) {
       const [vdi] = t.fake.state.db.find('VDI', (r) => r.name_label === image);
+      expect(t.fake.state.imported.get(vdi!)?.sha256, 'the bytes XAPI received').to.equal(sha);
+    }
+  });
+
+  it('streams a raw image into a template only once the caller verified it; a refusal leaves no VDI', async () => {
+    const bytes = randomBytes(2 * 1024 * 1024);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const stream = (name: string, verify: () => Promise<string>) =>
+      t.hv.images.publishImageStream!({
+        name,
+        body: Readable.from([bytes.subarray(0, 1 << 20), bytes.subarray(1 << 20)]),
+        sizeBytes: bytes.length,
+        verify,
+      });
+    const refused = t.name('refused');
+    const error = await stream(refused, async () => {
+      throw new Error('checksum mismatch');
+    }).then(
+      () => expect.fail('a refused verify must fail the publish'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).to.equal('checksum mismatch');
+    expect(await t.hv.images.findImage({ name: refused })).to.equal(undefined);
+    if (t.fake) expect(t.fake.state.db.find('VDI', (r) => r.name_label === refused)).to.deep.equal([]);
+    const name = t.name('streamed');
+    const published = await stream(name, async () => sha);
+    expect(published).to.deep.include({ skipped: false, sentBytes: bytes.length });
+    expect((await t.hv.images.findImage({ name }))?.sha256).to.equal(sha);
+    if (t.fake) {
+      const [vdi] = t.fake.state.db.find('VDI', (r) => r.name_label === name);
       expect(t.fake.state.imported.get(vdi!)?.sha256, 'the bytes XAPI received').to.equal(sha);
     }
   });

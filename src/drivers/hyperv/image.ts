@@ -6,8 +6,8 @@
 import { stat } from 'node:fs/promises';
 import { Conflict, HostUnreachable, InvalidArgument, VirtsealError } from '../../core/errors';
 import { sha256File } from '../../transport/file-hash';
-import { remoteSize, safeResumeOffset, uploadFile } from '../../transport/sftp-upload';
-import type { ImageDriver, ImageInfo, ImageKind, PublishProgress, PublishResult } from '../types';
+import { remoteSize, safeResumeOffset, uploadFile, uploadStream } from '../../transport/sftp-upload';
+import type { ImageDriver, ImageInfo, ImageKind, PublishProgress, PublishResult, StreamPublishOptions } from '../types';
 import { sftpPath, winJoin, type HyperVSession } from './session';
 import { checkImageName } from './validate';
 import { imageFile } from './vm';
@@ -121,6 +121,68 @@ export class HyperVImageDriver implements ImageDriver {
         resumedFromBytes: start,
         sentBytes: sent,
       };
+    }
+  }
+
+  /**
+   * A VHDX as it downloads: SFTP-written to `<image>.partial`, verified by the caller once complete, then checked
+   * again by the host's own SHA-256 (image-commit) and moved into place. Any failure removes the partial file.
+   */
+  async publishImageStream(options: StreamPublishOptions): Promise<PublishResult> {
+    checkImageName(options.name, 'name');
+    const path = winJoin(this.library, libraryFile(options.name, 'disk'));
+    const partial = `${path}.partial`;
+    const found = await this.session.run<FindResult>('image-find', { Path: path, PartialPath: partial, Hash: false });
+    if (found.final) {
+      options.body.destroy();
+      throw new Conflict(`image ${options.name} already exists on the host; publish the new file under another name`);
+    }
+    const sftp = await this.session.connection.sftp();
+    try {
+      const sent = await uploadStream(sftp, {
+        body: options.body,
+        remotePath: sftpPath(partial),
+        onProgress: (bytes) =>
+          options.onProgress?.({ sentBytes: bytes, totalBytes: options.sizeBytes ?? Math.max(bytes, 1) }),
+      });
+      const sha256 = await options.verify();
+      const committed = await this.commit(partial, path, sha256, sent);
+      return {
+        image: { name: options.name, path, sha256: committed.sha256, sizeBytes: committed.sizeBytes },
+        skipped: false,
+        resumedFromBytes: 0,
+        sentBytes: sent,
+        hostChecks: ['SHA-256 (host)'],
+      };
+    } catch (error) {
+      await this.removePartial(partial);
+      throw error;
+    }
+  }
+
+  async removeImage(options: { readonly name: string; readonly kind: ImageKind }): Promise<boolean> {
+    checkImageName(options.name, 'name');
+    const path = winJoin(this.library, libraryFile(options.name, options.kind));
+    const sftp = await this.session.connection.sftp();
+    if ((await remoteSize(sftp, sftpPath(path))) === undefined) return false;
+    for (const file of [path, `${path}.sha256`]) {
+      await new Promise<void>((resolve, reject) =>
+        sftp.unlink(sftpPath(file), (error) =>
+          !error || (error as Error & { code?: number }).code === 2 ? resolve() : reject(error),
+        ),
+      );
+    }
+    return true;
+  }
+
+  /** Best effort: the connection that broke the upload may be the one needed to clean up, so it is opened anew. */
+  private async removePartial(partial: string): Promise<void> {
+    const remote = sftpPath(partial);
+    try {
+      const sftp = await this.session.connection.sftp();
+      await new Promise<void>((resolve) => sftp.unlink(remote, () => resolve()));
+    } catch {
+      // Nothing more to do here; image-find reports a leftover partial, and the next upload truncates it.
     }
   }
 

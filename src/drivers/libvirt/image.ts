@@ -9,10 +9,11 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, posix, resolve } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { Conflict, InvalidArgument, NotFound, ScriptFailed } from '../../core/errors';
 import { sha256File } from '../../transport/file-hash';
 import { safeResumeOffset } from '../../transport/sftp-upload';
-import type { ImageDriver, ImageInfo, ImageKind, PublishProgress, PublishResult } from '../types';
+import type { ImageDriver, ImageInfo, ImageKind, PublishProgress, PublishResult, StreamPublishOptions } from '../types';
 import { type LibvirtContext, checkFileName, imagesDir } from './context';
 
 export class LibvirtImageDriver implements ImageDriver {
@@ -121,6 +122,57 @@ export class LibvirtImageDriver implements ImageDriver {
     };
   }
 
+  /**
+   * A qcow2 as it downloads: written to the hidden partial file, verified by the caller once complete, checked on the
+   * host (its SHA-256, and `qemu-img info`/`check` where the host has qemu-img), then renamed into the library. Any
+   * failure removes the partial file.
+   */
+  async publishImageStream(options: StreamPublishOptions): Promise<PublishResult> {
+    const ctx = this.ctx;
+    const name = checkFileName(options.name, 'name');
+    const dir = imagesDir(ctx);
+    const target = posix.join(dir, `${name}.qcow2`);
+    if (await this.findImage({ name })) {
+      options.body.destroy();
+      throw new Conflict(`image ${name} already exists on the host; publish the new file under another name`);
+    }
+    await ctx.host.exec(['mkdir', '-p', '-m', '0755', '--', dir]);
+    const partial = posix.join(dir, `.${name}.qcow2.partial`);
+    try {
+      const sent = await uploadBody(ctx, options.body, partial, (bytes) =>
+        options.onProgress?.({ sentBytes: bytes, totalBytes: options.sizeBytes ?? Math.max(bytes, 1) }),
+      );
+      const sha256 = await options.verify();
+      const remoteHash = (await ctx.host.exec(['sha256sum', '--', partial], { timeoutMs: 600_000 })).split(/\s/)[0];
+      if (remoteHash !== sha256)
+        throw new ScriptFailed(
+          `the uploaded image's sha256 ${remoteHash} does not match ${sha256}; nothing was published`,
+        );
+      const hostChecks = ['SHA-256 (host)', ...(await hostQemuImgCheck(ctx, partial))];
+      await ctx.host.exec(['mv', '-f', '--', partial, target]);
+      await this.writeSmall(posix.join(dir, `${name}.sha256`), `${sha256}\n`);
+      return {
+        image: { name, path: target, sha256, sizeBytes: sent },
+        skipped: false,
+        resumedFromBytes: 0,
+        sentBytes: sent,
+        hostChecks,
+      };
+    } catch (error) {
+      await ctx.host.runner.run(['rm', '-f', '--', partial, `${partial}.sha256`]).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async removeImage(options: { readonly name: string; readonly kind: ImageKind }): Promise<boolean> {
+    const name = checkFileName(options.name, 'name');
+    const path = posix.join(imagesDir(this.ctx), options.kind === 'iso' ? `${name}.iso` : `${name}.qcow2`);
+    const sidecar = options.kind === 'iso' ? `${path}.sha256` : posix.join(imagesDir(this.ctx), `${name}.sha256`);
+    if ((await this.ctx.host.runner.run(['stat', '-c', '%s', '--', path])).code !== 0) return false;
+    await this.ctx.host.exec(['rm', '-f', '--', path, sidecar]);
+    return true;
+  }
+
   /** Publishes an ISO (guest-agent media): verified like a disk image, never replaced under the same name. */
   private async publishIso(
     name: string,
@@ -227,6 +279,63 @@ async function upload(
     },
   );
   return sent;
+}
+
+/** Streams `body` into a new file on the host: over SFTP where the runner has it, else through `dd`'s stdin. */
+async function uploadBody(
+  ctx: LibvirtContext,
+  body: Readable,
+  remotePath: string,
+  onProgress: (sentBytes: number) => void,
+): Promise<number> {
+  if (ctx.host.runner.uploadStream)
+    return (await ctx.host.runner.uploadStream({ body, remotePath, onProgress })).sentBytes;
+  // A broken body ends dd's input (so dd exits) and its error is thrown here, rather than leaving dd waiting.
+  const input = new PassThrough();
+  let sent = 0;
+  let broken: unknown;
+  body.on('data', (chunk: Buffer) => {
+    sent += chunk.length;
+    onProgress(sent);
+  });
+  body.on('end', () => input.end());
+  body.on('error', (error) => {
+    broken = error;
+    input.end();
+  });
+  body.pipe(input, { end: false });
+  await ctx.host.exec(['dd', `of=${remotePath}`, 'bs=4M', 'iflag=fullblock', 'status=none'], {
+    stdin: input,
+    timeoutMs: 3_600_000,
+  });
+  if (broken !== undefined) throw broken;
+  return sent;
+}
+
+/** qemu-img on the host, where it is installed (it comes with QEMU): the image's format and its metadata. */
+async function hostQemuImgCheck(ctx: LibvirtContext, path: string): Promise<string[]> {
+  // Not installed: a remote shell answers 127, a local exec fails to start the program (ENOENT).
+  const info = await ctx.host.runner
+    .run(['qemu-img', 'info', '--output=json', '-f', 'qcow2', '--', path])
+    .catch((error: Error) => {
+      if (/ENOENT/.test(error.message)) return { code: 127, stdout: '', stderr: '' };
+      throw error;
+    });
+  if (info.code === 127) return [];
+  if (info.code !== 0)
+    throw new InvalidArgument(
+      `src: qemu-img on the host cannot read the image: ${info.stderr.trim().split('\n')[0]}`,
+      'src',
+    );
+  const parsed = JSON.parse(info.stdout) as { format?: string; 'backing-filename'?: string };
+  if (parsed['backing-filename'] !== undefined)
+    throw new InvalidArgument('src: the image has a backing file; flatten it first (qemu-img convert)', 'src');
+  const check = await ctx.host.runner.run(['qemu-img', 'check', '-f', 'qcow2', '--', path], { timeoutMs: 3_600_000 });
+  if (check.code !== 0) {
+    const why = (check.stdout + check.stderr).trim().split('\n').filter(Boolean).slice(-1)[0] ?? `exit ${check.code}`;
+    throw new InvalidArgument(`src: qemu-img check on the host finds the qcow2 image damaged: ${why}`, 'src');
+  }
+  return ['qemu-img info (host)', 'qemu-img check (host)'];
 }
 
 async function remoteSize(ctx: LibvirtContext, path: string): Promise<number> {

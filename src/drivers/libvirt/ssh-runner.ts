@@ -4,8 +4,14 @@
  */
 import type { Duplex, Readable } from 'node:stream';
 import type { SshConnection } from '../../transport/ssh-connection';
-import { uploadFile } from '../../transport/sftp-upload';
-import type { CommandResult, CommandRunner, RunOptions, UploadRequest } from '../../transport/local-exec';
+import { uploadFile, uploadStream } from '../../transport/sftp-upload';
+import type {
+  CommandResult,
+  CommandRunner,
+  RunOptions,
+  StreamUploadRequest,
+  UploadRequest,
+} from '../../transport/local-exec';
 
 export class SshRunner implements CommandRunner {
   constructor(private readonly ssh: SshConnection) {}
@@ -31,6 +37,16 @@ export class SshRunner implements CommandRunner {
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
     });
     return { sentBytes: r.sentBytes };
+  }
+
+  async uploadStream(request: StreamUploadRequest): Promise<{ readonly sentBytes: number }> {
+    const sftp = await this.ssh.sftp();
+    const sentBytes = await uploadStream(sftp, {
+      body: request.body,
+      remotePath: request.remotePath,
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    });
+    return { sentBytes };
   }
 
   connectTcp(host: string, port: number): Promise<Duplex> {

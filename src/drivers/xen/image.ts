@@ -6,9 +6,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { Conflict, InvalidArgument } from '../../core/errors';
 import { sha256File } from '../../transport/file-hash';
-import type { ImageDriver, ImageInfo, PublishProgress, PublishResult } from '../types';
+import type { ImageDriver, ImageInfo, PublishProgress, PublishResult, StreamPublishOptions } from '../types';
 import { type XenContext, IMAGE_KEY, IMAGE_SHA_KEY, NAME_KEY, isNullRef, targetSr } from './context';
 import { newVmRecord } from './vm-record';
 import type { Ref, VMRecord } from './xenapi/types';
@@ -97,37 +98,81 @@ export class XenImageDriver implements ImageDriver {
         `image '${options.name}' already exists with sha256 ${existing.sha256.slice(0, 12)}…; VMs cloned from it depend on it, so publish under a new name`,
       );
     }
+    await this.importTemplate(
+      options.name,
+      createReadStream(options.localPath),
+      size,
+      async () => sha256,
+      options.onProgress,
+    );
+    const image = await this.findImage({ name: options.name });
+    return { image: image!, skipped: false, resumedFromBytes: 0, sentBytes: size };
+  }
+
+  /**
+   * A raw image as it downloads, straight into `PUT /import_raw_vdi` (XAPI needs its length up front to size the VDI).
+   * The caller's `verify` runs once the body has ended; a failure there, or a broken body, destroys the VDI, so no
+   * template is ever made of a wrong image.
+   */
+  async publishImageStream(options: StreamPublishOptions): Promise<PublishResult> {
+    if (!NAME.test(options.name))
+      throw new InvalidArgument(
+        `name '${options.name.slice(0, 40)}' must be 1-100 letters, digits, '.', '_' or '-'`,
+        'name',
+      );
+    const size = options.sizeBytes;
+    if (size === undefined)
+      throw new InvalidArgument('src: the server sent no Content-Length; XAPI needs the size to stream', 'src');
+    if (await this.findImage({ name: options.name })) {
+      options.body.destroy();
+      throw new Conflict(`image '${options.name}' already exists; publish the new file under another name`);
+    }
+    const sent = await this.importTemplate(options.name, options.body, size, options.verify, options.onProgress);
+    const image = await this.findImage({ name: options.name });
+    return { image: image!, skipped: false, resumedFromBytes: 0, sentBytes: sent };
+  }
+
+  /** A VDI filled from `body`, then (once `verify` gave its hash) the golden template holding it. */
+  private async importTemplate(
+    name: string,
+    body: Readable,
+    size: number,
+    verify: () => Promise<string>,
+    onProgress: ((p: PublishProgress) => void) | undefined,
+  ): Promise<number> {
+    let sent = 0;
     const c = this.ctx.client;
     const sr = await targetSr(this.ctx);
     const virtualSize = Math.max(MiB, Math.ceil(size / MiB) * MiB);
     const vdi = await c.call('VDI.create', {
-      name_label: options.name,
+      name_label: name,
       name_description: 'virtseal golden image',
       SR: sr,
       virtual_size: virtualSize,
       type: 'user',
       sharable: false,
       read_only: false,
-      other_config: { [IMAGE_SHA_KEY]: sha256 },
+      other_config: {},
     });
     let template: Ref<'VM'> | undefined;
     try {
-      const task = await c.call('task.create', `virtseal import ${options.name}`, 'import_raw_vdi');
+      const task = await c.call('task.create', `virtseal import ${name}`, 'import_raw_vdi');
       try {
-        let sent = 0;
-        const body = createReadStream(options.localPath);
-        body.on('data', (d) => {
+        // Counted from here: a 'data' listener makes the stream flow, so it is added only when put() reads it.
+        body.on('data', (d: Buffer) => {
           sent += d.length;
-          options.onProgress?.({ sentBytes: sent, totalBytes: size });
+          onProgress?.({ sentBytes: sent, totalBytes: size });
         });
         await c.put('/import_raw_vdi', { task_id: task, vdi, format: 'raw' }, body, size);
         await c.waitTask(task, 'import_raw_vdi');
       } finally {
         await c.call('task.destroy', task).catch(() => undefined);
       }
+      const sha256 = (await verify()).toLowerCase();
+      await c.call('VDI.add_to_other_config', vdi, IMAGE_SHA_KEY, sha256);
       const golden = 1024 * MiB;
       template = await c.call('VM.create', {
-        ...newVmRecord(options.name, { staticMin: golden, staticMax: golden, dynamicMin: golden, dynamicMax: golden }),
+        ...newVmRecord(name, { staticMin: golden, staticMax: golden, dynamicMin: golden, dynamicMax: golden }),
         name_description: 'virtseal golden template',
         HVM_boot_params: { order: 'cn', firmware: 'uefi' },
         other_config: { [IMAGE_KEY]: 'true', [IMAGE_SHA_KEY]: sha256 },
@@ -150,7 +195,6 @@ export class XenImageDriver implements ImageDriver {
       await c.call('VDI.destroy', vdi).catch(() => undefined);
       throw e;
     }
-    const image = await this.findImage({ name: options.name });
-    return { image: image!, skipped: false, resumedFromBytes: 0, sentBytes: size };
+    return sent;
   }
 }

@@ -30,6 +30,42 @@ describe('install_media', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('builds the combined initrd for a direct boot: the installer initrd, then the seed; reproducibly', async () => {
+    // A stand-in for the installer's initrd: a gzip'd cpio made by the real cpio.
+    const base = join(dir, 'installer-initrd.gz');
+    execFileSync('sh', [
+      '-c',
+      'printf x > "$1/marker" && cd "$1" && echo marker | cpio -o -H newc --quiet | gzip -n > "$2"',
+      'sh',
+      dir,
+      base,
+    ]);
+    const baseBytes = readFileSync(base);
+    const plain = join(dir, 'seed.gz');
+    await runModule(installMedia, { installer: 'preseed', dest: plain, config });
+    const dest = join(dir, 'initrd.gz');
+    const first = await runModule(installMedia, { installer: 'preseed', dest, installer_initrd: base, config });
+    expect(first.changed).to.equal(true);
+    const combined = readFileSync(dest);
+    const pad = (4 - (baseBytes.length % 4)) % 4;
+    expect(combined.subarray(0, baseBytes.length).equals(baseBytes)).to.equal(true);
+    expect(combined.subarray(baseBytes.length, baseBytes.length + pad).every((b) => b === 0)).to.equal(true);
+    expect(combined.subarray(baseBytes.length + pad).equals(readFileSync(plain)), 'then the seed').to.equal(true);
+    const again = await runModule(installMedia, { installer: 'preseed', dest, installer_initrd: base, config });
+    expect(again.changed).to.equal(false);
+
+    const kickstart = await runModule(installMedia, { installer: 'kickstart', dest, installer_initrd: base, config });
+    expect(String(kickstart.msg)).to.match(/^installer_initrd: only preseed seeds are appended to an initrd/);
+    const missing = await runModule(installMedia, {
+      installer: 'preseed',
+      dest: join(dir, 'none.gz'),
+      installer_initrd: join(dir, 'no-such-initrd.gz'),
+      config,
+    });
+    expect(String(missing.msg)).to.match(/^installer_initrd: .* is not a readable file$/);
+    expect(existsSync(join(dir, 'none.gz'))).to.equal(false);
+  });
+
   it('renders preseed, kickstart and autoinstall from the config, with the agent and without a password', () => {
     const preseed = renderPreseed(config);
     expect(preseed).to.include('d-i netcfg/get_hostname string web01\n');
@@ -88,8 +124,20 @@ describe('install_media', function () {
       config,
     });
     expect(String(preseedOnVm.msg)).to.match(/^vm: a preseed seed is an initrd appendix/);
-    const half = await runModule(installMedia, { installer: 'kickstart', dest: join(dir, 's'), vm: 'web01', config });
-    expect(String(half.msg)).to.match(/^media_path: vm and media_path go together/);
+    const half = await runModule(installMedia, {
+      installer: 'kickstart',
+      dest: join(dir, 's'),
+      media_path: '/x.iso',
+      config,
+    });
+    expect(String(half.msg)).to.match(/^media_path: needs vm/);
+    const absent = await runModule(installMedia, {
+      installer: 'kickstart',
+      dest: join(dir, 's'),
+      state: 'absent',
+      config,
+    });
+    expect(String(absent.msg)).to.match(/^state: absent needs vm/);
     expect(existsSync(join(dir, 's'))).to.equal(false);
   });
 

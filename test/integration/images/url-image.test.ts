@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,43 +15,8 @@ import { InvalidArgument } from '../../../src/core/errors';
 import { publishImage } from '../../../src/services/image';
 import { prepareImageSource } from '../../../src/services/image-source';
 import { makeDiskImage } from '../../helpers/disk-images';
+import { type Served, serveImages } from '../../helpers/image-server';
 import { type SimWorld, startWorld } from '../../component/services/sim-session';
-
-interface Served {
-  readonly server: Server;
-  readonly base: string;
-  readonly requests: { path: string; range?: string }[];
-  /** Paths whose next GET is cut after this many bytes. */
-  readonly cut: Map<string, number>;
-}
-
-async function serve(files: Record<string, Buffer>): Promise<Served> {
-  const requests: Served['requests'] = [];
-  const cut = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push({ path, ...(req.headers.range ? { range: req.headers.range } : {}) });
-    const body = files[path];
-    if (!body) return void res.writeHead(404).end('not found');
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const part = body.subarray(start);
-    res.writeHead(range ? 206 : 200, {
-      'content-length': String(part.length),
-      'accept-ranges': 'bytes',
-      ...(range ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
-    });
-    const limit = cut.get(path);
-    if (limit !== undefined) {
-      cut.delete(path);
-      res.write(part.subarray(0, limit), () => res.destroy());
-      return;
-    }
-    res.end(part);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, cut };
-}
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -75,7 +40,7 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
       execFileSync('qemu-io', ['-f', 'qcow2', '-c', `write -P 0x43 ${mib}M 256k`, big], { stdio: 'ignore' });
     const bigBytes = readFileSync(big);
     bigSize = bigBytes.length;
-    http = await serve({
+    http = await serveImages({
       '/img/alma.qcow2': qcow2,
       '/img/big.qcow2': bigBytes,
       '/img/SHA256SUMS': Buffer.from(`${sha(bigBytes)}  big.qcow2\n${sha(qcow2)} *alma.qcow2\n`),
@@ -87,7 +52,7 @@ describe('image from a URL: download, checksum, conversion, publish (loopback HT
     cache = mkdtempSync(join(dir, 'cache-'));
   });
   after(async () => {
-    http?.server.close();
+    await http?.close();
     await world?.stop();
     rmSync(dir, { recursive: true, force: true });
   });

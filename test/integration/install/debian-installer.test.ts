@@ -1,14 +1,14 @@
 /**
  * Debian's own netboot installer (debian-installer-12-netboot-amd64) reads the preseed install_media generates.
- * QEMU (TCG, no network device, so no traffic leaves) boots the installer kernel with the generated seed appended to
- * the installer's initrd and the module's kernel command line. On a serial console d-i runs in GNU screen; the test
- * switches to the installer's own shell window and prints the installer's syslog line for the preseed file and the
+ * QEMU (TCG, no network device, so no traffic leaves) boots the installer kernel with the combined initrd the module
+ * builds (the installer's initrd with the generated seed appended) and the module's kernel command line. On a serial
+ * console d-i runs in GNU screen; the test switches to the installer's own shell window and prints the installer's syslog line for the preseed file and the
  * hostname debconf now holds: a random one, so only the generated preseed can have put it there.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runModule } from '../../../src/ansible/runner';
@@ -27,21 +27,26 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
     dir = mkdtempSync(join(tmpdir(), 'd-i-test-'));
   });
   after(() => {
-    if (qemu?.pid !== undefined && qemu.exitCode === null) process.kill(qemu.pid, 'SIGKILL');
+    // ChildProcess.kill does not throw when the test's own finally already stopped it.
+    if (qemu && qemu.exitCode === null) qemu.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('loads /preseed.cfg from the seed and takes the hostname and admin name from it', async () => {
     const hostname = `vs-${randomBytes(4).toString('hex')}`;
-    const seed = join(dir, 'seed.gz');
+    // The module builds the combined initrd itself: the installer's, then the seed.
+    const initrd = join(dir, 'initrd.gz');
     const r = await runModule(installMedia, {
       installer: 'preseed',
-      dest: seed,
+      dest: initrd,
+      installer_initrd: join(DI, 'initrd.gz'),
       config: { hostname, domain: 'example.test', timezone: 'Europe/Berlin', admin: { name: 'opsadmin' } },
     });
     expect(r.failed, String(r.msg)).to.not.equal(true);
-    const initrd = join(dir, 'initrd.gz');
-    writeFileSync(initrd, Buffer.concat([readFileSync(join(DI, 'initrd.gz')), readFileSync(seed)]));
+    const combined = readFileSync(initrd);
+    const base = readFileSync(join(DI, 'initrd.gz'));
+    expect(combined.subarray(0, base.length).equals(base), 'starts with the installer initrd').to.equal(true);
+    expect(combined.length).to.be.greaterThan(base.length);
 
     const started = Date.now();
     qemu = spawn(

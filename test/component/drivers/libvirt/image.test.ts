@@ -2,7 +2,7 @@
  * The libvirt image library on this machine's file system, through the real local runner (find, dd, sha256sum,
  * mv): no QEMU needed, since publishing only moves files into the storage pool.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -73,5 +73,13 @@ describe('drivers/libvirt/image on the local file system', () => {
     expect(error).to.be.instanceOf(Conflict);
     // The disk listing is unchanged: an ISO is not a golden disk.
     expect((await hv.images.listImages()).map((i) => i.name)).to.not.include('virtseal-linux-1.0.0');
+
+    // An install seed is removed again, with its hash; removing what is not there reports false.
+    expect(await hv.images.removeImage!({ name: 'virtseal-linux-1.0.0', kind: 'iso' })).to.equal(true);
+    const left = await readdir(join(dir, 'pool', 'images'));
+    expect(left).to.not.include('virtseal-linux-1.0.0.iso');
+    expect(left).to.not.include('virtseal-linux-1.0.0.iso.sha256');
+    expect(await hv.images.findImage({ name: 'virtseal-linux-1.0.0', kind: 'iso' })).to.equal(undefined);
+    expect(await hv.images.removeImage!({ name: 'virtseal-linux-1.0.0', kind: 'iso' })).to.equal(false);
   });
 });
