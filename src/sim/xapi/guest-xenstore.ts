@@ -91,7 +91,8 @@ export function runTool(xs: Xenstore, domid: number, tool: string, allArgs: read
         for (const p of args) {
           try {
             const v = xs.read(domid, p);
-            out.push(`${raw ? v : sanitiseValue(v)}\n`);
+            // -R: the bytes alone (output_raw); otherwise escaped, with a line end.
+            out.push(raw ? v : `${sanitiseValue(v)}\n`);
           } catch {
             return fail(`${tool}: couldn't read path ${p}`);
           }
