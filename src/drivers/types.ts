@@ -272,6 +272,11 @@ export interface GuestChannel {
   listHostItems(): Promise<readonly string[]>;
   /** What the guest's own integration services report (Hyper-V pool 2: FullyQualifiedDomainName, ...), where the platform has it. */
   readIntrinsicItems?(): Promise<ReadonlyMap<string, string>>;
+  /**
+   * How often re-reading guest items is worth it (ms): the first poll delay and its upper bound. A local pool file
+   * costs nothing to read; a PowerShell or guest-agent round trip does. Absent: the exchange's defaults.
+   */
+  readonly pollMs?: { readonly initial: number; readonly max: number };
 }
 
 /** How a person reaches a VM's screen and serial console (virtseal.core.vm_console, `virtseal console`). */

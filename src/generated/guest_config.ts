@@ -25,6 +25,10 @@ export interface GuestConfigOptions extends ConnectionOptions {
    */
   force?: boolean;
   /**
+   * The controller's sender key: PEM text of an unencrypted ECDSA P-256 private key. Every envelope is signed with it, and guest agents whose media pin its public key open only envelopes it signed. Falls back to VIRTSEAL_SENDER_KEY (the AWX credential's sender key field). Never logged, returned or written to disk; it never reaches the hypervisor host.
+   */
+  sender_key?: string;
+  /**
    * Seconds to wait for the guest to report applied or failed.
    */
   timeout?: number;

@@ -89,6 +89,10 @@ export interface InstallMediaOptions extends Pick<ConnectionOptions, 'host' | 'p
    */
   dest: string;
   /**
+   * PEM public key (SubjectPublicKeyInfo) of the controller's sender key to pin in the installed system (C(/etc/virtseal/sender-key.pem)): its agent then opens only envelopes signed with guest_config's C(sender_key). Not a secret.
+   */
+  sender_public_key?: string;
+  /**
    * Attach the seed ISO (kickstart, autoinstall) to this VM's DVD drive. Needs C(media_path).
    */
   vm?: string;

@@ -14,6 +14,7 @@ import { LINUX_AGENT_B64, LINUX_AGENT_UNIT_B64 } from '../generated/linux-agent'
 import type { GuestNicConfig } from '../seal/guest-config';
 import { validateGuestConfig } from '../seal/guest-config-validate';
 import { parseCidr4, ipv4Mask } from '../seal/net-addr';
+import { parsePinnedSenderKey, senderPublicKeyPem } from '../seal/sender';
 
 export type Installer = 'preseed' | 'kickstart' | 'autoinstall';
 
@@ -28,6 +29,17 @@ export interface InstallConfig {
 
 export const AGENT_PATH = '/usr/local/sbin/virtseal-agent';
 export const UNIT_PATH = '/etc/systemd/system/virtseal-agent.service';
+/** Where the Linux agent reads the pinned sender key (docs/protocol.md §4a). */
+export const SENDER_KEY_PATH = '/etc/virtseal/sender-key.pem';
+
+/**
+ * The pinned sender key as the seed carries it: re-encoded by node:crypto, so it is a canonical PEM (a header, base64
+ * lines, a footer) whatever the caller's text held, and no line of it can end a heredoc or add a directive.
+ */
+export function canonicalSenderKey(pem: string | undefined, option: string): string | undefined {
+  if (pem === undefined) return undefined;
+  return senderPublicKeyPem(parsePinnedSenderKey(pem, option));
+}
 
 /** Checks `config` with guest_config's rules (the admin password is not asked for: it comes later, sealed). */
 export function validateInstallConfig(config: InstallConfig, base: string): void {
@@ -73,8 +85,11 @@ function staticIpv4(nic: GuestNicConfig | undefined): Ipv4 | undefined {
   return { address: nic.ipv4_address.split('/')[0]!, netmask, ...(nic.ipv4_gateway && { gateway: nic.ipv4_gateway }) };
 }
 
-/** Debian/Ubuntu debian-installer preseed. `agentDir` is where the agent files are when late_command runs. */
-export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): string {
+/**
+ * Debian/Ubuntu debian-installer preseed. `agentDir` is where the agent files are when late_command runs; with
+ * `pinned` (a canonical sender key, carried in the seed beside the agent) the target gets it too.
+ */
+export function renderPreseed(config: InstallConfig, agentDir = '/virtseal', pinned = false): string {
   const lines: string[] = ['# virtseal install_media: no secret here; the first boot runs the sealed exchange.'];
   const d = (question: string, type: string, value: string): void => {
     lines.push(`d-i ${question} ${type} ${value}`);
@@ -137,6 +152,7 @@ export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): st
     [
       `install -D -m 0755 ${agentDir}/virtseal-agent /target${AGENT_PATH}`,
       `install -D -m 0644 ${agentDir}/virtseal-agent.service /target${UNIT_PATH}`,
+      ...(pinned ? [`install -D -m 0644 ${agentDir}/sender-key.pem /target${SENDER_KEY_PATH}`] : []),
       'in-target systemctl enable virtseal-agent.service',
     ].join('; '),
   );
@@ -144,7 +160,7 @@ export function renderPreseed(config: InstallConfig, agentDir = '/virtseal'): st
 }
 
 /** RHEL-like kickstart (Anaconda). Values are checked plain, so no quote, option or line break can get in. */
-export function renderKickstart(config: InstallConfig): string {
+export function renderKickstart(config: InstallConfig, senderKey?: string): string {
   const lines: string[] = [
     '# virtseal install_media: no secret here; the first boot runs the sealed exchange.',
     'text',
@@ -180,6 +196,15 @@ export function renderKickstart(config: InstallConfig): string {
     ...wrap(LINUX_AGENT_UNIT_B64),
     'VIRTSEAL_UNIT',
     `chmod 0755 ${AGENT_PATH}`,
+    ...(senderKey === undefined
+      ? []
+      : [
+          'mkdir -p /etc/virtseal',
+          `cat > ${SENDER_KEY_PATH} <<'VIRTSEAL_SENDER_KEY'`,
+          ...senderKey.trimEnd().split('\n'),
+          'VIRTSEAL_SENDER_KEY',
+          `chmod 0644 ${SENDER_KEY_PATH}`,
+        ]),
     'systemctl enable virtseal-agent.service',
     '%end',
   );
@@ -187,7 +212,7 @@ export function renderKickstart(config: InstallConfig): string {
 }
 
 /** Ubuntu autoinstall (Subiquity) user-data for a NoCloud `cidata` volume. */
-export function renderAutoinstall(config: InstallConfig): string {
+export function renderAutoinstall(config: InstallConfig, senderKey?: string): string {
   const nic = config.nics?.[0];
   const v4 = staticIpv4(nic);
   const ethernet = v4
@@ -214,6 +239,9 @@ export function renderAutoinstall(config: InstallConfig): string {
     write_files: [
       { path: AGENT_PATH, permissions: '0755', owner: 'root:root', encoding: 'b64', content: LINUX_AGENT_B64 },
       { path: UNIT_PATH, permissions: '0644', owner: 'root:root', encoding: 'b64', content: LINUX_AGENT_UNIT_B64 },
+      ...(senderKey === undefined
+        ? []
+        : [{ path: SENDER_KEY_PATH, permissions: '0644', owner: 'root:root', content: senderKey }]),
     ],
     runcmd: [
       ['systemctl', 'daemon-reload'],

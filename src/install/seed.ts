@@ -39,9 +39,15 @@ export function newcCpio(
   return Buffer.concat(parts);
 }
 
-/** The gzip'd cpio to append to a debian-installer initrd: /preseed.cfg and the agent under /virtseal. */
-export function preseedInitrdAppendix(preseed: string): Buffer {
+/**
+ * The gzip'd cpio to append to a debian-installer initrd: /preseed.cfg and the agent under /virtseal (with the
+ * pinned sender key, when there is one).
+ */
+export function preseedInitrdAppendix(preseed: string, senderKey?: string): Buffer {
   const cpio = newcCpio([
+    ...(senderKey === undefined
+      ? []
+      : [{ name: 'virtseal/sender-key.pem', mode: 0o644, data: Buffer.from(senderKey, 'utf8') }]),
     { name: 'preseed.cfg', mode: 0o644, data: Buffer.from(preseed, 'utf8') },
     { name: 'virtseal/virtseal-agent', mode: 0o755, data: Buffer.from(LINUX_AGENT_B64, 'base64') },
     { name: 'virtseal/virtseal-agent.service', mode: 0o644, data: Buffer.from(LINUX_AGENT_UNIT_B64, 'base64') },
@@ -66,8 +72,9 @@ export function buildSeed(
   answers: string,
   out: string,
   writeFile: (path: string, data: Buffer) => void,
+  senderKey?: string,
 ): void {
-  if (installer === 'preseed') writeFile(out, preseedInitrdAppendix(answers));
+  if (installer === 'preseed') writeFile(out, preseedInitrdAppendix(answers, senderKey));
   else if (installer === 'kickstart') buildIso({ 'ks.cfg': answers }, 'OEMDRV', out);
   else buildIso({ 'user-data': answers, 'meta-data': 'instance-id: virtseal-install\n' }, 'cidata', out);
 }

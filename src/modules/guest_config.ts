@@ -5,6 +5,7 @@ import schema from '../schemas/guest_config.schema.json';
 import { guestConfigSecrets, type GuestConfig } from '../seal/guest-config';
 import { assertGuestConfig } from '../seal/guest-config-validate';
 import { hlvmmV1Data } from '../seal/hlvmm-v1/data';
+import { parseSenderKey } from '../seal/sender';
 import { configureGuest } from '../services/guest-config';
 import { withSession } from '../services/module-session';
 
@@ -19,15 +20,19 @@ export default defineModule<GuestConfigOptions>({
     const { protocol, ...config } = options.config as GuestConfig & { protocol?: string };
     assertGuestConfig(config as GuestConfig, 'config');
     if (protocol === 'hlvmm-v1') hlvmmV1Data(options.config as GuestConfig, 'config');
-    return withSession(ctx, (session) =>
-      configureGuest(session, {
-        vm: options.vm,
-        config: options.config,
-        media: options.media,
-        start: options.start ?? true,
-        force: options.force ?? false,
-        timeoutMs: (options.timeout ?? 900) * 1000,
-      }),
+    const senderKey = options.sender_key ? parseSenderKey(options.sender_key, 'sender_key') : undefined;
+    return withSession(
+      ctx,
+      (session) =>
+        configureGuest(session, {
+          vm: options.vm,
+          config: options.config,
+          media: options.media,
+          start: options.start ?? true,
+          force: options.force ?? false,
+          timeoutMs: (options.timeout ?? 900) * 1000,
+        }),
+      { senderKey },
     );
   },
 });

@@ -14,6 +14,7 @@ export default defineModule<InstallMediaOptions>({
     const request: InstallMediaRequest = {
       installer: options.installer,
       config: options.config as InstallConfig,
+      ...(options.sender_public_key !== undefined && { senderPublicKey: options.sender_public_key }),
       dest: options.dest,
       ...(options.vm !== undefined && { vm: options.vm }),
       ...(options.media_path !== undefined && { mediaPath: options.media_path }),

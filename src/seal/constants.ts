@@ -21,6 +21,12 @@ export const STATUS_KEY = 'virtseal.status';
 export const APPLIED_KEY = 'virtseal.applied';
 /** Host → guest: `<version> <attempt> <chunk-count> <envelope-bytes>`, written after every chunk. */
 export const MANIFEST_KEY = 'virtseal.manifest';
+/**
+ * Host → guest: `<attempt> <signature>`, base64 of the DER ECDSA-P256-SHA256 signature by the controller's sender
+ * key over the transcript hash and the envelope (docs/protocol.md §4a). Written with the chunks, before the
+ * manifest; an agent with a pinned sender key opens nothing without it.
+ */
+export const SIGNATURE_KEY = 'virtseal.signature';
 /** Host → guest: envelope chunk i is `virtseal.chunk.<i>` (decimal, no padding). */
 export const CHUNK_PREFIX = 'virtseal.chunk.';
 
@@ -41,6 +47,8 @@ export const ALGORITHM = 'ECDH-P256/SHA256-KDF/AES-256-CBC-PBKDF2/HMAC-SHA256';
 export const HELLO_LABEL = 'virtseal/3 hello';
 /** The transcript hash (KDF append) is SHA-256 over this line, the hello value and the host's ephemeral key. */
 export const TRANSCRIPT_LABEL = 'virtseal/3 transcript';
+/** Text the sender signature covers starts with this line (then the transcript hash in hex, then the envelope). */
+export const SENDER_LABEL = 'virtseal/3 sender';
 /** KDF prepends: K = SHA-256(label ‖ LF ‖ Z ‖ transcript hash), one 32-byte key each. */
 export const INFO_ENC = 'virtseal/3 enc';
 export const INFO_MAC = 'virtseal/3 mac';

@@ -30,6 +30,7 @@ import {
   type RandomSource,
   type SessionKeys,
 } from './crypto';
+import { envelopeSignatureValid } from './sender';
 
 export interface SessionBinding {
   /** Lower-case VM id (GUID/UUID). */
@@ -87,11 +88,21 @@ export function sealEnvelope(options: SealOptions): Sealed {
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** Parses, checks the session binding, derives, verifies the MAC, decrypts. Throws EnvelopeRejected(check). */
+/** An agent's pinned sender key and the signature item it read for this attempt (undefined: none). */
+export interface SenderCheck {
+  readonly pinned: KeyObject;
+  readonly signature: string | undefined;
+}
+
+/**
+ * Parses, checks the session binding, the sender signature (when a sender key is pinned), derives, verifies the
+ * MAC, decrypts. Throws EnvelopeRejected(check).
+ */
 export function openEnvelope(
   envelope: string,
   guestKexPrivate: KeyObject,
   expected: SessionBinding,
+  sender?: SenderCheck,
 ): { payload: Buffer; keys: SessionKeys } {
   const lines = envelope.split('\n');
   if (lines.length !== 9 || lines[8] !== '' || lines[0] !== ENVELOPE_MAGIC) {
@@ -122,6 +133,18 @@ export function openEnvelope(
     throw new EnvelopeRejected('attempt', 'envelope belongs to another attempt (stale or replayed)');
   if (challenge !== expected.challenge)
     throw new EnvelopeRejected('challenge', 'envelope answers another challenge (replayed)');
+  if (
+    sender &&
+    (sender.signature === undefined ||
+      !envelopeSignatureValid(expected.hello, envelope, sender.signature, sender.pinned))
+  ) {
+    throw new EnvelopeRejected(
+      'signature',
+      sender.signature === undefined
+        ? 'envelope is not signed, and this agent has a pinned sender key'
+        : 'envelope signature is not by the pinned sender key',
+    );
+  }
   let z: Buffer;
   try {
     z = ecdh(guestKexPrivate, p256FromSpki(Buffer.from(epk, 'base64'), 'key_agreement', 'the envelope key'));

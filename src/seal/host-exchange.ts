@@ -4,6 +4,7 @@
  * attempt, waits with backoff for the guest's authenticated outcome and applied record, and removes every host
  * item it wrote whatever happens. Transport-neutral: everything goes through a GuestChannel.
  */
+import type { KeyObject } from 'node:crypto';
 import { type Clock, systemClock } from '../core/clock';
 import { EnvelopeRejected, GuestFailed, GuestTimeout, InvalidArgument } from '../core/errors';
 import { waitFor } from '../core/wait';
@@ -12,11 +13,13 @@ import { envelopeItems } from './chunking';
 import {
   APPLIED_KEY,
   CHALLENGE_KEY,
+  CHUNK_PREFIX,
   HELLO_KEY,
   KEY_PREFIX,
   MAX_ITEMS_PER_BATCH,
   MAX_PAYLOAD_BYTES,
   PROTOCOL_VERSION,
+  SIGNATURE_KEY,
   STATUS_KEY,
 } from './constants';
 import { secureRandom, type RandomSource, type SessionKeys } from './crypto';
@@ -26,6 +29,7 @@ import { assertGuestConfig } from './guest-config-validate';
 import { appliedRecordMacValid, parseAppliedRecord, parseHello, parseStatus, verifyHello } from './hello';
 import { runHlvmmV1Exchange } from './hlvmm-v1/host-exchange';
 import { buildPayload, sealedPayload } from './payload';
+import { signEnvelope } from './sender';
 
 export interface SealedExchangeOptions {
   readonly channel: GuestChannel;
@@ -36,13 +40,21 @@ export interface SealedExchangeOptions {
   readonly clock?: Clock;
   /** How many guest attempts (agent restarts, reboots mid-way) are sealed for before giving up. Default 3. */
   readonly maxAttempts?: number;
-  /** First poll delay (default 200 ms) and upper bound (default 1,000 ms) of the backoff; progress restarts it. */
+  /**
+   * First poll delay and upper bound of the backoff (defaults: the channel's `pollMs`, else 200 and 1,000 ms);
+   * progress restarts it.
+   */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
   readonly warn?: (message: string) => void;
   readonly debug?: (message: string) => void;
   /** Tests only. */
   readonly random?: RandomSource;
+  /**
+   * The controller's sender key (ECDSA P-256, docs/protocol.md §4a): every envelope is signed with it, for agents
+   * whose media pin its public key. Without it envelopes go unsigned, and agents with a pin refuse them.
+   */
+  readonly senderKey?: KeyObject;
   /** hlvmm-v1 only: the version string of the guest's HLVMM ISO. */
   readonly hlvmmVersion?: string;
 }
@@ -132,6 +144,16 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       random,
     });
     const batches = envelopeItems(sealed.envelope, hello.attempt);
+    if (options.senderKey) {
+      // With the chunks, before the manifest (its own last batch), so a guest that sees the manifest sees it too.
+      const signature: [string, string] = [
+        SIGNATURE_KEY,
+        `${hello.attempt} ${signEnvelope(hello.text, sealed.envelope, options.senderKey)}`,
+      ];
+      const last = batches[batches.length - 2]!;
+      if (last.length < MAX_ITEMS_PER_BATCH) last.push(signature);
+      else batches.splice(batches.length - 1, 0, [signature]);
+    }
     for (const batch of batches) {
       for (const [k] of batch) written.add(k);
       await channel.writeHostItems(batch);
@@ -140,7 +162,7 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
     session = {
       attempt: hello.attempt,
       keys: sealed.keys,
-      chunks: batches.flat().length - 1,
+      chunks: batches.flat().filter(([k]) => k.startsWith(CHUNK_PREFIX)).length,
       salt: payload.salt,
       digest: payload.digest,
     };
@@ -257,8 +279,8 @@ export async function runSealedExchange(options: SealedExchangeOptions): Promise
       const poll = await waitFor(probe, {
         timeoutMs: Math.max(0, left),
         clock,
-        initialDelayMs: options.initialDelayMs ?? 200,
-        maxDelayMs: options.maxDelayMs ?? 1_000,
+        initialDelayMs: options.initialDelayMs ?? channel.pollMs?.initial ?? 200,
+        maxDelayMs: options.maxDelayMs ?? channel.pollMs?.max ?? 1_000,
         what: 'the guest agent',
         onTimeout: () =>
           new GuestTimeout(

@@ -11,6 +11,7 @@ import { InvalidArgument } from '../core/errors';
 import {
   type InstallConfig,
   type Installer,
+  canonicalSenderKey,
   renderAutoinstall,
   renderKickstart,
   renderPreseed,
@@ -23,6 +24,8 @@ import { requireVm } from './vm-lookup';
 export interface InstallMediaRequest {
   readonly installer: Installer;
   readonly config: InstallConfig;
+  /** PEM public key of the controller's sender key to pin in the installed system. */
+  readonly senderPublicKey?: string;
   readonly dest: string;
   readonly vm?: string;
   readonly mediaPath?: string;
@@ -42,19 +45,19 @@ export interface InstallMediaResult {
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** Every option is checked before anything is written or any host is contacted. */
-export function renderAnswers(installer: Installer, config: InstallConfig): string {
+export function renderAnswers(installer: Installer, config: InstallConfig, senderKey?: string): string {
   validateInstallConfig(config, 'config');
-  if (installer === 'preseed') return renderPreseed(config);
-  if (installer === 'kickstart') return renderKickstart(config);
-  return renderAutoinstall(config);
+  if (installer === 'preseed') return renderPreseed(config, undefined, senderKey !== undefined);
+  if (installer === 'kickstart') return renderKickstart(config, senderKey);
+  return renderAutoinstall(config, senderKey);
 }
 
 /** Builds the seed in a private temporary directory and returns its bytes. */
-export function seedBytes(installer: Installer, answers: string): Buffer {
+export function seedBytes(installer: Installer, answers: string, senderKey?: string): Buffer {
   const work = mkdtempSync(join(tmpdir(), 'virtseal-seed-'));
   try {
     const out = join(work, 'seed');
-    buildSeed(installer, answers, out, (p, d) => writeFileSync(p, d));
+    buildSeed(installer, answers, out, (p, d) => writeFileSync(p, d), senderKey);
     return readFileSync(out);
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -75,12 +78,16 @@ export function validateRequest(request: Omit<InstallMediaRequest, 'check'>): st
       'vm',
     );
   }
-  return renderAnswers(request.installer, request.config);
+  return renderAnswers(
+    request.installer,
+    request.config,
+    canonicalSenderKey(request.senderPublicKey, 'sender_public_key'),
+  );
 }
 
 export async function installMedia(request: InstallMediaRequest, session?: Session): Promise<InstallMediaResult> {
   const answers = validateRequest(request);
-  const bytes = seedBytes(request.installer, answers);
+  const bytes = seedBytes(request.installer, answers, canonicalSenderKey(request.senderPublicKey, 'sender_public_key'));
   const digest = sha256(bytes);
   const changes: string[] = [];
   const current = existsSync(request.dest) ? readFileSync(request.dest) : undefined;

@@ -3,6 +3,7 @@
  * the secrets found on the way, open the driver for that host, wrap it for check mode, run one service, close.
  * Modules stay one call deep: `run: (ctx) => withSession(ctx, (session) => service(session, ...))`.
  */
+import type { KeyObject } from 'node:crypto';
 import type { ModuleContext, ModuleResult } from '../ansible/module';
 import { openHypervisor } from '../drivers/registry';
 import type { GuestConfig } from '../seal/guest-config';
@@ -16,10 +17,16 @@ interface ServiceResult {
   readonly changes?: readonly string[];
 }
 
-function exchangeRunner(ctx: ModuleContext<unknown>): ExchangeRunner {
+/** What the sealed exchange needs beyond the host connection: the controller's sender key, if it has one. */
+export interface ExchangeSettings {
+  readonly senderKey?: KeyObject;
+}
+
+function exchangeRunner(ctx: ModuleContext<unknown>, settings: ExchangeSettings): ExchangeRunner {
   return async (request) => {
     const result = await runSealedExchange({
       ...request,
+      senderKey: settings.senderKey,
       config: request.config as GuestConfig,
       warn: (m) => ctx.warn(m),
       debug: (m) => ctx.debug(m),
@@ -32,6 +39,7 @@ export async function openSession(
   ctx: ModuleContext<unknown>,
   connectionOptions: ConnectionOptions,
   hostOverride?: string,
+  settings: ExchangeSettings = {},
 ): Promise<Session> {
   const { connection, secrets } = resolveConnection(connectionOptions, process.env, hostOverride);
   secrets.forEach((s) => ctx.addSecret(s));
@@ -40,7 +48,7 @@ export async function openSession(
     `connecting to ${ssh ? `${ssh.user}@${ssh.host}:${ssh.port ?? 22}` : 'the local host'} (${connection.hypervisor})`,
   );
   const inner = await openHypervisor(connection);
-  return createSession(inner, { check: ctx.check, runExchange: exchangeRunner(ctx) });
+  return createSession(inner, { check: ctx.check, runExchange: exchangeRunner(ctx, settings) });
 }
 
 export function toModuleResult(result: ServiceResult): ModuleResult {
@@ -50,8 +58,9 @@ export function toModuleResult(result: ServiceResult): ModuleResult {
 export async function withSession<O extends ConnectionOptions>(
   ctx: ModuleContext<O>,
   service: (session: Session) => Promise<ServiceResult>,
+  settings: ExchangeSettings = {},
 ): Promise<ModuleResult> {
-  const session = await openSession(ctx as ModuleContext<unknown>, ctx.options);
+  const session = await openSession(ctx as ModuleContext<unknown>, ctx.options, undefined, settings);
   try {
     return toModuleResult(await service(session));
   } finally {

@@ -11,6 +11,7 @@ import { sealEnvelope } from '../../src/seal/envelope';
 import type { GuestConfig } from '../../src/seal/guest-config';
 import { formatAppliedRecord, formatHello, formatStatus } from '../../src/seal/hello';
 import { sealedPayload } from '../../src/seal/payload';
+import { senderSignedText, signEnvelope } from '../../src/seal/sender';
 
 const dir = 'test/vectors';
 const fixedBytes = (label: string, n: number): Buffer => createHash('sha512').update(label).digest().subarray(0, n);
@@ -58,6 +59,21 @@ const key = (name: string) => {
 const kex = key('guest-kex');
 const sig = key('guest-sig');
 const ephemeral = key('host-ephemeral');
+const sender = key('sender');
+
+/**
+ * The sender signature of a case (docs/protocol.md §4a): the `virtseal.signature` item and the SHA-256 of the exact
+ * text it signs. ECDSA is randomized, so a signature is recorded once and every implementation verifies it.
+ */
+function senderVector(c: { attempt: string; hello: string; envelope: string }): {
+  sender_signature: string;
+  sender_signed_sha256_hex: string;
+} {
+  return {
+    sender_signature: `${c.attempt} ${signEnvelope(c.hello, c.envelope, sender.privateKey)}`,
+    sender_signed_sha256_hex: createHash('sha256').update(senderSignedText(c.hello, c.envelope)).digest('hex'),
+  };
+}
 const vmId = '5c0ffee0-1234-4321-abcd-00155d010203';
 const cases = Object.entries(configs).map(([name, config]) => {
   const attempt = fixedBytes(`attempt ${name}`, 16).toString('hex');
@@ -102,8 +118,23 @@ const cases = Object.entries(configs).map(([name, config]) => {
     status_applied: formatStatus(vmId, attempt, 'applied', '-', keys.status),
     status_failed: formatStatus(vmId, attempt, 'failed', 'apply_admin', keys.status),
     applied_record: formatAppliedRecord({ vmId, attempt, salt: record.salt, digest: record.digest }, keys.status),
+    ...senderVector({ attempt, hello, envelope: sealed.envelope }),
   };
 });
+if (process.argv.includes('--sender-only')) {
+  // Adds the sender signatures to the committed cases without re-signing their hellos (which would change them all).
+  const committed = JSON.parse(readFileSync(join(dir, 'v3.json'), 'utf8'));
+  committed.sender_spki_base64 = spkiOf(sender.publicKey).toString('base64');
+  committed.keys.sender = 'v3-sender.pem';
+  committed.keys.sender_public = 'v3-sender.pub.pem';
+  committed.cases = committed.cases.map((c: { attempt: string; hello: string; envelope: string }) => ({
+    ...c,
+    ...senderVector(c),
+  }));
+  writeFileSync(join(dir, 'v3.json'), JSON.stringify(committed, null, 2) + '\n');
+  console.log(`added sender signatures to ${committed.cases.length} vectors`);
+  process.exit(0);
+}
 writeFileSync(
   join(dir, 'v3.json'),
   JSON.stringify(
@@ -111,7 +142,14 @@ writeFileSync(
       protocol: 3,
       guest_kex_spki_base64: spkiOf(kex.publicKey).toString('base64'),
       guest_sig_spki_base64: spkiOf(sig.publicKey).toString('base64'),
-      keys: { guest_kex: 'v3-guest-kex.pem', guest_sig: 'v3-guest-sig.pem', host_ephemeral: 'v3-host-ephemeral.pem' },
+      sender_spki_base64: spkiOf(sender.publicKey).toString('base64'),
+      keys: {
+        guest_kex: 'v3-guest-kex.pem',
+        guest_sig: 'v3-guest-sig.pem',
+        host_ephemeral: 'v3-host-ephemeral.pem',
+        sender: 'v3-sender.pem',
+        sender_public: 'v3-sender.pub.pem',
+      },
       cases,
     },
     null,

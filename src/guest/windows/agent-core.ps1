@@ -32,12 +32,14 @@ function Send-Status([string]$State, [string]$Reason) {
     Write-Log "reported $State ($Reason)"
 }
 
-function Wait-Envelope($Agreement, $Signer, [int]$TimeoutSeconds, [int]$PollMilliseconds) {
+function Wait-Envelope($Agreement, $Signer, [int]$TimeoutSeconds, [int]$PollMilliseconds, $Sender = $null) {
     # Answers the host's current challenge with a signed hello (again when the host renews it before sealing for
     # this attempt) until an envelope for this attempt verifies. Gives up after a few distinct bad envelopes.
+    # $Sender: the pinned sender key's verifier, or $null (no pin: the signature item is not read).
     $deadline = (Get-Date).AddSeconds($TimeoutSeconds)
     $delay = $PollMilliseconds
     $lastBad = $null
+    $lastReason = 'envelope_mac'
     $bad = 0
     $hellos = @{}
     $challenge = $null
@@ -62,22 +64,28 @@ function Wait-Envelope($Agreement, $Signer, [int]$TimeoutSeconds, [int]$PollMill
                 }
                 if ($complete) {
                     $text = $sb.ToString()
+                    $signature = $null
+                    if ($null -ne $Sender) { $signature = [string]$items['virtseal.signature'] }
+                    # What counts as one distinct envelope: its bytes and the signature item read with it.
+                    $seen = "$text`n$signature"
                     if ($text.Length -ne [int]$m[3]) {
                         # A torn read while the host rewrites its items looks like this too: only a repeat counts.
-                        if ($text -ceq $lastBad) { return @{ Ok = $false; Reason = 'envelope_length' } }
-                        $lastBad = $text
-                    } elseif ($text -cne $lastBad) {
-                        $r = Open-SealEnvelope -Envelope $text -Agreement $Agreement -VmId $script:VmId -Attempt $script:Attempt -Hellos $hellos
+                        if ($seen -ceq $lastBad) { return @{ Ok = $false; Reason = 'envelope_length' } }
+                        $lastBad = $seen
+                    } elseif ($seen -cne $lastBad) {
+                        $r = Open-SealEnvelope -Envelope $text -Agreement $Agreement -VmId $script:VmId -Attempt $script:Attempt -Hellos $hellos -Sender $Sender -Signature $signature
                         if ($r.Ok) { return $r }
                         if ($r.Reason -in @('envelope_attempt', 'envelope_vm_id', 'envelope_challenge', 'envelope_version', 'envelope_algorithm')) { return $r }
                         $bad++
-                        $lastBad = $text
+                        $lastBad = $seen
+                        $lastReason = $r.Reason
                         if ($bad -ge $script:MaxBadEnvelopes) {
                             Write-Log "$bad different envelopes failed verification (last: $($r.Reason)); giving up on this attempt"
                             return @{ Ok = $false; Reason = 'envelope_limit' }
                         }
                     } else {
-                        return @{ Ok = $false; Reason = 'envelope_mac' }
+                        # The same failing envelope read twice: not a torn read, so final.
+                        return @{ Ok = $false; Reason = $lastReason }
                     }
                 }
             }
@@ -124,7 +132,8 @@ function Invoke-ApplyStep([string]$Step, [hashtable]$Config) {
 
 function Invoke-VirtsealAgent {
     # Runs one exchange; returns the process exit code (0 applied or already applied, 1 failed).
-    param([int]$TimeoutSeconds = 3600, [int]$AckTimeoutSeconds = 120, [int]$PollMilliseconds = 200)
+    # $SenderKeyPem: the pinned sender key (PEM SubjectPublicKeyInfo) the media installed, or empty (no pin).
+    param([int]$TimeoutSeconds = 3600, [int]$AckTimeoutSeconds = 120, [int]$PollMilliseconds = 200, [string]$SenderKeyPem = '')
     if (Test-AgentFlag 'applied') {
         Write-Log 'configuration already applied; nothing to do'
         Remove-GuestItem 'virtseal.hello'; Remove-GuestItem 'virtseal.status'
@@ -136,6 +145,13 @@ function Invoke-VirtsealAgent {
     $script:RebootNeeded = $false
     $script:Session = $null
     $script:Attempt = '0' * 32
+    $sender = $null
+    if ($SenderKeyPem) {
+        # A pin that is there but unusable fails the exchange rather than silently opening unsigned envelopes.
+        try { $sender = New-SealSenderVerifier -Spki (ConvertFrom-PemSpki $SenderKeyPem) }
+        catch { Write-Log 'the pinned sender key is not an EC P-256 public key'; Send-Status 'failed' 'sender_key'; return 1 }
+        Write-Log 'sender key pinned: only envelopes signed by it are opened'
+    }
     # The KVP service fills Guest\Parameters after boot; until then it may hold nothing (or a template's values).
     $deadline = (Get-Date).AddSeconds([Math]::Min(300, $TimeoutSeconds))
     do {
@@ -149,8 +165,8 @@ function Invoke-VirtsealAgent {
     $signer = New-SealSigningKey
     Remove-GuestItem 'virtseal.applied'
     Write-Log "waiting for the host's challenge"
-    try { $opened = Wait-Envelope -Agreement $agreement -Signer $signer -TimeoutSeconds $TimeoutSeconds -PollMilliseconds $PollMilliseconds }
-    finally { $agreement.Key.Dispose(); $signer.Key.Dispose() }
+    try { $opened = Wait-Envelope -Agreement $agreement -Signer $signer -TimeoutSeconds $TimeoutSeconds -PollMilliseconds $PollMilliseconds -Sender $sender }
+    finally { $agreement.Key.Dispose(); $signer.Key.Dispose(); if ($sender) { $sender.Key.Dispose() } }
     if (-not $opened.Ok) { Send-Status 'failed' $opened.Reason; Complete-Exchange $AckTimeoutSeconds $PollMilliseconds; return 1 }
     $script:Session = $opened
     try { $config = ConvertFrom-SealPayload $opened.Payload }

@@ -11,6 +11,11 @@ New-Item -ItemType Directory -Path $Target -Force | Out-Null
 foreach ($file in @('virtseal-agent.ps1', 'seal-crypto.ps1', 'agent-kvp.ps1', 'agent-steps.ps1', 'agent-core.ps1')) {
     Copy-Item -LiteralPath (Join-Path $Source $file) -Destination (Join-Path $Target $file) -Force
 }
+# The controller's public sender key, when the media were built with one: the agent then opens only envelopes it
+# signed (docs/protocol.md §4a).
+if (Test-Path -LiteralPath (Join-Path $Source 'sender-key.pem') -PathType Leaf) {
+    Copy-Item -LiteralPath (Join-Path $Source 'sender-key.pem') -Destination (Join-Path $Target 'sender-key.pem') -Force
+}
 $acl = Get-Acl -LiteralPath $Target
 $acl.SetAccessRuleProtection($true, $false)
 foreach ($sid in @('S-1-5-32-544', 'S-1-5-18')) {

@@ -16,6 +16,7 @@ $script:InfoEnc = 'virtseal/3 enc'
 $script:InfoMac = 'virtseal/3 mac'
 $script:InfoStatus = 'virtseal/3 status'
 $script:InfoApplied = 'virtseal/3 applied'
+$script:SenderLabel = 'virtseal/3 sender'
 $script:Pbkdf2Iterations = 1
 # SubjectPublicKeyInfo of a P-256 key (id-ecPublicKey, prime256v1) is this prefix, then 04 || X || Y.
 $script:SpkiP256Prefix = '3059301306072a8648ce3d020106082a8648ce3d030107034200'
@@ -110,6 +111,33 @@ function ConvertTo-DerEcdsaSignature([byte[]]$P1363) {
     return ,(Join-Bytes @([byte[]]@(0x30, $body.Length), $body))
 }
 
+function ConvertFrom-DerEcdsaSignature([byte[]]$Der) {
+    # DER SEQUENCE { INTEGER r, INTEGER s } (openssl, node) to the IEEE P1363 r || s (32 bytes each) .NET verifies.
+    # Anything but a short-form P-256 signature throws.
+    if ($Der.Length -lt 8 -or $Der[0] -ne 0x30 -or $Der[1] -ne $Der.Length - 2) { throw 'not a DER ECDSA signature' }
+    $out = New-Object byte[] 64
+    $at = 2
+    for ($n = 0; $n -lt 2; $n++) {
+        if ($at + 2 -gt $Der.Length -or $Der[$at] -ne 2) { throw 'not a DER ECDSA signature' }
+        $len = $Der[$at + 1]; $at += 2
+        if ($len -lt 1 -or $at + $len -gt $Der.Length) { throw 'not a DER ECDSA signature' }
+        $start = $at; $count = $len
+        while ($count -gt 32 -and $Der[$start] -eq 0) { $start++; $count-- }
+        if ($count -gt 32) { throw 'not a P-256 signature' }
+        [Array]::Copy($Der, $start, $out, 32 * $n + 32 - $count, $count)
+        $at += $len
+    }
+    if ($at -ne $Der.Length) { throw 'not a DER ECDSA signature' }
+    return ,$out
+}
+
+function ConvertFrom-PemSpki([string]$Pem) {
+    # The pinned sender key: one PEM "PUBLIC KEY" block (SubjectPublicKeyInfo), returned as DER bytes.
+    $m = [regex]::Match($Pem, '-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----')
+    if (-not $m.Success) { throw 'not a PEM public key' }
+    return ,([Convert]::FromBase64String(($m.Groups[1].Value -replace '\s', '')))
+}
+
 # ---------------------------------------------------------------- the crypto seam
 function Get-SealCryptoFlavor([string]$Edition = $PSVersionTable.PSEdition) {
     # Windows PowerShell 5.1 runs on .NET Framework: CNG classes. PowerShell 7 (any OS): portable classes.
@@ -184,6 +212,31 @@ function Invoke-SealSign($Signer, [byte[]]$Data) {
     return ,(ConvertTo-DerEcdsaSignature $Signer.Key.SignData($Data, [System.Security.Cryptography.HashAlgorithmName]::SHA256))
 }
 
+function New-SealSenderVerifier {
+    # The pinned sender key (P-256 SPKI) as a verifier: @{ Flavor; Key }. Throws when it is not a P-256 key.
+    param([byte[]]$Spki, [string]$Flavor = (Get-SealCryptoFlavor))
+    $p = ConvertFrom-SpkiP256 $Spki
+    if ($Flavor -eq 'Cng') {
+        $cng = [System.Security.Cryptography.CngKey]::Import((ConvertTo-CngEccPublicBlob $script:EcdsaPublicP256Magic $p.X $p.Y), [System.Security.Cryptography.CngKeyBlobFormat]::EccPublicBlob)
+        $k = New-Object System.Security.Cryptography.ECDsaCng -ArgumentList $cng
+    } else {
+        $params = New-Object System.Security.Cryptography.ECParameters
+        $params.Curve = (Get-P256Curve)
+        $point = New-Object System.Security.Cryptography.ECPoint
+        $point.X = $p.X
+        $point.Y = $p.Y
+        $params.Q = $point
+        $k = [System.Security.Cryptography.ECDsa]::Create($params)
+    }
+    return @{ Flavor = $Flavor; Key = $k }
+}
+
+function Test-SealSenderSignature($Verifier, [byte[]]$Data, [byte[]]$DerSignature) {
+    # ECDSA P-256 with SHA-256 (ECDsa.VerifyData, .NET Framework 4.6.1+ and .NET) over the signed text.
+    try { $p1363 = ConvertFrom-DerEcdsaSignature $DerSignature } catch { return $false }
+    return [bool]$Verifier.Key.VerifyData($Data, $p1363, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
+}
+
 # ---------------------------------------------------------------- protocol
 function New-SealHello {
     # The hello value: "<versions> <vm-id> <attempt> <challenge> <kex-spki> <sig-spki> <signature>".
@@ -227,8 +280,9 @@ function Unprotect-SealData([byte[]]$EncKey, [byte[]]$Container) {
 
 function Open-SealEnvelope {
     # Returns @{ Ok; Reason; Payload; SessionKeys }. Same checks, in the same order, as the Linux agent.
-    # $Hellos maps each challenge this attempt answered to the hello it published for it.
-    param([string]$Envelope, $Agreement, [string]$VmId, [string]$Attempt, [hashtable]$Hellos)
+    # $Hellos maps each challenge this attempt answered to the hello it published for it. With a pinned sender key
+    # ($Sender, from New-SealSenderVerifier), $Signature is the virtseal.signature item and must verify (§4a).
+    param([string]$Envelope, $Agreement, [string]$VmId, [string]$Attempt, [hashtable]$Hellos, $Sender, [string]$Signature)
     $fail = { param($r) return @{ Ok = $false; Reason = $r } }
     if (-not $Envelope.EndsWith("`n")) { return & $fail 'envelope_format' }
     $lines = $Envelope.Substring(0, $Envelope.Length - 1).Split("`n")
@@ -248,6 +302,13 @@ function Open-SealEnvelope {
     if (-not $Hellos.ContainsKey($challenge)) { return & $fail 'envelope_challenge' }
     $epk = & $field 5
     $hello = [string]$Hellos[$challenge]
+    if ($null -ne $Sender) {
+        $prefix = "$Attempt "
+        if (-not $Signature -or -not $Signature.StartsWith($prefix) -or $Signature.Substring($prefix.Length) -cnotmatch '^[A-Za-z0-9+/]+={0,2}$') { return & $fail 'envelope_signature' }
+        $th = Get-Sha256 (Get-Utf8Bytes ("$($script:TranscriptLabel)`n$hello`n$epk`n"))
+        $signed = Get-Utf8Bytes ("$($script:SenderLabel)`n$(ConvertTo-Hex $th)`n$Envelope")
+        if (-not (Test-SealSenderSignature $Sender $signed ([Convert]::FromBase64String($Signature.Substring($prefix.Length))))) { return & $fail 'envelope_signature' }
+    }
     try { $keys = Get-SessionKeys -Agreement $Agreement -PeerSpki ([Convert]::FromBase64String($epk)) -Hello $hello -EpkText $epk }
     catch { return & $fail 'envelope_key_agreement' }
     $body = [System.Text.Encoding]::ASCII.GetBytes(($lines[0..6] -join "`n") + "`n")

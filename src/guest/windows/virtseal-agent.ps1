@@ -6,6 +6,8 @@ param(
     [int]$TimeoutSeconds = 3600,
     [int]$AckTimeoutSeconds = 120,
     [string]$StateKey = 'HKLM:\SOFTWARE\virtseal\Agent',
+    # The controller's public key the media pinned (docs/protocol.md §4a); absent: envelopes need no signature.
+    [string]$SenderKeyFile = (Join-Path $PSScriptRoot 'sender-key.pem'),
     [switch]$SelfRemove
 )
 Set-StrictMode -Version Latest
@@ -19,7 +21,9 @@ if (-not (Test-Path -LiteralPath $script:PoolFacts)) {
 }
 if ($xeniface) { . (Join-Path $PSScriptRoot 'agent-xenstore.ps1') }
 
-$code = Invoke-VirtsealAgent -TimeoutSeconds $TimeoutSeconds -AckTimeoutSeconds $AckTimeoutSeconds
+$senderKeyPem = ''
+if (Test-Path -LiteralPath $SenderKeyFile -PathType Leaf) { $senderKeyPem = [System.IO.File]::ReadAllText($SenderKeyFile) }
+$code = Invoke-VirtsealAgent -TimeoutSeconds $TimeoutSeconds -AckTimeoutSeconds $AckTimeoutSeconds -SenderKeyPem $senderKeyPem
 if ($code -eq 0 -and $SelfRemove) {
     Unregister-ScheduledTask -TaskName 'virtseal-agent' -Confirm:$false -ErrorAction SilentlyContinue
     Remove-Item -LiteralPath $PSScriptRoot -Recurse -Force -ErrorAction SilentlyContinue

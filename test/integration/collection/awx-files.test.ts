@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { ROOT } from '../../../build/generate';
+import { parseSenderKey } from '../../../src/seal/sender';
 import { CONNECTION_ENV, resolveConnection } from '../../../src/services/connection';
 
 interface Field {
@@ -98,6 +99,28 @@ describe('collection: AWX credential type, execution environment, guide', () => 
     expect(ee.additional_build_files[0]).to.deep.equal({ src: 'virtseal-core.tar.gz', dest: 'collections' });
   });
 
+  it("the sender key credential type injects a secret field as VIRTSEAL_SENDER_KEY, guest_config's sender_key fallback", () => {
+    const sender = JSON.parse(
+      readFileSync(join(ROOT, 'collection/awx/sender_credential_type.json'), 'utf8'),
+    ) as typeof credentialType;
+    expect(sender.kind).to.equal('cloud');
+    expect(sender.inputs.fields).to.have.length(1);
+    expect(sender.inputs.fields[0]).to.deep.include({ id: 'sender_key', secret: true, multiline: true });
+    expect(sender.inputs.required).to.deep.equal(['sender_key']);
+    const schema = JSON.parse(readFileSync(join(ROOT, 'src/schemas/guest_config.schema.json'), 'utf8')) as {
+      properties: Record<string, { 'x-env-fallback'?: string[]; 'x-no-log'?: boolean }>;
+    };
+    expect(schema.properties.sender_key).to.deep.include({
+      'x-env-fallback': ['VIRTSEAL_SENDER_KEY'],
+      'x-no-log': true,
+    });
+    expect(Object.keys(sender.injectors.env)).to.deep.equal(['VIRTSEAL_SENDER_KEY']);
+    // Rendered as AWX renders it, the module's own parser takes the key.
+    const pem = readFileSync(join(ROOT, 'test/vectors/v3-sender.pem'), 'utf8');
+    const env = render(sender.injectors.env.VIRTSEAL_SENDER_KEY!, { sender_key: pem }, {});
+    expect(parseSenderKey(env, 'sender_key').asymmetricKeyDetails?.namedCurve).to.equal('prime256v1');
+  });
+
   it("awx_setup.yml passes ansible-playbook --syntax-check with awx.awx (Debian's ansible package) and sets up all four templates", function () {
     this.timeout(120_000);
     // --syntax-check resolves every module name, so a misspelt awx.awx module or a missing collection fails here.
@@ -120,6 +143,7 @@ describe('collection: AWX credential type, execution environment, guide', () => 
     const modules = play.tasks.flatMap((t) => Object.keys(t).filter((k) => k.startsWith('awx.awx.')));
     expect(modules).to.deep.equal([
       'awx.awx.execution_environment',
+      'awx.awx.credential_type',
       'awx.awx.credential_type',
       'awx.awx.project',
       'awx.awx.job_template',

@@ -10,9 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT } from '../../integration/seal/agent-harness';
 import { generateKeyPairSync } from 'node:crypto';
-import { KEY_PATHS, VECTORS } from '../seal/vectors';
+import { execFileSync } from 'node:child_process';
+import { senderSignedText } from '../../../src/seal/sender';
+import { KEY_PATHS, SENDER_PUBLIC_PEM, VECTORS } from '../seal/vectors';
 
-function open(envelope: string, hello: string): { code: number | null; reason: string; payload?: Buffer } {
+function open(
+  envelope: string,
+  hello: string,
+  sender: readonly string[] = [],
+): { code: number | null; reason: string; payload?: Buffer } {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-open-'));
   try {
     writeFileSync(join(dir, 'env'), envelope);
@@ -31,6 +37,7 @@ function open(envelope: string, hello: string): { code: number | null; reason: s
         join(dir, 'out'),
         '--runtime-dir',
         dir,
+        ...sender,
       ],
       { encoding: 'utf8' },
     );
@@ -115,4 +122,40 @@ describe('guest/linux agent crypto against the v3 test vectors', function () {
       expect(r.reason).to.equal(reason);
     });
   }
+
+  describe('with a pinned sender key (--sender-key)', () => {
+    const pin = (signature?: string): string[] => [
+      '--sender-key',
+      SENDER_PUBLIC_PEM,
+      ...(signature === undefined ? [] : ['--signature', signature]),
+    ];
+    for (const c of VECTORS.cases) {
+      it(`opens vector ${c.name} with its recorded sender signature`, () => {
+        const r = open(c.envelope, c.hello, pin(c.sender_signature));
+        expect(r.code, r.reason).to.equal(0);
+        expect(r.payload!.toString('base64')).to.equal(c.payload_base64);
+      });
+    }
+    const forged = `${v.attempt} ${execFileSync('openssl', ['dgst', '-sha256', '-sign', KEY_PATHS.guestSig], {
+      input: senderSignedText(v.hello, v.envelope),
+    }).toString('base64')}`;
+    const refusals: [string, string, string | undefined][] = [
+      ['an unsigned envelope (valid by v3 otherwise)', v.envelope, undefined],
+      ['an envelope signed by another key', v.envelope, forged],
+      ['a signature of another attempt', v.envelope, other.sender_signature],
+      [
+        'a signature for this attempt taken from another envelope',
+        v.envelope,
+        `${v.attempt} ${other.sender_signature.split(' ')[1]}`,
+      ],
+      ['a signed envelope with a flipped ciphertext byte', withLine(6, flip(lines[6]!, 40)), v.sender_signature],
+    ];
+    for (const [what, text, signature] of refusals) {
+      it(`refuses ${what} with envelope_signature`, () => {
+        const r = open(text, v.hello, pin(signature));
+        expect(r.code).to.equal(3);
+        expect(r.reason).to.equal('envelope_signature');
+      });
+    }
+  });
 });

@@ -84,4 +84,30 @@ describe('build/media (provisioning ISOs)', function () {
       '/virtseal/virtseal-agent.ps1',
     ]);
   });
+
+  it('with a sender key, both ISOs pin its public key where the agents read it; a private key is refused', () => {
+    const pem = readFileSync('test/vectors/v3-sender.pub.pem', 'utf8');
+    const dir = mkdtempSync(join(tmpdir(), 'virtseal-media-pin-'));
+    const out = mkdtempSync(join(tmpdir(), 'virtseal-media-x-'));
+    try {
+      const media = buildMedia(dir, { senderPublicKey: pem });
+      execFileSync('xorriso', ['-osirrox', 'on', '-indev', media.linuxIso, '-extract', '/', join(out, 'l')], {
+        stdio: 'ignore',
+      });
+      execFileSync('xorriso', ['-osirrox', 'on', '-indev', media.windowsIso, '-extract', '/', join(out, 'w')], {
+        stdio: 'ignore',
+      });
+      const doc = parse(readFileSync(join(out, 'l/user-data'), 'utf8'));
+      const pin = doc.write_files.find((f: { path: string }) => f.path === '/etc/virtseal/sender-key.pem');
+      expect(pin).to.deep.include({ content: pem, permissions: '0644' });
+      expect(readFileSync(join(out, 'l/virtseal/sender-key.pem'), 'utf8')).to.equal(pem);
+      expect(readFileSync(join(out, 'w/virtseal/sender-key.pem'), 'utf8')).to.equal(pem);
+      expect(() => buildMedia(dir, { senderPublicKey: readFileSync('test/vectors/v3-sender.pem', 'utf8') })).to.throw(
+        /--sender-key: not a PEM public key/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });

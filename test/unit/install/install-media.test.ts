@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { parse } from 'yaml';
 import { runModule } from '../../../src/ansible/runner';
 import { renderAutoinstall, renderKickstart, renderPreseed } from '../../../src/install/answers';
 import installMedia from '../../../src/modules/install_media';
@@ -170,4 +171,59 @@ describe('install_media', function () {
       }
     });
   }
+
+  describe('sender_public_key: the installed system pins the controller key where the agent reads it', () => {
+    const pem = readFileSync('test/vectors/v3-sender.pub.pem', 'utf8');
+    it('preseed carries it in the initrd appendix and late_command installs it into the target', async () => {
+      const dest = join(dir, 'preseed.seed');
+      const r = await runModule(installMedia, { installer: 'preseed', dest, config, sender_public_key: pem });
+      expect(r.failed, String(r.msg)).to.equal(undefined);
+      expect(String(r.answers)).to.include(
+        'install -D -m 0644 /virtseal/sender-key.pem /target/etc/virtseal/sender-key.pem',
+      );
+      const out = mkdtempSync(join(dir, 'x-'));
+      execFileSync('cpio', ['-id', '--quiet'], { cwd: out, input: gunzipSync(readFileSync(dest)) });
+      expect(readFileSync(join(out, 'virtseal/sender-key.pem'), 'utf8')).to.equal(pem);
+    });
+    it('kickstart %post writes it (run here against a scratch root), autoinstall lists it in write_files', async () => {
+      const ks = await runModule(installMedia, {
+        installer: 'kickstart',
+        dest: join(dir, 'ks.iso'),
+        config,
+        sender_public_key: `${pem}VIRTSEAL_SENDER_KEY\ntouch /tmp/virtseal-pwned\n`,
+      });
+      expect(ks.failed, String(ks.msg)).to.equal(undefined);
+      const post = String(ks.answers).split('%post --erroronfail\n')[1]!.split('%end')[0]!;
+      const pin = post.slice(post.indexOf('mkdir -p /etc/virtseal'), post.indexOf('systemctl enable'));
+      const root = mkdtempSync(join(dir, 'root-'));
+      execFileSync('sh', ['-ec', pin.replaceAll('/etc/virtseal', `${root}/etc/virtseal`)]);
+      // Re-encoded: the caller's trailing lines never reach the script.
+      expect(readFileSync(join(root, 'etc/virtseal/sender-key.pem'), 'utf8')).to.equal(pem);
+      expect(existsSync('/tmp/virtseal-pwned')).to.equal(false);
+      const ai = await runModule(installMedia, {
+        installer: 'autoinstall',
+        dest: join(dir, 'ai.iso'),
+        config,
+        sender_public_key: pem,
+      });
+      const doc = parse(String(ai.answers)) as {
+        autoinstall: { 'user-data': { write_files: { path: string; content: string }[] } };
+      };
+      expect(doc.autoinstall['user-data'].write_files).to.deep.include({
+        path: '/etc/virtseal/sender-key.pem',
+        permissions: '0644',
+        owner: 'root:root',
+        content: pem,
+      });
+    });
+    it('refuses a private key or junk with one line naming the option, before writing anything', async () => {
+      for (const bad of [readFileSync('test/vectors/v3-sender.pem', 'utf8'), 'not a key']) {
+        const dest = join(dir, 'bad.seed');
+        const r = await runModule(installMedia, { installer: 'preseed', dest, config, sender_public_key: bad });
+        expect(r).to.include({ failed: true, reason: 'invalid_argument', option: 'sender_public_key' });
+        expect(String(r.msg)).to.equal('sender_public_key: not a PEM public key');
+        expect(existsSync(dest)).to.equal(false);
+      }
+    });
+  });
 });

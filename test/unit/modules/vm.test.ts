@@ -4,6 +4,7 @@
  * answers, one-line errors, and secrets from the environment masked in every result.
  */
 import { expect } from 'chai';
+import { generateKeyPairSync } from 'node:crypto';
 import { runModule } from '../../../src/ansible/runner';
 import guestConfigModule from '../../../src/modules/guest_config';
 import nicModule from '../../../src/modules/nic';
@@ -139,6 +140,31 @@ describe('modules: vm, vm_info, guest_config through the module runtime', functi
     expect(world.registry.vmsNamed('mod03')[0]!.state).to.equal('Off');
     expect(registrySnapshot(world.registry)).to.equal(before);
     expect(JSON.stringify(bad)).to.not.include('S3cret-in-config');
+  });
+
+  it('guest_config refuses a sender_key that is not a P-256 private key before touching the VM, never echoing it', async () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    const body = rsa.split('\n')[1]!;
+    const before = registrySnapshot(world.registry);
+    for (const [args, env] of [
+      [{ sender_key: rsa }, undefined],
+      [{}, rsa],
+    ] as const) {
+      setEnv({ VIRTSEAL_SENDER_KEY: env });
+      const bad = await runModule(guestConfigModule, {
+        vm: 'mod03',
+        start: true,
+        config: { hostname: 'mod03' },
+        ...args,
+      });
+      expect(bad).to.include({ failed: true, changed: false, reason: 'invalid_argument', option: 'sender_key' });
+      expect(String(bad.msg)).to.equal('sender_key: the sender key must be an EC P-256 (prime256v1) key');
+      expect(JSON.stringify(bad)).to.not.include(body);
+    }
+    setEnv({ VIRTSEAL_SENDER_KEY: undefined });
+    expect(registrySnapshot(world.registry)).to.equal(before);
   });
 
   it('never echoes a value under an unknown key, even when the key is a misspelt secret', async () => {

@@ -6,7 +6,14 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { GuestChannel } from '../../../src/drivers/types';
 import { assembleEnvelope, parseManifest } from '../../../src/seal/chunking';
-import { APPLIED_KEY, CHALLENGE_KEY, HELLO_KEY, MANIFEST_KEY, STATUS_KEY } from '../../../src/seal/constants';
+import {
+  APPLIED_KEY,
+  CHALLENGE_KEY,
+  HELLO_KEY,
+  MANIFEST_KEY,
+  SIGNATURE_KEY,
+  STATUS_KEY,
+} from '../../../src/seal/constants';
 import { newEphemeralKey } from '../../../src/seal/crypto';
 import { openEnvelope } from '../../../src/seal/envelope';
 import { formatAppliedRecord, formatHello, formatStatus } from '../../../src/seal/hello';
@@ -52,6 +59,8 @@ export interface TsGuestOptions {
   /** What the guest reports after opening: default applied (with its applied record). */
   readonly outcome?: 'applied' | 'failed' | 'silent' | 'applied-unauthenticated' | 'applied-no-record';
   readonly reason?: string;
+  /** The sender key its media pin: only envelopes signed by it are opened (docs/protocol.md §4a). */
+  readonly pinned?: KeyObject;
 }
 
 /** A protocol-v3 guest over a MemoryChannel. `restart()` begins a new attempt (as after a reboot). */
@@ -109,12 +118,14 @@ export class TsGuest {
     const text = assembleEnvelope(this.channel.host, manifest);
     if (text === undefined) return;
     try {
-      const opened = openEnvelope(text, this.kex.privateKey, {
-        vmId: this.options.vmId,
-        attempt: this.attempt,
-        challenge: this.challenge,
-        hello: this.hello,
-      });
+      const item = this.channel.host.get(SIGNATURE_KEY);
+      const signature = item?.startsWith(`${this.attempt} `) ? item.slice(33) : undefined;
+      const opened = openEnvelope(
+        text,
+        this.kex.privateKey,
+        { vmId: this.options.vmId, attempt: this.attempt, challenge: this.challenge, hello: this.hello },
+        this.options.pinned ? { pinned: this.options.pinned, signature } : undefined,
+      );
       this.payload = decodePayload(opened.payload);
       const outcome = this.options.outcome ?? 'applied';
       if (outcome === 'silent') return;

@@ -24,18 +24,25 @@ export interface V3Case {
   readonly status_applied: string;
   readonly status_failed: string;
   readonly applied_record: string;
+  /** The `virtseal.signature` item: `<attempt> <base64 DER ECDSA signature>` by the test sender key. */
+  readonly sender_signature: string;
+  readonly sender_signed_sha256_hex: string;
 }
 
 export const VECTORS = JSON.parse(readFileSync('test/vectors/v3.json', 'utf8')) as {
   guest_kex_spki_base64: string;
   guest_sig_spki_base64: string;
+  sender_spki_base64: string;
   cases: V3Case[];
 };
 export const KEY_PATHS = {
   guestKex: 'test/vectors/v3-guest-kex.pem',
   guestSig: 'test/vectors/v3-guest-sig.pem',
   hostEphemeral: 'test/vectors/v3-host-ephemeral.pem',
+  sender: 'test/vectors/v3-sender.pem',
 } as const;
+/** The test sender key's public half (PEM SPKI), as an agent's media pins it. */
+export const SENDER_PUBLIC_PEM = 'test/vectors/v3-sender.pub.pem';
 export function vectorKey(name: keyof typeof KEY_PATHS): { privateKey: KeyObject; publicKey: KeyObject } {
   const privateKey = createPrivateKey(readFileSync(KEY_PATHS[name], 'utf8'));
   return { privateKey, publicKey: createPublicKey(privateKey) };

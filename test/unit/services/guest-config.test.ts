@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
+import { senderPublicKeyPem } from '../../../src/seal/sender';
 import { configureGuest } from '../../../src/services/guest-config';
 import { readVms } from '../../../src/services/vm-info';
 import { vmDesiredFromOptions } from '../../../src/services/vm-desired';
@@ -148,5 +150,42 @@ describe('services/guest-config against the simulator running the Linux agent', 
     );
     expect(applied, String(outcomes)).not.to.equal(undefined);
     expect(world.registry.vmsNamed('app04')[0]!.kvpHost.size).to.equal(0);
+  });
+
+  it('a VM whose image pins the sender key refuses an unsigned exchange (envelope_signature) and applies a signed one', async () => {
+    const sender = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const pinned = async (name: string) => {
+      await inSession(world, false, (s) =>
+        ensureVm(s, vmDesiredFromOptions({ name, image: 'debian-12-golden', nics: [{ network: 'LAN' }] }), {
+          warn: () => undefined,
+        }),
+      );
+      const vm = world.registry.vmsNamed(name)[0]!;
+      // What the media (or a golden image built with the key) put in the guest before its agent first runs.
+      const root = world.standard.bridge.dirs(vm).root;
+      mkdirSync(join(root, 'etc/virtseal'), { recursive: true });
+      writeFileSync(join(root, 'etc/virtseal/sender-key.pem'), senderPublicKeyPem(sender.privateKey));
+      return { vm, root, cfg: { ...config, hostname: name } };
+    };
+    const a = await pinned('app05');
+    const refused = await inSession(world, false, (s) => configureGuest(s, request('app05', { config: a.cfg }))).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).to.include({ reason: 'guest_failed' });
+    expect((refused as { details: { guest_reason: string } }).details.guest_reason).to.equal('envelope_signature');
+    expect(existsSync(join(a.root, 'etc/hostname')) && readFileSync(join(a.root, 'etc/hostname'), 'utf8')).to.not.equal(
+      'app05\n',
+    );
+    expect(a.vm.kvpHost.size).to.equal(0);
+    const b = await pinned('app06');
+    world.signWith(sender.privateKey);
+    try {
+      const result = await inSession(world, false, (s) => configureGuest(s, request('app06', { config: b.cfg })));
+      expect(result).to.include({ changed: true, outcome: 'applied' });
+    } finally {
+      world.signWith(undefined);
+    }
+    expect(readFileSync(join(b.root, 'etc/hostname'), 'utf8')).to.equal('app06\n');
+    expect(b.vm.kvpHost.size).to.equal(0);
   });
 });

@@ -3,6 +3,7 @@
  * agent) through the real driver and transport, no stubs: one simulator per suite, one driver connection per
  * session, check mode through the same recording driver the modules use.
  */
+import type { KeyObject } from 'node:crypto';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import type { PresetInfo } from '../../../src/sim/presets';
@@ -18,6 +19,8 @@ export interface SimWorld {
   readonly registry: SimRegistry;
   readonly preset: PresetInfo;
   open(check?: boolean): Promise<Session>;
+  /** The controller's sender key the exchanges sign with from now on (undefined: unsigned). */
+  signWith(key: KeyObject | undefined): void;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function startWorld(options: { readonly guestAgent?: boolean } = {}
   const host = await startSimHost({ guestAgent: options.guestAgent ?? false });
   const { standard } = host;
   const { sim } = standard;
+  let senderKey: KeyObject | undefined;
   return {
     sim,
     standard,
@@ -34,9 +38,12 @@ export async function startWorld(options: { readonly guestAgent?: boolean } = {}
       return createSession(await host.connect(), {
         check,
         runExchange: async (r) => ({
-          attemptId: (await runSealedExchange({ ...r, config: r.config as GuestConfig })).attempt,
+          attemptId: (await runSealedExchange({ ...r, config: r.config as GuestConfig, senderKey })).attempt,
         }),
       });
+    },
+    signWith: (key) => {
+      senderKey = key;
     },
     stop: () => host.stop(),
   };

@@ -5,33 +5,12 @@
 /** An opaque XAPI reference (`OpaqueRef:…`), valid only within the session that returned it. */
 export type Ref<C extends string> = string & { readonly __xapiClass?: C };
 
-export interface XapiEvent {
-  readonly id: string | number;
-  readonly timestamp?: string;
-  readonly class: string;
-  readonly operation: 'add' | 'mod' | 'del';
-  readonly ref: string;
-  readonly snapshot?: unknown;
-}
-export interface EventBatch {
-  readonly events: readonly XapiEvent[];
-  readonly token: string;
-  readonly valid_ref_counts: Readonly<Record<string, number>>;
-}
+export interface XapiEvent { readonly id: string | number; readonly timestamp?: string; readonly class: string; readonly operation: 'add' | 'mod' | 'del'; readonly ref: string; readonly snapshot?: unknown }
+export interface EventBatch { readonly events: readonly XapiEvent[]; readonly token: string; readonly valid_ref_counts: Readonly<Record<string, number>> }
 
 export type Enum_domain_type = 'hvm' | 'pv' | 'pv_in_pvh' | 'pvh' | 'unspecified';
 export type Enum_event_operation = 'add' | 'del' | 'mod';
-export type Enum_host_allowed_operations =
-  | 'provision'
-  | 'evacuate'
-  | 'shutdown'
-  | 'reboot'
-  | 'power_on'
-  | 'vm_start'
-  | 'vm_resume'
-  | 'vm_migrate'
-  | 'apply_updates'
-  | 'enable';
+export type Enum_host_allowed_operations = 'provision' | 'evacuate' | 'shutdown' | 'reboot' | 'power_on' | 'vm_start' | 'vm_resume' | 'vm_migrate' | 'apply_updates' | 'enable';
 export type Enum_host_display = 'enabled' | 'disable_on_reboot' | 'disabled' | 'enable_on_reboot';
 export type Enum_host_numa_affinity_policy = 'any' | 'best_effort' | 'default_policy';
 export type Enum_host_sched_gran = 'core' | 'cpu' | 'socket';
@@ -40,159 +19,27 @@ export type Enum_network_default_locking_mode = 'unlocked' | 'disabled';
 export type Enum_network_operations = 'attaching';
 export type Enum_network_purpose = 'nbd' | 'insecure_nbd';
 export type Enum_on_boot = 'reset' | 'persist';
-export type Enum_on_crash_behaviour =
-  | 'destroy'
-  | 'coredump_and_destroy'
-  | 'restart'
-  | 'coredump_and_restart'
-  | 'preserve'
-  | 'rename_restart';
+export type Enum_on_crash_behaviour = 'destroy' | 'coredump_and_destroy' | 'restart' | 'coredump_and_restart' | 'preserve' | 'rename_restart';
 export type Enum_on_normal_exit = 'destroy' | 'restart';
 export type Enum_on_softreboot_behavior = 'soft_reboot' | 'destroy' | 'restart' | 'preserve';
-export type Enum_pool_allowed_operations =
-  | 'ha_enable'
-  | 'ha_disable'
-  | 'cluster_create'
-  | 'designate_new_master'
-  | 'configure_repositories'
-  | 'sync_updates'
-  | 'get_updates'
-  | 'apply_updates'
-  | 'tls_verification_enable'
-  | 'cert_refresh'
-  | 'exchange_certificates_on_join'
-  | 'exchange_ca_certificates_on_join'
-  | 'copy_primary_host_certs'
-  | 'eject';
-export type Enum_storage_operations =
-  | 'scan'
-  | 'destroy'
-  | 'forget'
-  | 'plug'
-  | 'unplug'
-  | 'update'
-  | 'vdi_create'
-  | 'vdi_introduce'
-  | 'vdi_destroy'
-  | 'vdi_resize'
-  | 'vdi_clone'
-  | 'vdi_snapshot'
-  | 'vdi_mirror'
-  | 'vdi_enable_cbt'
-  | 'vdi_disable_cbt'
-  | 'vdi_data_destroy'
-  | 'vdi_list_changed_blocks'
-  | 'vdi_set_on_boot'
-  | 'pbd_create'
-  | 'pbd_destroy';
+export type Enum_pool_allowed_operations = 'ha_enable' | 'ha_disable' | 'cluster_create' | 'designate_new_master' | 'configure_repositories' | 'sync_updates' | 'get_updates' | 'apply_updates' | 'tls_verification_enable' | 'cert_refresh' | 'exchange_certificates_on_join' | 'exchange_ca_certificates_on_join' | 'copy_primary_host_certs' | 'eject';
+export type Enum_storage_operations = 'scan' | 'destroy' | 'forget' | 'plug' | 'unplug' | 'update' | 'vdi_create' | 'vdi_introduce' | 'vdi_destroy' | 'vdi_resize' | 'vdi_clone' | 'vdi_snapshot' | 'vdi_mirror' | 'vdi_enable_cbt' | 'vdi_disable_cbt' | 'vdi_data_destroy' | 'vdi_list_changed_blocks' | 'vdi_set_on_boot' | 'pbd_create' | 'pbd_destroy';
 export type Enum_task_allowed_operations = 'cancel' | 'destroy';
 export type Enum_task_status_type = 'pending' | 'success' | 'failure' | 'cancelling' | 'cancelled';
 export type Enum_telemetry_frequency = 'daily' | 'weekly' | 'monthly';
 export type Enum_tristate_type = 'yes' | 'no' | 'unspecified';
-export type Enum_update_guidances =
-  | 'reboot_host'
-  | 'reboot_host_on_livepatch_failure'
-  | 'reboot_host_on_kernel_livepatch_failure'
-  | 'reboot_host_on_xen_livepatch_failure'
-  | 'restart_toolstack'
-  | 'restart_device_model'
-  | 'restart_vm';
+export type Enum_update_guidances = 'reboot_host' | 'reboot_host_on_livepatch_failure' | 'reboot_host_on_kernel_livepatch_failure' | 'reboot_host_on_xen_livepatch_failure' | 'restart_toolstack' | 'restart_device_model' | 'restart_vm';
 export type Enum_update_sync_frequency = 'daily' | 'weekly';
 export type Enum_vbd_mode = 'RO' | 'RW';
-export type Enum_vbd_operations =
-  | 'attach'
-  | 'eject'
-  | 'insert'
-  | 'plug'
-  | 'unplug'
-  | 'unplug_force'
-  | 'pause'
-  | 'unpause';
+export type Enum_vbd_operations = 'attach' | 'eject' | 'insert' | 'plug' | 'unplug' | 'unplug_force' | 'pause' | 'unpause';
 export type Enum_vbd_type = 'CD' | 'Disk' | 'Floppy';
-export type Enum_vdi_operations =
-  | 'clone'
-  | 'copy'
-  | 'resize'
-  | 'resize_online'
-  | 'snapshot'
-  | 'mirror'
-  | 'destroy'
-  | 'forget'
-  | 'update'
-  | 'force_unlock'
-  | 'generate_config'
-  | 'enable_cbt'
-  | 'disable_cbt'
-  | 'data_destroy'
-  | 'list_changed_blocks'
-  | 'set_on_boot'
-  | 'blocked';
-export type Enum_vdi_type =
-  | 'system'
-  | 'user'
-  | 'ephemeral'
-  | 'suspend'
-  | 'crashdump'
-  | 'ha_statefile'
-  | 'metadata'
-  | 'redo_log'
-  | 'rrd'
-  | 'pvs_cache'
-  | 'cbt_metadata';
+export type Enum_vdi_operations = 'clone' | 'copy' | 'resize' | 'resize_online' | 'snapshot' | 'mirror' | 'destroy' | 'forget' | 'update' | 'force_unlock' | 'generate_config' | 'enable_cbt' | 'disable_cbt' | 'data_destroy' | 'list_changed_blocks' | 'set_on_boot' | 'blocked';
+export type Enum_vdi_type = 'system' | 'user' | 'ephemeral' | 'suspend' | 'crashdump' | 'ha_statefile' | 'metadata' | 'redo_log' | 'rrd' | 'pvs_cache' | 'cbt_metadata';
 export type Enum_vif_ipv4_configuration_mode = 'None' | 'Static';
 export type Enum_vif_ipv6_configuration_mode = 'None' | 'Static';
 export type Enum_vif_locking_mode = 'network_default' | 'locked' | 'unlocked' | 'disabled';
 export type Enum_vif_operations = 'attach' | 'plug' | 'unplug';
-export type Enum_vm_operations =
-  | 'snapshot'
-  | 'clone'
-  | 'copy'
-  | 'create_template'
-  | 'revert'
-  | 'checkpoint'
-  | 'snapshot_with_quiesce'
-  | 'provision'
-  | 'start'
-  | 'start_on'
-  | 'pause'
-  | 'unpause'
-  | 'clean_shutdown'
-  | 'clean_reboot'
-  | 'hard_shutdown'
-  | 'power_state_reset'
-  | 'hard_reboot'
-  | 'suspend'
-  | 'csvm'
-  | 'resume'
-  | 'resume_on'
-  | 'pool_migrate'
-  | 'migrate_send'
-  | 'get_boot_record'
-  | 'send_sysrq'
-  | 'send_trigger'
-  | 'query_services'
-  | 'shutdown'
-  | 'call_plugin'
-  | 'changing_memory_live'
-  | 'awaiting_memory_live'
-  | 'changing_dynamic_range'
-  | 'changing_static_range'
-  | 'changing_memory_limits'
-  | 'changing_shadow_memory'
-  | 'changing_shadow_memory_live'
-  | 'changing_VCPUs'
-  | 'changing_VCPUs_live'
-  | 'changing_NVRAM'
-  | 'assert_operation_valid'
-  | 'data_source_op'
-  | 'update_allowed_operations'
-  | 'make_into_template'
-  | 'import'
-  | 'export'
-  | 'metadata_export'
-  | 'reverting'
-  | 'destroy'
-  | 'create_vtpm';
+export type Enum_vm_operations = 'snapshot' | 'clone' | 'copy' | 'create_template' | 'revert' | 'checkpoint' | 'snapshot_with_quiesce' | 'provision' | 'start' | 'start_on' | 'pause' | 'unpause' | 'clean_shutdown' | 'clean_reboot' | 'hard_shutdown' | 'power_state_reset' | 'hard_reboot' | 'suspend' | 'csvm' | 'resume' | 'resume_on' | 'pool_migrate' | 'migrate_send' | 'get_boot_record' | 'send_sysrq' | 'send_trigger' | 'query_services' | 'shutdown' | 'call_plugin' | 'changing_memory_live' | 'awaiting_memory_live' | 'changing_dynamic_range' | 'changing_static_range' | 'changing_memory_limits' | 'changing_shadow_memory' | 'changing_shadow_memory_live' | 'changing_VCPUs' | 'changing_VCPUs_live' | 'changing_NVRAM' | 'assert_operation_valid' | 'data_source_op' | 'update_allowed_operations' | 'make_into_template' | 'import' | 'export' | 'metadata_export' | 'reverting' | 'destroy' | 'create_vtpm';
 export type Enum_vm_power_state = 'Halted' | 'Paused' | 'Running' | 'Suspended';
 
 export interface SessionRecord {
@@ -852,11 +699,7 @@ export interface XapiMethods {
   'pool.set_ext_auth_max_threads': (self: Ref<'pool'>, value: number) => '';
   'pool.set_local_auth_max_threads': (self: Ref<'pool'>, value: number) => '';
   'pool.set_update_sync_enabled': (self: Ref<'pool'>, value: boolean) => '';
-  'pool.configure_update_sync': (
-    self: Ref<'pool'>,
-    update_sync_frequency: Enum_update_sync_frequency,
-    update_sync_day: number,
-  ) => '';
+  'pool.configure_update_sync': (self: Ref<'pool'>, update_sync_frequency: Enum_update_sync_frequency, update_sync_day: number) => '';
   'pool.reset_telemetry_uuid': (self: Ref<'pool'>) => '';
   'pool.set_telemetry_next_collection': (self: Ref<'pool'>, value: string) => '';
   'pool.set_https_only': (self: Ref<'pool'>, value: boolean) => '';
@@ -866,7 +709,7 @@ export interface XapiMethods {
   'pool.configure_repository_proxy': (self: Ref<'pool'>, url: string, username: string, password: string) => '';
   'pool.disable_client_certificate_auth': (self: Ref<'pool'>) => '';
   'pool.enable_client_certificate_auth': (self: Ref<'pool'>, name: string) => '';
-  'pool.check_update_readiness': (self: Ref<'pool'>, requires_reboot: boolean) => string[][];
+  'pool.check_update_readiness': (self: Ref<'pool'>, requires_reboot: boolean) => (string[])[];
   'pool.sync_updates': (self: Ref<'pool'>, force: boolean, token: string, token_id: string) => string;
   'pool.remove_repository': (self: Ref<'pool'>, value: Ref<'Repository'>) => '';
   'pool.add_repository': (self: Ref<'pool'>, value: Ref<'Repository'>) => '';
@@ -901,21 +744,10 @@ export interface XapiMethods {
   'pool.retrieve_wlb_configuration': () => Record<string, string>;
   'pool.send_wlb_configuration': (config: Record<string, string>) => '';
   'pool.deconfigure_wlb': () => '';
-  'pool.initialize_wlb': (
-    wlb_url: string,
-    wlb_username: string,
-    wlb_password: string,
-    xenserver_username: string,
-    xenserver_password: string,
-  ) => '';
+  'pool.initialize_wlb': (wlb_url: string, wlb_username: string, wlb_password: string, xenserver_username: string, xenserver_password: string) => '';
   'pool.detect_nonhomogeneous_external_auth': (pool: Ref<'pool'>) => '';
   'pool.disable_external_auth': (pool: Ref<'pool'>, config: Record<string, string>) => '';
-  'pool.enable_external_auth': (
-    pool: Ref<'pool'>,
-    config: Record<string, string>,
-    service_name: string,
-    auth_type: string,
-  ) => '';
+  'pool.enable_external_auth': (pool: Ref<'pool'>, config: Record<string, string>, service_name: string, auth_type: string) => '';
   'pool.create_new_blob': (pool: Ref<'pool'>, name: string, mime_type: string, public_: boolean) => Ref<'blob'>;
   'pool.set_ha_host_failures_to_tolerate': (self: Ref<'pool'>, value: number) => '';
   'pool.ha_compute_vm_failover_plan': (failed_hosts: Ref<'host'>[], failed_vms: Ref<'VM'>[]) => Record<string, unknown>;
@@ -1025,7 +857,7 @@ export interface XapiMethods {
   'host.emergency_clear_mandatory_guidance': () => '';
   'host.apply_recommended_guidances': (self: Ref<'host'>) => '';
   'host.set_https_only': (self: Ref<'host'>, value: boolean) => '';
-  'host.apply_updates': (self: Ref<'host'>, hash: string) => string[][];
+  'host.apply_updates': (self: Ref<'host'>, hash: string) => (string[])[];
   'host.emergency_reenable_tls_verification': () => '';
   'host.emergency_disable_tls_verification': () => '';
   'host.set_numa_affinity_policy': (self: Ref<'host'>, value: Enum_host_numa_affinity_policy) => '';
@@ -1038,11 +870,7 @@ export interface XapiMethods {
   'host.disable_display': (host: Ref<'host'>) => Enum_host_display;
   'host.enable_display': (host: Ref<'host'>) => Enum_host_display;
   'host.declare_dead': (host: Ref<'host'>) => '';
-  'host.migrate_receive': (
-    host: Ref<'host'>,
-    network: Ref<'network'>,
-    options: Record<string, string>,
-  ) => Record<string, string>;
+  'host.migrate_receive': (host: Ref<'host'>, network: Ref<'network'>, options: Record<string, string>) => Record<string, string>;
   'host.disable_local_storage_caching': (host: Ref<'host'>) => '';
   'host.enable_local_storage_caching': (host: Ref<'host'>, sr: Ref<'SR'>) => '';
   'host.reset_cpu_features': (host: Ref<'host'>) => '';
@@ -1052,22 +880,12 @@ export interface XapiMethods {
   'host.apply_edition': (host: Ref<'host'>, edition: string, force: boolean) => '';
   'host.reset_server_certificate': (host: Ref<'host'>) => '';
   'host.emergency_reset_server_certificate': () => '';
-  'host.install_server_certificate': (
-    host: Ref<'host'>,
-    certificate: string,
-    private_key: string,
-    certificate_chain: string,
-  ) => '';
+  'host.install_server_certificate': (host: Ref<'host'>, certificate: string, private_key: string, certificate_chain: string) => '';
   'host.refresh_server_certificate': (host: Ref<'host'>) => '';
   'host.get_server_certificate': (host: Ref<'host'>) => string;
   'host.retrieve_wlb_evacuate_recommendations': (self: Ref<'host'>) => Record<string, string[]>;
   'host.disable_external_auth': (host: Ref<'host'>, config: Record<string, string>) => '';
-  'host.enable_external_auth': (
-    host: Ref<'host'>,
-    config: Record<string, string>,
-    service_name: string,
-    auth_type: string,
-  ) => '';
+  'host.enable_external_auth': (host: Ref<'host'>, config: Record<string, string>, service_name: string, auth_type: string) => '';
   'host.get_server_localtime': (host: Ref<'host'>) => string;
   'host.get_servertime': (host: Ref<'host'>) => string;
   'host.call_extension': (host: Ref<'host'>, call: string) => string;
@@ -1230,13 +1048,7 @@ export interface XapiMethods {
   'VM.call_plugin': (vm: Ref<'VM'>, plugin: string, fn: string, args: Record<string, string>) => string;
   'VM.query_services': (self: Ref<'VM'>) => Record<string, string>;
   'VM.set_appliance': (self: Ref<'VM'>, value: Ref<'VM_appliance'>) => '';
-  'VM.import_convert': (
-    type: string,
-    username: string,
-    password: string,
-    sr: Ref<'SR'>,
-    remote_config: Record<string, string>,
-  ) => '';
+  'VM.import_convert': (type: string, username: string, password: string, sr: Ref<'SR'>, remote_config: Record<string, string>) => '';
   'VM.recover': (self: Ref<'VM'>, session_to: Ref<'session'>, force: boolean) => '';
   'VM.get_SRs_required_for_recovery': (self: Ref<'VM'>, session_to: Ref<'session'>) => Ref<'SR'>[];
   'VM.assert_can_be_recovered': (self: Ref<'VM'>, session_to: Ref<'session'>) => '';
@@ -1262,24 +1074,8 @@ export interface XapiMethods {
   'VM.record_data_source': (self: Ref<'VM'>, data_source: string) => '';
   'VM.get_data_sources': (self: Ref<'VM'>) => Record<string, unknown>[];
   'VM.get_boot_record': (self: Ref<'VM'>) => VMRecord;
-  'VM.assert_can_migrate': (
-    vm: Ref<'VM'>,
-    dest: Record<string, string>,
-    live: boolean,
-    vdi_map: Record<string, Ref<'SR'>>,
-    vif_map: Record<string, Ref<'network'>>,
-    options: Record<string, string>,
-    vgpu_map: Record<string, Ref<'GPU_group'>>,
-  ) => '';
-  'VM.migrate_send': (
-    vm: Ref<'VM'>,
-    dest: Record<string, string>,
-    live: boolean,
-    vdi_map: Record<string, Ref<'SR'>>,
-    vif_map: Record<string, Ref<'network'>>,
-    options: Record<string, string>,
-    vgpu_map: Record<string, Ref<'GPU_group'>>,
-  ) => Ref<'VM'>;
+  'VM.assert_can_migrate': (vm: Ref<'VM'>, dest: Record<string, string>, live: boolean, vdi_map: Record<string, Ref<'SR'>>, vif_map: Record<string, Ref<'network'>>, options: Record<string, string>, vgpu_map: Record<string, Ref<'GPU_group'>>) => '';
+  'VM.migrate_send': (vm: Ref<'VM'>, dest: Record<string, string>, live: boolean, vdi_map: Record<string, Ref<'SR'>>, vif_map: Record<string, Ref<'network'>>, options: Record<string, string>, vgpu_map: Record<string, Ref<'GPU_group'>>) => Ref<'VM'>;
   'VM.maximise_memory': (self: Ref<'VM'>, total: number, approximate: boolean) => number;
   'VM.send_trigger': (vm: Ref<'VM'>, trigger: string) => '';
   'VM.send_sysrq': (vm: Ref<'VM'>, key: string) => '';
@@ -1291,13 +1087,7 @@ export interface XapiMethods {
   'VM.wait_memory_target_live': (self: Ref<'VM'>) => '';
   'VM.set_memory_target_live': (self: Ref<'VM'>, target: number) => '';
   'VM.set_memory': (self: Ref<'VM'>, value: number) => '';
-  'VM.set_memory_limits': (
-    self: Ref<'VM'>,
-    static_min: number,
-    static_max: number,
-    dynamic_min: number,
-    dynamic_max: number,
-  ) => '';
+  'VM.set_memory_limits': (self: Ref<'VM'>, static_min: number, static_max: number, dynamic_min: number, dynamic_max: number) => '';
   'VM.set_memory_static_range': (self: Ref<'VM'>, min: number, max: number) => '';
   'VM.set_memory_static_min': (self: Ref<'VM'>, value: number) => '';
   'VM.set_memory_static_max': (self: Ref<'VM'>, value: number) => '';
@@ -1530,26 +1320,7 @@ export interface XapiMethods {
   'VDI.forget': (vdi: Ref<'VDI'>) => '';
   'VDI.copy': (vdi: Ref<'VDI'>, sr: Ref<'SR'>, base_vdi: Ref<'VDI'>, into_vdi: Ref<'VDI'>) => Ref<'VDI'>;
   'VDI.update': (vdi: Ref<'VDI'>) => '';
-  'VDI.introduce': (
-    uuid: string,
-    name_label: string,
-    name_description: string,
-    SR: Ref<'SR'>,
-    type: Enum_vdi_type,
-    sharable: boolean,
-    read_only: boolean,
-    other_config: Record<string, string>,
-    location: string,
-    xenstore_data: Record<string, string>,
-    sm_config: Record<string, string>,
-    managed: boolean,
-    virtual_size: number,
-    physical_utilisation: number,
-    metadata_of_pool: Ref<'pool'>,
-    is_a_snapshot: boolean,
-    snapshot_time: string,
-    snapshot_of: Ref<'VDI'>,
-  ) => Ref<'VDI'>;
+  'VDI.introduce': (uuid: string, name_label: string, name_description: string, SR: Ref<'SR'>, type: Enum_vdi_type, sharable: boolean, read_only: boolean, other_config: Record<string, string>, location: string, xenstore_data: Record<string, string>, sm_config: Record<string, string>, managed: boolean, virtual_size: number, physical_utilisation: number, metadata_of_pool: Ref<'pool'>, is_a_snapshot: boolean, snapshot_time: string, snapshot_of: Ref<'VDI'>) => Ref<'VDI'>;
   'VDI.resize_online': (vdi: Ref<'VDI'>, size: number) => '';
   'VDI.resize': (vdi: Ref<'VDI'>, size: number) => '';
   'VDI.clone': (vdi: Ref<'VDI'>, driver_params: Record<string, string>) => Ref<'VDI'>;
@@ -1651,18 +1422,8 @@ export interface XapiMethods {
   'VBD.get_record': (self: Ref<'VBD'>) => VBDRecord;
   'VIF.get_all_records': () => Record<string, VIFRecord>;
   'VIF.get_all': () => Ref<'VIF'>[];
-  'VIF.configure_ipv6': (
-    self: Ref<'VIF'>,
-    mode: Enum_vif_ipv6_configuration_mode,
-    address: string,
-    gateway: string,
-  ) => '';
-  'VIF.configure_ipv4': (
-    self: Ref<'VIF'>,
-    mode: Enum_vif_ipv4_configuration_mode,
-    address: string,
-    gateway: string,
-  ) => '';
+  'VIF.configure_ipv6': (self: Ref<'VIF'>, mode: Enum_vif_ipv6_configuration_mode, address: string, gateway: string) => '';
+  'VIF.configure_ipv4': (self: Ref<'VIF'>, mode: Enum_vif_ipv4_configuration_mode, address: string, gateway: string) => '';
   'VIF.remove_ipv6_allowed': (self: Ref<'VIF'>, value: string) => '';
   'VIF.add_ipv6_allowed': (self: Ref<'VIF'>, value: string) => '';
   'VIF.set_ipv6_allowed': (self: Ref<'VIF'>, value: string[]) => '';
@@ -1727,53 +1488,16 @@ export interface XapiMethods {
   'SR.set_name_description': (sr: Ref<'SR'>, value: string) => '';
   'SR.set_name_label': (sr: Ref<'SR'>, value: string) => '';
   'SR.set_shared': (sr: Ref<'SR'>, value: boolean) => '';
-  'SR.probe_ext': (
-    host: Ref<'host'>,
-    device_config: Record<string, string>,
-    type: string,
-    sm_config: Record<string, string>,
-  ) => Record<string, unknown>[];
-  'SR.probe': (
-    host: Ref<'host'>,
-    device_config: Record<string, string>,
-    type: string,
-    sm_config: Record<string, string>,
-  ) => string;
+  'SR.probe_ext': (host: Ref<'host'>, device_config: Record<string, string>, type: string, sm_config: Record<string, string>) => Record<string, unknown>[];
+  'SR.probe': (host: Ref<'host'>, device_config: Record<string, string>, type: string, sm_config: Record<string, string>) => string;
   'SR.scan': (sr: Ref<'SR'>) => '';
   'SR.get_supported_types': () => string[];
   'SR.update': (sr: Ref<'SR'>) => '';
   'SR.forget': (sr: Ref<'SR'>) => '';
   'SR.destroy': (sr: Ref<'SR'>) => '';
-  'SR.make': (
-    host: Ref<'host'>,
-    device_config: Record<string, string>,
-    physical_size: number,
-    name_label: string,
-    name_description: string,
-    type: string,
-    content_type: string,
-    sm_config: Record<string, string>,
-  ) => string;
-  'SR.introduce': (
-    uuid: string,
-    name_label: string,
-    name_description: string,
-    type: string,
-    content_type: string,
-    shared: boolean,
-    sm_config: Record<string, string>,
-  ) => Ref<'SR'>;
-  'SR.create': (
-    host: Ref<'host'>,
-    device_config: Record<string, string>,
-    physical_size: number,
-    name_label: string,
-    name_description: string,
-    type: string,
-    content_type: string,
-    shared: boolean,
-    sm_config: Record<string, string>,
-  ) => Ref<'SR'>;
+  'SR.make': (host: Ref<'host'>, device_config: Record<string, string>, physical_size: number, name_label: string, name_description: string, type: string, content_type: string, sm_config: Record<string, string>) => string;
+  'SR.introduce': (uuid: string, name_label: string, name_description: string, type: string, content_type: string, shared: boolean, sm_config: Record<string, string>) => Ref<'SR'>;
+  'SR.create': (host: Ref<'host'>, device_config: Record<string, string>, physical_size: number, name_label: string, name_description: string, type: string, content_type: string, shared: boolean, sm_config: Record<string, string>) => Ref<'SR'>;
   'SR.remove_from_sm_config': (self: Ref<'SR'>, key: string) => '';
   'SR.add_to_sm_config': (self: Ref<'SR'>, key: string, value: string) => '';
   'SR.set_sm_config': (self: Ref<'SR'>, value: Record<string, string>) => '';
@@ -1830,12 +1554,7 @@ export interface XapiMethods {
   'network.remove_purpose': (self: Ref<'network'>, value: Enum_network_purpose) => '';
   'network.add_purpose': (self: Ref<'network'>, value: Enum_network_purpose) => '';
   'network.set_default_locking_mode': (network: Ref<'network'>, value: Enum_network_default_locking_mode) => '';
-  'network.create_new_blob': (
-    network: Ref<'network'>,
-    name: string,
-    mime_type: string,
-    public_: boolean,
-  ) => Ref<'blob'>;
+  'network.create_new_blob': (network: Ref<'network'>, name: string, mime_type: string, public_: boolean) => Ref<'blob'>;
   'network.remove_tags': (self: Ref<'network'>, value: string) => '';
   'network.add_tags': (self: Ref<'network'>, value: string) => '';
   'network.set_tags': (self: Ref<'network'>, value: string[]) => '';

@@ -138,6 +138,46 @@ Describe 'committed vectors (test/vectors/v3.json)' {
     }
 }
 
+Describe 'sender authentication (a pinned sender key, docs/protocol.md §4a)' {
+    BeforeAll {
+        $script:SenderPem = Get-Content -Raw (Join-Path $script:Root 'test/vectors/v3-sender.pub.pem')
+        $script:Sender = New-SealSenderVerifier -Spki (ConvertFrom-PemSpki $script:SenderPem)
+        function Invoke-SignedOpen($C, $Signature) {
+            return (Open-SealEnvelope -Envelope $C.envelope -Agreement $script:VectorKex -VmId $C.vm_id -Attempt $C.attempt -Hellos @{ $C.challenge = $C.hello } -Sender $script:Sender -Signature $Signature)
+        }
+    }
+    It 'reads the pinned PEM as the committed SubjectPublicKeyInfo' {
+        [Convert]::ToBase64String((ConvertFrom-PemSpki $script:SenderPem)) | Should -Be $script:Vectors.sender_spki_base64
+        { ConvertFrom-PemSpki (Get-Content -Raw (Join-Path $script:Root 'test/vectors/v3-sender.pem')) } | Should -Throw
+    }
+    It 'turns DER signatures into P1363 that verify, and refuses malformed DER' {
+        $s = New-SealSigningKey
+        $data = [System.Text.Encoding]::UTF8.GetBytes('virtseal sender')
+        $p1363 = ConvertFrom-DerEcdsaSignature (Invoke-SealSign $s $data)
+        $p1363.Length | Should -Be 64
+        $s.Key.VerifyData($data, $p1363, [System.Security.Cryptography.HashAlgorithmName]::SHA256) | Should -BeTrue
+        { ConvertFrom-DerEcdsaSignature ([byte[]]@(0x30, 3, 2, 1, 1)) } | Should -Throw
+    }
+    It 'opens vector <name> with its recorded sender signature' -ForEach $script:VectorCases {
+        $r = Invoke-SignedOpen $c $c.sender_signature
+        $r.Reason | Should -Be '-'
+        [Convert]::ToBase64String($r.Payload) | Should -Be $c.payload_base64
+    }
+    It 'refuses vector <name> unsigned, signed for another attempt, or signed by another key (envelope_signature)' -ForEach $script:VectorCases {
+        (Invoke-SignedOpen $c $null).Reason | Should -Be 'envelope_signature'
+        $other = $script:Vectors.cases | Where-Object name -NE $c.name | Select-Object -First 1
+        (Invoke-SignedOpen $c $other.sender_signature).Reason | Should -Be 'envelope_signature'
+        (Invoke-SignedOpen $c ($c.attempt + ' ' + $other.sender_signature.Split(' ')[1])).Reason | Should -Be 'envelope_signature'
+        $th = Get-Sha256 (Get-Utf8Bytes ("virtseal/3 transcript`n$($c.hello)`n$($c.epk_spki_base64)`n"))
+        $signed = Get-Utf8Bytes ("virtseal/3 sender`n$(ConvertTo-Hex $th)`n$($c.envelope)")
+        ConvertTo-Hex (Get-Sha256 $signed) | Should -Be $c.sender_signed_sha256_hex
+        $forged = [Convert]::ToBase64String((Invoke-SealSign (New-SealSigningKey) $signed))
+        (Invoke-SignedOpen $c "$($c.attempt) $forged").Reason | Should -Be 'envelope_signature'
+        # Without a pin the same envelope opens as before (compatibility).
+        (Open-SealEnvelope -Envelope $c.envelope -Agreement $script:VectorKex -VmId $c.vm_id -Attempt $c.attempt -Hellos @{ $c.challenge = $c.hello }).Reason | Should -Be '-'
+    }
+}
+
 Describe 'accounts the agent keeps to' {
     BeforeEach { Mock Get-LocalUser { $null } }
     It 'refuses the built-in Guest, DefaultAccount and WDAGUtilityAccount by name (any case)' {
@@ -307,5 +347,46 @@ Describe 'exchange with the Node host (live envelopes sealed by src/seal)' {
             Should -Invoke Invoke-ApplyStep -Times 0 -Exactly
             Test-AgentFlag 'applied' | Should -BeFalse
         } finally { Remove-Item -Recurse -Force $dir }
+    }
+
+    Context 'with a pinned sender key' {
+        BeforeAll { $script:PinPem = Get-Content -Raw (Join-Path $script:Root 'test/vectors/v3-sender.pub.pem') }
+        It 'refuses a valid-by-v3 envelope from a pool-0 writer without the controller key (<mode>), applies nothing' -ForEach @(@{ mode = '' }, @{ mode = 'forged' }) {
+            $dir = New-World
+            try {
+                Mock Invoke-ApplyStep {}
+                $hostProcess = Start-NodeHost $dir '5c0ffee0-1234-4321-abcd-00155d010203' @{ hostname = 'evil' } $mode
+                $code = Invoke-VirtsealAgent -TimeoutSeconds 240 -AckTimeoutSeconds 60 -PollMilliseconds 100 -SenderKeyPem $script:PinPem
+                $outcome = Wait-NodeHost $hostProcess
+                $code | Should -Be 1
+                $outcome.ok | Should -BeFalse
+                $outcome.guestReason | Should -Be 'envelope_signature'
+                Should -Invoke Invoke-ApplyStep -Times 0 -Exactly
+                Test-AgentFlag 'applied' | Should -BeFalse
+            } finally { Remove-Item -Recurse -Force $dir }
+        }
+        It "applies the controller's signed envelope" {
+            $dir = New-World
+            try {
+                Mock Invoke-ApplyStep {}
+                $hostProcess = Start-NodeHost $dir '5c0ffee0-1234-4321-abcd-00155d010203' @{ hostname = 'win03' } 'signed'
+                $code = Invoke-VirtsealAgent -TimeoutSeconds 240 -AckTimeoutSeconds 60 -PollMilliseconds 100 -SenderKeyPem $script:PinPem
+                $outcome = Wait-NodeHost $hostProcess
+                $code | Should -Be 0
+                $outcome.ok | Should -BeTrue -Because ($outcome | ConvertTo-Json -Compress)
+                Should -Invoke Invoke-ApplyStep -Times 6 -Exactly
+                Test-AgentFlag 'applied' | Should -BeTrue
+            } finally { Remove-Item -Recurse -Force $dir }
+        }
+        It 'fails with sender_key when the pin is not a P-256 public key' {
+            $dir = New-World
+            try {
+                Mock Write-GuestItem {}
+                $rsa = [System.Security.Cryptography.RSA]::Create(1024)
+                $pem = "-----BEGIN PUBLIC KEY-----`n$([Convert]::ToBase64String($rsa.ExportSubjectPublicKeyInfo()))`n-----END PUBLIC KEY-----`n"
+                Invoke-VirtsealAgent -TimeoutSeconds 5 -AckTimeoutSeconds 1 -PollMilliseconds 50 -SenderKeyPem $pem | Should -Be 1
+                Should -Invoke Write-GuestItem -Times 1 -Exactly -ParameterFilter { $Name -eq 'virtseal.status' -and $Value -like 'failed * sender_key -' }
+            } finally { Remove-Item -Recurse -Force $dir }
+        }
     }
 }

@@ -2,25 +2,29 @@
  * The Node host side for the Windows agent's Pester suite: runs the real sealed exchange (src/seal) on pool files
  * in a directory the Pester test gives, and prints the outcome as one JSON line.
  *
- *   npx tsx test/unit/guest/windows/seal-host.ts <kvp-dir> <vm-id> <config.json> [tamper]
+ *   npx tsx test/unit/guest/windows/seal-host.ts <kvp-dir> <vm-id> <config.json> [tamper|signed|forged]
+ *
+ * `signed`: envelopes signed with the committed test sender key (test/vectors/v3-sender.pem); `forged`: signed with
+ * a fresh key of its own, as a party without the controller's key would.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GuestChannel } from '../../../../src/drivers/types';
 import { runSealedExchange } from '../../../../src/seal/host-exchange';
 import { poolFileChannel } from '../../../../src/seal/kvp-pool-file';
+import { parseSenderKey } from '../../../../src/seal/sender';
 
 const [dir, vmId, configFile, mode] = process.argv.slice(2);
 const inner = poolFileChannel(dir!);
-// `tamper`: one byte of the first chunk changes in transit, after the host computed the MAC.
+const flip = (v: string, i: number): string => v.slice(0, i) + (v[i] === 'A' ? 'B' : 'A') + v.slice(i + 1);
+// `tamper`: one ciphertext character of the first chunk changes in transit, after the host computed the MAC.
 const channel: GuestChannel =
   mode === 'tamper'
     ? {
         ...inner,
         writeHostItems: (items) =>
           inner.writeHostItems(
-            items.map(([k, v]) =>
-              k === 'virtseal.chunk.0' ? [k, v.slice(0, 300) + (v[300] === 'A' ? 'B' : 'A') + v.slice(301)] : [k, v],
-            ),
+            items.map(([k, v]) => (k === 'virtseal.chunk.0' ? [k, flip(v, v.indexOf('\ndata ') + 30)] : [k, v])),
           ),
       }
     : inner;
@@ -32,6 +36,12 @@ try {
     timeoutMs: 240_000,
     initialDelayMs: 100,
     maxDelayMs: 500,
+    senderKey:
+      mode === 'signed'
+        ? parseSenderKey(readFileSync('test/vectors/v3-sender.pem', 'utf8'), 'sender_key')
+        : mode === 'forged'
+          ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey
+          : undefined,
   });
   console.log(JSON.stringify({ ok: true, result }));
 } catch (e) {
