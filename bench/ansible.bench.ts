@@ -59,7 +59,7 @@ export default async function ansibleBench(): Promise<void> {
         for (const r of rounds) {
           const res = taskResult(run.report, `bench ${c.key} ${r}`, host);
           if (res.status !== 'ok') throw new Error(`${c.module} on ${host}: ${res.status}`);
-          res.items.forEach((t, i) => durations.push((t - (i === 0 ? 0 : res.items[i - 1]!)) * 1000));
+          for (const [i, t] of res.items.entries()) durations.push((t - (i === 0 ? 0 : res.items[i - 1]!)) * 1000);
         }
         if (durations.length !== N)
           throw new Error(`${c.module} on ${host}: ${durations.length} item timings, expected ${N}`);

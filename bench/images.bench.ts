@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishImage } from '../src/services/image';
-import { startWorld } from '../test/unit/services/sim-session';
+import { startWorld } from '../test/component/services/sim-session';
 
 export default async function bench(sizeMiB = Number(process.argv[3] ?? 128)): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'virtseal-bench-images-'));

@@ -212,4 +212,4 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-if (process.argv[1] && process.argv[1].endsWith('seal.bench.ts')) await sealBench(Number(process.argv[2] ?? 20));
+if (process.argv[1]?.endsWith('seal.bench.ts')) await sealBench(Number(process.argv[2] ?? 20));

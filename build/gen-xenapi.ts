@@ -147,12 +147,16 @@ const enumName = (e: string) => `Enum_${e}`;
 
 /** A xenapi.json type string as a TypeScript type (JSON-RPC encoding: int and float are numbers, datetime a string). */
 export function tsType(t: string): string {
-  let m: RegExpExecArray | null;
-  if ((m = /^\((.+) -> (.+)\) map$/.exec(t))) return `Record<string, ${tsType(m[2]!)}>`;
-  if ((m = /^(.+) set$/.exec(t))) return `${wrap(tsType(m[1]!))}[]`;
-  if ((m = /^(\w+) ref$/.exec(t))) return `Ref<'${m[1]}'>`;
-  if ((m = /^enum (\w+)$/.exec(t))) return enumName(m[1]!);
-  if ((m = /^(\w+) record$/.exec(t))) return classNames.has(m[1]!) ? recordName(m[1]!) : 'Record<string, unknown>';
+  const map = /^\((.+) -> (.+)\) map$/.exec(t);
+  if (map) return `Record<string, ${tsType(map[2]!)}>`;
+  const set = /^(.+) set$/.exec(t);
+  if (set) return `${wrap(tsType(set[1]!))}[]`;
+  const ref = /^(\w+) ref$/.exec(t);
+  if (ref) return `Ref<'${ref[1]}'>`;
+  const enumType = /^enum (\w+)$/.exec(t);
+  if (enumType) return enumName(enumType[1]!);
+  const record = /^(\w+) record$/.exec(t);
+  if (record) return classNames.has(record[1]!) ? recordName(record[1]!) : 'Record<string, unknown>';
   switch (t) {
     case 'string':
     case 'datetime':
@@ -245,9 +249,9 @@ export function renderTypes(subset: Subset, subsetText: string): string {
 export function formatSubset(subset: Subset): string {
   const lines = ['{', ` "source": ${JSON.stringify(subset.source)},`, ' "enums": {'];
   const enums = Object.entries(subset.enums);
-  enums.forEach(([k, v], i) =>
-    lines.push(`  ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < enums.length - 1 ? ',' : ''}`),
-  );
+  for (const [i, [k, v]] of enums.entries()) {
+    lines.push(`  ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < enums.length - 1 ? ',' : ''}`);
+  }
   lines.push(' },', ' "classes": [');
   subset.classes.forEach((c, ci) => {
     lines.push(
@@ -255,7 +259,8 @@ export function formatSubset(subset: Subset): string {
       `   "fields": ${JSON.stringify(c.fields)},`,
       '   "messages": [',
     );
-    c.messages.forEach((m, i) => lines.push(`    ${JSON.stringify(m)}${i < c.messages.length - 1 ? ',' : ''}`));
+    for (const [i, m] of c.messages.entries())
+      lines.push(`    ${JSON.stringify(m)}${i < c.messages.length - 1 ? ',' : ''}`);
     lines.push(`  ]}${ci < subset.classes.length - 1 ? ',' : ''}`);
   });
   lines.push(' ]', '}', '');

@@ -4,7 +4,7 @@
  * docset winserver2022-ps) and github.com/MicrosoftDocs/PowerShell-Docs (CimCmdlets, 5.1 reference):
  *   tsx build/hyperv-parameter-sets.ts <windows-powershell-docs dir> <PowerShell-Docs dir>
  * Each cmdlet's SYNTAX section is read: one entry per parameter set with each parameter's type and whether it is
- * mandatory. The table is committed; test/unit/sim/fake-hyperv-parameters.test.ts checks the fakes against it.
+ * mandatory. The table is committed; test/component/sim/fake-hyperv-parameters.test.ts checks the fakes against it.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -22,7 +22,7 @@ export function embeddedArgsText(fn: unknown = globalThis.__virtsealEmbeddedArgs
     .find((l: string) => l.startsWith('//'));
   const text = line?.slice(2).trim();
   // Unsubstituted, the line still holds the marker, which starts with '<'.
-  return text !== undefined && text.startsWith('{') ? text : undefined;
+  return text?.startsWith('{') ? text : undefined;
 }
 
 export type ArgsSource = 'embedded' | 'file';

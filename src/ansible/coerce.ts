@@ -118,13 +118,13 @@ function keyValueDict(text: string, secret: boolean, original: unknown): Record<
   const fields: string[] = [];
   let buffer = '';
   let quote: string | undefined;
-  let escape = false;
+  let escaping = false;
   for (const c of text.trim()) {
-    if (escape) {
+    if (escaping) {
       buffer += c;
-      escape = false;
+      escaping = false;
     } else if (c === '\\') {
-      escape = true;
+      escaping = true;
     } else if (quote === undefined && (c === "'" || c === '"')) {
       quote = c;
     } else if (quote !== undefined && c === quote) {
@@ -376,7 +376,7 @@ function level(
   const props = schema.properties ?? {};
   const entries = Object.entries(props);
   const at = (name: string) => joinPath(path, name);
-  const has = (name: string) => Object.prototype.hasOwnProperty.call(params, name);
+  const has = (name: string) => Object.hasOwn(params, name);
   const secretOf = (prop: OptionSchema) => secretAbove || prop['x-no-log'] === true;
 
   // 1. Environment fallbacks, for options not given at all. An empty variable counts as unset (docs/ansible-modules.md).

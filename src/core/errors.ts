@@ -27,9 +27,11 @@ export class VirtsealError extends Error {
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: inherited by every subclass; `this` is the class being tested
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     if (!isVirtsealError(value)) return false;
     for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+      // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested, not VirtsealError
       if ((proto as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
     }
     return false;

@@ -11,16 +11,25 @@
 import { Unsupported } from '../core/errors';
 import type { HostConnection, Hypervisor, HypervisorType } from './types';
 
+/** The disk format a hypervisor's image library holds; images are converted to it on the controller. */
+export type LibraryFormat = 'vhdx' | 'qcow2' | 'raw';
+
+/** A registry line: what is known of a driver without loading it, and how to load it. */
+export interface DriverLine {
+  readonly libraryFormat: LibraryFormat;
+  readonly load: () => Promise<DriverEntry>;
+}
+
 /** What a driver folder's `connect.ts` exports. */
 export interface DriverEntry {
   /** Opens the host (one connection, reused until `close()`); validates the driver's own settings first. */
   connect(connection: HostConnection): Promise<Hypervisor>;
 }
 
-export const drivers: { readonly [H in HypervisorType]: () => Promise<DriverEntry> } = {
-  hyperv: () => import('./hyperv/connect'),
-  libvirt: () => import('./libvirt/connect'),
-  xen: () => import('./xen/connect'),
+export const drivers: { readonly [H in HypervisorType]: DriverLine } = {
+  hyperv: { libraryFormat: 'vhdx', load: () => import('./hyperv/connect') },
+  libvirt: { libraryFormat: 'qcow2', load: () => import('./libvirt/connect') },
+  xen: { libraryFormat: 'raw', load: () => import('./xen/connect') },
 };
 
 export function isHypervisorType(value: string): value is HypervisorType {
@@ -32,6 +41,6 @@ export async function openHypervisor(connection: HostConnection): Promise<Hyperv
   if (!isHypervisorType(connection.hypervisor)) {
     throw new Unsupported(`hypervisor ${String(connection.hypervisor)} is not supported by this build`);
   }
-  const entry = await drivers[connection.hypervisor]();
+  const entry = await drivers[connection.hypervisor].load();
   return entry.connect(connection);
 }

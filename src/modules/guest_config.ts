@@ -15,7 +15,7 @@ export default defineModule<GuestConfigOptions>({
   argsOffDisk: true,
   run: (ctx) => {
     const { options } = ctx;
-    guestConfigSecrets(options.config).forEach((s) => ctx.addSecret(s));
+    for (const s of guestConfigSecrets(options.config)) ctx.addSecret(s);
     // Every semantic check runs before the host is touched: a bad address must not start the VM first.
     const { protocol, ...config } = options.config as GuestConfig & { protocol?: string };
     assertGuestConfig(config as GuestConfig, 'config');

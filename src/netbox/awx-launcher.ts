@@ -85,7 +85,7 @@ export class AwxLauncher implements Launcher {
     if (plan.jobTemplate === undefined) {
       return { kind: 'failed', error: `the mapping names no targets.${plan.action}.job_template` };
     }
-    let extraVars;
+    let extraVars: ReturnType<typeof resolveVars>;
     try {
       extraVars = resolveVars(plan.extraVars, this.options.env, this.options.redactor);
     } catch (error) {

@@ -10,7 +10,7 @@ import type { Mapping } from './mapping';
 import { MemoryEventStore } from './memory-store';
 import { NetboxWriter } from './netbox-writer';
 import type { NetboxEvent } from './payload';
-import { Redactor } from './secrets';
+import type { Redactor } from './secrets';
 import { createBridgeServer } from './server';
 import { SqliteEventStore } from './sqlite-store';
 import type { EventStore } from './store';

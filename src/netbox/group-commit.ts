@@ -33,7 +33,7 @@ export class GroupCommit {
         batch.map((b) => b.event),
         this.clock.now(),
       );
-      batch.forEach((b, i) => b.resolve(outcomes[i]!));
+      for (const [i, b] of batch.entries()) b.resolve(outcomes[i]!);
     } catch (error) {
       for (const b of batch) b.reject(error);
     }

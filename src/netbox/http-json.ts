@@ -42,7 +42,7 @@ export function requestJson(req: JsonRequest): Promise<JsonResponse> {
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = undefined;
+          let body: unknown;
           try {
             body = text === '' ? undefined : JSON.parse(text);
           } catch {

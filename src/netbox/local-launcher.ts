@@ -81,7 +81,7 @@ export class LocalLauncher implements Launcher {
   }
 
   async launch(plan: LaunchPlan): Promise<LaunchOutcome> {
-    let vars;
+    let vars: ReturnType<typeof resolveVars>;
     try {
       vars = resolveVars(plan.extraVars, this.options.env, this.options.redactor);
       for (const [k, v] of Object.entries(vars)) {

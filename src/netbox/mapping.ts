@@ -147,7 +147,7 @@ export function buildMapping(doc: unknown, source = 'mapping'): Mapping {
     }
   }
   const varMaps: [string, VarMap][] = [['defaults', mapping.defaults]];
-  mapping.rules.forEach((r, i) => r.extra_vars && varMaps.push([`rules.${i}.extra_vars`, r.extra_vars]));
+  for (const [i, r] of mapping.rules.entries()) if (r.extra_vars) varMaps.push([`rules.${i}.extra_vars`, r.extra_vars]);
   for (const [where, vars] of varMaps) {
     for (const [name, value] of Object.entries(vars)) {
       const isRef = typeof value === 'object';

@@ -65,13 +65,20 @@ export function createBridgeServer(o: BridgeServerOptions): Server {
       send(res, { status: 200, body: { status: 'ok' } });
       return;
     }
-    if (url !== path) return send(res, { status: 404, body: { error: 'not found' } });
+    if (url !== path) {
+      send(res, { status: 404, body: { error: 'not found' } });
+      return;
+    }
     if (req.method !== 'POST') {
       res.setHeader('allow', 'POST');
-      return send(res, { status: 405, body: { error: 'only POST' } });
+      send(res, { status: 405, body: { error: 'only POST' } });
+      return;
     }
     const declared = Number(req.headers['content-length'] ?? '0');
-    if (declared > max) return tooLarge(req, res);
+    if (declared > max) {
+      tooLarge(req, res);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;

@@ -22,10 +22,10 @@ function scalar(value: string | number | boolean): string {
     if (!Number.isFinite(value)) throw new Error('extra var number is not finite');
     return String(value);
   }
-  return `!unsafe "${escape(value)}"`;
+  return `!unsafe "${escapeUnsafe(value)}"`;
 }
 
-function escape(text: string): string {
+function escapeUnsafe(text: string): string {
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

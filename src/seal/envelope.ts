@@ -72,16 +72,15 @@ export function sealEnvelope(options: SealOptions): Sealed {
   const epk = spkiOf(ephemeral.publicKey).toString('base64');
   const keys = deriveSessionKeys(ecdh(ephemeral.privateKey, options.guestKey), transcriptHash(options.hello, epk));
   const data = encryptData(keys.enc, options.payload, options.fixed?.salt ?? random(8));
-  const body =
-    [
-      ENVELOPE_MAGIC,
-      `vm ${normalizeVmId(options.vmId)}`,
-      `attempt ${options.attempt}`,
-      `challenge ${options.challenge}`,
-      `alg ${ALGORITHM}`,
-      `epk ${epk}`,
-      `data ${data.toString('base64')}`,
-    ].join('\n') + '\n';
+  const body = `${[
+    ENVELOPE_MAGIC,
+    `vm ${normalizeVmId(options.vmId)}`,
+    `attempt ${options.attempt}`,
+    `challenge ${options.challenge}`,
+    `alg ${ALGORITHM}`,
+    `epk ${epk}`,
+    `data ${data.toString('base64')}`,
+  ].join('\n')}\n`;
   const mac = hmacSha256(keys.mac, body).toString('hex');
   return { envelope: `${body}mac ${mac}\n`, keys };
 }
@@ -152,7 +151,7 @@ export function openEnvelope(
     throw new EnvelopeRejected('key_agreement', 'the envelope key is not a P-256 point this attempt can agree with');
   }
   const keys = deriveSessionKeys(z, transcriptHash(expected.hello, epk));
-  const body = lines.slice(0, 7).join('\n') + '\n';
+  const body = `${lines.slice(0, 7).join('\n')}\n`;
   if (!equalsConstantTime(hmacSha256(keys.mac, body), Buffer.from(mac, 'hex'))) {
     throw new EnvelopeRejected(
       'mac',

@@ -49,7 +49,7 @@ export function payloadEntries(config: GuestConfig): Map<string, string> {
     put('domain_join.password', config.domain_join.password);
     put('domain_join.ou', config.domain_join.ou);
   }
-  (config.run_once ?? []).forEach((cmd, i) => put(`run_once.${idx(i)}`, cmd));
+  for (const [i, cmd] of (config.run_once ?? []).entries()) put(`run_once.${idx(i)}`, cmd);
   put('linux.network_config', renderNetworkConfig(config.nics ?? []));
   put('linux.user_data', config.user_data);
   return e;
@@ -62,7 +62,7 @@ export function encodePayload(entries: ReadonlyMap<string, string>): Buffer {
     if (!KEY.test(key)) throw new Error(`payload key '${key}' is not canonical`);
     lines.push(`${key} ${Buffer.from(entries.get(key)!, 'utf8').toString('base64')}`);
   }
-  return Buffer.from(lines.join('\n') + '\n', 'utf8');
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
 }
 
 /** The canonical config alone: what the applied record's digest covers. */

@@ -96,7 +96,7 @@ export async function configureGuest(session: Session, request: GuestConfigReque
     {
       name: 'sealed exchange',
       run: async (c) => {
-        const outcome = await (session.dryRun ? exchange() : withExchangeLock(lease, exchange));
+        const outcome = await session.checkMode.locked((run) => withExchangeLock(lease, run), exchange);
         c.attemptId = outcome.attemptId;
       },
     },

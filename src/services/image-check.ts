@@ -28,17 +28,13 @@ export async function checkImages(
       )
     )
       continue;
-    if (session.dryRun) {
-      warn(
-        `image '${image}' (option '${option}') is not on the host yet: the real run fails unless an earlier task publishes it`,
-      );
-      continue;
-    }
-    throw new NotFound(
-      `image '${image}' (option '${option}') is not in the host's image library; publish it first with virtseal.core.image`,
-      {
-        details: { option },
-      },
+    session.checkMode.unlessEarlierTask(
+      new NotFound(
+        `image '${image}' (option '${option}') is not in the host's image library; publish it first with virtseal.core.image`,
+        { details: { option } },
+      ),
+      `image '${image}' (option '${option}') is not on the host yet: the real run fails unless an earlier task publishes it`,
+      warn,
     );
   }
 }

@@ -8,14 +8,15 @@ import { homedir } from 'node:os';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidArgument } from '../core/errors';
+import { drivers, isHypervisorType } from '../drivers/registry';
 import type { HypervisorType } from '../drivers/types';
 import { type FetchProgress, fetchText, fetchToCache, isUrl, redact } from '../images/fetch';
 import { checkImage, convertImage, type DiskFormat, imageInfo, SOURCE_FORMATS } from '../images/qemu-img';
 import { sha256File } from '../transport/file-hash';
 
-/** The format each hypervisor's library holds. */
+/** The format each hypervisor's library holds (its driver registry line says). */
 export function libraryFormat(hypervisor: HypervisorType | string): DiskFormat {
-  return hypervisor === 'hyperv' ? 'vhdx' : hypervisor === 'xen' ? 'raw' : 'qcow2';
+  return isHypervisorType(hypervisor) ? drivers[hypervisor].libraryFormat : 'qcow2';
 }
 
 export interface ImageSourceRequest {

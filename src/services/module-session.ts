@@ -42,7 +42,7 @@ export async function openSession(
   settings: ExchangeSettings = {},
 ): Promise<Session> {
   const { connection, secrets } = resolveConnection(connectionOptions, process.env, hostOverride);
-  secrets.forEach((s) => ctx.addSecret(s));
+  for (const s of secrets) ctx.addSecret(s);
   const { ssh } = connection;
   ctx.debug(
     `connecting to ${ssh ? `${ssh.user}@${ssh.host}:${ssh.port ?? 22}` : 'the local host'} (${connection.hypervisor})`,

@@ -57,8 +57,11 @@ export async function ensureNic(
     } else {
       if (macDiffers && vm.state !== 'off') {
         const why = `VM '${vm.name}' is ${vm.state}: the MAC address of NIC '${request.name}' (option 'mac') changes only with the VM off`;
-        if (!session.dryRun) throw new Conflict(`${why}; stop it first`, { details: { option: 'mac' } });
-        warn(`${why}: the real run fails unless an earlier task stops it`);
+        session.checkMode.unlessEarlierTask(
+          new Conflict(`${why}; stop it first`, { details: { option: 'mac' } }),
+          `${why}: the real run fails unless an earlier task stops it`,
+          warn,
+        );
       }
       const differs = network !== before.network || (vlanId ?? 0) !== (before.vlanId ?? 0) || macDiffers;
       if (differs) after = await withOptionNames(deviceOptionOf, () => hv.nics.setNic({ vmId: vm.id, nic: spec }));

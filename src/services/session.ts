@@ -1,12 +1,13 @@
 /**
  * One module run against one host: the recording driver (live or dry run), the clock, and the two long waits a
  * service may need (guest IP address, sealed exchange). Check mode is decided here, once: a dry-run session records
- * intended writes and its waits return at once, so services never branch on check mode.
+ * intended writes and its waits return at once. The few decisions that must still differ are the named policy
+ * `checkMode` below; services ask it, never whether they are in check mode.
  */
 import { type Clock, systemClock } from '../core/clock';
 import { OperationTimeout } from '../core/errors';
 import { waitFor } from '../core/wait';
-import { recording, type RecordingHypervisor } from '../drivers/dry-run';
+import { recording, type RecordingHypervisor } from '../drivers/dry-run/index';
 import type { GuestChannel, Hypervisor } from '../drivers/types';
 import { bindOnlyNic } from '../seal/network-config';
 
@@ -25,10 +26,41 @@ export interface ExchangeOutcome {
 /** Runs the sealed exchange; resolves when the guest reports applied, throws GuestFailed / GuestTimeout otherwise. */
 export type ExchangeRunner = (request: ExchangeRequest) => Promise<ExchangeOutcome>;
 
+/**
+ * The decisions that differ in check mode, each named for what it decides. Everything else runs the same code on
+ * the recording driver (src/drivers/dry-run/).
+ */
+export interface CheckModePolicy {
+  /** True in check mode; for reporting (`check_mode` in results), not for branching. */
+  readonly active: boolean;
+  /**
+   * A refusal that rests on host state an earlier task of the same play may change (an image it publishes, a VM it
+   * stops): a real run throws `refusal`; check mode cannot know what the earlier task did, so it warns `warning`
+   * (which says what the real run needs) and goes on.
+   */
+  unlessEarlierTask(refusal: Error, warning: string, warn: (message: string) => void): void;
+  /**
+   * Runs `run` holding a lock on the host: `take` acquires it around `run` in a real run; check mode writes nothing
+   * to the host, so it takes no lock and runs `run` alone.
+   */
+  locked<T>(take: (run: () => Promise<T>) => Promise<T>, run: () => Promise<T>): Promise<T>;
+}
+
+export function checkModePolicy(active: boolean): CheckModePolicy {
+  return {
+    active,
+    unlessEarlierTask(refusal, warning, warn) {
+      if (!active) throw refusal;
+      warn(warning);
+    },
+    locked: (take, run) => (active ? run() : take(run)),
+  };
+}
+
 export interface Session {
   readonly hv: RecordingHypervisor;
   readonly clock: Clock;
-  readonly dryRun: boolean;
+  readonly checkMode: CheckModePolicy;
   /** Waits until the guest reports at least one IP address; returns the addresses. */
   waitForIp(options: {
     readonly vmId: string;
@@ -55,7 +87,7 @@ export function createSession(inner: Hypervisor, options: SessionOptions): Sessi
   return {
     hv,
     clock,
-    dryRun: options.check,
+    checkMode: checkModePolicy(options.check),
     async waitForIp({ vmId, vmName, timeoutMs }) {
       if (options.check) return (await hv.guestAddresses({ vmId })).filter(usable);
       return waitFor(

@@ -171,7 +171,7 @@ async function reconfigure(
       desired.nics.findIndex((n) => n.name === name),
     );
   const plan = planVm(vm, desired);
-  plan.warnings.forEach((w) => hooks.warn(w));
+  for (const w of plan.warnings) hooks.warn(w);
   // Cold changes apply in this run when the VM is off or is to be stopped or power-cycled anyway. A saved VM is not
   // off: Hyper-V and libvirt keep its memory and refuse off-only changes until its saved state is gone.
   const coldInThisRun = vm.state === 'off' || desired.state === 'stopped' || desired.allowPowerCycle;

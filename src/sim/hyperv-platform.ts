@@ -282,7 +282,7 @@ export class HyperVPlatform {
       .map((s) => ({
         ComputerName: this.ctx.registry.host.name,
         Name: s.name,
-        Id: '00000000-0000-0000-0000-' + s.name.length.toString().padStart(12, '0'),
+        Id: `00000000-0000-0000-0000-${s.name.length.toString().padStart(12, '0')}`,
         SwitchType: s.type,
       }));
   }
@@ -1491,7 +1491,7 @@ export class HyperVPlatform {
       }
       case 'Msvm_ShutdownComponent.InitiateShutdown': {
         const vm = this.ctx.registry.vm(String(instance.properties.SystemName ?? '').toLowerCase());
-        if (!vm || vm.state !== 'Running') return { returnValue: 32775 };
+        if (vm?.state !== 'Running') return { returnValue: 32775 };
         if (vm.guest === 'unresponsive') return { returnValue: 0 };
         void this.ctx.jobs.run('shutdown', vm.id, this.ctx.timings.guestShutdownMs).then(() => {
           if (vm.state === 'Running') this.halt(vm);

@@ -250,8 +250,7 @@ export class HyperVSimulator {
     socket.on('error', () => undefined);
     socket.on('data', (text: string) => {
       buffer += text;
-      let at: number;
-      while ((at = buffer.indexOf('\n')) >= 0) {
+      for (let at = buffer.indexOf('\n'); at >= 0; at = buffer.indexOf('\n')) {
         const line = buffer.slice(0, at);
         buffer = buffer.slice(at + 1);
         queue = queue.then(() => this.answer(line, socket));

@@ -113,8 +113,8 @@ export function serveSftp(sftp: SFTPWrapper, o: SftpSessionOptions): void {
   });
   const statHandler = (reqid: number, path: string): void => {
     const p = local(path);
-    if (!p || !existsSync(p)) return sftp.status(reqid, STATUS_CODE.NO_SUCH_FILE);
-    sftp.attrs(reqid, attrs(statSync(p)));
+    if (!p || !existsSync(p)) sftp.status(reqid, STATUS_CODE.NO_SUCH_FILE);
+    else sftp.attrs(reqid, attrs(statSync(p)));
   };
   sftp.on('STAT', statHandler);
   sftp.on('LSTAT', statHandler);

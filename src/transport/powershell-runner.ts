@@ -8,7 +8,7 @@
  * Each answer comes back as a framed envelope (base64 of UTF-8 JSON); anything else on stdout (profile noise) is skipped.
  * If the process dies, the request in hand fails with one line and the next operation starts a fresh process.
  */
-import { HostUnreachable, OperationTimeout, ScriptFailed, VirtsealError } from '../core/errors';
+import { HostUnreachable, OperationTimeout, ScriptFailed, type VirtsealError } from '../core/errors';
 import { decodeClixmlErrors, firstLine } from './clixml';
 import { asciiJson, encodeFrame, FrameScanner, REQUEST_MARKER, RESULT_SENTINEL } from './ps-frames';
 import { sshLauncher, type PsLauncher, type PsProcess, type PsProcessEnd } from './ps-process';

@@ -2,12 +2,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { driverContract } from './driver-contract';
-import { openXenTarget } from './xen-target';
+import { openXenTarget, realPoolConfigured } from './xen-target';
 
-driverContract('xen', async () => {
+driverContract(realPoolConfigured() ? 'xen-real' : 'xen-fake', async () => {
   const target = await openXenTarget();
   return {
     hv: target.hv,
+    hypervisor: 'xen',
     network: target.network,
     generation: 2,
     async makeImage(dir, variant) {

@@ -1,5 +1,6 @@
 /**
- * The Xen driver contract: the same cases against the fake XAPI on every run and against a real pool when
+ * What only the Xen driver promises, beyond the shared driver contract (driver-contract.ts, run by
+ * xen-fake.driver.contract.test.ts): against the fake XAPI on every run and against a real pool when
  * VIRTSEAL_XAPI_URL is set. When the two disagree, the fake is fixed from what the real pool answered.
  */
 import { expect } from 'chai';
@@ -7,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Conflict, GuestTimeout } from '../../src/core/errors';
+import { GuestTimeout } from '../../src/core/errors';
 import { gibibytes } from '../../src/core/units';
 import type { VmSpec } from '../../src/drivers/types';
 import { fakeOnly, openXenTarget, type XenTarget } from './xen-target';
@@ -50,7 +51,7 @@ describe('Xen driver contract', function () {
   });
   afterEach(() => t.fake?.state.faults.clear());
 
-  it('publishes an image into a golden template once, then skips the same hash', async () => {
+  it("publishes an image into a golden template whose VDI holds exactly the file's bytes", async () => {
     const sha = createHash('sha256').update(readFileSync(imagePath)).digest('hex');
     const first = await t.hv.images.publishImage({ localPath: imagePath, name: image });
     expect(first.skipped).to.equal(false);
@@ -60,25 +61,14 @@ describe('Xen driver contract', function () {
       const [vdi] = t.fake.state.db.find('VDI', (r) => r.name_label === image);
       expect(t.fake.state.imported.get(vdi!)?.sha256, 'the bytes XAPI received').to.equal(sha);
     }
-    const again = await t.hv.images.publishImage({ localPath: imagePath, name: image });
-    expect(again).to.deep.include({ skipped: true, sentBytes: 0 });
-    expect((await t.hv.images.listImages()).map((i) => i.name)).to.include(image);
-    writeFileSync(join(dir, 'other.raw'), randomBytes(1024));
-    await t.hv.images.publishImage({ localPath: join(dir, 'other.raw'), name: image }).then(
-      () => expect.fail('a different file under the same name must be refused'),
-      (e: unknown) => expect(e).to.be.instanceOf(Conflict),
-    );
   });
 
-  it('reports host facts', async () => {
+  it('reports the XAPI version in the host facts', async () => {
     const facts = await t.hv.facts();
-    expect(facts.hypervisor).to.equal('xen');
-    expect(facts.switches.map((s) => s.name)).to.include(t.network);
-    expect(facts.storage.length).to.be.greaterThan(0);
     expect(facts.extra.apiVersion).to.match(/^2\.\d+$/);
   });
 
-  it('clones a VM from the golden template and reads back its configuration', async () => {
+  it('clones a VM copy-on-write from the golden template, with secure boot and a static MAC', async () => {
     const vm = await create('a', {
       tags: ['contract'],
       notes: "O'Brien $(x) 🚀",
@@ -103,11 +93,6 @@ describe('Xen driver contract', function () {
     expect(vm.nics).to.deep.equal([
       { name: 'eth0', network: t.network, mac: '02:11:22:33:44:55', staticMac: true, ipAddresses: [] },
     ]);
-    expect((await t.hv.vms.findVm({ ref: { name: t.name('a') } }))?.id).to.equal(vm.id);
-    await t.hv.vms.createVm({ spec: spec('a') }).then(
-      () => expect.fail('a second VM of the same name must be refused'),
-      (e: unknown) => expect(e).to.be.instanceOf(Conflict),
-    );
   });
 
   it('makes a full copy when asked, and a VM without an image from scratch', async () => {
@@ -125,26 +110,17 @@ describe('Xen driver contract', function () {
     ]);
   });
 
-  it('reconfigures CPU, memory, secure boot, notes and tags', async () => {
+  it('turns secure boot off, and lowers the CPU count', async () => {
     const vm = await create('re');
-    const after = await t.hv.vms.reconfigureVm({
-      id: vm.id,
-      changes: { cpuCount: 4, memory: { startupMb: 2048 }, secureBoot: 'off', tags: ['x', 'y'], notes: 'n' },
-    });
-    expect(after).to.deep.include({ cpuCount: 4, secureBoot: 'off', notes: 'n' });
-    expect(after.memory.startupMb).to.equal(2048);
-    expect(after.tags).to.deep.equal(['x', 'y']);
+    const after = await t.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 4, secureBoot: 'off' } });
+    expect(after).to.deep.include({ cpuCount: 4, secureBoot: 'off' });
     const fewer = await t.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 1 } });
     expect(fewer.cpuCount).to.equal(1);
   });
 
-  it('adds, grows and removes a data disk and a second NIC', async () => {
+  it('gives a new NIC a dynamic MAC, and destroys the VDI of a removed disk', async () => {
     const vm = await create('dn');
     const disk = await t.hv.disks.addDisk({ vmId: vm.id, disk: { name: 'data', sizeBytes: gibibytes(1) } });
-    expect(disk).to.deep.include({ name: 'data', owned: true, sizeBytes: gibibytes(1) });
-    expect((await t.hv.disks.resizeDisk({ vmId: vm.id, name: 'data', sizeBytes: gibibytes(2) })).sizeBytes).to.equal(
-      gibibytes(2),
-    );
     const nic = await t.hv.nics.addNic({ vmId: vm.id, nic: { name: 'eth1', network: t.network } });
     expect(nic.mac).to.match(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
     expect(nic.staticMac).to.equal(false);
@@ -180,18 +156,6 @@ describe('Xen driver contract', function () {
     );
     expect(await t.hv.power.shutdown({ id: vm.id, timeoutMs: 300, force: true })).to.deep.equal({ forced: true });
     expect((await t.hv.vms.findVm({ ref: { id: vm.id } }))!.state).to.equal('off');
-  });
-
-  it('creates, lists, applies and removes checkpoints', async () => {
-    const vm = await create('cp');
-    const c1 = await t.hv.checkpoints.createCheckpoint({ vmId: vm.id, name: 'before' });
-    expect(c1.name).to.equal('before');
-    await t.hv.vms.reconfigureVm({ id: vm.id, changes: { cpuCount: 3 } });
-    await t.hv.checkpoints.applyCheckpoint({ vmId: vm.id, name: 'before' });
-    expect((await t.hv.vms.findVm({ ref: { id: vm.id } }))!.cpuCount).to.equal(2);
-    expect((await t.hv.checkpoints.listCheckpoints({ vmId: vm.id })).map((c) => c.name)).to.deep.equal(['before']);
-    await t.hv.checkpoints.removeCheckpoint({ vmId: vm.id, name: 'before' });
-    expect(await t.hv.checkpoints.listCheckpoints({ vmId: vm.id })).to.deep.equal([]);
   });
 
   it('deletes a VM with the VDIs it owns, which XAPI alone leaves behind', async () => {

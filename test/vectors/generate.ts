@@ -131,13 +131,13 @@ if (process.argv.includes('--sender-only')) {
     ...c,
     ...senderVector(c),
   }));
-  writeFileSync(join(dir, 'v3.json'), JSON.stringify(committed, null, 2) + '\n');
+  writeFileSync(join(dir, 'v3.json'), `${JSON.stringify(committed, null, 2)}\n`);
   console.log(`added sender signatures to ${committed.cases.length} vectors`);
   process.exit(0);
 }
 writeFileSync(
   join(dir, 'v3.json'),
-  JSON.stringify(
+  `${JSON.stringify(
     {
       protocol: 3,
       guest_kex_spki_base64: spkiOf(kex.publicKey).toString('base64'),
@@ -154,6 +154,6 @@ writeFileSync(
     },
     null,
     2,
-  ) + '\n',
+  )}\n`,
 );
 console.log(`wrote ${cases.length} vectors`);

@@ -25,7 +25,7 @@ const command: CommandModule<object, SurveyArgs> = {
       .example('$0 survey --definition surveys/src/create.survey.yaml', 'survey of a playbook'),
   handler: (argv) => {
     if (argv.definition && argv.module) throw new UsageError('give either a module or --definition, not both');
-    let spec;
+    let spec: ReturnType<typeof surveyFromDefinition>;
     if (argv.definition) {
       spec = surveyFromDefinition(
         parseYaml(readFileSync(argv.definition, 'utf8')) as SurveyDefinition,

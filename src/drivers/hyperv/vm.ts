@@ -68,8 +68,8 @@ export class HyperVVmDriver implements VmDriver {
     const spec = options.spec;
     checkVmName(spec.name);
     checkMemory(spec.memory);
-    spec.disks.forEach((d, i) => checkDisk(d, `disks[${i}]`));
-    spec.nics.forEach((n, i) => checkNic(n, `nics[${i}]`));
+    for (const [i, d] of spec.disks.entries()) checkDisk(d, `disks[${i}]`);
+    for (const [i, n] of spec.nics.entries()) checkNic(n, `nics[${i}]`);
     const placeholder = randomUUID().replace(/-/g, '');
     const meta: NotesMeta = {
       tags: [...(spec.tags ?? [])],

@@ -137,18 +137,18 @@ export function parseXmlRpcValue(xml: string): XmlRpcValue {
   return v;
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The encoding XAPI uses for task results (used by the fake XAPI). */
 export function formatXmlRpcValue(v: unknown): string {
-  if (typeof v === 'string') return `<value>${escape(v)}</value>`;
+  if (typeof v === 'string') return `<value>${escapeXml(v)}</value>`;
   if (typeof v === 'boolean') return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
   if (typeof v === 'number')
     return Number.isInteger(v) ? `<value><int>${v}</int></value>` : `<value><double>${v}</double></value>`;
   if (Array.isArray(v)) return `<value><array><data>${v.map(formatXmlRpcValue).join('')}</data></array></value>`;
   if (v && typeof v === 'object') {
     return `<value><struct>${Object.entries(v)
-      .map(([k, x]) => `<member><name>${escape(k)}</name>${formatXmlRpcValue(x)}</member>`)
+      .map(([k, x]) => `<member><name>${escapeXml(k)}</name>${formatXmlRpcValue(x)}</member>`)
       .join('')}</struct></value>`;
   }
   return '<value></value>';

@@ -33,8 +33,7 @@ export function hlvmmV1Data(config: GuestConfig, base = 'guest_config'): Map<str
 
   if (!config.hostname) bad('hostname', 'is required by hlvmm-v1');
   put('guest_host_name', config.hostname, 'hostname');
-  if (!config.admin || !config.admin.password)
-    bad('admin.password', 'hlvmm-v1 needs a local administrator with a password');
+  if (!config.admin?.password) bad('admin.password', 'hlvmm-v1 needs a local administrator with a password');
   if (config.admin?.password_hash) unsupported('admin.password_hash', 'a password hash');
   if (config.admin?.ssh_authorized_keys?.length) unsupported('admin.ssh_authorized_keys', 'administrator SSH keys');
   put('guest_la_uid', config.admin?.name, 'admin.name');

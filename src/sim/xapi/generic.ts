@@ -36,20 +36,26 @@ export function implicitImpl(cls: string, name: string): Impl | undefined {
     case 'create':
       return (s, _c, [args]) => s.db.create(cls, s.createArgs(cls, args, []), Db.newRef());
   }
-  let m: RegExpExecArray | null;
-  if ((m = /^get_(\w+)$/.exec(name)) && fields.has(m[1]!)) {
-    const f = m[1]!;
+  const fieldOf = (re: RegExp): string | undefined => {
+    const m = re.exec(name);
+    return m && fields.has(m[1]!) ? m[1]! : undefined;
+  };
+  const getField = fieldOf(/^get_(\w+)$/);
+  if (getField !== undefined) {
+    const f = getField;
     return (s, _c, [self]) => copy({ v: s.rec(cls, self)[f] }).v;
   }
-  if ((m = /^set_(\w+)$/.exec(name)) && fields.has(m[1]!)) {
-    const f = m[1]!;
+  const setField = fieldOf(/^set_(\w+)$/);
+  if (setField !== undefined) {
+    const f = setField;
     return (s, _c, [self, value]) => {
       s.db.update(s.ref(cls, self), { [f]: value });
       return '';
     };
   }
-  if ((m = /^add_to_(\w+)$/.exec(name)) && fields.has(m[1]!)) {
-    const f = m[1]!;
+  const addToField = fieldOf(/^add_to_(\w+)$/);
+  if (addToField !== undefined) {
+    const f = addToField;
     return (s, _c, [self, key, value]) => {
       const ref = s.ref(cls, self);
       const map = { ...(s.db.get(ref)![f] as Record<string, unknown>) };
@@ -59,8 +65,9 @@ export function implicitImpl(cls: string, name: string): Impl | undefined {
       return '';
     };
   }
-  if ((m = /^remove_from_(\w+)$/.exec(name)) && fields.has(m[1]!)) {
-    const f = m[1]!;
+  const removeFromField = fieldOf(/^remove_from_(\w+)$/);
+  if (removeFromField !== undefined) {
+    const f = removeFromField;
     return (s, _c, [self, key]) => {
       const ref = s.ref(cls, self);
       const map = { ...(s.db.get(ref)![f] as Record<string, unknown>) };
@@ -69,8 +76,9 @@ export function implicitImpl(cls: string, name: string): Impl | undefined {
       return '';
     };
   }
-  if ((m = /^add_(\w+)$/.exec(name)) && fields.has(m[1]!)) {
-    const f = m[1]!;
+  const addField = fieldOf(/^add_(\w+)$/);
+  if (addField !== undefined) {
+    const f = addField;
     return (s, _c, [self, value]) => {
       const ref = s.ref(cls, self);
       const set = s.db.get(ref)![f] as unknown[];
@@ -78,8 +86,9 @@ export function implicitImpl(cls: string, name: string): Impl | undefined {
       return '';
     };
   }
-  if ((m = /^remove_(\w+)$/.exec(name)) && fields.has(m[1]!)) {
-    const f = m[1]!;
+  const removeField = fieldOf(/^remove_(\w+)$/);
+  if (removeField !== undefined) {
+    const f = removeField;
     return (s, _c, [self, value]) => {
       const ref = s.ref(cls, self);
       s.db.update(ref, { [f]: (s.db.get(ref)![f] as unknown[]).filter((v) => v !== value) });

@@ -60,7 +60,10 @@ function destroyVdi(s: XapiState, vdi: string): void {
 export const storageImpls: Record<string, Impl> = {
   'VDI.create': (s, _c, [args]) =>
     createVdi(s, s.createArgs('VDI', args, ['SR', 'virtual_size', 'type', 'sharable', 'read_only', 'other_config'])),
-  'VDI.destroy': (s, _c, [vdi]) => (destroyVdi(s, s.ref('VDI', vdi)), ''),
+  'VDI.destroy': (s, _c, [vdi]) => {
+    destroyVdi(s, s.ref('VDI', vdi));
+    return '';
+  },
   'VDI.clone': (s, _c, [vdi]) => cloneVdi(s, s.ref('VDI', vdi), { mode: 'clone' }),
   'VDI.snapshot': (s, _c, [vdi]) => cloneVdi(s, s.ref('VDI', vdi), { mode: 'snapshot' }),
   'VDI.copy': (s, _c, [vdi, sr]) => cloneVdi(s, s.ref('VDI', vdi), { mode: 'copy', sr: s.ref('SR', sr) }),
@@ -149,8 +152,14 @@ export const storageImpls: Record<string, Impl> = {
     s.db.destroy(ref);
     return '';
   },
-  'VIF.plug': (s, _c, [vif]) => (s.db.update(s.ref('VIF', vif), { currently_attached: true }), ''),
-  'VIF.unplug': (s, _c, [vif]) => (s.db.update(s.ref('VIF', vif), { currently_attached: false }), ''),
+  'VIF.plug': (s, _c, [vif]) => {
+    s.db.update(s.ref('VIF', vif), { currently_attached: true });
+    return '';
+  },
+  'VIF.unplug': (s, _c, [vif]) => {
+    s.db.update(s.ref('VIF', vif), { currently_attached: false });
+    return '';
+  },
 };
 
 /** `PUT /import_raw_vdi?session_id=&task_id=&vdi=&format=raw`: streams the body into the VDI. */

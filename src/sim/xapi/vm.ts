@@ -279,8 +279,14 @@ export function vmImpls(hooks: GuestHooks): Record<string, Impl> {
       start(s, s.ref('VM', vm));
       return '';
     },
-    'VM.clean_shutdown': async (s, c, [vm]) => (await cleanShutdown(s, c, s.ref('VM', vm), false), ''),
-    'VM.clean_reboot': async (s, c, [vm]) => (await cleanShutdown(s, c, s.ref('VM', vm), true), ''),
+    'VM.clean_shutdown': async (s, c, [vm]) => {
+      await cleanShutdown(s, c, s.ref('VM', vm), false);
+      return '';
+    },
+    'VM.clean_reboot': async (s, c, [vm]) => {
+      await cleanShutdown(s, c, s.ref('VM', vm), true);
+      return '';
+    },
     'VM.hard_shutdown': (s, _c, [vm]) => {
       const ref = s.ref('VM', vm);
       requireState(s, ref, 'Running', 'Paused', 'Suspended');

@@ -78,7 +78,7 @@ describe('cli: virtseal image shows progress while it copies', function () {
     expect((JSON.parse(second.out) as { hosts: { skipped: boolean }[] }).hosts[0]!.skipped).to.equal(true);
   });
 
-  it('the bar redraws one line in place on a terminal and steps by 10 % elsewhere', function () {
+  it('the bar redraws one line in place on a terminal and steps by 10 % elsewhere', () => {
     let t = 0;
     const tty: string[] = [];
     const onTty = new ProgressBar({ tty: true, write: (s) => void tty.push(s) }, () => t);

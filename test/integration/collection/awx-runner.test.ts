@@ -218,7 +218,7 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
     expect(statSync(knownHostsFile).mode & 0o777).to.equal(0o600);
   });
 
-  it('AWX masks every secret field in the job environment it stores', function () {
+  it('AWX masks every secret field in the job environment it stores', () => {
     // AWX stores a job's environment with values hidden when the variable name matches this pattern
     // (awx_plugins.interfaces build_safe_env, SENSITIVE_ENV_VAR_NAMES).
     const sensitive = /API|TOKEN|KEY|SECRET|PASS/i;
@@ -274,7 +274,7 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
     }
   });
 
-  describe('every field of the credential type takes effect', function () {
+  describe('every field of the credential type takes effect', () => {
     const vm = 'cred01';
     const stop = (credential: Record<string, string>): Promise<Job> =>
       job('playbooks/stop.yml', { vm_name: vm, vm_host: hostAddress(), vm_force: 'yes' }, credential);
@@ -288,7 +288,7 @@ describe('collection: AWX jobs through ansible-runner and the simulator', functi
       expect(created.status, failure(created)).to.equal('successful');
     });
 
-    it('covers each field of credential_type.json', function () {
+    it('covers each field of credential_type.json', () => {
       expect(CREDENTIAL_TYPE.inputs.fields.map((f) => f.id).sort()).to.deep.equal(
         [
           'host_key_fingerprint',

@@ -10,7 +10,7 @@
  * deliberately fails gets `ignore_errors`. The simulator gets the `Backup` switch the examples name. The VM
  * `web01` is made by the first two vm examples, then every module's examples run, then all vm examples again
  * (which end by deleting web01). Examples written for a libvirt host (LIBVIRT_EXAMPLES) are not run here; install_media's are covered by
- * test/unit/install (its seeds are controller files, its attach a libvirt example).
+ * test/component/install (its seeds are controller files, its attach a libvirt example).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

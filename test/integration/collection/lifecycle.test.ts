@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { registrySnapshot } from '../../unit/services/sim-session';
+import { registrySnapshot } from '../../component/services/sim-session';
 import { CollectionHarness, failedTask, task } from './harness';
 import { createVars, KEY } from './vars';
 

@@ -12,7 +12,7 @@ import { moduleNames, ROOT } from '../../../build/generate';
 import { AnsibleWorkspace } from '../../helpers/ansible';
 
 /** The sanity tests ansible-core 2.14 runs without installing anything. */
-export const OFFLINE_SANITY_TESTS = [
+const OFFLINE_SANITY_TESTS = [
   'action-plugin-docs',
   'changelog',
   'compile',
@@ -40,7 +40,7 @@ export const OFFLINE_SANITY_TESTS = [
   'use-compat-six',
 ];
 /** The ones that build a virtual environment and pip-install pinned requirements from PyPI. */
-export const SKIPPED = ['ansible-doc', 'import', 'pep8', 'pylint', 'runtime-metadata', 'validate-modules', 'yamllint'];
+const SKIPPED = ['ansible-doc', 'import', 'pep8', 'pylint', 'runtime-metadata', 'validate-modules', 'yamllint'];
 
 function sanity(dir: string, tests: readonly string[]): Promise<{ code: number; out: string }> {
   const args = ['sanity', '--python', '3.11', ...tests.flatMap((t) => ['--test', t])];

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { bundleInventory } from '../../../build/build';
 import { runCli } from '../../../src/cli/app';
 import { ROOT } from '../../../build/generate';
-import { registrySnapshot } from '../../unit/services/sim-session';
+import { registrySnapshot } from '../../component/services/sim-session';
 import { CollectionHarness, task } from './harness';
 import { createVars } from './vars';
 import { makeDiskImage } from '../../helpers/disk-images';

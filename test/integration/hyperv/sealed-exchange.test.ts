@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HyperVHypervisor } from '../../../src/drivers/hyperv/index';
+import type { HyperVHypervisor } from '../../../src/drivers/hyperv/index';
 import { gibibytes } from '../../../src/core/units';
 import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { GuestBridge } from '../../../src/sim/guest-bridge';
@@ -15,7 +15,7 @@ import { startSimHost, type SimHost } from '../../../src/testing/with-sim';
 
 const SECRET = 'Canary-Admin-Secret-4417';
 
-describe('sealed exchange over the Hyper-V driver against the simulator (real Linux agent)', function () {
+describe('sealed exchange over the Hyper-V driver against the simulator (real Linux agent)', () => {
   let host: SimHost;
   let s: StandardSim;
   let hv: HyperVHypervisor;

@@ -15,7 +15,7 @@ import { InvalidArgument } from '../../../src/core/errors';
 import { publishImage } from '../../../src/services/image';
 import { prepareImageSource } from '../../../src/services/image-source';
 import { makeDiskImage } from '../../helpers/disk-images';
-import { type SimWorld, startWorld } from '../../unit/services/sim-session';
+import { type SimWorld, startWorld } from '../../component/services/sim-session';
 
 interface Served {
   readonly server: Server;

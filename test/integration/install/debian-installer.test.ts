@@ -21,7 +21,7 @@ describe('install_media: Debian installer reads the generated preseed (QEMU TCG)
   this.timeout(BUDGET_MS + 30_000);
   let dir: string;
   let qemu: ChildProcess | undefined;
-  before(function () {
+  before(() => {
     if (!existsSync(join(DI, 'linux')))
       throw new Error(`${DI} is missing: run build/install-deps.sh (debian-installer-12-netboot-amd64)`);
     dir = mkdtempSync(join(tmpdir(), 'd-i-test-'));

@@ -27,7 +27,7 @@ describe('netbox bridge over HTTP (AWX stand-in)', () => {
 
   async function start(mappingDoc: unknown = {}, extra: { follow?: boolean; maxBodyBytes?: number } = {}) {
     const redactor = new Redactor();
-    [SECRET, AWX_TOKEN, NETBOX_TOKEN].forEach((s) => redactor.add(s));
+    for (const s of [SECRET, AWX_TOKEN, NETBOX_TOKEN]) redactor.add(s);
     bridge = await startBridge({
       host: '127.0.0.1',
       port: 0,

@@ -97,7 +97,12 @@ function watchCommandLines(needles: string[]): { stop(): string[] } {
       }
     }
   }, 25);
-  return { stop: () => (clearInterval(timer), hits) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return hits;
+    },
+  };
 }
 
 describe('seal: Node host side against the real Linux agent', function () {

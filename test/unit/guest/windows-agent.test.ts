@@ -10,7 +10,7 @@ import Parser from 'tree-sitter';
 import PowerShell from 'tree-sitter-powershell';
 import { XMLParser } from 'fast-xml-parser';
 import * as C from '../../../src/seal/constants';
-import { VECTORS } from '../seal/vectors';
+import { VECTORS } from '../../helpers/seal-vectors';
 
 const DIR = 'src/guest/windows';
 const parser = new Parser();

@@ -5,15 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ManualClock } from '../../../src/core/clock';
 import { EnvelopeRejected } from '../../../src/core/errors';
 import { agentMediaFiles, agentSpeaksHostProtocol, AGENT_MEDIA_VERSION } from '../../../src/seal/agent-media';
 import { HELLO_KEY, PROTOCOL_VERSION } from '../../../src/seal/constants';
 import { formatHello } from '../../../src/seal/hello';
-import { runSealedExchange } from '../../../src/seal/host-exchange';
 import { ROOT } from '../../../build/generate';
 import { newEphemeralKey } from '../../../src/seal/crypto';
-import { MemoryChannel } from './memory-guest';
+import { driveExchange, MemoryChannel } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 
@@ -36,16 +34,7 @@ async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
       sig.privateKey,
     ),
   );
-  const clock = new ManualClock();
-  let settled = false;
-  const run = runSealedExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000, clock }).then(
-    (r) => ((settled = true), r),
-    (e) => ((settled = true), e as unknown),
-  );
-  while (!settled) {
-    await new Promise((r) => setImmediate(r));
-    clock.advance(250);
-  }
+  const run = await driveExchange({ channel, vmId: VM, config: { hostname: 'web01' }, timeoutMs: 30_000 });
   expect(channel.host.size, 'no host item left').to.equal(0);
   return run;
 }
@@ -53,7 +42,7 @@ async function exchangeWithGuestSpeaking(versions: number[]): Promise<unknown> {
 describe('seal/agent-media: the agent ISO to attach when protocols differ', function () {
   this.timeout(30_000);
 
-  it('names the ISOs of this release, whose version is the package version', function () {
+  it('names the ISOs of this release, whose version is the package version', () => {
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(AGENT_MEDIA_VERSION).to.equal(version);
     expect(agentMediaFiles()).to.deep.equal({
@@ -62,13 +51,13 @@ describe('seal/agent-media: the agent ISO to attach when protocols differ', func
     });
   });
 
-  it('compares the announced versions with the host protocol', function () {
+  it('compares the announced versions with the host protocol', () => {
     expect(agentSpeaksHostProtocol([PROTOCOL_VERSION], PROTOCOL_VERSION)).to.equal(true);
     expect(agentSpeaksHostProtocol([1, PROTOCOL_VERSION], PROTOCOL_VERSION)).to.equal(true);
     expect(agentSpeaksHostProtocol([PROTOCOL_VERSION + 1], PROTOCOL_VERSION)).to.equal(false);
   });
 
-  it('an agent that speaks only an older protocol fails the exchange with one line naming the ISO', async function () {
+  it('an agent that speaks only an older protocol fails the exchange with one line naming the ISO', async () => {
     const err = await exchangeWithGuestSpeaking([PROTOCOL_VERSION - 1]);
     expect(err).to.be.instanceOf(EnvelopeRejected);
     const msg = (err as Error).message;

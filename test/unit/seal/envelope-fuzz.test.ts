@@ -8,7 +8,7 @@ import { EnvelopeRejected } from '../../../src/core/errors';
 import { assembleEnvelope, envelopeItems, parseManifest } from '../../../src/seal/chunking';
 import { openEnvelope, sealEnvelope, type SessionBinding } from '../../../src/seal/envelope';
 import { formatHello } from '../../../src/seal/hello';
-import { vectorKey } from './vectors';
+import { vectorKey } from '../../helpers/seal-vectors';
 
 const CHECKS = new Set([
   'format',
@@ -85,9 +85,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     let j = b % 8;
     if (i === j) j = (j + 1) % 8;
     [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-    return { kind: 'swap-lines', text: lines.join('\n') + '\n' };
+    return { kind: 'swap-lines', text: `${lines.join('\n')}\n` };
   }),
-  fc.string({ maxLength: 40 }).map((s) => ({ kind: 'append', text: sealedA + s + 'x' })),
+  fc.string({ maxLength: 40 }).map((s) => ({ kind: 'append', text: `${sealedA + s}x` })),
 );
 
 describe('seal/envelope fuzz', function () {

@@ -13,7 +13,8 @@ import type {
   GuestNicConfig,
 } from '../../../src/seal/guest-config';
 
-export const acceptsGenerated = (g: GeneratedGuestConfig): GuestConfig => g;
+/** Compiles only while every generated guest config is a GuestConfig. */
+const acceptsGenerated = (g: GeneratedGuestConfig): GuestConfig => g;
 
 const fullNic: Required<GuestNicConfig> = {
   mac: '',
@@ -45,6 +46,10 @@ const full: Required<GuestConfig> = {
 describe('seal/guest-config matches the schema fragment', () => {
   const schema = JSON.parse(readFileSync('src/schemas/fragments/guest_config.schema.json', 'utf8'));
   const names = (o: object): string[] => Object.keys(o).sort();
+  it('the generated type is a GuestConfig (tsc), and the converter returns its input', () => {
+    const generated: GeneratedGuestConfig = { hostname: 'web01' };
+    expect(acceptsGenerated(generated)).to.equal(generated);
+  });
   it('top-level properties', () => expect(names(full)).to.deep.equal(names(schema.properties)));
   it('nic, admin, ansible and domain_join properties', () => {
     expect(names(fullNic)).to.deep.equal(names(schema.definitions.nic.properties));

@@ -4,7 +4,7 @@ import { configDigest } from '../../../src/seal/crypto';
 import type { GuestConfig } from '../../../src/seal/guest-config';
 import { readGuestConfigStatus } from '../../../src/seal/guest-status';
 import { buildPayload } from '../../../src/seal/payload';
-import { MemoryChannel } from './memory-guest';
+import { MemoryChannel } from '../../helpers/memory-guest';
 
 const A = 'a'.repeat(32);
 const B = 'b'.repeat(32);

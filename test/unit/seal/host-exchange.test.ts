@@ -5,25 +5,11 @@ import { CHALLENGE_KEY, HELLO_KEY, STATUS_KEY } from '../../../src/seal/constant
 import { newEphemeralKey } from '../../../src/seal/crypto';
 import { formatHello } from '../../../src/seal/hello';
 import type { GuestConfig } from '../../../src/seal/guest-config';
-import { runSealedExchange, type SealedExchangeOptions } from '../../../src/seal/host-exchange';
-import { MemoryChannel, TsGuest } from './memory-guest';
+import { runSealedExchange } from '../../../src/seal/host-exchange';
+import { driveExchange, MemoryChannel, TsGuest } from '../../helpers/memory-guest';
 
 const VM = '5c0ffee0-1234-4321-abcd-00155d010203';
 const config: GuestConfig = { hostname: 'web01', admin: { name: 'alice', password: 'Canary-Secret-77' } };
-
-/** Runs the exchange on a ManualClock, advancing time while it waits. */
-async function drive(options: Omit<SealedExchangeOptions, 'clock'>, clock = new ManualClock()): Promise<unknown> {
-  let settled = false;
-  const run = runSealedExchange({ ...options, clock }).then(
-    (r) => ((settled = true), r),
-    (e) => ((settled = true), e as unknown),
-  );
-  while (!settled) {
-    await new Promise((r) => setImmediate(r));
-    clock.advance(250);
-  }
-  return run;
-}
 
 describe('seal/host-exchange (runSealedExchange)', function () {
   this.timeout(60_000);
@@ -31,7 +17,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
   it('seals for the guest hello, gets an authenticated applied and removes every host item', async () => {
     const channel = new MemoryChannel();
     const guest = new TsGuest(channel, { vmId: VM });
-    const result = (await drive({ channel, vmId: VM.toUpperCase(), config, timeoutMs: 30_000 })) as Record<
+    const result = (await driveExchange({ channel, vmId: VM.toUpperCase(), config, timeoutMs: 30_000 })) as Record<
       string,
       unknown
     >;
@@ -47,13 +33,16 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     const channel = new MemoryChannel();
     const seen: string[][] = [];
     const write = channel.writeHostItems.bind(channel);
-    channel.writeHostItems = async (items) => (seen.push(items.map(([k]) => k)), write(items));
+    channel.writeHostItems = async (items) => {
+      seen.push(items.map(([k]) => k));
+      return write(items);
+    };
     new TsGuest(channel, { vmId: VM });
     const big: GuestConfig = {
       hostname: 'big',
       run_once: Array.from({ length: 60 }, (_, i) => `echo ${'y'.repeat(1500)} ${i}`),
     };
-    const r = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
+    const r = await driveExchange({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
     expect(r).to.not.be.instanceOf(Error);
     expect(seen.length).to.be.at.least(3);
     expect(seen.every((b) => b.length <= 128)).to.equal(true);
@@ -66,7 +55,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
   it('throws GuestFailed with the guest reason and still cleans up', async () => {
     const channel = new MemoryChannel();
     new TsGuest(channel, { vmId: VM, outcome: 'failed', reason: 'apply_admin' });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(GuestFailed);
     expect((err as GuestFailed).guestReason).to.equal('apply_admin');
     expect(channel.host.size).to.equal(0);
@@ -76,7 +65,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     const channel = new MemoryChannel();
     new TsGuest(channel, { vmId: VM, outcome: 'silent' });
     const clock = new ManualClock();
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 10_000 }, clock);
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 10_000 }, clock);
     expect(err).to.be.instanceOf(GuestTimeout);
     expect((err as Error).message).to.match(/envelope sealed for attempt/);
     expect(clock.now()).to.be.within(10_000, 12_000);
@@ -85,7 +74,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
 
   it('times out with "no hello" when no agent runs', async () => {
     const channel = new MemoryChannel();
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(GuestTimeout);
     expect((err as Error).message).to.match(/no hello/);
   });
@@ -93,7 +82,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
   it('refuses an applied report without a valid MAC', async () => {
     const channel = new MemoryChannel();
     new TsGuest(channel, { vmId: VM, outcome: 'applied-unauthenticated' });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('status_mac');
     expect(channel.host.size).to.equal(0);
@@ -102,7 +91,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
   it('rejects a hello from another VM (foreign data) before sealing anything', async () => {
     const channel = new MemoryChannel();
     new TsGuest(channel, { vmId: '99999999-0000-0000-0000-000000000000' });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('vm_id');
     expect(channel.writeBatches).to.deep.equal([1]); // the challenge only
@@ -123,7 +112,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
       }
       inner();
     };
-    const result = (await drive({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    const result = (await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
     expect(result.attempts).to.equal(2);
     expect(result.attempt).to.equal(guest.attempt).and.not.equal(firstAttempt);
     expect(guest.rejections).to.deep.equal([]);
@@ -135,13 +124,13 @@ describe('seal/host-exchange (runSealedExchange)', function () {
     channel.host.set('virtseal.chunk.9', 'old');
     channel.host.set('other.tool', 'keep');
     new TsGuest(channel, { vmId: VM });
-    await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect([...channel.host.keys()]).to.deep.equal(['other.tool']);
   });
 
   it('validates the config before touching the channel', async () => {
     const channel = new MemoryChannel();
-    const err = await drive({ channel, vmId: VM, config: { admin: { name: 'alice' } }, timeoutMs: 1000 });
+    const err = await driveExchange({ channel, vmId: VM, config: { admin: { name: 'alice' } }, timeoutMs: 1000 });
     expect(err).to.be.instanceOf(InvalidArgument);
     expect((err as InvalidArgument).option).to.equal('guest_config.admin.password');
     expect(channel.writeBatches).to.deep.equal([]);
@@ -150,7 +139,7 @@ describe('seal/host-exchange (runSealedExchange)', function () {
   it('reports a failure the guest published before any session', async () => {
     const channel = new MemoryChannel();
     channel.guest.set(STATUS_KEY, `failed ${'0'.repeat(32)} no_vm_id -`);
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(GuestFailed);
     expect((err as GuestFailed).guestReason).to.equal('no_vm_id');
     expect(channel.guest.has(HELLO_KEY)).to.equal(false);
@@ -191,14 +180,14 @@ describe('seal/host-exchange torn reads', function () {
         done = true;
       }
     };
-    const result = (await drive({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
+    const result = (await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 })) as Record<string, unknown>;
     expect(result).to.include({ state: 'applied', attempt: guest.attempt });
   });
 
   it('rejects a hello that reads malformed twice with the same bytes', async () => {
     const channel = new MemoryChannel();
     channel.guest.set(HELLO_KEY, '3 not-a-hello');
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('hello');
     expect(channel.writeBatches).to.deep.equal([1]); // the challenge only
@@ -220,7 +209,7 @@ describe('seal/host-exchange cleanup on channel failures', function () {
       hostname: 'big',
       run_once: Array.from({ length: 60 }, (_, i) => `echo ${'z'.repeat(1500)} ${i}`),
     };
-    const err = await drive({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config: big, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(ScriptFailed);
     expect(channel.writeBatches[1]).to.equal(128);
     expect(channel.host.size).to.equal(0);
@@ -232,7 +221,7 @@ describe('seal/host-exchange cleanup on channel failures', function () {
     channel.removeHostItems = async () => {
       throw new ScriptFailed('RemoveKvpItems returned 32775');
     };
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(ScriptFailed);
     expect((err as Error).message).to.contain('RemoveKvpItems');
   });
@@ -247,7 +236,7 @@ describe('seal/host-exchange attempt limit', function () {
       if (channel.host.get('virtseal.manifest')?.includes(guest.attempt)) guest.restart();
       else guest.step();
     };
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000, maxAttempts: 2 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000, maxAttempts: 2 });
     expect(err).to.be.instanceOf(GuestFailed);
     expect((err as GuestFailed).guestReason).to.equal('too_many_attempts');
     expect(channel.host.size).to.equal(0);
@@ -276,7 +265,7 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
         k.sig.privateKey,
       ),
     );
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(GuestTimeout);
     expect((err as Error).message).to.match(/stale/);
     expect(channel.writeBatches).to.deep.equal([1]); // the challenge, never an envelope
@@ -304,7 +293,7 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
           ),
         );
     };
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('hello_signature');
     expect(channel.writeBatches).to.deep.equal([1]);
@@ -322,7 +311,7 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
       else guest.step();
     };
     (guest as unknown as { options: { outcome: string } }).options.outcome = 'silent';
-    await drive({ channel, vmId: VM, config, timeoutMs: 8_000, maxAttempts: 3 });
+    await driveExchange({ channel, vmId: VM, config, timeoutMs: 8_000, maxAttempts: 3 });
     expect(challenges.length).to.be.at.least(3);
     expect(new Set(challenges).size).to.equal(challenges.length);
   });
@@ -333,7 +322,7 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
       HELLO_KEY,
       `2 ${VM} ${'a'.repeat(32)} ${'b'.repeat(64)} MIIBojANBgkqhkiG9w0BAQEFAAOCAY8AMIIBigKCAYEA`,
     );
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('version');
     expect((err as Error).message).to.match(
@@ -359,14 +348,14 @@ describe('seal/host-exchange: only a fresh hello that proves possession is seale
         k.sig.privateKey,
       ),
     );
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 5_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 5_000 });
     expect(err).to.be.instanceOf(GuestTimeout);
   });
 
   it("refuses 'applied' without the guest's authenticated applied record of this config", async () => {
     const channel = new MemoryChannel();
     new TsGuest(channel, { vmId: VM, outcome: 'applied-no-record' });
-    const err = await drive({ channel, vmId: VM, config, timeoutMs: 30_000 });
+    const err = await driveExchange({ channel, vmId: VM, config, timeoutMs: 30_000 });
     expect(err).to.be.instanceOf(EnvelopeRejected);
     expect((err as EnvelopeRejected).check).to.equal('applied_record');
     expect(channel.host.size).to.equal(0);

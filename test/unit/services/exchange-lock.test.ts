@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { LOCK_PREFIX, withExchangeLock } from '../../../src/services/exchange-lock';
-import { MemoryChannel } from '../seal/memory-guest';
+import { MemoryChannel } from '../../helpers/memory-guest';
 
 const NOW = 1_800_000_000_000;
 const opts = (channel: MemoryChannel, run: string) => ({
