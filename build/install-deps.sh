@@ -11,6 +11,7 @@ packages=(
   xorriso genisoimage cpio kmod    # provisioning media and the test guest's initramfs
   debootstrap                      # the Debian golden image of the libvirt end-to-end test (build/guest-image)
   qemu-system-x86 qemu-utils libvirt-daemon-system libvirt-clients   # real guests under TCG
+  xz-utils passwd                                                    # the real-Xen test bed (build/xen-testbed): guest kernel, shadow tools
   debian-installer-12-netboot-amd64                                  # the installer that reads install_media's preseed (133 MB download)
   swtpm swtpm-tools                                                  # the TPM emulator behind a VM's TPM
   ovmf mtools dosfstools                                             # UEFI guests: firmware, the test EFI partition

@@ -89,6 +89,8 @@ export function vmVars(mapping: Mapping, ev: NetboxEvent, action: Action): Recor
   out.vm_name = name;
   const cluster = str(rec(d.cluster)?.name);
   if (cluster !== undefined) out.vm_host = mapping.cluster_hosts[cluster] ?? cluster;
+  const hypervisor = cluster !== undefined ? mapping.cluster_hypervisors[cluster] : undefined;
+  if (hypervisor !== undefined) out.vm_hypervisor = hypervisor;
   const cf = rec(d.custom_fields) ?? {};
   if (action === 'create') {
     const platform = rec(d.platform);

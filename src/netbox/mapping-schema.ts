@@ -96,6 +96,11 @@ export const mappingSchema = {
       additionalProperties: { type: 'string', minLength: 1 },
       description: 'NetBox cluster name → vm_host',
     },
+    cluster_hypervisors: {
+      type: 'object',
+      additionalProperties: { enum: ['hyperv', 'libvirt', 'xen'] },
+      description: 'NetBox cluster name → vm_hypervisor (unlisted clusters keep defaults.vm_hypervisor)',
+    },
     platform_images: {
       type: 'object',
       additionalProperties: { type: 'string', minLength: 1 },

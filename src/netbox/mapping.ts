@@ -8,6 +8,8 @@ import { type Action, INTEGER_VARS, SECRET_VARS } from './survey-vars';
 export type VarValue = string | number | boolean | { readonly from_env: string };
 export type VarMap = Readonly<Record<string, VarValue>>;
 export type RuleAction = Action | 'ignore';
+export const HYPERVISORS = ['hyperv', 'libvirt', 'xen'] as const;
+export type Hypervisor = (typeof HYPERVISORS)[number];
 
 export interface MappingRule {
   readonly event: 'created' | 'updated' | 'deleted';
@@ -39,6 +41,8 @@ export interface Mapping {
   readonly rules: readonly MappingRule[];
   readonly defaults: VarMap;
   readonly cluster_hosts: Readonly<Record<string, string>>;
+  /** NetBox cluster name → vm_hypervisor, for sites whose clusters run different hypervisors (a Xen pool, say). */
+  readonly cluster_hypervisors: Readonly<Record<string, Hypervisor>>;
   readonly platform_images: Readonly<Record<string, string>>;
   readonly image_custom_field?: string;
   readonly custom_fields: Readonly<Record<string, string>>;
@@ -74,6 +78,7 @@ export const DEFAULT_MAPPING: Mapping = {
   rules: DEFAULT_RULES,
   defaults: { vm_hypervisor: 'hyperv' },
   cluster_hosts: {},
+  cluster_hypervisors: {},
   platform_images: {},
   custom_fields: {},
   write_back: { journal: true },

@@ -52,6 +52,11 @@ function vmTemplates(mapping: Mapping, action: Action, diskMb: boolean): Record<
   const cluster = `(${D}.cluster or {}).get("name")`;
   const fallbackHost = mapping.defaults.vm_host;
   t.vm_name = `{{ ${D}.name }}`;
+  if (Object.keys(mapping.cluster_hypervisors).length > 0) {
+    const fallback = mapping.defaults.vm_hypervisor;
+    const orDefault = typeof fallback === 'object' ? `${fallback.from_env}` : json(fallback ?? '');
+    t.vm_hypervisor = `{{ ${json(mapping.cluster_hypervisors)}.get(${cluster}) or ${orDefault} }}`;
+  }
   t.vm_host = `{{ ${lookup(mapping.cluster_hosts, cluster)}${fallbackHost !== undefined && typeof fallbackHost !== 'object' ? ` or ${json(fallbackHost)}` : ''} }}`;
   if (action === 'create') {
     const slug = `(${D}.platform or {}).get("slug")`;

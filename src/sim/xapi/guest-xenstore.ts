@@ -1,7 +1,8 @@
 /**
  * The fake pool's xenstore as a guest sees it through the xenstore-* tools: a Unix socket served by the fake and
  * small wrapper commands (xenstore-read, -write, -rm, -list, -exists, -chmod) that send one request each, as the
- * guest's domain. What the tools print and how they fail follows xenstore-utils.
+ * guest's domain. What the tools print and how they fail follows xenstore-utils, escaping included: without -R,
+ * xenstore-read escapes what it prints and xenstore-write unescapes what it is given.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -31,8 +32,56 @@ interface Reply {
   code: number;
 }
 
-export function runTool(xs: Xenstore, domid: number, tool: string, args: readonly string[]): Reply {
+/**
+ * How xenstore-read prints a value without -R (libxenstore's sanitise_value): printable ASCII as is, a backslash
+ * doubled, tab, line end and carriage return as \t \n \r, bytes below 8 in octal, other bytes as \xNN.
+ */
+export function sanitiseValue(value: string): string {
+  let out = '';
+  for (const c of Buffer.from(value, 'utf8')) {
+    if (c >= 0x20 && c <= 0x7e && c !== 0x5c) out += String.fromCharCode(c);
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c === 0x5c) out += '\\\\';
+    else if (c < 0o10) out += `\\${c.toString(8).padStart(3, '0')}`;
+    else out += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** How xenstore-write reads a value without -R (libxenstore's unsanitise_value): the escapes above undone. */
+export function unsanitiseValue(value: string): string {
+  const bytes: number[] = [];
+  const src = Buffer.from(value, 'utf8');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c !== 0x5c || i + 1 >= src.length) {
+      bytes.push(c);
+      continue;
+    }
+    const n = String.fromCharCode(src[++i]!);
+    if (n === 't') bytes.push(0x09);
+    else if (n === 'n') bytes.push(0x0a);
+    else if (n === 'r') bytes.push(0x0d);
+    else if (n === 'x' && /^[0-9a-fA-F]{2}$/.test(src.subarray(i + 1, i + 3).toString())) {
+      bytes.push(Number.parseInt(src.subarray(i + 1, i + 3).toString(), 16));
+      i += 2;
+    } else if (/^[0-7]{3}$/.test(src.subarray(i, i + 3).toString())) {
+      bytes.push(Number.parseInt(src.subarray(i, i + 3).toString(), 8));
+      i += 2;
+    } else bytes.push(src[i]!);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+export function runTool(xs: Xenstore, domid: number, tool: string, allArgs: readonly string[]): Reply {
   const out: string[] = [];
+  // Leading options: -R (raw values), -s (no transaction) and -p (print paths, ignored here).
+  let raw = false;
+  let at = 0;
+  while (at < allArgs.length && /^-[Rsp]+$/.test(allArgs[at]!)) raw ||= allArgs[at++]!.includes('R');
+  const args = allArgs.slice(at);
   const fail = (msg: string): Reply => ({ out: out.join(''), err: `${msg}\n`, code: 1 });
   const payload = args.reduce((n, a) => n + Buffer.byteLength(a) + 1, 0);
   if (payload > 4096) return fail(`${tool}: connection to xenstore reset (request over 4096 bytes)`);
@@ -41,7 +90,9 @@ export function runTool(xs: Xenstore, domid: number, tool: string, args: readonl
       case 'xenstore-read':
         for (const p of args) {
           try {
-            out.push(`${xs.read(domid, p)}\n`);
+            const v = xs.read(domid, p);
+            // -R: the bytes alone (output_raw); otherwise escaped, with a line end.
+            out.push(raw ? v : `${sanitiseValue(v)}\n`);
           } catch {
             return fail(`${tool}: couldn't read path ${p}`);
           }
@@ -51,7 +102,7 @@ export function runTool(xs: Xenstore, domid: number, tool: string, args: readonl
         if (args.length % 2) return fail(`Usage: ${tool} [-h] [-s] [-R] key value [...]`);
         for (let i = 0; i < args.length; i += 2) {
           try {
-            xs.write(domid, args[i]!, args[i + 1]!);
+            xs.write(domid, args[i]!, raw ? args[i + 1]! : unsanitiseValue(args[i + 1]!));
           } catch (e) {
             return fail(`${tool}: could not write path ${args[i]}${e instanceof XenstoreError ? ` (${e.errno})` : ''}`);
           }

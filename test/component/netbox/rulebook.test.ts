@@ -136,6 +136,15 @@ describe('netbox/rulebook (Event-Driven Ansible)', () => {
     expect(eda).to.deep.equal(bridge);
   });
 
+  it('renders the same vm_hypervisor as the bridge for a Xen pool cluster (cluster_hypervisors)', () => {
+    const xen = compare(buildMapping({ cluster_hypervisors: { 'hv-cluster-01': 'xen' } }), {});
+    expect(xen.eda).to.deep.equal(xen.bridge);
+    expect(xen.eda.map((v) => v.vm_hypervisor)).to.deep.equal(xen.eda.map(() => 'xen'));
+    const other = compare(buildMapping({ cluster_hypervisors: { 'xcp-pool-02': 'xen' } }), {});
+    expect(other.eda).to.deep.equal(other.bridge);
+    expect(other.eda[0]).to.include({ vm_hypervisor: 'hyperv' });
+  });
+
   it('renders the same survey answers with the example mapping (host and image tables, custom fields, secrets by env)', () => {
     const mapping = loadMapping(repo('examples/netbox/mapping.yml'));
     const { bridge, eda } = compare(mapping, { VM_ADMIN_PASSWORD: 'eda-pw-1' });

@@ -138,6 +138,31 @@ describe('netbox/map-event', () => {
     });
   });
 
+  it('maps a VM in a Xen pool cluster to vm_hypervisor xen and the pool master; others keep the default', () => {
+    const xenPool = {
+      cluster_hosts: { 'hv-cluster-01': 'xcp-master.example.net' },
+      cluster_hypervisors: { 'hv-cluster-01': 'xen' },
+    };
+    for (const [from, to] of [
+      ['planned', 'staged'],
+      ['staged', 'active'],
+      ['active', 'offline'],
+    ] as const) {
+      expect(plan(transition(from, to), xenPool).extraVars).to.deep.include({
+        vm_hypervisor: 'xen',
+        vm_host: 'xcp-master.example.net',
+      });
+    }
+    expect(plan(transition(null, 'offline', 'deleted'), xenPool).extraVars).to.include({ vm_hypervisor: 'xen' });
+    // Another cluster keeps defaults.vm_hypervisor; an empty default leaves it to the credential's Hypervisor field.
+    const elsewhere = { cluster_hypervisors: { 'xcp-pool-02': 'xen' } };
+    expect(plan(fixture(), elsewhere).extraVars.vm_hypervisor).to.equal('hyperv');
+    expect(plan(fixture(), { defaults: { vm_hypervisor: '' } }).extraVars.vm_hypervisor).to.equal('');
+    expect(() => buildMapping({ cluster_hypervisors: { 'hv-cluster-01': 'vmware' } })).to.throw(
+      'mapping: cluster_hypervisors.hv-cluster-01 must be one of hyperv, libvirt, xen',
+    );
+  });
+
   it('names the owner the VM must record: <instance>/vm/<NetBox id>, never from the mapping', () => {
     expect(plan(transition('active', 'offline'), { instance: 'nb-prod' }).extraVars.vm_owner).to.equal('nb-prod/vm/42');
     expect(() => buildMapping({ defaults: { vm_owner: 'netbox/vm/1' } })).to.throw(
