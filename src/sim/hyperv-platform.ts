@@ -478,15 +478,20 @@ export class HyperVPlatform {
     return null;
   }
 
+  /** Hyper-V's refusal of a firmware cmdlet on a Generation 1 VM (BIOS, no UEFI settings). */
+  private requireGeneration2(vm: SimVm): void {
+    if (vm.generation === 2) return;
+    throw new PlatformError(
+      `The operation is not supported for Generation 1 virtual machines ('${vm.name}').`,
+      'VirtualizationException',
+      'InvalidOperation',
+      'InvalidParameter',
+    );
+  }
+
   'Get-VMFirmware'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 2)
-      throw new PlatformError(
-        `The operation is not supported for Generation 1 virtual machines ('${vm.name}').`,
-        'VirtualizationException',
-        'InvalidOperation',
-        'InvalidParameter',
-      );
+    this.requireGeneration2(vm);
     return [
       {
         SecureBoot: vm.secureBoot === 'on' ? 'On' : 'Off',
@@ -505,13 +510,7 @@ export class HyperVPlatform {
 
   'Set-VMFirmware'(args: Args): unknown {
     const vm = this.vmOf(args);
-    if (vm.generation !== 2)
-      throw new PlatformError(
-        `The operation is not supported for Generation 1 virtual machines ('${vm.name}').`,
-        'VirtualizationException',
-        'InvalidOperation',
-        'InvalidParameter',
-      );
+    this.requireGeneration2(vm);
     if ('enableSecureBoot' in args || 'secureBootTemplate' in args) this.requireOff(vm, 'Firmware');
     if ('enableSecureBoot' in args) vm.secureBoot = str(args, 'enableSecureBoot') === 'On' ? 'on' : 'off';
     if ('secureBootTemplate' in args) {
