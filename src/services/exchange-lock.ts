@@ -5,9 +5,13 @@
  * whole lease, because a channel can list host keys everywhere but not read host values everywhere.
  *
  * Taking it: list the keys; a live lease of another run → Conflict naming the VM. Otherwise write ours and list
- * again: when two runs wrote at once, both see both leases, the smaller run id keeps it and the other withdraws
- * its key and fails the same way. An expired lease (a controller that died) is removed. The lease outlives the
- * exchange's own timeout by a margin, and is removed when the run ends.
+ * again. A rival seen then wrote at about the same time, and it may or may not have seen ours: the later of two
+ * writers always sees the earlier one, the earlier may have looked before the later wrote and gone ahead. So a run
+ * with the larger id withdraws at once; a run with the smaller id waits for the rival to withdraw and goes ahead
+ * only when its key is gone (the rival saw both), and withdraws when it stays (the rival went ahead). At most one
+ * run goes ahead; in the rare case of a slow rival both fail with the same one line. An expired lease (a
+ * controller that died) is removed. The lease outlives the exchange's own timeout by a margin, and is removed
+ * when the run ends.
  */
 import { randomBytes } from 'node:crypto';
 import { Conflict } from '../core/errors';
@@ -38,6 +42,9 @@ export interface ExchangeLockOptions {
   readonly now: () => number;
   /** Run id (16 hex digits); random by default. */
   readonly run?: string;
+  /** How long a run with the smaller id waits for a rival to withdraw: polls × interval (default 20 × 500 ms). */
+  readonly settle?: { readonly polls: number; readonly intervalMs: number };
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export async function withExchangeLock<T>(o: ExchangeLockOptions, body: () => Promise<T>): Promise<T> {
@@ -57,9 +64,18 @@ export async function withExchangeLock<T>(o: ExchangeLockOptions, body: () => Pr
   const mine = `${LOCK_PREFIX}${run}.${Math.ceil((now + o.timeoutMs + LEASE_MARGIN_MS) / 1000)}`;
   await o.channel.writeHostItems([[mine, run]]);
   try {
-    const rivals = (await leases(o.channel)).filter((l) => l.key !== mine && l.expiresMs > o.now());
-    const winner = rivals.find((l) => l.run < run);
-    if (winner) throw busy(winner);
+    const rivalsNow = async (): Promise<Lease[]> =>
+      (await leases(o.channel)).filter((l) => l.key !== mine && l.expiresMs > o.now());
+    let rivals = await rivalsNow();
+    const smaller = rivals.find((l) => l.run < run);
+    if (smaller) throw busy(smaller);
+    const settle = o.settle ?? { polls: 20, intervalMs: 500 };
+    const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (let poll = 0; rivals.length > 0; poll += 1) {
+      if (poll >= settle.polls) throw busy(rivals[0]!);
+      await sleep(settle.intervalMs);
+      rivals = await rivalsNow();
+    }
     return await body();
   } finally {
     await o.channel.removeHostItems([mine]);

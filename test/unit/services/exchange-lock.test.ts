@@ -46,6 +46,52 @@ describe('services/exchange-lock: one exchange per VM across controllers', () =>
     expect([...channel.host.keys()]).to.deep.equal([`${LOCK_PREFIX}0000000000000001.${(NOW + 300_000) / 1000}`]);
   });
 
+  it('a run with the smaller id goes ahead once a rival that saw both withdraws', async () => {
+    const channel = new MemoryChannel();
+    const rival = `${LOCK_PREFIX}ffffffffffffffff.${(NOW + 300_000) / 1000}`;
+    const write = channel.writeHostItems.bind(channel);
+    channel.writeHostItems = async (items) => {
+      await write(items);
+      channel.host.set(rival, 'x');
+    };
+    let waits = 0;
+    const ran = await withExchangeLock(
+      {
+        ...opts(channel, '0000000000000001'),
+        settle: { polls: 5, intervalMs: 1 },
+        // The rival saw both leases and withdraws while this run waits.
+        sleep: async () => {
+          waits += 1;
+          if (waits === 2) channel.host.delete(rival);
+        },
+      },
+      async () => 'ran',
+    );
+    expect(ran).to.equal('ran');
+    expect(waits).to.equal(2);
+    expect(channel.host.size).to.equal(0);
+  });
+
+  it('a run with the smaller id withdraws when a rival that wrote at once stays (it looked first and went ahead)', async () => {
+    const channel = new MemoryChannel();
+    const rival = `${LOCK_PREFIX}ffffffffffffffff.${(NOW + 300_000) / 1000}`;
+    const write = channel.writeHostItems.bind(channel);
+    channel.writeHostItems = async (items) => {
+      await write(items);
+      channel.host.set(rival, 'x');
+    };
+    let ran = false;
+    const lost = await withExchangeLock(
+      { ...opts(channel, '0000000000000001'), settle: { polls: 3, intervalMs: 1 }, sleep: async () => undefined },
+      async () => {
+        ran = true;
+      },
+    ).catch((e: Error) => e);
+    expect(ran, 'two runs would have sealed for one guest').to.equal(false);
+    expect((lost as Error).message).to.contain('(ffffffffffffffff, lease until');
+    expect([...channel.host.keys()]).to.deep.equal([rival]);
+  });
+
   it('removes a lease that expired (its controller died) and goes ahead', async () => {
     const channel = new MemoryChannel();
     channel.host.set(`${LOCK_PREFIX}1111111111111111.${(NOW - 1_000) / 1000}`, 'x');
